@@ -1,0 +1,19 @@
+import { NextResponse } from "next/server";
+import { pingDatabase } from "@/lib/db/health";
+import { describeDatabaseError } from "@/lib/db/errors";
+import { isAppError } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  try {
+    await pingDatabase();
+    return NextResponse.json({ db: "ok" }, { headers: { "Cache-Control": "no-store" } });
+  } catch (error) {
+    console.error(`[health] database check failed: ${describeDatabaseError(isAppError(error) ? error.cause : error)}`);
+    return NextResponse.json(
+      { db: "unavailable", error: "The database is not answering.", code: "database_unavailable" },
+      { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
+    );
+  }
+}

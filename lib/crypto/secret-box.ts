@@ -1,0 +1,65 @@
+import "server-only";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { KeyDecryptionError } from "@/lib/errors";
+import type { Keyring } from "./keyring";
+
+/**
+ * AES-256-GCM envelope for stored API keys:  v1.<keyId>.<iv>.<ciphertext>.<tag>  (base64url parts).
+ * The associated data binds the ciphertext to its row owner and provider, and to the version and key id in the
+ * header, so a ciphertext copied to another row or relabelled fails authentication instead of decrypting.
+ */
+const VERSION = "v1";
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface SealContext {
+  userId: string;
+  providerId: string;
+}
+
+export interface Sealed {
+  envelope: string;
+  keyId: string;
+}
+
+function associatedData(keyId: string, { userId, providerId }: SealContext): Buffer {
+  return Buffer.from(`${VERSION}|${keyId}|${userId}|${providerId}`, "utf8");
+}
+
+export function seal(keyring: Keyring, plaintext: string, context: SealContext): Sealed {
+  if (plaintext.length === 0) throw new TypeError("Refusing to encrypt an empty API key.");
+  const keyId = keyring.activeId;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", keyring.keys.get(keyId)!, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(associatedData(keyId, context));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  const tag = cipher.getAuthTag();
+  const parts = [VERSION, keyId, iv.toString("base64url"), ciphertext.toString("base64url"), tag.toString("base64url")];
+  return { envelope: parts.join("."), keyId };
+}
+
+/** The key id an envelope names, without decrypting; undefined when the envelope is not ours. */
+export function envelopeKeyId(envelope: string): string | undefined {
+  const parts = envelope.split(".");
+  return parts.length === 5 && parts[0] === VERSION ? parts[1] : undefined;
+}
+
+export function open(keyring: Keyring, envelope: string, context: SealContext): string {
+  const parts = envelope.split(".");
+  if (parts.length !== 5 || parts[0] !== VERSION) throw new KeyDecryptionError("malformed");
+  const [, keyId, ivText, ciphertextText, tagText] = parts as [string, string, string, string, string];
+  const key = keyring.keys.get(keyId);
+  if (!key) throw new KeyDecryptionError("unknown_key_id");
+  const iv = Buffer.from(ivText, "base64url");
+  const tag = Buffer.from(tagText, "base64url");
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new KeyDecryptionError("malformed");
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(associatedData(keyId, context));
+    decipher.setAuthTag(tag);
+    const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertextText, "base64url")), decipher.final()]);
+    return plaintext.toString("utf8");
+  } catch (cause) {
+    throw new KeyDecryptionError("authentication_failed", { cause });
+  }
+}

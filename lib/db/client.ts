@@ -1,0 +1,175 @@
+import "server-only";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Logger } from "drizzle-orm/logger";
+import { describeDatabaseError, toDatabaseError } from "./errors";
+import { DatabaseUnavailableError } from "@/lib/errors";
+import * as schema from "./schema";
+import { seedProviders } from "./seed";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Driver = "pglite" | "postgres";
+
+interface Handle {
+  db: Database;
+  driver: Driver;
+  close: () => Promise<void>;
+  /** True when the engine can no longer answer and must be reopened (a closed or crashed PGlite).
+   * postgres-js never needs this: its pool reconnects by itself. */
+  isDead: () => boolean;
+}
+
+// turbopackIgnore: these paths are read at run time from the working directory, not traced into the build.
+const MIGRATIONS_FOLDER = join(/* turbopackIgnore: true */ process.cwd(), "drizzle");
+// Any fixed 64-bit number; all app instances take it so that only one migrates a shared PostgreSQL at a time.
+const MIGRATION_LOCK = 7_242_011_905;
+
+/** Statements sent through the query builder since start; read by the benchmarks. */
+export const statementCounter = { count: 0 };
+const countingLogger: Logger = {
+  logQuery() {
+    statementCounter.count++;
+  },
+};
+
+export function describeDatabaseTarget(): string {
+  if (process.env.DATABASE_URL) {
+    const url = new URL(process.env.DATABASE_URL);
+    return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+  }
+  return `embedded PGlite at ${pgliteDir()}`;
+}
+
+function pgliteDir(): string {
+  return process.env.PGLITE_DIR || join(".data", "pglite");
+}
+
+function autoMigrate(): boolean {
+  return process.env.DB_AUTO_MIGRATE !== "false";
+}
+
+async function openPglite(): Promise<Handle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const dir = pgliteDir();
+  if (!dir.startsWith("memory://")) {
+    mkdirSync(dirname(resolve(/* turbopackIgnore: true */ process.cwd(), dir)), { recursive: true });
+  }
+  const client = new PGlite(dir);
+  await client.waitReady;
+  const db = drizzle({ client, schema, logger: countingLogger });
+  try {
+    // The embedded database always migrates and seeds: `npm run dev` on a fresh clone must just work.
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    await seedProviders(db as unknown as Database);
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return {
+    db: db as unknown as Database,
+    driver: "pglite",
+    close: () => client.close(),
+    isDead: () => client.closed,
+  };
+}
+
+async function openPostgres(url: string): Promise<Handle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  const client = postgres(url, {
+    max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+    connect_timeout: 5,
+    idle_timeout: 30,
+    onnotice: () => {},
+  });
+  const db = drizzle({ client, schema, logger: countingLogger });
+  try {
+    if (autoMigrate()) {
+      const lock = await client.reserve();
+      try {
+        await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+        await seedProviders(db as unknown as Database);
+      } finally {
+        await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+        lock.release();
+      }
+    } else {
+      await client`select 1`;
+    }
+  } catch (error) {
+    await client.end({ timeout: 1 });
+    throw error;
+  }
+  return {
+    db: db as unknown as Database,
+    driver: "postgres",
+    close: () => client.end({ timeout: 5 }),
+    isDead: () => false,
+  };
+}
+
+// Cached on globalThis so dev hot reload (which re-evaluates modules) keeps one client and one PGlite instance.
+const cache = globalThis as unknown as { __byokDatabase?: Promise<Handle> };
+
+async function handle(): Promise<Handle> {
+  if (!cache.__byokDatabase) {
+    const url = process.env.DATABASE_URL;
+    const opening = url ? openPostgres(url) : openPglite();
+    cache.__byokDatabase = opening;
+    // A failed open is not cached: the next request tries again, so the app recovers when the database does.
+    opening.catch((error: unknown) => {
+      if (cache.__byokDatabase === opening) cache.__byokDatabase = undefined;
+      console.error(`[db] Could not open the ${describeDatabaseTarget()}: ${describeDatabaseError(error)}`);
+    });
+  }
+  try {
+    return await cache.__byokDatabase;
+  } catch (error) {
+    throw new DatabaseUnavailableError(error);
+  }
+}
+
+export async function getDb(): Promise<Database> {
+  return (await handle()).db;
+}
+
+export async function getDriver(): Promise<Driver> {
+  return (await handle()).driver;
+}
+
+/**
+ * Runs one unit of database work and turns any driver failure into a typed error (503), never a silent `[]`.
+ */
+export async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const opened = await handle();
+  try {
+    return await work(opened.db);
+  } catch (error) {
+    if (opened.isDead()) forget(opened);
+    throw toDatabaseError(error);
+  }
+}
+
+/** Drops a dead engine so that the next call opens a new one: the app heals without a restart. */
+function forget(dead: Handle): void {
+  const current = cache.__byokDatabase;
+  void current?.then((h) => {
+    if (h === dead && cache.__byokDatabase === current) cache.__byokDatabase = undefined;
+  });
+}
+
+export async function closeDb(): Promise<void> {
+  const opening = cache.__byokDatabase;
+  cache.__byokDatabase = undefined;
+  if (opening) await (await opening.catch(() => undefined))?.close();
+}
+
+/** `db.execute()` answers `{ rows }` on PGlite and an array on postgres-js; this reads both. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}

@@ -1,0 +1,74 @@
+import "server-only";
+import { and, asc, eq } from "drizzle-orm";
+import { withDb } from "./client";
+import { modelProvider, userApiKey } from "./schema";
+import { isUuid } from "./uuid";
+
+export interface ProviderRecord {
+  id: string;
+  registryId: string;
+  name: string;
+  description: string;
+}
+
+const providerColumns = {
+  id: modelProvider.id,
+  registryId: modelProvider.registryId,
+  name: modelProvider.name,
+  description: modelProvider.description,
+};
+
+/** Providers users may add keys for, in display order. */
+export async function listProviders(): Promise<ProviderRecord[]> {
+  return withDb((db) =>
+    db
+      .select(providerColumns)
+      .from(modelProvider)
+      .where(eq(modelProvider.isEnabled, true))
+      .orderBy(asc(modelProvider.sortOrder), asc(modelProvider.name)),
+  );
+}
+
+export async function getProvider(providerId: string): Promise<ProviderRecord | null> {
+  if (!isUuid(providerId)) return null;
+  const [row] = await withDb((db) =>
+    db
+      .select(providerColumns)
+      .from(modelProvider)
+      .where(and(eq(modelProvider.id, providerId), eq(modelProvider.isEnabled, true))),
+  );
+  return row ?? null;
+}
+
+export async function getProviderByRegistryId(registryId: string): Promise<ProviderRecord | null> {
+  const [row] = await withDb((db) =>
+    db
+      .select(providerColumns)
+      .from(modelProvider)
+      .where(and(eq(modelProvider.registryId, registryId), eq(modelProvider.isEnabled, true))),
+  );
+  return row ?? null;
+}
+
+export interface ProviderForUser extends ProviderRecord {
+  hasApiKey: boolean;
+  isEnabled: boolean;
+}
+
+/** The catalogue as one user sees it, in one statement: whether they have a key, and whether it is enabled. */
+export async function listProvidersForUser(userId: string): Promise<ProviderForUser[]> {
+  const ownKey = isUuid(userId) ? userId : "00000000-0000-0000-0000-000000000000";
+  const rows = await withDb((db) =>
+    db
+      .select({ ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled })
+      .from(modelProvider)
+      .leftJoin(userApiKey, and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, ownKey)))
+      .where(eq(modelProvider.isEnabled, true))
+      .orderBy(asc(modelProvider.sortOrder), asc(modelProvider.name)),
+  );
+  return rows.map(({ keyId, keyEnabled, ...provider }) => ({
+    ...provider,
+    hasApiKey: keyId !== null,
+    isEnabled: keyEnabled ?? false,
+  }));
+}

@@ -1,0 +1,80 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const user = pgTable(
+  "User",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // Stored lower-cased; the check makes a mixed-case duplicate impossible even if a caller forgets.
+    email: text("email").notNull(),
+    passwordHash: text("passwordHash").notNull(),
+    name: text("name"),
+    createdAt: timestamptz("createdAt").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("User_email_key").on(t.email),
+    check("User_email_lowercase", sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+export const modelProvider = pgTable(
+  "ModelProvider",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    registryId: text("registryId").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    sortOrder: integer("sortOrder").notNull().default(0),
+    isEnabled: boolean("isEnabled").notNull().default(true),
+    createdAt: timestamptz("createdAt").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("ModelProvider_registryId_key").on(t.registryId)],
+);
+
+export const userApiKey = pgTable(
+  "UserApiKey",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("userId")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    providerId: uuid("providerId")
+      .notNull()
+      .references(() => modelProvider.id, { onDelete: "cascade" }),
+    /** The secret-box envelope (`v1.<keyId>.<iv>.<ciphertext>.<tag>`), never the plaintext. */
+    encryptedKey: text("encryptedKey").notNull(),
+    /** The keyring id that sealed `encryptedKey`: lets a listing flag rows needing re-entry and lets
+     * rotation find stale rows by index, both without decrypting anything. */
+    keyId: text("keyId").notNull(),
+    /** The masked key, computed once at save time so a listing never decrypts. */
+    keyHint: text("keyHint").notNull(),
+    isEnabled: boolean("isEnabled").notNull().default(true),
+    createdAt: timestamptz("createdAt").notNull().defaultNow(),
+    updatedAt: timestamptz("updatedAt").notNull().defaultNow(),
+    lastValidatedAt: timestamptz("lastValidatedAt"),
+    lastUsedAt: timestamptz("lastUsedAt"),
+  },
+  (t) => [
+    uniqueIndex("UserApiKey_userId_providerId_key").on(t.userId, t.providerId),
+    index("UserApiKey_providerId_idx").on(t.providerId),
+    index("UserApiKey_keyId_idx").on(t.keyId),
+  ],
+);
+
+export type User = typeof user.$inferSelect;
+export type NewUser = typeof user.$inferInsert;
+export type ModelProvider = typeof modelProvider.$inferSelect;
+export type NewModelProvider = typeof modelProvider.$inferInsert;
+export type UserApiKeyRow = typeof userApiKey.$inferSelect;

@@ -1,0 +1,31 @@
+import { sql } from "drizzle-orm";
+import { PROVIDERS } from "@/lib/providers/catalogue";
+import type { Database } from "./client";
+import { modelProvider } from "./schema";
+
+/**
+ * Upserts the catalogue into ModelProvider in one statement. Idempotent: ids stay stable, names and descriptions
+ * follow the catalogue, and an operator's `isEnabled` choice is left alone.
+ */
+export async function seedProviders(db: Database): Promise<number> {
+  const rows = await db
+    .insert(modelProvider)
+    .values(
+      PROVIDERS.map((p, index) => ({
+        registryId: p.registryId,
+        name: p.name,
+        description: p.description,
+        sortOrder: (index + 1) * 10,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: modelProvider.registryId,
+      set: {
+        name: sql`excluded."name"`,
+        description: sql`excluded."description"`,
+        sortOrder: sql`excluded."sortOrder"`,
+      },
+    })
+    .returning({ id: modelProvider.id });
+  return rows.length;
+}

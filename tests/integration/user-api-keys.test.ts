@@ -1,0 +1,262 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { getDb, rowsOf, statementCounter } from "@/lib/db/client";
+import { getProviderByRegistryId, listProviders, type ProviderRecord } from "@/lib/db/providers";
+import { modelProvider, user, userApiKey } from "@/lib/db/schema";
+import {
+  deleteUserApiKey,
+  getDecryptedUserApiKey,
+  getUserApiKeyForProvider,
+  getUserApiKeys,
+  markUserApiKeyValidated,
+  setUserApiKey,
+  setUserApiKeyEnabled,
+} from "@/lib/db/user-api-keys";
+import type { PublicUser } from "@/lib/db/users";
+import { AppError, KeyDecryptionError } from "@/lib/errors";
+import { fakeKey, insertUser } from "../fixtures/users";
+
+let ada: PublicUser;
+let babbage: PublicUser;
+let openai: ProviderRecord;
+let anthropic: ProviderRecord;
+const plaintexts: string[] = [];
+
+function key(): string {
+  const k = fakeKey();
+  plaintexts.push(k);
+  return k;
+}
+
+async function rowOf(userId: string, providerId: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(userApiKey)
+    .where(sql`${userApiKey.userId} = ${userId} and ${userApiKey.providerId} = ${providerId}`);
+  return row;
+}
+
+async function statements<T>(work: () => Promise<T>): Promise<{ result: T; count: number }> {
+  const before = statementCounter.count;
+  const result = await work();
+  return { result, count: statementCounter.count - before };
+}
+
+beforeAll(async () => {
+  ada = await insertUser("ada");
+  babbage = await insertUser("babbage");
+  openai = (await getProviderByRegistryId("openai"))!;
+  anthropic = (await getProviderByRegistryId("anthropic"))!;
+});
+
+describe("provider seed", () => {
+  it("holds the whole catalogue once, in order", async () => {
+    const providers = await listProviders();
+    expect(providers.map((p) => p.registryId)).toEqual([
+      "openai",
+      "anthropic",
+      "google",
+      "mistral",
+      "groq",
+      "xai",
+      "deepseek",
+      "openrouter",
+    ]);
+  });
+
+  it("is idempotent: seeding again keeps ids and adds no rows", async () => {
+    const before = await listProviders();
+    const { seedProviders } = await import("@/lib/db/seed");
+    await seedProviders(await getDb());
+    expect(await listProviders()).toEqual(before);
+  });
+});
+
+describe("setUserApiKey", () => {
+  it("inserts, then updates the same row in place, in one statement each", async () => {
+    const first = key();
+    const inserted = await statements(() => setUserApiKey(ada.id, openai.id, first));
+    expect(inserted.count).toBe(1);
+    expect(inserted.result).toMatchObject({ providerId: openai.id, isEnabled: true, needsReentry: false });
+    expect(inserted.result.apiKey).toBe(`${first.slice(0, 4)}${"*".repeat(first.length - 8)}${first.slice(-4)}`);
+
+    await setUserApiKeyEnabled(ada.id, openai.id, false);
+    const second = key();
+    const updated = await statements(() => setUserApiKey(ada.id, openai.id, second, { validatedAt: new Date() }));
+    expect(updated.count).toBe(1);
+    expect(updated.result.id).toBe(inserted.result.id);
+    expect(updated.result.createdAt).toEqual(inserted.result.createdAt);
+    expect(updated.result.updatedAt.getTime()).toBeGreaterThanOrEqual(inserted.result.updatedAt.getTime());
+    expect(updated.result.isEnabled).toBe(true);
+    expect(updated.result.lastValidatedAt).toBeInstanceOf(Date);
+    expect((await getDecryptedUserApiKey(ada.id, openai.id))?.apiKey).toBe(second);
+  });
+
+  it("keeps exactly one row under 50 concurrent saves of one (user, provider)", async () => {
+    const carol = await insertUser("carol");
+    const keys = Array.from({ length: 50 }, key);
+    const results = await Promise.allSettled(keys.map((k) => setUserApiKey(carol.id, openai.id, k)));
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const db = await getDb();
+    const rows = await db.select().from(userApiKey).where(eq(userApiKey.userId, carol.id));
+    expect(rows).toHaveLength(1);
+    expect(keys).toContain((await getDecryptedUserApiKey(carol.id, openai.id))!.apiKey);
+  });
+
+  it("answers provider_not_found for an unknown or malformed provider id, saving nothing", async () => {
+    for (const providerId of [randomUUID(), "not-a-uuid", "", "'; drop table \"UserApiKey\"; --"]) {
+      await expect(setUserApiKey(ada.id, providerId, key())).rejects.toMatchObject({ code: "provider_not_found" });
+    }
+    expect((await getUserApiKeys(ada.id)).map((k) => k.providerId)).toEqual([openai.id]);
+  });
+
+  it("refuses a user that does not exist", async () => {
+    await expect(setUserApiKey(randomUUID(), openai.id, key())).rejects.toBeInstanceOf(AppError);
+  });
+});
+
+describe("listing", () => {
+  it("returns masked metadata in one statement and decrypts nothing", async () => {
+    await setUserApiKey(babbage.id, anthropic.id, key());
+    const decrypt = await import("@/lib/crypto/secret-box");
+    const open = vi.spyOn(decrypt, "open");
+    const { result, count } = await statements(() => getUserApiKeys(babbage.id));
+    expect(count).toBe(1);
+    expect(open).not.toHaveBeenCalled();
+    expect(result).toHaveLength(1);
+    expect(Object.keys(result[0]!).sort()).toEqual(
+      ["apiKey", "createdAt", "id", "isEnabled", "lastValidatedAt", "needsReentry", "providerId", "updatedAt"].sort(),
+    );
+    expect(result[0]!.apiKey).toMatch(/^sk-t\*+.{4}$/);
+  });
+});
+
+describe("isolation between users", () => {
+  it("keeps every function scoped to its user", async () => {
+    await setUserApiKey(ada.id, anthropic.id, key());
+    const babbageBefore = await getUserApiKeys(babbage.id);
+
+    expect((await getUserApiKeys(ada.id)).every((k) => k.providerId !== undefined)).toBe(true);
+    expect(babbageBefore.map((k) => k.id)).not.toContain((await getUserApiKeyForProvider(ada.id, anthropic.id))!.id);
+    // Babbage has no OpenAI key: he can neither read, toggle, stamp nor delete Ada's.
+    expect(await getUserApiKeyForProvider(babbage.id, openai.id)).toBeNull();
+    expect(await getDecryptedUserApiKey(babbage.id, openai.id)).toBeNull();
+    expect(await setUserApiKeyEnabled(babbage.id, openai.id, false)).toBeNull();
+    expect(await markUserApiKeyValidated(babbage.id, openai.id)).toBeNull();
+    expect(await deleteUserApiKey(babbage.id, openai.id)).toBe(false);
+    expect(await getUserApiKeyForProvider(ada.id, openai.id)).toMatchObject({ isEnabled: true });
+
+    // Each has an Anthropic key; changing Babbage's leaves Ada's alone.
+    const adaAnthropic = await getDecryptedUserApiKey(ada.id, anthropic.id);
+    await setUserApiKey(babbage.id, anthropic.id, key());
+    await setUserApiKeyEnabled(babbage.id, anthropic.id, false);
+    expect(await deleteUserApiKey(babbage.id, anthropic.id)).toBe(true);
+    expect(await getDecryptedUserApiKey(ada.id, anthropic.id)).toEqual(adaAnthropic);
+    expect(await getUserApiKeys(babbage.id)).toEqual([]);
+  });
+});
+
+describe("toggle, stamp and delete", () => {
+  it("toggles and stamps in one statement each, and deletes once", async () => {
+    const dave = await insertUser("dave");
+    await setUserApiKey(dave.id, openai.id, key());
+    const off = await statements(() => setUserApiKeyEnabled(dave.id, openai.id, false));
+    expect(off).toMatchObject({ count: 1, result: { isEnabled: false } });
+    const stamped = await statements(() => markUserApiKeyValidated(dave.id, openai.id));
+    expect(stamped.count).toBe(1);
+    expect(stamped.result?.lastValidatedAt).toBeInstanceOf(Date);
+    const removed = await statements(() => deleteUserApiKey(dave.id, openai.id));
+    expect(removed).toEqual({ count: 1, result: true });
+    expect(await deleteUserApiKey(dave.id, openai.id)).toBe(false);
+    expect(await setUserApiKeyEnabled(dave.id, openai.id, true)).toBeNull();
+  });
+});
+
+describe("cascades", () => {
+  it("removes a user's keys with the user, and a provider's keys with the provider", async () => {
+    const db = await getDb();
+    const erin = await insertUser("erin");
+    await setUserApiKey(erin.id, openai.id, key());
+    await db.delete(user).where(eq(user.id, erin.id));
+    expect(await db.select().from(userApiKey).where(eq(userApiKey.userId, erin.id))).toEqual([]);
+
+    const [temp] = await db
+      .insert(modelProvider)
+      .values({ registryId: `temp-${randomUUID()}`, name: "Temp" })
+      .returning();
+    await setUserApiKey(ada.id, temp!.id, key());
+    await db.delete(modelProvider).where(eq(modelProvider.id, temp!.id));
+    expect(await db.select().from(userApiKey).where(eq(userApiKey.providerId, temp!.id))).toEqual([]);
+  });
+});
+
+describe("stored ciphertext", () => {
+  it("round-trips through the database", async () => {
+    const frank = await insertUser("frank");
+    const secret = key();
+    await setUserApiKey(frank.id, openai.id, secret);
+    expect(await getDecryptedUserApiKey(frank.id, openai.id)).toEqual({ apiKey: secret, isEnabled: true });
+  });
+
+  it("raises a typed error for a tampered byte", async () => {
+    const grace = await insertUser("grace");
+    await setUserApiKey(grace.id, openai.id, key());
+    const row = (await rowOf(grace.id, openai.id))!;
+    const parts = row.encryptedKey.split(".");
+    const body = Buffer.from(parts[3]!, "base64url");
+    body[0]! ^= 0x80;
+    parts[3] = body.toString("base64url");
+    const db = await getDb();
+    await db.update(userApiKey).set({ encryptedKey: parts.join(".") }).where(eq(userApiKey.id, row.id));
+    await expect(getDecryptedUserApiKey(grace.id, openai.id)).rejects.toBeInstanceOf(KeyDecryptionError);
+  });
+
+  it("raises a typed error for a ciphertext copied onto another user's row", async () => {
+    const heidi = await insertUser("heidi");
+    const ivan = await insertUser("ivan");
+    await setUserApiKey(heidi.id, openai.id, key());
+    await setUserApiKey(ivan.id, openai.id, key());
+    const stolen = (await rowOf(heidi.id, openai.id))!.encryptedKey;
+    const db = await getDb();
+    await db
+      .update(userApiKey)
+      .set({ encryptedKey: stolen })
+      .where(sql`${userApiKey.userId} = ${ivan.id} and ${userApiKey.providerId} = ${openai.id}`);
+    await expect(getDecryptedUserApiKey(ivan.id, openai.id)).rejects.toMatchObject({
+      code: "api_key_undecryptable",
+      reason: "authentication_failed",
+    });
+  });
+
+  it("flags a key sealed by a key id the keyring no longer has, without decrypting", async () => {
+    const judy = await insertUser("judy");
+    await setUserApiKey(judy.id, openai.id, key());
+    const original = process.env.API_KEY_ENCRYPTION_KEYS!;
+    vi.stubEnv("API_KEY_ENCRYPTION_KEYS", `other:${Buffer.alloc(32, 1).toString("base64")}`);
+    try {
+      expect(await getUserApiKeys(judy.id)).toEqual([expect.objectContaining({ needsReentry: true })]);
+      await expect(getDecryptedUserApiKey(judy.id, openai.id)).rejects.toMatchObject({ reason: "unknown_key_id" });
+    } finally {
+      vi.stubEnv("API_KEY_ENCRYPTION_KEYS", original);
+    }
+    expect(await getUserApiKeys(judy.id)).toEqual([expect.objectContaining({ needsReentry: false })]);
+  });
+
+  it("never writes a plaintext key into any table", async () => {
+    const db = await getDb();
+    const dump = JSON.stringify([
+      await db.select().from(user),
+      await db.select().from(modelProvider),
+      await db.select().from(userApiKey),
+      rowsOf(await db.execute(sql`select * from "UserApiKey"`)),
+    ]);
+    expect(plaintexts.length).toBeGreaterThan(50);
+    expect(dump).toContain("v1.test1.");
+    for (const plaintext of plaintexts) {
+      expect(dump).not.toContain(plaintext);
+      expect(dump).not.toContain(plaintext.slice(4, -4)); // not even the part the mask hides
+    }
+  });
+});
