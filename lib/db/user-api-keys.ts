@@ -170,3 +170,19 @@ export async function getDecryptedUserApiKey(userId: string, providerId: string)
   if (!row) return null;
   return { apiKey: open(getKeyring(), row.encryptedKey, { userId, providerId }), isEnabled: row.isEnabled };
 }
+
+/**
+ * For a request to the provider: the enabled key's plaintext, stamping `lastUsedAt` in the same statement (one
+ * round trip on the hot path). Null when there is no enabled key; throws KeyDecryptionError when it is unreadable.
+ */
+export async function takeUserApiKeyForUse(userId: string, providerId: string): Promise<string | null> {
+  if (!isUuid(userId) || !isUuid(providerId)) return null;
+  const [row] = await withDb((db) =>
+    db
+      .update(userApiKey)
+      .set({ lastUsedAt: sql`now()` })
+      .where(and(ownedBy(userId, providerId), eq(userApiKey.isEnabled, true)))
+      .returning({ encryptedKey: userApiKey.encryptedKey }),
+  );
+  return row ? open(getKeyring(), row.encryptedKey, { userId, providerId }) : null;
+}

@@ -1,0 +1,49 @@
+import "server-only";
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createDeepSeek } from "@ai-sdk/deepseek";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
+import { createGroq } from "@ai-sdk/groq";
+import { createMistral } from "@ai-sdk/mistral";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { createXai } from "@ai-sdk/xai";
+import type { LanguageModel } from "ai";
+import { AppError } from "@/lib/errors";
+import { providerBaseURL } from "./base-url";
+import { getProviderInfo, type RegistryId } from "./catalogue";
+
+export interface RegistryProvider {
+  languageModel(modelId: string): Exclude<LanguageModel, string>;
+}
+
+type Factory = (settings: { apiKey: string; baseURL: string }) => RegistryProvider;
+
+/**
+ * Every setting is passed explicitly. The AI SDK reads OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY… when a
+ * setting is undefined; in this product a request runs on its user's key or not at all, never on the server's.
+ */
+const FACTORIES: Record<RegistryId, Factory> = {
+  // Chat Completions rather than the Responses API: what OpenAI-compatible proxies speak as well.
+  openai: (s) => {
+    const provider = createOpenAI(s);
+    return { languageModel: (id) => provider.chat(id) };
+  },
+  anthropic: (s) => createAnthropic(s),
+  google: (s) => createGoogleGenerativeAI(s),
+  mistral: (s) => createMistral(s),
+  groq: (s) => createGroq(s),
+  xai: (s) => createXai(s),
+  deepseek: (s) => createDeepSeek(s),
+  openrouter: (s) => createOpenAICompatible({ name: "openrouter", ...s }),
+};
+
+/** The seed's `createProviderFromRegistry`: an AI SDK provider that uses exactly this key and base URL. */
+export function createProviderFromRegistry(registryId: string, apiKey: string, baseURL?: string): RegistryProvider {
+  const info = getProviderInfo(registryId);
+  if (!info) throw new AppError("provider_not_found", `There is no provider "${registryId}".`);
+  if (typeof apiKey !== "string" || apiKey.trim() === "") {
+    // Without this an empty key would make the SDK fall back to the server's environment key.
+    throw new AppError("api_key_not_found", `No API key to use for ${info.name}.`);
+  }
+  return FACTORIES[info.registryId]({ apiKey, baseURL: baseURL ?? providerBaseURL(info) });
+}
