@@ -30,12 +30,19 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   /** Seconds until a retry may succeed; sent as `Retry-After` on 429/503. */
   readonly retryAfter: number | undefined;
+  /** Extra fields for the JSON answer, e.g. `{ fields: { apiKey: "…" } }`. Must be safe to send. */
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryAfter?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; retryAfter?: number; details?: Record<string, unknown> } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.retryAfter = options.retryAfter;
+    this.details = options.details;
   }
 
   get status(): number {

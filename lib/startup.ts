@@ -1,14 +1,18 @@
 import "server-only";
+import { getAuthSecret } from "@/lib/auth/secret";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { describeDatabaseTarget, getDb } from "@/lib/db/client";
+import { getFeatureFlags } from "@/lib/feature-flags";
 
-/** Validates configuration at server start; exits the process with a clear message when it cannot run. */
+/** Validates configuration at server start; exits with a clear message when the server cannot run safely. */
 export async function checkStartupConfig(): Promise<void> {
-  try {
-    getKeyring();
-  } catch (error) {
-    console.error(`[startup] ${(error as Error).message}`);
-    process.exit(1);
+  for (const check of [getKeyring, getAuthSecret, getFeatureFlags]) {
+    try {
+      check();
+    } catch (error) {
+      console.error(`[startup] ${(error as Error).message}`);
+      process.exit(1);
+    }
   }
   // Open (and, for the embedded database, migrate) now so the first request does not pay for it. A database
   // that is down is not fatal: requests answer 503 until it is back.

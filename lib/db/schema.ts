@@ -78,3 +78,14 @@ export type NewUser = typeof user.$inferInsert;
 export type ModelProvider = typeof modelProvider.$inferSelect;
 export type NewModelProvider = typeof modelProvider.$inferInsert;
 export type UserApiKeyRow = typeof userApiKey.$inferSelect;
+
+/** Fixed-window counters shared by every app instance (sign-in failures, key validations). */
+export const rateLimit = pgTable(
+  "RateLimit",
+  {
+    key: text("key").primaryKey(),
+    points: integer("points").notNull(),
+    expiresAt: timestamptz("expiresAt").notNull(),
+  },
+  (t) => [index("RateLimit_expiresAt_idx").on(t.expiresAt)],
+);

@@ -1,0 +1,80 @@
+import "server-only";
+import type { z } from "zod";
+import { AppError } from "@/lib/errors";
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Reads at most MAX_BODY_BYTES, whether or not the client sent Content-Length (or told the truth in it). */
+async function readLimited(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+}
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+}
+
+function isJson(contentType: string | null): boolean {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  return type === "application/json" || (type?.endsWith("+json") ?? false);
+}
+
+/** Content type (415) → size (413) → JSON (400) → schema (400, naming the field). */
+export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  if (!isJson(request.headers.get("content-type"))) {
+    throw new AppError("unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).");
+  }
+  let text: string;
+  try {
+    text = await readLimited(request);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError("invalid_json", "The request body is not valid UTF-8 text.");
+  }
+  if (text.trim() === "") throw new AppError("invalid_json", "The request body is empty; send a JSON object.");
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_json", "The request body is not valid JSON.");
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) throw new InvalidBodyError(result.error);
+  return result.data;
+}
+
+export class InvalidBodyError extends AppError {
+  constructor(error: z.ZodError) {
+    const fields: Record<string, string> = {};
+    for (const issue of error.issues) {
+      const keys = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.join(".") || "body"];
+      for (const key of keys) {
+        fields[key] ??= issue.code === "unrecognized_keys" ? `"${key}" is not an accepted field.` : bodyMessage(issue);
+      }
+    }
+    const [first] = Object.entries(fields);
+    const message = first ? (first[0] === "body" ? first[1] : `${first[0]}: ${first[1]}`) : "The request body is invalid.";
+    super("invalid_body", message, { details: { fields } });
+  }
+}
+
+function bodyMessage(issue: z.core.$ZodIssue): string {
+  if (issue.path.length === 0 && issue.code === "invalid_type") return "Send a JSON object.";
+  if (issue.code === "invalid_type" && issue.input === undefined) return "This field is required.";
+  return issue.message;
+}

@@ -1,0 +1,24 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+
+/** The app's own origin: NEXTAUTH_URL when set, else what the request was addressed to. */
+function expectedOrigin(request: Request): string {
+  if (process.env.NEXTAUTH_URL) return new URL(process.env.NEXTAUTH_URL).origin;
+  const url = new URL(request.url);
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? url.host;
+  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? url.protocol.replace(":", "");
+  return `${proto}://${host}`;
+}
+
+/**
+ * Refuses state changes from other sites. Browsers send Origin on every cross-origin request (and Sec-Fetch-Site
+ * on modern ones); a request with neither comes from a non-browser client, which CSRF cannot use.
+ */
+export function assertSameOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  const site = request.headers.get("sec-fetch-site");
+  const crossSite = origin !== null ? origin !== expectedOrigin(request) : site === "cross-site";
+  if (crossSite) {
+    throw new AppError("cross_origin", "Requests from other sites cannot change your keys.");
+  }
+}

@@ -1,0 +1,37 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import { describeDatabaseError } from "@/lib/db/errors";
+import { AppError, DatabaseUnavailableError } from "@/lib/errors";
+
+const NO_STORE = { "Cache-Control": "no-store" };
+
+export function json(data: unknown, status = 200): NextResponse {
+  return NextResponse.json(data, { status, headers: NO_STORE });
+}
+
+/** `{ error, code }` with the status the code decides; Retry-After when the error knows it. */
+export function errorResponse(error: AppError): NextResponse {
+  const headers: Record<string, string> = { ...NO_STORE };
+  if (error.retryAfter !== undefined) headers["Retry-After"] = String(error.retryAfter);
+  return NextResponse.json({ ...error.details, error: error.message, code: error.code }, { status: error.status, headers });
+}
+
+/** A line for the server log. Never a request body; never drizzle's message (it lists query parameters). */
+export function describeForLog(error: unknown): string {
+  if (error instanceof DatabaseUnavailableError) return `database unavailable (${describeDatabaseError(error.cause)})`;
+  if (error instanceof AppError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error && (error.name === "DrizzleQueryError" || error.cause)) {
+    return `${error.name}: ${describeDatabaseError(error)}\n${error.stack?.split("\n").slice(1).join("\n") ?? ""}`;
+  }
+  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+}
+
+/** Every failure becomes a JSON answer: our typed errors as they are, anything else a logged, generic 500. */
+export function toErrorResponse(error: unknown, where: string): NextResponse {
+  if (error instanceof AppError) {
+    if (error.status >= 500) console.error(`[api] ${where}: ${describeForLog(error)}`);
+    return errorResponse(error);
+  }
+  console.error(`[api] ${where} failed unexpectedly: ${describeForLog(error)}`);
+  return errorResponse(new AppError("internal_error", "Something went wrong on our side. Nothing was changed; please try again."));
+}

@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/** Shared by the register route and the register form. */
+export const registerSchema = z.strictObject({
+  email: z.email({ error: "Enter a valid email address." }).max(254, { error: "That email address is too long." }),
+  password: z
+    .string({ error: "Enter a password." })
+    .min(8, { error: "Use at least 8 characters." })
+    .max(200, { error: "Use at most 200 characters." }),
+  name: z.string().trim().max(100, { error: "Use at most 100 characters." }).optional(),
+});
+
+export const signInSchema = z.object({
+  email: z.email({ error: "Enter a valid email address." }).max(254),
+  password: z.string().min(1, { error: "Enter your password." }).max(200),
+});
