@@ -1,28 +1,16 @@
 import "server-only";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { readLimited } from "@/lib/http/read-limited";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Reads at most MAX_BODY_BYTES, whether or not the client sent Content-Length (or told the truth in it). */
-async function readLimited(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length"));
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+async function readText(request: Request): Promise<string> {
+  if (Number(request.headers.get("content-length")) > MAX_BODY_BYTES) throw tooLarge();
+  const bytes = await readLimited(request.body, MAX_BODY_BYTES);
+  if (!bytes) throw tooLarge();
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
 }
 
 function tooLarge(): AppError {
@@ -41,7 +29,7 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   }
   let text: string;
   try {
-    text = await readLimited(request);
+    text = await readText(request);
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError("invalid_json", "The request body is not valid UTF-8 text.");

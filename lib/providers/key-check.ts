@@ -1,5 +1,6 @@
 import "server-only";
 import { getProviderInfo, type ProviderInfo, type RegistryId } from "./catalogue";
+import { readLimited } from "@/lib/http/read-limited";
 import { providerBaseURL } from "./base-url";
 import type { KeyCheckResult, KeyStatus } from "./key-status";
 
@@ -193,22 +194,9 @@ function describe(provider: ProviderInfo, verdict: Verdict, httpStatus: number):
 }
 
 async function readJson(response: Response): Promise<unknown> {
-  if (!response.body) return undefined;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
+  const bytes = await readLimited(response.body, MAX_BODY_BYTES);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return bytes ? JSON.parse(bytes.toString("utf8")) : undefined;
   } catch {
     return undefined;
   }
