@@ -14,7 +14,10 @@ import { signInSchema } from "@/lib/validation/auth";
 if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
 
 export const authOptions: NextAuthOptions = {
-  secret: getAuthSecret(),
+  // Read when a request needs it, not at import: `next build` imports this module without production secrets.
+  get secret() {
+    return getAuthSecret();
+  },
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
   pages: { signIn: "/login" },
   providers: [

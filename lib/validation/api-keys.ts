@@ -1,15 +1,13 @@
 import { z } from "zod";
-
-// Control characters (NUL, CR, LF, TAB, DEL…) never belong in a key; they are how header injection starts.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+import { CONTROL_CHARACTERS, KEY_MESSAGES, MAX_API_KEY_LENGTH } from "./key-rules";
 
 /** A pasted key: surrounding spaces removed; blank, control characters or an absurd length refused. */
 export const apiKeyField = z
   .string({ error: "apiKey must be a string." })
-  .refine((v) => !CONTROL.test(v), { error: "The key contains control characters (such as a line break). Paste it again." })
+  .refine((v) => !CONTROL_CHARACTERS.test(v), { error: KEY_MESSAGES.control })
   .transform((v) => v.trim())
-  .refine((v) => v.length > 0, { error: "Enter an API key." })
-  .refine((v) => v.length <= 1024, { error: "That is too long to be an API key (1024 characters at most)." });
+  .refine((v) => v.length > 0, { error: KEY_MESSAGES.blank })
+  .refine((v) => v.length <= MAX_API_KEY_LENGTH, { error: KEY_MESSAGES.tooLong });
 
 const providerIdField = z.guid({ error: "providerId must be a provider id (a uuid)." });
 

@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/auth/auth-card";
+import { LoginForm } from "@/components/auth/login-form";
+import { SiteHeader } from "@/components/site-header";
+import { getPageUser } from "@/lib/auth/session";
+import { safeReturnPath } from "@/lib/client/safe-redirect";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function LoginPage({ searchParams }: { searchParams: Search }) {
+  const params = await searchParams;
+  const returnTo = safeReturnPath(params.callbackUrl);
+  if (await getPageUser()) redirect(returnTo);
+  const notice = params.error
+    ? params.error === "CredentialsSignin"
+      ? "Incorrect email or password."
+      : "Sign-in failed. Please try again."
+    : null;
+  return (
+    <>
+      <SiteHeader />
+      <AuthCard
+        title="Sign in"
+        description="Manage the API keys you bring to Keyring."
+        footer={
+          <span>
+            No account?{" "}
+            <Link className="font-medium text-primary underline-offset-4 hover:underline" href={`/register?callbackUrl=${encodeURIComponent(returnTo)}`}>
+              Create one
+            </Link>
+          </span>
+        }
+      >
+        {params.registered ? <p className="mb-4 text-sm text-muted-foreground">Your account is ready. Sign in to continue.</p> : null}
+        <LoginForm returnTo={returnTo} notice={notice} />
+      </AuthCard>
+    </>
+  );
+}

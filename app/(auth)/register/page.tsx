@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/auth/auth-card";
+import { RegisterForm } from "@/components/auth/register-form";
+import { SiteHeader } from "@/components/site-header";
+import { getPageUser } from "@/lib/auth/session";
+import { safeReturnPath } from "@/lib/client/safe-redirect";
+
+export const metadata: Metadata = { title: "Create an account" };
+
+export default async function RegisterPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const returnTo = safeReturnPath((await searchParams).callbackUrl);
+  if (await getPageUser()) redirect(returnTo);
+  return (
+    <>
+      <SiteHeader />
+      <AuthCard
+        title="Create an account"
+        description="Store your AI provider keys safely, then use them everywhere."
+        footer={
+          <span>
+            Already have an account?{" "}
+            <Link className="font-medium text-primary underline-offset-4 hover:underline" href={`/login?callbackUrl=${encodeURIComponent(returnTo)}`}>
+              Sign in
+            </Link>
+          </span>
+        }
+      >
+        <RegisterForm returnTo={returnTo} />
+      </AuthCard>
+    </>
+  );
+}

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
+import type { KeyView, ProviderView } from "@/components/api-keys/types";
+import { SiteHeader } from "@/components/site-header";
+import { requirePageUser } from "@/lib/auth/session";
+import { listProviders } from "@/lib/db/providers";
+import { getUserApiKeys } from "@/lib/db/user-api-keys";
+import { isFeatureEnabled } from "@/lib/feature-flags";
+import type { RegistryId } from "@/lib/providers/catalogue";
+
+export const metadata: Metadata = { title: "Settings" };
+export const dynamic = "force-dynamic";
+
+/** The section's props: plain data only, dates as strings; the masked keys, never a plaintext. */
+async function loadKeySection(userId: string) {
+  const [providers, keys] = await Promise.all([listProviders(), getUserApiKeys(userId)]);
+  const providerViews: ProviderView[] = providers.map((p) => ({ ...p, registryId: p.registryId as RegistryId }));
+  const keyViews: KeyView[] = keys.map((k) => ({
+    providerId: k.providerId,
+    apiKey: k.apiKey,
+    isEnabled: k.isEnabled,
+    updatedAt: k.updatedAt.toISOString(),
+    lastValidatedAt: k.lastValidatedAt?.toISOString() ?? null,
+    needsReentry: k.needsReentry,
+  }));
+  return { providers: providerViews, initialKeys: keyViews, now: Date.now() };
+}
+
+/** Server component: the session, the flag and the data are resolved here; the client gets plain props. */
+export default async function SettingsPage() {
+  const user = await requirePageUser("/settings");
+  const section = isFeatureEnabled("showApiKeyManagement") ? await loadKeySection(user.id) : null;
+
+  return (
+    <>
+      <SiteHeader email={user.email} />
+      <main className="mx-auto max-w-5xl space-y-10 px-4 py-8 sm:px-6">
+        <div className="space-y-1">
+          <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+          <p className="text-sm text-muted-foreground">Signed in as {user.email}</p>
+        </div>
+        {section ? <ApiKeysSection {...section} /> : null}
+      </main>
+    </>
+  );
+}

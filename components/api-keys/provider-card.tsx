@@ -1,0 +1,116 @@
+"use client";
+
+import { AlertCircle, AlertTriangle, CheckCircle, Key } from "lucide-react";
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { Dialog, DialogTrigger } from "@/components/ui/dialog";
+import { Switch } from "@/components/ui/switch";
+import { relativeTime } from "@/lib/client/relative-time";
+import { KeyDialog } from "./key-dialog";
+import type { KeyView, ProviderView } from "./types";
+
+interface ProviderCardProps {
+  provider: ProviderView;
+  apiKey: KeyView | undefined;
+  now: number;
+  toggling: boolean;
+  onToggle: (isEnabled: boolean) => void;
+  onSaved: (key: KeyView) => void;
+  onDeleted: () => void;
+}
+
+function KeyBadge({ apiKey }: { apiKey: KeyView | undefined }) {
+  if (!apiKey) {
+    return (
+      <Badge variant="warning">
+        <AlertCircle aria-hidden />
+        API Key Required
+      </Badge>
+    );
+  }
+  if (apiKey.needsReentry) {
+    return (
+      <Badge variant="destructive">
+        <AlertTriangle aria-hidden />
+        Needs re-entry
+      </Badge>
+    );
+  }
+  return (
+    <Badge variant="success">
+      <CheckCircle aria-hidden />
+      API Key Set
+    </Badge>
+  );
+}
+
+export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSaved, onDeleted }: ProviderCardProps) {
+  const [open, setOpen] = useState(false);
+  const titleId = `provider-${provider.registryId}-title`;
+  return (
+    <Card aria-labelledby={titleId} role="group" data-testid={`provider-card-${provider.registryId}`}>
+      <CardHeader>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <CardTitle id={titleId}>{provider.name}</CardTitle>
+          <KeyBadge apiKey={apiKey} />
+        </div>
+        {provider.description ? <CardDescription>{provider.description}</CardDescription> : null}
+      </CardHeader>
+      <CardContent className="min-h-14 space-y-1 text-sm">
+        {apiKey ? (
+          <>
+            <p className="flex min-w-0 items-center gap-2">
+              <span className="sr-only">Saved key:</span>
+              <code className="truncate rounded bg-muted px-1.5 py-0.5 font-mono text-xs" title={apiKey.apiKey} data-testid="masked-key">
+                {apiKey.apiKey}
+              </code>
+            </p>
+            <p className="text-xs text-muted-foreground">
+              {apiKey.needsReentry
+                ? "This key can no longer be read by the server. Enter it again to keep using it."
+                : apiKey.lastValidatedAt
+                  ? `Verified ${relativeTime(apiKey.lastValidatedAt, now)}`
+                  : "Saved without a check"}
+            </p>
+          </>
+        ) : (
+          <p className="text-xs text-muted-foreground">No key saved. Requests to {provider.name} need your own key.</p>
+        )}
+      </CardContent>
+      <CardFooter className="justify-between">
+        {apiKey ? (
+          <label className="flex cursor-pointer items-center gap-2 text-sm">
+            <Switch
+              checked={apiKey.isEnabled}
+              disabled={toggling}
+              onCheckedChange={onToggle}
+              aria-label={`Use the ${provider.name} API key`}
+            />
+            <span aria-hidden>{apiKey.isEnabled ? "Enabled" : "Disabled"}</span>
+          </label>
+        ) : (
+          <span />
+        )}
+        <Dialog open={open} onOpenChange={setOpen}>
+          <DialogTrigger asChild>
+            <Button variant="outline" size="sm">
+              <Key aria-hidden />
+              {apiKey ? "Update API Key" : "Add API Key"}
+            </Button>
+          </DialogTrigger>
+          {open ? (
+            <KeyDialog
+              provider={provider}
+              apiKey={apiKey}
+              onClose={() => setOpen(false)}
+              onSaved={onSaved}
+              onDeleted={onDeleted}
+            />
+          ) : null}
+        </Dialog>
+      </CardFooter>
+    </Card>
+  );
+}

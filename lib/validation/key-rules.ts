@@ -1,0 +1,23 @@
+/**
+ * The rules a pasted key must meet, without zod, so the browser bundle can apply them too. The server's schema
+ * (lib/validation/api-keys.ts) uses the same ones.
+ */
+export const MAX_API_KEY_LENGTH = 1024;
+
+// Control characters (NUL, CR, LF, TAB, DEL…) never belong in a key; they are how header injection starts.
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+export const KEY_MESSAGES = {
+  control: "The key contains control characters (such as a line break). Paste it again.",
+  blank: "Enter an API key.",
+  tooLong: `That is too long to be an API key (${MAX_API_KEY_LENGTH} characters at most).`,
+} as const;
+
+/** The first rule a key breaks, or null. */
+export function apiKeyProblem(value: string): string | null {
+  if (CONTROL_CHARACTERS.test(value)) return KEY_MESSAGES.control;
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return KEY_MESSAGES.blank;
+  if (trimmed.length > MAX_API_KEY_LENGTH) return KEY_MESSAGES.tooLong;
+  return null;
+}

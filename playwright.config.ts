@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineConfig } from "@playwright/test";
+import { fakeProviderEnv } from "./tests/fixtures/fake-providers";
+
+/**
+ * Browser tests against a production build (`npm run test:e2e` builds first), in Debian's Chromium. Three
+ * servers: the fake providers, the app on a fresh PGlite folder, and a second app with the key feature off.
+ * Values are fixed through process.env so the config evaluates the same in the runner and in its workers.
+ */
+const env = process.env;
+env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "byok-e2e-"));
+env.E2E_KEYRING ??= `e2e:${randomBytes(32).toString("base64")}`;
+env.E2E_SECRET ??= randomBytes(32).toString("base64");
+
+const FAKE_PORT = 4510;
+export const APP_PORT = 3510;
+export const FLAG_OFF_PORT = 3511;
+
+function appServer(port: number, dataDir: string, extra: Record<string, string> = {}) {
+  return {
+    command: `npx next start -p ${port}`,
+    url: `http://localhost:${port}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    env: {
+      NODE_ENV: "production",
+      PGLITE_DIR: join(env.E2E_DATA_DIR!, dataDir),
+      API_KEY_ENCRYPTION_KEYS: env.E2E_KEYRING!,
+      NEXTAUTH_SECRET: env.E2E_SECRET!,
+      NEXTAUTH_URL: `http://localhost:${port}`,
+      PROVIDER_TIMEOUT_MS: "3000",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...fakeProviderEnv(`http://127.0.0.1:${FAKE_PORT}`),
+      ...extra,
+    },
+  };
+}
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/e2e",
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  forbidOnly: true,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://localhost:${APP_PORT}`,
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  webServer: [
+    {
+      command: "npx tsx scripts/fake-providers.ts",
+      port: FAKE_PORT,
+      reuseExistingServer: false,
+      env: { FAKE_PROVIDERS_PORT: String(FAKE_PORT), FAKE_PROVIDERS_SLOW_MS: "15000" },
+    },
+    appServer(APP_PORT, "app"),
+    appServer(FLAG_OFF_PORT, "flag-off", { FEATURE_FLAGS: "showApiKeyManagement=false" }),
+  ],
+});
