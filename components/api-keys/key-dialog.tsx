@@ -32,6 +32,7 @@ interface KeyDialogProps {
   onDeleted: () => void;
 }
 
+// While a request runs, buttons are aria-disabled rather than disabled: a disabled button drops keyboard focus.
 type Busy = "save" | "test" | "delete" | null;
 type Notice = { tone: "success" | "warning" | "error"; text: string; saveAnyway?: boolean };
 
@@ -245,7 +246,12 @@ export function KeyDialog({ provider, apiKey, onClose, onSaved, onDeleted }: Key
             <div className="space-y-2">
               <p>{notice.text}</p>
               {notice.saveAnyway ? (
-                <Button size="sm" variant="outline" disabled={busy !== null} onClick={() => void save(true)}>
+                <Button
+                  size="sm"
+                  variant="outline"
+                  aria-disabled={busy !== null || undefined}
+                  onClick={() => busy === null && void save(true)}
+                >
                   Save anyway
                 </Button>
               ) : null}
@@ -257,8 +263,9 @@ export function KeyDialog({ provider, apiKey, onClose, onSaved, onDeleted }: Key
           <div className="flex flex-col gap-2 sm:flex-row">
             <Button
               variant="secondary"
-              disabled={busy !== null || (!hasInput && !apiKey)}
-              onClick={() => void test()}
+              disabled={!hasInput && !apiKey}
+              aria-disabled={busy !== null || undefined}
+              onClick={() => busy === null && void test()}
             >
               {busy === "test" ? <Loader2 className="animate-spin" aria-hidden /> : null}
               {busy === "test" ? "Testing..." : hasInput || !apiKey ? "Test key" : "Test saved key"}
@@ -289,7 +296,7 @@ export function KeyDialog({ provider, apiKey, onClose, onSaved, onDeleted }: Key
             <Button variant="outline" onClick={onClose} disabled={busy === "save"}>
               Cancel
             </Button>
-            <Button type="submit" disabled={!hasInput || busy !== null}>
+            <Button type="submit" disabled={!hasInput} aria-disabled={busy !== null || undefined}>
               {busy === "save" ? <Loader2 className="animate-spin" aria-hidden /> : null}
               {busy === "save" ? "Saving..." : "Save API Key"}
             </Button>

@@ -12,7 +12,9 @@ process.env.API_KEY_ENCRYPTION_KEYS ??= TEST_KEYRING;
 process.env.FEATURE_FLAGS ??= "";
 
 const server = process.env.TEST_DATABASE_URL;
-if (server) {
+if (typeof window !== "undefined") {
+  // A component test (jsdom): no database.
+} else if (server) {
   const { default: postgres } = await import("postgres");
   const name = `byok_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = postgres(server, { max: 1, onnotice: () => {} });

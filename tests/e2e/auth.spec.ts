@@ -1,0 +1,56 @@
+import { expect, test } from "@playwright/test";
+import { newEmail, password, registerThroughUi } from "./helpers";
+
+test("signed-out visitors are sent to /login and come back after signing in", async ({ page }) => {
+  const email = newEmail("eve");
+  expect((await page.request.post("/api/auth/register", { data: { email, password } })).status()).toBe(201);
+  await page.goto("/settings");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("wrong password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Incorrect email or password.");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByTestId("signed-in-email")).toHaveText(email);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/settings");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("the forms show field-level errors", async ({ page }) => {
+  await page.goto("/register");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter a valid email address.")).toBeVisible();
+  await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+
+  const email = await registerThroughUi(page, "frank");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email.toUpperCase());
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("An account with this email already exists.")).toBeVisible();
+});
+
+test("credentials sign-in works over plain HTTP, as CONTRACT.md describes", async ({ request }) => {
+  const email = newEmail("http");
+  const created = await request.post("/api/auth/register", { data: { email, password } });
+  expect(created.status()).toBe(201);
+  const { id } = await created.json();
+  const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
+  const signIn = await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password, json: "true" },
+  });
+  expect(signIn.ok()).toBe(true);
+  const session = await (await request.get("/api/auth/session")).json();
+  expect(session.user).toMatchObject({ id, email });
+  expect((await request.get("/api/user/api-keys")).status()).toBe(200);
+});
