@@ -2,14 +2,24 @@ import "server-only";
 import { consumePoint, peekPoints } from "@/lib/db/rate-limit";
 import { AppError } from "@/lib/errors";
 
-/** The limits, in one place. Counters live in the database, so every app instance shares them. */
+const fromEnv = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+};
+
+/**
+ * The limits, in one place. Counters live in the database, so every app instance shares them. Per-account
+ * limits are the tight ones; per-address limits are looser because many people can share one address (NAT).
+ */
 export const LIMITS = {
   /** Provider checks (saving with validation, testing) per user. */
-  keyValidation: { points: Number(process.env.RATE_LIMIT_VALIDATIONS_PER_MINUTE ?? 20), windowSeconds: 60 },
-  /** Failed sign-ins, counted per email and per client address; successes do not count. */
-  signInFailures: { points: 10, windowSeconds: 15 * 60 },
+  keyValidation: { points: fromEnv("RATE_LIMIT_VALIDATIONS_PER_MINUTE", 20), windowSeconds: 60 },
+  /** Failed sign-ins per email; successes do not count. */
+  signInFailuresPerEmail: { points: 10, windowSeconds: 15 * 60 },
+  /** Failed sign-ins per client address, across emails. */
+  signInFailuresPerAddress: { points: 50, windowSeconds: 15 * 60 },
   /** Accounts created per client address. */
-  registration: { points: 20, windowSeconds: 60 * 60 },
+  registration: { points: fromEnv("RATE_LIMIT_SIGNUPS_PER_HOUR", 100), windowSeconds: 60 * 60 },
 } as const;
 
 function minutes(seconds: number): string {
@@ -39,12 +49,17 @@ export async function limitRegistration(clientAddress: string): Promise<void> {
   }
 }
 
-const signInKeys = (email: string, clientAddress: string) => [`signin:email:${email}`, `signin:ip:${clientAddress}`];
+const signInCounters = (email: string, clientAddress: string) =>
+  [
+    [`signin:email:${email}`, LIMITS.signInFailuresPerEmail],
+    [`signin:ip:${clientAddress}`, LIMITS.signInFailuresPerAddress],
+  ] as const;
 
 /** Throws when the email or the address has used up its failed attempts. */
 export async function assertSignInAllowed(email: string, clientAddress: string): Promise<void> {
-  const states = await Promise.all(signInKeys(email, clientAddress).map(peekPoints));
-  const blocked = states.filter((s) => s && s.points >= LIMITS.signInFailures.points);
+  const counters = signInCounters(email, clientAddress);
+  const states = await Promise.all(counters.map(([key]) => peekPoints(key)));
+  const blocked = states.filter((s, i) => s && s.points >= counters[i]![1].points);
   if (blocked.length > 0) {
     const wait = Math.max(...blocked.map((s) => s!.resetInSeconds));
     throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${minutes(wait)}.`, {
@@ -54,5 +69,5 @@ export async function assertSignInAllowed(email: string, clientAddress: string):
 }
 
 export async function recordSignInFailure(email: string, clientAddress: string): Promise<void> {
-  await Promise.all(signInKeys(email, clientAddress).map((key) => consumePoint(key, LIMITS.signInFailures.windowSeconds)));
+  await Promise.all(signInCounters(email, clientAddress).map(([key, limit]) => consumePoint(key, limit.windowSeconds)));
 }
