@@ -1,9 +1,9 @@
 "use client";
 
 import { LogOut } from "lucide-react";
-import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { signOut } from "@/lib/client/sign-out";
 
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);
@@ -11,10 +11,11 @@ export function SignOutButton() {
     <Button
       variant="outline"
       size="sm"
-      disabled={busy}
+      aria-disabled={busy || undefined}
       onClick={() => {
+        if (busy) return;
         setBusy(true);
-        void signOut({ callbackUrl: "/login" });
+        void signOut();
       }}
     >
       <LogOut aria-hidden />

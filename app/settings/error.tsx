@@ -1,11 +1,12 @@
 "use client";
 
-import { RotateCw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { startTransition } from "react";
-import { Button } from "@/components/ui/button";
 
-/** Shown when the page cannot load its data (the database is down): say so, and offer to try again. */
+/**
+ * Shown when the page cannot load its data (the database is down): say so, and offer to try again. Kept free of
+ * imports: an error boundary's code loads with every view of the page.
+ */
 export default function SettingsError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
   const router = useRouter();
   return (
@@ -14,7 +15,9 @@ export default function SettingsError({ reset }: { error: Error & { digest?: str
       <p className="text-sm text-muted-foreground">
         The service is having trouble reaching its database. Your keys are safe; nothing was changed.
       </p>
-      <Button
+      <button
+        type="button"
+        className="inline-flex h-9 items-center rounded-md bg-primary px-4 text-sm font-medium text-primary-foreground hover:bg-primary/90 focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 focus-visible:outline-none"
         onClick={() =>
           startTransition(() => {
             router.refresh();
@@ -22,9 +25,8 @@ export default function SettingsError({ reset }: { error: Error & { digest?: str
           })
         }
       >
-        <RotateCw aria-hidden />
         Try again
-      </Button>
+      </button>
     </main>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/lib/client/toast";
 import { requestJson } from "@/lib/client/api";
 import { ProviderCard } from "./provider-card";
 import type { KeyView, ProviderView } from "./types";

@@ -1,8 +1,8 @@
 "use client";
 
 import { AlertTriangle, CheckCircle2, ExternalLink, Eye, EyeOff, Loader2, XCircle } from "lucide-react";
-import { useId, useRef, useState } from "react";
-import { toast } from "sonner";
+import { type RefObject, useId, useRef, useState } from "react";
+import { toast } from "@/lib/client/toast";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -14,7 +14,7 @@ import {
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import { DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { type ApiFailure, requestJson } from "@/lib/client/api";
@@ -27,6 +27,8 @@ import type { KeyView, ProviderView } from "./types";
 interface KeyDialogProps {
   provider: ProviderView;
   apiKey: KeyView | undefined;
+  /** The card's button, focused again when the dialog closes. */
+  returnFocusTo: RefObject<HTMLButtonElement | null>;
   onClose: () => void;
   onSaved: (key: KeyView) => void;
   onDeleted: () => void;
@@ -48,10 +50,11 @@ function toneOf(status: KeyCheckResult["status"]): Notice["tone"] {
 }
 
 /**
- * The key dialog. The key itself lives only in the password input (read through a ref on submit): no React
- * state, store or cache ever holds it, and it is gone when the dialog closes.
+ * The key dialog, loaded on demand (it is most of the page's interactive code). The key itself lives only in the
+ * password input (read through a ref on submit): no React state, store or cache ever holds it, and it is gone
+ * when the dialog closes.
  */
-export function KeyDialog({ provider, apiKey, onClose, onSaved, onDeleted }: KeyDialogProps) {
+export function KeyDialog({ provider, apiKey, returnFocusTo, onClose, onSaved, onDeleted }: KeyDialogProps) {
   const info = getProviderInfo(provider.registryId);
   const inputId = useId();
   const errorId = useId();
@@ -154,10 +157,15 @@ export function KeyDialog({ provider, apiKey, onClose, onSaved, onDeleted }: Key
   const NoticeIcon = notice ? TONE_ICON[notice.tone] : null;
 
   return (
+    <Dialog open onOpenChange={(open) => !open && onClose()}>
     <DialogContent
       onOpenAutoFocus={(event) => {
         event.preventDefault();
         inputRef.current?.focus();
+      }}
+      onCloseAutoFocus={(event) => {
+        event.preventDefault();
+        returnFocusTo.current?.focus();
       }}
     >
       <DialogHeader>
@@ -206,7 +214,8 @@ export function KeyDialog({ provider, apiKey, onClose, onSaved, onDeleted }: Key
               data-lpignore="true"
               aria-invalid={fieldError ? true : undefined}
               aria-describedby={describedBy}
-              className="pr-10 font-mono"
+              trailing
+              className="font-mono"
               onChange={(event) => {
                 const value = event.currentTarget.value;
                 setHasInput(value.trim() !== "");
@@ -218,7 +227,7 @@ export function KeyDialog({ provider, apiKey, onClose, onSaved, onDeleted }: Key
             <Button
               variant="ghost"
               size="icon"
-              className="absolute top-0 right-0 h-9 w-9 text-muted-foreground"
+              className="absolute top-0 right-0 text-muted-foreground"
               aria-label={reveal ? "Hide key" : "Show key"}
               aria-pressed={reveal}
               onClick={() => setReveal((r) => !r)}
@@ -259,7 +268,7 @@ export function KeyDialog({ provider, apiKey, onClose, onSaved, onDeleted }: Key
           </div>
         ) : null}
 
-        <DialogFooter className="sm:justify-between">
+        <DialogFooter spread>
           <div className="flex flex-col gap-2 sm:flex-row">
             <Button
               variant="secondary"
@@ -304,5 +313,6 @@ export function KeyDialog({ provider, apiKey, onClose, onSaved, onDeleted }: Key
         </DialogFooter>
       </form>
     </DialogContent>
+    </Dialog>
   );
 }

@@ -1,15 +1,17 @@
 "use client";
 
 import { AlertCircle, AlertTriangle, CheckCircle, Key } from "lucide-react";
-import { useState } from "react";
+import { lazy, Suspense, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
-import { Dialog, DialogTrigger } from "@/components/ui/dialog";
 import { Switch } from "@/components/ui/switch";
 import { relativeTime } from "@/lib/client/relative-time";
-import { KeyDialog } from "./key-dialog";
 import type { KeyView, ProviderView } from "./types";
+
+// The dialog (Radix Dialog, AlertDialog, the form) loads when first wanted, and starts loading on hover/focus.
+const loadKeyDialog = () => import("./key-dialog");
+const KeyDialog = lazy(() => loadKeyDialog().then((m) => ({ default: m.KeyDialog })));
 
 interface ProviderCardProps {
   provider: ProviderView;
@@ -48,6 +50,7 @@ function KeyBadge({ apiKey }: { apiKey: KeyView | undefined }) {
 
 export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSaved, onDeleted }: ProviderCardProps) {
   const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
   const titleId = `provider-${provider.registryId}-title`;
   return (
     <Card aria-labelledby={titleId} role="group" data-testid={`provider-card-${provider.registryId}`}>
@@ -93,23 +96,31 @@ export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSave
         ) : (
           <span />
         )}
-        <Dialog open={open} onOpenChange={setOpen}>
-          <DialogTrigger asChild>
-            <Button variant="outline" size="sm">
-              <Key aria-hidden />
-              {apiKey ? "Update API Key" : "Add API Key"}
-            </Button>
-          </DialogTrigger>
-          {open ? (
+        <Button
+          ref={button}
+          variant="outline"
+          size="sm"
+          aria-haspopup="dialog"
+          aria-expanded={open}
+          onPointerEnter={() => void loadKeyDialog()}
+          onFocus={() => void loadKeyDialog()}
+          onClick={() => setOpen(true)}
+        >
+          <Key aria-hidden />
+          {apiKey ? "Update API Key" : "Add API Key"}
+        </Button>
+        {open ? (
+          <Suspense fallback={null}>
             <KeyDialog
               provider={provider}
               apiKey={apiKey}
+              returnFocusTo={button}
               onClose={() => setOpen(false)}
               onSaved={onSaved}
               onDeleted={onDeleted}
             />
-          ) : null}
-        </Dialog>
+          </Suspense>
+        ) : null}
       </CardFooter>
     </Card>
   );

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Card, CardContent, CardDescription, CardFooter, CardHeader } from "@/components/ui/card";
+import { Card, CardDescription, CardHeader } from "@/components/ui/card";
 
 export function AuthCard({ title, description, children, footer }: { title: string; description: string; children: ReactNode; footer: ReactNode }) {
   return (
@@ -9,8 +9,8 @@ export function AuthCard({ title, description, children, footer }: { title: stri
           <h1 className="text-xl font-semibold tracking-tight">{title}</h1>
           <CardDescription>{description}</CardDescription>
         </CardHeader>
-        <CardContent className="pb-5">{children}</CardContent>
-        <CardFooter className="justify-center border-t pt-4 text-sm text-muted-foreground">{footer}</CardFooter>
+        <div className="px-5 pb-5">{children}</div>
+        <div className="flex justify-center border-t px-5 py-4 text-sm text-muted-foreground">{footer}</div>
       </Card>
     </main>
   );

@@ -34,8 +34,14 @@ export function DialogHeader({ className, ...props }: ComponentProps<"div">) {
   return <div className={cn("flex flex-col gap-1.5 pr-6", className)} {...props} />;
 }
 
-export function DialogFooter({ className, ...props }: ComponentProps<"div">) {
-  return <div className={cn("flex flex-col-reverse gap-2 sm:flex-row sm:justify-end", className)} {...props} />;
+/** Buttons at the end of a dialog; `spread` puts the first group at the start and the last at the end. */
+export function DialogFooter({ className, spread = false, ...props }: ComponentProps<"div"> & { spread?: boolean }) {
+  return (
+    <div
+      className={cn("flex flex-col-reverse gap-2 sm:flex-row", spread ? "sm:justify-between" : "sm:justify-end", className)}
+      {...props}
+    />
+  );
 }
 
 export function DialogTitle({ className, ...props }: ComponentProps<typeof DialogPrimitive.Title>) {

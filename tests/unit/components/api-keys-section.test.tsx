@@ -2,9 +2,9 @@
 import "./setup";
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { Toaster } from "sonner";
 import { describe, expect, it } from "vitest";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
+import { LazyToaster } from "@/components/toaster";
 import type { KeyView, ProviderView } from "@/components/api-keys/types";
 import { fakeApi } from "../../fixtures/fake-api";
 
@@ -30,7 +30,7 @@ function renderSection(keys: KeyView[] = [], providers = [openai, anthropic, goo
   render(
     <>
       <ApiKeysSection providers={providers} initialKeys={keys} now={NOW} />
-      <Toaster />
+      <LazyToaster />
     </>,
   );
   const card = (name: string) => screen.getByRole("group", { name });
@@ -99,7 +99,7 @@ describe("the enable switch", () => {
 describe("the key dialog", () => {
   async function open(user: ReturnType<typeof userEvent.setup>, card: (n: string) => HTMLElement, name = "OpenAI") {
     await user.click(within(card(name)).getByRole("button", { name: /API Key$/ }));
-    return screen.getByRole("dialog", { name: `${name} API Key` });
+    return screen.findByRole("dialog", { name: `${name} API Key` });
   }
 
   it("has a private, labelled key field, the provider's key shape and a link to get a key", async () => {
