@@ -43,11 +43,20 @@ interface Run {
   p99: number;
   errors: number;
   requests: number;
+  /** Answers by HTTP status, and transport errors/timeouts, when anything was not 2xx. */
+  failures?: Record<string, number>;
 }
 
 async function load(name: string, options: autocannon.Options): Promise<Run> {
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
+  const failures: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) {
+    if (!code.startsWith("2")) failures[code] = (stat as { count: number }).count;
+  }
+  if (result.errors) failures.errors = result.errors;
+  if (result.timeouts) failures.timeouts = result.timeouts;
   return {
+    ...(Object.keys(failures).length ? { failures } : {}),
     name,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -118,7 +127,9 @@ async function main() {
 
     const floors: Run[] = [];
     const lists: Run[] = [];
-    await load("warm-up", { url: `${base}/api/user/api-keys`, duration: 2, requests: [rotate()] });
+    // Both paths warm (JIT, connection pool) before anything is measured.
+    await load("warm-up", { url: `${base}/api/auth/session`, duration: 3, requests: [rotate()] });
+    await load("warm-up", { url: `${base}/api/user/api-keys`, duration: 3, requests: [rotate()] });
     for (let round = 1; round <= ROUNDS; round++) {
       progress(`round ${round}/${ROUNDS}: GET /api/auth/session (floor)`);
       floors.push(await load(`floor #${round}`, { url: `${base}/api/auth/session`, requests: [rotate()] }));
@@ -126,7 +137,7 @@ async function main() {
       lists.push(await load(`list #${round}`, { url: `${base}/api/user/api-keys`, requests: [rotate()] }));
     }
     const json = { "content-type": "application/json" };
-    progress("POST upsert with validation, PATCH toggle, DELETE + re-add");
+    progress("POST upsert with validation, PATCH toggle, re-add + DELETE");
     const upsert = await load("POST upsert (validated)", {
       url: `${base}/api/user/api-keys`,
       method: "POST",
@@ -146,25 +157,26 @@ async function main() {
         },
       ],
     });
-    // One connection per user so every DELETE has a key to delete: DELETE, then put it back.
-    const deletion = await load("DELETE + re-add", {
+    // Each connection keeps one user: it puts the key back (an upsert that skips the check), then deletes it.
+    const deletion = await load("re-add + DELETE", {
       url: `${base}/api/user/api-keys`,
       connections: Math.min(CONNECTIONS, cookies.length),
       requests: [
         {
-          method: "DELETE",
+          method: "POST",
           setupRequest: (r, context) => {
             const own = context as { cookie?: string };
             own.cookie ??= cookies[turn++ % cookies.length]!;
-            return { ...r, headers: { ...r.headers, ...json, cookie: own.cookie }, body: JSON.stringify({ providerId: providers[2]!.id }) };
+            const body = { providerId: providers[2]!.id, apiKey: "sk-test-valid-readd-00000000000000", skipValidation: true };
+            return { ...r, headers: { ...r.headers, ...json, cookie: own.cookie }, body: JSON.stringify(body) };
           },
         },
         {
-          method: "POST",
+          method: "DELETE",
           setupRequest: (r, context) => ({
             ...r,
             headers: { ...r.headers, ...json, cookie: (context as { cookie: string }).cookie },
-            body: JSON.stringify({ providerId: providers[2]!.id, apiKey: "sk-test-valid-readd-00000000000000", skipValidation: true }),
+            body: JSON.stringify({ providerId: providers[2]!.id }),
           }),
         },
       ],
@@ -330,7 +342,8 @@ function printReport(result: Record<string, unknown> & { listOverFloor: { throug
   console.log(`\n\nBenchmark — ${result.database}, ${DURATION} s × ${CONNECTIONS} connections per run, ${ROUNDS} interleaved rounds`);
   console.log(`${"run".padEnd(26)}${pad("req/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("errors", 8)}`);
   for (const run of runs) {
-    console.log(`${run.name.padEnd(26)}${pad(run.requestsPerSecond.toFixed(0), 10)}${pad(run.p50, 9)}${pad(run.p99, 9)}${pad(run.errors, 8)}`);
+    const failures = run.failures ? `  ${JSON.stringify(run.failures)}` : "";
+    console.log(`${run.name.padEnd(26)}${pad(run.requestsPerSecond.toFixed(0), 10)}${pad(run.p50, 9)}${pad(run.p99, 9)}${pad(run.errors, 8)}${failures}`);
   }
   const { throughputRatioMedian, p99RatioMedian } = result.listOverFloor;
   console.log(`\nlist / floor throughput (median of rounds): ${throughputRatioMedian.toFixed(2)}    list p99 / floor p99: ${p99RatioMedian.toFixed(2)}`);

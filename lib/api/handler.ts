@@ -3,6 +3,7 @@ import type { NextRequest } from "next/server";
 import { getToken } from "next-auth/jwt";
 import type { z } from "zod";
 import { getAuthSecret } from "@/lib/auth/secret";
+import { decodeSessionToken } from "@/lib/auth/session-token";
 import { AppError } from "@/lib/errors";
 import { type FeatureFlag, isFeatureEnabled } from "@/lib/feature-flags";
 import { parseJsonBody } from "./body";
@@ -38,7 +39,7 @@ function featureGuard(flag: FeatureFlag | undefined): void {
 }
 
 async function sessionUserId(request: NextRequest): Promise<string> {
-  const token = await getToken({ req: request, secret: getAuthSecret() });
+  const token = await getToken({ req: request, secret: getAuthSecret(), decode: decodeSessionToken });
   const id = token?.id ?? token?.sub;
   if (!id) throw new AppError("unauthorized", "Sign in to continue.");
   return id;

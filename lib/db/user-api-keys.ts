@@ -4,7 +4,7 @@ import { getKeyring } from "@/lib/crypto/keyring";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import { maskApiKey } from "@/lib/keys/mask";
-import { withDb } from "./client";
+import { type Database, withDb } from "./client";
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
 import { userApiKey, type UserApiKeyRow } from "./schema";
 import { isUuid } from "./uuid";
@@ -52,12 +52,23 @@ function toSummary(row: SummaryRow, keyIds: ReadonlyMap<string, unknown>): ApiKe
 const ownedBy = (userId: string, providerId: string) =>
   and(eq(userApiKey.userId, userId), eq(userApiKey.providerId, providerId));
 
+// The hot read path, prepared once per database handle: the query is built once, not per request.
+const listQueries = new WeakMap<Database, ReturnType<typeof prepareList>>();
+const prepareList = (db: Database) =>
+  db
+    .select(summaryColumns)
+    .from(userApiKey)
+    .where(eq(userApiKey.userId, sql.placeholder("userId")))
+    .prepare("user_api_keys_list");
+
 /** Every key of a user, masked. One SELECT; decrypts nothing. */
 export async function getUserApiKeys(userId: string): Promise<ApiKeySummary[]> {
   if (!isUuid(userId)) return [];
-  const rows = await withDb((db) =>
-    db.select(summaryColumns).from(userApiKey).where(eq(userApiKey.userId, userId)),
-  );
+  const rows = await withDb((db) => {
+    let list = listQueries.get(db);
+    if (!list) listQueries.set(db, (list = prepareList(db)));
+    return list.execute({ userId });
+  });
   const { keys } = getKeyring();
   return rows.map((row) => toSummary(row, keys));
 }
