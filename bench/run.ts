@@ -157,7 +157,9 @@ async function main() {
         },
       ],
     });
-    // Each connection keeps one user: it puts the key back (an upsert that skips the check), then deletes it.
+    // Each connection keeps a user of its own: it puts the key back (an upsert that skips the check), then
+    // deletes it. Users are handed out once, so a reconnecting connection can never share one.
+    const unused = [...cookies];
     const deletion = await load("re-add + DELETE", {
       url: `${base}/api/user/api-keys`,
       connections: Math.min(CONNECTIONS, cookies.length),
@@ -166,7 +168,7 @@ async function main() {
           method: "POST",
           setupRequest: (r, context) => {
             const own = context as { cookie?: string };
-            own.cookie ??= cookies[turn++ % cookies.length]!;
+            own.cookie ??= unused.shift() ?? cookies[0]!;
             const body = { providerId: providers[2]!.id, apiKey: "sk-test-valid-readd-00000000000000", skipValidation: true };
             return { ...r, headers: { ...r.headers, ...json, cookie: own.cookie }, body: JSON.stringify(body) };
           },
