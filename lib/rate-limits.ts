@@ -1,5 +1,5 @@
 import "server-only";
-import { consumePoint, peekPoints } from "@/lib/db/rate-limit";
+import { consumePoint, refundPoint } from "@/lib/db/rate-limit";
 import { AppError } from "@/lib/errors";
 
 const fromEnv = (name: string, fallback: number) => {
@@ -55,19 +55,23 @@ const signInCounters = (email: string, clientAddress: string) =>
     [`signin:ip:${clientAddress}`, LIMITS.signInFailuresPerAddress],
   ] as const;
 
-/** Throws when the email or the address has used up its failed attempts. */
-export async function assertSignInAllowed(email: string, clientAddress: string): Promise<void> {
+/**
+ * Counts a sign-in attempt BEFORE the password is checked, atomically, so a burst of parallel guesses cannot all
+ * slip through before the first failure is recorded. Throws when the email or the address is locked. The caller
+ * gives the point back with `forgiveSignIn` when the password was right: only failures count.
+ */
+export async function countSignInAttempt(email: string, clientAddress: string): Promise<void> {
   const counters = signInCounters(email, clientAddress);
-  const states = await Promise.all(counters.map(([key]) => peekPoints(key)));
-  const blocked = states.filter((s, i) => s && s.points >= counters[i]![1].points);
+  const states = await Promise.all(counters.map(([key, limit]) => consumePoint(key, limit.windowSeconds)));
+  const blocked = states.filter((s, i) => s.points > counters[i]![1].points);
   if (blocked.length > 0) {
-    const wait = Math.max(...blocked.map((s) => s!.resetInSeconds));
+    const wait = Math.max(...blocked.map((s) => s.resetInSeconds));
     throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${minutes(wait)}.`, {
       retryAfter: wait,
     });
   }
 }
 
-export async function recordSignInFailure(email: string, clientAddress: string): Promise<void> {
-  await Promise.all(signInCounters(email, clientAddress).map(([key, limit]) => consumePoint(key, limit.windowSeconds)));
+export async function forgiveSignIn(email: string, clientAddress: string): Promise<void> {
+  await Promise.all(signInCounters(email, clientAddress).map(([key]) => refundPoint(key)));
 }

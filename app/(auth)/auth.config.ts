@@ -6,7 +6,7 @@ import { getAuthSecret } from "@/lib/auth/secret";
 import { clientAddressFromHeaders } from "@/lib/api/client-address";
 import { getUserCredentials, normaliseEmail } from "@/lib/db/users";
 import { isAppError } from "@/lib/errors";
-import { assertSignInAllowed, recordSignInFailure } from "@/lib/rate-limits";
+import { countSignInAttempt, forgiveSignIn } from "@/lib/rate-limits";
 import { signInSchema } from "@/lib/validation/auth";
 
 // Without NEXTAUTH_URL, next-auth v4 assumes http://localhost:3000; trusting the Host header instead keeps
@@ -33,12 +33,12 @@ export const authOptions: NextAuthOptions = {
         const email = normaliseEmail(parsed.data.email);
         const clientAddress = clientAddressFromHeaders(req?.headers ?? {});
         try {
-          await assertSignInAllowed(email, clientAddress);
+          await countSignInAttempt(email, clientAddress);
           const user = await getUserCredentials(email);
           if (await verifyPassword(user?.passwordHash ?? null, parsed.data.password)) {
+            await forgiveSignIn(email, clientAddress);
             return { id: user!.id, email: user!.email, name: user!.name };
           }
-          await recordSignInFailure(email, clientAddress);
           return null;
         } catch (error) {
           // next-auth hands a thrown message to the sign-in form; only our own sentences may go there.

@@ -32,19 +32,19 @@ function KeyBadge({ apiKey }: { apiKey: KeyView | undefined }) {
       </Badge>
     );
   }
-  if (apiKey.needsReentry) {
-    return (
-      <Badge variant="destructive">
-        <AlertTriangle aria-hidden />
-        Needs re-entry
-      </Badge>
-    );
-  }
   return (
-    <Badge variant="success">
-      <CheckCircle aria-hidden />
-      API Key Set
-    </Badge>
+    <span className="flex flex-wrap gap-1.5">
+      <Badge variant="success">
+        <CheckCircle aria-hidden />
+        API Key Set
+      </Badge>
+      {apiKey.needsReentry ? (
+        <Badge variant="destructive">
+          <AlertTriangle aria-hidden />
+          Needs re-entry
+        </Badge>
+      ) : null}
+    </span>
   );
 }
 

@@ -2,47 +2,28 @@
 
 import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { signIn } from "next-auth/react";
-import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { signInSchema } from "@/lib/validation/auth";
 import { Field } from "./field";
 import { FormAlert } from "./form-alert";
-
-type Errors = Partial<Record<"email" | "password", string>>;
+import { signInWithPassword, useAuthForm } from "./use-auth-form";
 
 export function LoginForm({ returnTo, notice }: { returnTo: string; notice: string | null }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(notice);
-  const [busy, setBusy] = useState(false);
+  const { errors, formError, setFormError, busy, setBusy, validate } = useAuthForm(signInSchema, notice);
 
   async function submit(form: HTMLFormElement) {
-    const data = Object.fromEntries(new FormData(form)) as Record<string, string>;
-    const parsed = signInSchema.safeParse(data);
-    if (!parsed.success) {
-      const next: Errors = {};
-      for (const issue of parsed.error.issues) next[issue.path[0] as keyof Errors] ??= issue.message;
-      setErrors(next);
-      return;
-    }
-    setErrors({});
-    setFormError(null);
+    const credentials = validate(Object.fromEntries(new FormData(form)));
+    if (!credentials) return;
     setBusy(true);
-    const result = await signIn("credentials", { ...parsed.data, redirect: false, callbackUrl: returnTo }).catch(() => undefined);
-    if (result?.ok && !result.error) {
+    const failure = await signInWithPassword(credentials.email, credentials.password, returnTo);
+    if (!failure) {
       router.replace(returnTo);
       router.refresh();
       return;
     }
     setBusy(false);
-    setFormError(
-      !result
-        ? "Couldn't reach the server. Check your connection and try again."
-        : result.error === "CredentialsSignin"
-          ? "Incorrect email or password."
-          : (result.error ?? "Sign-in failed. Please try again."),
-    );
+    setFormError(failure);
   }
 
   return (

@@ -2,51 +2,35 @@
 
 import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { signIn } from "next-auth/react";
-import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { requestJson } from "@/lib/client/api";
 import { registerSchema } from "@/lib/validation/auth";
 import { Field } from "./field";
 import { FormAlert } from "./form-alert";
-
-type Errors = Partial<Record<"email" | "password" | "name", string>>;
+import { signInWithPassword, useAuthForm } from "./use-auth-form";
 
 export function RegisterForm({ returnTo }: { returnTo: string }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, formError, setFormError, busy, setBusy, validate } = useAuthForm(registerSchema);
 
   async function submit(form: HTMLFormElement) {
     const raw = Object.fromEntries(new FormData(form)) as Record<string, string>;
-    const body = { email: raw.email ?? "", password: raw.password ?? "", ...(raw.name?.trim() ? { name: raw.name } : {}) };
-    const parsed = registerSchema.safeParse(body);
-    if (!parsed.success) {
-      const next: Errors = {};
-      for (const issue of parsed.error.issues) next[issue.path[0] as keyof Errors] ??= issue.message;
-      setErrors(next);
-      return;
-    }
-    setErrors({});
-    setFormError(null);
+    const account = validate({ email: raw.email ?? "", password: raw.password ?? "", ...(raw.name?.trim() ? { name: raw.name } : {}) });
+    if (!account) return;
     setBusy(true);
-    const created = await requestJson<{ id: string; email: string }>("POST", "/api/auth/register", parsed.data);
+    const created = await requestJson<{ id: string; email: string }>("POST", "/api/auth/register", account);
     if (!created.ok) {
       setBusy(false);
       if (created.error.code === "email_taken") return setErrors({ email: created.error.message });
-      if (created.error.fields) return setErrors(created.error.fields as Errors);
+      if (created.error.fields) return setErrors(created.error.fields);
       return setFormError(created.error.message);
     }
-    const signedIn = await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false }).catch(
-      () => undefined,
-    );
-    if (signedIn?.ok && !signedIn.error) {
-      router.replace(returnTo);
-      router.refresh();
-    } else {
+    if (await signInWithPassword(account.email, account.password, returnTo)) {
       router.replace("/login?registered=1");
+      return;
     }
+    router.replace(returnTo);
+    router.refresh();
   }
 
   return (

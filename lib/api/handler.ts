@@ -7,7 +7,7 @@ import { decodeSessionToken } from "@/lib/auth/session-token";
 import { AppError } from "@/lib/errors";
 import { type FeatureFlag, isFeatureEnabled } from "@/lib/feature-flags";
 import { parseJsonBody } from "./body";
-import { assertSameOrigin } from "./origin";
+import { appOrigin, assertSameOrigin } from "./origin";
 import { json, toErrorResponse } from "./respond";
 
 type Body<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -39,7 +39,10 @@ function featureGuard(flag: FeatureFlag | undefined): void {
 }
 
 async function sessionUserId(request: NextRequest): Promise<string> {
-  const token = await getToken({ req: request, secret: getAuthSecret(), decode: decodeSessionToken });
+  // next-auth names its cookie __Secure-… when the site is served over https (NEXTAUTH_URL, or the forwarded
+  // protocol when it trusts the host); read the cookie it actually set.
+  const secureCookie = appOrigin(request).startsWith("https://");
+  const token = await getToken({ req: request, secret: getAuthSecret(), decode: decodeSessionToken, secureCookie });
   const id = token?.id ?? token?.sub;
   if (!id) throw new AppError("unauthorized", "Sign in to continue.");
   return id;

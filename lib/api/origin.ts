@@ -1,8 +1,8 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 
-/** The app's own origin: NEXTAUTH_URL when set, else what the request was addressed to. */
-function expectedOrigin(request: Request): string {
+/** The app's own origin: NEXTAUTH_URL when set, else what the request was addressed to (as next-auth sees it). */
+export function appOrigin(request: Request): string {
   if (process.env.NEXTAUTH_URL) return new URL(process.env.NEXTAUTH_URL).origin;
   const url = new URL(request.url);
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? url.host;
@@ -17,7 +17,7 @@ function expectedOrigin(request: Request): string {
 export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get("origin");
   const site = request.headers.get("sec-fetch-site");
-  const crossSite = origin !== null ? origin !== expectedOrigin(request) : site === "cross-site";
+  const crossSite = origin !== null ? origin !== appOrigin(request) : site === "cross-site";
   if (crossSite) {
     throw new AppError("cross_origin", "Requests from other sites cannot change your keys.");
   }

@@ -161,9 +161,12 @@ export async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> 
 /** Drops a dead engine so that the next call opens a new one: the app heals without a restart. */
 function forget(dead: Handle): void {
   const current = cache.__byokDatabase;
-  void current?.then((h) => {
-    if (h === dead && cache.__byokDatabase === current) cache.__byokDatabase = undefined;
-  });
+  void current?.then(
+    (h) => {
+      if (h === dead && cache.__byokDatabase === current) cache.__byokDatabase = undefined;
+    },
+    () => {}, // a failed reopen is already uncached and logged by handle()
+  );
 }
 
 export async function closeDb(): Promise<void> {

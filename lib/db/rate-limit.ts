@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, lt, sql } from "drizzle-orm";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
 import { withDb } from "./client";
 import { rateLimit } from "./schema";
 
@@ -10,9 +10,9 @@ export interface RateLimitState {
   resetInSeconds: number;
 }
 
-function state(row: { points: number; expiresAt: Date }): RateLimitState {
-  return { points: row.points, resetInSeconds: Math.max(1, Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000)) };
-}
+// Measured on the database's clock, the same one that decides when a window expires.
+const secondsLeft = sql<number>`greatest(1, ceil(extract(epoch from ${rateLimit.expiresAt} - now())))::int`;
+const state = { points: rateLimit.points, resetInSeconds: secondsLeft };
 
 /**
  * Adds a point to a fixed window in ONE atomic statement: a window that has expired restarts at 1. Every app
@@ -31,21 +31,20 @@ export async function consumePoint(key: string, windowSeconds: number): Promise<
           expiresAt: sql`case when ${rateLimit.expiresAt} <= now() then ${window} else ${rateLimit.expiresAt} end`,
         },
       })
-      .returning({ points: rateLimit.points, expiresAt: rateLimit.expiresAt }),
+      .returning(state),
   );
   if (Math.random() < 0.01) void purgeExpired().catch(() => {});
-  return state(row!);
+  return row!;
 }
 
-/** The current window without consuming; null when none is open. */
-export async function peekPoints(key: string): Promise<RateLimitState | null> {
-  const [row] = await withDb((db) =>
+/** Gives a point back (an attempt that turned out not to count), in the window still open. */
+export async function refundPoint(key: string): Promise<void> {
+  await withDb((db) =>
     db
-      .select({ points: rateLimit.points, expiresAt: rateLimit.expiresAt })
-      .from(rateLimit)
-      .where(eq(rateLimit.key, key)),
+      .update(rateLimit)
+      .set({ points: sql`greatest(${rateLimit.points} - 1, 0)` })
+      .where(and(eq(rateLimit.key, key), gt(rateLimit.expiresAt, sql`now()`))),
   );
-  return row && row.expiresAt.getTime() > Date.now() ? state(row) : null;
 }
 
 async function purgeExpired(): Promise<void> {

@@ -148,14 +148,21 @@ export async function setUserApiKeyEnabled(
   return row ? toSummary(row, getKeyring().keys) : null;
 }
 
-/** Records that the stored key was just checked against its provider. */
-export async function markUserApiKeyValidated(userId: string, providerId: string): Promise<ApiKeySummary | null> {
+/**
+ * Records that the stored key was just checked against its provider, but only if it is still the key that was
+ * checked (`sealed`, from getDecryptedUserApiKey): a key replaced during the check is not stamped.
+ */
+export async function markUserApiKeyValidated(
+  userId: string,
+  providerId: string,
+  sealed: string,
+): Promise<ApiKeySummary | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const [row] = await withDb((db) =>
     db
       .update(userApiKey)
       .set({ lastValidatedAt: sql`now()` })
-      .where(ownedBy(userId, providerId))
+      .where(and(ownedBy(userId, providerId), eq(userApiKey.encryptedKey, sealed)))
       .returning(summaryColumns),
   );
   return row ? toSummary(row, getKeyring().keys) : null;
@@ -164,6 +171,8 @@ export async function markUserApiKeyValidated(userId: string, providerId: string
 export interface DecryptedApiKey {
   apiKey: string;
   isEnabled: boolean;
+  /** The stored envelope it came from: identifies this version of the key (see markUserApiKeyValidated). */
+  sealed: string;
 }
 
 /**
@@ -179,7 +188,11 @@ export async function getDecryptedUserApiKey(userId: string, providerId: string)
       .where(ownedBy(userId, providerId)),
   );
   if (!row) return null;
-  return { apiKey: open(getKeyring(), row.encryptedKey, { userId, providerId }), isEnabled: row.isEnabled };
+  return {
+    apiKey: open(getKeyring(), row.encryptedKey, { userId, providerId }),
+    isEnabled: row.isEnabled,
+    sealed: row.encryptedKey,
+  };
 }
 
 /**

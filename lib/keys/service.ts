@@ -59,6 +59,6 @@ export async function testApiKey(userId: string, input: { providerId: string; ap
   }
   if (!stored) throw new AppError("api_key_not_found", `You have no saved ${provider.name} key to test.`);
   const result = await check(userId, provider, stored.apiKey);
-  if (result.valid) await markUserApiKeyValidated(userId, provider.id);
+  if (result.valid) await markUserApiKeyValidated(userId, provider.id, stored.sealed);
   return result;
 }

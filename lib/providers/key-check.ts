@@ -1,5 +1,6 @@
 import "server-only";
 import { getProviderInfo, type ProviderInfo, type RegistryId } from "./catalogue";
+import { AppError } from "@/lib/errors";
 import { readLimited } from "@/lib/http/read-limited";
 import { providerBaseURL } from "./base-url";
 import type { KeyCheckResult, KeyStatus } from "./key-status";
@@ -226,7 +227,7 @@ export async function checkApiKey(
   options: { timeoutMs?: number } = {},
 ): Promise<KeyCheckResult> {
   const provider = getProviderInfo(registryId);
-  if (!provider) throw new Error(`No key check for provider "${registryId}".`);
+  if (!provider) throw new AppError("provider_not_found", "Keys for this provider cannot be checked.");
   const spec = SPECS[provider.registryId];
   const timeoutMs = options.timeoutMs ?? providerTimeoutMs();
   const started = Date.now();

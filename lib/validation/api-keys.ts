@@ -1,13 +1,14 @@
 import { z } from "zod";
-import { CONTROL_CHARACTERS, KEY_MESSAGES, MAX_API_KEY_LENGTH } from "./key-rules";
+import { apiKeyProblem } from "./key-rules";
 
-/** A pasted key: surrounding spaces removed; blank, control characters or an absurd length refused. */
+/** A pasted key: the same rules the browser applies (key-rules.ts), then surrounding spaces removed. */
 export const apiKeyField = z
   .string({ error: "apiKey must be a string." })
-  .refine((v) => !CONTROL_CHARACTERS.test(v), { error: KEY_MESSAGES.control })
-  .transform((v) => v.trim())
-  .refine((v) => v.length > 0, { error: KEY_MESSAGES.blank })
-  .refine((v) => v.length <= MAX_API_KEY_LENGTH, { error: KEY_MESSAGES.tooLong });
+  .superRefine((value, context) => {
+    const problem = apiKeyProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  })
+  .transform((value) => value.trim());
 
 const providerIdField = z.guid({ error: "providerId must be a provider id (a uuid)." });
 

@@ -1,14 +1,19 @@
 /**
- * The rules a pasted key must meet, without zod, so the browser bundle can apply them too. The server's schema
- * (lib/validation/api-keys.ts) uses the same ones.
+ * The rules a pasted key must meet, without zod, so the browser bundle can apply them too; the server's schema
+ * (lib/validation/api-keys.ts) calls the same function.
  */
 export const MAX_API_KEY_LENGTH = 1024;
 
 // Control characters (NUL, CR, LF, TAB, DEL…) never belong in a key; they are how header injection starts.
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+// Every provider's keys are printable ASCII without spaces; anything else (a smart quote, an ellipsis, a space
+// in the middle) came from a copy that went wrong, and could not even be sent in an HTTP header.
+const KEY_CHARACTERS = /^[\x21-\x7e]+$/;
 
 export const KEY_MESSAGES = {
   control: "The key contains control characters (such as a line break). Paste it again.",
+  characters: "API keys contain only letters, digits and simple symbols; this one has spaces or other characters. Paste it again.",
   blank: "Enter an API key.",
   tooLong: `That is too long to be an API key (${MAX_API_KEY_LENGTH} characters at most).`,
 } as const;
@@ -19,5 +24,6 @@ export function apiKeyProblem(value: string): string | null {
   const trimmed = value.trim();
   if (trimmed.length === 0) return KEY_MESSAGES.blank;
   if (trimmed.length > MAX_API_KEY_LENGTH) return KEY_MESSAGES.tooLong;
+  if (!KEY_CHARACTERS.test(trimmed)) return KEY_MESSAGES.characters;
   return null;
 }

@@ -101,6 +101,14 @@ describe("every route", () => {
     expectError(answer, 401, "unauthorized");
   });
 
+  it("reads next-auth's __Secure- cookie when the site is served over https behind a proxy", async () => {
+    const { sessionCookie } = await import("../fixtures/http");
+    const cookie = (await sessionCookie(ada)).replace("next-auth.session-token", "__Secure-next-auth.session-token");
+    const answer = await api("GET", { headers: { cookie, "x-forwarded-proto": "https" } });
+    expect(answer.status, answer.text).toBe(200);
+    expectError(await api("GET", { headers: { cookie } }), 401, "unauthorized");
+  });
+
   it.each(routes)("%s answers 403 with the flag off, and changes nothing", async (route) => {
     const before = await tableSnapshot();
     vi.stubEnv("FEATURE_FLAGS", "showApiKeyManagement=false");
@@ -364,6 +372,10 @@ describe("bad input", () => {
     ["apiKey with ESC", () => ({ providerId: openai.id, apiKey: `\u001b[31msk-test-valid-1` })],
     ["apiKey too long", () => ({ providerId: openai.id, apiKey: `sk-test-valid-${"a".repeat(2000)}` })],
     ["apiKey a unicode line separator only", () => ({ providerId: openai.id, apiKey: "\u0085" })],
+    ["apiKey with curly quotes", () => ({ providerId: openai.id, apiKey: `“${key("valid")}”` })],
+    ["apiKey with an ellipsis", () => ({ providerId: openai.id, apiKey: `sk-test-valid-abc…xyz` })],
+    ["apiKey with an emoji", () => ({ providerId: openai.id, apiKey: `sk-test-valid-🔑-1234` })],
+    ["apiKey with a space inside", () => ({ providerId: openai.id, apiKey: `sk-test-valid 1234567890` })],
     ["an extra field", () => ({ ...valid(), admin: true })],
     ["a userId field", () => ({ ...valid(), userId: babbage.id })],
     ["an id field", () => ({ ...valid(), id: "6f1c2a6e-7d0b-4c4e-9a55-0f0a6c1d2e3f" })],

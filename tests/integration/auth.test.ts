@@ -93,6 +93,16 @@ describe("credentials sign-in", () => {
     expect(await signIn(ada.email, ada.password, randomIp())).not.toBeNull();
   });
 
+  it("counts a burst of parallel guesses before checking any: at most 10 passwords are tried", async () => {
+    const ada = await account();
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, () => signIn(ada.email, "wrong password", randomIp())));
+    const tried = outcomes.filter((o) => o.status === "fulfilled");
+    const refused = outcomes.filter((o) => o.status === "rejected");
+    expect(tried.length).toBe(10);
+    expect(refused.length).toBe(20);
+    expect(String((refused[0] as PromiseRejectedResult).reason)).toMatch(/Too many failed sign-in attempts/);
+  });
+
   it("puts the user's uuid into the token and the session", async () => {
     const jwt = authOptions.callbacks!.jwt!;
     const session = authOptions.callbacks!.session!;

@@ -144,7 +144,8 @@ describe("isolation between users", () => {
     expect(await getUserApiKeyForProvider(babbage.id, openai.id)).toBeNull();
     expect(await getDecryptedUserApiKey(babbage.id, openai.id)).toBeNull();
     expect(await setUserApiKeyEnabled(babbage.id, openai.id, false)).toBeNull();
-    expect(await markUserApiKeyValidated(babbage.id, openai.id)).toBeNull();
+    const adasSealed = (await getDecryptedUserApiKey(ada.id, openai.id))!.sealed;
+    expect(await markUserApiKeyValidated(babbage.id, openai.id, adasSealed)).toBeNull();
     expect(await deleteUserApiKey(babbage.id, openai.id)).toBe(false);
     expect(await getUserApiKeyForProvider(ada.id, openai.id)).toMatchObject({ isEnabled: true });
 
@@ -164,9 +165,14 @@ describe("toggle, stamp and delete", () => {
     await setUserApiKey(dave.id, openai.id, key());
     const off = await statements(() => setUserApiKeyEnabled(dave.id, openai.id, false));
     expect(off).toMatchObject({ count: 1, result: { isEnabled: false } });
-    const stamped = await statements(() => markUserApiKeyValidated(dave.id, openai.id));
+    const { sealed } = (await getDecryptedUserApiKey(dave.id, openai.id))!;
+    const stamped = await statements(() => markUserApiKeyValidated(dave.id, openai.id, sealed));
     expect(stamped.count).toBe(1);
     expect(stamped.result?.lastValidatedAt).toBeInstanceOf(Date);
+    // A key replaced while it was being checked is not stamped as verified.
+    await setUserApiKey(dave.id, openai.id, key());
+    expect(await markUserApiKeyValidated(dave.id, openai.id, sealed)).toBeNull();
+    expect((await getUserApiKeyForProvider(dave.id, openai.id))?.lastValidatedAt).toBeNull();
     const removed = await statements(() => deleteUserApiKey(dave.id, openai.id));
     expect(removed).toEqual({ count: 1, result: true });
     expect(await deleteUserApiKey(dave.id, openai.id)).toBe(false);
@@ -197,7 +203,7 @@ describe("stored ciphertext", () => {
     const frank = await insertUser("frank");
     const secret = key();
     await setUserApiKey(frank.id, openai.id, secret);
-    expect(await getDecryptedUserApiKey(frank.id, openai.id)).toEqual({ apiKey: secret, isEnabled: true });
+    expect(await getDecryptedUserApiKey(frank.id, openai.id)).toEqual({ apiKey: secret, isEnabled: true, sealed: expect.stringMatching(/^v1\.test1\./) });
   });
 
   it("raises a typed error for a tampered byte", async () => {

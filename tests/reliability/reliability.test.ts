@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppServer, signInOverHttp, startApp } from "../fixtures/app-server";
 import { type FakeProviders, startFakeProviders } from "../fixtures/fake-providers";
 import { freePort } from "../fixtures/ports";
@@ -91,11 +91,10 @@ let providers: Record<string, string> = {};
 beforeAll(async () => {
   await admin.unsafe(`create database "${DB_NAME}"`);
   fake = await startFakeProviders({ slowMs: 15_000 });
-  const first = await app({ PROVIDER_TIMEOUT_MS: "2000" });
+  await app({ PROVIDER_TIMEOUT_MS: "2000" }); // servers[0], shared by the tests below
   const rows = await db<{ id: string; registryId: string }[]>`select id, "registryId" from "ModelProvider"`;
   providers = Object.fromEntries(rows.map((r) => [r.registryId, r.id]));
   expect(Object.keys(providers)).toHaveLength(8);
-  void first;
 });
 
 afterAll(async () => {
@@ -291,5 +290,3 @@ describe("reliability", () => {
     );
   });
 });
-
-vi.setConfig({ testTimeout: 180_000 });

@@ -51,7 +51,8 @@ describe("provider cards", () => {
     expect(within(card("OpenAI")).getByRole("button", { name: "Update API Key" })).toBeTruthy();
 
     expect(within(card("Anthropic")).getByText("Needs re-entry")).toBeTruthy();
-    expect(within(card("Anthropic")).queryByText("API Key Set")).toBeNull();
+    expect(within(card("Anthropic")).getByText("API Key Set")).toBeTruthy();
+    expect(within(card("OpenAI")).queryByText("Needs re-entry")).toBeNull();
     expect(within(card("Anthropic")).getByText(/Enter it again/)).toBeTruthy();
 
     expect(within(card("Google Gemini")).getByText("Saved without a check")).toBeTruthy();
