@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { resolve } from "./vitest.shared";
+import { resolve } from "./vitest.shared.ts";
 
 /** The reliability suite: real `next start` processes on the production build, a real PostgreSQL. */
 export default defineConfig({

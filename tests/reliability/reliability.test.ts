@@ -67,6 +67,8 @@ async function http(server: AppServer, method: string, path: string, cookie: str
     method,
     headers: { cookie, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
+    // A hung request must fail the test with a reason, not stall it until the suite's timeout.
+    signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
   bodies.push(text);
@@ -143,8 +145,8 @@ describe("reliability", () => {
         const pair = pairs[index]!;
         if (index === 20 && cutAt < 0) {
           cutAt = index;
-          await proxy.cut();
           setTimeout(() => void proxy.restore().then(() => (restoredAt = next)), 1_500);
+          await proxy.cut();
         }
         const key = testKey();
         const reply = await http(server, "POST", "/api/user/api-keys", pair.cookie, { providerId: pair.providerId, apiKey: key, skipValidation: true });
