@@ -92,14 +92,15 @@ async function openPostgres(url: string): Promise<Handle> {
   const db = drizzle({ client, schema, logger: countingLogger });
   try {
     if (autoMigrate()) {
-      const lock = await client.reserve();
+      // The lock lives on a connection of its own, closed afterwards. (A connection reserved from the pool and
+      // released back into it hung queries for ~35 s after a network reset: it never reaches the app's pool.)
+      const lock = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
       try {
         await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
         await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
         await seedProviders(db as unknown as Database);
       } finally {
-        await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-        lock.release();
+        await lock.end({ timeout: 5 }); // ending the session releases the advisory lock
       }
     } else {
       await client`select 1`;
@@ -111,7 +112,7 @@ async function openPostgres(url: string): Promise<Handle> {
   return {
     db: db as unknown as Database,
     driver: "postgres",
-    close: () => client.end({ timeout: 5 }),
+    close: () => client.end({ timeout: 1 }),
     isDead: () => false,
   };
 }
@@ -151,11 +152,39 @@ export async function getDriver(): Promise<Driver> {
 export async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
   const opened = await handle();
   try {
-    return await work(opened.db);
+    return await (opened.driver === "postgres" ? withTimeout(opened, work) : work(opened.db));
   } catch (error) {
     if (opened.isDead()) forget(opened);
     throw toDatabaseError(error);
   }
+}
+
+/**
+ * A bound on every operation over the network: after a reset, postgres-js was seen to leave a query unanswered
+ * for ~35 s on a connection it still believed open (tests/integration/api-outage.test.ts, about one run in
+ * five). The request answers 503 instead, and the whole pool is replaced so that no later request lands on
+ * that connection once the database is back. (PGlite runs in-process: nothing to time out.)
+ */
+async function withTimeout<T>(opened: Handle, work: (db: Database) => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    const ms = operationTimeoutMs();
+    timer = setTimeout(() => {
+      forget(opened);
+      void opened.close().catch(() => {});
+      reject(new Error(`database operation timed out after ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(opened.db), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function operationTimeoutMs(): number {
+  const value = Number(process.env.DB_OPERATION_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : 5_000;
 }
 
 /** Drops a dead engine so that the next call opens a new one: the app heals without a restart. */
