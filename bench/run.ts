@@ -157,29 +157,28 @@ async function main() {
         },
       ],
     });
-    // Each connection keeps a user of its own: it puts the key back (an upsert that skips the check), then
-    // deletes it. Users are handed out once, so a reconnecting connection can never share one.
-    const unused = [...cookies];
+    // Each pass puts a key back (an upsert that skips the check), then deletes it. Passes walk through every
+    // (user, provider) pair the other runs did not touch, so concurrent passes never share one and every
+    // DELETE finds its key. (autocannon resets `context` on every pass, so a pass carries its pair there.)
+    const pairs = cookies.flatMap((cookie) => providers.slice(2).map((p) => ({ cookie, providerId: p.id })));
+    let next = 0;
     const deletion = await load("re-add + DELETE", {
       url: `${base}/api/user/api-keys`,
-      connections: Math.min(CONNECTIONS, cookies.length),
       requests: [
         {
           method: "POST",
           setupRequest: (r, context) => {
-            const own = context as { cookie?: string };
-            own.cookie ??= unused.shift() ?? cookies[0]!;
-            const body = { providerId: providers[2]!.id, apiKey: "sk-test-valid-readd-00000000000000", skipValidation: true };
-            return { ...r, headers: { ...r.headers, ...json, cookie: own.cookie }, body: JSON.stringify(body) };
+            const pair = ((context as { pair?: (typeof pairs)[number] }).pair = pairs[next++ % pairs.length]!);
+            const body = { providerId: pair.providerId, apiKey: "sk-test-valid-readd-00000000000000", skipValidation: true };
+            return { ...r, headers: { ...r.headers, ...json, cookie: pair.cookie }, body: JSON.stringify(body) };
           },
         },
         {
           method: "DELETE",
-          setupRequest: (r, context) => ({
-            ...r,
-            headers: { ...r.headers, ...json, cookie: (context as { cookie: string }).cookie },
-            body: JSON.stringify({ providerId: providers[2]!.id }),
-          }),
+          setupRequest: (r, context) => {
+            const { pair } = context as { pair: (typeof pairs)[number] };
+            return { ...r, headers: { ...r.headers, ...json, cookie: pair.cookie }, body: JSON.stringify({ providerId: pair.providerId }) };
+          },
         },
       ],
     });
