@@ -21,6 +21,12 @@ test("signed-out visitors are sent to /login and come back after signing in", as
   await expect(page).toHaveURL(/\/login/);
 });
 
+test("a signed-out request for /settings is redirected over plain HTTP, before anything streams", async ({ request }) => {
+  const answer = await request.get("/settings", { maxRedirects: 0 });
+  expect(answer.status()).toBe(307);
+  expect(answer.headers().location).toMatch(/\/login\?callbackUrl=%2Fsettings$/);
+});
+
 test("the forms show field-level errors", async ({ page }) => {
   await page.goto("/register");
   await page.getByLabel("Email").fill("not-an-email");
