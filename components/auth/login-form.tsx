@@ -1,11 +1,9 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { Button } from "@/components/ui/button";
 import { signInSchema } from "@/lib/validation/auth";
 import { Field } from "./field";
-import { FormAlert } from "./form-alert";
+import { AuthForm } from "./auth-form";
 import { signInWithPassword, useAuthForm } from "./use-auth-form";
 
 export function LoginForm({ returnTo, notice }: { returnTo: string; notice: string | null }) {
@@ -27,21 +25,9 @@ export function LoginForm({ returnTo, notice }: { returnTo: string; notice: stri
   }
 
   return (
-    <form
-      noValidate
-      className="space-y-4"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!busy) void submit(event.currentTarget);
-      }}
-    >
-      <FormAlert message={formError} />
+    <AuthForm busy={busy} error={formError} submitLabel="Sign in" busyLabel="Signing in..." onSubmit={(form) => void submit(form)}>
       <Field id="email" name="email" type="email" label="Email" autoComplete="email" required error={errors.email} />
       <Field id="password" name="password" type="password" label="Password" autoComplete="current-password" required error={errors.password} />
-      <Button type="submit" className="w-full" disabled={busy}>
-        {busy ? <Loader2 className="animate-spin" aria-hidden /> : null}
-        {busy ? "Signing in..." : "Sign in"}
-      </Button>
-    </form>
+    </AuthForm>
   );
 }

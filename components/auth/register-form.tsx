@@ -1,12 +1,10 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { Button } from "@/components/ui/button";
 import { requestJson } from "@/lib/client/api";
 import { registerSchema } from "@/lib/validation/auth";
 import { Field } from "./field";
-import { FormAlert } from "./form-alert";
+import { AuthForm } from "./auth-form";
 import { signInWithPassword, useAuthForm } from "./use-auth-form";
 
 export function RegisterForm({ returnTo }: { returnTo: string }) {
@@ -34,15 +32,7 @@ export function RegisterForm({ returnTo }: { returnTo: string }) {
   }
 
   return (
-    <form
-      noValidate
-      className="space-y-4"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!busy) void submit(event.currentTarget);
-      }}
-    >
-      <FormAlert message={formError} />
+    <AuthForm busy={busy} error={formError} submitLabel="Create account" busyLabel="Creating account..." onSubmit={(form) => void submit(form)}>
       <Field id="name" name="name" label="Name (optional)" autoComplete="name" error={errors.name} />
       <Field id="email" name="email" type="email" label="Email" autoComplete="email" required error={errors.email} />
       <Field
@@ -55,10 +45,6 @@ export function RegisterForm({ returnTo }: { returnTo: string }) {
         hint="At least 8 characters."
         error={errors.password}
       />
-      <Button type="submit" className="w-full" disabled={busy}>
-        {busy ? <Loader2 className="animate-spin" aria-hidden /> : null}
-        {busy ? "Creating account..." : "Create account"}
-      </Button>
-    </form>
+    </AuthForm>
   );
 }
