@@ -10,14 +10,14 @@ export function json(data: unknown, status = 200): NextResponse {
 }
 
 /** `{ error, code }` with the status the code decides; Retry-After when the error knows it. */
-export function errorResponse(error: AppError): NextResponse {
+function errorResponse(error: AppError): NextResponse {
   const headers: Record<string, string> = { ...NO_STORE };
   if (error.retryAfter !== undefined) headers["Retry-After"] = String(error.retryAfter);
   return NextResponse.json({ ...error.details, error: error.message, code: error.code }, { status: error.status, headers });
 }
 
 /** A line for the server log. Never a request body; never drizzle's message (it lists query parameters). */
-export function describeForLog(error: unknown): string {
+function describeForLog(error: unknown): string {
   if (error instanceof DatabaseUnavailableError) return `database unavailable (${describeDatabaseError(error.cause)})`;
   if (error instanceof AppError) return `${error.code}: ${error.message}`;
   if (error instanceof Error && (error.name === "DrizzleQueryError" || error.cause)) {

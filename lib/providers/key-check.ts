@@ -216,7 +216,7 @@ function networkFailure(error: unknown, name: string, timeoutMs: number): string
   return `Couldn't reach ${name} to check the key (${what}).`;
 }
 
-export function providerTimeoutMs(): number {
+function providerTimeoutMs(): number {
   const fromEnv = Number(process.env.PROVIDER_TIMEOUT_MS);
   return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_TIMEOUT_MS;
 }
