@@ -270,7 +270,7 @@ async function measureInProcess(benchDbUrl: string | undefined) {
   const { decryptionCounter } = await import("@/lib/crypto/secret-box");
   const { listProviders } = await import("@/lib/db/providers");
   const { createUser } = await import("@/lib/db/users");
-  const keysModule = await import("@/lib/db/user-api-keys");
+  const keysModule = { ...(await import("@/lib/db/user-api-keys")), ...(await import("@/lib/keys/vault")) };
   const { sql } = await import("drizzle-orm");
   const db = await getDb();
   const providers = await listProviders();
@@ -281,14 +281,14 @@ async function measureInProcess(benchDbUrl: string | undefined) {
     await work();
     return statementCounter.count - before;
   };
-  await keysModule.setUserApiKey(user.id, providers[0]!.id, "sk-test-valid-0000000000000000");
+  await keysModule.storeApiKey(user.id, providers[0]!.id, "sk-test-valid-0000000000000000");
   const statements = {
     list: await count(() => keysModule.getUserApiKeys(user.id)),
-    upsert: await count(() => keysModule.setUserApiKey(user.id, providers[0]!.id, "sk-test-valid-1111111111111111")),
+    upsert: await count(() => keysModule.storeApiKey(user.id, providers[0]!.id, "sk-test-valid-1111111111111111")),
     toggle: await count(() => keysModule.setUserApiKeyEnabled(user.id, providers[0]!.id, false)),
     delete: await count(() => keysModule.deleteUserApiKey(user.id, providers[0]!.id)),
   };
-  for (const p of providers.slice(0, 4)) await keysModule.setUserApiKey(user.id, p.id, `sk-test-valid-${randomUUID()}`);
+  for (const p of providers.slice(0, 4)) await keysModule.storeApiKey(user.id, p.id, `sk-test-valid-${randomUUID()}`);
   const decryptionsBefore = decryptionCounter.count;
   for (let i = 0; i < 100; i++) await keysModule.getUserApiKeys(user.id);
   const decryptionsPerList = (decryptionCounter.count - decryptionsBefore) / 100;

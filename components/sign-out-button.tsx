@@ -11,14 +11,13 @@ export function SignOutButton() {
     <Button
       variant="outline"
       size="sm"
-      aria-disabled={busy || undefined}
+      busy={busy}
       onClick={() => {
-        if (busy) return;
         setBusy(true);
         void signOut();
       }}
     >
-      <LogOut aria-hidden />
+      {busy ? null : <LogOut aria-hidden />}
       {busy ? "Signing out..." : "Sign out"}
     </Button>
   );

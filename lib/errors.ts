@@ -26,6 +26,10 @@ const STATUS = {
 
 export type ErrorCode = keyof typeof STATUS;
 
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   /** Seconds until a retry may succeed; sent as `Retry-After` on 429/503. */
@@ -46,7 +50,7 @@ export class AppError extends Error {
   }
 
   get status(): number {
-    return STATUS[this.code];
+    return statusOf(this.code);
   }
 }
 

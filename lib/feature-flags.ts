@@ -9,6 +9,15 @@ const DEFAULTS = {
 } as const satisfies Record<string, boolean>;
 
 export type FeatureFlag = keyof typeof DEFAULTS;
+
+/** What a route answers (403) while its flag is off. */
+const OFF_MESSAGES: Record<FeatureFlag, string> = {
+  showApiKeyManagement: "API key management is turned off on this server.",
+};
+
+export function featureOffMessage(flag: FeatureFlag): string {
+  return OFF_MESSAGES[flag];
+}
 export type FeatureFlags = Record<FeatureFlag, boolean>;
 
 export class FeatureFlagConfigError extends Error {

@@ -1,5 +1,5 @@
 import "server-only";
-import { consumePoint, refundPoint } from "@/lib/db/rate-limit";
+import { consumePoint, refundPoint } from "@/lib/db/counters";
 import { AppError } from "@/lib/errors";
 
 const fromEnv = (name: string, fallback: number) => {

@@ -1,5 +1,5 @@
 import { closeDb, describeDatabaseTarget } from "@/lib/db/client";
-import { rotateApiKeys } from "@/lib/db/rotate-keys";
+import { rotateApiKeys } from "@/lib/keys/rotate";
 import { endProgress, progressLine, run } from "./cli";
 
 const batchSize = Number(process.env.ROTATE_BATCH_SIZE ?? 500);

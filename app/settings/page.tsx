@@ -1,29 +1,19 @@
 import type { Metadata } from "next";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
-import type { KeyView, ProviderView } from "@/components/api-keys/types";
 import { SiteHeader } from "@/components/site-header";
 import { requirePageUser } from "@/lib/auth/session";
 import { listProviders } from "@/lib/db/providers";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
 import { isFeatureEnabled } from "@/lib/feature-flags";
-import type { RegistryId } from "@/lib/providers/catalogue";
+import { toKeyView } from "@/lib/keys/view";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
-/** The section's props: plain data only, dates as strings; the masked keys, never a plaintext. */
+/** The section's props: the same shapes the REST API answers with (lib/validation), masked keys only. */
 async function loadKeySection(userId: string) {
   const [providers, keys] = await Promise.all([listProviders(), getUserApiKeys(userId)]);
-  const providerViews: ProviderView[] = providers.map((p) => ({ ...p, registryId: p.registryId as RegistryId }));
-  const keyViews: KeyView[] = keys.map((k) => ({
-    providerId: k.providerId,
-    apiKey: k.apiKey,
-    isEnabled: k.isEnabled,
-    updatedAt: k.updatedAt.toISOString(),
-    lastValidatedAt: k.lastValidatedAt?.toISOString() ?? null,
-    needsReentry: k.needsReentry,
-  }));
-  return { providers: providerViews, initialKeys: keyViews, now: Date.now() };
+  return { providers, initialKeys: keys.map(toKeyView), now: Date.now() };
 }
 
 /** Server component: the session, the flag and the data are resolved here; the client gets plain props. */

@@ -4,7 +4,8 @@ import { useState } from "react";
 import { toast } from "@/lib/client/toast";
 import { requestJson } from "@/lib/client/api";
 import { ProviderCard } from "./provider-card";
-import type { KeyView, ProviderView } from "./types";
+import type { KeyView } from "@/lib/validation/api-keys";
+import type { ProviderView } from "@/lib/validation/providers";
 
 interface ApiKeysSectionProps {
   providers: ProviderView[];

@@ -7,7 +7,8 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
 import { relativeTime } from "@/lib/client/relative-time";
-import type { KeyView, ProviderView } from "./types";
+import type { KeyView } from "@/lib/validation/api-keys";
+import type { ProviderView } from "@/lib/validation/providers";
 
 // The dialog (Radix Dialog, AlertDialog, the form) loads when first wanted, and starts loading on hover/focus.
 const loadKeyDialog = () => import("./key-dialog");

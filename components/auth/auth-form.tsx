@@ -1,6 +1,5 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "./form-alert";
@@ -26,8 +25,7 @@ export function AuthForm(props: {
     >
       <FormAlert message={error} />
       {children}
-      <Button type="submit" className="w-full" disabled={busy}>
-        {busy ? <Loader2 className="animate-spin" aria-hidden /> : null}
+      <Button type="submit" className="w-full" busy={busy}>
         {busy ? busyLabel : submitLabel}
       </Button>
     </form>

@@ -3,7 +3,7 @@
 import * as AlertDialogPrimitive from "@radix-ui/react-alert-dialog";
 import type { ComponentProps } from "react";
 import { cn } from "@/lib/utils";
-import { buttonVariants } from "./button";
+import { Button, buttonVariants } from "./button";
 
 export const AlertDialog = AlertDialogPrimitive.Root;
 export const AlertDialogTrigger = AlertDialogPrimitive.Trigger;
@@ -39,7 +39,7 @@ export function AlertDialogCancel({ className, ...props }: ComponentProps<typeof
   return <AlertDialogPrimitive.Cancel className={cn(buttonVariants({ variant: "outline" }), className)} {...props} />;
 }
 
-/** A plain button (not Radix's Action) so the caller decides when the dialog closes: after the request. */
-export function AlertDialogAction({ className, ...props }: ComponentProps<"button">) {
-  return <button type="button" className={cn(buttonVariants({ variant: "destructive" }), className)} {...props} />;
+/** Our Button (not Radix's Action) so the caller decides when the dialog closes: after the request. */
+export function AlertDialogAction(props: ComponentProps<typeof Button>) {
+  return <Button variant="destructive" {...props} />;
 }

@@ -1,5 +1,6 @@
 import { cva, type VariantProps } from "class-variance-authority";
-import type { ComponentProps } from "react";
+import { Loader2 } from "lucide-react";
+import type { ComponentProps, MouseEvent } from "react";
 import { cn } from "@/lib/utils";
 
 export const buttonVariants = cva(
@@ -26,12 +27,43 @@ export const buttonVariants = cva(
   },
 );
 
+interface BusyProps {
+  /**
+   * The one rule for buttons while a request runs: every action of the form is `waiting` (aria-disabled, clicks
+   * and submits ignored, keyboard focus kept — a disabled button would drop it), and the one whose request
+   * runs is also `busy` (a spinner; its label says what is happening).
+   */
+  waiting?: boolean;
+  busy?: boolean;
+}
+
 export function Button({
   className,
   variant,
   size,
   type = "button",
+  waiting = false,
+  busy = false,
+  onClick,
+  children,
+  "aria-disabled": ariaDisabled,
   ...props
-}: ComponentProps<"button"> & VariantProps<typeof buttonVariants>) {
-  return <button type={type} className={cn(buttonVariants({ variant, size }), className)} {...props} />;
+}: ComponentProps<"button"> & VariantProps<typeof buttonVariants> & BusyProps) {
+  const inert = waiting || busy;
+  return (
+    <button
+      type={type}
+      className={cn(buttonVariants({ variant, size }), className)}
+      aria-disabled={inert || ariaDisabled || undefined}
+      aria-busy={busy || undefined}
+      onClick={(event: MouseEvent<HTMLButtonElement>) => {
+        if (inert) return event.preventDefault();
+        onClick?.(event);
+      }}
+      {...props}
+    >
+      {busy ? <Loader2 className="animate-spin" aria-hidden /> : null}
+      {children}
+    </button>
+  );
 }

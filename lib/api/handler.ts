@@ -1,25 +1,17 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { getToken } from "next-auth/jwt";
 import type { z } from "zod";
-import { getAuthSecret } from "@/lib/auth/secret";
-import { decodeSessionToken } from "@/lib/auth/session-token";
+import { requestUserId } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { type FeatureFlag, isFeatureEnabled } from "@/lib/feature-flags";
+import { type FeatureFlag, featureOffMessage, isFeatureEnabled } from "@/lib/feature-flags";
 import { parseJsonBody } from "./body";
-import { appOrigin, assertSameOrigin } from "./origin";
+import type { Operation } from "./operations";
+import { assertSameOrigin } from "./origin";
 import { json, toErrorResponse } from "./respond";
 
-type Body<S> = S extends z.ZodType ? z.output<S> : undefined;
-
-interface RouteOptions<S extends z.ZodType | undefined> {
-  /** The route answers 403 while this flag is off. */
-  flag?: FeatureFlag;
-  /** The JSON body's schema; omitted for routes without a body. */
-  body?: S;
-  /** Status of a successful answer (default 200). */
-  status?: number;
-}
+type Body<B> = B extends z.ZodType ? z.output<B> : undefined;
+/** What a handler returns: the operation's documented shape, or a Response of its own (e.g. a stream). */
+type Result<R extends z.ZodType> = Promise<z.input<R> | Response>;
 
 export interface PublicContext<B> {
   request: NextRequest;
@@ -33,55 +25,43 @@ export interface UserContext<B> extends PublicContext<B> {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function featureGuard(flag: FeatureFlag | undefined): void {
-  if (flag && !isFeatureEnabled(flag)) {
-    throw new AppError("feature_disabled", "API key management is turned off on this server.");
-  }
+  if (flag && !isFeatureEnabled(flag)) throw new AppError("feature_disabled", featureOffMessage(flag));
 }
 
-async function sessionUserId(request: NextRequest): Promise<string> {
-  // next-auth names its cookie __Secure-… when the site is served over https (NEXTAUTH_URL, or the forwarded
-  // protocol when it trusts the host); read the cookie it actually set.
-  const secureCookie = appOrigin(request).startsWith("https://");
-  const token = await getToken({ req: request, secret: getAuthSecret(), decode: decodeSessionToken, secureCookie });
-  const id = token?.id ?? token?.sub;
-  if (!id) throw new AppError("unauthorized", "Sign in to continue.");
-  return id;
-}
-
-async function handle<S extends z.ZodType | undefined>(
+async function handle<B extends z.ZodType | undefined, R extends z.ZodType>(
   request: NextRequest,
-  options: RouteOptions<S>,
-  signedIn: boolean,
-  handler: (context: UserContext<Body<S>>) => Promise<unknown>,
+  op: Operation<B, R>,
+  handler: (context: UserContext<Body<B>>) => Result<R>,
 ): Promise<Response> {
   try {
-    featureGuard(options.flag);
-    const userId = signedIn ? await sessionUserId(request) : "";
+    featureGuard(op.flag);
+    const userId = op.signedIn ? await requestUserId(request) : "";
     if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request);
-    const body = (options.body ? await parseJsonBody(request, options.body) : undefined) as Body<S>;
+    const body = (op.body ? await parseJsonBody(request, op.body) : undefined) as Body<B>;
     const result = await handler({ request, userId, body });
-    return result instanceof Response ? result : json(result, options.status ?? 200);
+    return result instanceof Response ? result : json(result, op.status);
   } catch (error) {
     return toErrorResponse(error, `${request.method} ${request.nextUrl.pathname}`);
   }
 }
 
 /**
- * The one guard every signed-in API route goes through, in this order: feature flag (403) → session (401) →
- * same origin for state changes (403) → content type (415) → size (413) → JSON (400) → schema (400) → handler.
- * Typed errors map to their status; anything else is logged and answered with a generic 500.
+ * The one guard every API route goes through, in this order: feature flag (403) → session (401) → same origin
+ * for state changes (403) → content type (415) → size (413) → JSON (400) → schema (400) → handler. The
+ * operation (operations.ts) supplies the flag, the body schema and the success status. Typed errors map to
+ * their status; anything else is logged and answered with a generic 500.
  */
-export function userRoute<S extends z.ZodType | undefined = undefined>(
-  options: RouteOptions<S>,
-  handler: (context: UserContext<Body<S>>) => Promise<unknown>,
+export function userRoute<B extends z.ZodType | undefined, R extends z.ZodType>(
+  op: Operation<B, R> & { signedIn: true },
+  handler: (context: UserContext<Body<B>>) => Result<R>,
 ): (request: NextRequest) => Promise<Response> {
-  return (request) => handle(request, options, true, handler);
+  return (request) => handle(request, op, handler);
 }
 
 /** The same guard without a session (sign-up). */
-export function publicRoute<S extends z.ZodType | undefined = undefined>(
-  options: RouteOptions<S>,
-  handler: (context: PublicContext<Body<S>>) => Promise<unknown>,
+export function publicRoute<B extends z.ZodType | undefined, R extends z.ZodType>(
+  op: Operation<B, R> & { signedIn: false },
+  handler: (context: PublicContext<Body<B>>) => Result<R>,
 ): (request: NextRequest) => Promise<Response> {
-  return (request) => handle(request, options, false, handler);
+  return (request) => handle(request, op, handler);
 }

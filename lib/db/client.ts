@@ -1,15 +1,15 @@
 import "server-only";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Logger } from "drizzle-orm/logger";
 import { describeDatabaseError, toDatabaseError } from "./errors";
 import { DatabaseUnavailableError } from "@/lib/errors";
 import * as schema from "./schema";
 import { seedProviders } from "./seed";
 
-export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type Driver = "pglite" | "postgres";
+import type { Database, Driver } from "./types";
+
+export type { Database, Driver };
 
 interface Handle {
   db: Database;

@@ -1,12 +1,13 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
+import { isRegistryId, type RegistryId } from "@/lib/providers/catalogue";
 import { withDb } from "./client";
 import { modelProvider, userApiKey } from "./schema";
 import { isUuid } from "./uuid";
 
 export interface ProviderRecord {
   id: string;
-  registryId: string;
+  registryId: RegistryId;
   name: string;
   description: string;
 }
@@ -18,36 +19,42 @@ const providerColumns = {
   description: modelProvider.description,
 };
 
+/** Rows the catalogue (lib/providers/catalogue.ts) does not know cannot be checked or used: they are not offered. */
+const known = <T extends { registryId: string }>(rows: T[]) =>
+  rows.filter((row): row is T & { registryId: RegistryId } => isRegistryId(row.registryId));
+
 /** Providers users may add keys for, in display order. */
 export async function listProviders(): Promise<ProviderRecord[]> {
-  return withDb((db) =>
+  const rows = await withDb((db) =>
     db
       .select(providerColumns)
       .from(modelProvider)
       .where(eq(modelProvider.isEnabled, true))
       .orderBy(asc(modelProvider.sortOrder), asc(modelProvider.name)),
   );
+  return known(rows);
 }
 
 export async function getProvider(providerId: string): Promise<ProviderRecord | null> {
   if (!isUuid(providerId)) return null;
-  const [row] = await withDb((db) =>
+  const rows = await withDb((db) =>
     db
       .select(providerColumns)
       .from(modelProvider)
       .where(and(eq(modelProvider.id, providerId), eq(modelProvider.isEnabled, true))),
   );
-  return row ?? null;
+  return known(rows)[0] ?? null;
 }
 
 export async function getProviderByRegistryId(registryId: string): Promise<ProviderRecord | null> {
+  if (!isRegistryId(registryId)) return null;
   const [row] = await withDb((db) =>
     db
       .select(providerColumns)
       .from(modelProvider)
       .where(and(eq(modelProvider.registryId, registryId), eq(modelProvider.isEnabled, true))),
   );
-  return row ?? null;
+  return row ? { ...row, registryId } : null;
 }
 
 export interface ProviderForUser extends ProviderRecord {
@@ -66,7 +73,7 @@ export async function listProvidersForUser(userId: string): Promise<ProviderForU
       .where(eq(modelProvider.isEnabled, true))
       .orderBy(asc(modelProvider.sortOrder), asc(modelProvider.name)),
   );
-  return rows.map(({ keyId, keyEnabled, ...provider }) => ({
+  return known(rows).map(({ keyId, keyEnabled, ...provider }) => ({
     ...provider,
     hasApiKey: keyId !== null,
     isEnabled: keyEnabled ?? false,

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { PROVIDERS } from "@/lib/providers/catalogue";
-import type { Database } from "./client";
+import type { Database } from "./types";
 import { modelProvider } from "./schema";
 
 /**

@@ -1,29 +1,17 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { getKeyring } from "@/lib/crypto/keyring";
-import { open, seal } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
-import { maskApiKey } from "@/lib/keys/mask";
 import { type Database, withDb } from "./client";
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
 import { userApiKey, type UserApiKeyRow } from "./schema";
 import { isUuid } from "./uuid";
 
-/** What a listing shows: masked, and never decrypted to produce. The REST shape of CONTRACT.md. */
-export interface ApiKeySummary {
-  id: string;
-  providerId: string;
-  /** The masked hint stored at save time. */
-  apiKey: string;
-  isEnabled: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-  lastValidatedAt: Date | null;
-  /** The key that sealed this row is not in the keyring: the user must enter the key again. */
-  needsReentry: boolean;
-}
+/**
+ * The UserApiKey table: plain reads and writes, each one SQL statement, each scoped by `userId`. This module
+ * never sees a plaintext key: it stores and returns the sealed envelope and the mask that lib/keys computed.
+ */
 
-const summaryColumns = {
+const recordColumns = {
   id: userApiKey.id,
   providerId: userApiKey.providerId,
   keyHint: userApiKey.keyHint,
@@ -34,19 +22,14 @@ const summaryColumns = {
   lastValidatedAt: userApiKey.lastValidatedAt,
 };
 
-type SummaryRow = Pick<UserApiKeyRow, keyof typeof summaryColumns>;
+/** A stored key without its ciphertext: what listings are made of (lib/keys/view.ts maps it for clients). */
+export type ApiKeyRecord = Pick<UserApiKeyRow, keyof typeof recordColumns>;
 
-function toSummary(row: SummaryRow, keyIds: ReadonlyMap<string, unknown>): ApiKeySummary {
-  return {
-    id: row.id,
-    providerId: row.providerId,
-    apiKey: row.keyHint,
-    isEnabled: row.isEnabled,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    lastValidatedAt: row.lastValidatedAt,
-    needsReentry: !keyIds.has(row.keyId),
-  };
+/** What lib/keys hands over to store: the envelope, the key id that sealed it, and the mask. */
+export interface SealedApiKey {
+  encryptedKey: string;
+  keyId: string;
+  keyHint: string;
 }
 
 const ownedBy = (userId: string, providerId: string) =>
@@ -56,50 +39,40 @@ const ownedBy = (userId: string, providerId: string) =>
 const listQueries = new WeakMap<Database, ReturnType<typeof prepareList>>();
 const prepareList = (db: Database) =>
   db
-    .select(summaryColumns)
+    .select(recordColumns)
     .from(userApiKey)
     .where(eq(userApiKey.userId, sql.placeholder("userId")))
     .prepare("user_api_keys_list");
 
-/** Every key of a user, masked. One SELECT; decrypts nothing. */
-export async function getUserApiKeys(userId: string): Promise<ApiKeySummary[]> {
+/** Every key of a user. One SELECT, no ciphertext read. */
+export async function getUserApiKeys(userId: string): Promise<ApiKeyRecord[]> {
   if (!isUuid(userId)) return [];
-  const rows = await withDb((db) => {
+  return withDb((db) => {
     let list = listQueries.get(db);
     if (!list) listQueries.set(db, (list = prepareList(db)));
     return list.execute({ userId });
   });
-  const { keys } = getKeyring();
-  return rows.map((row) => toSummary(row, keys));
 }
 
-export async function getUserApiKeyForProvider(userId: string, providerId: string): Promise<ApiKeySummary | null> {
+export async function getUserApiKeyForProvider(userId: string, providerId: string): Promise<ApiKeyRecord | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
-  const [row] = await withDb((db) => db.select(summaryColumns).from(userApiKey).where(ownedBy(userId, providerId)));
-  return row ? toSummary(row, getKeyring().keys) : null;
+  const [row] = await withDb((db) => db.select(recordColumns).from(userApiKey).where(ownedBy(userId, providerId)));
+  return row ?? null;
 }
 
 /**
  * Creates or replaces the user's key for a provider in ONE statement (INSERT … ON CONFLICT DO UPDATE … RETURNING),
  * so concurrent saves can never produce two rows or a lost update. Re-saving a key enables it again.
  */
-export async function setUserApiKey(
+export async function upsertUserApiKey(
   userId: string,
   providerId: string,
-  apiKey: string,
+  sealed: SealedApiKey,
   options: { validatedAt?: Date | null } = {},
-): Promise<ApiKeySummary> {
+): Promise<ApiKeyRecord> {
   if (!isUuid(providerId)) throw new AppError("provider_not_found", "There is no such provider.");
   if (!isUuid(userId)) throw new AppError("unauthorized", "Your session is no longer valid. Please sign in again.");
-  const keyring = getKeyring();
-  const { envelope, keyId } = seal(keyring, apiKey, { userId, providerId });
-  const values = {
-    encryptedKey: envelope,
-    keyId,
-    keyHint: maskApiKey(apiKey),
-    isEnabled: true,
-    lastValidatedAt: options.validatedAt ?? null,
-  };
+  const values = { ...sealed, isEnabled: true, lastValidatedAt: options.validatedAt ?? null };
   try {
     const [row] = await withDb((db) =>
       db
@@ -109,9 +82,9 @@ export async function setUserApiKey(
           target: [userApiKey.userId, userApiKey.providerId],
           set: { ...values, updatedAt: sql`now()` },
         })
-        .returning(summaryColumns),
+        .returning(recordColumns),
     );
-    return toSummary(row!, keyring.keys);
+    return row!;
   } catch (error) {
     if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
       throw constraintName(error)?.includes("providerId")
@@ -136,50 +109,43 @@ export async function setUserApiKeyEnabled(
   userId: string,
   providerId: string,
   isEnabled: boolean,
-): Promise<ApiKeySummary | null> {
+): Promise<ApiKeyRecord | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const [row] = await withDb((db) =>
     db
       .update(userApiKey)
       .set({ isEnabled, updatedAt: sql`now()` })
       .where(ownedBy(userId, providerId))
-      .returning(summaryColumns),
+      .returning(recordColumns),
   );
-  return row ? toSummary(row, getKeyring().keys) : null;
+  return row ?? null;
 }
 
 /**
  * Records that the stored key was just checked against its provider, but only if it is still the key that was
- * checked (`sealed`, from getDecryptedUserApiKey): a key replaced during the check is not stamped.
+ * checked (`encryptedKey`, from getSealedUserApiKey): a key replaced during the check is not stamped.
  */
 export async function markUserApiKeyValidated(
   userId: string,
   providerId: string,
-  sealed: string,
-): Promise<ApiKeySummary | null> {
+  encryptedKey: string,
+): Promise<ApiKeyRecord | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const [row] = await withDb((db) =>
     db
       .update(userApiKey)
       .set({ lastValidatedAt: sql`now()` })
-      .where(and(ownedBy(userId, providerId), eq(userApiKey.encryptedKey, sealed)))
-      .returning(summaryColumns),
+      .where(and(ownedBy(userId, providerId), eq(userApiKey.encryptedKey, encryptedKey)))
+      .returning(recordColumns),
   );
-  return row ? toSummary(row, getKeyring().keys) : null;
+  return row ?? null;
 }
 
-export interface DecryptedApiKey {
-  apiKey: string;
-  isEnabled: boolean;
-  /** The stored envelope it came from: identifies this version of the key (see markUserApiKeyValidated). */
-  sealed: string;
-}
-
-/**
- * The only function that decrypts: hands the plaintext to server code that calls the provider. Null when there
- * is no key; throws KeyDecryptionError when the keyring cannot open it. The caller must not log or return it.
- */
-export async function getDecryptedUserApiKey(userId: string, providerId: string): Promise<DecryptedApiKey | null> {
+/** The stored envelope, for lib/keys to open. Null when there is no key. */
+export async function getSealedUserApiKey(
+  userId: string,
+  providerId: string,
+): Promise<{ encryptedKey: string; isEnabled: boolean } | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const [row] = await withDb((db) =>
     db
@@ -187,19 +153,14 @@ export async function getDecryptedUserApiKey(userId: string, providerId: string)
       .from(userApiKey)
       .where(ownedBy(userId, providerId)),
   );
-  if (!row) return null;
-  return {
-    apiKey: open(getKeyring(), row.encryptedKey, { userId, providerId }),
-    isEnabled: row.isEnabled,
-    sealed: row.encryptedKey,
-  };
+  return row ?? null;
 }
 
 /**
- * For a request to the provider: the enabled key's plaintext, stamping `lastUsedAt` in the same statement (one
- * round trip on the hot path). Null when there is no enabled key; throws KeyDecryptionError when it is unreadable.
+ * For a request to the provider: stamps `lastUsedAt` on the enabled key and returns its envelope, in one
+ * statement (one round trip on the hot path). Null when there is no enabled key.
  */
-export async function takeUserApiKeyForUse(userId: string, providerId: string): Promise<string | null> {
+export async function stampUseAndGetSealedKey(userId: string, providerId: string): Promise<string | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const [row] = await withDb((db) =>
     db
@@ -208,5 +169,5 @@ export async function takeUserApiKeyForUse(userId: string, providerId: string): 
       .where(and(ownedBy(userId, providerId), eq(userApiKey.isEnabled, true)))
       .returning({ encryptedKey: userApiKey.encryptedKey }),
   );
-  return row ? open(getKeyring(), row.encryptedKey, { userId, providerId }) : null;
+  return row?.encryptedKey ?? null;
 }

@@ -1,6 +1,6 @@
 /**
- * The display form of a key (seed contract): 8 characters or fewer → "********"; otherwise the first four, one
- * "*" per hidden character, and the last four. Counted in code points so a surrogate pair is never split.
+ * The display form of a key: 8 characters or fewer → "********"; otherwise the first four, one "*" per hidden
+ * character, and the last four. Counted in code points so a surrogate pair is never split.
  */
 export function maskApiKey(apiKey: string): string {
   const chars = Array.from(apiKey);

@@ -1,16 +1,15 @@
 import "server-only";
 import { getProvider, type ProviderRecord } from "@/lib/db/providers";
-import {
-  type ApiKeySummary,
-  getDecryptedUserApiKey,
-  markUserApiKeyValidated,
-  setUserApiKey,
-} from "@/lib/db/user-api-keys";
+import { markUserApiKeyValidated } from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { checkApiKey } from "@/lib/providers/key-check";
 import type { KeyCheckResult } from "@/lib/providers/key-status";
 import { limitKeyValidation } from "@/lib/rate-limits";
-import type { SaveApiKeyInput } from "@/lib/validation/api-keys";
+import type { KeyTestResult, SaveApiKeyInput, SavedKeyView } from "@/lib/validation/api-keys";
+import { openStoredApiKey, storeApiKey } from "./vault";
+import { toKeyView } from "./view";
+
+/** Everything about a key that talks to its provider: save (after a check) and test. */
 
 async function requireProvider(providerId: string): Promise<ProviderRecord> {
   const provider = await getProvider(providerId);
@@ -23,36 +22,35 @@ async function check(userId: string, provider: ProviderRecord, apiKey: string): 
   return checkApiKey(provider.registryId, apiKey);
 }
 
-export type SavedApiKey = ApiKeySummary & { validation: Pick<KeyCheckResult, "status" | "message"> | null };
 
 /**
  * Checks the key with its provider, then saves it. A rejected key is a 400 and an unreachable provider a 502,
  * with nothing saved unless the user asked to skip the check; a limited key (real, but throttled or out of
  * credit) is saved and the answer says so.
  */
-export async function saveApiKey(userId: string, input: SaveApiKeyInput): Promise<SavedApiKey> {
+export async function saveApiKey(userId: string, input: SaveApiKeyInput): Promise<SavedKeyView> {
   const provider = await requireProvider(input.providerId);
   if (input.skipValidation) {
-    return { ...(await setUserApiKey(userId, provider.id, input.apiKey)), validation: null };
+    return { ...toKeyView(await storeApiKey(userId, provider.id, input.apiKey)), validation: null };
   }
   const result = await check(userId, provider, input.apiKey);
   if (result.status === "invalid") throw new AppError("invalid_api_key", result.message);
   if (result.status === "unreachable") throw new AppError("provider_unreachable", result.message);
-  const saved = await setUserApiKey(userId, provider.id, input.apiKey, { validatedAt: new Date() });
-  return { ...saved, validation: { status: result.status, message: result.message } };
+  const saved = await storeApiKey(userId, provider.id, input.apiKey, { validatedAt: new Date() });
+  return { ...toKeyView(saved), validation: { status: result.status, message: result.message } };
 }
 
 /**
  * Tests a key without saving it: the one given, or the stored one. A stored key the keyring cannot open is
  * answered `undecryptable` (the user must enter it again), not an error.
  */
-export async function testApiKey(userId: string, input: { providerId: string; apiKey?: string }): Promise<KeyCheckResult> {
+export async function testApiKey(userId: string, input: { providerId: string; apiKey?: string }): Promise<KeyTestResult> {
   const provider = await requireProvider(input.providerId);
   if (input.apiKey !== undefined) return check(userId, provider, input.apiKey);
 
   let stored;
   try {
-    stored = await getDecryptedUserApiKey(userId, provider.id);
+    stored = await openStoredApiKey(userId, provider.id);
   } catch (error) {
     if (!(error instanceof KeyDecryptionError)) throw error;
     return { valid: false, status: "undecryptable", message: `Your saved ${provider.name} key can no longer be read. Please enter it again.` };

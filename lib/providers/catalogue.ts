@@ -2,7 +2,8 @@
  * The providers this product knows, in display order. One source of truth: the ModelProvider seed, the key
  * checker, the AI SDK factory and the key dialog all read from here. Plain data, safe for client bundles.
  */
-export type RegistryId = "openai" | "anthropic" | "google" | "mistral" | "groq" | "xai" | "deepseek" | "openrouter";
+export const REGISTRY_IDS = ["openai", "anthropic", "google", "mistral", "groq", "xai", "deepseek", "openrouter"] as const;
+export type RegistryId = (typeof REGISTRY_IDS)[number];
 
 export interface ProviderInfo {
   registryId: RegistryId;
@@ -85,6 +86,10 @@ export const PROVIDERS: readonly ProviderInfo[] = [
 
 const BY_ID = new Map(PROVIDERS.map((p) => [p.registryId, p]));
 
+export function isRegistryId(value: string): value is RegistryId {
+  return (REGISTRY_IDS as readonly string[]).includes(value);
+}
+
 export function getProviderInfo(registryId: string): ProviderInfo | undefined {
-  return BY_ID.get(registryId as RegistryId);
+  return isRegistryId(registryId) ? BY_ID.get(registryId) : undefined;
 }

@@ -1,5 +1,11 @@
 import { z } from "zod";
+import type { KeyStatus } from "@/lib/providers/key-status";
 import { apiKeyProblem } from "./key-rules";
+
+/**
+ * The shapes of /api/user/api-keys, requests and answers, in one place: the routes parse with them, the OpenAPI
+ * document (lib/openapi) is generated from them, and the settings page and its client code use their types.
+ */
 
 /** A pasted key: the same rules the browser applies (key-rules.ts), then surrounding spaces removed. */
 export const apiKeyField = z
@@ -8,23 +14,75 @@ export const apiKeyField = z
     const problem = apiKeyProblem(value);
     if (problem) context.addIssue({ code: "custom", message: problem });
   })
-  .transform((value) => value.trim());
+  .transform((value) => value.trim())
+  .meta({ description: "The provider's API key, exactly as the provider shows it. Never returned." });
 
 const providerIdField = z.guid({ error: "providerId must be a provider id (a uuid)." });
 
-export const saveApiKeySchema = z.strictObject({
-  providerId: providerIdField,
-  apiKey: apiKeyField,
-  skipValidation: z.boolean({ error: "skipValidation must be true or false." }).optional(),
-});
+export const saveApiKeySchema = z
+  .strictObject({
+    providerId: providerIdField,
+    apiKey: apiKeyField,
+    skipValidation: z.boolean({ error: "skipValidation must be true or false." }).optional(),
+  })
+  .meta({ id: "SaveApiKey" });
 
-export const deleteApiKeySchema = z.strictObject({ providerId: providerIdField });
+export const deleteApiKeySchema = z.strictObject({ providerId: providerIdField }).meta({ id: "DeleteApiKey" });
 
-export const toggleApiKeySchema = z.strictObject({
-  providerId: providerIdField,
-  isEnabled: z.boolean({ error: "isEnabled must be true or false." }),
-});
+export const toggleApiKeySchema = z
+  .strictObject({
+    providerId: providerIdField,
+    isEnabled: z.boolean({ error: "isEnabled must be true or false." }),
+  })
+  .meta({ id: "ToggleApiKey" });
 
-export const testApiKeySchema = z.strictObject({ providerId: providerIdField, apiKey: apiKeyField.optional() });
+export const testApiKeySchema = z
+  .strictObject({ providerId: providerIdField, apiKey: apiKeyField.optional() })
+  .meta({ id: "TestApiKey", description: "Without `apiKey`, the stored key is tested." });
 
 export type SaveApiKeyInput = z.infer<typeof saveApiKeySchema>;
+
+const isoDate = z.iso.datetime();
+
+/** A stored key as every client sees it: masked, never decrypted to produce. */
+export const keyViewSchema = z
+  .object({
+    id: z.guid(),
+    providerId: z.guid(),
+    apiKey: z.string().meta({ description: "The masked key: first four, one * per hidden character, last four." }),
+    isEnabled: z.boolean(),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+    lastValidatedAt: isoDate.nullable(),
+    needsReentry: z.boolean().meta({
+      description: "The key that sealed this row has left the server's keyring: the user must enter the key again.",
+    }),
+  })
+  .meta({ id: "ApiKey" });
+
+export type KeyView = z.infer<typeof keyViewSchema>;
+
+const keyStatusSchema: z.ZodType<KeyStatus> = z
+  .enum(["valid", "invalid", "limited", "unreachable", "undecryptable"])
+  .meta({ id: "KeyStatus" });
+
+/** What a provider said about a key. */
+export const keyTestResultSchema = z
+  .object({
+    valid: z.boolean().meta({ description: "The key is genuine: `valid`, or `limited` (real, but throttled or out of credit)." }),
+    status: keyStatusSchema,
+    message: z.string().meta({ description: "A sentence for the user; never the key, never the provider's own words." }),
+    httpStatus: z.number().int().optional().meta({ description: "The provider's HTTP status, when it answered." }),
+  })
+  .meta({ id: "KeyTestResult" });
+
+export type KeyTestResult = z.infer<typeof keyTestResultSchema>;
+
+/** The answer to a save: the stored row, and what the provider said (null when the check was skipped). */
+export const savedKeyViewSchema = keyViewSchema
+  .extend({ validation: keyTestResultSchema.pick({ status: true, message: true }).nullable() })
+  .meta({ id: "SavedApiKey" });
+
+export type SavedKeyView = z.infer<typeof savedKeyViewSchema>;
+
+export const deletedSchema = z.object({ success: z.literal(true) }).meta({ id: "Deleted" });

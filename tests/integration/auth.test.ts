@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { JWT } from "next-auth/jwt";
 import type { CredentialsConfig } from "next-auth/providers/credentials";
 import { describe, expect, it } from "vitest";
-import { authOptions } from "@/app/(auth)/auth.config";
+import { authOptions } from "@/lib/auth/options";
 import * as registerRoute from "@/app/api/auth/register/route";
 import { getDb } from "@/lib/db/client";
 import { user } from "@/lib/db/schema";

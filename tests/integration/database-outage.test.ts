@@ -3,11 +3,10 @@ import { getDriver } from "@/lib/db/client";
 import { getProviderByRegistryId, listProviders } from "@/lib/db/providers";
 import {
   deleteUserApiKey,
-  getDecryptedUserApiKey,
   getUserApiKeys,
-  setUserApiKey,
   setUserApiKeyEnabled,
 } from "@/lib/db/user-api-keys";
+import { openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
 import { DatabaseUnavailableError } from "@/lib/errors";
 import { prepareOutage } from "../fixtures/outage";
 import { fakeKey, insertUser } from "../fixtures/users";
@@ -24,14 +23,14 @@ describe("database outage", () => {
     const ada = await insertUser("ada");
     const openai = (await getProviderByRegistryId("openai"))!;
     const before = fakeKey();
-    await setUserApiKey(ada.id, openai.id, before);
+    await storeApiKey(ada.id, openai.id, before);
 
     const calls: [string, () => Promise<unknown>][] = [
       ["getUserApiKeys", () => getUserApiKeys(ada.id)],
-      ["setUserApiKey", () => setUserApiKey(ada.id, openai.id, fakeKey())],
+      ["storeApiKey", () => storeApiKey(ada.id, openai.id, fakeKey())],
       ["setUserApiKeyEnabled", () => setUserApiKeyEnabled(ada.id, openai.id, false)],
       ["deleteUserApiKey", () => deleteUserApiKey(ada.id, openai.id)],
-      ["getDecryptedUserApiKey", () => getDecryptedUserApiKey(ada.id, openai.id)],
+      ["openStoredApiKey", () => openStoredApiKey(ada.id, openai.id)],
       ["listProviders", () => listProviders()],
     ];
     for (const [name, call] of calls) {
@@ -47,10 +46,10 @@ describe("database outage", () => {
     }
 
     await outage.bringBack();
-    expect((await getDecryptedUserApiKey(ada.id, openai.id))?.apiKey).toBe(before);
+    expect((await openStoredApiKey(ada.id, openai.id))?.apiKey).toBe(before);
     const after = fakeKey();
-    await setUserApiKey(ada.id, openai.id, after);
-    expect((await getDecryptedUserApiKey(ada.id, openai.id))?.apiKey).toBe(after);
+    await storeApiKey(ada.id, openai.id, after);
+    expect((await openStoredApiKey(ada.id, openai.id))?.apiKey).toBe(after);
     expect(await getUserApiKeys(ada.id)).toHaveLength(1);
   });
 });

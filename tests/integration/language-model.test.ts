@@ -1,11 +1,13 @@
 import { generateText, streamText } from "ai";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getProviderByRegistryId } from "@/lib/db/providers";
-import { getUserApiKeyForProvider, setUserApiKey, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
+import { getUserApiKeyForProvider, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
+import { storeApiKey } from "@/lib/keys/vault";
+import { toKeyView } from "@/lib/keys/view";
 import type { PublicUser } from "@/lib/db/users";
 import { createProviderFromRegistry } from "@/lib/providers/ai-sdk";
 import type { RegistryId } from "@/lib/providers/catalogue";
-import { getUserLanguageModel } from "@/lib/providers/language-model";
+import { getUserLanguageModel } from "@/lib/keys/language-model";
 import { type FakeProviders, startFakeProviders } from "../fixtures/fake-providers";
 import { keyringEntry } from "../fixtures/keyring";
 import { fakeKey, insertUser } from "../fixtures/users";
@@ -18,7 +20,7 @@ const adaKeys: Partial<Record<RegistryId, string>> = {};
 async function giveAdaKey(registryId: RegistryId) {
   const provider = (await getProviderByRegistryId(registryId))!;
   adaKeys[registryId] = `sk-ada-valid-${fakeKey("")}`;
-  await setUserApiKey(ada.id, provider.id, adaKeys[registryId]!);
+  await storeApiKey(ada.id, provider.id, adaKeys[registryId]!);
 }
 
 beforeAll(async () => {
@@ -101,7 +103,7 @@ describe("getUserLanguageModel", () => {
     vi.stubEnv("API_KEY_ENCRYPTION_KEYS", keyringEntry("other"));
     await expect(getUserLanguageModel(ada.id, "openai", "m")).rejects.toMatchObject({ code: "api_key_undecryptable" });
     vi.stubEnv("API_KEY_ENCRYPTION_KEYS", original);
-    expect((await getUserApiKeyForProvider(ada.id, openai.id))?.needsReentry).toBe(false);
+    expect(toKeyView((await getUserApiKeyForProvider(ada.id, openai.id))!).needsReentry).toBe(false);
 
     await expect(getUserLanguageModel(ada.id, "no-such-provider", "m")).rejects.toMatchObject({ code: "provider_not_found" });
     expect(fake.requests.length).toBe(since);

@@ -2,9 +2,11 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { listProviders, type ProviderRecord } from "@/lib/db/providers";
-import { rotateApiKeys } from "@/lib/db/rotate-keys";
+import { rotateApiKeys } from "@/lib/keys/rotate";
 import { userApiKey } from "@/lib/db/schema";
-import { getDecryptedUserApiKey, getUserApiKeys, setUserApiKey } from "@/lib/db/user-api-keys";
+import { getUserApiKeys } from "@/lib/db/user-api-keys";
+import { openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
+import { toKeyView } from "@/lib/keys/view";
 import type { PublicUser } from "@/lib/db/users";
 import { keyringEntry } from "../fixtures/keyring";
 import { fakeKey, insertUser } from "../fixtures/users";
@@ -22,7 +24,7 @@ async function keyIds(): Promise<Record<string, number>> {
 
 async function expectAllReadable() {
   for (const { user, providerId, apiKey } of saved) {
-    expect((await getDecryptedUserApiKey(user.id, providerId))?.apiKey).toBe(apiKey);
+    expect((await openStoredApiKey(user.id, providerId))?.apiKey).toBe(apiKey);
   }
 }
 
@@ -33,7 +35,7 @@ beforeAll(async () => {
     const user = await insertUser(`rotator${i}`);
     for (const provider of providers.slice(0, 3)) {
       const apiKey = fakeKey();
-      await setUserApiKey(user.id, provider.id, apiKey);
+      await storeApiKey(user.id, provider.id, apiKey);
       saved.push({ user, providerId: provider.id, apiKey });
     }
   }
@@ -59,7 +61,7 @@ describe("rotateApiKeys", () => {
 
     vi.stubEnv("API_KEY_ENCRYPTION_KEYS", k2); // k1 retired
     await expectAllReadable();
-    expect((await getUserApiKeys(saved[0]!.user.id)).every((k) => !k.needsReentry)).toBe(true);
+    expect((await getUserApiKeys(saved[0]!.user.id)).map(toKeyView).every((k) => !k.needsReentry)).toBe(true);
   });
 
   it("skips and counts rows no key can open, and never overwrites a key saved meanwhile", async () => {
@@ -88,7 +90,7 @@ describe("rotateApiKeys", () => {
       const plaintext = realOpen(keyring, envelope, context);
       if (!raced && context.userId === racer.user.id && context.providerId === racer.providerId) {
         raced = true;
-        void setUserApiKey(racer.user.id, racer.providerId, fresh);
+        void storeApiKey(racer.user.id, racer.providerId, fresh);
       }
       return plaintext;
     });
@@ -97,6 +99,6 @@ describe("rotateApiKeys", () => {
     expect(raced).toBe(true);
     expect(result.undecryptable).toBe(1);
     expect(result.rotated + result.changedMeanwhile + result.undecryptable).toBe(27);
-    expect((await getDecryptedUserApiKey(racer.user.id, racer.providerId))?.apiKey).toBe(fresh);
+    expect((await openStoredApiKey(racer.user.id, racer.providerId))?.apiKey).toBe(fresh);
   });
 });

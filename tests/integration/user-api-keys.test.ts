@@ -6,13 +6,13 @@ import { getProviderByRegistryId, listProviders, type ProviderRecord } from "@/l
 import { modelProvider, user, userApiKey } from "@/lib/db/schema";
 import {
   deleteUserApiKey,
-  getDecryptedUserApiKey,
   getUserApiKeyForProvider,
   getUserApiKeys,
   markUserApiKeyValidated,
-  setUserApiKey,
   setUserApiKeyEnabled,
 } from "@/lib/db/user-api-keys";
+import { openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
+import { toKeyView } from "@/lib/keys/view";
 import type { PublicUser } from "@/lib/db/users";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { fakeKey, insertUser } from "../fixtures/users";
@@ -74,87 +74,88 @@ describe("provider seed", () => {
   });
 });
 
-describe("setUserApiKey", () => {
+describe("storing a key (lib/keys/vault.ts → upsertUserApiKey)", () => {
   it("inserts, then updates the same row in place, in one statement each", async () => {
     const first = key();
-    const inserted = await statements(() => setUserApiKey(ada.id, openai.id, first));
+    const inserted = await statements(() => storeApiKey(ada.id, openai.id, first));
     expect(inserted.count).toBe(1);
-    expect(inserted.result).toMatchObject({ providerId: openai.id, isEnabled: true, needsReentry: false });
-    expect(inserted.result.apiKey).toBe(`${first.slice(0, 4)}${"*".repeat(first.length - 8)}${first.slice(-4)}`);
+    expect(toKeyView(inserted.result)).toMatchObject({ providerId: openai.id, isEnabled: true, needsReentry: false });
+    expect(inserted.result.keyHint).toBe(`${first.slice(0, 4)}${"*".repeat(first.length - 8)}${first.slice(-4)}`);
 
     await setUserApiKeyEnabled(ada.id, openai.id, false);
     const second = key();
-    const updated = await statements(() => setUserApiKey(ada.id, openai.id, second, { validatedAt: new Date() }));
+    const updated = await statements(() => storeApiKey(ada.id, openai.id, second, { validatedAt: new Date() }));
     expect(updated.count).toBe(1);
     expect(updated.result.id).toBe(inserted.result.id);
     expect(updated.result.createdAt).toEqual(inserted.result.createdAt);
     expect(updated.result.updatedAt.getTime()).toBeGreaterThanOrEqual(inserted.result.updatedAt.getTime());
     expect(updated.result.isEnabled).toBe(true);
     expect(updated.result.lastValidatedAt).toBeInstanceOf(Date);
-    expect((await getDecryptedUserApiKey(ada.id, openai.id))?.apiKey).toBe(second);
+    expect((await openStoredApiKey(ada.id, openai.id))?.apiKey).toBe(second);
   });
 
   it("keeps exactly one row under 50 concurrent saves of one (user, provider)", async () => {
     const carol = await insertUser("carol");
     const keys = Array.from({ length: 50 }, key);
-    const results = await Promise.allSettled(keys.map((k) => setUserApiKey(carol.id, openai.id, k)));
+    const results = await Promise.allSettled(keys.map((k) => storeApiKey(carol.id, openai.id, k)));
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);
     const db = await getDb();
     const rows = await db.select().from(userApiKey).where(eq(userApiKey.userId, carol.id));
     expect(rows).toHaveLength(1);
-    expect(keys).toContain((await getDecryptedUserApiKey(carol.id, openai.id))!.apiKey);
+    expect(keys).toContain((await openStoredApiKey(carol.id, openai.id))!.apiKey);
   });
 
   it("answers provider_not_found for an unknown or malformed provider id, saving nothing", async () => {
     for (const providerId of [randomUUID(), "not-a-uuid", "", "'; drop table \"UserApiKey\"; --"]) {
-      await expect(setUserApiKey(ada.id, providerId, key())).rejects.toMatchObject({ code: "provider_not_found" });
+      await expect(storeApiKey(ada.id, providerId, key())).rejects.toMatchObject({ code: "provider_not_found" });
     }
     expect((await getUserApiKeys(ada.id)).map((k) => k.providerId)).toEqual([openai.id]);
   });
 
   it("refuses a user that does not exist", async () => {
-    await expect(setUserApiKey(randomUUID(), openai.id, key())).rejects.toBeInstanceOf(AppError);
+    await expect(storeApiKey(randomUUID(), openai.id, key())).rejects.toBeInstanceOf(AppError);
   });
 });
 
 describe("listing", () => {
   it("returns masked metadata in one statement and decrypts nothing", async () => {
-    await setUserApiKey(babbage.id, anthropic.id, key());
+    await storeApiKey(babbage.id, anthropic.id, key());
     const decrypt = await import("@/lib/crypto/secret-box");
     const open = vi.spyOn(decrypt, "open");
     const { result, count } = await statements(() => getUserApiKeys(babbage.id));
     expect(count).toBe(1);
     expect(open).not.toHaveBeenCalled();
     expect(result).toHaveLength(1);
-    expect(Object.keys(result[0]!).sort()).toEqual(
+    expect(Object.keys(toKeyView(result[0]!)).sort()).toEqual(
       ["apiKey", "createdAt", "id", "isEnabled", "lastValidatedAt", "needsReentry", "providerId", "updatedAt"].sort(),
     );
-    expect(result[0]!.apiKey).toMatch(/^sk-t\*+.{4}$/);
+    expect(open).not.toHaveBeenCalled();
+    expect(result[0]!.keyHint).toMatch(/^sk-t\*+.{4}$/);
   });
 });
 
 describe("isolation between users", () => {
   it("keeps every function scoped to its user", async () => {
-    await setUserApiKey(ada.id, anthropic.id, key());
+    await storeApiKey(ada.id, anthropic.id, key());
     const babbageBefore = await getUserApiKeys(babbage.id);
 
     expect((await getUserApiKeys(ada.id)).every((k) => k.providerId !== undefined)).toBe(true);
     expect(babbageBefore.map((k) => k.id)).not.toContain((await getUserApiKeyForProvider(ada.id, anthropic.id))!.id);
     // Babbage has no OpenAI key: he can neither read, toggle, stamp nor delete Ada's.
     expect(await getUserApiKeyForProvider(babbage.id, openai.id)).toBeNull();
-    expect(await getDecryptedUserApiKey(babbage.id, openai.id)).toBeNull();
+    expect(await openStoredApiKey(babbage.id, openai.id)).toBeNull();
     expect(await setUserApiKeyEnabled(babbage.id, openai.id, false)).toBeNull();
-    const adasSealed = (await getDecryptedUserApiKey(ada.id, openai.id))!.sealed;
+    const adasSealed = (await openStoredApiKey(ada.id, openai.id))!.sealed;
     expect(await markUserApiKeyValidated(babbage.id, openai.id, adasSealed)).toBeNull();
     expect(await deleteUserApiKey(babbage.id, openai.id)).toBe(false);
     expect(await getUserApiKeyForProvider(ada.id, openai.id)).toMatchObject({ isEnabled: true });
 
     // Each has an Anthropic key; changing Babbage's leaves Ada's alone.
-    const adaAnthropic = await getDecryptedUserApiKey(ada.id, anthropic.id);
-    await setUserApiKey(babbage.id, anthropic.id, key());
+    const adaAnthropic = await openStoredApiKey(ada.id, anthropic.id);
+    await storeApiKey(babbage.id, anthropic.id, key());
     await setUserApiKeyEnabled(babbage.id, anthropic.id, false);
     expect(await deleteUserApiKey(babbage.id, anthropic.id)).toBe(true);
-    expect(await getDecryptedUserApiKey(ada.id, anthropic.id)).toEqual(adaAnthropic);
+    expect(await openStoredApiKey(ada.id, anthropic.id)).toEqual(adaAnthropic);
     expect(await getUserApiKeys(babbage.id)).toEqual([]);
   });
 });
@@ -162,15 +163,15 @@ describe("isolation between users", () => {
 describe("toggle, stamp and delete", () => {
   it("toggles and stamps in one statement each, and deletes once", async () => {
     const dave = await insertUser("dave");
-    await setUserApiKey(dave.id, openai.id, key());
+    await storeApiKey(dave.id, openai.id, key());
     const off = await statements(() => setUserApiKeyEnabled(dave.id, openai.id, false));
     expect(off).toMatchObject({ count: 1, result: { isEnabled: false } });
-    const { sealed } = (await getDecryptedUserApiKey(dave.id, openai.id))!;
+    const { sealed } = (await openStoredApiKey(dave.id, openai.id))!;
     const stamped = await statements(() => markUserApiKeyValidated(dave.id, openai.id, sealed));
     expect(stamped.count).toBe(1);
     expect(stamped.result?.lastValidatedAt).toBeInstanceOf(Date);
     // A key replaced while it was being checked is not stamped as verified.
-    await setUserApiKey(dave.id, openai.id, key());
+    await storeApiKey(dave.id, openai.id, key());
     expect(await markUserApiKeyValidated(dave.id, openai.id, sealed)).toBeNull();
     expect((await getUserApiKeyForProvider(dave.id, openai.id))?.lastValidatedAt).toBeNull();
     const removed = await statements(() => deleteUserApiKey(dave.id, openai.id));
@@ -184,7 +185,7 @@ describe("cascades", () => {
   it("removes a user's keys with the user, and a provider's keys with the provider", async () => {
     const db = await getDb();
     const erin = await insertUser("erin");
-    await setUserApiKey(erin.id, openai.id, key());
+    await storeApiKey(erin.id, openai.id, key());
     await db.delete(user).where(eq(user.id, erin.id));
     expect(await db.select().from(userApiKey).where(eq(userApiKey.userId, erin.id))).toEqual([]);
 
@@ -192,7 +193,7 @@ describe("cascades", () => {
       .insert(modelProvider)
       .values({ registryId: `temp-${randomUUID()}`, name: "Temp" })
       .returning();
-    await setUserApiKey(ada.id, temp!.id, key());
+    await storeApiKey(ada.id, temp!.id, key());
     await db.delete(modelProvider).where(eq(modelProvider.id, temp!.id));
     expect(await db.select().from(userApiKey).where(eq(userApiKey.providerId, temp!.id))).toEqual([]);
   });
@@ -202,13 +203,13 @@ describe("stored ciphertext", () => {
   it("round-trips through the database", async () => {
     const frank = await insertUser("frank");
     const secret = key();
-    await setUserApiKey(frank.id, openai.id, secret);
-    expect(await getDecryptedUserApiKey(frank.id, openai.id)).toEqual({ apiKey: secret, isEnabled: true, sealed: expect.stringMatching(/^v1\.test1\./) });
+    await storeApiKey(frank.id, openai.id, secret);
+    expect(await openStoredApiKey(frank.id, openai.id)).toEqual({ apiKey: secret, isEnabled: true, sealed: expect.stringMatching(/^v1\.test1\./) });
   });
 
   it("raises a typed error for a tampered byte", async () => {
     const grace = await insertUser("grace");
-    await setUserApiKey(grace.id, openai.id, key());
+    await storeApiKey(grace.id, openai.id, key());
     const row = (await rowOf(grace.id, openai.id))!;
     const parts = row.encryptedKey.split(".");
     const body = Buffer.from(parts[3]!, "base64url");
@@ -216,21 +217,21 @@ describe("stored ciphertext", () => {
     parts[3] = body.toString("base64url");
     const db = await getDb();
     await db.update(userApiKey).set({ encryptedKey: parts.join(".") }).where(eq(userApiKey.id, row.id));
-    await expect(getDecryptedUserApiKey(grace.id, openai.id)).rejects.toBeInstanceOf(KeyDecryptionError);
+    await expect(openStoredApiKey(grace.id, openai.id)).rejects.toBeInstanceOf(KeyDecryptionError);
   });
 
   it("raises a typed error for a ciphertext copied onto another user's row", async () => {
     const heidi = await insertUser("heidi");
     const ivan = await insertUser("ivan");
-    await setUserApiKey(heidi.id, openai.id, key());
-    await setUserApiKey(ivan.id, openai.id, key());
+    await storeApiKey(heidi.id, openai.id, key());
+    await storeApiKey(ivan.id, openai.id, key());
     const stolen = (await rowOf(heidi.id, openai.id))!.encryptedKey;
     const db = await getDb();
     await db
       .update(userApiKey)
       .set({ encryptedKey: stolen })
       .where(sql`${userApiKey.userId} = ${ivan.id} and ${userApiKey.providerId} = ${openai.id}`);
-    await expect(getDecryptedUserApiKey(ivan.id, openai.id)).rejects.toMatchObject({
+    await expect(openStoredApiKey(ivan.id, openai.id)).rejects.toMatchObject({
       code: "api_key_undecryptable",
       reason: "authentication_failed",
     });
@@ -238,16 +239,16 @@ describe("stored ciphertext", () => {
 
   it("flags a key sealed by a key id the keyring no longer has, without decrypting", async () => {
     const judy = await insertUser("judy");
-    await setUserApiKey(judy.id, openai.id, key());
+    await storeApiKey(judy.id, openai.id, key());
     const original = process.env.API_KEY_ENCRYPTION_KEYS!;
     vi.stubEnv("API_KEY_ENCRYPTION_KEYS", `other:${Buffer.alloc(32, 1).toString("base64")}`);
     try {
-      expect(await getUserApiKeys(judy.id)).toEqual([expect.objectContaining({ needsReentry: true })]);
-      await expect(getDecryptedUserApiKey(judy.id, openai.id)).rejects.toMatchObject({ reason: "unknown_key_id" });
+      expect((await getUserApiKeys(judy.id)).map(toKeyView)).toEqual([expect.objectContaining({ needsReentry: true })]);
+      await expect(openStoredApiKey(judy.id, openai.id)).rejects.toMatchObject({ reason: "unknown_key_id" });
     } finally {
       vi.stubEnv("API_KEY_ENCRYPTION_KEYS", original);
     }
-    expect(await getUserApiKeys(judy.id)).toEqual([expect.objectContaining({ needsReentry: false })]);
+    expect((await getUserApiKeys(judy.id)).map(toKeyView)).toEqual([expect.objectContaining({ needsReentry: false })]);
   });
 
   it("never writes a plaintext key into any table", async () => {

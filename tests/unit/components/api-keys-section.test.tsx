@@ -5,7 +5,8 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { LazyToaster } from "@/components/toaster";
-import type { KeyView, ProviderView } from "@/components/api-keys/types";
+import type { KeyView } from "@/lib/validation/api-keys";
+import type { ProviderView } from "@/lib/validation/providers";
 import { fakeApi } from "../../fixtures/fake-api";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
@@ -15,8 +16,10 @@ const google: ProviderView = { id: "33333333-3333-4333-8333-333333333333", regis
 
 function keyFor(provider: ProviderView, overrides: Partial<KeyView> = {}): KeyView {
   return {
+    id: `aaaaaaaa-aaaa-4aaa-8aaa-${provider.id.slice(-12)}`,
     providerId: provider.id,
     apiKey: "sk-p****************mnop",
+    createdAt: "2026-11-24T11:00:00.000Z",
     isEnabled: true,
     updatedAt: "2026-11-25T11:00:00Z",
     lastValidatedAt: "2026-11-25T11:55:00Z",

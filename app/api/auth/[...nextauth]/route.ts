@@ -1,5 +1,5 @@
 import NextAuth from "next-auth";
-import { authOptions } from "@/app/(auth)/auth.config";
+import { authOptions } from "@/lib/auth/options";
 
 const handler = NextAuth(authOptions);
 

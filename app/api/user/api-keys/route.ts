@@ -1,25 +1,25 @@
 import { userRoute } from "@/lib/api/handler";
+import { operations } from "@/lib/api/operations";
 import { deleteUserApiKey, getUserApiKeys, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { AppError } from "@/lib/errors";
 import { saveApiKey } from "@/lib/keys/service";
-import { deleteApiKeySchema, saveApiKeySchema, toggleApiKeySchema } from "@/lib/validation/api-keys";
+import { toKeyView } from "@/lib/keys/view";
 
-const flag = "showApiKeyManagement";
 const noKey = () => new AppError("api_key_not_found", "You have no API key for that provider.");
 
 export const dynamic = "force-dynamic";
 
-export const GET = userRoute({ flag }, ({ userId }) => getUserApiKeys(userId));
+export const GET = userRoute(operations.listApiKeys, async ({ userId }) => (await getUserApiKeys(userId)).map(toKeyView));
 
-export const POST = userRoute({ flag, body: saveApiKeySchema }, ({ userId, body }) => saveApiKey(userId, body));
+export const POST = userRoute(operations.saveApiKey, ({ userId, body }) => saveApiKey(userId, body));
 
-export const DELETE = userRoute({ flag, body: deleteApiKeySchema }, async ({ userId, body }) => {
+export const DELETE = userRoute(operations.deleteApiKey, async ({ userId, body }) => {
   if (!(await deleteUserApiKey(userId, body.providerId))) throw noKey();
-  return { success: true };
+  return { success: true as const };
 });
 
-export const PATCH = userRoute({ flag, body: toggleApiKeySchema }, async ({ userId, body }) => {
+export const PATCH = userRoute(operations.toggleApiKey, async ({ userId, body }) => {
   const row = await setUserApiKeyEnabled(userId, body.providerId, body.isEnabled);
   if (!row) throw noKey();
-  return row;
+  return toKeyView(row);
 });

@@ -1,9 +1,7 @@
 import { userRoute } from "@/lib/api/handler";
+import { operations } from "@/lib/api/operations";
 import { testApiKey } from "@/lib/keys/service";
-import { testApiKeySchema } from "@/lib/validation/api-keys";
 
 export const dynamic = "force-dynamic";
 
-export const POST = userRoute({ flag: "showApiKeyManagement", body: testApiKeySchema }, ({ userId, body }) =>
-  testApiKey(userId, body),
-);
+export const POST = userRoute(operations.testApiKey, ({ userId, body }) => testApiKey(userId, body));

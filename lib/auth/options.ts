@@ -3,6 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyPassword } from "@/lib/auth/password";
 import { getAuthSecret } from "@/lib/auth/secret";
+import { decodeSessionToken } from "@/lib/auth/session-token";
 import { clientAddressFromHeaders } from "@/lib/api/client-address";
 import { getUserCredentials, normaliseEmail } from "@/lib/db/users";
 import { isAppError } from "@/lib/errors";
@@ -19,6 +20,8 @@ export const authOptions: NextAuthOptions = {
     return getAuthSecret();
   },
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  // The same decoding for pages, the next-auth routes and the API guard (lib/auth/session.ts).
+  jwt: { decode: decodeSessionToken },
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({

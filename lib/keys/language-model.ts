@@ -1,18 +1,19 @@
 import "server-only";
 import { getProviderByRegistryId } from "@/lib/db/providers";
-import { getUserApiKeyForProvider, takeUserApiKeyForUse } from "@/lib/db/user-api-keys";
+import { getUserApiKeyForProvider } from "@/lib/db/user-api-keys";
 import { AppError } from "@/lib/errors";
-import { createProviderFromRegistry } from "./ai-sdk";
+import { createProviderFromRegistry } from "@/lib/providers/ai-sdk";
+import { openApiKeyForUse } from "./vault";
 
 /**
- * A language model that runs on the user's own key (the seed's createDynamicProvider). The key is decrypted in
- * memory for this call only and `lastUsedAt` is stamped. No key, a disabled key or an unreadable key is a typed
- * error; there is no fallback to a server key.
+ * A language model that runs on the user's own key. The key is decrypted in memory for this call only and
+ * `lastUsedAt` is stamped. No key, a disabled key or an unreadable key is a typed error; there is no fallback
+ * to a server key.
  */
 export async function getUserLanguageModel(userId: string, registryId: string, modelId: string) {
   const provider = await getProviderByRegistryId(registryId);
   if (!provider) throw new AppError("provider_not_found", `There is no provider "${registryId}".`);
-  const apiKey = await takeUserApiKeyForUse(userId, provider.id);
+  const apiKey = await openApiKeyForUse(userId, provider.id);
   if (apiKey === null) {
     // The failure path only: tell "disabled" from "missing".
     const stored = await getUserApiKeyForProvider(userId, provider.id);

@@ -1,0 +1,100 @@
+"use client";
+
+import { ExternalLink, Eye, EyeOff } from "lucide-react";
+import { type RefObject, useId, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { getProviderInfo } from "@/lib/providers/catalogue";
+import type { KeyView } from "@/lib/validation/api-keys";
+import type { ProviderView } from "@/lib/validation/providers";
+
+interface KeyInputProps {
+  provider: ProviderView;
+  /** The stored key, for the hint ("A key is saved (…). Saving replaces it."). */
+  stored: KeyView | undefined;
+  inputRef: RefObject<HTMLInputElement | null>;
+  error: string | null;
+  /** Every edit, with the field's current value (not kept by the caller: the key lives only in the input). */
+  onEdit: (value: string) => void;
+}
+
+const shortMask = (mask: string) => (mask.length > 24 ? `${mask.slice(0, 12)}…${mask.slice(-4)}` : mask);
+
+/** The "API Key" password field: where to get a key, show/hide, the field's error, and a hint about its shape. */
+export function KeyInput({ provider, stored, inputRef, error, onEdit }: KeyInputProps) {
+  const info = getProviderInfo(provider.registryId);
+  const inputId = useId();
+  const errorId = useId();
+  const hintId = useId();
+  const [reveal, setReveal] = useState(false);
+  const [shapeWarning, setShapeWarning] = useState(false);
+
+  const hint = shapeWarning
+    ? `This doesn't look like a ${provider.name} key (they usually look like ${info?.keyShape.placeholder}). You can still save it.`
+    : stored
+      ? `A key is saved (${shortMask(stored.apiKey)}). Saving replaces it.`
+      : "Paste the key exactly as the provider shows it.";
+
+  return (
+    <div className="space-y-2">
+      <div className="flex items-baseline justify-between gap-2">
+        <Label htmlFor={inputId}>API Key</Label>
+        {info ? (
+          <a
+            href={info.keysURL}
+            target="_blank"
+            rel="noopener noreferrer"
+            className="inline-flex items-center gap-1 text-xs text-primary underline-offset-4 hover:underline"
+          >
+            Get a key from {provider.name}
+            <ExternalLink className="size-3" aria-hidden />
+            <span className="sr-only">(opens in a new tab)</span>
+          </a>
+        ) : null}
+      </div>
+      <div className="relative">
+        <Input
+          ref={inputRef}
+          id={inputId}
+          name="apiKey"
+          type={reveal ? "text" : "password"}
+          placeholder={info?.keyShape.placeholder ?? "Enter your API key"}
+          autoComplete="off"
+          autoCapitalize="off"
+          autoCorrect="off"
+          spellCheck={false}
+          data-1p-ignore
+          data-lpignore="true"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={[hintId, error ? errorId : null].filter(Boolean).join(" ")}
+          trailing
+          className="font-mono"
+          onChange={(event) => {
+            const value = event.currentTarget.value.trim();
+            setShapeWarning(value !== "" && !!info && !info.keyShape.pattern.test(value));
+            onEdit(event.currentTarget.value);
+          }}
+        />
+        <Button
+          variant="ghost"
+          size="icon"
+          className="absolute top-0 right-0 text-muted-foreground"
+          aria-label={reveal ? "Hide key" : "Show key"}
+          aria-pressed={reveal}
+          onClick={() => setReveal((r) => !r)}
+        >
+          {reveal ? <EyeOff aria-hidden /> : <Eye aria-hidden />}
+        </Button>
+      </div>
+      {error ? (
+        <p id={errorId} role="alert" className="text-sm text-destructive">
+          {error}
+        </p>
+      ) : null}
+      <p id={hintId} className="text-xs text-muted-foreground">
+        {hint}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import { type ErrorCode, statusOf } from "@/lib/errors";
+import { apiErrorSchema } from "@/lib/validation/errors";
+import { errorCodesOf, type Operation, operations } from "./operations";
+import { nextAuthPaths } from "./openapi-next-auth";
+
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from the operations table (operations.ts) and the zod
+ * schemas the routes parse with; served at GET /api/openapi.json. Built once per process.
+ */
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad request",
+  401: "Not signed in",
+  403: "Forbidden",
+  404: "Not found",
+  409: "Conflict",
+  413: "Body too large",
+  415: "Not JSON",
+  429: "Too many requests (see Retry-After)",
+  502: "The provider could not be reached",
+  503: "The database is unavailable (see Retry-After)",
+};
+
+function errorResponses(codes: ErrorCode[]): ZodOpenApiOperationObject["responses"] {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      {
+        description: `${STATUS_TEXT[status] ?? "Error"}: ${list.map((c) => `\`${c}\``).join(", ")}`,
+        content: { "application/json": { schema: apiErrorSchema } },
+      },
+    ]),
+  );
+}
+
+function toOperationObject(op: Operation): ZodOpenApiOperationObject {
+  return {
+    summary: op.summary,
+    ...(op.signedIn ? { security: [{ session: [] }] } : {}),
+    ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: op.body } } } } : {}),
+    responses: {
+      [String(op.status)]: { description: "Success", content: { "application/json": { schema: op.response } } },
+      ...errorResponses(errorCodesOf(op)),
+    },
+  };
+}
+
+const healthSchema = z.object({ db: z.literal("ok") });
+
+function paths(): ZodOpenApiPathsObject {
+  const result: ZodOpenApiPathsObject = {};
+  for (const op of Object.values(operations) as Operation[]) {
+    result[op.path] = { ...result[op.path], [op.method]: toOperationObject(op) };
+  }
+  result["/api/health"] = {
+    get: {
+      summary: "Readiness: the database answers",
+      responses: {
+        "200": { description: "Ready", content: { "application/json": { schema: healthSchema } } },
+        "503": {
+          description: "The database is not answering",
+          content: { "application/json": { schema: apiErrorSchema.extend({ db: z.literal("unavailable") }) } },
+        },
+      },
+    },
+  };
+  result["/api/openapi.json"] = {
+    get: {
+      summary: "This document",
+      responses: { "200": { description: "The OpenAPI 3.1 document", content: { "application/json": {} } } },
+    },
+  };
+  return { ...result, ...nextAuthPaths };
+}
+
+let built: ReturnType<typeof createDocument> | undefined;
+
+export function openApiDocument(): ReturnType<typeof createDocument> {
+  built ??= createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Keyring REST API",
+      version: "1",
+      description:
+        "Bring your own AI provider keys. Every failure is `{ error, code }`; state changes must come from this " +
+        "site (Origin) and carry JSON. Keys are never returned: only their mask.",
+    },
+    components: {
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "next-auth's session cookie (`__Secure-` prefixed over https)." },
+      },
+    },
+    paths: paths(),
+  });
+  return built;
+}

@@ -1,0 +1,138 @@
+import { z } from "zod";
+import type { ErrorCode } from "@/lib/errors";
+import type { FeatureFlag } from "@/lib/feature-flags";
+import {
+  deleteApiKeySchema,
+  deletedSchema,
+  keyTestResultSchema,
+  keyViewSchema,
+  saveApiKeySchema,
+  savedKeyViewSchema,
+  testApiKeySchema,
+  toggleApiKeySchema,
+} from "@/lib/validation/api-keys";
+import { registeredUserSchema, registerSchema } from "@/lib/validation/auth";
+import { userProviderSchema } from "@/lib/validation/providers";
+
+/**
+ * Every operation of the REST API, declared once: the guard (handler.ts) takes its flag, body schema and status
+ * from here, the route's handler must return its `response` shape (checked by the compiler), and the OpenAPI
+ * document (openapi.ts) is generated from the same table.
+ */
+export interface Operation<B extends z.ZodType | undefined = z.ZodType | undefined, R extends z.ZodType = z.ZodType> {
+  method: "get" | "post" | "patch" | "delete";
+  path: string;
+  summary: string;
+  /** Whether a session is required (401 without one). */
+  signedIn: boolean;
+  /** The operation answers 403 while this flag is off. */
+  flag?: FeatureFlag;
+  /** The JSON body's schema; omitted for operations without a body. */
+  body?: B;
+  /** Status and shape of a successful answer. */
+  status: number;
+  response: R;
+  /** Failures particular to this operation; those every guarded route can give are added by `errorCodesOf`. */
+  errors: readonly ErrorCode[];
+}
+
+const operation = <B extends z.ZodType | undefined, R extends z.ZodType, S extends boolean>(
+  spec: Operation<B, R> & { signedIn: S },
+) => spec;
+
+const keys = "/api/user/api-keys";
+const flag = "showApiKeyManagement" satisfies FeatureFlag;
+
+export const operations = {
+  register: operation({
+    method: "post",
+    path: "/api/auth/register",
+    summary: "Create an account",
+    signedIn: false,
+    body: registerSchema,
+    status: 201,
+    response: registeredUserSchema,
+    errors: ["email_taken", "rate_limited"],
+  }),
+  listProviders: operation({
+    method: "get",
+    path: "/api/providers",
+    summary: "The providers, and whether the signed-in user has a key for each",
+    signedIn: true,
+    status: 200,
+    response: z.array(userProviderSchema),
+    errors: [],
+  }),
+  listApiKeys: operation({
+    method: "get",
+    path: keys,
+    summary: "The signed-in user's keys, masked",
+    signedIn: true,
+    flag,
+    status: 200,
+    response: z.array(keyViewSchema),
+    errors: [],
+  }),
+  saveApiKey: operation({
+    method: "post",
+    path: keys,
+    summary: "Check a key with its provider, then save it (creates or replaces)",
+    signedIn: true,
+    flag,
+    body: saveApiKeySchema,
+    status: 200,
+    response: savedKeyViewSchema,
+    errors: ["invalid_api_key", "provider_not_found", "provider_unreachable", "rate_limited"],
+  }),
+  deleteApiKey: operation({
+    method: "delete",
+    path: keys,
+    summary: "Delete the key for a provider",
+    signedIn: true,
+    flag,
+    body: deleteApiKeySchema,
+    status: 200,
+    response: deletedSchema,
+    errors: ["api_key_not_found"],
+  }),
+  toggleApiKey: operation({
+    method: "patch",
+    path: keys,
+    summary: "Enable or disable the key for a provider",
+    signedIn: true,
+    flag,
+    body: toggleApiKeySchema,
+    status: 200,
+    response: keyViewSchema,
+    errors: ["api_key_not_found"],
+  }),
+  testApiKey: operation({
+    method: "post",
+    path: `${keys}/test`,
+    summary: "Ask the provider about a key (the one given, or the stored one) without saving",
+    signedIn: true,
+    flag,
+    body: testApiKeySchema,
+    status: 200,
+    response: keyTestResultSchema,
+    errors: ["provider_not_found", "api_key_not_found", "rate_limited"],
+  }),
+} as const;
+
+const GUARD_ERRORS = {
+  always: ["database_unavailable"],
+  signedIn: ["unauthorized"],
+  flag: ["feature_disabled"],
+  stateChange: ["cross_origin"],
+  body: ["unsupported_media_type", "payload_too_large", "invalid_json", "invalid_body"],
+} as const satisfies Record<string, readonly ErrorCode[]>;
+
+/** Every error code an operation can answer with: its own, and the guard's. */
+export function errorCodesOf(op: Operation): ErrorCode[] {
+  const codes = new Set<ErrorCode>([...GUARD_ERRORS.always, ...op.errors]);
+  if (op.signedIn) GUARD_ERRORS.signedIn.forEach((c) => codes.add(c));
+  if (op.flag) GUARD_ERRORS.flag.forEach((c) => codes.add(c));
+  if (op.method !== "get") GUARD_ERRORS.stateChange.forEach((c) => codes.add(c));
+  if (op.body) GUARD_ERRORS.body.forEach((c) => codes.add(c));
+  return [...codes];
+}
