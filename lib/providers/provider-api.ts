@@ -1,0 +1,123 @@
+import "server-only";
+import type { RegistryId } from "./catalogue";
+import { disabled, type KeyCheckSpec, limited, rejected } from "./key-verdict";
+
+/**
+ * How this server speaks to each provider's own HTTP API. Adding a provider is one entry here, beside its entry in
+ * catalogue.ts and its AI SDK factory in ai-sdk.ts: what every provider answers alike is decided once, in
+ * key-verdict.ts, so an entry names only what is particular to its provider. How models are listed (path,
+ * pagination) and which chat protocol a provider speaks belong here as well, once something reads them.
+ */
+export interface ProviderApi {
+  /** The headers that carry the key, for any request made to the provider. */
+  authHeaders: (apiKey: string) => Record<string, string>;
+  keyCheck: KeyCheckSpec;
+}
+
+/** `body.a.b…` of a parsed JSON body whose shape nothing guarantees. */
+function field(body: unknown, ...path: string[]): unknown {
+  let value = body;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
+
+/** `GET /models`, answered with `{ <listKey>: [...] }`: the cheapest authenticated call most providers have. */
+const listModels = (listKey = "data"): KeyCheckSpec => ({
+  path: "/models",
+  proves: "list models",
+  accepts: (body) => Array.isArray(field(body, listKey)),
+});
+
+const isXaiKeyStatus = (body: unknown) => field(body, "redacted_api_key") !== undefined;
+const XAI_BLOCKED_FLAGS = ["api_key_blocked", "api_key_disabled", "team_blocked"];
+
+export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
+  openai: {
+    authHeaders: bearer,
+    keyCheck: {
+      ...listModels(),
+      exceptions(status, body) {
+        // A restricted key without the models scope: 401 with code null and a "Missing scopes" message. Real key.
+        const message = String(field(body, "error", "message") ?? "");
+        if (status === 401 && field(body, "error", "code") === null && /insufficient permissions|missing scopes/i.test(message)) {
+          return limited("missing_scope");
+        }
+        if (status === 429 && field(body, "error", "code") === "insufficient_quota") return limited("no_credit");
+        if (status === 403) return limited("no_access");
+        return undefined;
+      },
+    },
+  },
+  anthropic: {
+    authHeaders: (apiKey) => ({ "x-api-key": apiKey, "anthropic-version": "2023-06-01" }),
+    keyCheck: {
+      ...listModels(),
+      exceptions(status, body) {
+        if (status === 403 && field(body, "error", "type") === "permission_error") return limited("missing_scope");
+        // A disabled key is a 404 in Anthropic's error envelope; a bare 404 (a wrong base URL) proves nothing.
+        if (status === 404 && field(body, "type") === "error") return disabled;
+        return undefined;
+      },
+    },
+  },
+  google: {
+    authHeaders: (apiKey) => ({ "x-goog-api-key": apiKey }),
+    keyCheck: {
+      ...listModels("models"),
+      exceptions(status, body) {
+        // Google answers 400 INVALID_ARGUMENT / API_KEY_INVALID for a bad key, not 401.
+        const details = field(body, "error", "details");
+        const reasons = Array.isArray(details) ? details.map((detail) => field(detail, "reason")) : [];
+        const message = String(field(body, "error", "message"));
+        if (status === 400 && (reasons.includes("API_KEY_INVALID") || /api key not valid/i.test(message))) return rejected;
+        // A real key whose project has no access to the Gemini API.
+        if (status === 403 && field(body, "error") !== undefined) return limited("no_access");
+        return undefined;
+      },
+    },
+  },
+  mistral: { authHeaders: bearer, keyCheck: listModels() },
+  groq: { authHeaders: bearer, keyCheck: listModels() },
+  xai: {
+    authHeaders: bearer,
+    keyCheck: {
+      // The key's own status: proves the key, and says whether it is blocked.
+      path: "/api-key",
+      proves: "read its own status",
+      accepts: isXaiKeyStatus,
+      exceptions(status, body) {
+        if (status === 200 && isXaiKeyStatus(body) && XAI_BLOCKED_FLAGS.some((flag) => field(body, flag) === true)) {
+          return disabled;
+        }
+        // xAI answers 400 "Incorrect API key provided" for a bad key (and 401 too, which the shared rules cover).
+        if (status === 400 && /incorrect api key/i.test(String(field(body, "error")))) return rejected;
+        if (status === 403) return limited("no_credit");
+        return undefined;
+      },
+    },
+  },
+  deepseek: {
+    authHeaders: bearer,
+    keyCheck: { ...listModels(), exceptions: (status) => (status === 402 ? limited("no_credit") : undefined) },
+  },
+  openrouter: {
+    authHeaders: bearer,
+    keyCheck: {
+      // `/models` needs no auth and proves nothing; `/key` does, and tells how much credit is left.
+      path: "/key",
+      proves: "read its own limits",
+      accepts: (body) => typeof field(body, "data") === "object" && field(body, "data") !== null,
+      exceptions(status, body) {
+        const remaining = field(body, "data", "limit_remaining");
+        if (status === 200 && typeof remaining === "number" && remaining <= 0) return limited("no_credit");
+        if (status === 402) return limited("no_credit");
+        return undefined;
+      },
+    },
+  },
+};
