@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
-import { fakeProviderEnv } from "./tests/fixtures/fake-providers";
+import { fakeProviderEnv } from "./dev/fake-providers/server";
 
 /**
  * Browser tests against a production build (`npm run test:e2e` builds first), in Debian's Chromium. Three

@@ -9,15 +9,13 @@
  * bench/results/<date>.json.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
-import postgres from "postgres";
-import { type AppServer, signInOverHttp, startApp } from "../tests/fixtures/app-server";
-import { startFakeProviders } from "../tests/fixtures/fake-providers";
-import { freePort } from "../tests/fixtures/ports";
+import { type AppServer, signInOverHttp, startApp } from "@/dev/app-server";
+import { startFakeProviders } from "@/dev/fake-providers/server";
+import { throwawayDatabase } from "@/dev/throwaway-database";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -78,21 +76,15 @@ async function main() {
     process.exit(1);
   }
   const serverUrl = process.env.DATABASE_URL;
-  const dbName = `byok_bench_${randomBytes(4).toString("hex")}`;
-  const admin = serverUrl ? postgres(serverUrl, { max: 1, onnotice: () => {} }) : undefined;
-  const benchDbUrl = serverUrl ? Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString() : undefined;
-  const pgliteDir = join(mkdtempSync(join(tmpdir(), "byok-bench-")), "pglite");
-  const database = serverUrl ? `PostgreSQL (${new URL(serverUrl).host}, fresh database ${dbName})` : "PGlite (embedded)";
+  const database = await throwawayDatabase({ server: serverUrl, prefix: "byok_bench", pglite: "folder" });
 
-  progress(`starting the fake providers and next start on ${database}`);
-  if (admin) await admin.unsafe(`create database "${dbName}"`);
+  progress(`starting the fake providers and next start on ${database.label}`);
   const fake = await startFakeProviders();
   let app: AppServer | undefined;
   try {
     app = await startApp({
-      port: await freePort(),
       env: {
-        ...(benchDbUrl ? { DATABASE_URL: benchDbUrl } : { PGLITE_DIR: pgliteDir, DATABASE_URL: "" }),
+        ...database.env,
         API_KEY_ENCRYPTION_KEYS: KEYRING,
         NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
         RATE_LIMIT_VALIDATIONS_PER_MINUTE: "1000000000",
@@ -190,7 +182,9 @@ async function main() {
     app = undefined;
 
     progress("statements and decryptions per operation; list latency at 1k and 1M rows");
-    const inProcess = await measureInProcess(benchDbUrl);
+    // This process opens its own database: the same PostgreSQL database, or a fresh in-memory PGlite.
+    const inProcessDatabase = serverUrl ? database : await throwawayDatabase({ prefix: "byok_bench", pglite: "memory" });
+    const inProcess = await measureInProcess(inProcessDatabase.env);
 
     const ratio = median(lists.map((l, i) => l.requestsPerSecond / floors[i]!.requestsPerSecond));
     const p99Ratio = median(lists.map((l, i) => l.p99 / Math.max(floors[i]!.p99, 1)));
@@ -198,7 +192,7 @@ async function main() {
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-      database,
+      database: database.label,
       settings: { durationSeconds: DURATION, connections: CONNECTIONS, rounds: ROUNDS, users: USERS },
       runs,
       listOverFloor: { throughputRatioMedian: ratio, p99RatioMedian: p99Ratio },
@@ -213,10 +207,7 @@ async function main() {
   } finally {
     await app?.stop();
     await fake.close();
-    if (admin) {
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
-    }
+    await database.drop();
   }
 }
 
@@ -258,14 +249,8 @@ async function measurePageJs(base: string, cookie: string) {
   }
 }
 
-async function measureInProcess(benchDbUrl: string | undefined) {
-  // This process opens its own database: the same PostgreSQL database, or a fresh in-memory PGlite.
-  process.env.API_KEY_ENCRYPTION_KEYS = KEYRING;
-  if (benchDbUrl) process.env.DATABASE_URL = benchDbUrl;
-  else {
-    delete process.env.DATABASE_URL;
-    process.env.PGLITE_DIR = "memory://";
-  }
+async function measureInProcess(env: Record<string, string>) {
+  Object.assign(process.env, env, { API_KEY_ENCRYPTION_KEYS: KEYRING });
   const { getDb, closeDb, rowsOf, statementCounter } = await import("@/lib/db/client");
   const { decryptionCounter } = await import("@/lib/crypto/secret-box");
   const { listProviders } = await import("@/lib/db/providers");

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PROVIDERS, type RegistryId } from "@/lib/providers/catalogue";
 import { checkApiKey } from "@/lib/providers/key-check";
 import type { KeyStatus } from "@/lib/providers/key-status";
+import type { Behaviour } from "@/dev/fake-providers/behaviours";
+import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { captureConsole } from "../fixtures/logs";
-import { type Behaviour, type FakeProviders, startFakeProviders } from "../fixtures/fake-providers";
 import { fakeKey } from "../fixtures/users";
 
 const TIMEOUT_MS = 700;
