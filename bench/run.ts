@@ -15,6 +15,7 @@ import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { type AppServer, signInOverHttp, startApp } from "@/dev/app-server";
 import { startFakeProviders } from "@/dev/fake-providers/server";
+import { countDecryptions, countStatements } from "@/dev/counters";
 import { throwawayDatabase } from "@/dev/throwaway-database";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -251,8 +252,7 @@ async function measurePageJs(base: string, cookie: string) {
 
 async function measureInProcess(env: Record<string, string>) {
   Object.assign(process.env, env, { API_KEY_ENCRYPTION_KEYS: KEYRING });
-  const { getDb, closeDb, rowsOf, statementCounter } = await import("@/lib/db/client");
-  const { decryptionCounter } = await import("@/lib/crypto/secret-box");
+  const { getDb, closeDb, rowsOf } = await import("@/lib/db/client");
   const { listProviders } = await import("@/lib/db/providers");
   const { createUser } = await import("@/lib/db/users");
   const keysModule = await import("@/lib/db/user-api-keys");
@@ -261,11 +261,7 @@ async function measureInProcess(env: Record<string, string>) {
   const providers = await listProviders();
   const user = await createUser({ email: `inproc.${randomUUID()}@bench.test`, passwordHash: "x" });
 
-  const count = async (work: () => Promise<unknown>) => {
-    const before = statementCounter.count;
-    await work();
-    return statementCounter.count - before;
-  };
+  const count = async (work: () => Promise<unknown>) => (await countStatements(work)).count;
   await keysModule.setUserApiKey(user.id, providers[0]!.id, "sk-test-valid-0000000000000000");
   const statements = {
     list: await count(() => keysModule.getUserApiKeys(user.id)),
@@ -274,9 +270,10 @@ async function measureInProcess(env: Record<string, string>) {
     delete: await count(() => keysModule.deleteUserApiKey(user.id, providers[0]!.id)),
   };
   for (const p of providers.slice(0, 4)) await keysModule.setUserApiKey(user.id, p.id, `sk-test-valid-${randomUUID()}`);
-  const decryptionsBefore = decryptionCounter.count;
-  for (let i = 0; i < 100; i++) await keysModule.getUserApiKeys(user.id);
-  const decryptionsPerList = (decryptionCounter.count - decryptionsBefore) / 100;
+  const decryptions = await countDecryptions(async () => {
+    for (let i = 0; i < 100; i++) await keysModule.getUserApiKeys(user.id);
+  });
+  const decryptionsPerList = decryptions.count / 100;
 
   const latency = async () => {
     for (let i = 0; i < 50; i++) await keysModule.getUserApiKeys(user.id);
