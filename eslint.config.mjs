@@ -16,6 +16,16 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // dev/ is tooling (fake providers, app servers, throwaway databases, counters): product code never needs it.
+    files: ["app/**", "lib/**", "components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(@/|(\\.\\./)+)dev(/|$)", message: "dev/ is tooling for tests, the bench and scripts; product code must not import it." }] },
+      ],
+    },
+  },
 ];
 
 export default config;

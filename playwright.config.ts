@@ -3,21 +3,27 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
-import { fakeProviderEnv } from "./tests/fixtures/fake-providers";
+import { fakeProviderEnv } from "./dev/fake-providers/server";
 
 /**
  * Browser tests against a production build (`npm run test:e2e` builds first), in Debian's Chromium. Three
  * servers: the fake providers, the app on a fresh PGlite folder, and a second app with the key feature off.
  * Values are fixed through process.env so the config evaluates the same in the runner and in its workers.
+ * E2E_PORT_BASE (default 3510) moves all three, so several people can run the suite on one machine: the app on
+ * the base, the flag-off app on base + 1, the fake providers on base + 1000.
  */
 const env = process.env;
 env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "byok-e2e-"));
 env.E2E_KEYRING ??= `e2e:${randomBytes(32).toString("base64")}`;
 env.E2E_SECRET ??= randomBytes(32).toString("base64");
 
-const FAKE_PORT = 4510;
-export const APP_PORT = 3510;
-export const FLAG_OFF_PORT = 3511;
+const PORT_BASE = Number(env.E2E_PORT_BASE || 3510);
+if (!Number.isInteger(PORT_BASE) || PORT_BASE < 1024 || PORT_BASE > 64_000) {
+  throw new Error(`E2E_PORT_BASE must be a port number between 1024 and 64000, got "${env.E2E_PORT_BASE}"`);
+}
+export const APP_PORT = PORT_BASE;
+export const FLAG_OFF_PORT = PORT_BASE + 1;
+const FAKE_PORT = PORT_BASE + 1000;
 
 function appServer(port: number, dataDir: string, extra: Record<string, string> = {}) {
   return {

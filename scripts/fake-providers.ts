@@ -1,4 +1,5 @@
-import { BEHAVIOURS, startFakeProviders } from "../tests/fixtures/fake-providers";
+import { BEHAVIOURS } from "../dev/fake-providers/behaviours";
+import { startFakeProviders } from "../dev/fake-providers/server";
 
 /**
  * Starts the fake provider server (what tests use) for manual runs and browser tests, and prints the env lines

@@ -1,5 +1,6 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { channel } from "node:diagnostics_channel";
 import { KeyDecryptionError } from "@/lib/errors";
 import type { Keyring } from "./keyring";
 
@@ -44,11 +45,16 @@ export function envelopeKeyId(envelope: string): string | undefined {
   return parts.length === 5 && parts[0] === VERSION ? parts[1] : undefined;
 }
 
-/** Decryptions since start; read by the benchmarks ("keys decrypted per list request"). */
-export const decryptionCounter = { count: 0 };
+/**
+ * Every decryption attempt is published on this diagnostics channel as `{ keyId }` (the envelope's key id, no key
+ * material): tests and the benchmarks count "keys decrypted per list" by subscribing. Nothing is sent unless
+ * someone listens.
+ */
+export const DECRYPT_CHANNEL = "byok:crypto:decrypt";
+const decryptions = channel(DECRYPT_CHANNEL);
 
 export function open(keyring: Keyring, envelope: string, context: SealContext): string {
-  decryptionCounter.count++;
+  if (decryptions.hasSubscribers) decryptions.publish({ keyId: envelopeKeyId(envelope) });
   const parts = envelope.split(".");
   if (parts.length !== 5 || parts[0] !== VERSION) throw new KeyDecryptionError("malformed");
   const [, keyId, ivText, ciphertextText, tagText] = parts as [string, string, string, string, string];

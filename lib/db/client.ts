@@ -1,4 +1,5 @@
 import "server-only";
+import { channel } from "node:diagnostics_channel";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "drizzle-orm/logger";
@@ -25,11 +26,16 @@ const MIGRATIONS_FOLDER = join(/* turbopackIgnore: true */ process.cwd(), "drizz
 // Any fixed 64-bit number; all app instances take it so that only one migrates a shared PostgreSQL at a time.
 const MIGRATION_LOCK = 7_242_011_905;
 
-/** Statements sent through the query builder since start; read by the benchmarks. */
-export const statementCounter = { count: 0 };
-const countingLogger: Logger = {
-  logQuery() {
-    statementCounter.count++;
+/**
+ * Every statement drizzle sends is published on this diagnostics channel as `{ query }`: the SQL text only, never
+ * its parameters (they hold ciphertext, emails, password hashes). Tests and the benchmarks count statements per operation by
+ * subscribing; with no subscriber nothing is built or sent.
+ */
+export const QUERY_CHANNEL = "byok:db:query";
+const queries = channel(QUERY_CHANNEL);
+const publishingLogger: Logger = {
+  logQuery(query) {
+    if (queries.hasSubscribers) queries.publish({ query });
   },
 };
 
@@ -59,7 +65,7 @@ async function openPglite(): Promise<Handle> {
   }
   const client = new PGlite(dir);
   await client.waitReady;
-  const db = drizzle({ client, schema, logger: countingLogger });
+  const db = drizzle({ client, schema, logger: publishingLogger });
   try {
     // The embedded database always migrates and seeds: `npm run dev` on a fresh clone must just work.
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -89,7 +95,7 @@ async function openPostgres(url: string): Promise<Handle> {
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 0.5),
     onnotice: () => {},
   });
-  const db = drizzle({ client, schema, logger: countingLogger });
+  const db = drizzle({ client, schema, logger: publishingLogger });
   try {
     if (autoMigrate()) {
       // The lock lives on a connection of its own, closed afterwards. (A connection reserved from the pool and

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { getProviderByRegistryId, type ProviderRecord } from "@/lib/db/providers";
 import { userApiKey } from "@/lib/db/schema";
 import type { PublicUser } from "@/lib/db/users";
-import { type FakeProviders, startFakeProviders } from "../fixtures/fake-providers";
+import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { APP_URL, type Answer, call, type CallOptions } from "../fixtures/http";
 import { keyringEntry } from "../fixtures/keyring";
 import { captureConsole } from "../fixtures/logs";

@@ -3,7 +3,7 @@ import * as keysRoute from "@/app/api/user/api-keys/route";
 import * as testRoute from "@/app/api/user/api-keys/test/route";
 import * as healthRoute from "@/app/api/health/route";
 import { getProviderByRegistryId } from "@/lib/db/providers";
-import { type FakeProviders, startFakeProviders } from "../fixtures/fake-providers";
+import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { call } from "../fixtures/http";
 import { captureConsole } from "../fixtures/logs";
 import { prepareOutage } from "../fixtures/outage";

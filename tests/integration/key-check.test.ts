@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PROVIDERS, type RegistryId } from "@/lib/providers/catalogue";
 import { checkApiKey } from "@/lib/providers/key-check";
 import type { KeyStatus } from "@/lib/providers/key-status";
+import type { Behaviour } from "@/dev/fake-providers/behaviours";
+import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { captureConsole } from "../fixtures/logs";
-import { type Behaviour, type FakeProviders, startFakeProviders } from "../fixtures/fake-providers";
 import { fakeKey } from "../fixtures/users";
 
 const TIMEOUT_MS = 700;
 
-/** The expected classification of every behaviour each provider can show, written out by hand from PROVIDERS.md. */
+/** The expected classification of every behaviour each provider can show, written out by hand from each provider's documented error answers (lib/providers/provider-api.ts says which). */
 const generic: Partial<Record<Behaviour, KeyStatus>> = {
   valid: "valid",
   invalid: "invalid",
@@ -56,7 +57,7 @@ afterAll(async () => {
 });
 
 describe.each(PROVIDERS.map((p) => p.registryId))("%s key check", (registryId) => {
-  it("classifies every behaviour of the fake provider as PROVIDERS.md says", async () => {
+  it("classifies every behaviour of the fake provider as each provider documents it", async () => {
     const cases = Object.entries(MATRIX[registryId]) as [Behaviour, KeyStatus][];
     const results = await Promise.all(
       cases.map(async ([behaviour, expected]) => {

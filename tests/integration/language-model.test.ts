@@ -8,7 +8,7 @@ import type { PublicUser } from "@/lib/db/users";
 import { createProviderFromRegistry } from "@/lib/providers/ai-sdk";
 import type { RegistryId } from "@/lib/providers/catalogue";
 import { getUserLanguageModel } from "@/lib/keys/language-model";
-import { type FakeProviders, startFakeProviders } from "../fixtures/fake-providers";
+import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { keyringEntry } from "../fixtures/keyring";
 import { fakeKey, insertUser } from "../fixtures/users";
 

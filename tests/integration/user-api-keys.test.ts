@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { getDb, rowsOf, statementCounter } from "@/lib/db/client";
+import { countDecryptions, countStatements } from "@/dev/counters";
+import { getDb, QUERY_CHANNEL, rowsOf } from "@/lib/db/client";
 import { getProviderByRegistryId, listProviders, type ProviderRecord } from "@/lib/db/providers";
 import { modelProvider, user, userApiKey } from "@/lib/db/schema";
 import {
@@ -38,12 +40,6 @@ async function rowOf(userId: string, providerId: string) {
   return row;
 }
 
-async function statements<T>(work: () => Promise<T>): Promise<{ result: T; count: number }> {
-  const before = statementCounter.count;
-  const result = await work();
-  return { result, count: statementCounter.count - before };
-}
-
 beforeAll(async () => {
   ada = await insertUser("ada");
   babbage = await insertUser("babbage");
@@ -77,14 +73,14 @@ describe("provider seed", () => {
 describe("storing a key (lib/keys/vault.ts → upsertUserApiKey)", () => {
   it("inserts, then updates the same row in place, in one statement each", async () => {
     const first = key();
-    const inserted = await statements(() => storeApiKey(ada.id, openai.id, first));
+    const inserted = await countStatements(() => storeApiKey(ada.id, openai.id, first));
     expect(inserted.count).toBe(1);
     expect(toKeyView(inserted.result)).toMatchObject({ providerId: openai.id, isEnabled: true, needsReentry: false });
     expect(inserted.result.keyHint).toBe(`${first.slice(0, 4)}${"*".repeat(first.length - 8)}${first.slice(-4)}`);
 
     await setUserApiKeyEnabled(ada.id, openai.id, false);
     const second = key();
-    const updated = await statements(() => storeApiKey(ada.id, openai.id, second, { validatedAt: new Date() }));
+    const updated = await countStatements(() => storeApiKey(ada.id, openai.id, second, { validatedAt: new Date() }));
     expect(updated.count).toBe(1);
     expect(updated.result.id).toBe(inserted.result.id);
     expect(updated.result.createdAt).toEqual(inserted.result.createdAt);
@@ -120,16 +116,16 @@ describe("storing a key (lib/keys/vault.ts → upsertUserApiKey)", () => {
 describe("listing", () => {
   it("returns masked metadata in one statement and decrypts nothing", async () => {
     await storeApiKey(babbage.id, anthropic.id, key());
-    const decrypt = await import("@/lib/crypto/secret-box");
-    const open = vi.spyOn(decrypt, "open");
-    const { result, count } = await statements(() => getUserApiKeys(babbage.id));
+    const decrypted = await countDecryptions(() => countStatements(() => getUserApiKeys(babbage.id)));
+    const { result, count } = decrypted.result;
     expect(count).toBe(1);
-    expect(open).not.toHaveBeenCalled();
+    expect(decrypted.count).toBe(0);
+    // The counter does see a decryption when there is one.
+    expect((await countDecryptions(() => openStoredApiKey(babbage.id, anthropic.id))).count).toBe(1);
     expect(result).toHaveLength(1);
     expect(Object.keys(toKeyView(result[0]!)).sort()).toEqual(
       ["apiKey", "createdAt", "id", "isEnabled", "lastValidatedAt", "needsReentry", "providerId", "updatedAt"].sort(),
     );
-    expect(open).not.toHaveBeenCalled();
     expect(result[0]!.keyHint).toMatch(/^sk-t\*+.{4}$/);
   });
 });
@@ -164,17 +160,17 @@ describe("toggle, stamp and delete", () => {
   it("toggles and stamps in one statement each, and deletes once", async () => {
     const dave = await insertUser("dave");
     await storeApiKey(dave.id, openai.id, key());
-    const off = await statements(() => setUserApiKeyEnabled(dave.id, openai.id, false));
+    const off = await countStatements(() => setUserApiKeyEnabled(dave.id, openai.id, false));
     expect(off).toMatchObject({ count: 1, result: { isEnabled: false } });
     const { sealed } = (await openStoredApiKey(dave.id, openai.id))!;
-    const stamped = await statements(() => markUserApiKeyValidated(dave.id, openai.id, sealed));
+    const stamped = await countStatements(() => markUserApiKeyValidated(dave.id, openai.id, sealed));
     expect(stamped.count).toBe(1);
     expect(stamped.result?.lastValidatedAt).toBeInstanceOf(Date);
     // A key replaced while it was being checked is not stamped as verified.
     await storeApiKey(dave.id, openai.id, key());
     expect(await markUserApiKeyValidated(dave.id, openai.id, sealed)).toBeNull();
     expect((await getUserApiKeyForProvider(dave.id, openai.id))?.lastValidatedAt).toBeNull();
-    const removed = await statements(() => deleteUserApiKey(dave.id, openai.id));
+    const removed = await countStatements(() => deleteUserApiKey(dave.id, openai.id));
     expect(removed).toEqual({ count: 1, result: true });
     expect(await deleteUserApiKey(dave.id, openai.id)).toBe(false);
     expect(await setUserApiKeyEnabled(dave.id, openai.id, true)).toBeNull();
@@ -249,6 +245,22 @@ describe("stored ciphertext", () => {
       vi.stubEnv("API_KEY_ENCRYPTION_KEYS", original);
     }
     expect((await getUserApiKeys(judy.id)).map(toKeyView)).toEqual([expect.objectContaining({ needsReentry: false })]);
+  });
+
+  it("tells diagnostics subscribers each statement's SQL text, never its parameters", async () => {
+    const kim = await insertUser("kim");
+    const secret = key();
+    const messages: unknown[] = [];
+    const listener = (message: unknown) => void messages.push(message);
+    subscribe(QUERY_CHANNEL, listener);
+    try {
+      await storeApiKey(kim.id, openai.id, secret);
+    } finally {
+      unsubscribe(QUERY_CHANNEL, listener);
+    }
+    expect(messages).toEqual([{ query: expect.stringMatching(/^insert into "UserApiKey"/) }]);
+    expect(JSON.stringify(messages)).not.toContain(secret.slice(4, -4));
+    expect(JSON.stringify(messages)).not.toContain(kim.id);
   });
 
   it("never writes a plaintext key into any table", async () => {

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppServer, signInOverHttp, startApp } from "../fixtures/app-server";
-import { type FakeProviders, startFakeProviders } from "../fixtures/fake-providers";
-import { freePort } from "../fixtures/ports";
-import { TcpProxy } from "../fixtures/tcp-proxy";
+import { type AppServer, signInOverHttp, startApp } from "@/dev/app-server";
+import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
+import { TcpProxy } from "@/dev/tcp-proxy";
+import { type ThrowawayDatabase, throwawayDatabase } from "@/dev/throwaway-database";
 
 /**
  * What the product promises under stress, proven against real processes: `next start` on the production build,
@@ -17,15 +17,13 @@ import { TcpProxy } from "../fixtures/tcp-proxy";
  */
 const run = promisify(execFile);
 const SERVER = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const DB_NAME = `byok_reliability_${randomBytes(4).toString("hex")}`;
-const DB_URL = Object.assign(new URL(SERVER), { pathname: `/${DB_NAME}` }).toString();
 const K1 = `k1:${randomBytes(32).toString("base64")}`;
 const K2 = `k2:${randomBytes(32).toString("base64")}`;
 const SECRET = randomBytes(32).toString("base64");
 const PASSWORD = "reliability-password";
 
-const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
-const db = postgres(DB_URL, { max: 4, onnotice: () => {} });
+let database: ThrowawayDatabase;
+let db: postgres.Sql;
 let fake: FakeProviders;
 const servers: AppServer[] = [];
 const keys: string[] = [];
@@ -40,9 +38,8 @@ function testKey(behaviour = "valid"): string {
 
 async function app(env: Record<string, string> = {}): Promise<AppServer> {
   const server = await startApp({
-    port: await freePort(),
     env: {
-      DATABASE_URL: DB_URL,
+      ...database.env,
       API_KEY_ENCRYPTION_KEYS: K1,
       NEXTAUTH_SECRET: SECRET,
       RATE_LIMIT_VALIDATIONS_PER_MINUTE: "100000",
@@ -91,7 +88,8 @@ async function user(server: AppServer, name: string): Promise<{ id: string; cook
 let providers: Record<string, string> = {};
 
 beforeAll(async () => {
-  await admin.unsafe(`create database "${DB_NAME}"`);
+  database = await throwawayDatabase({ server: SERVER, prefix: "byok_reliability" });
+  db = postgres(database.location, { max: 4, onnotice: () => {} });
   fake = await startFakeProviders({ slowMs: 15_000 });
   await app({ PROVIDER_TIMEOUT_MS: "2000" }); // servers[0], shared by the tests below
   const rows = await db<{ id: string; registryId: string }[]>`select id, "registryId" from "ModelProvider"`;
@@ -102,9 +100,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
   await fake?.close();
-  await db.end();
-  await admin.unsafe(`drop database if exists "${DB_NAME}" with (force)`);
-  await admin.end();
+  await db?.end();
+  await database?.drop();
   console.log(`\nReliability summary (${new Date().toISOString()}):\n${summary.map((s) => `  - ${s}`).join("\n")}\n`);
 });
 
@@ -125,10 +122,10 @@ describe("reliability", () => {
   });
 
   it("the database cut mid-load: 503 with the JSON error, recovery without a restart, every acknowledged write kept", async () => {
-    const target = new URL(DB_URL);
+    const target = new URL(database.location);
     const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
-    const viaProxy = Object.assign(new URL(DB_URL), { port: String(proxy.port) }).toString();
+    const viaProxy = Object.assign(new URL(database.location), { port: String(proxy.port) }).toString();
     const server = await app({ DATABASE_URL: viaProxy });
     const people = await Promise.all(Array.from({ length: 8 }, (_, i) => user(server, `load${i}`)));
     const pairs = people.flatMap((p) => Object.values(providers).map((providerId) => ({ ...p, providerId })));
@@ -216,7 +213,7 @@ describe("reliability", () => {
       }
     });
     const rotation = await run("npx", ["tsx", "--conditions=react-server", "scripts/keys-rotate.ts"], {
-      env: { ...process.env, DATABASE_URL: DB_URL, API_KEY_ENCRYPTION_KEYS: `${K2},${K1}`, ROTATE_BATCH_SIZE: "7", NODE_ENV: "production" },
+      env: { ...process.env, DATABASE_URL: database.location, API_KEY_ENCRYPTION_KEYS: `${K2},${K1}`, ROTATE_BATCH_SIZE: "7", NODE_ENV: "production" },
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
     reading = false;
@@ -263,8 +260,8 @@ describe("reliability", () => {
   });
 
   it("no test key in a pg_dump, any server log line, any response body or the built client bundles", async () => {
-    const url = new URL(DB_URL);
-    const dump = await run("pg_dump", ["-h", url.hostname, "-p", url.port || "5432", "-U", url.username || "postgres", DB_NAME], {
+    const url = new URL(database.location);
+    const dump = await run("pg_dump", ["-h", url.hostname, "-p", url.port || "5432", "-U", url.username || "postgres", url.pathname.slice(1)], {
       maxBuffer: 512 * 1024 * 1024,
     });
     const logs = servers.flatMap((s) => s.output).join("");

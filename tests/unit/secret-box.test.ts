@@ -1,6 +1,7 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { describe, expect, it } from "vitest";
 import { parseKeyring } from "@/lib/crypto/keyring";
-import { envelopeKeyId, open, seal } from "@/lib/crypto/secret-box";
+import { DECRYPT_CHANNEL, envelopeKeyId, open, seal } from "@/lib/crypto/secret-box";
 import { KeyDecryptionError } from "@/lib/errors";
 import { keyringEntry } from "../fixtures/keyring";
 
@@ -88,5 +89,19 @@ describe("secret box", () => {
     const rotated = parseKeyring(`${k2},${k1}`);
     expect(open(rotated, old, ada)).toBe(secret);
     expect(seal(rotated, secret, ada).keyId).toBe("k2");
+  });
+
+  it("tells diagnostics subscribers about each decryption with the key id only", () => {
+    const { envelope } = seal(ring, secret, ada);
+    const messages: unknown[] = [];
+    const listener = (message: unknown) => void messages.push(message);
+    subscribe(DECRYPT_CHANNEL, listener);
+    try {
+      open(ring, envelope, ada);
+      expectDecryptionError(() => open(ring, "plaintext-key", ada), "malformed");
+    } finally {
+      unsubscribe(DECRYPT_CHANNEL, listener);
+    }
+    expect(messages).toEqual([{ keyId: "k1" }, { keyId: undefined }]);
   });
 });

@@ -1,0 +1,41 @@
+import { existsSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+/** The JavaScript the settings page makes Chromium load, signed in with `cookie`: files, gzip and wire bytes. */
+export async function measurePageJs(base: string, cookie: string) {
+  if (!existsSync("/usr/bin/chromium")) return { skipped: "no /usr/bin/chromium" };
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const context = await browser.newContext();
+    const [name, value] = cookie.split("=") as [string, string];
+    await context.addCookies([{ name, value, url: base }]);
+    const page = await context.newPage();
+    const scripts: Promise<{ url: string; transfer: number; gzip: number; raw: number }>[] = [];
+    page.on("response", (response) => {
+      if (response.request().resourceType() !== "script") return;
+      scripts.push(
+        (async () => {
+          const body = await response.body();
+          const sizes = await response.request().sizes();
+          return { url: new URL(response.url()).pathname, transfer: sizes.responseBodySize, gzip: gzipSync(body).length, raw: body.length };
+        })(),
+      );
+    });
+    await page.goto(`${base}/settings`, { waitUntil: "networkidle" });
+    if (!(await page.getByRole("heading", { name: "Provider API Keys" }).isVisible())) throw new Error("settings page did not render");
+    const files = await Promise.all(scripts);
+    return {
+      files: files.length,
+      gzipBytes: files.reduce((n, f) => n + f.gzip, 0),
+      transferBytes: files.reduce((n, f) => n + f.transfer, 0),
+      rawBytes: files.reduce((n, f) => n + f.raw, 0),
+      largest: files.sort((a, b) => b.gzip - a.gzip).slice(0, 5),
+    };
+  } finally {
+    await browser.close();
+  }
+}

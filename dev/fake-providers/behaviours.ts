@@ -1,0 +1,27 @@
+/**
+ * How a fake provider answers is written into the key itself, e.g. `sk-test-valid-…`, `AIza-invalid-…`,
+ * `gsk_slow_…` (any of these words between separators), so a browser test can type a key and know the answer.
+ * Unmarked keys are rejected, as a real provider would.
+ */
+export const BEHAVIOURS = [
+  "valid",
+  "invalid",
+  "limited",
+  "scope",
+  "nocredit",
+  "noaccess",
+  "disabled",
+  "blocked",
+  "overloaded",
+  "slow",
+  "error500",
+  "malformed",
+  "redirect",
+] as const;
+export type Behaviour = (typeof BEHAVIOURS)[number];
+
+export function behaviourOf(key: string | undefined): Behaviour {
+  if (!key) return "invalid";
+  const words = key.split(/[-_.]/);
+  return BEHAVIOURS.find((b) => words.includes(b)) ?? "invalid";
+}
