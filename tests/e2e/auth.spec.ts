@@ -46,7 +46,7 @@ test("the forms show field-level errors", async ({ page }) => {
   await expect(page.getByText("An account with this email already exists.")).toBeVisible();
 });
 
-test("credentials sign-in works over plain HTTP, as the README describes", async ({ request }) => {
+test("credentials sign-in works over plain HTTP, as the OpenAPI document describes", async ({ request }) => {
   const email = newEmail("http");
   const created = await request.post("/api/auth/register", { data: { email, password } });
   expect(created.status()).toBe(201);
