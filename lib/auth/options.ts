@@ -2,6 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyPassword } from "@/lib/auth/password";
+import { redirectAfterAuth } from "@/lib/auth/redirect";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { decodeSessionToken } from "@/lib/auth/session-token";
 import { clientAddressFromHeaders } from "@/lib/api/client-address";
@@ -52,6 +53,7 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    redirect: redirectAfterAuth,
     jwt({ token, user }) {
       if (user) token.id = user.id;
       return token;

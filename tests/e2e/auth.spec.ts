@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { newEmail, password, registerThroughUi } from "./helpers";
+import { OFF_SITE_PAYLOADS } from "../fixtures/redirect-payloads";
+import { newEmail, password, registerThroughUi, signUpAndSignIn } from "./helpers";
 
 test("signed-out visitors are sent to /login and come back after signing in", async ({ page }) => {
   const email = newEmail("eve");
@@ -59,4 +60,26 @@ test("credentials sign-in works over plain HTTP, as the OpenAPI document describ
   const session = await (await request.get("/api/auth/session")).json();
   expect(session.user).toMatchObject({ id, email });
   expect((await request.get("/api/user/api-keys")).status()).toBe(200);
+});
+
+test("signed in, /login?callbackUrl=<payload> redirects (307) to a path of this site, for every payload", async ({ page, baseURL }) => {
+  await signUpAndSignIn(page, "redirect");
+  const site = new URL(baseURL!).origin;
+  for (const payload of OFF_SITE_PAYLOADS) {
+    const answer = await page.request.get(`/login?callbackUrl=${encodeURIComponent(payload)}`, { maxRedirects: 0 });
+    expect(answer.status(), payload).toBe(307);
+    const target = new URL(answer.headers().location!, `${site}/login`);
+    expect(target.origin, payload).toBe(site);
+    expect(target.pathname, payload).not.toMatch(/^\/[\\/]/);
+  }
+});
+
+test("signing in from /login?callbackUrl=/.//evil.example ends on this site", async ({ page, baseURL }) => {
+  const email = newEmail("dot");
+  expect((await page.request.post("/api/auth/register", { data: { email, password } })).status()).toBe(201);
+  await page.goto(`/login?callbackUrl=${encodeURIComponent("/.//evil.example")}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${new URL(baseURL!).origin}/settings`);
 });
