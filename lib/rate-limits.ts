@@ -1,4 +1,5 @@
 import "server-only";
+import { addressKey } from "@/lib/api/client-address";
 import { consumePoint, refundPoint } from "@/lib/db/counters";
 import { AppError } from "@/lib/errors";
 
@@ -41,7 +42,7 @@ export async function limitKeyValidation(userId: string): Promise<void> {
 
 export async function limitRegistration(clientAddress: string): Promise<void> {
   const { points, windowSeconds } = LIMITS.registration;
-  const used = await consumePoint(`register:${clientAddress}`, windowSeconds);
+  const used = await consumePoint(`register:${addressKey(clientAddress)}`, windowSeconds);
   if (used.points > points) {
     throw new AppError("rate_limited", `Too many new accounts from your network. Try again in ${minutes(used.resetInSeconds)}.`, {
       retryAfter: used.resetInSeconds,
@@ -52,7 +53,7 @@ export async function limitRegistration(clientAddress: string): Promise<void> {
 const signInCounters = (email: string, clientAddress: string) =>
   [
     [`signin:email:${email}`, LIMITS.signInFailuresPerEmail],
-    [`signin:ip:${clientAddress}`, LIMITS.signInFailuresPerAddress],
+    [`signin:ip:${addressKey(clientAddress)}`, LIMITS.signInFailuresPerAddress],
   ] as const;
 
 /**

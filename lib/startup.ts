@@ -3,10 +3,11 @@ import { getAuthSecret } from "@/lib/auth/secret";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { describeDatabaseTarget, getDb } from "@/lib/db/client";
 import { getFeatureFlags } from "@/lib/feature-flags";
+import { trustProxyHops } from "@/lib/http/trust-proxy";
 
 /** Validates configuration at server start; exits with a clear message when the server cannot run safely. */
 export async function checkStartupConfig(): Promise<void> {
-  for (const check of [getKeyring, getAuthSecret, getFeatureFlags]) {
+  for (const check of [getKeyring, getAuthSecret, getFeatureFlags, trustProxyHops]) {
     try {
       check();
     } catch (error) {

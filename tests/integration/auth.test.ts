@@ -3,20 +3,21 @@ import { eq } from "drizzle-orm";
 import type { JWT } from "next-auth/jwt";
 import type { CredentialsConfig } from "next-auth/providers/credentials";
 import { describe, expect, it } from "vitest";
+import { peerHeaders } from "@/lib/api/client-address";
 import { authOptions } from "@/lib/auth/options";
 import * as registerRoute from "@/app/api/auth/register/route";
 import { getDb } from "@/lib/db/client";
-import { user } from "@/lib/db/schema";
+import { rateLimit, user } from "@/lib/db/schema";
 import { type Answer, call } from "../fixtures/http";
 
 const credentials = authOptions.providers[0] as unknown as { options: Pick<CredentialsConfig, "authorize"> };
 
 function register(body: unknown, headers: Record<string, string> = {}): Promise<Answer<Record<string, unknown>>> {
-  return call(registerRoute.POST, { method: "POST", path: "/api/auth/register", body, headers: { "x-forwarded-for": randomIp(), ...headers } });
+  return call(registerRoute.POST, { method: "POST", path: "/api/auth/register", body, headers: { ...peerHeaders(randomIp()), ...headers } });
 }
 
 function signIn(email: string, password: string, ip: string) {
-  const req = { headers: { "x-forwarded-for": ip }, body: {}, query: {}, method: "POST" };
+  const req = { headers: peerHeaders(ip), body: {}, query: {}, method: "POST" };
   return credentials.options.authorize({ email, password }, req);
 }
 
@@ -53,6 +54,15 @@ describe("POST /api/auth/register", () => {
     const answer = await register(body);
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({ code: "invalid_body", fields: { [field]: expect.any(String) } });
+  });
+
+  it("keeps rate-limit keys short, whatever a proxy forwarded as the client address", async () => {
+    const junk = `${"x".repeat(8_000)}-${randomUUID()}`;
+    expect((await register({ email: email(), password: "long enough" }, peerHeaders(junk))).status).toBe(201);
+    const keys = await (await getDb()).select({ key: rateLimit.key }).from(rateLimit);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(Math.max(...keys.map((k) => k.key.length))).toBeLessThanOrEqual(300);
+    expect(keys.some((k) => k.key.includes("xxxxxxxx"))).toBe(false);
   });
 
   it("refuses a cross-origin sign-up", async () => {

@@ -1,0 +1,112 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { type AppServer, startApp } from "@/dev/app-server";
+import { type ThrowawayDatabase, throwawayDatabase } from "@/dev/throwaway-database";
+
+/**
+ * The security findings re-run as an attacker ran them, against real `next start` processes on the production
+ * build and a real PostgreSQL: what a client sends over a socket, not what a test hands a route handler. Each
+ * test starts the servers and databases it needs.
+ */
+const SERVER = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const SECRET = randomBytes(32).toString("base64");
+const KEYRING = `k1:${randomBytes(32).toString("base64")}`;
+const PASSWORD = "security-password";
+
+const databases: ThrowawayDatabase[] = [];
+const servers: AppServer[] = [];
+const summary: string[] = [];
+
+async function database(): Promise<ThrowawayDatabase> {
+  const created = await throwawayDatabase({ server: SERVER, prefix: "byok_security" });
+  databases.push(created);
+  return created;
+}
+
+async function app(db: ThrowawayDatabase, env: Record<string, string> = {}): Promise<AppServer> {
+  const server = await startApp({
+    env: { ...db.env, API_KEY_ENCRYPTION_KEYS: KEYRING, NEXTAUTH_SECRET: SECRET, RATE_LIMIT_SIGNUPS_PER_HOUR: "100000", ...env },
+  });
+  servers.push(server);
+  return server;
+}
+
+const madeUpAddress = () => `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+const email = (name: string) => `${name}.${randomUUID().slice(0, 8)}@example.test`;
+
+async function register(server: AppServer, address: string, headers: Record<string, string> = {}): Promise<number> {
+  const answer = await fetch(`${server.url}/api/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ email: address, password: PASSWORD }),
+  });
+  await answer.text();
+  return answer.status;
+}
+
+interface SignInAttempt {
+  status: number;
+  /** Where next-auth sends the browser next (json=true): an error page on failure. */
+  url: string;
+  cookies: string[];
+}
+
+/** One credentials sign-in over HTTP, as the browser's form does it, with the cookies and headers given. */
+async function attemptSignIn(server: AppServer, user: string, password: string, options: { cookie?: string; headers?: Record<string, string> } = {}): Promise<SignInAttempt> {
+  const csrf = await fetch(`${server.url}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookie = [...csrf.headers.getSetCookie().map((c) => c.split(";")[0]), options.cookie].filter(Boolean).join("; ");
+  const answer = await fetch(`${server.url}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie, ...options.headers },
+    body: new URLSearchParams({ csrfToken, email: user, password, json: "true" }),
+  });
+  const body = (await answer.json().catch(() => ({}))) as { url?: string };
+  return { status: answer.status, url: body.url ?? "", cookies: answer.headers.getSetCookie().map((c) => c.split(";")[0]!) };
+}
+
+const isLimited = (attempt: SignInAttempt) => decodeURIComponent(attempt.url).includes("Too many failed sign-in attempts");
+
+/** Runs `work` for each item, `width` at a time. */
+async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += width) results.push(...(await Promise.all(items.slice(i, i + width).map(work))));
+  return results;
+}
+
+const count = <T>(items: T[], test: (item: T) => boolean) => items.filter(test).length;
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  await Promise.all(databases.map((d) => d.drop()));
+  console.log(`\nSecurity summary (${new Date().toISOString()}):\n${summary.map((s) => `  - ${s}`).join("\n")}\n`);
+});
+
+describe("security, over real sockets", () => {
+  it("a client rotating X-Forwarded-For is held to the per-address limits with TRUST_PROXY unset; TRUST_PROXY=1 honours the header", async () => {
+    const db = await database();
+    const direct = await app(db, { RATE_LIMIT_SIGNUPS_PER_HOUR: "5" });
+    const proxied = await app(db, { RATE_LIMIT_SIGNUPS_PER_HOUR: "5", TRUST_PROXY: "1" });
+
+    const signUps = async (server: AppServer) =>
+      inBatches(Array.from({ length: 8 }, () => email("rotate")), 4, (user) => register(server, user, { "x-forwarded-for": madeUpAddress() }));
+    const direct201 = count(await signUps(direct), (s) => s === 201);
+    const proxied201 = count(await signUps(proxied), (s) => s === 201);
+    expect(direct201).toBe(5);
+    expect(proxied201).toBe(8);
+
+    // 60 failed sign-ins, each for a new email from a new made-up address: the per-address limit is 50.
+    const failures = async (server: AppServer) =>
+      inBatches(Array.from({ length: 60 }, () => email("nobody")), 6, (user) =>
+        attemptSignIn(server, user, "wrong password", { headers: { "x-forwarded-for": madeUpAddress() } }),
+      );
+    const proxiedLimited = count(await failures(proxied), isLimited);
+    const directLimited = count(await failures(direct), isLimited);
+    expect(proxiedLimited).toBe(0);
+    expect(directLimited).toBe(10);
+    summary.push(
+      `rotating X-Forwarded-For: TRUST_PROXY unset → ${direct201}/8 sign-ups (limit 5), ${directLimited}/60 failed sign-ins limited (limit 50); TRUST_PROXY=1 → ${proxied201}/8 sign-ups, ${proxiedLimited}/60 limited`,
+    );
+  });
+});
