@@ -5,12 +5,19 @@ import { readLimited } from "@/lib/http/read-limited";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Reads at most MAX_BODY_BYTES, whether or not the client sent Content-Length (or told the truth in it). */
-async function readText(request: Request): Promise<string> {
+/**
+ * The body, read at most MAX_BODY_BYTES whether or not the client sent Content-Length (or told the truth in it);
+ * `payload_too_large` beyond. Shared with next-auth's routes (lib/auth/next-auth-route.ts).
+ */
+export async function readCappedBody(request: Request): Promise<Buffer> {
   if (Number(request.headers.get("content-length")) > MAX_BODY_BYTES) throw tooLarge();
   const bytes = await readLimited(request.body, MAX_BODY_BYTES);
   if (!bytes) throw tooLarge();
-  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  return bytes;
+}
+
+async function readText(request: Request): Promise<string> {
+  return new TextDecoder("utf-8", { fatal: true }).decode(await readCappedBody(request));
 }
 
 function tooLarge(): AppError {

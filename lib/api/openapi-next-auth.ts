@@ -1,10 +1,17 @@
 import { z } from "zod";
 import type { ZodOpenApiPathsObject } from "zod-openapi";
+import { apiErrorSchema } from "@/lib/validation/errors";
 
 /** next-auth's own endpoints, as a client of the REST API uses them to sign in and out (see README). */
 
 const form = (schema: z.ZodType) => ({ required: true, content: { "application/x-www-form-urlencoded": { schema } } });
 const redirectTo = z.object({ url: z.string() });
+const failure = (description: string) => ({ description, content: { "application/json": { schema: apiErrorSchema } } });
+/** Every POST of next-auth's routes goes through lib/auth/next-auth-route.ts, which reads the body first. */
+const bodyFailures = {
+  "400": failure("A JSON body that does not parse: `invalid_json`"),
+  "413": failure("Body too large: `payload_too_large`"),
+};
 const redirect = { description: "Redirect (without `json=true`)", headers: { Location: { schema: { type: "string" as const } } } };
 
 export const nextAuthPaths: ZodOpenApiPathsObject = {
@@ -32,6 +39,7 @@ export const nextAuthPaths: ZodOpenApiPathsObject = {
         "200": { description: "With `json=true`: where to go next", content: { "application/json": { schema: redirectTo } } },
         "302": redirect,
         "401": { description: "Wrong email or password (with `json=true`)", content: { "application/json": { schema: redirectTo } } },
+        ...bodyFailures,
       },
     },
   },
@@ -63,6 +71,7 @@ export const nextAuthPaths: ZodOpenApiPathsObject = {
       responses: {
         "200": { description: "With `json=true`: where to go next", content: { "application/json": { schema: redirectTo } } },
         "302": redirect,
+        ...bodyFailures,
       },
     },
   },

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { type AppServer, startApp } from "@/dev/app-server";
 import { type ThrowawayDatabase, throwawayDatabase } from "@/dev/throwaway-database";
@@ -75,6 +76,25 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Pro
   return results;
 }
 
+/** Resident memory of a process, from /proc, in MiB. */
+function residentMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m);
+  return Math.round(Number(line![1]) / 1024);
+}
+
+/** A body of `mib` MiB produced as it is sent, without Content-Length. */
+function streamedBody(mib: number): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(64 * 1024).fill(97);
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= mib * 1024 * 1024) return controller.close();
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+}
+
 const count = <T>(items: T[], test: (item: T) => boolean) => items.filter(test).length;
 
 afterAll(async () => {
@@ -108,5 +128,28 @@ describe("security, over real sockets", () => {
     summary.push(
       `rotating X-Forwarded-For: TRUST_PROXY unset → ${direct201}/8 sign-ups (limit 5), ${directLimited}/60 failed sign-ins limited (limit 50); TRUST_PROXY=1 → ${proxied201}/8 sign-ups, ${proxiedLimited}/60 limited`,
     );
+  });
+
+  it("next-auth's routes answer 413 to large bodies before reading them: memory stays flat", async () => {
+    const server = await app(await database());
+    const endpoint = `${server.url}/api/auth/callback/credentials`;
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    await fetch(`${server.url}/api/auth/csrf`).then((r) => r.text());
+    const before = residentMiB(server.pid);
+
+    const declared = await inBatches(Array.from({ length: 20 }, () => `password=${"a".repeat(1024 * 1024)}`), 4, async (body) => {
+      const answer = await fetch(endpoint, { method: "POST", headers: form, body });
+      return { status: answer.status, json: await answer.json() };
+    });
+    expect(declared.every((a) => a.status === 413 && a.json.code === "payload_too_large")).toBe(true);
+
+    const stream = streamedBody(200);
+    const streamed = await fetch(endpoint, { method: "POST", headers: form, body: stream, duplex: "half" } as RequestInit);
+    expect(streamed.status).toBe(413);
+    await streamed.text();
+    await stream.cancel().catch(() => {});
+    const after = residentMiB(server.pid);
+    expect(after - before).toBeLessThan(64);
+    summary.push(`20 × 1 MiB and one streamed 200 MiB body to /api/auth/callback/credentials → 413 each; server RSS ${before} → ${after} MiB`);
   });
 });

@@ -1,6 +1,5 @@
-import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth/options";
+import { handleNextAuth } from "@/lib/auth/next-auth-route";
 
-const handler = NextAuth(authOptions);
+export const dynamic = "force-dynamic";
 
-export { handler as GET, handler as POST };
+export { handleNextAuth as GET, handleNextAuth as POST };

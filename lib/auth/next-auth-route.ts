@@ -1,0 +1,85 @@
+import "server-only";
+import NextAuth from "next-auth";
+import type { NextRequest } from "next/server";
+import { readCappedBody } from "@/lib/api/body";
+import { toErrorResponse } from "@/lib/api/respond";
+import { AppError } from "@/lib/errors";
+import { authOptions } from "./options";
+
+type Fields = Record<string, string>;
+
+const nextAuth = NextAuth(authOptions);
+
+/** The form or JSON body next-auth reads, read here under the same 16 KiB cap as every other route. */
+async function readFields(request: NextRequest): Promise<Fields | undefined> {
+  if (request.method !== "POST") return undefined;
+  const text = (await readCappedBody(request)).toString("utf8");
+  const type = request.headers.get("content-type") ?? "";
+  if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
+  if (!type.includes("application/json")) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_json", "The request body is not valid JSON.");
+  }
+  // next-auth treats every field as a string (callbackUrl.startsWith…): anything else is left out.
+  const entries = data && typeof data === "object" ? Object.entries(data) : [];
+  return Object.fromEntries(entries.filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+/** The small part of Node's ServerResponse that next-auth's API-route handler uses, collected into a Response. */
+class CollectedResponse {
+  private statusCode = 200;
+  private readonly headers = new Headers();
+  private body: BodyInit | null = null;
+
+  status(code: number) {
+    this.statusCode = code;
+    return this;
+  }
+  getHeader(name: string) {
+    return name.toLowerCase() === "set-cookie" ? this.headers.getSetCookie() : (this.headers.get(name) ?? undefined);
+  }
+  setHeader(name: string, value: string | string[]) {
+    this.headers.delete(name);
+    for (const item of Array.isArray(value) ? value : [value]) this.headers.append(name, item);
+    return this;
+  }
+  json(data: unknown) {
+    this.headers.set("content-type", "application/json");
+    this.body = JSON.stringify(data);
+  }
+  send(data: unknown) {
+    if (data !== null && typeof data === "object") return this.json(data);
+    this.body = data === undefined ? null : String(data);
+  }
+  end() {}
+  toResponse(): Response {
+    return new Response(this.body, { status: this.statusCode, headers: this.headers });
+  }
+}
+
+/**
+ * Every next-auth route (app/api/auth/[...nextauth]/route.ts) goes through here. The body is read at most 16 KiB
+ * (413 before anything larger is read whole), then handed to next-auth's API-route form of the handler with the
+ * request's query, cookies and headers: that form reads nothing else from Next, so this wrapper decides exactly
+ * what next-auth sees, and runs in tests as it runs in the server. Anything thrown becomes a JSON answer.
+ */
+export async function handleNextAuth(request: NextRequest): Promise<Response> {
+  try {
+    const body = await readFields(request);
+    const segments = request.nextUrl.pathname.split("/").slice(3).filter(Boolean);
+    const query = { ...Object.fromEntries(request.nextUrl.searchParams), nextauth: segments };
+    const cookies = Object.fromEntries(request.cookies.getAll().map((c) => [c.name, c.value]));
+    // next-auth finds its own origin from these two when NEXTAUTH_URL is unset (development); Next's server sets
+    // both, a request built by hand may not.
+    const headers = { host: request.nextUrl.host, "x-forwarded-proto": request.nextUrl.protocol.slice(0, -1), ...Object.fromEntries(request.headers) };
+    const req = { method: request.method, headers, query, cookies, body };
+    const res = new CollectedResponse();
+    await (nextAuth as unknown as (req: unknown, res: unknown) => Promise<void>)(req, res);
+    return res.toResponse();
+  } catch (error) {
+    return toErrorResponse(error, `${request.method} ${request.nextUrl.pathname}`);
+  }
+}
