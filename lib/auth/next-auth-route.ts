@@ -2,9 +2,11 @@ import "server-only";
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { readCappedBody } from "@/lib/api/body";
+import { appOrigin } from "@/lib/api/origin";
 import { toErrorResponse } from "@/lib/api/respond";
 import { AppError } from "@/lib/errors";
 import { authOptions } from "./options";
+import { sameSitePath } from "./redirect";
 
 type Fields = Record<string, string>;
 
@@ -26,6 +28,25 @@ async function readFields(request: NextRequest): Promise<Fields | undefined> {
   // next-auth treats every field as a string (callbackUrl.startsWith…): anything else is left out.
   const entries = data && typeof data === "object" ? Object.entries(data) : [];
   return Object.fromEntries(entries.filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+const CALLBACK_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback-url"];
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * What a client may put where next-auth reads a return address (the query, the body, its callback-url cookie)
+ * becomes a path of this site before next-auth sees it: next-auth refuses an invalid one with a 500 (a
+ * "configuration" error), and the query's `error` goes unencoded into a Location header.
+ */
+function sanitise(input: { query: Fields; body?: Fields; cookies: Fields }, origin: string): void {
+  const { query, body, cookies } = input;
+  for (const holder of [query, body]) {
+    if (holder?.callbackUrl !== undefined) holder.callbackUrl = sameSitePath(holder.callbackUrl, origin);
+  }
+  for (const name of CALLBACK_COOKIES) {
+    if (cookies[name] !== undefined) cookies[name] = sameSitePath(cookies[name], origin);
+  }
+  if (query.error !== undefined) query.error = query.error.replace(CONTROL, "");
 }
 
 /** The small part of Node's ServerResponse that next-auth's API-route handler uses, collected into a Response. */
@@ -69,13 +90,14 @@ class CollectedResponse {
 export async function handleNextAuth(request: NextRequest): Promise<Response> {
   try {
     const body = await readFields(request);
-    const segments = request.nextUrl.pathname.split("/").slice(3).filter(Boolean);
-    const query = { ...Object.fromEntries(request.nextUrl.searchParams), nextauth: segments };
-    const cookies = Object.fromEntries(request.cookies.getAll().map((c) => [c.name, c.value]));
+    const query: Fields = Object.fromEntries(request.nextUrl.searchParams);
+    const cookies: Fields = Object.fromEntries(request.cookies.getAll().map((c) => [c.name, c.value]));
+    sanitise({ query, body, cookies }, appOrigin(request));
+    const nextauth = request.nextUrl.pathname.split("/").slice(3).filter(Boolean);
     // next-auth finds its own origin from these two when NEXTAUTH_URL is unset (development); Next's server sets
     // both, a request built by hand may not.
     const headers = { host: request.nextUrl.host, "x-forwarded-proto": request.nextUrl.protocol.slice(0, -1), ...Object.fromEntries(request.headers) };
-    const req = { method: request.method, headers, query, cookies, body };
+    const req = { method: request.method, headers, query: { ...query, nextauth }, cookies, body };
     const res = new CollectedResponse();
     await (nextAuth as unknown as (req: unknown, res: unknown) => Promise<void>)(req, res);
     return res.toResponse();

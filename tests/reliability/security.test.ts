@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { type AppServer, startApp } from "@/dev/app-server";
 import { type ThrowawayDatabase, throwawayDatabase } from "@/dev/throwaway-database";
+import { SERVER_PAYLOADS } from "../fixtures/redirect-payloads";
 
 /**
  * The security findings re-run as an attacker ran them, against real `next start` processes on the production
@@ -53,7 +54,12 @@ interface SignInAttempt {
 }
 
 /** One credentials sign-in over HTTP, as the browser's form does it, with the cookies and headers given. */
-async function attemptSignIn(server: AppServer, user: string, password: string, options: { cookie?: string; headers?: Record<string, string> } = {}): Promise<SignInAttempt> {
+async function attemptSignIn(
+  server: AppServer,
+  user: string,
+  password: string,
+  options: { cookie?: string; headers?: Record<string, string>; callbackUrl?: string } = {},
+): Promise<SignInAttempt> {
   const csrf = await fetch(`${server.url}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const cookie = [...csrf.headers.getSetCookie().map((c) => c.split(";")[0]), options.cookie].filter(Boolean).join("; ");
@@ -61,7 +67,7 @@ async function attemptSignIn(server: AppServer, user: string, password: string, 
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie, ...options.headers },
-    body: new URLSearchParams({ csrfToken, email: user, password, json: "true" }),
+    body: new URLSearchParams({ csrfToken, email: user, password, json: "true", ...(options.callbackUrl === undefined ? {} : { callbackUrl: options.callbackUrl }) }),
   });
   const body = (await answer.json().catch(() => ({}))) as { url?: string };
   return { status: answer.status, url: body.url ?? "", cookies: answer.headers.getSetCookie().map((c) => c.split(";")[0]!) };
@@ -151,5 +157,21 @@ describe("security, over real sockets", () => {
     const after = residentMiB(server.pid);
     expect(after - before).toBeLessThan(64);
     summary.push(`20 × 1 MiB and one streamed 200 MiB body to /api/auth/callback/credentials → 413 each; server RSS ${before} → ${after} MiB`);
+  });
+
+  it("the credentials sign-in with each of the callbackUrl payloads: never a 5xx, always back to this site", async () => {
+    const server = await app(await database());
+    const account = email("corpus");
+    expect(await register(server, account)).toBe(201);
+    const statuses: Record<number, number> = {};
+    for (const payload of SERVER_PAYLOADS) {
+      const attempt = await attemptSignIn(server, account, PASSWORD, { callbackUrl: payload });
+      statuses[attempt.status] = (statuses[attempt.status] ?? 0) + 1;
+      expect(attempt.status, JSON.stringify(payload)).toBeLessThan(500);
+      const target = new URL(attempt.url, server.url);
+      expect(target.origin, JSON.stringify(payload)).toBe(server.url);
+      expect(target.pathname, JSON.stringify(payload)).not.toMatch(/^\/[\\/]/);
+    }
+    summary.push(`${SERVER_PAYLOADS.length} callbackUrl payloads in the sign-in POST → statuses ${JSON.stringify(statuses)}, every one back to this site`);
   });
 });
