@@ -1,5 +1,6 @@
 import "server-only";
 import { addressKey } from "@/lib/api/client-address";
+import { DEVICE_COOKIE_MAX_AGE } from "@/lib/auth/device-cookie";
 import { consumePoint, refundPoint } from "@/lib/db/counters";
 import { AppError } from "@/lib/errors";
 
@@ -15,8 +16,10 @@ const fromEnv = (name: string, fallback: number) => {
 export const LIMITS = {
   /** Provider checks (saving with validation, testing) per user. */
   keyValidation: { points: fromEnv("RATE_LIMIT_VALIDATIONS_PER_MINUTE", 20), windowSeconds: 60 },
-  /** Failed sign-ins per email; successes do not count. */
+  /** Failed sign-ins per email from browsers without a device cookie for it; successes do not count. */
   signInFailuresPerEmail: { points: 10, windowSeconds: 15 * 60 },
+  /** Failed sign-ins from one browser's device cookie over the cookie's life: beyond, the cookie is void. */
+  signInFailuresPerDevice: { points: 5, windowSeconds: DEVICE_COOKIE_MAX_AGE },
   /** Failed sign-ins per client address, across emails. */
   signInFailuresPerAddress: { points: 50, windowSeconds: 15 * 60 },
   /** Accounts created per client address. */
@@ -50,29 +53,44 @@ export async function limitRegistration(clientAddress: string): Promise<void> {
   }
 }
 
-const signInCounters = (email: string, clientAddress: string) =>
-  [
-    [`signin:email:${email}`, LIMITS.signInFailuresPerEmail],
-    [`signin:ip:${addressKey(clientAddress)}`, LIMITS.signInFailuresPerAddress],
-  ] as const;
+type Counter = readonly [key: string, limit: { points: number; windowSeconds: number }];
+
+export interface SignInAttempt {
+  email: string;
+  clientAddress: string;
+  /** The nonce of a valid device cookie for this email (lib/auth/device-cookie.ts), if the browser holds one. */
+  deviceNonce: string | null;
+}
+
+async function consumeAll(counters: Counter[]): Promise<{ blocked: boolean; wait: number }> {
+  const states = await Promise.all(counters.map(([key, limit]) => consumePoint(key, limit.windowSeconds)));
+  const over = states.filter((s, i) => s.points > counters[i]![1].points);
+  return { blocked: over.length > 0, wait: Math.max(0, ...over.map((s) => s.resetInSeconds)) };
+}
 
 /**
  * Counts a sign-in attempt BEFORE the password is checked, atomically, so a burst of parallel guesses cannot all
- * slip through before the first failure is recorded. Throws when the email or the address is locked. The caller
- * gives the point back with `forgiveSignIn` when the password was right: only failures count.
+ * slip through before the first failure is recorded. A browser with a valid device cookie spends that cookie's
+ * budget (5 failures void it: the browser is then unknown again); any other attempt spends the account's and the
+ * address's, so a stranger's failures never lock the owner out of a browser they used before. Throws when
+ * locked; returns the counters spent, for `forgiveSignIn` when the password was right (only failures count).
  */
-export async function countSignInAttempt(email: string, clientAddress: string): Promise<void> {
-  const counters = signInCounters(email, clientAddress);
-  const states = await Promise.all(counters.map(([key, limit]) => consumePoint(key, limit.windowSeconds)));
-  const blocked = states.filter((s, i) => s.points > counters[i]![1].points);
-  if (blocked.length > 0) {
-    const wait = Math.max(...blocked.map((s) => s.resetInSeconds));
-    throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${minutes(wait)}.`, {
-      retryAfter: wait,
-    });
+export async function countSignInAttempt(attempt: SignInAttempt): Promise<string[]> {
+  if (attempt.deviceNonce) {
+    const device: Counter[] = [[`signin:device:${attempt.deviceNonce}`, LIMITS.signInFailuresPerDevice]];
+    if (!(await consumeAll(device)).blocked) return device.map(([key]) => key);
   }
+  const unknownBrowser: Counter[] = [
+    [`signin:email:${attempt.email}`, LIMITS.signInFailuresPerEmail],
+    [`signin:ip:${addressKey(attempt.clientAddress)}`, LIMITS.signInFailuresPerAddress],
+  ];
+  const { blocked, wait } = await consumeAll(unknownBrowser);
+  if (blocked) {
+    throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${minutes(wait)}.`, { retryAfter: wait });
+  }
+  return unknownBrowser.map(([key]) => key);
 }
 
-export async function forgiveSignIn(email: string, clientAddress: string): Promise<void> {
-  await Promise.all(signInCounters(email, clientAddress).map(([key]) => refundPoint(key)));
+export async function forgiveSignIn(counted: string[]): Promise<void> {
+  await Promise.all(counted.map((key) => refundPoint(key)));
 }

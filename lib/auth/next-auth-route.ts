@@ -2,11 +2,14 @@ import "server-only";
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { readCappedBody } from "@/lib/api/body";
+import { clientAddressFromHeaders } from "@/lib/api/client-address";
 import { appOrigin } from "@/lib/api/origin";
 import { toErrorResponse } from "@/lib/api/respond";
 import { AppError } from "@/lib/errors";
+import { deviceCookieName } from "./device-cookie";
 import { authOptions } from "./options";
 import { sameSitePath } from "./redirect";
+import { runWithSignInContext, type SignInContext } from "./sign-in-context";
 
 type Fields = Record<string, string>;
 
@@ -92,15 +95,25 @@ export async function handleNextAuth(request: NextRequest): Promise<Response> {
     const body = await readFields(request);
     const query: Fields = Object.fromEntries(request.nextUrl.searchParams);
     const cookies: Fields = Object.fromEntries(request.cookies.getAll().map((c) => [c.name, c.value]));
-    sanitise({ query, body, cookies }, appOrigin(request));
+    const origin = appOrigin(request);
+    sanitise({ query, body, cookies }, origin);
     const nextauth = request.nextUrl.pathname.split("/").slice(3).filter(Boolean);
     // next-auth finds its own origin from these two when NEXTAUTH_URL is unset (development); Next's server sets
     // both, a request built by hand may not.
     const headers = { host: request.nextUrl.host, "x-forwarded-proto": request.nextUrl.protocol.slice(0, -1), ...Object.fromEntries(request.headers) };
     const req = { method: request.method, headers, query: { ...query, nextauth }, cookies, body };
     const res = new CollectedResponse();
-    await (nextAuth as unknown as (req: unknown, res: unknown) => Promise<void>)(req, res);
-    return res.toResponse();
+    const secure = origin.startsWith("https://");
+    const context: SignInContext = {
+      clientAddress: clientAddressFromHeaders(request.headers),
+      deviceCookie: cookies[deviceCookieName(secure)],
+      secure,
+      setCookies: [],
+    };
+    await runWithSignInContext(context, () => (nextAuth as unknown as (req: unknown, res: unknown) => Promise<void>)(req, res));
+    const response = res.toResponse();
+    for (const cookie of context.setCookies) response.headers.append("set-cookie", cookie);
+    return response;
   } catch (error) {
     return toErrorResponse(error, `${request.method} ${request.nextUrl.pathname}`);
   }

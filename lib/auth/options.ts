@@ -1,15 +1,10 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { verifyPassword } from "@/lib/auth/password";
-import { redirectAfterAuth } from "@/lib/auth/redirect";
-import { getAuthSecret } from "@/lib/auth/secret";
-import { decodeSessionToken } from "@/lib/auth/session-token";
-import { clientAddressFromHeaders } from "@/lib/api/client-address";
-import { getUserCredentials, normaliseEmail } from "@/lib/db/users";
-import { isAppError } from "@/lib/errors";
-import { countSignInAttempt, forgiveSignIn } from "@/lib/rate-limits";
-import { signInSchema } from "@/lib/validation/auth";
+import { authorizeCredentials } from "./credentials";
+import { redirectAfterAuth } from "./redirect";
+import { getAuthSecret } from "./secret";
+import { decodeSessionToken } from "./session-token";
 
 // Without NEXTAUTH_URL, next-auth v4 assumes http://localhost:3000; trusting the Host header instead keeps
 // redirects right on any port. Set NEXTAUTH_URL in production to pin the public origin.
@@ -31,25 +26,7 @@ export const authOptions: NextAuthOptions = {
         email: { label: "Email", type: "email" },
         password: { label: "Password", type: "password" },
       },
-      async authorize(credentials, req) {
-        const parsed = signInSchema.safeParse(credentials ?? {});
-        if (!parsed.success) return null;
-        const email = normaliseEmail(parsed.data.email);
-        const clientAddress = clientAddressFromHeaders(req?.headers ?? {});
-        try {
-          await countSignInAttempt(email, clientAddress);
-          const user = await getUserCredentials(email);
-          if (await verifyPassword(user?.passwordHash ?? null, parsed.data.password)) {
-            await forgiveSignIn(email, clientAddress);
-            return { id: user!.id, email: user!.email, name: user!.name };
-          }
-          return null;
-        } catch (error) {
-          // next-auth hands a thrown message to the sign-in form; only our own sentences may go there.
-          if (isAppError(error)) throw new Error(error.message);
-          throw new Error("Sign-in is unavailable right now. Please try again.");
-        }
-      },
+      authorize: (credentials) => authorizeCredentials(credentials),
     }),
   ],
   callbacks: {

@@ -174,4 +174,25 @@ describe("security, over real sockets", () => {
     }
     summary.push(`${SERVER_PAYLOADS.length} callbackUrl payloads in the sign-in POST → statuses ${JSON.stringify(statuses)}, every one back to this site`);
   });
+
+  it("a stranger's 20 failed sign-ins hold strangers, not the owner's browser with its device cookie", async () => {
+    const server = await app(await database());
+    const owner = email("owner");
+    expect(await register(server, owner)).toBe(201);
+    const first = await attemptSignIn(server, owner, PASSWORD);
+    const device = first.cookies.find((c) => c.startsWith("byok-device="));
+    expect(device).toBeDefined();
+
+    const stranger = await inBatches(Array.from({ length: 20 }, madeUpAddress), 4, (address) =>
+      attemptSignIn(server, owner, "wrong password", { headers: { "x-forwarded-for": address } }),
+    );
+    const held = count(stranger, isLimited);
+    expect(held).toBe(10);
+    const newBrowser = await attemptSignIn(server, owner, PASSWORD);
+    expect(isLimited(newBrowser)).toBe(true);
+    const knownBrowser = await attemptSignIn(server, owner, PASSWORD, { cookie: device });
+    expect(knownBrowser.status).toBe(200);
+    expect(knownBrowser.cookies.some((c) => c.startsWith("next-auth.session-token="))).toBe(true);
+    summary.push(`lockout: a stranger's 20 failures → ${held} held; the owner from a new browser held, from the browser with its device cookie signed in`);
+  });
 });

@@ -1,0 +1,40 @@
+import "server-only";
+import type { User } from "next-auth";
+import { getUserCredentials, normaliseEmail } from "@/lib/db/users";
+import { isAppError } from "@/lib/errors";
+import { countSignInAttempt, forgiveSignIn } from "@/lib/rate-limits";
+import { signInSchema } from "@/lib/validation/auth";
+import { deviceCookieHeader, deviceNonce } from "./device-cookie";
+import { verifyPassword } from "./password";
+import { signInContext } from "./sign-in-context";
+
+/**
+ * The credentials provider's `authorize()`. The attempt is counted BEFORE the password is checked, atomically,
+ * so a burst of parallel guesses cannot all slip through; a browser holding a valid device cookie for the
+ * account is counted on that cookie's own budget instead of the account's. Right password: the point is given
+ * back and the browser gets a fresh device cookie.
+ */
+export async function authorizeCredentials(credentials: Record<string, string> | undefined): Promise<User | null> {
+  const parsed = signInSchema.safeParse(credentials ?? {});
+  if (!parsed.success) return null;
+  const email = normaliseEmail(parsed.data.email);
+  try {
+    const context = signInContext();
+    const counted = await countSignInAttempt({
+      email,
+      clientAddress: context.clientAddress,
+      deviceNonce: deviceNonce(context.deviceCookie, email),
+    });
+    const user = await getUserCredentials(email);
+    // An unknown email is verified against a dummy hash: it takes as long as a wrong password.
+    const right = await verifyPassword(user?.passwordHash ?? null, parsed.data.password);
+    if (!user || !right) return null;
+    await forgiveSignIn(counted);
+    context.setCookies.push(deviceCookieHeader(email, context.secure));
+    return { id: user.id, email: user.email, name: user.name };
+  } catch (error) {
+    // next-auth hands a thrown message to the sign-in form; only our own sentences may go there.
+    if (isAppError(error)) throw new Error(error.message);
+    throw new Error("Sign-in is unavailable right now. Please try again.");
+  }
+}
