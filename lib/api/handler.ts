@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
-import { requestUserId } from "@/lib/auth/session";
+import { assertLiveSession, requestSession } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { type FeatureFlag, featureOffMessage, isFeatureEnabled } from "@/lib/feature-flags";
 import { parseJsonBody } from "./body";
@@ -20,6 +20,8 @@ export interface PublicContext<B> {
 
 export interface UserContext<B> extends PublicContext<B> {
   userId: string;
+  /** The Session row of the request's token (lib/db/sessions.ts). */
+  sessionId: string;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -35,10 +37,11 @@ async function handle<B extends z.ZodType | undefined, R extends z.ZodType>(
 ): Promise<Response> {
   try {
     featureGuard(op.flag);
-    const userId = op.signedIn ? await requestUserId(request) : "";
+    const session = op.signedIn ? await requestSession(request) : { userId: "", sessionId: "", email: "" };
+    if (op.signedIn && !op.sessionCheckedByHandler) await assertLiveSession(session);
     if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request);
     const body = (op.body ? await parseJsonBody(request, op.body) : undefined) as Body<B>;
-    const result = await handler({ request, userId, body });
+    const result = await handler({ request, userId: session.userId, sessionId: session.sessionId, body });
     return result instanceof Response ? result : json(result, op.status);
   } catch (error) {
     return toErrorResponse(error, `${request.method} ${request.nextUrl.pathname}`);
@@ -46,7 +49,8 @@ async function handle<B extends z.ZodType | undefined, R extends z.ZodType>(
 }
 
 /**
- * The one guard every API route goes through, in this order: feature flag (403) → session (401) → same origin
+ * The one guard every API route goes through, in this order: feature flag (403) → session, and that it has not
+ * ended (401; one statement, unless the operation's own statement checks it) → same origin
  * for state changes (403) → content type (415) → size (413) → JSON (400) → schema (400) → handler. The
  * operation (operations.ts) supplies the flag, the body schema and the success status. Typed errors map to
  * their status; anything else is logged and answered with a generic 500.

@@ -11,7 +11,7 @@ import {
   testApiKeySchema,
   toggleApiKeySchema,
 } from "@/lib/validation/api-keys";
-import { registeredUserSchema, registerSchema } from "@/lib/validation/auth";
+import { registeredUserSchema, registerSchema, revokedSessionsSchema } from "@/lib/validation/auth";
 import { userProviderSchema } from "@/lib/validation/providers";
 
 /**
@@ -23,8 +23,10 @@ export interface Operation<B extends z.ZodType | undefined = z.ZodType | undefin
   method: "get" | "post" | "patch" | "delete";
   path: string;
   summary: string;
-  /** Whether a session is required (401 without one). */
+  /** Whether a session is required (401 without one, or once it has ended). */
   signedIn: boolean;
+  /** The handler's single statement checks that the session is live (401 when not), so the guard does not. */
+  sessionCheckedByHandler?: true;
   /** The operation answers 403 while this flag is off. */
   flag?: FeatureFlag;
   /** The JSON body's schema; omitted for operations without a body. */
@@ -68,6 +70,7 @@ export const operations = {
     path: keys,
     summary: "The signed-in user's keys, masked",
     signedIn: true,
+    sessionCheckedByHandler: true,
     flag,
     status: 200,
     response: z.array(keyViewSchema),
@@ -116,6 +119,15 @@ export const operations = {
     status: 200,
     response: keyTestResultSchema,
     errors: ["provider_not_found", "api_key_not_found", "rate_limited"],
+  }),
+  revokeSessions: operation({
+    method: "post",
+    path: "/api/user/sessions/revoke",
+    summary: "Sign out everywhere: end every session of the signed-in user, this one included",
+    signedIn: true,
+    status: 200,
+    response: revokedSessionsSchema,
+    errors: [],
   }),
 } as const;
 

@@ -3,10 +3,14 @@ import { AppError } from "@/lib/errors";
 
 /** The app's own origin: NEXTAUTH_URL when set, else what the request was addressed to (as next-auth sees it). */
 export function appOrigin(request: Request): string {
+  return appOriginOf(request.headers, new URL(request.url));
+}
+
+/** The same from a request's headers alone (pages read them through next/headers). */
+export function appOriginOf(headers: Headers, url?: URL): string {
   if (process.env.NEXTAUTH_URL) return new URL(process.env.NEXTAUTH_URL).origin;
-  const url = new URL(request.url);
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? url.host;
-  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? url.protocol.replace(":", "");
+  const host = headers.get("x-forwarded-host") ?? headers.get("host") ?? url?.host ?? "localhost";
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? url?.protocol.replace(":", "") ?? "http";
   return `${proto}://${host}`;
 }
 

@@ -1,18 +1,21 @@
 import "server-only";
 import type { User } from "next-auth";
+import { createSession } from "@/lib/db/sessions";
 import { getUserCredentials, normaliseEmail } from "@/lib/db/users";
 import { isAppError } from "@/lib/errors";
 import { countSignInAttempt, forgiveSignIn } from "@/lib/rate-limits";
 import { signInSchema } from "@/lib/validation/auth";
 import { deviceCookieHeader, deviceNonce } from "./device-cookie";
 import { verifyPassword } from "./password";
+import { SESSION_MAX_AGE } from "./session-age";
 import { signInContext } from "./sign-in-context";
 
 /**
  * The credentials provider's `authorize()`. The attempt is counted BEFORE the password is checked, atomically,
  * so a burst of parallel guesses cannot all slip through; a browser holding a valid device cookie for the
  * account is counted on that cookie's own budget instead of the account's. Right password: the point is given
- * back and the browser gets a fresh device cookie.
+ * back, a session row is created (its id goes into the token: lib/auth/options.ts) and the browser gets a fresh
+ * device cookie.
  */
 export async function authorizeCredentials(credentials: Record<string, string> | undefined): Promise<User | null> {
   const parsed = signInSchema.safeParse(credentials ?? {});
@@ -30,8 +33,9 @@ export async function authorizeCredentials(credentials: Record<string, string> |
     const right = await verifyPassword(user?.passwordHash ?? null, parsed.data.password);
     if (!user || !right) return null;
     await forgiveSignIn(counted);
+    const sessionId = await createSession(user.id, SESSION_MAX_AGE);
     context.setCookies.push(deviceCookieHeader(email, context.secure));
-    return { id: user.id, email: user.email, name: user.name };
+    return { id: user.id, email: user.email, name: user.name, sessionId };
   } catch (error) {
     // next-auth hands a thrown message to the sign-in form; only our own sentences may go there.
     if (isAppError(error)) throw new Error(error.message);

@@ -1,9 +1,11 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { isSessionLive, revokeSession } from "@/lib/db/sessions";
 import { authorizeCredentials } from "./credentials";
 import { redirectAfterAuth } from "./redirect";
 import { getAuthSecret } from "./secret";
+import { SESSION_MAX_AGE } from "./session-age";
 import { decodeSessionToken } from "./session-token";
 
 // Without NEXTAUTH_URL, next-auth v4 assumes http://localhost:3000; trusting the Host header instead keeps
@@ -15,7 +17,7 @@ export const authOptions: NextAuthOptions = {
   get secret() {
     return getAuthSecret();
   },
-  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
   // The same decoding for pages, the next-auth routes and the API guard (lib/auth/session.ts).
   jwt: { decode: decodeSessionToken },
   pages: { signIn: "/login" },
@@ -31,13 +33,21 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     redirect: redirectAfterAuth,
-    jwt({ token, user }) {
-      if (user) token.id = user.id;
+    // At sign-in the token takes the user and the session row authorize() created; afterwards (next-auth's own
+    // /api/auth/session) a token whose row is gone is refused, and next-auth clears its cookie.
+    async jwt({ token, user }) {
+      if (user) return { ...token, id: user.id, sid: user.sessionId };
+      if (!token.id || !token.sid || !(await isSessionLive(token.id, token.sid))) throw new Error("This session has ended.");
       return token;
     },
     session({ session, token }) {
       if (session.user) session.user.id = (token.id as string | undefined) ?? token.sub ?? "";
       return session;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      if (token?.id && token.sid) await revokeSession(token.id, token.sid);
     },
   },
 };

@@ -1,36 +1,65 @@
 import "server-only";
-import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import type { NextRequest } from "next/server";
+import { NextRequest } from "next/server";
 import { cache } from "react";
-import { appOrigin } from "@/lib/api/origin";
+import { appOrigin, appOriginOf } from "@/lib/api/origin";
+import { isSessionLive } from "@/lib/db/sessions";
 import { AppError } from "@/lib/errors";
-import { authOptions } from "./options";
 import { getAuthSecret } from "./secret";
 import { decodeSessionToken } from "./session-token";
 
 /** The one place pages and API routes learn who is signed in. */
 
-/** For API routes: the signed-in user's id, or a 401. */
-export async function requestUserId(request: NextRequest): Promise<string> {
-  // next-auth names its cookie __Secure-… when the site is served over https (NEXTAUTH_URL, or the forwarded
-  // protocol when it trusts the host); read the cookie it actually set.
+export interface RequestSession {
+  userId: string;
+  /** The Session row the token names (lib/db/sessions.ts). */
+  sessionId: string;
+  email: string;
+}
+
+/**
+ * The session a request's cookie claims: decoded and verified, not yet checked against the Session table. next-auth
+ * names its cookie __Secure-… when the site is served over https (NEXTAUTH_URL, or the forwarded protocol when it
+ * trusts the host); read the cookie it actually set. A token without a session id is from before sessions ended
+ * on the server: it names none.
+ */
+async function claimedSession(request: NextRequest): Promise<RequestSession | null> {
   const secureCookie = appOrigin(request).startsWith("https://");
   const token = await getToken({ req: request, secret: getAuthSecret(), decode: decodeSessionToken, secureCookie });
-  const id = token?.id ?? token?.sub;
-  if (!id) throw new AppError("unauthorized", "Sign in to continue.");
-  return id;
+  const userId = token?.id ?? token?.sub;
+  if (!userId || !token?.sid) return null;
+  return { userId, sessionId: token.sid, email: token.email ?? "" };
+}
+
+const ended = () => new AppError("unauthorized", "Sign in to continue.");
+
+/**
+ * For API routes: the session the cookie claims, or a 401. The guard (lib/api/handler.ts) then checks it is live
+ * with `assertLiveSession`, unless the route's one statement does (the key list).
+ */
+export async function requestSession(request: NextRequest): Promise<RequestSession> {
+  const session = await claimedSession(request);
+  if (!session) throw ended();
+  return session;
+}
+
+/** A 401 when the session was ended (signed out, signed out everywhere, password changed) or has expired. */
+export async function assertLiveSession(session: RequestSession): Promise<void> {
+  if (!(await isSessionLive(session.userId, session.sessionId))) throw ended();
 }
 
 /** For pages: the signed-in user for this request, read once however many layouts and pages ask. */
-export const getPageUser = cache(async (): Promise<{ id: string; email: string } | null> => {
-  const session = await getServerSession(authOptions);
-  return session?.user?.id ? { id: session.user.id, email: session.user.email ?? "" } : null;
+export const getPageUser = cache(async (): Promise<{ id: string; email: string; sessionId: string } | null> => {
+  const requestHeaders = new Headers(await headers());
+  const session = await claimedSession(new NextRequest(`${appOriginOf(requestHeaders)}/`, { headers: requestHeaders }));
+  if (!session || !(await isSessionLive(session.userId, session.sessionId))) return null;
+  return { id: session.userId, email: session.email, sessionId: session.sessionId };
 });
 
 /** For pages: the signed-in user, or a redirect to /login that comes back here afterwards. */
-export async function requirePageUser(returnTo: string): Promise<{ id: string; email: string }> {
+export async function requirePageUser(returnTo: string): Promise<{ id: string; email: string; sessionId: string }> {
   const user = await getPageUser();
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
   return user;

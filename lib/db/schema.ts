@@ -89,3 +89,21 @@ export const rateLimit = pgTable(
   },
   (t) => [index("RateLimit_expiresAt_idx").on(t.expiresAt)],
 );
+
+/**
+ * Signed-in sessions. The session token (next-auth's JWT) names its row (`sid`); a token whose row is gone or
+ * expired is refused on every instance at once. Sign-out deletes the row, "Sign out everywhere" and a password
+ * change delete the user's rows.
+ */
+export const session = pgTable(
+  "Session",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("userId")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    createdAt: timestamptz("createdAt").notNull().defaultNow(),
+    expiresAt: timestamptz("expiresAt").notNull(),
+  },
+  (t) => [index("Session_userId_idx").on(t.userId), index("Session_expiresAt_idx").on(t.expiresAt)],
+);

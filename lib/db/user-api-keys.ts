@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { type Database, withDb } from "./client";
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
 import { userApiKey, type UserApiKeyRow } from "./schema";
+import { selectLiveSession } from "./sessions";
 import { isUuid } from "./uuid";
 
 /**
@@ -35,14 +36,12 @@ export interface SealedApiKey {
 const ownedBy = (userId: string, providerId: string) =>
   and(eq(userApiKey.userId, userId), eq(userApiKey.providerId, providerId));
 
+const selectList = (db: Database) =>
+  db.select(recordColumns).from(userApiKey).where(eq(userApiKey.userId, sql.placeholder("userId")));
+
 // The hot read path, prepared once per database handle: the query is built once, not per request.
 const listQueries = new WeakMap<Database, ReturnType<typeof prepareList>>();
-const prepareList = (db: Database) =>
-  db
-    .select(recordColumns)
-    .from(userApiKey)
-    .where(eq(userApiKey.userId, sql.placeholder("userId")))
-    .prepare("user_api_keys_list");
+const prepareList = (db: Database) => selectList(db).prepare("user_api_keys_list");
 
 /** Every key of a user. One SELECT, no ciphertext read. */
 export async function getUserApiKeys(userId: string): Promise<ApiKeyRecord[]> {
@@ -52,6 +51,34 @@ export async function getUserApiKeys(userId: string): Promise<ApiKeyRecord[]> {
     if (!list) listQueries.set(db, (list = prepareList(db)));
     return list.execute({ userId });
   });
+}
+
+/**
+ * The list behind a live session, still ONE statement: the list's select becomes a CTE, left-joined to the live
+ * session (lib/db/sessions.ts). No row: the session has ended (null, a 401); one row with no key: no keys.
+ */
+const sessionListQueries = new WeakMap<Database, ReturnType<typeof prepareSessionList>>();
+const prepareSessionList = (db: Database) => {
+  const live = db.$with("live").as(selectLiveSession(db));
+  const keys = db.$with("keys").as(selectList(db));
+  const key = Object.fromEntries(Object.keys(recordColumns).map((name) => [name, keys[name as keyof typeof recordColumns]]));
+  return db
+    .with(live, keys)
+    .select({ session: live.id, key })
+    .from(live)
+    .leftJoin(keys, sql`true`)
+    .prepare("user_api_keys_list_for_session");
+};
+
+export async function getUserApiKeysForSession(userId: string, sessionId: string): Promise<ApiKeyRecord[] | null> {
+  if (!isUuid(userId) || !isUuid(sessionId)) return null;
+  const rows = await withDb((db) => {
+    let list = sessionListQueries.get(db);
+    if (!list) sessionListQueries.set(db, (list = prepareSessionList(db)));
+    return list.execute({ userId, sessionId });
+  });
+  if (rows.length === 0) return null;
+  return rows.flatMap((row) => (row.key ? [row.key as ApiKeyRecord] : []));
 }
 
 export async function getUserApiKeyForProvider(userId: string, providerId: string): Promise<ApiKeyRecord | null> {

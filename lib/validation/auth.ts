@@ -18,3 +18,7 @@ export const signInSchema = z.object({
 });
 
 export const registeredUserSchema = z.object({ id: z.guid(), email: z.string() }).meta({ id: "RegisteredUser" });
+
+export const revokedSessionsSchema = z
+  .object({ revoked: z.number().int().meta({ description: "How many sessions ended, this one included." }) })
+  .meta({ id: "RevokedSessions" });

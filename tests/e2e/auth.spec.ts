@@ -83,3 +83,14 @@ test("signing in from /login?callbackUrl=/.//evil.example ends on this site", as
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(`${new URL(baseURL!).origin}/settings`);
 });
+
+test("a session cookie kept from before sign-out no longer opens /settings or the API", async ({ page }) => {
+  await signUpAndSignIn(page, "replay");
+  const token = (await page.context().cookies()).find((c) => c.name === "next-auth.session-token")!;
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.context().addCookies([token]);
+  expect((await page.request.get("/api/user/api-keys")).status()).toBe(401);
+  await page.goto("/settings");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings$/);
+});

@@ -4,7 +4,7 @@ import * as testRoute from "@/app/api/user/api-keys/test/route";
 import * as healthRoute from "@/app/api/health/route";
 import { getProviderByRegistryId } from "@/lib/db/providers";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
-import { call } from "../fixtures/http";
+import { call, sessionCookie } from "../fixtures/http";
 import { captureConsole } from "../fixtures/logs";
 import { prepareOutage } from "../fixtures/outage";
 import { fakeKey, insertUser } from "../fixtures/users";
@@ -22,17 +22,19 @@ afterAll(() => fake.close());
 describe("the REST API while the database is down", () => {
   it("answers 503 with the JSON error shape, loses no acknowledged write, and recovers without a restart", async () => {
     const ada = await insertUser("ada");
+    // Signed in before the outage: the session row is written now, not by a request while the database is down.
+    const signedIn = { headers: { cookie: await sessionCookie(ada) } };
     const openai = (await getProviderByRegistryId("openai"))!;
     const saved = `sk-test-valid-${fakeKey("")}`;
-    const first = await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: openai.id, apiKey: saved } });
+    const first = await call(keysRoute.POST, { method: "POST", ...signedIn, body: { providerId: openai.id, apiKey: saved } });
     expect(first.status).toBe(200);
 
     const attempts: [string, () => ReturnType<typeof call>][] = [
-      ["GET", () => call(keysRoute.GET, { as: ada })],
-      ["POST", () => call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: openai.id, apiKey: `sk-test-valid-${fakeKey("")}` } })],
-      ["PATCH", () => call(keysRoute.PATCH, { method: "PATCH", as: ada, body: { providerId: openai.id, isEnabled: false } })],
-      ["DELETE", () => call(keysRoute.DELETE, { method: "DELETE", as: ada, body: { providerId: openai.id } })],
-      ["TEST", () => call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", as: ada, body: { providerId: openai.id } })],
+      ["GET", () => call(keysRoute.GET, { ...signedIn })],
+      ["POST", () => call(keysRoute.POST, { method: "POST", ...signedIn, body: { providerId: openai.id, apiKey: `sk-test-valid-${fakeKey("")}` } })],
+      ["PATCH", () => call(keysRoute.PATCH, { method: "PATCH", ...signedIn, body: { providerId: openai.id, isEnabled: false } })],
+      ["DELETE", () => call(keysRoute.DELETE, { method: "DELETE", ...signedIn, body: { providerId: openai.id } })],
+      ["TEST", () => call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", ...signedIn, body: { providerId: openai.id } })],
       ["health", () => call(healthRoute.GET, { path: "/api/health" })],
     ];
     for (const [name, attempt] of attempts) {
@@ -44,10 +46,10 @@ describe("the REST API while the database is down", () => {
     }
 
     await outage.bringBack();
-    const list = await call<{ providerId: string; isEnabled: boolean }[]>(keysRoute.GET, { as: ada });
+    const list = await call<{ providerId: string; isEnabled: boolean }[]>(keysRoute.GET, { ...signedIn });
     expect(list.status).toBe(200);
     expect(list.json).toMatchObject([{ providerId: openai.id, isEnabled: true }]);
-    const test = await call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", as: ada, body: { providerId: openai.id } });
+    const test = await call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", ...signedIn, body: { providerId: openai.id } });
     expect(test.json).toMatchObject({ status: "valid" });
     expect(fake.requests.at(-1)!.credential).toBe(saved);
     expect((await call(healthRoute.GET, { path: "/api/health" })).json).toEqual({ db: "ok" });

@@ -73,6 +73,19 @@ async function attemptSignIn(
   return { status: answer.status, url: body.url ?? "", cookies: answer.headers.getSetCookie().map((c) => c.split(";")[0]!) };
 }
 
+/** Sign-out over HTTP, as the app's sign-out button makes it. */
+async function signOutOverHttp(server: AppServer, session: string): Promise<void> {
+  const csrf = await fetch(`${server.url}/api/auth/csrf`, { headers: { cookie: session } });
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookie = [session, ...csrf.headers.getSetCookie().map((c) => c.split(";")[0])].join("; ");
+  const answer = await fetch(`${server.url}/api/auth/signout`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ csrfToken, callbackUrl: "/login", json: "true" }),
+  });
+  expect(answer.status).toBe(200);
+}
+
 const isLimited = (attempt: SignInAttempt) => decodeURIComponent(attempt.url).includes("Too many failed sign-in attempts");
 
 /** Runs `work` for each item, `width` at a time. */
@@ -194,5 +207,31 @@ describe("security, over real sockets", () => {
     expect(knownBrowser.status).toBe(200);
     expect(knownBrowser.cookies.some((c) => c.startsWith("next-auth.session-token="))).toBe(true);
     summary.push(`lockout: a stranger's 20 failures → ${held} held; the owner from a new browser held, from the browser with its device cookie signed in`);
+  });
+
+  it("sessions end on the server: a token replayed after sign-out, or after 'sign out everywhere', is refused by both instances", async () => {
+    const db = await database();
+    const [one, two] = [await app(db), await app(db)];
+    const user = email("replay");
+    expect(await register(one, user)).toBe(201);
+    const session = (await attemptSignIn(one, user, PASSWORD)).cookies.find((c) => c.startsWith("next-auth.session-token="))!;
+    const list = async (server: AppServer, cookie: string) => (await fetch(`${server.url}/api/user/api-keys`, { headers: { cookie } })).status;
+    const page = async (server: AppServer, cookie: string) =>
+      (await fetch(`${server.url}/settings`, { headers: { cookie }, redirect: "manual" })).headers.get("location") ?? "no redirect";
+    expect([await list(one, session), await list(two, session)]).toEqual([200, 200]);
+    expect(await page(two, session)).toBe("no redirect");
+
+    await signOutOverHttp(one, session);
+    const afterSignOut = [await list(one, session), await list(two, session)];
+    expect(afterSignOut).toEqual([401, 401]);
+    expect(await page(two, session)).toMatch(/\/login\?callbackUrl=%2Fsettings$/);
+
+    const laptop = (await attemptSignIn(one, user, PASSWORD)).cookies.find((c) => c.startsWith("next-auth.session-token="))!;
+    const phone = (await attemptSignIn(two, user, PASSWORD)).cookies.find((c) => c.startsWith("next-auth.session-token="))!;
+    const revoke = await fetch(`${two.url}/api/user/sessions/revoke`, { method: "POST", headers: { cookie: phone } });
+    expect(revoke.status).toBe(200);
+    const afterEverywhere = [await list(one, laptop), await list(two, laptop), await list(one, phone)];
+    expect(afterEverywhere).toEqual([401, 401, 401]);
+    summary.push(`replay after sign-out on instance 1 → list ${JSON.stringify(afterSignOut)} on instances 1 and 2, /settings → /login; after 'sign out everywhere' on 2 → ${JSON.stringify(afterEverywhere)}`);
   });
 });

@@ -1,6 +1,6 @@
 import { userRoute } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
-import { deleteUserApiKey, getUserApiKeys, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
+import { deleteUserApiKey, getUserApiKeysForSession, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { AppError } from "@/lib/errors";
 import { saveApiKey } from "@/lib/keys/service";
 import { toKeyView } from "@/lib/keys/view";
@@ -9,7 +9,11 @@ const noKey = () => new AppError("api_key_not_found", "You have no API key for t
 
 export const dynamic = "force-dynamic";
 
-export const GET = userRoute(operations.listApiKeys, async ({ userId }) => (await getUserApiKeys(userId)).map(toKeyView));
+export const GET = userRoute(operations.listApiKeys, async ({ userId, sessionId }) => {
+  const keys = await getUserApiKeysForSession(userId, sessionId);
+  if (!keys) throw new AppError("unauthorized", "Sign in to continue.");
+  return keys.map(toKeyView);
+});
 
 export const POST = userRoute(operations.saveApiKey, ({ userId, body }) => saveApiKey(userId, body));
 

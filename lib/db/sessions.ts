@@ -1,0 +1,66 @@
+import "server-only";
+import { and, eq, gt, lt, ne, sql } from "drizzle-orm";
+import { type Database, withDb } from "./client";
+import { session } from "./schema";
+import { isUuid } from "./uuid";
+
+/** The Session table: one row per signed-in browser, each query scoped by `userId`. */
+
+/** The live session `sessionId` of `userId`, as a select with placeholders: the API guard's check, and a CTE
+ * of the key list's single statement (lib/db/user-api-keys.ts). */
+export const selectLiveSession = (db: Database) =>
+  db
+    .select({ id: session.id })
+    .from(session)
+    .where(
+      and(
+        eq(session.id, sql.placeholder("sessionId")),
+        eq(session.userId, sql.placeholder("userId")),
+        gt(session.expiresAt, sql`now()`),
+      ),
+    );
+
+const liveQueries = new WeakMap<Database, ReturnType<typeof prepareLive>>();
+const prepareLive = (db: Database) => selectLiveSession(db).prepare("session_live");
+
+export async function isSessionLive(userId: string, sessionId: string): Promise<boolean> {
+  if (!isUuid(userId) || !isUuid(sessionId)) return false;
+  const rows = await withDb((db) => {
+    let live = liveQueries.get(db);
+    if (!live) liveQueries.set(db, (live = prepareLive(db)));
+    return live.execute({ userId, sessionId });
+  });
+  return rows.length > 0;
+}
+
+/** A new session for a sign-in, ending after `maxAgeSeconds` at the latest. */
+export async function createSession(userId: string, maxAgeSeconds: number): Promise<string> {
+  const [row] = await withDb((db) =>
+    db
+      .insert(session)
+      .values({ userId, expiresAt: sql`now() + make_interval(secs => ${maxAgeSeconds})` })
+      .returning({ id: session.id }),
+  );
+  if (Math.random() < 0.01) void purgeExpiredSessions().catch(() => {});
+  return row!.id;
+}
+
+/** Ends one session (sign-out). */
+export async function revokeSession(userId: string, sessionId: string): Promise<void> {
+  if (!isUuid(userId) || !isUuid(sessionId)) return;
+  await withDb((db) => db.delete(session).where(and(eq(session.id, sessionId), eq(session.userId, userId))));
+}
+
+/** Ends every session of the user but `keep` (none kept when it is omitted); how many ended. */
+export async function revokeSessions(userId: string, options: { keep?: string } = {}): Promise<number> {
+  if (!isUuid(userId)) return 0;
+  const others = options.keep && isUuid(options.keep) ? ne(session.id, options.keep) : undefined;
+  const rows = await withDb((db) =>
+    db.delete(session).where(and(eq(session.userId, userId), others)).returning({ id: session.id }),
+  );
+  return rows.length;
+}
+
+async function purgeExpiredSessions(): Promise<void> {
+  await withDb((db) => db.delete(session).where(lt(session.expiresAt, sql`now()`)));
+}
