@@ -6,6 +6,7 @@ const STATUS = {
   invalid_json: 400,
   invalid_body: 400,
   invalid_api_key: 400,
+  wrong_password: 400,
   unauthorized: 401,
   forbidden: 403,
   feature_disabled: 403,

@@ -22,6 +22,8 @@ export const LIMITS = {
   signInFailuresPerDevice: { points: 5, windowSeconds: DEVICE_COOKIE_MAX_AGE },
   /** Failed sign-ins per client address, across emails. */
   signInFailuresPerAddress: { points: 50, windowSeconds: 15 * 60 },
+  /** Wrong passwords given to change the password or delete the account, per user. */
+  passwordChecks: { points: 10, windowSeconds: 15 * 60 },
   /** Accounts created per client address. */
   registration: { points: fromEnv("RATE_LIMIT_SIGNUPS_PER_HOUR", 100), windowSeconds: 60 * 60 },
 } as const;
@@ -91,6 +93,15 @@ export async function countSignInAttempt(attempt: SignInAttempt): Promise<string
   return unknownBrowser.map(([key]) => key);
 }
 
-export async function forgiveSignIn(counted: string[]): Promise<void> {
+/** Gives back the points of an attempt that turned out right: only failures count. */
+export async function forgive(counted: string[]): Promise<void> {
   await Promise.all(counted.map((key) => refundPoint(key)));
+}
+
+/** Counts a check of a signed-in user's password (changing it, deleting the account) before it is made. */
+export async function countPasswordCheck(userId: string): Promise<string[]> {
+  const counters: Counter[] = [[`password:${userId}`, LIMITS.passwordChecks]];
+  const { blocked, wait } = await consumeAll(counters);
+  if (blocked) throw new AppError("rate_limited", `Too many wrong passwords. Try again in ${minutes(wait)}.`, { retryAfter: wait });
+  return counters.map(([key]) => key);
 }

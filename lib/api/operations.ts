@@ -11,7 +11,14 @@ import {
   testApiKeySchema,
   toggleApiKeySchema,
 } from "@/lib/validation/api-keys";
-import { registeredUserSchema, registerSchema, revokedSessionsSchema } from "@/lib/validation/auth";
+import {
+  changePasswordSchema,
+  deleteAccountSchema,
+  doneSchema,
+  registeredUserSchema,
+  registerSchema,
+  revokedSessionsSchema,
+} from "@/lib/validation/auth";
 import { userProviderSchema } from "@/lib/validation/providers";
 
 /**
@@ -128,6 +135,26 @@ export const operations = {
     status: 200,
     response: revokedSessionsSchema,
     errors: [],
+  }),
+  changePassword: operation({
+    method: "post",
+    path: "/api/user/password",
+    summary: "Change the password (the current one is required); every other session ends",
+    signedIn: true,
+    body: changePasswordSchema,
+    status: 200,
+    response: doneSchema,
+    errors: ["wrong_password", "rate_limited"],
+  }),
+  deleteAccount: operation({
+    method: "delete",
+    path: "/api/user",
+    summary: "Delete the account (its password is required) with its keys, sessions and everything else it owns",
+    signedIn: true,
+    body: deleteAccountSchema,
+    status: 200,
+    response: doneSchema,
+    errors: ["wrong_password", "rate_limited"],
   }),
 } as const;
 

@@ -3,7 +3,7 @@ import type { User } from "next-auth";
 import { createSession } from "@/lib/db/sessions";
 import { getUserCredentials, normaliseEmail } from "@/lib/db/users";
 import { isAppError } from "@/lib/errors";
-import { countSignInAttempt, forgiveSignIn } from "@/lib/rate-limits";
+import { countSignInAttempt, forgive } from "@/lib/rate-limits";
 import { signInSchema } from "@/lib/validation/auth";
 import { deviceCookieHeader, deviceNonce } from "./device-cookie";
 import { verifyPassword } from "./password";
@@ -32,7 +32,7 @@ export async function authorizeCredentials(credentials: Record<string, string> |
     // An unknown email is verified against a dummy hash: it takes as long as a wrong password.
     const right = await verifyPassword(user?.passwordHash ?? null, parsed.data.password);
     if (!user || !right) return null;
-    await forgiveSignIn(counted);
+    await forgive(counted);
     const sessionId = await createSession(user.id, SESSION_MAX_AGE);
     context.setCookies.push(deviceCookieHeader(email, context.secure));
     return { id: user.id, email: user.email, name: user.name, sessionId };

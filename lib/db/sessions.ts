@@ -51,13 +51,14 @@ export async function revokeSession(userId: string, sessionId: string): Promise<
   await withDb((db) => db.delete(session).where(and(eq(session.id, sessionId), eq(session.userId, userId))));
 }
 
-/** Ends every session of the user but `keep` (none kept when it is omitted); how many ended. */
-export async function revokeSessions(userId: string, options: { keep?: string } = {}): Promise<number> {
+/** The user's sessions but `keep`, for a DELETE (here and in a password change, lib/db/users.ts). */
+export const sessionsOf = (userId: string, keep?: string) =>
+  and(eq(session.userId, userId), keep && isUuid(keep) ? ne(session.id, keep) : undefined);
+
+/** Ends every session of the user ("sign out everywhere"); how many ended. */
+export async function revokeSessions(userId: string): Promise<number> {
   if (!isUuid(userId)) return 0;
-  const others = options.keep && isUuid(options.keep) ? ne(session.id, options.keep) : undefined;
-  const rows = await withDb((db) =>
-    db.delete(session).where(and(eq(session.userId, userId), others)).returning({ id: session.id }),
-  );
+  const rows = await withDb((db) => db.delete(session).where(sessionsOf(userId)).returning({ id: session.id }));
   return rows.length;
 }
 

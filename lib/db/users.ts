@@ -1,9 +1,11 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { withDb } from "./client";
 import { sqlState, UNIQUE_VIOLATION } from "./errors";
-import { user } from "./schema";
+import { session, user } from "./schema";
+import { sessionsOf } from "./sessions";
+import { isUuid } from "./uuid";
 
 export interface PublicUser {
   id: string;
@@ -42,4 +44,44 @@ export async function getUserCredentials(email: string): Promise<(PublicUser & {
       .where(eq(user.email, normaliseEmail(email))),
   );
   return row ?? null;
+}
+
+/** The password hash of a signed-in user, to check the password they give before an account change. */
+export async function getPasswordHash(userId: string): Promise<string | null> {
+  if (!isUuid(userId)) return null;
+  const [row] = await withDb((db) => db.select({ passwordHash: user.passwordHash }).from(user).where(eq(user.id, userId)));
+  return row?.passwordHash ?? null;
+}
+
+/**
+ * Replaces the password hash, only if it is still `expected` (the one just checked), and ends every session but
+ * `keep`, in one transaction. False when the hash had changed meanwhile: nothing is changed.
+ */
+export async function replacePasswordHash(userId: string, expected: string, next: string, keep: string): Promise<boolean> {
+  if (!isUuid(userId)) return false;
+  return withDb((db) =>
+    db.transaction(async (tx) => {
+      const changed = await tx
+        .update(user)
+        .set({ passwordHash: next })
+        .where(and(eq(user.id, userId), eq(user.passwordHash, expected)))
+        .returning({ id: user.id });
+      if (changed.length === 0) return false;
+      await tx.delete(session).where(sessionsOf(userId, keep));
+      return true;
+    }),
+  );
+}
+
+/**
+ * Deletes the user, only if the password hash is still `expected`, in ONE statement: every table referencing
+ * User deletes its rows with it (ON DELETE CASCADE, checked by tests/integration/account.test.ts), in the same
+ * transaction. False when nothing was deleted.
+ */
+export async function deleteUser(userId: string, expected: string): Promise<boolean> {
+  if (!isUuid(userId)) return false;
+  const rows = await withDb((db) =>
+    db.delete(user).where(and(eq(user.id, userId), eq(user.passwordHash, expected))).returning({ id: user.id }),
+  );
+  return rows.length > 0;
 }

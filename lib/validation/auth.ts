@@ -1,13 +1,16 @@
 import { z } from "zod";
 
+/** A password someone chooses: at sign-up, and when changing it. */
+export const newPassword = z
+  .string({ error: "Enter a password." })
+  .min(8, { error: "Use at least 8 characters." })
+  .max(200, { error: "Use at most 200 characters." });
+
 /** Shared by the register route and the register form. */
 export const registerSchema = z
   .strictObject({
     email: z.email({ error: "Enter a valid email address." }).max(254, { error: "That email address is too long." }),
-    password: z
-      .string({ error: "Enter a password." })
-      .min(8, { error: "Use at least 8 characters." })
-      .max(200, { error: "Use at most 200 characters." }),
+    password: newPassword,
     name: z.string().trim().max(100, { error: "Use at most 100 characters." }).optional(),
   })
   .meta({ id: "Register" });
@@ -22,3 +25,13 @@ export const registeredUserSchema = z.object({ id: z.guid(), email: z.string() }
 export const revokedSessionsSchema = z
   .object({ revoked: z.number().int().meta({ description: "How many sessions ended, this one included." }) })
   .meta({ id: "RevokedSessions" });
+
+const currentPassword = z.string({ error: "Enter your password." }).min(1, { error: "Enter your password." }).max(200);
+
+export const changePasswordSchema = z
+  .strictObject({ currentPassword, newPassword })
+  .meta({ id: "ChangePassword" });
+
+export const deleteAccountSchema = z.strictObject({ password: currentPassword }).meta({ id: "DeleteAccount" });
+
+export const doneSchema = z.object({ success: z.literal(true) }).meta({ id: "Done" });
