@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AccountSection } from "@/components/account/account-section";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { SiteHeader } from "@/components/site-header";
 import { requirePageUser } from "@/lib/auth/session";
@@ -30,6 +31,7 @@ export default async function SettingsPage() {
           <p className="text-sm text-muted-foreground">Signed in as {user.email}</p>
         </div>
         {section ? <ApiKeysSection {...section} /> : null}
+        <AccountSection />
       </main>
     </>
   );

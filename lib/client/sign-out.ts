@@ -1,8 +1,8 @@
 /**
- * Signs out through next-auth's own endpoints (CSRF token, then POST /api/auth/signout) and goes to /login.
+ * Signs out through next-auth's own endpoints (CSRF token, then POST /api/auth/signout) and goes to `destination`.
  * The same requests next-auth/react's signOut makes, without shipping that module to the settings page.
  */
-export async function signOut(): Promise<void> {
+export async function signOut(destination = "/login"): Promise<void> {
   try {
     const { csrfToken } = (await (await fetch("/api/auth/csrf", { cache: "no-store" })).json()) as { csrfToken: string };
     await fetch("/api/auth/signout", {
@@ -12,7 +12,6 @@ export async function signOut(): Promise<void> {
     });
   } finally {
     // A full navigation on purpose: nothing of the signed-in page (router cache, component state) survives.
-    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-    window.location.assign("/login");
+    window.location.assign(destination);
   }
 }

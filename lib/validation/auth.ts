@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { PASSWORD_MAX, PASSWORD_MESSAGES, PASSWORD_MIN } from "./password-rules";
 
 /** A password someone chooses: at sign-up, and when changing it. */
 export const newPassword = z
-  .string({ error: "Enter a password." })
-  .min(8, { error: "Use at least 8 characters." })
-  .max(200, { error: "Use at most 200 characters." });
+  .string({ error: PASSWORD_MESSAGES.missing })
+  .min(PASSWORD_MIN, { error: PASSWORD_MESSAGES.short })
+  .max(PASSWORD_MAX, { error: PASSWORD_MESSAGES.long });
 
 /** Shared by the register route and the register form. */
 export const registerSchema = z
@@ -26,7 +27,10 @@ export const revokedSessionsSchema = z
   .object({ revoked: z.number().int().meta({ description: "How many sessions ended, this one included." }) })
   .meta({ id: "RevokedSessions" });
 
-const currentPassword = z.string({ error: "Enter your password." }).min(1, { error: "Enter your password." }).max(200);
+const currentPassword = z
+  .string({ error: PASSWORD_MESSAGES.current })
+  .min(1, { error: PASSWORD_MESSAGES.current })
+  .max(PASSWORD_MAX, { error: PASSWORD_MESSAGES.long });
 
 export const changePasswordSchema = z
   .strictObject({ currentPassword, newPassword })

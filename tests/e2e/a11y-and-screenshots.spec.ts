@@ -65,6 +65,16 @@ for (const theme of THEMES) {
       await page.screenshot({ path: `test-results/screenshots/key-dialog-desktop-${theme}.png` });
       await page.setViewportSize(SIZES.phone);
       await page.screenshot({ path: `test-results/screenshots/key-dialog-phone-${theme}.png` });
+      await page.keyboard.press("Escape");
+      await expect(dialog).toBeHidden();
+
+      await page.setViewportSize(SIZES.desktop);
+      await page.getByRole("button", { name: "Delete account" }).click();
+      const confirm = page.getByRole("alertdialog", { name: "Delete your account?" });
+      await confirm.getByRole("button", { name: "Delete account" }).click();
+      await expect(confirm.getByText("Enter your password.")).toBeVisible();
+      await expectNoViolations(page, `/settings delete-account dialog with an error (${theme})`);
+      await page.screenshot({ path: `test-results/screenshots/delete-account-desktop-${theme}.png` });
     });
   });
 }

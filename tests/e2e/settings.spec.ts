@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { mask, registerThroughUi, signUpAndSignIn, testKey } from "./helpers";
+import { mask, password, registerThroughUi, signUpAndSignIn, testKey } from "./helpers";
 
 function card(page: Page, registryId: string): Locator {
   return page.getByTestId(`provider-card-${registryId}`);
@@ -164,4 +164,55 @@ test("the key dialog works with the keyboard alone", async ({ page }) => {
   await expect(dialog).toBeHidden();
   await expect(card(page, "google").getByRole("button", { name: "Update API Key" })).toBeFocused();
   await expect(card(page, "google").getByText("API Key Set")).toBeVisible();
+});
+
+test.describe("the Account section", () => {
+  test("change the password with the keyboard: the other browser is signed out, this one stays", async ({ page, browser }) => {
+    const email = await signUpAndSignIn(page, "account");
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await otherPage.goto("/login");
+    await otherPage.getByLabel("Email").fill(email);
+    await otherPage.getByLabel("Password").fill(password);
+    await otherPage.getByRole("button", { name: "Sign in" }).click();
+    await expect(otherPage).toHaveURL(/\/settings$/);
+
+    const card = page.getByRole("group", { name: "Change password" });
+    await card.getByLabel("Current password").focus();
+    await page.keyboard.type(password);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("an entirely new password");
+    await page.keyboard.press("Enter");
+    await expect(page.getByText("Password changed")).toBeVisible();
+
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Account" })).toBeVisible();
+    await otherPage.reload();
+    await expect(otherPage).toHaveURL(/\/login/);
+    await other.close();
+  });
+
+  test("sign out everywhere ends this session too", async ({ page }) => {
+    await signUpAndSignIn(page, "everywhere");
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    const dialog = page.getByRole("alertdialog", { name: "Sign out everywhere?" });
+    await dialog.getByRole("button", { name: "Sign out everywhere" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto("/settings");
+    await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings$/);
+  });
+
+  test("delete the account with its password: signed out, and the email can sign up again", async ({ page }) => {
+    const email = await signUpAndSignIn(page, "leaving");
+    await page.getByRole("button", { name: "Delete account" }).click();
+    const dialog = page.getByRole("alertdialog", { name: "Delete your account?" });
+    await expect(dialog.getByLabel("Password")).toBeFocused();
+    await page.keyboard.type("not my password");
+    await page.keyboard.press("Enter");
+    await expect(dialog.getByText("Your password is not right.")).toBeVisible();
+    await dialog.getByLabel("Password").fill(password);
+    await dialog.getByRole("button", { name: "Delete account" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    expect((await page.request.post("/api/auth/register", { data: { email, password } })).status()).toBe(201);
+  });
 });
