@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_POLICY } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and resolves files relative to its own module URL; bundling it breaks that.
@@ -16,6 +17,8 @@ const nextConfig: NextConfig = {
           { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
         ],
       },
+      // Pages get theirs, with a nonce, from proxy.ts.
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_POLICY }] },
     ];
   },
 };

@@ -1,5 +1,5 @@
 import "server-only";
-import { getAuthSecret } from "@/lib/auth/secret";
+import { checkAuthConfig } from "@/lib/auth/secret";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { describeDatabaseTarget, getDb } from "@/lib/db/client";
 import { getFeatureFlags } from "@/lib/feature-flags";
@@ -7,7 +7,7 @@ import { trustProxyHops } from "@/lib/http/trust-proxy";
 
 /** Validates configuration at server start; exits with a clear message when the server cannot run safely. */
 export async function checkStartupConfig(): Promise<void> {
-  for (const check of [getKeyring, getAuthSecret, getFeatureFlags, trustProxyHops]) {
+  for (const check of [getKeyring, checkAuthConfig, getFeatureFlags, trustProxyHops]) {
     try {
       check();
     } catch (error) {

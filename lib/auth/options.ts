@@ -8,9 +8,9 @@ import { getAuthSecret } from "./secret";
 import { SESSION_MAX_AGE } from "./session-age";
 import { decodeSessionToken } from "./session-token";
 
-// Without NEXTAUTH_URL, next-auth v4 assumes http://localhost:3000; trusting the Host header instead keeps
-// redirects right on any port. Set NEXTAUTH_URL in production to pin the public origin.
-if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+// Without NEXTAUTH_URL, next-auth v4 assumes http://localhost:3000; in development, trusting the Host header
+// instead keeps redirects right on any port. Production refuses to start without NEXTAUTH_URL (lib/startup.ts).
+if (!process.env.NEXTAUTH_URL && process.env.NODE_ENV !== "production") process.env.AUTH_TRUST_HOST ??= "true";
 
 export const authOptions: NextAuthOptions = {
   // Read when a request needs it, not at import: `next build` imports this module without production secrets.

@@ -10,14 +10,24 @@ export class AuthConfigError extends Error {
 
 let generated: string | undefined;
 
+const MIN_SECRET_BYTES = 32;
+const isProduction = () => process.env.NODE_ENV === "production";
+
 /**
  * NEXTAUTH_SECRET, or in development a secret generated into .data/ and reused. Exported into process.env so
  * every part of next-auth (route handler, getToken, getServerSession) signs and reads with the same one.
  */
 export function getAuthSecret(): string {
   const fromEnv = process.env.NEXTAUTH_SECRET?.trim();
-  if (fromEnv) return fromEnv;
-  if (process.env.NODE_ENV === "production") {
+  if (fromEnv) {
+    if (isProduction() && Buffer.byteLength(fromEnv) < MIN_SECRET_BYTES) {
+      throw new AuthConfigError(
+        `NEXTAUTH_SECRET is shorter than ${MIN_SECRET_BYTES} bytes. Production refuses a guessable secret. Generate one with \`openssl rand -base64 32\`.`,
+      );
+    }
+    return fromEnv;
+  }
+  if (isProduction()) {
     throw new AuthConfigError(
       "NEXTAUTH_SECRET is not set. Production refuses to sign sessions without it. Generate one with `openssl rand -base64 32`.",
     );
@@ -29,4 +39,22 @@ export function getAuthSecret(): string {
   }
   process.env.NEXTAUTH_SECRET = generated;
   return generated;
+}
+
+/**
+ * Checked at server start (lib/startup.ts). Production needs NEXTAUTH_URL: without it next-auth trusts the
+ * forwarded host headers a client sends for its redirects and cookies.
+ */
+export function checkAuthConfig(): void {
+  getAuthSecret();
+  if (!isProduction()) return;
+  const url = process.env.NEXTAUTH_URL?.trim();
+  if (!url) {
+    throw new AuthConfigError(
+      "NEXTAUTH_URL is not set. Production refuses to start without the site's public URL, e.g. NEXTAUTH_URL=https://keys.example.com.",
+    );
+  }
+  if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
+    throw new AuthConfigError(`NEXTAUTH_URL must be the site's public http(s) URL, e.g. https://keys.example.com; got "${url}".`);
+  }
 }

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { OFF_SITE_PAYLOADS } from "../fixtures/redirect-payloads";
 import { newEmail, password, registerThroughUi, signUpAndSignIn } from "./helpers";
 

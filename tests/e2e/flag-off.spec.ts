@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { FLAG_OFF_PORT } from "../../playwright.config";
 import { signUpAndSignIn } from "./helpers";
 

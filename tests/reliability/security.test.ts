@@ -234,4 +234,19 @@ describe("security, over real sockets", () => {
     expect(afterEverywhere).toEqual([401, 401, 401]);
     summary.push(`replay after sign-out on instance 1 → list ${JSON.stringify(afterSignOut)} on instances 1 and 2, /settings → /login; after 'sign out everywhere' on 2 → ${JSON.stringify(afterEverywhere)}`);
   });
+
+  it("production refuses to start without NEXTAUTH_URL, or with a NEXTAUTH_SECRET under 32 bytes, naming the variable", async () => {
+    const db = await database();
+    const refusal = async (env: Record<string, string>) => {
+      const started = await app(db, env).then(
+        () => "started",
+        (error: Error) => error.message,
+      );
+      expect(started).toMatch(/exited before it was ready/);
+      return started;
+    };
+    expect(await refusal({ NEXTAUTH_URL: "" })).toContain("NEXTAUTH_URL is not set");
+    expect(await refusal({ NEXTAUTH_SECRET: "x".repeat(31) })).toContain("NEXTAUTH_SECRET is shorter than 32 bytes");
+    summary.push("next start without NEXTAUTH_URL, and with a 31-byte NEXTAUTH_SECRET: exited at start, naming the variable");
+  });
 });

@@ -1,0 +1,41 @@
+/**
+ * The security headers of pages (proxy.ts) and of API answers (next.config.ts). Pages get a Content-Security-
+ * Policy with a nonce per request: Next puts it on its own scripts (it reads it from the request's policy), the
+ * root layout on next-themes' inline script; 'strict-dynamic' lets those scripts load the chunks they need, and
+ * nothing else runs. Styles allow 'unsafe-inline': React writes style attributes (Radix, sonner), which a nonce
+ * cannot cover; the contract forbids it for scripts only.
+ */
+
+/** 128 random bits, base64. */
+export function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+const isHttps = () => process.env.NEXTAUTH_URL?.trim().startsWith("https://") ?? false;
+
+export function pagePolicy(nonce: string): string {
+  // React's development build reconstructs server stacks with eval; production never needs it.
+  const devEval = process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : "";
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${devEval}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(isHttps() ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+}
+
+/** JSON answers run nothing; next-auth's rare HTML pages (its error page) carry inline styles only. */
+export const API_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+
+/** HSTS when the site's public URL (NEXTAUTH_URL) is https: two years, subdomains included. */
+export function strictTransportSecurity(): string | null {
+  return isHttps() ? "max-age=63072000; includeSubDomains" : null;
+}

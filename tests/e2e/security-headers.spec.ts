@@ -1,0 +1,34 @@
+import { expect, test } from "./fixtures";
+import { signUpAndSignIn } from "./helpers";
+
+/** The headers every page and API answer carries, read from the production server as a browser gets them. */
+const scriptTags = (html: string) => [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+
+test("every page has a Content-Security-Policy with a fresh nonce that every script of the page carries", async ({ page }) => {
+  await signUpAndSignIn(page, "csp");
+  const nonces = new Set<string>();
+  for (const path of ["/", "/login", "/register", "/settings", "/no-such-page"]) {
+    const answer = await page.request.get(path, { maxRedirects: 0 });
+    const policy = answer.headers()["content-security-policy"] ?? "";
+    const scriptSrc = policy.split(";").find((d) => d.trim().startsWith("script-src")) ?? "";
+    const nonce = scriptSrc.match(/'nonce-([^']+)'/)?.[1];
+    expect(nonce, `${path}: ${policy}`).toBeDefined();
+    expect(scriptSrc, path).toContain("'strict-dynamic'");
+    expect(scriptSrc, path).not.toContain("'unsafe-inline'");
+    expect(policy, path).toContain("frame-ancestors 'none'");
+    nonces.add(nonce!);
+    if (answer.status() === 200 || answer.status() === 404) {
+      const scripts = scriptTags(await answer.text());
+      expect(scripts.length, path).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag, path).toContain(`nonce="${nonce}"`);
+    }
+  }
+  expect(nonces.size).toBe(5);
+});
+
+test("API answers carry a policy that runs nothing, and no page can be framed", async ({ request }) => {
+  const answer = await request.get("/api/health");
+  expect(answer.headers()["content-security-policy"]).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+  expect(answer.headers()["x-frame-options"]).toBe("DENY");
+  expect((await request.get("/login")).headers()["x-frame-options"]).toBe("DENY");
+});

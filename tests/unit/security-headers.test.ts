@@ -1,0 +1,84 @@
+import { NextRequest } from "next/server";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { checkAuthConfig } from "@/lib/auth/secret";
+import { proxy } from "@/proxy";
+
+const page = (path = "/settings") => new NextRequest(`http://localhost:3000${path}`);
+
+/** The directives of a Content-Security-Policy header, by name. */
+function directives(policy: string | null): Record<string, string[]> {
+  return Object.fromEntries(
+    (policy ?? "")
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .filter(([name]) => name)
+      .map(([name, ...values]) => [name!, values]),
+  );
+}
+
+afterEach(() => vi.unstubAllEnvs());
+
+describe("the headers of every page (proxy.ts)", () => {
+  it("a Content-Security-Policy with a fresh nonce per request and 'strict-dynamic', no inline scripts, no framing", () => {
+    const first = proxy(page());
+    const second = proxy(page("/login"));
+    const policy = directives(first.headers.get("content-security-policy"));
+    const nonce = policy["script-src"]!.find((v) => v.startsWith("'nonce-"));
+    expect(nonce).toMatch(/^'nonce-[A-Za-z0-9+/=_-]{22,}'$/);
+    expect(policy["script-src"]).toContain("'strict-dynamic'");
+    expect(policy["script-src"]).not.toContain("'unsafe-inline'");
+    expect(policy["script-src"]).not.toContain("'unsafe-eval'");
+    expect(policy["frame-ancestors"]).toEqual(["'none'"]);
+    expect(policy["object-src"]).toEqual(["'none'"]);
+    expect(policy["base-uri"]).toEqual(["'self'"]);
+    expect(directives(second.headers.get("content-security-policy"))["script-src"]).not.toContain(nonce);
+  });
+
+  it("hands the same policy and nonce to the page render (Next reads the nonce from the request's policy)", () => {
+    const response = proxy(page());
+    const policy = response.headers.get("content-security-policy")!;
+    expect(response.headers.get("x-middleware-request-content-security-policy")).toBe(policy);
+    const nonce = response.headers.get("x-middleware-request-x-nonce");
+    expect(policy).toContain(`'nonce-${nonce}'`);
+  });
+
+  it("Strict-Transport-Security only when NEXTAUTH_URL is https", () => {
+    vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000");
+    expect(proxy(page()).headers.get("strict-transport-security")).toBeNull();
+    vi.stubEnv("NEXTAUTH_URL", "https://keys.example.com");
+    expect(proxy(page()).headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    expect(directives(proxy(page()).headers.get("content-security-policy"))).toHaveProperty("upgrade-insecure-requests");
+  });
+});
+
+describe("production refuses to start without a sound auth configuration", () => {
+  const strong = "q6lO4hFQ0YxF6c2vH8bZJ2m1Xo8d9nP3rS5tU7wY0aE=";
+
+  it("names NEXTAUTH_URL when it is missing or not an http(s) URL", () => {
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("NEXTAUTH_SECRET", strong);
+    for (const value of ["", "keys.example.com", "ftp://keys.example.com"]) {
+      vi.stubEnv("NEXTAUTH_URL", value);
+      expect(() => checkAuthConfig()).toThrow(/NEXTAUTH_URL/);
+    }
+    vi.stubEnv("NEXTAUTH_URL", "https://keys.example.com");
+    expect(() => checkAuthConfig()).not.toThrow();
+  });
+
+  it("names NEXTAUTH_SECRET when it is missing or shorter than 32 bytes", () => {
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("NEXTAUTH_URL", "https://keys.example.com");
+    for (const value of ["", "short", "x".repeat(31)]) {
+      vi.stubEnv("NEXTAUTH_SECRET", value);
+      expect(() => checkAuthConfig()).toThrow(/NEXTAUTH_SECRET/);
+    }
+    vi.stubEnv("NEXTAUTH_SECRET", "x".repeat(32));
+    expect(() => checkAuthConfig()).not.toThrow();
+  });
+
+  it("development needs neither", () => {
+    vi.stubEnv("NODE_ENV", "development");
+    vi.stubEnv("NEXTAUTH_URL", "");
+    expect(() => checkAuthConfig()).not.toThrow();
+  });
+});
