@@ -75,7 +75,7 @@ async function consumeAll(counters: Counter[]): Promise<{ blocked: boolean; wait
  * slip through before the first failure is recorded. A browser with a valid device cookie spends that cookie's
  * budget (5 failures void it: the browser is then unknown again); any other attempt spends the account's and the
  * address's, so a stranger's failures never lock the owner out of a browser they used before. Throws when
- * locked; returns the counters spent, for `forgiveSignIn` when the password was right (only failures count).
+ * locked; returns the counters spent, for `forgive` when the password was right (only failures count).
  */
 export async function countSignInAttempt(attempt: SignInAttempt): Promise<string[]> {
   if (attempt.deviceNonce) {

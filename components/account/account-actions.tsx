@@ -22,15 +22,29 @@ export function AccountActions() {
   return (
     <div className="space-y-6">
       <div className="space-y-2">
-        <p className="text-sm text-muted-foreground">Signed in somewhere you should not be? End every session, this one included.</p>
-        <Button ref={signOutButton} variant="outline" onMouseEnter={preload} onFocus={preload} onClick={() => setOpen("sign-out-everywhere")}>
+        <p className="text-sm text-muted-foreground">
+          Signed in somewhere you should not be? End every session, this one included.
+        </p>
+        <Button
+          ref={signOutButton}
+          variant="outline"
+          onMouseEnter={preload}
+          onFocus={preload}
+          onClick={() => setOpen("sign-out-everywhere")}
+        >
           <LogOut aria-hidden />
           Sign out everywhere
         </Button>
       </div>
       <div className="space-y-2">
         <p className="text-sm text-muted-foreground">Deletes your account and every key stored for it.</p>
-        <Button ref={deleteButton} variant="destructive-outline" onMouseEnter={preload} onFocus={preload} onClick={() => setOpen("delete-account")}>
+        <Button
+          ref={deleteButton}
+          variant="destructive-outline"
+          onMouseEnter={preload}
+          onFocus={preload}
+          onClick={() => setOpen("delete-account")}
+        >
           <Trash2 aria-hidden />
           Delete account
         </Button>
@@ -39,7 +53,9 @@ export function AccountActions() {
         {open === "sign-out-everywhere" ? (
           <SignOutEverywhereDialog onClose={close} returnFocusTo={() => signOutButton.current?.focus()} />
         ) : null}
-        {open === "delete-account" ? <DeleteAccountDialog onClose={close} returnFocusTo={() => deleteButton.current?.focus()} /> : null}
+        {open === "delete-account" ? (
+          <DeleteAccountDialog onClose={close} returnFocusTo={() => deleteButton.current?.focus()} />
+        ) : null}
       </Suspense>
     </div>
   );

@@ -13,7 +13,8 @@ import { runWithSignInContext, type SignInContext } from "./sign-in-context";
 
 type Fields = Record<string, string>;
 
-const nextAuth = NextAuth(authOptions);
+// next-auth's handler in its API-route form: (req, res), called without Next's route context.
+const apiRouteHandler = NextAuth(authOptions) as unknown as (req: unknown, res: CollectedResponse) => Promise<void>;
 
 /** The form or JSON body next-auth reads, read here under the same 16 KiB cap as every other route. */
 async function readFields(request: NextRequest): Promise<Fields | undefined> {
@@ -100,7 +101,11 @@ export async function handleNextAuth(request: NextRequest): Promise<Response> {
     const nextauth = request.nextUrl.pathname.split("/").slice(3).filter(Boolean);
     // next-auth finds its own origin from these two when NEXTAUTH_URL is unset (development); Next's server sets
     // both, a request built by hand may not.
-    const headers = { host: request.nextUrl.host, "x-forwarded-proto": request.nextUrl.protocol.slice(0, -1), ...Object.fromEntries(request.headers) };
+    const headers = {
+      host: request.nextUrl.host,
+      "x-forwarded-proto": request.nextUrl.protocol.slice(0, -1),
+      ...Object.fromEntries(request.headers),
+    };
     const req = { method: request.method, headers, query: { ...query, nextauth }, cookies, body };
     const res = new CollectedResponse();
     const secure = origin.startsWith("https://");
@@ -110,7 +115,7 @@ export async function handleNextAuth(request: NextRequest): Promise<Response> {
       secure,
       setCookies: [],
     };
-    await runWithSignInContext(context, () => (nextAuth as unknown as (req: unknown, res: unknown) => Promise<void>)(req, res));
+    await runWithSignInContext(context, () => apiRouteHandler(req, res));
     const response = res.toResponse();
     for (const cookie of context.setCookies) response.headers.append("set-cookie", cookie);
     return response;
