@@ -168,9 +168,9 @@ test("the key dialog works with the keyboard alone", async ({ page }) => {
 });
 
 test.describe("the Account section", () => {
-  test("change the password with the keyboard: the other browser is signed out, this one stays", async ({ page, browser }) => {
+  test("change the password with the keyboard: the other browser is signed out, this one stays", async ({ page, browser, baseURL }) => {
     const email = await signUpAndSignIn(page, "account");
-    const other = await browser.newContext();
+    const other = await browser.newContext({ baseURL });
     const otherPage = await other.newPage();
     await otherPage.goto("/login");
     await otherPage.getByLabel("Email").fill(email);
