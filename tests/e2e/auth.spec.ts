@@ -16,7 +16,7 @@ test("signed-out visitors are sent to /login and come back after signing in", as
   await expect(page).toHaveURL(/\/settings$/);
   await expect(page.getByTestId("signed-in-email")).toHaveText(email);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/login/);
@@ -38,7 +38,7 @@ test("the forms show field-level errors", async ({ page }) => {
   await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
 
   const email = await registerThroughUi(page, "frank");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/register");
   await page.getByLabel("Email").fill(email.toUpperCase());
@@ -87,7 +87,7 @@ test("signing in from /login?callbackUrl=/.//evil.example ends on this site", as
 test("a session cookie kept from before sign-out no longer opens /settings or the API", async ({ page }) => {
   await signUpAndSignIn(page, "replay");
   const token = (await page.context().cookies()).find((c) => c.name === "next-auth.session-token")!;
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.context().addCookies([token]);
   expect((await page.request.get("/api/user/api-keys")).status()).toBe(401);

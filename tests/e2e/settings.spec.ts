@@ -187,7 +187,7 @@ test.describe("the Account section", () => {
     await expect(page.getByText("Password changed")).toBeVisible();
 
     await page.reload();
-    await expect(page.getByRole("heading", { name: "Account" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
     await otherPage.reload();
     await expect(otherPage).toHaveURL(/\/login/);
     await other.close();
