@@ -72,6 +72,7 @@ export const nextAuthPaths: ZodOpenApiPathsObject = {
         "200": { description: "With `json=true`: where to go next", content: { "application/json": { schema: redirectTo } } },
         "302": redirect,
         ...bodyFailures,
+        "503": failure("The session could not be ended (the database is unavailable): `database_unavailable`"),
       },
     },
   },

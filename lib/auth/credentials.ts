@@ -8,7 +8,7 @@ import { signInSchema } from "@/lib/validation/auth";
 import { deviceCookieHeader, deviceNonce } from "./device-cookie";
 import { verifyPassword } from "./password";
 import { SESSION_MAX_AGE } from "./session-age";
-import { signInContext } from "./sign-in-context";
+import { authContext } from "./request-context";
 
 /**
  * The credentials provider's `authorize()`. The attempt is counted BEFORE the password is checked, atomically,
@@ -22,7 +22,7 @@ export async function authorizeCredentials(credentials: Record<string, string> |
   if (!parsed.success) return null;
   const email = normaliseEmail(parsed.data.email);
   try {
-    const context = signInContext();
+    const context = authContext();
     const counted = await countSignInAttempt({
       email,
       clientAddress: context.clientAddress,

@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 import { deviceCookieName } from "./device-cookie";
 import { authOptions } from "./options";
 import { sameSitePath } from "./redirect";
-import { runWithSignInContext, type SignInContext } from "./sign-in-context";
+import { type AuthRequestContext, runWithAuthContext } from "./request-context";
 
 type Fields = Record<string, string>;
 
@@ -109,13 +109,14 @@ export async function handleNextAuth(request: NextRequest): Promise<Response> {
     const req = { method: request.method, headers, query: { ...query, nextauth }, cookies, body };
     const res = new CollectedResponse();
     const secure = origin.startsWith("https://");
-    const context: SignInContext = {
+    const context: AuthRequestContext = {
       clientAddress: clientAddressFromHeaders(request.headers),
       deviceCookie: cookies[deviceCookieName(secure)],
       secure,
       setCookies: [],
     };
-    await runWithSignInContext(context, () => apiRouteHandler(req, res));
+    await runWithAuthContext(context, () => apiRouteHandler(req, res));
+    if (context.failure) throw context.failure;
     const response = res.toResponse();
     for (const cookie of context.setCookies) response.headers.append("set-cookie", cookie);
     return response;

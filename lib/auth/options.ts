@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { isSessionLive, revokeSession } from "@/lib/db/sessions";
 import { authorizeCredentials } from "./credentials";
 import { redirectAfterAuth } from "./redirect";
+import { authContext } from "./request-context";
 import { getAuthSecret } from "./secret";
 import { SESSION_MAX_AGE } from "./session-age";
 import { decodeSessionToken } from "./session-token";
@@ -46,8 +47,15 @@ export const authOptions: NextAuthOptions = {
     },
   },
   events: {
+    // The session must end on the server, or sign-out has not happened: a failure is answered (503, the browser
+    // keeps its cookie and can try again) instead of the signed-out answer next-auth would give regardless.
     async signOut({ token }) {
-      if (token?.id && token.sid) await revokeSession(token.id, token.sid);
+      if (!token?.id || !token.sid) return;
+      try {
+        await revokeSession(token.id, token.sid);
+      } catch (error) {
+        authContext().failure = error;
+      }
     },
   },
 };

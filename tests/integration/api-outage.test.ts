@@ -6,6 +6,7 @@ import { getProviderByRegistryId } from "@/lib/db/providers";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { call, sessionCookie } from "../fixtures/http";
 import { captureConsole } from "../fixtures/logs";
+import { registeredAccount, sessionOnly, signInThroughRoute, signOutThroughRoute } from "../fixtures/next-auth";
 import { prepareOutage } from "../fixtures/outage";
 import { fakeKey, insertUser } from "../fixtures/users";
 
@@ -56,5 +57,21 @@ describe("the REST API while the database is down", () => {
 
     expect(logs.some((line) => line.includes("database unavailable"))).toBe(true);
     for (const line of logs) expect(line).not.toContain(saved);
+  });
+
+  it("sign-out answers 503 and keeps the cookie while the session cannot be ended; once it can, the session ends", async () => {
+    const ada = await registeredAccount("ada");
+    const { cookies } = await signInThroughRoute(ada.email, ada.password);
+    const token = sessionOnly(cookies);
+    await outage.takeDown();
+    const failed = await signOutThroughRoute(cookies);
+    expect(failed.answer.status).toBe(503);
+    expect(failed.answer.json).toMatchObject({ code: "database_unavailable" });
+    expect(failed.answer.headers.getSetCookie().some((c) => c.startsWith("next-auth.session-token="))).toBe(false);
+
+    await outage.bringBack();
+    expect((await call(keysRoute.GET, { headers: { cookie: token } })).status).toBe(200);
+    expect((await signOutThroughRoute(cookies)).answer.status).toBe(200);
+    expect((await call(keysRoute.GET, { headers: { cookie: token } })).status).toBe(401);
   });
 });
