@@ -11,8 +11,8 @@ import { toKeyView } from "./view";
 
 /** Everything about a key that talks to its provider: save (after a check) and test. */
 
-async function requireProvider(providerId: string): Promise<ProviderRecord> {
-  const provider = await getProvider(providerId);
+async function requireProvider(userId: string, providerId: string): Promise<ProviderRecord> {
+  const provider = await getProvider(userId, providerId);
   if (!provider) throw new AppError("provider_not_found", "There is no such provider.");
   return provider;
 }
@@ -29,7 +29,7 @@ async function check(userId: string, provider: ProviderRecord, apiKey: string): 
  * credit) is saved and the answer says so.
  */
 export async function saveApiKey(userId: string, input: SaveApiKeyInput): Promise<SavedKeyView> {
-  const provider = await requireProvider(input.providerId);
+  const provider = await requireProvider(userId, input.providerId);
   if (input.skipValidation) {
     return { ...toKeyView(await storeApiKey(userId, provider.id, input.apiKey)), validation: null };
   }
@@ -45,7 +45,7 @@ export async function saveApiKey(userId: string, input: SaveApiKeyInput): Promis
  * answered `undecryptable` (the user must enter it again), not an error.
  */
 export async function testApiKey(userId: string, input: { providerId: string; apiKey?: string }): Promise<KeyTestResult> {
-  const provider = await requireProvider(input.providerId);
+  const provider = await requireProvider(userId, input.providerId);
   if (input.apiKey !== undefined) return check(userId, provider, input.apiKey);
 
   let stored;

@@ -1,4 +1,5 @@
 import { EndpointNotAllowedError } from "@/lib/errors";
+import { MAX_BASE_URL_LENGTH } from "@/lib/validation/endpoint-rules";
 import { type Address, addressProblem, type Cidr, inCidr, parseAddress, parseCidr } from "./addresses";
 
 /**
@@ -7,8 +8,6 @@ import { type Address, addressProblem, type Cidr, inCidr, parseAddress, parseCid
  * name for this server itself. WHATWG URL parsing comes first, so every spelling of an address (2130706433,
  * 0177.0.0.1, 0x7f.1, %31%32%37.0.0.1) is judged in the one form it is rewritten to.
  */
-
-export const MAX_BASE_URL_LENGTH = 2048;
 
 /** ALLOWED_ENDPOINT_HOSTS, parsed: names match a URL's host name, addresses and CIDRs match an IP-literal host. */
 export interface AllowList {

@@ -5,6 +5,7 @@ import { EndpointNotAllowedError } from "@/lib/errors";
 import { AnswerTooLargeError } from "@/lib/http/read-limited";
 import { checkBaseUrl, createGuardedFetch, type Resolver } from "@/lib/net/outbound";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
+import { refusedByDns, refusedByUrl, resolveTestName } from "../fixtures/refusal-corpus";
 import { startTraps, type Traps } from "../fixtures/traps";
 
 /**
@@ -16,34 +17,12 @@ let traps: Traps;
 let fake: FakeProviders;
 let P: number;
 
-/** What the test resolver answers, name by name; anything else does not resolve. */
-const dns: Record<string, string[]> = {
-  "loopback.test": ["127.0.0.1"],
-  "alias.test": ["127.0.0.2"],
-  "ip6-loopback.test": ["::1"],
-  "metadata.test": ["169.254.169.254"],
-  "metadata6.test": ["fd00:ec2::254"],
-  "private.test": ["10.1.2.3"],
-  "private172.test": ["172.20.0.5"],
-  "home.test": ["192.168.0.10"],
-  "cgnat.test": ["100.64.0.9"],
-  "unspecified.test": ["0.0.0.0"],
-  "mapped.test": ["::ffff:127.0.0.1"],
-  "nat64.test": ["64:ff9b::a9fe:a9fe"],
-  "ula.test": ["fd00::2"],
-  "linklocal6.test": ["fe80::1"],
-  "mixed.test": ["93.184.216.34", "127.0.0.1"],
-  "mixed6.test": ["2606:4700:4700::1111", "::1"],
-  "own.test": ["192.0.2.2"],
-  "localhost": ["127.0.0.1", "::1"],
-};
 const lookups: string[] = [];
 const resolver: Resolver = async (hostname) => {
   lookups.push(hostname);
-  const answer = dns[hostname.replace(/\.$/, "")];
-  if (!answer) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
-  return answer.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+  return resolveTestName(hostname);
 };
+
 const guarded = (options: Parameters<typeof createGuardedFetch>[0] = {}) => createGuardedFetch({ resolve: resolver, timeoutMs: 3_000, ...options });
 
 async function refusal(promise: Promise<unknown>): Promise<EndpointNotAllowedError> {
@@ -82,90 +61,8 @@ describe("the traps", () => {
 });
 
 describe("the refusal corpus", () => {
-  // [what, URL, why]: every URL the base-URL rules refuse outright (no DNS needed) is refused by the guard too.
-  const byUrl = (): [string, string, RegExp][] => [
-    ["ftp scheme", `ftp://127.0.0.1:${P}/v1`, /only https:\/\//],
-    ["file scheme", "file:///etc/passwd", /only https:\/\//],
-    ["gopher scheme", `gopher://127.0.0.1:${P}/_`, /only https:\/\//],
-    ["ws scheme", `ws://127.0.0.1:${P}/v1`, /only https:\/\//],
-    ["javascript scheme", "javascript:alert(1)", /only https:\/\//],
-    ["data scheme", "data:text/plain,hello", /only https:\/\//],
-    ["user and password", `https://admin:secret@127.0.0.1:${P}/v1`, /user name or password/],
-    ["user only", `https://admin@example.com/v1`, /user name or password/],
-    ["a query", `https://127.0.0.1:${P}/v1?next=/admin`, /query string/],
-    ["a fragment", `https://127.0.0.1:${P}/v1#top`, /fragment/],
-    ["plain http to a public host", "http://api.example.com/v1", /plain http:\/\//],
-    ["plain http to a public address", "http://8.8.8.8/v1", /plain http:\/\//],
-    ["plain http to loopback", `http://127.0.0.1:${P}/v1`, /plain http:\/\//],
-    ["loopback", `https://127.0.0.1:${P}/v1`, /127\.0\.0\.1 is a loopback/],
-    ["a 127.x alias", `https://127.0.0.2:${P}/v1`, /127\.0\.0\.2 is a loopback/],
-    ["another 127.x alias", `https://127.1.2.3:${P}/v1`, /loopback/],
-    ["loopback in decimal", `https://2130706433:${P}/v1`, /127\.0\.0\.1 is a loopback/],
-    ["loopback in octal", `https://0177.0.0.1:${P}/v1`, /127\.0\.0\.1 is a loopback/],
-    ["loopback in short hex", `https://0x7f.1:${P}/v1`, /127\.0\.0\.1 is a loopback/],
-    ["loopback in long hex", `https://0x7f000001:${P}/v1`, /127\.0\.0\.1 is a loopback/],
-    ["loopback shortened", `https://127.1:${P}/v1`, /127\.0\.0\.1 is a loopback/],
-    ["loopback with a trailing dot", `https://127.0.0.1.:${P}/v1`, /127\.0\.0\.1 is a loopback/],
-    ["loopback percent-encoded", `https://%31%32%37.0.0.1:${P}/v1`, /127\.0\.0\.1 is a loopback/],
-    ["loopback in full-width digits", `https://１２７.０.０.１:${P}/v1`, /127\.0\.0\.1 is a loopback/],
-    ["IPv6 loopback", `https://[::1]:${P}/v1`, /\[::1\] is the loopback/],
-    ["IPv6 loopback written out", `https://[0:0:0:0:0:0:0:1]:${P}/v1`, /\[::1\] is the loopback/],
-    ["IPv4-mapped loopback", `https://[::ffff:127.0.0.1]:${P}/v1`, /IPv4-mapped form of a loopback/],
-    ["IPv4-mapped loopback in hex", `https://[::ffff:7f00:1]:${P}/v1`, /IPv4-mapped form of a loopback/],
-    ["NAT64 loopback", `https://[64:ff9b::127.0.0.1]:${P}/v1`, /NAT64 form of a loopback/],
-    ["6to4 loopback", `https://[2002:7f00:1::]:${P}/v1`, /6to4/],
-    ["IPv4-compatible loopback", `https://[::127.0.0.1]:${P}/v1`, /outside the global unicast|special/],
-    ["localhost", `https://localhost:${P}/v1`, /localhost is a name for this server itself/],
-    ["LOCALHOST with a trailing dot", `https://LOCALHOST.:${P}/v1`, /name for this server itself/],
-    ["a name under localhost", `https://ollama.localhost:${P}/v1`, /name for this server itself/],
-    ["unspecified", `https://0.0.0.0:${P}/v1`, /0\.0\.0\.0 is an unspecified/],
-    ["unspecified as 0", `https://0:${P}/v1`, /0\.0\.0\.0 is an unspecified/],
-    ["IPv6 unspecified", `https://[::]:${P}/v1`, /unspecified/],
-    ["cloud metadata", "https://169.254.169.254/latest/meta-data/iam", /169\.254\.169\.254 is a link-local address.*metadata/],
-    ["cloud metadata in decimal", "https://2852039166/latest/meta-data", /169\.254\.169\.254 is a link-local/],
-    ["cloud metadata IPv4-mapped", "https://[::ffff:169.254.169.254]/latest", /IPv4-mapped form of a link-local/],
-    ["cloud metadata NAT64", "https://[64:ff9b::a9fe:a9fe]/latest", /NAT64 form of a link-local/],
-    ["cloud metadata over IPv6", "https://[fd00:ec2::254]/latest", /unique-local/],
-    ["IPv6 link-local", `https://[fe80::1]:${P}/v1`, /link-local/],
-    ["private 10/8", "https://10.0.0.1/v1", /private network/],
-    ["private 172.16/12", "https://172.16.0.1/v1", /private network/],
-    ["private 192.168/16", "https://192.168.1.1/v1", /private network/],
-    ["private IPv4-mapped", "https://[::ffff:192.168.1.1]/v1", /IPv4-mapped form of a private/],
-    ["unique-local fc00::/7", "https://[fc00::1]/v1", /unique-local/],
-    ["this machine's unique-local address", `https://[fd00::2]:${P}/v1`, /unique-local/],
-    ["this machine's own address (documentation range)", `https://192.0.2.2:${P}/v1`, /reserved/],
-    ["carrier-grade NAT", "https://100.64.0.1/v1", /carrier-grade NAT/],
-    ["multicast", "https://224.0.0.1/v1", /multicast/],
-    ["IPv6 multicast", "https://[ff02::1]/v1", /multicast/],
-    ["broadcast", "https://255.255.255.255/v1", /broadcast/],
-    ["reserved 240/4", "https://240.0.0.1/v1", /reserved/],
-    ["benchmarking 198.18/15", "https://198.18.0.1/v1", /reserved/],
-    ["documentation IPv6", "https://[2001:db8::1]/v1", /documentation/],
-    ["Teredo", "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/v1", /Teredo/],
-  ];
-
-  // [what, URL, why]: names that pass the URL rules but resolve (through the test resolver) to refused addresses.
-  const byDns = (): [string, string, RegExp][] => [
-    ["a name for loopback", `https://loopback.test:${P}/v1`, /loopback\.test resolves to a loopback/],
-    ["a trailing-dot name for loopback", `https://loopback.test.:${P}/v1`, /resolves to a loopback/],
-    ["an upper-case name for loopback", `https://LOOPBACK.test:${P}/v1`, /resolves to a loopback/],
-    ["a name for a 127.x alias", `https://alias.test:${P}/v1`, /resolves to a loopback/],
-    ["a name for IPv6 loopback", `https://ip6-loopback.test:${P}/v1`, /resolves to the loopback/],
-    ["a name for cloud metadata", `https://metadata.test:${P}/v1`, /resolves to a link-local/],
-    ["a name for IPv6 cloud metadata", `https://metadata6.test:${P}/v1`, /resolves to a unique-local/],
-    ["a name for 10/8", `https://private.test:${P}/v1`, /resolves to a private network/],
-    ["a name for 172.16/12", `https://private172.test:${P}/v1`, /resolves to a private network/],
-    ["a name for 192.168/16", `https://home.test:${P}/v1`, /resolves to a private network/],
-    ["a name for CGNAT", `https://cgnat.test:${P}/v1`, /resolves to a carrier-grade NAT/],
-    ["a name for 0.0.0.0", `https://unspecified.test:${P}/v1`, /resolves to an unspecified/],
-    ["a name for IPv4-mapped loopback", `https://mapped.test:${P}/v1`, /resolves to an IPv4-mapped form of a loopback/],
-    ["a name for NAT64 metadata", `https://nat64.test:${P}/v1`, /resolves to a NAT64 form of a link-local/],
-    ["a name for a unique-local address", `https://ula.test:${P}/v1`, /resolves to a unique-local/],
-    ["a name for IPv6 link-local", `https://linklocal6.test:${P}/v1`, /resolves to a link-local/],
-    ["a name with one public and one loopback address", `https://mixed.test:${P}/v1`, /resolves to a loopback/],
-    ["a name with one public and one IPv6 loopback address", `https://mixed6.test:${P}/v1`, /resolves to the loopback/],
-    ["a name for this machine's own address", `https://own.test:${P}/v1`, /resolves to a reserved/],
-  ];
+  const byUrl = () => refusedByUrl(P);
+  const byDns = () => refusedByDns(P);
 
   it("has at least 40 URLs and addresses", () => {
     expect(byUrl().length + byDns().length).toBeGreaterThanOrEqual(40);
@@ -191,7 +88,7 @@ describe("the refusal corpus", () => {
       expect(error.message, what).toMatch(why);
       // The kind of address, not the address: the layout of the server's network stays in its log.
       // ("0.0.0.0/8" names its range, so 0.0.0.0 is not looked for.)
-      for (const address of dns[new URL(url).hostname.replace(/\.$/, "")]!.filter((a) => a !== "0.0.0.0")) {
+      for (const address of resolveTestName(new URL(url).hostname).map((a) => a.address).filter((a) => a !== "0.0.0.0")) {
         expect(error.message, what).not.toContain(address);
       }
       expect(lookups.length - before, what).toBe(1);
