@@ -91,7 +91,7 @@ export const operations = {
     body: saveApiKeySchema,
     status: 200,
     response: savedKeyViewSchema,
-    errors: ["invalid_api_key", "provider_not_found", "provider_unreachable", "rate_limited"],
+    errors: ["invalid_api_key", "endpoint_not_allowed", "provider_not_found", "provider_unreachable", "rate_limited"],
   }),
   deleteApiKey: operation({
     method: "delete",
@@ -124,7 +124,7 @@ export const operations = {
     body: testApiKeySchema,
     status: 200,
     response: keyTestResultSchema,
-    errors: ["provider_not_found", "api_key_not_found", "rate_limited"],
+    errors: ["endpoint_not_allowed", "provider_not_found", "api_key_not_found", "rate_limited"],
   }),
   listEndpoints: operation({
     method: "get",

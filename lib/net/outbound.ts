@@ -173,10 +173,13 @@ export function createGuardedFetch(options: GuardOptions = {}): FetchFunction {
     const signal = AbortSignal.any(signals);
     const addresses = await resolveTarget(target, resolve, signal);
 
+    // The signal bounds the exchange; undici's own timeouts only back it up (a second later, so that a timeout
+    // reads as one: the signal's TimeoutError).
+    const backstop = timeoutMs + 1_000;
     const agent = new Agent({
-      connect: { lookup: pinnedLookup(addresses), timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      connect: { lookup: pinnedLookup(addresses), timeout: backstop },
+      headersTimeout: backstop,
+      bodyTimeout: backstop,
     });
     try {
       const response = await undiciFetch(target.url, {
