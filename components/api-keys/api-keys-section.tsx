@@ -113,7 +113,7 @@ export function ApiKeysSection({ providers: initialProviders, initialKeys, now }
       </section>
       <section aria-labelledby="custom-endpoints" className="space-y-4">
         <div className="space-y-1">
-          <h2 id="custom-endpoints" className="text-lg font-semibold">
+          <h2 id="custom-endpoints" tabIndex={-1} className="text-lg font-semibold outline-none">
             Custom Endpoints
           </h2>
           <p className="text-sm text-muted-foreground">
@@ -127,6 +127,7 @@ export function ApiKeysSection({ providers: initialProviders, initialKeys, now }
               actions: (
                 <EditEndpointButton
                   endpoint={endpoint}
+                  fallbackFocusId="custom-endpoints"
                   onSaved={(after) => endpointChanged(endpoint, after)}
                   onDeleted={() => endpointDeleted(endpoint)}
                 />

@@ -17,6 +17,8 @@ interface EndpointDialogProps {
   /** Absent: a new endpoint. */
   endpoint?: Editing;
   returnFocusTo: RefObject<HTMLButtonElement | null>;
+  /** Where focus goes when the button it came from is gone (the endpoint was deleted): an element's id. */
+  fallbackFocusId?: string;
   onClose: () => void;
   onSaved: (endpoint: EndpointView) => void;
   onDeleted?: () => void;
@@ -45,7 +47,7 @@ function Field(props: { id: string; label: string; hint: string; error: string |
  * "Add endpoint" and "Edit endpoint": a name and a base URL, checked in the browser for shape and by the server's
  * outbound guard for where it points (its refusal shows under the URL). Editing also offers "Delete endpoint".
  */
-export function EndpointDialog({ endpoint, returnFocusTo, onClose, onSaved, onDeleted }: EndpointDialogProps) {
+export function EndpointDialog({ endpoint, returnFocusTo, fallbackFocusId, onClose, onSaved, onDeleted }: EndpointDialogProps) {
   const ids = { name: useId(), url: useId() };
   const [name, setName] = useState(endpoint?.name ?? "");
   const [baseUrl, setBaseUrl] = useState(endpoint?.baseUrl ?? "");
@@ -101,7 +103,9 @@ export function EndpointDialog({ endpoint, returnFocusTo, onClose, onSaved, onDe
       <DialogContent
         onCloseAutoFocus={(event) => {
           event.preventDefault();
-          returnFocusTo.current?.focus();
+          const trigger = returnFocusTo.current;
+          if (trigger?.isConnected) trigger.focus();
+          else if (fallbackFocusId) document.getElementById(fallbackFocusId)?.focus();
         }}
       >
         <DialogHeader>

@@ -42,8 +42,13 @@ export function AddEndpointCard({ count, onAdded }: { count: number; onAdded: (e
   );
 }
 
-/** A custom endpoint card's "Edit": rename, move or delete it. */
-export function EditEndpointButton(props: { endpoint: Pick<EndpointView, "id" | "name" | "baseUrl">; onSaved: (endpoint: EndpointView) => void; onDeleted: () => void }) {
+/** A custom endpoint card's "Edit": rename, move or delete it (focus then goes to `fallbackFocusId`). */
+export function EditEndpointButton(props: {
+  endpoint: Pick<EndpointView, "id" | "name" | "baseUrl">;
+  fallbackFocusId: string;
+  onSaved: (endpoint: EndpointView) => void;
+  onDeleted: () => void;
+}) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   return (

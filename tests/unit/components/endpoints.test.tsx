@@ -2,7 +2,7 @@
 import "./setup";
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { LazyToaster } from "@/components/toaster";
 import type { KeyView } from "@/lib/validation/api-keys";
@@ -15,6 +15,12 @@ const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", regis
 const vllm: ProviderView = { id: "44444444-4444-4444-8444-444444444444", registryId: "custom", name: "Lab vLLM", description: "", baseUrl: "https://vllm.lab.example/v1" };
 const created = { id: "55555555-5555-4555-8555-555555555555", name: "Home Ollama", baseUrl: "http://localhost:11434/v1", createdAt: "2026-11-25T12:00:00.000Z" };
 
+
+// Both dialogs load on demand; load them once up front, so that a cold transform of their modules is not
+// counted against findByRole's one-second wait.
+beforeAll(async () => {
+  await Promise.all([import("@/components/api-keys/key-dialog"), import("@/components/endpoints/endpoint-dialog")]);
+});
 
 function renderSection(keys: KeyView[] = [], providers: ProviderView[] = [openai, vllm]) {
   const user = userEvent.setup();
@@ -146,5 +152,7 @@ describe("editing an endpoint", () => {
     await act(async () => api.resume());
     await waitFor(() => expect(screen.queryByRole("group", { name: "Lab vLLM" })).toBeNull());
     expect(api.calls).toEqual([{ method: "DELETE", url: `/api/user/endpoints/${vllm.id}`, body: undefined }]);
+    // The Edit button went with the card: focus lands on the section's heading, not on the page's body.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole("heading", { name: "Custom Endpoints" })));
   });
 });
