@@ -2,6 +2,16 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 import drizzle from "eslint-plugin-drizzle";
 
+const devImports = {
+  regex: "^(@/|(\\.\\./)+)dev(/|$)",
+  message: "dev/ is tooling for tests, the bench and scripts; product code must not import it.",
+};
+const guardMessage = "Requests to user-chosen URLs go through lib/net/outbound.ts (guardedFetch), which refuses private and internal addresses.";
+const networkImports = {
+  regex: "^(node:)?(http|https|http2|net|tls|dgram|dns|dns/promises)$|^undici(/|$)",
+  message: guardMessage,
+};
+
 const config = [
   { ignores: [".next/**", ".data/**", "node_modules/**", "drizzle/**", "next-env.d.ts", "test-results/**", "bench/results/**"] },
   ...nextVitals,
@@ -18,12 +28,23 @@ const config = [
   },
   {
     // dev/ is tooling (fake providers, app servers, throwaway databases, counters): product code never needs it.
+    // Sockets and HTTP clients are the outbound guard's alone (lib/net/outbound.ts).
     files: ["app/**", "lib/**", "components/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [devImports, networkImports] }] },
+  },
+  {
+    files: ["lib/net/outbound.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [devImports] }] },
+  },
+  {
+    // A request to a URL a user chose must go through the guard (lib/net/outbound.ts). Plain fetch is left to the
+    // browser helpers and to the built-in providers' key checks, whose addresses come from the catalogue or the
+    // operator (PROVIDER_BASE_URL_*), never from a user.
+    files: ["app/**", "lib/**"],
+    ignores: ["lib/client/**", "lib/net/outbound.ts", "lib/providers/key-check.ts"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        { patterns: [{ regex: "^(@/|(\\.\\./)+)dev(/|$)", message: "dev/ is tooling for tests, the bench and scripts; product code must not import it." }] },
-      ],
+      "no-restricted-globals": ["error", { name: "fetch", message: guardMessage }],
+      "no-restricted-properties": ["error", { object: "globalThis", property: "fetch", message: guardMessage }],
     },
   },
 ];

@@ -2,8 +2,9 @@ import type { NextConfig } from "next";
 import { API_POLICY } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
-  // PGlite ships WASM and resolves files relative to its own module URL; bundling it breaks that.
-  serverExternalPackages: ["@electric-sql/pglite"],
+  // PGlite ships WASM and resolves files relative to its own module URL; bundling it breaks that. undici (the
+  // outbound guard's HTTP client, lib/net/outbound.ts) is loaded as Node loads it, not re-bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "undici"],
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

@@ -23,7 +23,7 @@ if (!Number.isInteger(PORT_BASE) || PORT_BASE < 1024 || PORT_BASE > 64_000) {
 }
 export const APP_PORT = PORT_BASE;
 export const FLAG_OFF_PORT = PORT_BASE + 1;
-const FAKE_PORT = PORT_BASE + 1000;
+export const FAKE_PORT = PORT_BASE + 1000;
 
 function appServer(port: number, dataDir: string, extra: Record<string, string> = {}) {
   return {
@@ -40,6 +40,8 @@ function appServer(port: number, dataDir: string, extra: Record<string, string> 
       NEXTAUTH_SECRET: env.E2E_SECRET!,
       NEXTAUTH_URL: `http://localhost:${port}`,
       PROVIDER_TIMEOUT_MS: "3000",
+      // Custom endpoints may point at the fake providers' OpenAI-compatible mounts (tests/e2e/endpoints.spec.ts).
+      ALLOWED_ENDPOINT_HOSTS: "127.0.0.1",
       NEXT_TELEMETRY_DISABLED: "1",
       ...fakeProviderEnv(`http://127.0.0.1:${FAKE_PORT}`),
       ...extra,

@@ -16,8 +16,8 @@ import { KEYRING, SETTINGS } from "./settings";
 export async function measureInProcess(env: Record<string, string>) {
   Object.assign(process.env, env, { API_KEY_ENCRYPTION_KEYS: KEYRING });
   const db = await getDb();
-  const providers = await listProviders();
   const user = await createUser({ email: `inproc.${randomUUID()}@bench.test`, passwordHash: "x" });
+  const providers = await listProviders(user.id);
   const statements = async (work: () => Promise<unknown>) => (await countStatements(work)).count;
 
   await storeApiKey(user.id, providers[0]!.id, "sk-test-valid-0000000000000000");

@@ -7,6 +7,7 @@ const STATUS = {
   invalid_body: 400,
   invalid_api_key: 400,
   wrong_password: 400,
+  endpoint_not_allowed: 400,
   unauthorized: 401,
   forbidden: 403,
   feature_disabled: 403,
@@ -14,11 +15,13 @@ const STATUS = {
   not_found: 404,
   provider_not_found: 404,
   api_key_not_found: 404,
+  endpoint_not_found: 404,
   email_taken: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   api_key_undecryptable: 409,
   api_key_disabled: 409,
+  endpoint_limit_reached: 409,
   rate_limited: 429,
   internal_error: 500,
   provider_unreachable: 502,
@@ -82,6 +85,20 @@ export class KeyDecryptionError extends AppError {
       options,
     );
     this.name = "KeyDecryptionError";
+    this.reason = reason;
+  }
+}
+
+/**
+ * A custom endpoint's URL, or an address it resolves to, that the outbound guard (lib/net/outbound.ts) refuses.
+ * Raised before any connection is made; `reason` completes "This endpoint is not allowed: …".
+ */
+export class EndpointNotAllowedError extends AppError {
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super("endpoint_not_allowed", `This endpoint is not allowed: ${reason}.`);
+    this.name = "EndpointNotAllowedError";
     this.reason = reason;
   }
 }

@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 /** The section's props: the same shapes the REST API answers with (lib/validation), masked keys only. */
 async function loadKeySection(userId: string) {
-  const [providers, keys] = await Promise.all([listProviders(), getUserApiKeys(userId)]);
+  const [providers, keys] = await Promise.all([listProviders(userId), getUserApiKeys(userId)]);
   return { providers, initialKeys: keys.map(toKeyView), now: Date.now() };
 }
 

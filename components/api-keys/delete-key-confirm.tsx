@@ -1,16 +1,6 @@
 "use client";
 
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
-import { Button } from "@/components/ui/button";
+import { DeleteConfirm } from "@/components/ui/delete-confirm";
 
 interface DeleteKeyConfirmProps {
   providerName: string;
@@ -24,26 +14,14 @@ interface DeleteKeyConfirmProps {
 }
 
 /** "Delete API Key", asked twice: the trigger button and the confirmation it opens. */
-export function DeleteKeyConfirm({ providerName, open, onOpenChange, waiting, deleting, onConfirm }: DeleteKeyConfirmProps) {
+export function DeleteKeyConfirm({ providerName, ...props }: DeleteKeyConfirmProps) {
   return (
-    <AlertDialog open={open} onOpenChange={onOpenChange}>
-      <AlertDialogTrigger asChild>
-        <Button variant="destructive-outline" waiting={waiting}>
-          Delete API Key
-        </Button>
-      </AlertDialogTrigger>
-      <AlertDialogContent>
-        <AlertDialogTitle>Delete your {providerName} API key?</AlertDialogTitle>
-        <AlertDialogDescription>
-          Requests to {providerName} will stop working until you add a key again. This cannot be undone.
-        </AlertDialogDescription>
-        <AlertDialogFooter>
-          <AlertDialogCancel disabled={deleting}>Keep key</AlertDialogCancel>
-          <AlertDialogAction busy={deleting} onClick={onConfirm}>
-            {deleting ? "Deleting..." : "Delete API Key"}
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+    <DeleteConfirm
+      label="Delete API Key"
+      title={`Delete your ${providerName} API key?`}
+      description={`Requests to ${providerName} will stop working until you add a key again. This cannot be undone.`}
+      keepLabel="Keep key"
+      {...props}
+    />
   );
 }

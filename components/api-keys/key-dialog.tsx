@@ -31,7 +31,8 @@ export function KeyDialog({ provider, apiKey, returnFocusTo, onClose, onSaved, o
   const [confirmOpen, setConfirmOpen] = useState(false);
   const focusInput = () => inputRef.current?.focus();
   const actions = useKeyActions({ provider, apiKey, onSaved, onDeleted, onClose, focusInput });
-  const { busy, notice } = actions;
+  const { busy, notice, keyOptional } = actions;
+  const testLabel = hasInput ? "Test key" : apiKey ? "Test saved key" : keyOptional ? "Test without a key" : "Test key";
   const typedKey = () => inputRef.current?.value ?? "";
 
   return (
@@ -49,8 +50,9 @@ export function KeyDialog({ provider, apiKey, returnFocusTo, onClose, onSaved, o
         <DialogHeader>
           <DialogTitle>{provider.name} API Key</DialogTitle>
           <DialogDescription>
-            Enter your API key for {provider.name}. It is checked with {provider.name}, encrypted before it is stored,
-            and never shown in full again.
+            {keyOptional
+              ? `Enter the key ${provider.name} expects, or leave the field empty if it needs none. It is checked with the endpoint, encrypted before it is stored, and never shown in full again.`
+              : `Enter your API key for ${provider.name}. It is checked with ${provider.name}, encrypted before it is stored, and never shown in full again.`}
           </DialogDescription>
         </DialogHeader>
 
@@ -80,12 +82,12 @@ export function KeyDialog({ provider, apiKey, returnFocusTo, onClose, onSaved, o
             <div className="flex flex-col gap-2 sm:flex-row">
               <Button
                 variant="secondary"
-                disabled={!hasInput && !apiKey}
+                disabled={!hasInput && !apiKey && !keyOptional}
                 waiting={busy !== null}
                 busy={busy === "test"}
                 onClick={() => void actions.test(typedKey())}
               >
-                {busy === "test" ? "Testing..." : hasInput || !apiKey ? "Test key" : "Test saved key"}
+                {busy === "test" ? "Testing..." : testLabel}
               </Button>
               {apiKey ? (
                 <DeleteKeyConfirm
@@ -102,7 +104,7 @@ export function KeyDialog({ provider, apiKey, returnFocusTo, onClose, onSaved, o
               <Button variant="outline" onClick={onClose} waiting={busy === "save"}>
                 Cancel
               </Button>
-              <Button type="submit" disabled={!hasInput} waiting={busy !== null} busy={busy === "save"}>
+              <Button type="submit" disabled={!hasInput && !keyOptional} waiting={busy !== null} busy={busy === "save"}>
                 {busy === "save" ? "Saving..." : "Save API Key"}
               </Button>
             </div>

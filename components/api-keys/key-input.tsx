@@ -30,11 +30,16 @@ export function KeyInput({ provider, stored, inputRef, error, onEdit }: KeyInput
   const [reveal, setReveal] = useState(false);
   const [shapeWarning, setShapeWarning] = useState(false);
 
+  const endpoint = provider.registryId === "custom";
   const hint = shapeWarning
     ? `This doesn't look like a ${provider.name} key (they usually look like ${info?.keyShape.placeholder}). You can still save it.`
     : stored
-      ? `A key is saved (${shortMask(stored.apiKey)}). Saving replaces it.`
-      : "Paste the key exactly as the provider shows it.";
+      ? stored.apiKey === ""
+        ? "Saved without a key. Saving a key replaces that."
+        : `A key is saved (${shortMask(stored.apiKey)}). Saving replaces it.`
+      : endpoint
+        ? "Paste the key exactly as the endpoint expects it, or leave the field empty if it needs none."
+        : "Paste the key exactly as the provider shows it.";
 
   return (
     <div className="space-y-2">
@@ -59,7 +64,7 @@ export function KeyInput({ provider, stored, inputRef, error, onEdit }: KeyInput
           id={inputId}
           name="apiKey"
           type={reveal ? "text" : "password"}
-          placeholder={info?.keyShape.placeholder ?? "Enter your API key"}
+          placeholder={info?.keyShape.placeholder ?? (endpoint ? "Empty: no key" : "Enter your API key")}
           autoComplete="off"
           autoCapitalize="off"
           autoCorrect="off"

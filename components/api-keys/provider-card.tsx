@@ -1,7 +1,7 @@
 "use client";
 
 import { AlertCircle, AlertTriangle, CheckCircle, Key } from "lucide-react";
-import { lazy, Suspense, useRef, useState } from "react";
+import { lazy, type ReactNode, Suspense, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -22,14 +22,18 @@ interface ProviderCardProps {
   onToggle: (isEnabled: boolean) => void;
   onSaved: (key: KeyView) => void;
   onDeleted: () => void;
+  /** Opens the key dialog as the card appears (a custom endpoint just added). */
+  startOpen?: boolean;
+  /** More buttons for the footer (a custom endpoint's Edit). */
+  actions?: ReactNode;
 }
 
-function KeyBadge({ apiKey }: { apiKey: KeyView | undefined }) {
+function KeyBadge({ apiKey, endpoint }: { apiKey: KeyView | undefined; endpoint: boolean }) {
   if (!apiKey) {
     return (
       <Badge variant="warning">
         <AlertCircle aria-hidden />
-        API Key Required
+        {endpoint ? "Not Set Up" : "API Key Required"}
       </Badge>
     );
   }
@@ -37,7 +41,7 @@ function KeyBadge({ apiKey }: { apiKey: KeyView | undefined }) {
     <span className="flex flex-wrap gap-1.5">
       <Badge variant="success">
         <CheckCircle aria-hidden />
-        API Key Set
+        {apiKey.apiKey === "" ? "No Key Needed" : "API Key Set"}
       </Badge>
       {apiKey.needsReentry ? (
         <Badge variant="destructive">
@@ -49,28 +53,41 @@ function KeyBadge({ apiKey }: { apiKey: KeyView | undefined }) {
   );
 }
 
-export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSaved, onDeleted }: ProviderCardProps) {
-  const [open, setOpen] = useState(false);
+export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSaved, onDeleted, startOpen = false, actions }: ProviderCardProps) {
+  const [open, setOpen] = useState(startOpen);
   const button = useRef<HTMLButtonElement>(null);
-  const titleId = `provider-${provider.registryId}-title`;
+  const endpoint = provider.registryId === "custom";
+  const titleId = `provider-${provider.id}-title`;
   return (
-    <Card aria-labelledby={titleId} role="group" data-testid={`provider-card-${provider.registryId}`}>
+    <Card aria-labelledby={titleId} role="group" data-testid={endpoint ? `endpoint-card-${provider.id}` : `provider-card-${provider.registryId}`}>
       <CardHeader>
         <div className="flex flex-wrap items-center justify-between gap-2">
-          <CardTitle id={titleId}>{provider.name}</CardTitle>
-          <KeyBadge apiKey={apiKey} />
+          <CardTitle id={titleId} className="min-w-0 break-words">
+            {provider.name}
+          </CardTitle>
+          <KeyBadge apiKey={apiKey} endpoint={endpoint} />
         </div>
-        {provider.description ? <CardDescription>{provider.description}</CardDescription> : null}
+        {provider.registryId === "custom" ? (
+          <CardDescription className="truncate font-mono text-xs" title={provider.baseUrl}>
+            {provider.baseUrl}
+          </CardDescription>
+        ) : provider.description ? (
+          <CardDescription>{provider.description}</CardDescription>
+        ) : null}
       </CardHeader>
       <CardContent className="min-h-14 space-y-1 text-sm">
         {apiKey ? (
           <>
-            <p className="flex min-w-0 items-center gap-2">
-              <span className="sr-only">Saved key:</span>
-              <code className="truncate rounded bg-muted px-1.5 py-0.5 font-mono text-xs" title={apiKey.apiKey} data-testid="masked-key">
-                {apiKey.apiKey}
-              </code>
-            </p>
+            {apiKey.apiKey === "" ? (
+              <p className="text-xs">Requests go without a key.</p>
+            ) : (
+              <p className="flex min-w-0 items-center gap-2">
+                <span className="sr-only">Saved key:</span>
+                <code className="truncate rounded bg-muted px-1.5 py-0.5 font-mono text-xs" title={apiKey.apiKey} data-testid="masked-key">
+                  {apiKey.apiKey}
+                </code>
+              </p>
+            )}
             <p className="text-xs text-muted-foreground">
               {apiKey.needsReentry
                 ? "This key can no longer be read by the server. Enter it again to keep using it."
@@ -80,7 +97,11 @@ export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSave
             </p>
           </>
         ) : (
-          <p className="text-xs text-muted-foreground">No key saved. Requests to {provider.name} need your own key.</p>
+          <p className="text-xs text-muted-foreground">
+            {endpoint
+              ? "Save its key, or save it without one if it needs none, to use it."
+              : `No key saved. Requests to ${provider.name} need your own key.`}
+          </p>
         )}
       </CardContent>
       <CardFooter className="justify-between">
@@ -90,26 +111,29 @@ export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSave
               checked={apiKey.isEnabled}
               disabled={toggling}
               onCheckedChange={onToggle}
-              aria-label={`Use the ${provider.name} API key`}
+              aria-label={endpoint ? `Use ${provider.name}` : `Use the ${provider.name} API key`}
             />
             <span aria-hidden>{apiKey.isEnabled ? "Enabled" : "Disabled"}</span>
           </label>
         ) : (
           <span />
         )}
-        <Button
-          ref={button}
-          variant="outline"
-          size="sm"
-          aria-haspopup="dialog"
-          aria-expanded={open}
-          onPointerEnter={() => void loadKeyDialog()}
-          onFocus={() => void loadKeyDialog()}
-          onClick={() => setOpen(true)}
-        >
-          <Key aria-hidden />
-          {apiKey ? "Update API Key" : "Add API Key"}
-        </Button>
+        <span className="flex flex-wrap justify-end gap-2">
+          {actions}
+          <Button
+            ref={button}
+            variant="outline"
+            size="sm"
+            aria-haspopup="dialog"
+            aria-expanded={open}
+            onPointerEnter={() => void loadKeyDialog()}
+            onFocus={() => void loadKeyDialog()}
+            onClick={() => setOpen(true)}
+          >
+            <Key aria-hidden />
+            {apiKey ? "Update API Key" : "Add API Key"}
+          </Button>
+        </span>
         {open ? (
           <Suspense fallback={null}>
             <KeyDialog

@@ -35,6 +35,9 @@ const toneOf = (status: KeyTestResult["status"]): KeyNotice["tone"] =>
  * request (read from the password input), never held here.
  */
 export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onClose, focusInput }: Options) {
+  // A custom endpoint may need no key: its field may be left empty (sent as null, "no key").
+  const keyOptional = provider.registryId === "custom";
+  const isEmpty = (value: string) => (keyOptional ? value.trim() === "" : value === "");
   const [busy, setBusy] = useState<KeyAction | null>(null);
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [notice, setNotice] = useState<KeyNotice | null>(null);
@@ -65,11 +68,12 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onClose, f
   }
 
   async function save(value: string, skipValidation = false) {
-    if (rejectLocally(value)) return;
+    const noKey = isEmpty(value) && keyOptional;
+    if (!noKey && rejectLocally(value)) return;
     start("save");
     const result = await requestJson<SavedKeyView>("POST", "/api/user/api-keys", {
       providerId: provider.id,
-      apiKey: value.trim(),
+      apiKey: noKey ? null : value.trim(),
       ...(skipValidation ? { skipValidation: true } : {}),
     });
     setBusy(null);
@@ -80,26 +84,27 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onClose, f
     }
     const { validation, ...saved } = result.data;
     onSaved(saved);
-    toast.success(`${provider.name} API key saved`, {
+    toast.success(noKey ? `${provider.name} saved without a key` : `${provider.name} API key saved`, {
       description: validation?.status === "limited" ? validation.message : skipValidation ? "Saved without a check." : undefined,
     });
     onClose();
   }
 
-  /** Tests the typed key, or the stored one when the field is empty. */
+  /** Tests the typed key; with the field empty, the stored one (or, for an endpoint with none, no key at all). */
   async function test(value: string) {
-    if (value !== "" && rejectLocally(value)) return;
+    const empty = isEmpty(value);
+    if (!empty && rejectLocally(value)) return;
     start("test");
     const result = await requestJson<KeyTestResult>("POST", "/api/user/api-keys/test", {
       providerId: provider.id,
-      ...(value !== "" ? { apiKey: value.trim() } : {}),
+      ...(!empty ? { apiKey: value.trim() } : !apiKey && keyOptional ? { apiKey: null } : {}),
     });
     setBusy(null);
     if (!result.ok) return showFailure(result.error);
     const { status, message, valid } = result.data;
     if (status === "invalid") setFieldError(message);
     else setNotice({ tone: toneOf(status), text: message });
-    if (value === "" && apiKey && valid) onSaved({ ...apiKey, lastValidatedAt: new Date().toISOString() });
+    if (empty && apiKey && valid) onSaved({ ...apiKey, lastValidatedAt: new Date().toISOString() });
   }
 
   /** Deletes the stored key; true when the dialog may close. */
@@ -122,5 +127,5 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onClose, f
     setNotice(null);
   };
 
-  return { busy, fieldError, notice, clearMessages, save, test, remove };
+  return { busy, fieldError, notice, keyOptional, clearMessages, save, test, remove };
 }

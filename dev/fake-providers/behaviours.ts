@@ -17,6 +17,7 @@ export const BEHAVIOURS = [
   "error500",
   "malformed",
   "redirect",
+  "huge",
 ] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 

@@ -3,11 +3,13 @@ import type { AddressInfo } from "node:net";
 import type { RegistryId } from "@/lib/providers/catalogue";
 import { behaviourOf } from "./behaviours";
 import { chat } from "./chat";
+import { ENDPOINT_PATHS, endpointMount, endpointReply } from "./endpoint";
 import { json, keyCheckReply, send } from "./key-check-replies";
 
 /** One request as the fake server saw it, with the credential it carried. */
 export interface RecordedRequest {
-  registryId: RegistryId;
+  /** "custom" for the OpenAI-compatible endpoint mounts (endpoint.ts). */
+  registryId: RegistryId | "custom";
   method: string;
   path: string;
   credential: string | undefined;
@@ -63,6 +65,8 @@ export interface FakeProviders {
   /** PROVIDER_BASE_URL_<ID> for every provider, pointing here. */
   env: Record<string, string>;
   baseURL: (registryId: RegistryId) => string;
+  /** A custom endpoint's base URL here: `keyed` wants a key, `open` needs none. */
+  endpointURL: (kind: keyof typeof ENDPOINT_PATHS) => string;
   requests: RecordedRequest[];
   /** How long a "slow" key keeps the client waiting before answering. */
   slowMs: number;
@@ -75,17 +79,22 @@ export interface FakeProviders {
  * A key's behaviour is a word inside it (see behaviours.ts). Every request is recorded with the credential it
  * carried.
  */
-export async function startFakeProviders(options: { port?: number; slowMs?: number } = {}): Promise<FakeProviders> {
+export async function startFakeProviders(
+  options: { port?: number; slowMs?: number; /** Where "redirect" keys are sent (default: a path on this server). */ redirectTo?: string } = {},
+): Promise<FakeProviders> {
   const requests: RecordedRequest[] = [];
   const state = { slowMs: options.slowMs ?? 30_000 };
   const timers = new Set<NodeJS.Timeout>();
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
-    const registryId = (Object.keys(BASE_PATH) as RegistryId[]).find((id) => url.pathname.startsWith(`${BASE_PATH[id]}/`));
+    const mount = endpointMount(url.pathname);
+    const registryId = mount ? "custom" : (Object.keys(BASE_PATH) as RegistryId[]).find((id) => url.pathname.startsWith(`${BASE_PATH[id]}/`));
     if (!registryId) return send(res, json(404, { error: "no such fake provider" }));
-    const path = url.pathname.slice(BASE_PATH[registryId].length);
-    const credential = credentialOf(registryId, req, url);
+    const path = url.pathname.slice(mount ? mount.length : BASE_PATH[registryId as RegistryId].length);
+    // Custom endpoints speak OpenAI's dialect: a Bearer key, OpenAI's error bodies.
+    const dialect: RegistryId = registryId === "custom" ? "openai" : registryId;
+    const credential = credentialOf(dialect, req, url);
     const body = await readBody(req);
     requests.push({ registryId, method: req.method ?? "GET", path, credential, headers: req.headers, body });
     const behaviour = behaviourOf(credential);
@@ -102,18 +111,20 @@ export async function startFakeProviders(options: { port?: number; slowMs?: numb
 
     function route() {
       if (behaviour === "redirect") {
-        return send(res, { status: 302, body: "", headers: { location: `${BASE_PATH[registryId!]}/elsewhere` } });
+        return send(res, { status: 302, body: "", headers: { location: options.redirectTo ?? `${url.pathname}/elsewhere` } });
       }
       if (behaviour === "error500") {
-        return send(res, keyCheckReply(registryId!, behaviour, credential ?? "") ?? json(500, { error: { message: "Internal server error" } }));
+        return send(res, keyCheckReply(dialect, behaviour, credential ?? "") ?? json(500, { error: { message: "Internal server error" } }));
       }
       if (behaviour === "malformed") {
         return send(res, { status: 200, body: "<html><body>Service temporarily unavailable</body></html>", headers: { "content-type": "text/html" } });
       }
+      if (mount) return endpointReply(mount, path, behaviour, credential, req, body, res);
+      const id = registryId as RegistryId;
       if (req.method === "POST" && (path === "/chat/completions" || path === "/messages")) {
-        return chat(registryId!, path, behaviour, credential ?? "", body, res);
+        return chat(id, path, behaviour, credential ?? "", body, res);
       }
-      const reply = keyCheckReply(registryId!, behaviour, credential ?? "") ?? keyCheckReply(registryId!, "invalid", credential ?? "");
+      const reply = keyCheckReply(id, behaviour, credential ?? "") ?? keyCheckReply(id, "invalid", credential ?? "");
       return send(res, reply!);
     }
   });
@@ -121,12 +132,14 @@ export async function startFakeProviders(options: { port?: number; slowMs?: numb
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const baseURL = (id: RegistryId) => `${url}${BASE_PATH[id]}`;
+  const endpointURL = (kind: keyof typeof ENDPOINT_PATHS) => `${url}${ENDPOINT_PATHS[kind]}`;
   const env = fakeProviderEnv(url);
 
   return {
     url,
     env,
     baseURL,
+    endpointURL,
     requests,
     get slowMs() {
       return state.slowMs;

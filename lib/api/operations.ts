@@ -19,6 +19,7 @@ import {
   registerSchema,
   revokedSessionsSchema,
 } from "@/lib/validation/auth";
+import { createEndpointSchema, endpointParamsSchema, endpointViewSchema, updateEndpointSchema } from "@/lib/validation/endpoints";
 import { userProviderSchema } from "@/lib/validation/providers";
 
 /**
@@ -26,9 +27,16 @@ import { userProviderSchema } from "@/lib/validation/providers";
  * from here, the route's handler must return its `response` shape (checked by the compiler), and the OpenAPI
  * document (openapi.ts) is generated from the same table.
  */
-export interface Operation<B extends z.ZodType | undefined = z.ZodType | undefined, R extends z.ZodType = z.ZodType> {
+export interface Operation<
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends z.ZodType = z.ZodType,
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   method: "get" | "post" | "patch" | "delete";
+  /** With `{name}` for each dynamic segment, described by `params`. */
   path: string;
+  /** The path's dynamic segments (an object schema); omitted for fixed paths. */
+  params?: P;
   summary: string;
   /** Whether a session is required (401 without one, or once it has ended). */
   signedIn: boolean;
@@ -45,11 +53,12 @@ export interface Operation<B extends z.ZodType | undefined = z.ZodType | undefin
   errors: readonly ErrorCode[];
 }
 
-const operation = <B extends z.ZodType | undefined, R extends z.ZodType, S extends boolean>(
-  spec: Operation<B, R> & { signedIn: S },
+const operation = <B extends z.ZodType | undefined, R extends z.ZodType, S extends boolean, P extends z.ZodType | undefined = undefined>(
+  spec: Operation<B, R, P> & { signedIn: S },
 ) => spec;
 
 const keys = "/api/user/api-keys";
+const endpoints = "/api/user/endpoints";
 const flag = "showApiKeyManagement" satisfies FeatureFlag;
 
 export const operations = {
@@ -92,7 +101,7 @@ export const operations = {
     body: saveApiKeySchema,
     status: 200,
     response: savedKeyViewSchema,
-    errors: ["invalid_api_key", "provider_not_found", "provider_unreachable", "rate_limited"],
+    errors: ["invalid_api_key", "endpoint_not_allowed", "provider_not_found", "provider_unreachable", "rate_limited"],
   }),
   deleteApiKey: operation({
     method: "delete",
@@ -125,7 +134,51 @@ export const operations = {
     body: testApiKeySchema,
     status: 200,
     response: keyTestResultSchema,
-    errors: ["provider_not_found", "api_key_not_found", "rate_limited"],
+    errors: ["endpoint_not_allowed", "provider_not_found", "api_key_not_found", "rate_limited"],
+  }),
+  listEndpoints: operation({
+    method: "get",
+    path: endpoints,
+    summary: "The signed-in user's custom endpoints (OpenAI-compatible), oldest first",
+    signedIn: true,
+    flag,
+    status: 200,
+    response: z.array(endpointViewSchema),
+    errors: [],
+  }),
+  createEndpoint: operation({
+    method: "post",
+    path: endpoints,
+    summary: "Add a custom endpoint (at most 10); its key is saved with the key routes (providerId = its id)",
+    signedIn: true,
+    flag,
+    body: createEndpointSchema,
+    status: 201,
+    response: endpointViewSchema,
+    errors: ["endpoint_not_allowed", "endpoint_limit_reached"],
+  }),
+  updateEndpoint: operation({
+    method: "patch",
+    path: `${endpoints}/{id}`,
+    params: endpointParamsSchema,
+    summary: "Rename or move a custom endpoint (a move to another origin removes its saved key)",
+    signedIn: true,
+    flag,
+    body: updateEndpointSchema,
+    status: 200,
+    response: endpointViewSchema,
+    errors: ["endpoint_not_allowed", "endpoint_not_found"],
+  }),
+  deleteEndpoint: operation({
+    method: "delete",
+    path: `${endpoints}/{id}`,
+    params: endpointParamsSchema,
+    summary: "Delete a custom endpoint and its saved key",
+    signedIn: true,
+    flag,
+    status: 200,
+    response: deletedSchema,
+    errors: ["endpoint_not_found"],
   }),
   revokeSessions: operation({
     method: "post",

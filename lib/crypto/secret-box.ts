@@ -27,8 +27,12 @@ function associatedData(keyId: string, { userId, providerId }: SealContext): Buf
   return Buffer.from(`${VERSION}|${keyId}|${userId}|${providerId}`, "utf8");
 }
 
-export function seal(keyring: Keyring, plaintext: string, context: SealContext): Sealed {
-  if (plaintext.length === 0) throw new TypeError("Refusing to encrypt an empty API key.");
+/**
+ * `allowEmpty` is for a custom endpoint saved without a key (lib/keys/vault.ts): its row is sealed like any other,
+ * so listing, rotation and use treat it alike. Anywhere else an empty key is a bug, refused here.
+ */
+export function seal(keyring: Keyring, plaintext: string, context: SealContext, options: { allowEmpty?: boolean } = {}): Sealed {
+  if (plaintext.length === 0 && !options.allowEmpty) throw new TypeError("Refusing to encrypt an empty API key.");
   const keyId = keyring.activeId;
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", keyring.keys.get(keyId)!, iv, { authTagLength: TAG_BYTES });

@@ -2,6 +2,7 @@ import { AppError, DatabaseUnavailableError } from "@/lib/errors";
 
 export const FOREIGN_KEY_VIOLATION = "23503";
 export const UNIQUE_VIOLATION = "23505";
+export const CHECK_VIOLATION = "23514";
 
 /** The error and its causes: drizzle wraps driver errors in DrizzleQueryError. */
 function* causes(error: unknown): Generator<Record<string, unknown>> {

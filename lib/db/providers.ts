@@ -1,68 +1,96 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { isRegistryId, type RegistryId } from "@/lib/providers/catalogue";
 import { withDb } from "./client";
 import { modelProvider, userApiKey } from "./schema";
 import { isUuid } from "./uuid";
 
-export interface ProviderRecord {
+/**
+ * The providers a user may save keys for: the built-in catalogue, and that user's own custom endpoints. Every
+ * lookup takes the user: another user's endpoint is not found, wherever it is asked for.
+ */
+
+interface Common {
   id: string;
-  registryId: RegistryId;
   name: string;
   description: string;
 }
+
+export interface BuiltInProviderRecord extends Common {
+  registryId: RegistryId;
+}
+
+export interface EndpointProviderRecord extends Common {
+  registryId: "custom";
+  baseUrl: string;
+}
+
+export type ProviderRecord = BuiltInProviderRecord | EndpointProviderRecord;
 
 const providerColumns = {
   id: modelProvider.id,
   registryId: modelProvider.registryId,
   name: modelProvider.name,
   description: modelProvider.description,
+  ownerId: modelProvider.ownerId,
+  baseUrl: modelProvider.baseUrl,
 };
 
-/** Rows the catalogue (lib/providers/catalogue.ts) does not know cannot be checked or used: they are not offered. */
-const known = <T extends { registryId: string }>(rows: T[]) =>
-  rows.filter((row): row is T & { registryId: RegistryId } => isRegistryId(row.registryId));
-
-/** Providers users may add keys for, in display order. */
-export async function listProviders(): Promise<ProviderRecord[]> {
-  const rows = await withDb((db) =>
-    db
-      .select(providerColumns)
-      .from(modelProvider)
-      .where(eq(modelProvider.isEnabled, true))
-      .orderBy(asc(modelProvider.sortOrder), asc(modelProvider.name)),
-  );
-  return known(rows);
+interface ProviderRow extends Common {
+  registryId: string;
+  ownerId: string | null;
+  baseUrl: string | null;
 }
 
-export async function getProvider(providerId: string): Promise<ProviderRecord | null> {
+/** A row as a record; null for a built-in the catalogue (lib/providers/catalogue.ts) no longer knows. */
+function toRecord({ id, registryId, name, description, ownerId, baseUrl }: ProviderRow): ProviderRecord | null {
+  if (ownerId !== null) return registryId === "custom" && baseUrl !== null ? { id, registryId, name, description, baseUrl } : null;
+  return isRegistryId(registryId) ? { id, registryId, name, description } : null;
+}
+
+const toRecords = (rows: ProviderRow[]) => rows.flatMap((row) => toRecord(row) ?? []);
+
+/** The built-ins, and the user's own endpoints; never another user's. */
+const visibleTo = (userId: string) =>
+  and(eq(modelProvider.isEnabled, true), isUuid(userId) ? or(isNull(modelProvider.ownerId), eq(modelProvider.ownerId, userId)) : isNull(modelProvider.ownerId));
+
+/** The catalogue in its order, then the user's endpoints in the order they were added. */
+const displayOrder = [
+  asc(sql`${modelProvider.ownerId} is not null`),
+  asc(modelProvider.sortOrder),
+  asc(modelProvider.createdAt),
+  asc(modelProvider.name),
+];
+
+/** Providers this user may add keys for, in display order. */
+export async function listProviders(userId: string): Promise<ProviderRecord[]> {
+  const rows = await withDb((db) => db.select(providerColumns).from(modelProvider).where(visibleTo(userId)).orderBy(...displayOrder));
+  return toRecords(rows);
+}
+
+export async function getProvider(userId: string, providerId: string): Promise<ProviderRecord | null> {
   if (!isUuid(providerId)) return null;
   const rows = await withDb((db) =>
-    db
-      .select(providerColumns)
-      .from(modelProvider)
-      .where(and(eq(modelProvider.id, providerId), eq(modelProvider.isEnabled, true))),
+    db.select(providerColumns).from(modelProvider).where(and(eq(modelProvider.id, providerId), visibleTo(userId))),
   );
-  return known(rows)[0] ?? null;
+  return toRecords(rows)[0] ?? null;
 }
 
-export async function getProviderByRegistryId(registryId: string): Promise<ProviderRecord | null> {
+/** A built-in provider by its catalogue id. */
+export async function getProviderByRegistryId(registryId: string): Promise<BuiltInProviderRecord | null> {
   if (!isRegistryId(registryId)) return null;
   const [row] = await withDb((db) =>
     db
-      .select(providerColumns)
+      .select({ id: modelProvider.id, name: modelProvider.name, description: modelProvider.description })
       .from(modelProvider)
-      .where(and(eq(modelProvider.registryId, registryId), eq(modelProvider.isEnabled, true))),
+      .where(and(eq(modelProvider.registryId, registryId), isNull(modelProvider.ownerId), eq(modelProvider.isEnabled, true))),
   );
   return row ? { ...row, registryId } : null;
 }
 
-export interface ProviderForUser extends ProviderRecord {
-  hasApiKey: boolean;
-  isEnabled: boolean;
-}
+export type ProviderForUser = ProviderRecord & { hasApiKey: boolean; isEnabled: boolean };
 
-/** The catalogue as one user sees it, in one statement: whether they have a key, and whether it is enabled. */
+/** The providers as one user sees them, in one statement: whether they have a key, and whether it is enabled. */
 export async function listProvidersForUser(userId: string): Promise<ProviderForUser[]> {
   const ownKey = isUuid(userId) ? userId : "00000000-0000-0000-0000-000000000000";
   const rows = await withDb((db) =>
@@ -70,12 +98,11 @@ export async function listProvidersForUser(userId: string): Promise<ProviderForU
       .select({ ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled })
       .from(modelProvider)
       .leftJoin(userApiKey, and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, ownKey)))
-      .where(eq(modelProvider.isEnabled, true))
-      .orderBy(asc(modelProvider.sortOrder), asc(modelProvider.name)),
+      .where(visibleTo(userId))
+      .orderBy(...displayOrder),
   );
-  return known(rows).map(({ keyId, keyEnabled, ...provider }) => ({
-    ...provider,
-    hasApiKey: keyId !== null,
-    isEnabled: keyEnabled ?? false,
-  }));
+  return rows.flatMap(({ keyId, keyEnabled, ...row }) => {
+    const record = toRecord(row);
+    return record ? [{ ...record, hasApiKey: keyId !== null, isEnabled: keyEnabled ?? false }] : [];
+  });
 }

@@ -5,6 +5,7 @@ import {
   index,
   integer,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -29,6 +30,12 @@ export const user = pgTable(
   ],
 );
 
+/**
+ * The providers keys are saved for: the built-in catalogue (lib/providers/catalogue.ts, seeded, `ownerId` null) and
+ * each user's custom endpoints (`registryId` "custom", a `baseUrl`, owned by one user and visible to nobody else).
+ * Keeping both in one table lets UserApiKey reference either, and deleting an endpoint (or its owner) delete its
+ * keys in the same statement.
+ */
 export const modelProvider = pgTable(
   "ModelProvider",
   {
@@ -39,8 +46,24 @@ export const modelProvider = pgTable(
     sortOrder: integer("sortOrder").notNull().default(0),
     isEnabled: boolean("isEnabled").notNull().default(true),
     createdAt: timestamptz("createdAt").notNull().defaultNow(),
+    /** The user a custom endpoint belongs to; null for the built-in catalogue. */
+    ownerId: uuid("ownerId").references(() => user.id, { onDelete: "cascade" }),
+    /** A custom endpoint's base URL, as lib/net/endpoint-url.ts normalised it; null for the built-ins. */
+    baseUrl: text("baseUrl"),
+    /** A custom endpoint's place among its owner's (0 to the limit - 1): with the unique index below, a user can
+     * never hold more endpoints than there are slots, whatever the concurrency (lib/db/endpoints.ts). */
+    endpointSlot: smallint("endpointSlot"),
   },
-  (t) => [uniqueIndex("ModelProvider_registryId_key").on(t.registryId)],
+  (t) => [
+    // The catalogue's own ids are unique; a user's endpoints all share the registryId "custom".
+    uniqueIndex("ModelProvider_registryId_key").on(t.registryId).where(sql`${t.ownerId} is null`),
+    uniqueIndex("ModelProvider_ownerId_endpointSlot_key").on(t.ownerId, t.endpointSlot),
+    check(
+      "ModelProvider_endpoint_fields",
+      sql`(${t.ownerId} is null) = (${t.baseUrl} is null) and (${t.ownerId} is null) = (${t.registryId} <> 'custom')`,
+    ),
+    check("ModelProvider_endpoint_slot", sql`(${t.ownerId} is null) = (${t.endpointSlot} is null)`),
+  ],
 );
 
 export const userApiKey = pgTable(

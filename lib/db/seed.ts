@@ -4,7 +4,7 @@ import type { Database } from "./types";
 import { modelProvider } from "./schema";
 
 /**
- * Upserts the catalogue into ModelProvider in one statement. Idempotent: ids stay stable, names and descriptions
+ * Upserts the catalogue into ModelProvider in one statement (users' endpoints are never touched). Idempotent: ids stay stable, names and descriptions
  * follow the catalogue, and an operator's `isEnabled` choice is left alone.
  */
 export async function seedProviders(db: Database): Promise<number> {
@@ -19,7 +19,9 @@ export async function seedProviders(db: Database): Promise<number> {
       })),
     )
     .onConflictDoUpdate({
+      // The catalogue's unique index is partial (users' endpoints share the registryId "custom"): name its predicate.
       target: modelProvider.registryId,
+      targetWhere: sql`${modelProvider.ownerId} is null`,
       set: {
         name: sql`excluded."name"`,
         description: sql`excluded."description"`,

@@ -16,3 +16,11 @@ export async function readLimited(body: ReadableStream<Uint8Array> | null, maxBy
   }
   return Buffer.concat(chunks);
 }
+
+/** An answer longer than its reader accepts (lib/net/outbound.ts caps every answer from a custom endpoint). */
+export class AnswerTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The answer is larger than ${maxBytes} bytes.`);
+    this.name = "AnswerTooLargeError";
+  }
+}

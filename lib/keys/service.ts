@@ -2,6 +2,7 @@ import "server-only";
 import { getProvider, type ProviderRecord } from "@/lib/db/providers";
 import { markUserApiKeyValidated } from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
+import { checkEndpointKey } from "@/lib/providers/endpoint-check";
 import { checkApiKey } from "@/lib/providers/key-check";
 import type { KeyCheckResult } from "@/lib/providers/key-status";
 import { limitKeyValidation } from "@/lib/rate-limits";
@@ -9,44 +10,57 @@ import type { KeyTestResult, SaveApiKeyInput, SavedKeyView } from "@/lib/validat
 import { openStoredApiKey, storeApiKey } from "./vault";
 import { toKeyView } from "./view";
 
-/** Everything about a key that talks to its provider: save (after a check) and test. */
+/**
+ * Everything about a key that talks to its provider: save (after a check) and test. A provider is a built-in of
+ * the catalogue or one of the user's own custom endpoints (another user's is not found); an endpoint is asked
+ * through the outbound guard, with nothing but this user's key for it (or no key at all).
+ */
 
-async function requireProvider(providerId: string): Promise<ProviderRecord> {
-  const provider = await getProvider(providerId);
+async function requireProvider(userId: string, providerId: string): Promise<ProviderRecord> {
+  const provider = await getProvider(userId, providerId);
   if (!provider) throw new AppError("provider_not_found", "There is no such provider.");
   return provider;
 }
 
-async function check(userId: string, provider: ProviderRecord, apiKey: string): Promise<KeyCheckResult> {
-  await limitKeyValidation(userId);
-  return checkApiKey(provider.registryId, apiKey);
+/** A key to send: `null` ("no key") is the empty string for a custom endpoint, and a 400 for anything else. */
+function keyToSend(provider: ProviderRecord, apiKey: string | null): string {
+  if (apiKey !== null) return apiKey;
+  if (provider.registryId === "custom") return "";
+  const message = `${provider.name} needs an API key.`;
+  throw new AppError("invalid_body", `apiKey: ${message}`, { details: { fields: { apiKey: message } } });
 }
 
+async function check(userId: string, provider: ProviderRecord, apiKey: string): Promise<KeyCheckResult> {
+  await limitKeyValidation(userId);
+  return provider.registryId === "custom" ? checkEndpointKey(provider, apiKey) : checkApiKey(provider.registryId, apiKey);
+}
 
 /**
  * Checks the key with its provider, then saves it. A rejected key is a 400 and an unreachable provider a 502,
  * with nothing saved unless the user asked to skip the check; a limited key (real, but throttled or out of
- * credit) is saved and the answer says so.
+ * credit) is saved and the answer says so. A custom endpoint the guard refuses is a 400 endpoint_not_allowed.
  */
 export async function saveApiKey(userId: string, input: SaveApiKeyInput): Promise<SavedKeyView> {
-  const provider = await requireProvider(input.providerId);
+  const provider = await requireProvider(userId, input.providerId);
+  const apiKey = keyToSend(provider, input.apiKey);
+  const stored = input.apiKey === null ? null : apiKey;
   if (input.skipValidation) {
-    return { ...toKeyView(await storeApiKey(userId, provider.id, input.apiKey)), validation: null };
+    return { ...toKeyView(await storeApiKey(userId, provider.id, stored)), validation: null };
   }
-  const result = await check(userId, provider, input.apiKey);
+  const result = await check(userId, provider, apiKey);
   if (result.status === "invalid") throw new AppError("invalid_api_key", result.message);
   if (result.status === "unreachable") throw new AppError("provider_unreachable", result.message);
-  const saved = await storeApiKey(userId, provider.id, input.apiKey, { validatedAt: new Date() });
+  const saved = await storeApiKey(userId, provider.id, stored, { validatedAt: new Date() });
   return { ...toKeyView(saved), validation: { status: result.status, message: result.message } };
 }
 
 /**
- * Tests a key without saving it: the one given, or the stored one. A stored key the keyring cannot open is
- * answered `undecryptable` (the user must enter it again), not an error.
+ * Tests a key without saving it: the one given (`null`: a custom endpoint without a key), or the stored one. A
+ * stored key the keyring cannot open is answered `undecryptable` (the user must enter it again), not an error.
  */
-export async function testApiKey(userId: string, input: { providerId: string; apiKey?: string }): Promise<KeyTestResult> {
-  const provider = await requireProvider(input.providerId);
-  if (input.apiKey !== undefined) return check(userId, provider, input.apiKey);
+export async function testApiKey(userId: string, input: { providerId: string; apiKey?: string | null }): Promise<KeyTestResult> {
+  const provider = await requireProvider(userId, input.providerId);
+  if (input.apiKey !== undefined) return check(userId, provider, keyToSend(provider, input.apiKey));
 
   let stored;
   try {

@@ -14,15 +14,20 @@ import { maskApiKey } from "./mask";
  * for server code that calls the provider. Callers must never log or return what they get.
  */
 
-/** Seals and stores the user's key for a provider (one statement), masked for listings. */
+/**
+ * Seals and stores the user's key for a provider (one statement), masked for listings. `null` is "no key", for a
+ * custom endpoint that needs none (lib/keys/service.ts allows it for nothing else): the empty string is sealed,
+ * the mask is empty, and opening it gives "" (requests then carry no Authorization header).
+ */
 export async function storeApiKey(
   userId: string,
   providerId: string,
-  apiKey: string,
+  apiKey: string | null,
   options: { validatedAt?: Date | null } = {},
 ): Promise<ApiKeyRecord> {
-  const { envelope, keyId } = seal(getKeyring(), apiKey, { userId, providerId });
-  return upsertUserApiKey(userId, providerId, { encryptedKey: envelope, keyId, keyHint: maskApiKey(apiKey) }, options);
+  const { envelope, keyId } = seal(getKeyring(), apiKey ?? "", { userId, providerId }, { allowEmpty: apiKey === null });
+  const keyHint = apiKey === null ? "" : maskApiKey(apiKey);
+  return upsertUserApiKey(userId, providerId, { encryptedKey: envelope, keyId, keyHint }, options);
 }
 
 export interface OpenedApiKey {

@@ -9,6 +9,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { createXai } from "@ai-sdk/xai";
 import type { LanguageModel } from "ai";
 import { AppError } from "@/lib/errors";
+import { guardedFetch } from "@/lib/net/outbound";
 import { providerBaseURL } from "./base-url";
 import { getProviderInfo, type RegistryId } from "./catalogue";
 
@@ -46,4 +47,20 @@ export function createProviderFromRegistry(registryId: string, apiKey: string, b
     throw new AppError("api_key_not_found", `No API key to use for ${info.name}.`);
   }
   return FACTORIES[info.registryId]({ apiKey, baseURL: baseURL ?? providerBaseURL(info) });
+}
+
+/**
+ * An AI SDK provider for a custom endpoint: OpenAI chat completions at its base URL, every request through the
+ * outbound guard (lib/net/outbound.ts). The user's key for it is the Bearer token; for an endpoint saved without a
+ * key ("") no Authorization header is sent at all. createOpenAICompatible reads nothing from the environment.
+ */
+export function createEndpointProvider(endpoint: { baseUrl: string }, apiKey: string): RegistryProvider {
+  const provider = createOpenAICompatible({
+    name: "custom",
+    baseURL: endpoint.baseUrl,
+    fetch: guardedFetch,
+    includeUsage: true,
+    ...(apiKey === "" ? {} : { apiKey }),
+  });
+  return { languageModel: (id) => provider.chatModel(id) };
 }

@@ -1,28 +1,28 @@
 import "server-only";
-import { AppError } from "@/lib/errors";
-import { readLimited } from "@/lib/http/read-limited";
+import { AppError, EndpointNotAllowedError } from "@/lib/errors";
+import { AnswerTooLargeError, readLimited } from "@/lib/http/read-limited";
 import { providerBaseURL } from "./base-url";
 import { getProviderInfo } from "./catalogue";
-import { classifyKeyCheck, type Verdict } from "./key-verdict";
+import { classifyKeyCheck, type KeyCheckSpec, type Verdict } from "./key-verdict";
 import type { KeyCheckResult } from "./key-status";
 import { PROVIDER_API } from "./provider-api";
 
 /**
  * Asks a provider whether a key is good, with one request to its cheapest authenticated endpoint (no tokens
- * spent), a timeout, no redirects and no retries (retries could lock an account). Where that endpoint is and how
+ * spent), a timeout, a size cap, no redirects and no retries (retries could lock an account). Where that endpoint is and how
  * its answer reads is the provider's entry in provider-api.ts; the verdict comes from key-verdict.ts; the
  * sentence the user reads is ours, never the provider's (providers echo keys).
  */
 
 const DEFAULT_TIMEOUT_MS = 8_000;
-const MAX_BODY_BYTES = 1 << 20;
+export const MAX_KEY_CHECK_BYTES = 1 << 20;
 
-function describe(name: string, proves: string, verdict: Verdict, httpStatus: number): string {
+function describe(name: string, proves: string, verdict: Verdict, httpStatus: number, keyless: boolean): string {
   switch (verdict.reason) {
     case "accepted":
-      return `Verified with ${name}: the key can ${proves}.`;
+      return keyless ? `Verified with ${name}: it lets anyone ${proves} without a key.` : `Verified with ${name}: the key can ${proves}.`;
     case "rejected":
-      return `${name} rejected this key.`;
+      return keyless ? `${name} asks for a key: it refused the request without one.` : `${name} rejected this key.`;
     case "disabled":
       return `${name} says this key is disabled or blocked.`;
     case "rate_limited":
@@ -41,9 +41,10 @@ function describe(name: string, proves: string, verdict: Verdict, httpStatus: nu
 }
 
 async function readJson(response: Response): Promise<unknown> {
-  const bytes = await readLimited(response.body, MAX_BODY_BYTES);
+  const bytes = await readLimited(response.body, MAX_KEY_CHECK_BYTES);
+  if (!bytes) throw new AnswerTooLargeError(MAX_KEY_CHECK_BYTES);
   try {
-    return bytes ? JSON.parse(bytes.toString("utf8")) : undefined;
+    return JSON.parse(bytes.toString("utf8"));
   } catch {
     return undefined;
   }
@@ -51,8 +52,11 @@ async function readJson(response: Response): Promise<unknown> {
 
 function networkFailure(error: unknown, name: string, timeoutMs: number): string {
   const err = error as { name?: string; cause?: { message?: string; code?: string } };
-  if (err.name === "TimeoutError" || err.name === "AbortError") {
+  if (err.name === "TimeoutError" || err.name === "AbortError" || /TIMEOUT/.test(err.cause?.code ?? "")) {
     return `Couldn't reach ${name} to check the key (timed out after ${Math.round(timeoutMs / 100) / 10} s).`;
+  }
+  if (error instanceof AnswerTooLargeError) {
+    return `Couldn't check the key: ${name} answered with more than ${error.maxBytes / (1 << 20)} MiB.`;
   }
   if (/redirect/i.test(err.cause?.message ?? "")) {
     return `Couldn't reach ${name} to check the key (it answered with a redirect, which is refused).`;
@@ -62,47 +66,69 @@ function networkFailure(error: unknown, name: string, timeoutMs: number): string
   return `Couldn't reach ${name} to check the key (${what}).`;
 }
 
-function providerTimeoutMs(): number {
+export function providerTimeoutMs(): number {
   const fromEnv = Number(process.env.PROVIDER_TIMEOUT_MS);
   return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_TIMEOUT_MS;
 }
 
-export async function checkApiKey(
-  registryId: string,
-  apiKey: string,
-  options: { timeoutMs?: number } = {},
-): Promise<KeyCheckResult> {
-  const provider = getProviderInfo(registryId);
-  if (!provider) throw new AppError("provider_not_found", "Keys for this provider cannot be checked.");
-  const api = PROVIDER_API[provider.registryId];
-  const timeoutMs = options.timeoutMs ?? providerTimeoutMs();
+/** One key check, wherever it goes: the built-ins through plain fetch, custom endpoints through the guard. */
+export interface KeyCheckTarget {
+  /** Who the sentences name: "OpenAI", or the endpoint's own name. */
+  name: string;
+  /** For the log line: the registry id, or "custom". */
+  label: string;
+  url: string;
+  /** The key's headers; none for an endpoint saved without a key. */
+  authHeaders: Record<string, string>;
+  spec: KeyCheckSpec;
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
+}
+
+export async function runKeyCheck(target: KeyCheckTarget, timeoutMs: number): Promise<KeyCheckResult> {
   const started = Date.now();
-  const log = (outcome: string) =>
-    console.info(`[providers] ${registryId} key check: ${outcome} in ${Date.now() - started} ms`);
+  const log = (outcome: string) => console.info(`[providers] ${target.label} key check: ${outcome} in ${Date.now() - started} ms`);
+  const keyless = Object.keys(target.authHeaders).length === 0;
 
   let response: Response;
   let body: unknown;
-  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    response = await fetch(`${providerBaseURL(provider)}${api.keyCheck.path}`, {
+    response = await target.fetch(target.url, {
       method: "GET",
-      headers: { accept: "application/json", "user-agent": "byok-keyring/1", ...api.authHeaders(apiKey) },
+      headers: { accept: "application/json", "user-agent": "byok-keyring/1", ...target.authHeaders },
       redirect: "error",
-      signal,
+      signal: AbortSignal.timeout(timeoutMs),
       cache: "no-store",
     });
     body = await readJson(response);
   } catch (error) {
+    // A refusal of the outbound guard is the user's to fix (400), not the provider being down.
+    if (error instanceof EndpointNotAllowedError) throw error;
     log(`unreachable (${(error as Error).name})`);
-    return { valid: false, status: "unreachable", message: networkFailure(error, provider.name, timeoutMs) };
+    return { valid: false, status: "unreachable", message: networkFailure(error, target.name, timeoutMs) };
   }
 
-  const verdict = classifyKeyCheck(api.keyCheck, response.status, body);
+  const verdict = classifyKeyCheck(target.spec, response.status, body);
   log(`${verdict.status}/${verdict.reason} (HTTP ${response.status})`);
   return {
     valid: verdict.status === "valid" || verdict.status === "limited",
     status: verdict.status,
-    message: describe(provider.name, api.keyCheck.proves, verdict, response.status),
+    message: describe(target.name, target.spec.proves, verdict, response.status, keyless),
     httpStatus: response.status,
   };
+}
+
+/** Asks a built-in provider about a key, at its catalogue address (or PROVIDER_BASE_URL_<ID>). */
+export async function checkApiKey(registryId: string, apiKey: string, options: { timeoutMs?: number } = {}): Promise<KeyCheckResult> {
+  const provider = getProviderInfo(registryId);
+  if (!provider) throw new AppError("provider_not_found", "Keys for this provider cannot be checked.");
+  const api = PROVIDER_API[provider.registryId];
+  const target: KeyCheckTarget = {
+    name: provider.name,
+    label: registryId,
+    url: `${providerBaseURL(provider)}${api.keyCheck.path}`,
+    authHeaders: api.authHeaders(apiKey),
+    spec: api.keyCheck,
+    fetch,
+  };
+  return runKeyCheck(target, options.timeoutMs ?? providerTimeoutMs());
 }

@@ -121,3 +121,12 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
     },
   },
 };
+
+/**
+ * A custom endpoint (issue 13): any OpenAI-compatible server. The key, when there is one, is a Bearer token; an
+ * endpoint saved without a key gets no Authorization header at all (never an empty one, never someone else's).
+ */
+export const ENDPOINT_API: ProviderApi = {
+  authHeaders: (apiKey) => (apiKey === "" ? {} : bearer(apiKey)),
+  keyCheck: listModels(),
+};

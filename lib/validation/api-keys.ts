@@ -19,10 +19,17 @@ export const apiKeyField = z
 
 const providerIdField = z.guid({ error: "providerId must be a provider id (a uuid)." });
 
+/** `null`: a custom endpoint that needs no key. */
+const optionalKey = apiKeyField.nullable().meta({
+  description:
+    "The provider's API key, exactly as the provider shows it. Never returned. `null` saves (or tests) a custom " +
+    "endpoint without a key: its requests then carry no Authorization header. Built-in providers always need one.",
+});
+
 export const saveApiKeySchema = z
   .strictObject({
     providerId: providerIdField,
-    apiKey: apiKeyField,
+    apiKey: optionalKey,
     skipValidation: z.boolean({ error: "skipValidation must be true or false." }).optional(),
   })
   .meta({ id: "SaveApiKey" });
@@ -37,8 +44,8 @@ export const toggleApiKeySchema = z
   .meta({ id: "ToggleApiKey" });
 
 export const testApiKeySchema = z
-  .strictObject({ providerId: providerIdField, apiKey: apiKeyField.optional() })
-  .meta({ id: "TestApiKey", description: "Without `apiKey`, the stored key is tested." });
+  .strictObject({ providerId: providerIdField, apiKey: optionalKey.optional() })
+  .meta({ id: "TestApiKey", description: "Without `apiKey`, the stored key is tested; with `null`, a custom endpoint is asked without one." });
 
 export type SaveApiKeyInput = z.infer<typeof saveApiKeySchema>;
 
@@ -49,7 +56,9 @@ export const keyViewSchema = z
   .object({
     id: z.guid(),
     providerId: z.guid(),
-    apiKey: z.string().meta({ description: "The masked key: first four, one * per hidden character, last four." }),
+    apiKey: z.string().meta({
+      description: "The masked key: first four, one * per hidden character, last four. Empty for a custom endpoint saved without a key.",
+    }),
     isEnabled: z.boolean(),
     createdAt: isoDate,
     updatedAt: isoDate,

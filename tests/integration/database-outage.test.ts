@@ -31,7 +31,7 @@ describe("database outage", () => {
       ["setUserApiKeyEnabled", () => setUserApiKeyEnabled(ada.id, openai.id, false)],
       ["deleteUserApiKey", () => deleteUserApiKey(ada.id, openai.id)],
       ["openStoredApiKey", () => openStoredApiKey(ada.id, openai.id)],
-      ["listProviders", () => listProviders()],
+      ["listProviders", () => listProviders(ada.id)],
     ];
     for (const [name, call] of calls) {
       // Again before each call: an embedded engine is reopened by the very next call after a failure.

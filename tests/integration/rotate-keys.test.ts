@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
@@ -30,7 +31,7 @@ async function expectAllReadable() {
 
 beforeAll(async () => {
   vi.stubEnv("API_KEY_ENCRYPTION_KEYS", k1);
-  providers = await listProviders();
+  providers = await listProviders(randomUUID());
   for (let i = 0; i < 9; i++) {
     const user = await insertUser(`rotator${i}`);
     for (const provider of providers.slice(0, 3)) {

@@ -49,7 +49,7 @@ beforeAll(async () => {
 
 describe("provider seed", () => {
   it("holds the whole catalogue once, in order", async () => {
-    const providers = await listProviders();
+    const providers = await listProviders(ada.id);
     expect(providers.map((p) => p.registryId)).toEqual([
       "openai",
       "anthropic",
@@ -63,10 +63,10 @@ describe("provider seed", () => {
   });
 
   it("is idempotent: seeding again keeps ids and adds no rows", async () => {
-    const before = await listProviders();
+    const before = await listProviders(ada.id);
     const { seedProviders } = await import("@/lib/db/seed");
     await seedProviders(await getDb());
-    expect(await listProviders()).toEqual(before);
+    expect(await listProviders(ada.id)).toEqual(before);
   });
 });
 

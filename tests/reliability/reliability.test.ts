@@ -44,6 +44,7 @@ async function app(env: Record<string, string> = {}): Promise<AppServer> {
       NEXTAUTH_SECRET: SECRET,
       RATE_LIMIT_VALIDATIONS_PER_MINUTE: "100000",
       RATE_LIMIT_SIGNUPS_PER_HOUR: "100000",
+      ALLOWED_ENDPOINT_HOSTS: "127.0.0.1",
       ...fake.env,
       ...env,
     },
@@ -257,6 +258,40 @@ describe("reliability", () => {
     const read = await http(two, "GET", "/api/user/api-keys", carol.cookie);
     expect((read.json as unknown as { providerId: string; apiKey: string }[]).find((k) => k.providerId === providers.deepseek)?.apiKey).toBe(written.json.apiKey);
     summary.push(`two instances, limit ${limit}/min: 40 checks alternating → ${ok} allowed, ${limited} answered 429; a write on one was read on the other at once`);
+  });
+
+  it("custom endpoint keys go through the guard to their own endpoint only; refused addresses never connect", async () => {
+    const server = servers[0]!;
+    const people = await Promise.all(Array.from({ length: 6 }, (_, i) => user(server, `endpoint${i}`)));
+    const since = fake.requests.length;
+    const saved = await Promise.all(
+      people.map(async (person, i) => {
+        const created = await http(server, "POST", "/api/user/endpoints", person.cookie, { name: `Endpoint ${i}`, baseUrl: fake.endpointURL("keyed") });
+        expect(created.status).toBe(201);
+        const key = testKey();
+        const reply = await http(server, "POST", "/api/user/api-keys", person.cookie, { providerId: created.json.id, apiKey: key });
+        expect(reply.status).toBe(200);
+        const tested = await http(server, "POST", "/api/user/api-keys/test", person.cookie, { providerId: created.json.id });
+        expect(tested.json).toMatchObject({ valid: true, status: "valid" });
+        return key;
+      }),
+    );
+    // Each endpoint request carried exactly its user's key, twice (the save's check and the test).
+    const credentials = fake.requests.slice(since).filter((r) => r.registryId === "custom").map((r) => r.credential);
+    expect(credentials.sort()).toEqual([...saved, ...saved].sort());
+
+    const refused: Record<string, number> = {};
+    // 127.0.0.1 itself is allowed on these servers (ALLOWED_ENDPOINT_HOSTS): 2130706434 is 127.0.0.2.
+    for (const baseUrl of ["https://169.254.169.254/latest", "https://[::1]/v1", "http://10.0.0.1/v1", "https://2130706434/v1", "https://localhost/v1"]) {
+      const reply = await http(server, "POST", "/api/user/endpoints", people[0]!.cookie, { name: "Refused", baseUrl });
+      refused[reply.status] = (refused[reply.status] ?? 0) + 1;
+      expect(reply.json).toMatchObject({ code: "endpoint_not_allowed" });
+    }
+    const rows = await db<{ n: number }[]>`select count(*)::int as n from "ModelProvider" where "ownerId" is not null`;
+    expect(rows[0]!.n).toBe(6);
+    summary.push(
+      `custom endpoints: 6 users × (save with check + stored-key test) through the guard → ${credentials.length} endpoint requests, each with its own user's key; 5 internal base URLs → ${JSON.stringify(refused)}, nothing stored`,
+    );
   });
 
   it("no test key in a pg_dump, any server log line, any response body or the built client bundles", async () => {

@@ -8,25 +8,13 @@ import { LazyToaster } from "@/components/toaster";
 import type { KeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { fakeApi } from "../../fixtures/fake-api";
+import { keyViewFor } from "../../fixtures/key-view";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
 const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
 const anthropic: ProviderView = { id: "22222222-2222-4222-8222-222222222222", registryId: "anthropic", name: "Anthropic", description: "Claude models." };
 const google: ProviderView = { id: "33333333-3333-4333-8333-333333333333", registryId: "google", name: "Google Gemini", description: "Gemini." };
 
-function keyFor(provider: ProviderView, overrides: Partial<KeyView> = {}): KeyView {
-  return {
-    id: `aaaaaaaa-aaaa-4aaa-8aaa-${provider.id.slice(-12)}`,
-    providerId: provider.id,
-    apiKey: "sk-p****************mnop",
-    createdAt: "2026-11-24T11:00:00.000Z",
-    isEnabled: true,
-    updatedAt: "2026-11-25T11:00:00Z",
-    lastValidatedAt: "2026-11-25T11:55:00Z",
-    needsReentry: false,
-    ...overrides,
-  };
-}
 
 function renderSection(keys: KeyView[] = [], providers = [openai, anthropic, google]) {
   const user = userEvent.setup();
@@ -43,9 +31,9 @@ function renderSection(keys: KeyView[] = [], providers = [openai, anthropic, goo
 describe("provider cards", () => {
   it("show each state: required, set (masked, verified, enabled), needs re-entry, saved without a check", () => {
     const { card } = renderSection([
-      keyFor(openai),
-      keyFor(anthropic, { needsReentry: true }),
-      keyFor(google, { lastValidatedAt: null, isEnabled: false }),
+      keyViewFor(openai),
+      keyViewFor(anthropic, { needsReentry: true }),
+      keyViewFor(google, { lastValidatedAt: null, isEnabled: false }),
     ]);
     expect(within(card("OpenAI")).getByText("API Key Set")).toBeTruthy();
     expect(within(card("OpenAI")).getByText("sk-p****************mnop")).toBeTruthy();
@@ -78,7 +66,7 @@ describe("provider cards", () => {
 describe("the enable switch", () => {
   it("flips at once, and rolls back with a toast when the server fails", async () => {
     const api = fakeApi();
-    const { user, card } = renderSection([keyFor(openai)]);
+    const { user, card } = renderSection([keyViewFor(openai)]);
     const toggle = within(card("OpenAI")).getByRole("switch");
     api.pause();
     api.answer(503, { error: "The database is unavailable right now. Nothing was changed; please try again.", code: "database_unavailable" });
@@ -92,8 +80,8 @@ describe("the enable switch", () => {
 
   it("keeps the server's answer and confirms with a toast", async () => {
     const api = fakeApi();
-    const { user, card } = renderSection([keyFor(openai)]);
-    api.answer(200, { ...keyFor(openai), isEnabled: false, id: "k", createdAt: "", updatedAt: "" });
+    const { user, card } = renderSection([keyViewFor(openai)]);
+    api.answer(200, { ...keyViewFor(openai), isEnabled: false, id: "k", createdAt: "", updatedAt: "" });
     await user.click(within(card("OpenAI")).getByRole("switch"));
     expect(await screen.findByText("OpenAI API key disabled")).toBeTruthy();
     expect(within(card("OpenAI")).getByRole("switch").getAttribute("aria-checked")).toBe("false");
@@ -131,7 +119,7 @@ describe("the key dialog", () => {
     const dialog = await open(user, card);
     await user.type(within(dialog).getByLabelText("API Key"), "  sk-proj-abcdefghijklmnopqrstuvwxyz  ");
     api.pause();
-    api.answer(200, { ...keyFor(openai, { apiKey: "sk-p***********************wxyz" }), id: "k1", createdAt: "", validation: { status: "valid", message: "Verified with OpenAI: the key can list models." } });
+    api.answer(200, { ...keyViewFor(openai, { apiKey: "sk-p***********************wxyz" }), id: "k1", createdAt: "", validation: { status: "valid", message: "Verified with OpenAI: the key can list models." } });
     await user.click(within(dialog).getByRole("button", { name: "Save API Key" }));
     expect(within(dialog).getByRole("button", { name: "Saving..." }).getAttribute("aria-disabled")).toBe("true");
     await act(async () => api.resume());
@@ -145,7 +133,7 @@ describe("the key dialog", () => {
 
   it("shows a rejected key under the field and keeps the dialog open", async () => {
     const api = fakeApi();
-    const { user, card } = renderSection([keyFor(openai)]);
+    const { user, card } = renderSection([keyViewFor(openai)]);
     const dialog = await open(user, card);
     const input = within(dialog).getByLabelText("API Key");
     await user.type(input, "sk-test-invalid-1234567890");
@@ -167,7 +155,7 @@ describe("the key dialog", () => {
     api.answer(502, { error: "Couldn't reach OpenAI to check the key (timed out after 8 s).", code: "provider_unreachable" });
     await user.click(within(dialog).getByRole("button", { name: "Save API Key" }));
     expect((await within(dialog).findByRole("status")).textContent).toContain("timed out after 8 s");
-    api.answer(200, { ...keyFor(openai, { lastValidatedAt: null }), validation: null });
+    api.answer(200, { ...keyViewFor(openai, { lastValidatedAt: null }), validation: null });
     await user.click(within(dialog).getByRole("button", { name: "Save anyway" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(api.calls[1]!.body).toEqual({ providerId: openai.id, apiKey: "sk-test-slow-1234567890", skipValidation: true });
@@ -211,7 +199,7 @@ describe("the key dialog", () => {
 
   it("deletes only after confirmation, then shows the card without a key", async () => {
     const api = fakeApi();
-    const { user, card } = renderSection([keyFor(openai)]);
+    const { user, card } = renderSection([keyViewFor(openai)]);
     const dialog = await open(user, card);
     await user.click(within(dialog).getByRole("button", { name: "Delete API Key" }));
     const confirm = screen.getByRole("alertdialog", { name: "Delete your OpenAI API key?" });
@@ -225,7 +213,7 @@ describe("the key dialog", () => {
 
   it("tests the saved key when the field is empty", async () => {
     const api = fakeApi();
-    const { user, card } = renderSection([keyFor(openai)]);
+    const { user, card } = renderSection([keyViewFor(openai)]);
     const dialog = await open(user, card);
     api.answer(200, { valid: false, status: "undecryptable", message: "Your saved OpenAI key can no longer be read. Please enter it again." });
     await user.click(within(dialog).getByRole("button", { name: "Test saved key" }));
