@@ -10,6 +10,8 @@ const guardMessage = "Requests to user-chosen URLs go through lib/net/outbound.t
 const networkImports = {
   regex: "^(node:)?(http|https|http2|net|tls|dgram|dns|dns/promises)$|^undici(/|$)",
   message: guardMessage,
+  // Types (IncomingMessage, Socket) make no connection.
+  allowTypeImports: true,
 };
 
 const config = [

@@ -26,10 +26,13 @@ function deleteAccount(cookie: string, body: unknown, headers: Record<string, st
 const listStatus = async (cookie: string) => (await call(keysRoute.GET, { headers: { cookie } })).status;
 
 /** Every table with a foreign key to "User", and what happens to its rows when the user goes. */
-async function tablesReferencingUser(): Promise<{ table: string; onDelete: string }[]> {
+/** Every foreign key to User: the table, its column (quoted), and what a delete of the user does to the row. */
+async function tablesReferencingUser(): Promise<{ table: string; column: string; onDelete: string }[]> {
   const result = await (await getDb()).execute(sql`
-    select conrelid::regclass::text as "table", confdeltype as "onDelete"
-    from pg_constraint where contype = 'f' and confrelid = '"User"'::regclass`);
+    select c.conrelid::regclass::text as "table", quote_ident(a.attname) as "column", c.confdeltype as "onDelete"
+    from pg_constraint c
+    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+    where c.contype = 'f' and c.confrelid = '"User"'::regclass`);
   return rowsOf(result);
 }
 
@@ -95,8 +98,8 @@ describe("DELETE /api/user", () => {
     expect(answer.json).toEqual({ success: true });
 
     const db = await getDb();
-    for (const { table } of await tablesReferencingUser()) {
-      const [row] = rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${table} where "userId" = '${ada.id}'`)));
+    for (const { table, column } of await tablesReferencingUser()) {
+      const [row] = rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${table} where ${column} = '${ada.id}'`)));
       expect(row!.n, table).toBe(0);
     }
     const [users] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from "User" where id = ${ada.id}`));
