@@ -3,6 +3,7 @@ import { getAuthSecret } from "@/lib/auth/secret";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { describeDatabaseTarget, getDb } from "@/lib/db/client";
 import { getFeatureFlags } from "@/lib/feature-flags";
+import { log } from "@/lib/log";
 
 /** Validates configuration at server start; exits with a clear message when the server cannot run safely. */
 export async function checkStartupConfig(): Promise<void> {
@@ -10,7 +11,7 @@ export async function checkStartupConfig(): Promise<void> {
     try {
       check();
     } catch (error) {
-      console.error(`[startup] ${(error as Error).message}`);
+      log.fatal({ scope: "startup" }, (error as Error).message);
       process.exit(1);
     }
   }
@@ -18,7 +19,7 @@ export async function checkStartupConfig(): Promise<void> {
   // that is down is not fatal: requests answer 503 until it is back.
   const started = Date.now();
   getDb().then(
-    () => console.info(`[db] ${describeDatabaseTarget()} ready in ${Date.now() - started} ms`),
+    () => log.info({ scope: "db", ms: Date.now() - started }, `${describeDatabaseTarget()} ready`),
     () => {},
   );
 }

@@ -7,6 +7,7 @@ import { decodeSessionToken } from "@/lib/auth/session-token";
 import { clientAddressFromHeaders } from "@/lib/api/client-address";
 import { getUserCredentials, normaliseEmail } from "@/lib/db/users";
 import { isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { countSignInAttempt, forgiveSignIn } from "@/lib/rate-limits";
 import { signInSchema } from "@/lib/validation/auth";
 
@@ -23,6 +24,16 @@ export const authOptions: NextAuthOptions = {
   // The same decoding for pages, the next-auth routes and the API guard (lib/auth/session.ts).
   jwt: { decode: decodeSessionToken },
   pages: { signIn: "/login" },
+  // next-auth's own messages go to the one logger as JSON lines: its code and the error's message only (its
+  // metadata can carry the request's details).
+  logger: {
+    error: (code, metadata) => {
+      const error = metadata instanceof Error ? metadata : metadata.error;
+      log.error({ scope: "next-auth", code }, error?.message ?? code);
+    },
+    warn: (code) => log.warn({ scope: "next-auth", code }, code),
+    debug: (code) => log.debug({ scope: "next-auth", code }, code),
+  },
   providers: [
     CredentialsProvider({
       name: "Email and password",

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Logger } from "drizzle-orm/logger";
 import { describeDatabaseError, toDatabaseError } from "./errors";
 import { DatabaseUnavailableError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import * as schema from "./schema";
 import { seedProviders } from "./seed";
 
@@ -134,7 +135,7 @@ async function handle(): Promise<Handle> {
     // A failed open is not cached: the next request tries again, so the app recovers when the database does.
     opening.catch((error: unknown) => {
       if (cache.__byokDatabase === opening) cache.__byokDatabase = undefined;
-      console.error(`[db] Could not open the ${describeDatabaseTarget()}: ${describeDatabaseError(error)}`);
+      log.error({ scope: "db", reason: describeDatabaseError(error) }, `Could not open the ${describeDatabaseTarget()}`);
     });
   }
   try {

@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { readLimited } from "@/lib/http/read-limited";
+import { log } from "@/lib/log";
 import { providerBaseURL } from "./base-url";
 import { getProviderInfo } from "./catalogue";
 import { classifyKeyCheck, type Verdict } from "./key-verdict";
@@ -77,8 +78,10 @@ export async function checkApiKey(
   const api = PROVIDER_API[provider.registryId];
   const timeoutMs = options.timeoutMs ?? providerTimeoutMs();
   const started = Date.now();
-  const log = (outcome: string) =>
-    console.info(`[providers] ${registryId} key check: ${outcome} in ${Date.now() - started} ms`);
+  const record = (outcome: string) => {
+    const ms = Date.now() - started;
+    log.info({ scope: "providers", provider: registryId, outcome, ms }, `${registryId} key check: ${outcome} in ${ms} ms`);
+  };
 
   let response: Response;
   let body: unknown;
@@ -93,12 +96,12 @@ export async function checkApiKey(
     });
     body = await readJson(response);
   } catch (error) {
-    log(`unreachable (${(error as Error).name})`);
+    record(`unreachable (${(error as Error).name})`);
     return { valid: false, status: "unreachable", message: networkFailure(error, provider.name, timeoutMs) };
   }
 
   const verdict = classifyKeyCheck(api.keyCheck, response.status, body);
-  log(`${verdict.status}/${verdict.reason} (HTTP ${response.status})`);
+  record(`${verdict.status}/${verdict.reason} (HTTP ${response.status})`);
   return {
     valid: verdict.status === "valid" || verdict.status === "limited",
     status: verdict.status,

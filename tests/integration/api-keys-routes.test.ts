@@ -9,7 +9,7 @@ import type { PublicUser } from "@/lib/db/users";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { APP_URL, type Answer, call, type CallOptions } from "../fixtures/http";
 import { keyringEntry } from "../fixtures/keyring";
-import { captureConsole } from "../fixtures/logs";
+import { captureLogs } from "../fixtures/logs";
 import { fakeKey, insertUser } from "../fixtures/users";
 
 type Row = {
@@ -29,7 +29,7 @@ let babbage: PublicUser;
 let openai: ProviderRecord;
 let anthropic: ProviderRecord;
 let google: ProviderRecord;
-const logs = captureConsole();
+const logs = captureLogs();
 const answers: Answer[] = [];
 const secrets: string[] = [];
 

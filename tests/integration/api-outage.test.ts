@@ -6,12 +6,12 @@ import * as liveRoute from "@/app/api/health/live/route";
 import { getProviderByRegistryId } from "@/lib/db/providers";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { call } from "../fixtures/http";
-import { captureConsole } from "../fixtures/logs";
+import { captureLogs } from "../fixtures/logs";
 import { prepareOutage } from "../fixtures/outage";
 import { fakeKey, insertUser } from "../fixtures/users";
 
 const outage = await prepareOutage();
-const logs = captureConsole();
+const logs = captureLogs();
 let fake: FakeProviders;
 
 beforeAll(async () => {
