@@ -1,12 +1,15 @@
 /**
- * Runs once when a server starts (never during `next build`). Every request gets its id for the logs
- * (lib/http/requests.ts); production refuses to start without the secrets it needs, with a message that says
- * how to fix it, instead of failing on the first request.
+ * Runs once when a server starts (never during `next build`). Every request gets its id for the logs and is
+ * counted while in flight (lib/http/requests.ts); SIGTERM and SIGINT shut down gracefully (lib/shutdown.ts);
+ * production refuses to start without the secrets it needs, with a message that says how to fix it, instead of
+ * failing on the first request.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { watchRequests } = await import("@/lib/http/requests");
   watchRequests();
+  const { handleShutdownSignals } = await import("@/lib/shutdown");
+  handleShutdownSignals();
   const { checkStartupConfig } = await import("@/lib/startup");
   await checkStartupConfig();
 }

@@ -41,6 +41,7 @@ function appServer(port: number, dataDir: string, extra: Record<string, string> 
       NEXTAUTH_URL: `http://localhost:${port}`,
       PROVIDER_TIMEOUT_MS: "3000",
       NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_MANUAL_SIG_HANDLE: "true", // as `npm start`: the app's graceful shutdown (lib/shutdown.ts)
       ...fakeProviderEnv(`http://127.0.0.1:${FAKE_PORT}`),
       ...extra,
     },

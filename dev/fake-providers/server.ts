@@ -64,7 +64,7 @@ export interface FakeProviders {
   env: Record<string, string>;
   baseURL: (registryId: RegistryId) => string;
   requests: RecordedRequest[];
-  /** How long a "slow" key keeps the client waiting before answering. */
+  /** How long a "slow" key keeps the client waiting before it is accepted as a valid one. */
   slowMs: number;
   close: () => Promise<void>;
 }
@@ -113,7 +113,8 @@ export async function startFakeProviders(options: { port?: number; slowMs?: numb
       if (req.method === "POST" && (path === "/chat/completions" || path === "/messages")) {
         return chat(registryId!, path, behaviour, credential ?? "", body, res);
       }
-      const reply = keyCheckReply(registryId!, behaviour, credential ?? "") ?? keyCheckReply(registryId!, "invalid", credential ?? "");
+      const answerAs = behaviour === "slow" ? "valid" : behaviour; // a slow provider that answers in the end accepts
+      const reply = keyCheckReply(registryId!, answerAs, credential ?? "") ?? keyCheckReply(registryId!, "invalid", credential ?? "");
       return send(res, reply!);
     }
   });
