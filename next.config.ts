@@ -4,10 +4,17 @@ const nextConfig: NextConfig = {
   // `next build` also writes .next/standalone: server.js and only the node_modules it needs (the Dockerfile ships
   // that, .next/static and the migrations).
   output: "standalone",
-  // The migrations are read at run time from <cwd>/drizzle (lib/db/client.ts), which the tracer cannot see.
-  outputFileTracingIncludes: { "/*": ["./drizzle/**/*"] },
-  // PGlite ships WASM and resolves files relative to its own module URL; bundling it breaks that.
-  serverExternalPackages: ["@electric-sql/pglite"],
+  // Files read at run time that the tracer cannot see: the migrations (lib/db/client.ts reads <cwd>/drizzle), and
+  // the embedded database's thread, a plain module Node loads by path (lib/db/pglite-thread.ts), with PGlite and
+  // its WASM and data files. Nothing bundled imports PGlite.
+  outputFileTracingIncludes: {
+    "/*": [
+      "./drizzle/**/*",
+      "./lib/db/pglite-worker.mjs",
+      "./node_modules/@electric-sql/pglite/package.json",
+      "./node_modules/@electric-sql/pglite/dist/**/*",
+    ],
+  },
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

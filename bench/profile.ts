@@ -49,10 +49,14 @@ async function main() {
     await fake.close();
     await database.drop();
   }
-  const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-  if (!file) throw new Error(`no profile was written to ${dir}`);
-  console.log(`\n${join(dir, file)} — self time, idle excluded (warm-up and seeding included):`);
-  for (const line of topFrames(JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile)) console.log(line);
+  // Node writes one profile per thread: CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0 the server's.
+  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
+  if (files.length === 0) throw new Error(`no profile was written to ${dir}`);
+  for (const file of files) {
+    const thread = file.split(".").at(-3) === "0" ? "the server's thread" : `worker thread ${file.split(".").at(-3)}`;
+    console.log(`\n${join(dir, file)} (${thread}) — self time, idle excluded (warm-up and seeding included):`);
+    for (const line of topFrames(JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile, thread.startsWith("worker") ? 8 : 25)) console.log(line);
+  }
 }
 
 await main();
