@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { isRegistryId, type RegistryId } from "@/lib/providers/catalogue";
-import { withDb } from "./client";
+import { preparedPerHandle, withDb } from "./client";
 import { modelProvider, userApiKey } from "./schema";
 import { isUuid } from "./uuid";
 
@@ -62,17 +62,21 @@ export interface ProviderForUser extends ProviderRecord {
   isEnabled: boolean;
 }
 
+// GET /api/providers on every settings visit: built and prepared once, each request only binds the user's id.
+const forUserQuery = preparedPerHandle((db) =>
+  db
+    .select({ ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled })
+    .from(modelProvider)
+    .leftJoin(userApiKey, and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, sql.placeholder("userId"))))
+    .where(eq(modelProvider.isEnabled, true))
+    .orderBy(asc(modelProvider.sortOrder), asc(modelProvider.name))
+    .prepare("providers_for_user"),
+);
+
 /** The catalogue as one user sees it, in one statement: whether they have a key, and whether it is enabled. */
 export async function listProvidersForUser(userId: string): Promise<ProviderForUser[]> {
   const ownKey = isUuid(userId) ? userId : "00000000-0000-0000-0000-000000000000";
-  const rows = await withDb((db) =>
-    db
-      .select({ ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled })
-      .from(modelProvider)
-      .leftJoin(userApiKey, and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, ownKey)))
-      .where(eq(modelProvider.isEnabled, true))
-      .orderBy(asc(modelProvider.sortOrder), asc(modelProvider.name)),
-  );
+  const rows = await withDb((db) => forUserQuery(db).execute({ userId: ownKey }));
   return known(rows).map(({ keyId, keyEnabled, ...provider }) => ({
     ...provider,
     hasApiKey: keyId !== null,

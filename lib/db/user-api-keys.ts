@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { type Database, withDb } from "./client";
+import { preparedPerHandle, withDb } from "./client";
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
 import { userApiKey, type UserApiKeyRow } from "./schema";
 import { isUuid } from "./uuid";
@@ -35,23 +35,19 @@ export interface SealedApiKey {
 const ownedBy = (userId: string, providerId: string) =>
   and(eq(userApiKey.userId, userId), eq(userApiKey.providerId, providerId));
 
-// The hot read path, prepared once per database handle: the query is built once, not per request.
-const listQueries = new WeakMap<Database, ReturnType<typeof prepareList>>();
-const prepareList = (db: Database) =>
+// The hot read path: the query is built once, not per request.
+const listQuery = preparedPerHandle((db) =>
   db
     .select(recordColumns)
     .from(userApiKey)
     .where(eq(userApiKey.userId, sql.placeholder("userId")))
-    .prepare("user_api_keys_list");
+    .prepare("user_api_keys_list"),
+);
 
 /** Every key of a user. One SELECT, no ciphertext read. */
 export async function getUserApiKeys(userId: string): Promise<ApiKeyRecord[]> {
   if (!isUuid(userId)) return [];
-  return withDb((db) => {
-    let list = listQueries.get(db);
-    if (!list) listQueries.set(db, (list = prepareList(db)));
-    return list.execute({ userId });
-  });
+  return withDb((db) => listQuery(db).execute({ userId }));
 }
 
 export async function getUserApiKeyForProvider(userId: string, providerId: string): Promise<ApiKeyRecord | null> {

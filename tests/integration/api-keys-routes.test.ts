@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { getProviderByRegistryId, type ProviderRecord } from "@/lib/db/providers";
 import { userApiKey } from "@/lib/db/schema";
 import type { PublicUser } from "@/lib/db/users";
+import { countStatements } from "@/dev/counters";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { APP_URL, type Answer, call, type CallOptions } from "../fixtures/http";
 import { keyringEntry } from "../fixtures/keyring";
@@ -293,6 +294,17 @@ describe("GET /api/providers", () => {
       isEnabled: true,
     });
     expectError(await api("PROVIDERS"), 401, "unauthorized");
+  });
+
+  it("answers in one SQL statement, with only the signed-in user's keys", async () => {
+    const withKey = (answer: Answer<{ id: string; hasApiKey: boolean }[]>) => answer.json.filter((p) => p.hasApiKey).map((p) => p.id).sort();
+    const keysOf = async (user: PublicUser) => (await api<Row[]>("GET", { as: user })).json.map((k) => k.providerId).sort();
+    const counted = await countStatements(() => api<{ id: string; hasApiKey: boolean }[]>("PROVIDERS", { as: babbage }));
+    expect(counted.count).toBe(1);
+    expect(withKey(counted.result)).toEqual(await keysOf(babbage));
+    const adas = await api<{ id: string; hasApiKey: boolean }[]>("PROVIDERS", { as: ada });
+    expect(withKey(adas)).toEqual(await keysOf(ada));
+    expect(withKey(adas)).not.toEqual(withKey(counted.result));
   });
 });
 
