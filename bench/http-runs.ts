@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { signInOverHttp } from "@/dev/app-server";
 import { SETTINGS } from "./settings";
@@ -13,6 +14,8 @@ export interface Run {
   p99: number;
   errors: number;
   requests: number;
+  /** The machine's 1-minute load average when the run ended: other work on a shared machine shows here. */
+  load: number;
   /** Answers by HTTP status, and transport errors/timeouts, when anything was not 2xx. */
   failures?: Record<string, number>;
 }
@@ -51,6 +54,7 @@ export async function load(name: string, options: autocannon.Options): Promise<R
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     requests: result.requests.total,
+    load: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 

@@ -69,10 +69,10 @@ export function printReport(result: BenchResult) {
   const pad = (value: string | number, width: number) => String(value).padStart(width);
   const ratio = (value: number) => value.toFixed(2);
   console.log(`\n\nBenchmark — ${result.database}, ${durationSeconds} s × ${connections} connections per run, ${rounds} interleaved rounds`);
-  console.log(`${"run".padEnd(26)}${pad("req/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("errors", 8)}`);
+  console.log(`${"run".padEnd(26)}${pad("req/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("errors", 8)}${pad("load", 7)}`);
   for (const run of result.runs) {
     const failures = run.failures ? `  ${JSON.stringify(run.failures)}` : "";
-    console.log(`${run.name.padEnd(26)}${pad(run.requestsPerSecond.toFixed(0), 10)}${pad(run.p50, 9)}${pad(run.p99, 9)}${pad(run.errors, 8)}${failures}`);
+    console.log(`${run.name.padEnd(26)}${pad(run.requestsPerSecond.toFixed(0), 10)}${pad(run.p50, 9)}${pad(run.p99, 9)}${pad(run.errors, 8)}${pad(run.load.toFixed(1), 7)}${failures}`);
   }
   console.log(`\nagainst the floor (GET /api/health/live)    throughput    p99`);
   const { providersOverList, ...routes } = result.versusFloor;

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 export const SETTINGS = {
   durationSeconds: Number(process.env.BENCH_DURATION ?? 5),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
   users: Number(process.env.BENCH_USERS ?? 20),
   largeRows: Number(process.env.BENCH_LARGE_ROWS ?? 1_000_000),
 };

@@ -17,7 +17,13 @@ export async function requestUserId(request: NextRequest): Promise<string> {
   // next-auth names its cookie __Secure-… when the site is served over https (NEXTAUTH_URL, or the forwarded
   // protocol when it trusts the host); read the cookie it actually set.
   const secureCookie = appOrigin(request).startsWith("https://");
-  const token = await getToken({ req: request, secret: getAuthSecret(), decode: decodeSessionToken, secureCookie });
+  const secret = getAuthSecret();
+  // The usual case, one whole session cookie, is read directly (next-auth's cookie store showed in the list's
+  // profile); a token split over several cookies, or sent as a Bearer header, goes through next-auth's getToken.
+  const cookie = request.cookies.get(secureCookie ? "__Secure-next-auth.session-token" : "next-auth.session-token")?.value;
+  const token = cookie
+    ? await decodeSessionToken({ token: cookie, secret }).catch(() => null)
+    : await getToken({ req: request, secret, decode: decodeSessionToken, secureCookie });
   const id = token?.id ?? token?.sub;
   if (!id) throw new AppError("unauthorized", "Sign in to continue.");
   return id;

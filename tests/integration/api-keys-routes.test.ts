@@ -110,6 +110,16 @@ describe("every route", () => {
     expectError(await api("GET", { headers: { cookie } }), 401, "unauthorized");
   });
 
+  it("reads a session token next-auth split over several cookies, or sent as a Bearer header", async () => {
+    const { sessionCookie } = await import("../fixtures/http");
+    const token = (await sessionCookie(ada)).split("=")[1]!;
+    const half = Math.ceil(token.length / 2);
+    const chunked = `next-auth.session-token.0=${token.slice(0, half)}; next-auth.session-token.1=${token.slice(half)}`;
+    expect((await api("GET", { headers: { cookie: chunked } })).status).toBe(200);
+    expect((await api("GET", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expectError(await api("GET", { headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } }), 401, "unauthorized");
+  });
+
   it.each(routes)("%s answers 403 with the flag off, and changes nothing", async (route) => {
     const before = await tableSnapshot();
     vi.stubEnv("FEATURE_FLAGS", "showApiKeyManagement=false");
