@@ -52,7 +52,7 @@ async function smoke(app: AppServer) {
   const savedText = await saved.text();
   expect(saved.status === 200, `save: ${saved.status} ${savedText}`);
   expect(!savedText.includes(apiKey), "the saved key came back in plaintext");
-  step(`saved a ${providers[0]!.registryId} key, checked by the (fake) provider`);
+  step(`saved a key for ${providers[0]!.registryId}, checked by the (fake) provider`);
 
   const list = (await (await fetch(`${app.url}/api/user/api-keys`, { headers: { cookie } })).json()) as { providerId: string; apiKey: string }[];
   expect(list.length === 1 && list[0]!.providerId === providers[0]!.id && list[0]!.apiKey !== apiKey, `list: ${JSON.stringify(list)}`);
