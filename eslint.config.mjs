@@ -49,6 +49,12 @@ const config = [
       "no-restricted-properties": ["error", { object: "globalThis", property: "fetch", message: guardMessage }],
     },
   },
+  {
+    // Server code logs through lib/log.ts (JSON lines with the request id); the browser's helpers may use console.
+    files: ["app/**", "lib/**", "instrumentation.ts"],
+    ignores: ["lib/client/**"],
+    rules: { "no-console": "error" },
+  },
 ];
 
 export default config;

@@ -1,13 +1,18 @@
 /**
  * Runs once when a server starts (never during `next build`), in the process that owns the HTTP server. The
- * client-address policy goes first, so that it sees as many requests as possible; then production refuses to
- * start without the secrets it needs, with a message that says how to fix it, instead of failing on the first
- * request.
+ * client-address policy goes first, so that it sees as many requests as possible (lib/http/trust-proxy.ts); every
+ * request gets its id for the logs and is counted while in flight (lib/http/requests.ts); SIGTERM and SIGINT shut
+ * down gracefully (lib/shutdown.ts); production refuses to start without the secrets it needs, with a message that
+ * says how to fix it, instead of failing on the first request.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { installClientAddressPolicy } = await import("@/lib/http/trust-proxy");
   installClientAddressPolicy();
+  const { watchRequests } = await import("@/lib/http/requests");
+  watchRequests();
+  const { handleShutdownSignals } = await import("@/lib/shutdown");
+  handleShutdownSignals();
   const { checkStartupConfig } = await import("@/lib/startup");
   await checkStartupConfig();
 }

@@ -2,9 +2,22 @@ import type { NextConfig } from "next";
 import { API_POLICY } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
-  // PGlite ships WASM and resolves files relative to its own module URL; bundling it breaks that. undici (the
-  // outbound guard's HTTP client, lib/net/outbound.ts) is loaded as Node loads it, not re-bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "undici"],
+  // undici (the outbound guard's HTTP client, lib/net/outbound.ts) is loaded as Node loads it, not re-bundled.
+  serverExternalPackages: ["undici"],
+  // `next build` also writes .next/standalone: server.js and only the node_modules it needs (the Dockerfile ships
+  // that, .next/static and the migrations).
+  output: "standalone",
+  // Files read at run time that the tracer cannot see: the migrations (lib/db/client.ts reads <cwd>/drizzle), and
+  // the embedded database's thread, a plain module Node loads by path (lib/db/pglite-thread.ts), with PGlite and
+  // its WASM and data files. Nothing bundled imports PGlite.
+  outputFileTracingIncludes: {
+    "/*": [
+      "./drizzle/**/*",
+      "./lib/db/pglite-worker.mjs",
+      "./node_modules/@electric-sql/pglite/package.json",
+      "./node_modules/@electric-sql/pglite/dist/**/*",
+    ],
+  },
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

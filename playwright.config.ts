@@ -43,6 +43,7 @@ function appServer(port: number, dataDir: string, extra: Record<string, string> 
       // Custom endpoints may point at the fake providers' OpenAI-compatible mounts (tests/e2e/endpoints.spec.ts).
       ALLOWED_ENDPOINT_HOSTS: "127.0.0.1",
       NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_MANUAL_SIG_HANDLE: "true", // as `npm start`: the app's graceful shutdown (lib/shutdown.ts)
       ...fakeProviderEnv(`http://127.0.0.1:${FAKE_PORT}`),
       ...extra,
     },

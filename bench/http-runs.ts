@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { signInOverHttp } from "@/dev/app-server";
 import { SETTINGS } from "./settings";
@@ -13,13 +14,23 @@ export interface Run {
   p99: number;
   errors: number;
   requests: number;
+  /** The machine's 1-minute load average when the run ended: other work on a shared machine shows here. */
+  load: number;
   /** Answers by HTTP status, and transport errors/timeouts, when anything was not 2xx. */
   failures?: Record<string, number>;
 }
 
+/** The reads measured in interleaved rounds; the floor is a request through the framework and nothing more. */
+export const READS = {
+  floor: "/api/health/live",
+  list: "/api/user/api-keys",
+  providers: "/api/providers",
+} as const;
+export type Read = keyof typeof READS;
+
 export interface HttpRuns {
-  floors: Run[];
-  lists: Run[];
+  /** Per read, one run per round, in round order. */
+  reads: Record<Read, Run[]>;
   upsert: Run;
   toggle: Run;
   deletion: Run;
@@ -27,7 +38,7 @@ export interface HttpRuns {
   cookie: string;
 }
 
-async function load(name: string, options: autocannon.Options): Promise<Run> {
+export async function load(name: string, options: autocannon.Options): Promise<Run> {
   const result = await autocannon({ connections: SETTINGS.connections, duration: SETTINGS.durationSeconds, ...options });
   const failures: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) {
@@ -43,11 +54,12 @@ async function load(name: string, options: autocannon.Options): Promise<Run> {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     requests: result.requests.total,
+    load: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
 /** Signs up the bench users, each with keys for the first four providers; returns their cookies. */
-async function seed(base: string, progress: (text: string) => void) {
+export async function seed(base: string, progress: (text: string) => void) {
   progress(`seeding ${SETTINGS.users} users with 4 keys each`);
   const probe = await signInOverHttp(base, `probe.${randomUUID()}@bench.test`, PASSWORD);
   const providers = (await (await fetch(`${base}/api/providers`, { headers: { cookie: probe } })).json()) as { id: string }[];
@@ -67,28 +79,33 @@ async function seed(base: string, progress: (text: string) => void) {
   return { providers, cookies };
 }
 
+/** Requests that take the users' cookies in turn. */
+export function cookieRotation(cookies: string[]) {
+  let turn = 0;
+  const nextCookie = () => cookies[turn++ % cookies.length]!;
+  const rotate = (extra: Record<string, string> = {}): autocannon.Request => ({
+    setupRequest: (request: autocannon.Request) => ({ ...request, headers: { ...request.headers, ...extra, cookie: nextCookie() } }),
+  });
+  return { nextCookie, rotate };
+}
+
 /**
- * autocannon against `next start` at `base`: floor and list interleaved over the rounds after warming both (so
- * machine noise cancels in their ratio), then the validated upsert, the toggle, and re-add + delete.
+ * autocannon against `next start` at `base`: the floor and each read interleaved over the rounds after warming
+ * them all (so machine noise cancels in their ratios), then the validated upsert, the toggle, and re-add + delete.
  */
 export async function runHttp(base: string, progress: (text: string) => void): Promise<HttpRuns> {
   const { providers, cookies } = await seed(base, progress);
-  let turn = 0;
-  const nextCookie = () => cookies[turn++ % cookies.length]!;
-  const rotate = (extra: Record<string, string> = {}) => ({
-    setupRequest: (request: autocannon.Request) => ({ ...request, headers: { ...request.headers, ...extra, cookie: nextCookie() } }),
-  });
+  const { nextCookie, rotate } = cookieRotation(cookies);
 
-  const floors: Run[] = [];
-  const lists: Run[] = [];
-  // Both paths warm (JIT, connection pool) before anything is measured.
-  await load("warm-up", { url: `${base}/api/auth/session`, duration: 3, requests: [rotate()] });
-  await load("warm-up", { url: `${base}/api/user/api-keys`, duration: 3, requests: [rotate()] });
+  const reads: Record<Read, Run[]> = { floor: [], list: [], providers: [] };
+  const entries = Object.entries(READS) as [Read, string][];
+  // Every path warms (JIT, connection pool) before anything is measured.
+  for (const [, path] of entries) await load("warm-up", { url: `${base}${path}`, duration: 3, requests: [rotate()] });
   for (let round = 1; round <= SETTINGS.rounds; round++) {
-    progress(`round ${round}/${SETTINGS.rounds}: GET /api/auth/session (floor)`);
-    floors.push(await load(`floor #${round}`, { url: `${base}/api/auth/session`, requests: [rotate()] }));
-    progress(`round ${round}/${SETTINGS.rounds}: GET /api/user/api-keys (list)`);
-    lists.push(await load(`list #${round}`, { url: `${base}/api/user/api-keys`, requests: [rotate()] }));
+    for (const [read, path] of entries) {
+      progress(`round ${round}/${SETTINGS.rounds}: GET ${path} (${read})`);
+      reads[read].push(await load(`${read} #${round}`, { url: `${base}${path}`, requests: [rotate()] }));
+    }
   }
 
   progress("POST upsert with validation, PATCH toggle, re-add + DELETE");
@@ -111,18 +128,19 @@ export async function runHttp(base: string, progress: (text: string) => void): P
       },
     ],
   });
-  // Each pass puts a key back (an upsert that skips the check), then deletes it. Passes walk through every
-  // (user, provider) pair the other runs did not touch, so concurrent passes never share one and every
-  // DELETE finds its key. (autocannon resets `context` on every pass, so a pass carries its pair there.)
-  const pairs = cookies.flatMap((cookie) => providers.slice(2).map((p) => ({ cookie, providerId: p.id })));
-  let next = 0;
+  // Each pass puts a key back (an upsert that skips the check), then deletes it, on a (user, provider) pair the
+  // other runs do not touch. A pass takes a pair no other pass holds and frees it once its DELETE is answered, so
+  // every DELETE finds its key however unevenly the connections progress. (autocannon resets `context` on every
+  // pass, so a pass carries its pair there.)
+  type Pair = { cookie: string; providerId: string };
+  const free: Pair[] = cookies.flatMap((cookie) => providers.slice(2).map((p) => ({ cookie, providerId: p.id })));
   const deletion = await load("re-add + DELETE", {
     url: `${base}/api/user/api-keys`,
     requests: [
       {
         method: "POST",
         setupRequest: (r, context) => {
-          const pair = ((context as { pair?: (typeof pairs)[number] }).pair = pairs[next++ % pairs.length]!);
+          const pair = ((context as { pair?: Pair }).pair = free.shift()!);
           const body = { providerId: pair.providerId, apiKey: "sk-test-valid-readd-00000000000000", skipValidation: true };
           return { ...r, headers: { ...r.headers, ...JSON_BODY, cookie: pair.cookie }, body: JSON.stringify(body) };
         },
@@ -130,11 +148,12 @@ export async function runHttp(base: string, progress: (text: string) => void): P
       {
         method: "DELETE",
         setupRequest: (r, context) => {
-          const { pair } = context as { pair: (typeof pairs)[number] };
+          const { pair } = context as { pair: Pair };
           return { ...r, headers: { ...r.headers, ...JSON_BODY, cookie: pair.cookie }, body: JSON.stringify({ providerId: pair.providerId }) };
         },
+        onResponse: (_status, _body, context) => free.push((context as { pair: Pair }).pair),
       },
     ],
   });
-  return { floors, lists, upsert, toggle, deletion, cookie: cookies[0]! };
+  return { reads, upsert, toggle, deletion, cookie: cookies[0]! };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { countDecryptions, countStatements } from "@/dev/counters";
 import { closeDb, getDb, rowsOf } from "@/lib/db/client";
-import { listProviders } from "@/lib/db/providers";
+import { listProviders, listProvidersForUser } from "@/lib/db/providers";
 import { deleteUserApiKey, getUserApiKeys, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { storeApiKey } from "@/lib/keys/vault";
 import { createUser } from "@/lib/db/users";
@@ -23,6 +23,7 @@ export async function measureInProcess(env: Record<string, string>) {
   await storeApiKey(user.id, providers[0]!.id, "sk-test-valid-0000000000000000");
   const statementsPerOperation = {
     list: await statements(() => getUserApiKeys(user.id)),
+    providers: await statements(() => listProvidersForUser(user.id)),
     upsert: await statements(() => storeApiKey(user.id, providers[0]!.id, "sk-test-valid-1111111111111111")),
     toggle: await statements(() => setUserApiKeyEnabled(user.id, providers[0]!.id, false)),
     delete: await statements(() => deleteUserApiKey(user.id, providers[0]!.id)),

@@ -13,14 +13,14 @@ import { cpus } from "node:os";
 import { type AppServer, startApp } from "@/dev/app-server";
 import { startFakeProviders } from "@/dev/fake-providers/server";
 import { throwawayDatabase } from "@/dev/throwaway-database";
-import { runHttp } from "./http-runs";
+import { READS, runHttp } from "./http-runs";
 import { measureInProcess } from "./in-process";
 import { measurePageJs } from "./page-js";
-import { type BenchResult, median, printReport, writeResult } from "./report";
+import { type BenchResult, compareWithFloor, printReport, writeResult } from "./report";
 import { KEYRING, SETTINGS } from "./settings";
 
 let step = 0;
-const TOTAL_STEPS = 5 + SETTINGS.rounds * 2;
+const TOTAL_STEPS = 5 + SETTINGS.rounds * Object.keys(READS).length;
 function progress(text: string) {
   step++;
   const line = `[${String(step).padStart(2)}/${TOTAL_STEPS}] ${text}`;
@@ -50,7 +50,7 @@ async function main() {
         ...fake.env,
       },
     });
-    const { floors, lists, upsert, toggle, deletion, cookie } = await runHttp(app.url, progress);
+    const { reads, upsert, toggle, deletion, cookie } = await runHttp(app.url, progress);
 
     progress("settings page JavaScript in Chromium");
     const pageJs = await measurePageJs(app.url, cookie);
@@ -68,11 +68,8 @@ async function main() {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
       database: database.label,
       settings: { durationSeconds: SETTINGS.durationSeconds, connections: SETTINGS.connections, rounds: SETTINGS.rounds, users: SETTINGS.users },
-      runs: [...floors, ...lists, upsert, toggle, deletion],
-      listOverFloor: {
-        throughputRatioMedian: median(lists.map((l, i) => l.requestsPerSecond / floors[i]!.requestsPerSecond)),
-        p99RatioMedian: median(lists.map((l, i) => l.p99 / Math.max(floors[i]!.p99, 1))),
-      },
+      runs: [...Object.values(reads).flat(), upsert, toggle, deletion],
+      versusFloor: compareWithFloor(reads, { upsert, toggle, deletion }),
       ...inProcess,
       settingsPageJs: pageJs,
     };

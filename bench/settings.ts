@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 /** The shape of a run, from the environment (README, Performance). */
 export const SETTINGS = {
   durationSeconds: Number(process.env.BENCH_DURATION ?? 5),
-  connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
   users: Number(process.env.BENCH_USERS ?? 20),
   largeRows: Number(process.env.BENCH_LARGE_ROWS ?? 1_000_000),
 };

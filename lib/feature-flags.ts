@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 
 /**
  * Feature flags: a typed record with safe defaults, overridden by FEATURE_FLAGS ("name=true,other=false").
@@ -27,7 +28,7 @@ export class FeatureFlagConfigError extends Error {
   }
 }
 
-export function parseFeatureFlags(value: string | undefined, warn: (message: string) => void = console.warn): FeatureFlags {
+export function parseFeatureFlags(value: string | undefined, warn: (message: string) => void = (message) => log.warn({ scope: "flags" }, message)): FeatureFlags {
   const flags: FeatureFlags = { ...DEFAULTS };
   for (const entry of (value ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
     const match = /^([A-Za-z][A-Za-z0-9_]*)\s*=\s*(true|false|1|0|on|off)$/i.exec(entry);
@@ -38,7 +39,7 @@ export function parseFeatureFlags(value: string | undefined, warn: (message: str
     }
     const [, name, raw] = match as unknown as [string, string, string];
     if (!(name in DEFAULTS)) {
-      warn(`[flags] FEATURE_FLAGS names an unknown flag "${name}"; known flags: ${Object.keys(DEFAULTS).join(", ")}.`);
+      warn(`FEATURE_FLAGS names an unknown flag "${name}"; known flags: ${Object.keys(DEFAULTS).join(", ")}.`);
       continue;
     }
     flags[name as FeatureFlag] = /^(true|1|on)$/i.test(raw);

@@ -4,6 +4,7 @@ import { getKeyring } from "@/lib/crypto/keyring";
 import { describeDatabaseTarget, getDb } from "@/lib/db/client";
 import { getFeatureFlags } from "@/lib/feature-flags";
 import { trustProxyHops } from "@/lib/http/trust-proxy";
+import { log } from "@/lib/log";
 
 /** Validates configuration at server start; exits with a clear message when the server cannot run safely. */
 export async function checkStartupConfig(): Promise<void> {
@@ -11,7 +12,7 @@ export async function checkStartupConfig(): Promise<void> {
     try {
       check();
     } catch (error) {
-      console.error(`[startup] ${(error as Error).message}`);
+      log.fatal({ scope: "startup" }, (error as Error).message);
       process.exit(1);
     }
   }
@@ -19,7 +20,7 @@ export async function checkStartupConfig(): Promise<void> {
   // that is down is not fatal: requests answer 503 until it is back.
   const started = Date.now();
   getDb().then(
-    () => console.info(`[db] ${describeDatabaseTarget()} ready in ${Date.now() - started} ms`),
+    () => log.info({ scope: "db", ms: Date.now() - started }, `${describeDatabaseTarget()} ready`),
     () => {},
   );
 }

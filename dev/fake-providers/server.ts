@@ -68,7 +68,7 @@ export interface FakeProviders {
   /** A custom endpoint's base URL here: `keyed` wants a key, `open` needs none. */
   endpointURL: (kind: keyof typeof ENDPOINT_PATHS) => string;
   requests: RecordedRequest[];
-  /** How long a "slow" key keeps the client waiting before answering. */
+  /** How long a "slow" key keeps the client waiting before it is accepted as a valid one. */
   slowMs: number;
   close: () => Promise<void>;
 }
@@ -124,7 +124,8 @@ export async function startFakeProviders(
       if (req.method === "POST" && (path === "/chat/completions" || path === "/messages")) {
         return chat(id, path, behaviour, credential ?? "", body, res);
       }
-      const reply = keyCheckReply(id, behaviour, credential ?? "") ?? keyCheckReply(id, "invalid", credential ?? "");
+      const answerAs = behaviour === "slow" ? "valid" : behaviour; // a slow provider that answers in the end accepts
+      const reply = keyCheckReply(id, answerAs, credential ?? "") ?? keyCheckReply(id, "invalid", credential ?? "");
       return send(res, reply!);
     }
   });

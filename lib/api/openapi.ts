@@ -51,6 +51,7 @@ function toOperationObject(op: Operation): ZodOpenApiOperationObject {
 }
 
 const healthSchema = z.object({ db: z.literal("ok") });
+const liveSchema = z.object({ status: z.literal("ok") });
 
 function paths(): ZodOpenApiPathsObject {
   const result: ZodOpenApiPathsObject = {};
@@ -67,6 +68,12 @@ function paths(): ZodOpenApiPathsObject {
           content: { "application/json": { schema: apiErrorSchema.extend({ db: z.literal("unavailable") }) } },
         },
       },
+    },
+  };
+  result["/api/health/live"] = {
+    get: {
+      summary: "Liveness: the process answers (touches no database)",
+      responses: { "200": { description: "Alive", content: { "application/json": { schema: liveSchema } } } },
     },
   };
   result["/api/openapi.json"] = {

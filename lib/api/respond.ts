@@ -2,6 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { describeDatabaseError } from "@/lib/db/errors";
 import { AppError, DatabaseUnavailableError } from "@/lib/errors";
+import { log } from "@/lib/log";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -29,9 +30,9 @@ function describeForLog(error: unknown): string {
 /** Every failure becomes a JSON answer: our typed errors as they are, anything else a logged, generic 500. */
 export function toErrorResponse(error: unknown, where: string): NextResponse {
   if (error instanceof AppError) {
-    if (error.status >= 500) console.error(`[api] ${where}: ${describeForLog(error)}`);
+    if (error.status >= 500) log.error({ scope: "api", where, code: error.code }, describeForLog(error));
     return errorResponse(error);
   }
-  console.error(`[api] ${where} failed unexpectedly: ${describeForLog(error)}`);
+  log.error({ scope: "api", where, code: "internal_error" }, `failed unexpectedly: ${describeForLog(error)}`);
   return errorResponse(new AppError("internal_error", "Something went wrong on our side. Nothing was changed; please try again."));
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { isSessionLive, revokeSession } from "@/lib/db/sessions";
+import { log } from "@/lib/log";
 import { authorizeCredentials } from "./credentials";
 import { redirectAfterAuth } from "./redirect";
 import { authContext } from "./request-context";
@@ -22,6 +23,16 @@ export const authOptions: NextAuthOptions = {
   // The same decoding for pages, the next-auth routes and the API guard (lib/auth/session.ts).
   jwt: { decode: decodeSessionToken },
   pages: { signIn: "/login" },
+  // next-auth's own messages go to the one logger as JSON lines: its code and the error's message only (its
+  // metadata can carry the request's details).
+  logger: {
+    error: (code, metadata) => {
+      const error = metadata instanceof Error ? metadata : metadata.error;
+      log.error({ scope: "next-auth", code }, error?.message ?? code);
+    },
+    warn: (code) => log.warn({ scope: "next-auth", code }, code),
+    debug: (code) => log.debug({ scope: "next-auth", code }, code),
+  },
   providers: [
     CredentialsProvider({
       name: "Email and password",

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBase64, readOrCreateLocalSecret } from "@/lib/local-secrets";
+import { log } from "@/lib/log";
 
 export class AuthConfigError extends Error {
   constructor(message: string) {
@@ -34,7 +35,7 @@ export function getAuthSecret(): string {
   }
   if (!generated) {
     const secret = readOrCreateLocalSecret("nextauth-secret", () => randomBase64(32));
-    if (secret.created) console.warn("[auth] No NEXTAUTH_SECRET set: generated a development secret in .data/nextauth-secret.");
+    if (secret.created) log.warn({ scope: "auth" }, "No NEXTAUTH_SECRET set: generated a development secret in .data/nextauth-secret.");
     generated = secret.value;
   }
   process.env.NEXTAUTH_SECRET = generated;

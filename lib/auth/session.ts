@@ -27,7 +27,13 @@ export interface RequestSession {
  */
 async function claimedSession(request: NextRequest): Promise<RequestSession | null> {
   const secureCookie = appOrigin(request).startsWith("https://");
-  const token = await getToken({ req: request, secret: getAuthSecret(), decode: decodeSessionToken, secureCookie });
+  const secret = getAuthSecret();
+  // The usual case, one whole session cookie, is read directly (next-auth's cookie store showed in the list's
+  // profile); a token split over several cookies, or sent as a Bearer header, goes through next-auth's getToken.
+  const cookie = request.cookies.get(secureCookie ? "__Secure-next-auth.session-token" : "next-auth.session-token")?.value;
+  const token = cookie
+    ? await decodeSessionToken({ token: cookie, secret }).catch(() => null)
+    : await getToken({ req: request, secret, decode: decodeSessionToken, secureCookie });
   const userId = token?.id ?? token?.sub;
   if (!userId || !token?.sid) return null;
   return { userId, sessionId: token.sid, email: token.email ?? "" };

@@ -1,5 +1,6 @@
 import "server-only";
 import { LOCAL_DATA_DIR, randomBase64, readOrCreateLocalSecret } from "@/lib/local-secrets";
+import { log } from "@/lib/log";
 
 export const KEYRING_ENV = "API_KEY_ENCRYPTION_KEYS";
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -81,8 +82,9 @@ export function getKeyring(): Keyring {
   if (cached?.source !== DEV_KEYRING_FILE) {
     const secret = readOrCreateLocalSecret(DEV_KEYRING_FILE, () => `dev1:${randomBase64(32)}`);
     if (secret.created) {
-      console.warn(
-        `[keys] No ${KEYRING_ENV} set: generated a development encryption key in ${LOCAL_DATA_DIR}/${DEV_KEYRING_FILE}. ` +
+      log.warn(
+        { scope: "keys" },
+        `No ${KEYRING_ENV} set: generated a development encryption key in ${LOCAL_DATA_DIR}/${DEV_KEYRING_FILE}. ` +
           "Keep that file; keys saved with it cannot be read without it.",
       );
     }

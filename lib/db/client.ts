@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Logger } from "drizzle-orm/logger";
 import { describeDatabaseError, toDatabaseError } from "./errors";
 import { DatabaseUnavailableError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import * as schema from "./schema";
 import { seedProviders } from "./seed";
 
@@ -55,30 +56,39 @@ function autoMigrate(): boolean {
   return process.env.DB_AUTO_MIGRATE !== "false";
 }
 
+/**
+ * The embedded database runs on a thread of its own (lib/db/pglite-thread.ts): PGlite executes SQL synchronously
+ * on the thread that calls it, and on the server's thread every query held up every other request (a profile
+ * of the list under load: a third of the server thread's time inside PGlite). drizzle reaches it through its
+ * pg-proxy driver: SQL and parameters go over, rows come back.
+ */
 async function openPglite(): Promise<Handle> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { drizzle } = await import("drizzle-orm/pglite");
-  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const { drizzle } = await import("drizzle-orm/pg-proxy");
+  const { migrate } = await import("drizzle-orm/pg-proxy/migrator");
+  const { PgliteThread } = await import("./pglite-thread");
   const dir = pgliteDir();
   if (!dir.startsWith("memory://")) {
     mkdirSync(dirname(resolve(/* turbopackIgnore: true */ process.cwd(), dir)), { recursive: true });
   }
-  const client = new PGlite(dir);
-  await client.waitReady;
-  const db = drizzle({ client, schema, logger: publishingLogger });
+  const engine = await PgliteThread.open(dir);
+  const db = drizzle(
+    async (sql, params, method) => ({ rows: await engine.query(sql, params, method === "all" ? "array" : "object") }),
+    { schema, logger: publishingLogger },
+  );
   try {
     // The embedded database always migrates and seeds: `npm run dev` on a fresh clone must just work.
-    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(db, (queries) => engine.migrate(queries), { migrationsFolder: MIGRATIONS_FOLDER });
     await seedProviders(db as unknown as Database);
   } catch (error) {
-    await client.close();
+    await engine.close();
     throw error;
   }
   return {
-    db: db as unknown as Database,
+    // `$client` as drizzle's other drivers name theirs: what tests shut behind the app's back (an engine crash).
+    db: Object.assign(db, { $client: engine }) as unknown as Database,
     driver: "pglite",
-    close: () => client.close(),
-    isDead: () => client.closed,
+    close: () => engine.close(),
+    isDead: () => engine.closed,
   };
 }
 
@@ -134,7 +144,7 @@ async function handle(): Promise<Handle> {
     // A failed open is not cached: the next request tries again, so the app recovers when the database does.
     opening.catch((error: unknown) => {
       if (cache.__byokDatabase === opening) cache.__byokDatabase = undefined;
-      console.error(`[db] Could not open the ${describeDatabaseTarget()}: ${describeDatabaseError(error)}`);
+      log.error({ scope: "db", reason: describeDatabaseError(error) }, `Could not open the ${describeDatabaseTarget()}`);
     });
   }
   try {
@@ -169,7 +179,7 @@ export async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> 
  * A bound on every operation over the network: after a reset, postgres-js was seen to leave a query unanswered
  * for ~35 s on a connection it still believed open (tests/integration/api-outage.test.ts, about one run in
  * five). The request answers 503 instead, and the whole pool is replaced so that no later request lands on
- * that connection once the database is back. (PGlite runs in-process: nothing to time out.)
+ * that connection once the database is back. (PGlite runs in this process: no network to fail.)
  */
 async function withTimeout<T>(opened: Handle, work: (db: Database) => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -210,7 +220,20 @@ export async function closeDb(): Promise<void> {
   if (opening) await (await opening.catch(() => undefined))?.close();
 }
 
-/** `db.execute()` answers `{ rows }` on PGlite and an array on postgres-js; this reads both. */
+/**
+ * A statement built and prepared once per database handle, not per call: drizzle's query building showed in the
+ * profiles of the hot reads. (A reopened database is a new handle and prepares again.)
+ */
+export function preparedPerHandle<Q>(prepare: (db: Database) => Q): (db: Database) => Q {
+  const prepared = new WeakMap<Database, Q>();
+  return (db) => {
+    let query = prepared.get(db);
+    if (!query) prepared.set(db, (query = prepare(db)));
+    return query;
+  };
+}
+
+/** The rows of a `db.execute()` answer: an array on both drivers here, `{ rows }` on drizzle's own PGlite driver. */
 export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { and, eq, gt, lt, sql } from "drizzle-orm";
+import { inBackground } from "@/lib/background";
 import { withDb } from "./client";
 import { rateLimit } from "./schema";
 
@@ -33,7 +34,7 @@ export async function consumePoint(key: string, windowSeconds: number): Promise<
       })
       .returning(state),
   );
-  if (Math.random() < 0.01) void purgeExpired().catch(() => {});
+  if (Math.random() < 0.01) inBackground(purgeExpired());
   return row!;
 }
 

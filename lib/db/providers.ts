@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { isRegistryId, type RegistryId } from "@/lib/providers/catalogue";
-import { withDb } from "./client";
+import { preparedPerHandle, withDb } from "./client";
 import { modelProvider, userApiKey } from "./schema";
 import { isUuid } from "./uuid";
 
@@ -90,17 +90,26 @@ export async function getProviderByRegistryId(registryId: string): Promise<Built
 
 export type ProviderForUser = ProviderRecord & { hasApiKey: boolean; isEnabled: boolean };
 
+// GET /api/providers on every settings visit: built and prepared once, each request only binds the user's id.
+const forUserQuery = preparedPerHandle((db) =>
+  db
+    .select({ ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled })
+    .from(modelProvider)
+    .leftJoin(userApiKey, and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, sql.placeholder("userId"))))
+    .where(
+      and(
+        eq(modelProvider.isEnabled, true),
+        or(isNull(modelProvider.ownerId), eq(modelProvider.ownerId, sql.placeholder("userId"))),
+      ),
+    )
+    .orderBy(...displayOrder)
+    .prepare("providers_for_user"),
+);
+
 /** The providers as one user sees them, in one statement: whether they have a key, and whether it is enabled. */
 export async function listProvidersForUser(userId: string): Promise<ProviderForUser[]> {
   const ownKey = isUuid(userId) ? userId : "00000000-0000-0000-0000-000000000000";
-  const rows = await withDb((db) =>
-    db
-      .select({ ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled })
-      .from(modelProvider)
-      .leftJoin(userApiKey, and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, ownKey)))
-      .where(visibleTo(userId))
-      .orderBy(...displayOrder),
-  );
+  const rows = await withDb((db) => forUserQuery(db).execute({ userId: ownKey }));
   return rows.flatMap(({ keyId, keyEnabled, ...row }) => {
     const record = toRecord(row);
     return record ? [{ ...record, hasApiKey: keyId !== null, isEnabled: keyEnabled ?? false }] : [];

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { type Database, withDb } from "./client";
+import { preparedPerHandle, withDb } from "./client";
+import type { Database } from "./types";
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
 import { userApiKey, type UserApiKeyRow } from "./schema";
 import { selectLiveSession } from "./sessions";
@@ -39,26 +40,20 @@ const ownedBy = (userId: string, providerId: string) =>
 const selectList = (db: Database) =>
   db.select(recordColumns).from(userApiKey).where(eq(userApiKey.userId, sql.placeholder("userId")));
 
-// The hot read path, prepared once per database handle: the query is built once, not per request.
-const listQueries = new WeakMap<Database, ReturnType<typeof prepareList>>();
-const prepareList = (db: Database) => selectList(db).prepare("user_api_keys_list");
+// The hot read paths: each query is built and prepared once per database handle, not per request.
+const listQuery = preparedPerHandle((db) => selectList(db).prepare("user_api_keys_list"));
 
 /** Every key of a user. One SELECT, no ciphertext read. */
 export async function getUserApiKeys(userId: string): Promise<ApiKeyRecord[]> {
   if (!isUuid(userId)) return [];
-  return withDb((db) => {
-    let list = listQueries.get(db);
-    if (!list) listQueries.set(db, (list = prepareList(db)));
-    return list.execute({ userId });
-  });
+  return withDb((db) => listQuery(db).execute({ userId }));
 }
 
 /**
  * The list behind a live session, still ONE statement: the list's select becomes a CTE, left-joined to the live
  * session (lib/db/sessions.ts). No row: the session has ended (null, a 401); one row with no key: no keys.
  */
-const sessionListQueries = new WeakMap<Database, ReturnType<typeof prepareSessionList>>();
-const prepareSessionList = (db: Database) => {
+const sessionListQuery = preparedPerHandle((db) => {
   const live = db.$with("live").as(selectLiveSession(db));
   const keys = db.$with("keys").as(selectList(db));
   const key = Object.fromEntries(Object.keys(recordColumns).map((name) => [name, keys[name as keyof typeof recordColumns]]));
@@ -68,15 +63,11 @@ const prepareSessionList = (db: Database) => {
     .from(live)
     .leftJoin(keys, sql`true`)
     .prepare("user_api_keys_list_for_session");
-};
+});
 
 export async function getUserApiKeysForSession(userId: string, sessionId: string): Promise<ApiKeyRecord[] | null> {
   if (!isUuid(userId) || !isUuid(sessionId)) return null;
-  const rows = await withDb((db) => {
-    let list = sessionListQueries.get(db);
-    if (!list) sessionListQueries.set(db, (list = prepareSessionList(db)));
-    return list.execute({ userId, sessionId });
-  });
+  const rows = await withDb((db) => sessionListQuery(db).execute({ userId, sessionId }));
   if (rows.length === 0) return null;
   return rows.flatMap((row) => (row.key ? [row.key as ApiKeyRecord] : []));
 }

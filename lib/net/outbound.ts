@@ -48,7 +48,7 @@ export function allowedEndpointHosts(): AllowList {
   if (allowListMemo && allowListMemo.raw === raw) return allowListMemo.list;
   const list = parseAllowList(raw);
   if (list.invalid.length > 0) {
-    console.warn(`[net] ALLOWED_ENDPOINT_HOSTS: ignoring ${list.invalid.map((e) => `"${e}"`).join(", ")} (not a host name, an address or a CIDR)`);
+    log.warn({ scope: "net", ignored: list.invalid }, "ALLOWED_ENDPOINT_HOSTS: ignoring entries that are not a host name, an address or a CIDR");
   }
   allowListMemo = { raw, list };
   return list;
@@ -91,7 +91,7 @@ async function resolveTarget(target: EndpointTarget, resolve: Resolver, signal: 
     const parsed = parseAddress(address);
     const problem = parsed ? addressProblem(parsed) : "something that is not an IP address";
     if (problem) {
-      console.warn(`[net] refused ${host.name}: it resolves to ${address} (${problem})`);
+      log.warn({ scope: "net", host: host.name, address, problem }, `refused ${host.name}: it resolves to ${address} (${problem})`);
       // The address itself stays in the server's log: users learn the kind, not the layout of the network.
       throw new EndpointNotAllowedError(`${host.name} resolves to ${problem}`);
     }

@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
 import { AnswerTooLargeError, readLimited } from "@/lib/http/read-limited";
+import { log } from "@/lib/log";
 import { providerBaseURL } from "./base-url";
 import { getProviderInfo } from "./catalogue";
 import { classifyKeyCheck, type KeyCheckSpec, type Verdict } from "./key-verdict";
@@ -86,7 +87,10 @@ export interface KeyCheckTarget {
 
 export async function runKeyCheck(target: KeyCheckTarget, timeoutMs: number): Promise<KeyCheckResult> {
   const started = Date.now();
-  const log = (outcome: string) => console.info(`[providers] ${target.label} key check: ${outcome} in ${Date.now() - started} ms`);
+  const record = (outcome: string) => {
+    const ms = Date.now() - started;
+    log.info({ scope: "providers", provider: target.label, outcome, ms }, `${target.label} key check: ${outcome} in ${ms} ms`);
+  };
   const keyless = Object.keys(target.authHeaders).length === 0;
 
   let response: Response;
@@ -103,12 +107,12 @@ export async function runKeyCheck(target: KeyCheckTarget, timeoutMs: number): Pr
   } catch (error) {
     // A refusal of the outbound guard is the user's to fix (400), not the provider being down.
     if (error instanceof EndpointNotAllowedError) throw error;
-    log(`unreachable (${(error as Error).name})`);
+    record(`unreachable (${(error as Error).name})`);
     return { valid: false, status: "unreachable", message: networkFailure(error, target.name, timeoutMs) };
   }
 
   const verdict = classifyKeyCheck(target.spec, response.status, body);
-  log(`${verdict.status}/${verdict.reason} (HTTP ${response.status})`);
+  record(`${verdict.status}/${verdict.reason} (HTTP ${response.status})`);
   return {
     valid: verdict.status === "valid" || verdict.status === "limited",
     status: verdict.status,

@@ -6,10 +6,11 @@ import { getDb } from "@/lib/db/client";
 import { getProviderByRegistryId, type ProviderRecord } from "@/lib/db/providers";
 import { userApiKey } from "@/lib/db/schema";
 import type { PublicUser } from "@/lib/db/users";
+import { countStatements } from "@/dev/counters";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { APP_URL, type Answer, call, type CallOptions } from "../fixtures/http";
 import { keyringEntry } from "../fixtures/keyring";
-import { captureConsole } from "../fixtures/logs";
+import { captureLogs } from "../fixtures/logs";
 import { fakeKey, insertUser } from "../fixtures/users";
 
 type Row = {
@@ -29,7 +30,7 @@ let babbage: PublicUser;
 let openai: ProviderRecord;
 let anthropic: ProviderRecord;
 let google: ProviderRecord;
-const logs = captureConsole();
+const logs = captureLogs();
 const answers: Answer[] = [];
 const secrets: string[] = [];
 
@@ -107,6 +108,16 @@ describe("every route", () => {
     const answer = await api("GET", { headers: { cookie, "x-forwarded-proto": "https" } });
     expect(answer.status, answer.text).toBe(200);
     expectError(await api("GET", { headers: { cookie } }), 401, "unauthorized");
+  });
+
+  it("reads a session token next-auth split over several cookies, or sent as a Bearer header", async () => {
+    const { sessionCookie } = await import("../fixtures/http");
+    const token = (await sessionCookie(ada)).split("=")[1]!;
+    const half = Math.ceil(token.length / 2);
+    const chunked = `next-auth.session-token.0=${token.slice(0, half)}; next-auth.session-token.1=${token.slice(half)}`;
+    expect((await api("GET", { headers: { cookie: chunked } })).status).toBe(200);
+    expect((await api("GET", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expectError(await api("GET", { headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } }), 401, "unauthorized");
   });
 
   it.each(routes)("%s answers 403 with the flag off, and changes nothing", async (route) => {
@@ -293,6 +304,17 @@ describe("GET /api/providers", () => {
       isEnabled: true,
     });
     expectError(await api("PROVIDERS"), 401, "unauthorized");
+  });
+
+  it("answers in one SQL statement, with only the signed-in user's keys", async () => {
+    const withKey = (answer: Answer<{ id: string; hasApiKey: boolean }[]>) => answer.json.filter((p) => p.hasApiKey).map((p) => p.id).sort();
+    const keysOf = async (user: PublicUser) => (await api<Row[]>("GET", { as: user })).json.map((k) => k.providerId).sort();
+    const counted = await countStatements(() => api<{ id: string; hasApiKey: boolean }[]>("PROVIDERS", { as: babbage }));
+    expect(counted.count).toBe(1);
+    expect(withKey(counted.result)).toEqual(await keysOf(babbage));
+    const adas = await api<{ id: string; hasApiKey: boolean }[]>("PROVIDERS", { as: ada });
+    expect(withKey(adas)).toEqual(await keysOf(ada));
+    expect(withKey(adas)).not.toEqual(withKey(counted.result));
   });
 });
 

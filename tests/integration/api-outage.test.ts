@@ -2,16 +2,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as keysRoute from "@/app/api/user/api-keys/route";
 import * as testRoute from "@/app/api/user/api-keys/test/route";
 import * as healthRoute from "@/app/api/health/route";
+import * as liveRoute from "@/app/api/health/live/route";
 import { getProviderByRegistryId } from "@/lib/db/providers";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { call, sessionCookie } from "../fixtures/http";
-import { captureConsole } from "../fixtures/logs";
+import { captureLogs } from "../fixtures/logs";
 import { registeredAccount, sessionOnly, signInThroughRoute, signOutThroughRoute } from "../fixtures/next-auth";
 import { prepareOutage } from "../fixtures/outage";
 import { fakeKey, insertUser } from "../fixtures/users";
 
 const outage = await prepareOutage();
-const logs = captureConsole();
+const logs = captureLogs();
 let fake: FakeProviders;
 
 beforeAll(async () => {
@@ -40,6 +41,9 @@ describe("the REST API while the database is down", () => {
     ];
     for (const [name, attempt] of attempts) {
       await outage.takeDown();
+      // Liveness never asks the database: the process is alive while it is down.
+      const live = await call(async () => liveRoute.GET(), { path: "/api/health/live" });
+      expect([live.status, live.json]).toEqual([200, { status: "ok" }]);
       const answer = await attempt();
       expect(answer.status, `${name}: ${answer.text}`).toBe(503);
       expect(answer.json).toMatchObject({ code: "database_unavailable", error: expect.any(String) });

@@ -8,7 +8,7 @@ import { userApiKey } from "@/lib/db/schema";
 import type { PublicUser } from "@/lib/db/users";
 import { type FakeProviders, type RecordedRequest, startFakeProviders } from "@/dev/fake-providers/server";
 import { type Answer, call, type CallOptions, sessionCookie } from "../fixtures/http";
-import { captureConsole } from "../fixtures/logs";
+import { captureLogs } from "../fixtures/logs";
 import { refusedByDns } from "../fixtures/refusal-corpus";
 import { startTraps, type Traps } from "../fixtures/traps";
 import { fakeKey, insertUser } from "../fixtures/users";
@@ -29,7 +29,7 @@ let ada: PublicUser;
 let babbage: PublicUser;
 let vllm: string; // Ada's endpoint that wants a key
 let ollama: string; // Ada's endpoint that needs none
-const logs = captureConsole();
+const logs = captureLogs();
 const answers: Answer[] = [];
 const secrets: string[] = [];
 

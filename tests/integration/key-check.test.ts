@@ -4,7 +4,7 @@ import { checkApiKey } from "@/lib/providers/key-check";
 import type { KeyStatus } from "@/lib/providers/key-status";
 import type { Behaviour } from "@/dev/fake-providers/behaviours";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
-import { captureConsole } from "../fixtures/logs";
+import { captureLogs } from "../fixtures/logs";
 import { fakeKey } from "../fixtures/users";
 
 const TIMEOUT_MS = 700;
@@ -42,7 +42,7 @@ const KEY_PREFIX: Record<RegistryId, string> = {
 };
 
 let fake: FakeProviders;
-const logged = captureConsole();
+const logged = captureLogs();
 const keys: string[] = [];
 const rows: string[] = [];
 

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { KeyringConfigError, parseKeyring } from "@/lib/crypto/keyring";
 import { keyringEntry } from "../fixtures/keyring";
+import { captureLogs } from "../fixtures/logs";
 
+const logs = captureLogs();
 const b64 = (bytes: number) => Buffer.alloc(bytes, 7).toString("base64");
 
 function expectConfigError(value: string, ...fragments: string[]) {
@@ -67,19 +69,19 @@ describe("getKeyring without API_KEY_ENCRYPTION_KEYS", () => {
     process.chdir(mkdtempSync(join(tmpdir(), "byok-keyring-")));
     vi.stubEnv("API_KEY_ENCRYPTION_KEYS", "");
     vi.stubEnv("NODE_ENV", "development");
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const warnings = () => logs.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((e) => e.level === "warn");
 
     const first = (await import("@/lib/crypto/keyring")).getKeyring();
     const file = join(process.cwd(), ".data", "encryption-keys");
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0]![0]).toContain(".data/encryption-keys");
-    expect(warn.mock.calls[0]![0]).not.toContain(readFileSync(file, "utf8").split(":")[1]!.trim());
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]!.msg).toContain(".data/encryption-keys");
+    expect(logs.join("\n")).not.toContain(readFileSync(file, "utf8").split(":")[1]!.trim());
 
     vi.resetModules(); // a new start of the app
     const second = (await import("@/lib/crypto/keyring")).getKeyring();
     expect(second.activeId).toBe(first.activeId);
     expect(second.keys.get(second.activeId)).toEqual(first.keys.get(first.activeId));
-    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warnings()).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { pingDatabase } from "@/lib/db/health";
 import { describeDatabaseError } from "@/lib/db/errors";
 import { isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +11,7 @@ export async function GET() {
     await pingDatabase();
     return NextResponse.json({ db: "ok" }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    console.error(`[health] database check failed: ${describeDatabaseError(isAppError(error) ? error.cause : error)}`);
+    log.error({ scope: "health", reason: describeDatabaseError(isAppError(error) ? error.cause : error) }, "database check failed");
     return NextResponse.json(
       { db: "unavailable", error: "The database is not answering.", code: "database_unavailable" },
       { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
