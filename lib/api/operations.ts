@@ -77,6 +77,8 @@ export const operations = {
     path: "/api/providers",
     summary: "The providers, and whether the signed-in user has a key for each",
     signedIn: true,
+    // One statement: the query checks the session itself (lib/db/providers.ts).
+    sessionCheckedByHandler: true,
     status: 200,
     response: z.array(userProviderSchema),
     errors: [],

@@ -3,6 +3,7 @@ import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { isRegistryId, type RegistryId } from "@/lib/providers/catalogue";
 import { preparedPerHandle, withDb } from "./client";
 import { modelProvider, userApiKey } from "./schema";
+import { selectLiveSession } from "./sessions";
 import { isUuid } from "./uuid";
 
 /**
@@ -90,18 +91,31 @@ export async function getProviderByRegistryId(registryId: string): Promise<Built
 
 export type ProviderForUser = ProviderRecord & { hasApiKey: boolean; isEnabled: boolean };
 
-// GET /api/providers on every settings visit: built and prepared once, each request only binds the user's id.
+const withKeyColumns = { ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled };
+const visibleWithKey = {
+  provider: and(
+    eq(modelProvider.isEnabled, true),
+    or(isNull(modelProvider.ownerId), eq(modelProvider.ownerId, sql.placeholder("userId"))),
+  ),
+  key: and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, sql.placeholder("userId"))),
+};
+
+type RowWithKey = ProviderRow & { keyId: string | null; keyEnabled: boolean | null };
+
+function withKeys(rows: RowWithKey[]): ProviderForUser[] {
+  return rows.flatMap(({ keyId, keyEnabled, ...row }) => {
+    const record = toRecord(row);
+    return record ? [{ ...record, hasApiKey: keyId !== null, isEnabled: keyEnabled ?? false }] : [];
+  });
+}
+
+// Built and prepared once per handle: each request only binds the user's (and the session's) id.
 const forUserQuery = preparedPerHandle((db) =>
   db
-    .select({ ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled })
+    .select(withKeyColumns)
     .from(modelProvider)
-    .leftJoin(userApiKey, and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, sql.placeholder("userId"))))
-    .where(
-      and(
-        eq(modelProvider.isEnabled, true),
-        or(isNull(modelProvider.ownerId), eq(modelProvider.ownerId, sql.placeholder("userId"))),
-      ),
-    )
+    .leftJoin(userApiKey, visibleWithKey.key)
+    .where(visibleWithKey.provider)
     .orderBy(...displayOrder)
     .prepare("providers_for_user"),
 );
@@ -109,9 +123,29 @@ const forUserQuery = preparedPerHandle((db) =>
 /** The providers as one user sees them, in one statement: whether they have a key, and whether it is enabled. */
 export async function listProvidersForUser(userId: string): Promise<ProviderForUser[]> {
   const ownKey = isUuid(userId) ? userId : "00000000-0000-0000-0000-000000000000";
-  const rows = await withDb((db) => forUserQuery(db).execute({ userId: ownKey }));
-  return rows.flatMap(({ keyId, keyEnabled, ...row }) => {
-    const record = toRecord(row);
-    return record ? [{ ...record, hasApiKey: keyId !== null, isEnabled: keyEnabled ?? false }] : [];
-  });
+  return withKeys(await withDb((db) => forUserQuery(db).execute({ userId: ownKey })));
+}
+
+/**
+ * GET /api/providers: the same list behind a live session, still ONE statement. The live session (a CTE) is the
+ * first table: no row means the session has ended (null, a 401), as for the key list (lib/db/user-api-keys.ts).
+ */
+const forSessionQuery = preparedPerHandle((db) => {
+  const live = db.$with("live").as(selectLiveSession(db));
+  return db
+    .with(live)
+    .select({ session: live.id, ...withKeyColumns })
+    .from(live)
+    .leftJoin(modelProvider, visibleWithKey.provider)
+    .leftJoin(userApiKey, visibleWithKey.key)
+    .orderBy(...displayOrder)
+    .prepare("providers_for_session");
+});
+
+export async function listProvidersForSession(userId: string, sessionId: string): Promise<ProviderForUser[] | null> {
+  if (!isUuid(userId) || !isUuid(sessionId)) return null;
+  const rows = await withDb((db) => forSessionQuery(db).execute({ userId, sessionId }));
+  if (rows.length === 0) return null;
+  // With no provider at all the one row is the session's alone.
+  return withKeys(rows.filter((row): row is typeof row & ProviderRow => row.id !== null) as RowWithKey[]);
 }

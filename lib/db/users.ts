@@ -1,7 +1,7 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { withDb } from "./client";
+import { rowsOf, withDb } from "./client";
 import { sqlState, UNIQUE_VIOLATION } from "./errors";
 import { session, user } from "./schema";
 import { sessionsOf } from "./sessions";
@@ -55,22 +55,19 @@ export async function getPasswordHash(userId: string): Promise<string | null> {
 
 /**
  * Replaces the password hash, only if it is still `expected` (the one just checked), and ends every session but
- * `keep`, in one transaction. False when the hash had changed meanwhile: nothing is changed.
+ * `keep`, in ONE statement (a data-modifying CTE: the sessions go only if the hash changed). False when the hash
+ * had changed meanwhile: nothing is changed.
  */
 export async function replacePasswordHash(userId: string, expected: string, next: string, keep: string): Promise<boolean> {
   if (!isUuid(userId)) return false;
-  return withDb((db) =>
-    db.transaction(async (tx) => {
-      const changed = await tx
-        .update(user)
-        .set({ passwordHash: next })
-        .where(and(eq(user.id, userId), eq(user.passwordHash, expected)))
-        .returning({ id: user.id });
-      if (changed.length === 0) return false;
-      await tx.delete(session).where(sessionsOf(userId, keep));
-      return true;
-    }),
+  const changed = sql`update ${user} set "passwordHash" = ${next} where ${and(eq(user.id, userId), eq(user.passwordHash, expected))} returning ${user.id}`;
+  const result = await withDb((db) =>
+    db.execute(sql`
+      with changed as (${changed}),
+      ended as (delete from ${session} where ${session.userId} in (select id from changed) and ${sessionsOf(userId, keep)})
+      select count(*)::int as n from changed`),
   );
+  return rowsOf<{ n: number }>(result)[0]?.n === 1;
 }
 
 /**

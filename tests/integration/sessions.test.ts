@@ -4,10 +4,11 @@ import * as nextAuthRoute from "@/app/api/auth/[...nextauth]/route";
 import * as providersRoute from "@/app/api/providers/route";
 import * as keysRoute from "@/app/api/user/api-keys/route";
 import * as testRoute from "@/app/api/user/api-keys/test/route";
+import * as endpointsRoute from "@/app/api/user/endpoints/route";
 import * as revokeRoute from "@/app/api/user/sessions/revoke/route";
 import { countStatements } from "@/dev/counters";
 import { getAuthSecret } from "@/lib/auth/secret";
-import { getProviderByRegistryId } from "@/lib/db/providers";
+import { getProviderByRegistryId, listProvidersForSession } from "@/lib/db/providers";
 import { getUserApiKeysForSession } from "@/lib/db/user-api-keys";
 import { type Answer, call } from "../fixtures/http";
 import { registeredAccount, sessionOnly, setCookies, signInThroughRoute, signOutThroughRoute } from "../fixtures/next-auth";
@@ -84,7 +85,7 @@ describe("sessions that end on the server", () => {
     }
   });
 
-  it("the key list stays ONE SQL statement with the session check folded in; other routes add one check", async () => {
+  it("the key and provider lists stay ONE SQL statement with the session check folded in; other routes add one check", async () => {
     const ada = await registeredAccount("ada");
     const token = sessionOnly((await signInThroughRoute(ada.email, ada.password)).cookies);
     const list = await countStatements(() => call(keysRoute.GET, { headers: { cookie: token } }));
@@ -92,7 +93,20 @@ describe("sessions that end on the server", () => {
     expect(list.count).toBe(1);
     const providers = await countStatements(() => call(providersRoute.GET, { path: "/api/providers", headers: { cookie: token } }));
     expect(providers.result.status).toBe(200);
-    expect(providers.count).toBe(2);
+    expect(providers.count).toBe(1);
+    const endpoints = await countStatements(() => call(endpointsRoute.GET, { path: "/api/user/endpoints", headers: { cookie: token } }));
+    expect(endpoints.result.status).toBe(200);
+    expect(endpoints.count).toBe(2);
+  });
+
+  it("listProvidersForSession: null without a live session", async () => {
+    const ada = await registeredAccount("ada");
+    const token = (await signInThroughRoute(ada.email, ada.password)).cookies["next-auth.session-token"]!;
+    const { decodeSessionToken } = await import("@/lib/auth/session-token");
+    const sid = (await decodeSessionToken({ token, secret: getAuthSecret() }))!.sid as string;
+    expect((await listProvidersForSession(ada.id, sid))?.map((p) => p.registryId)).toContain("openai");
+    expect(await listProvidersForSession(ada.id, uuid)).toBeNull();
+    expect(await listProvidersForSession(uuid, sid)).toBeNull();
   });
 
   it("getUserApiKeysForSession: null without a live session, [] for a live one without keys", async () => {
