@@ -40,10 +40,11 @@ const config = [
   },
   {
     // A request to a URL a user chose must go through the guard (lib/net/outbound.ts). Plain fetch is left to the
-    // browser helpers and to the built-in providers' key checks, whose addresses come from the catalogue or the
-    // operator (PROVIDER_BASE_URL_*), never from a user.
+    // browser helpers and to the one GET helper of the built-in providers (key checks, model lists), whose
+    // addresses come from the catalogue or the operator (PROVIDER_BASE_URL_*), never from a user; custom
+    // endpoints pass it the guard's fetch.
     files: ["app/**", "lib/**"],
-    ignores: ["lib/client/**", "lib/net/outbound.ts", "lib/providers/key-check.ts"],
+    ignores: ["lib/client/**", "lib/net/outbound.ts", "lib/providers/provider-get.ts"],
     rules: {
       "no-restricted-globals": ["error", { name: "fetch", message: guardMessage }],
       "no-restricted-properties": ["error", { object: "globalThis", property: "fetch", message: guardMessage }],

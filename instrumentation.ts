@@ -3,10 +3,11 @@
  * client-address policy goes first, so that it sees as many requests as possible (lib/http/trust-proxy.ts); every
  * request gets its id for the logs and is counted while in flight (lib/http/requests.ts); SIGTERM and SIGINT shut
  * down gracefully (lib/shutdown.ts); production refuses to start without the secrets it needs, with a message that
- * says how to fix it, instead of failing on the first request.
+ * says how to fix it, instead of failing on the first request; then the background key re-checker starts
+ * (lib/keys/recheck-schedule.ts; KEY_RECHECK_HOURS=0 turns it off).
  */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { installClientAddressPolicy } = await import("@/lib/http/trust-proxy");
   installClientAddressPolicy();
   const { watchRequests } = await import("@/lib/http/requests");
@@ -15,4 +16,6 @@ export async function register() {
   handleShutdownSignals();
   const { checkStartupConfig } = await import("@/lib/startup");
   await checkStartupConfig();
+  const { startKeyRechecks } = await import("@/lib/keys/recheck-schedule");
+  startKeyRechecks();
 }

@@ -24,10 +24,14 @@ if (!Number.isInteger(PORT_BASE) || PORT_BASE < 1024 || PORT_BASE > 64_000) {
 export const APP_PORT = PORT_BASE;
 export const FLAG_OFF_PORT = PORT_BASE + 1;
 export const FAKE_PORT = PORT_BASE + 1000;
+/** The fake providers, for their control endpoints (e.g. POST /__control/revoke). */
+export const FAKE_PROVIDERS_URL = `http://127.0.0.1:${FAKE_PORT}`;
+/** An account with keys at work (usage, a rejected key…), seeded into the app's database before it starts. */
+export const DEMO_ACCOUNT = { email: "demo@keys-at-work.test", password: "correct horse battery staple" };
 
-function appServer(port: number, dataDir: string, extra: Record<string, string> = {}) {
+function appServer(port: number, dataDir: string, extra: Record<string, string> = {}, before = "") {
   return {
-    command: `npx next start -p ${port}`,
+    command: `${before}npx next start -p ${port}`,
     url: `http://localhost:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
@@ -44,6 +48,8 @@ function appServer(port: number, dataDir: string, extra: Record<string, string> 
       ALLOWED_ENDPOINT_HOSTS: "127.0.0.1",
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_MANUAL_SIG_HANDLE: "true", // as `npm start`: the app's graceful shutdown (lib/shutdown.ts)
+      DEMO_EMAIL: DEMO_ACCOUNT.email,
+      DEMO_PASSWORD: DEMO_ACCOUNT.password,
       ...fakeProviderEnv(`http://127.0.0.1:${FAKE_PORT}`),
       ...extra,
     },
@@ -77,7 +83,7 @@ export default defineConfig({
       reuseExistingServer: false,
       env: { FAKE_PROVIDERS_PORT: String(FAKE_PORT), FAKE_PROVIDERS_SLOW_MS: "15000" },
     },
-    appServer(APP_PORT, "app"),
+    appServer(APP_PORT, "app", {}, "npx tsx --conditions=react-server dev/seed-demo-account.ts && "),
     appServer(FLAG_OFF_PORT, "flag-off", { FEATURE_FLAGS: "showApiKeyManagement=false" }),
   ],
 });

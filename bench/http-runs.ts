@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { signInOverHttp } from "@/dev/app-server";
+import { BENCH_PASSWORD, KEYS_PER_USER } from "./seed";
 import { SETTINGS } from "./settings";
 
-const PASSWORD = "bench-password-1";
 const JSON_BODY = { "content-type": "application/json" };
 
 export interface Run {
@@ -58,25 +57,12 @@ export async function load(name: string, options: autocannon.Options): Promise<R
   };
 }
 
-/** Signs up the bench users, each with keys for the first four providers; returns their cookies. */
-export async function seed(base: string, progress: (text: string) => void) {
-  progress(`seeding ${SETTINGS.users} users with 4 keys each`);
-  const probe = await signInOverHttp(base, `probe.${randomUUID()}@bench.test`, PASSWORD);
-  const providers = (await (await fetch(`${base}/api/providers`, { headers: { cookie: probe } })).json()) as { id: string }[];
+/** Signs in the users seed.ts wrote; returns their cookies. */
+export async function signIn(base: string, emails: string[], progress: (text: string) => void) {
+  progress(`signing in ${emails.length} users (${KEYS_PER_USER} keys each, with health and 30 days of usage)`);
   const cookies: string[] = [];
-  for (let i = 0; i < SETTINGS.users; i++) {
-    const cookie = await signInOverHttp(base, `u${i}.${randomUUID().slice(0, 6)}@bench.test`, PASSWORD);
-    cookies.push(cookie);
-    for (const provider of providers.slice(0, 4)) {
-      const saved = await fetch(`${base}/api/user/api-keys`, {
-        method: "POST",
-        headers: { cookie, ...JSON_BODY },
-        body: JSON.stringify({ providerId: provider.id, apiKey: `sk-test-valid-${randomUUID()}`, skipValidation: true }),
-      });
-      if (saved.status !== 200) throw new Error(`seeding failed: ${saved.status} ${await saved.text()}`);
-    }
-  }
-  return { providers, cookies };
+  for (const email of emails) cookies.push(await signInOverHttp(base, email, BENCH_PASSWORD, false));
+  return cookies;
 }
 
 /** Requests that take the users' cookies in turn. */
@@ -93,8 +79,13 @@ export function cookieRotation(cookies: string[]) {
  * autocannon against `next start` at `base`: the floor and each read interleaved over the rounds after warming
  * them all (so machine noise cancels in their ratios), then the validated upsert, the toggle, and re-add + delete.
  */
-export async function runHttp(base: string, progress: (text: string) => void): Promise<HttpRuns> {
-  const { providers, cookies } = await seed(base, progress);
+export async function runHttp(
+  base: string,
+  seeded: { emails: string[]; providers: { id: string }[] },
+  progress: (text: string) => void,
+): Promise<HttpRuns> {
+  const { providers } = seeded;
+  const cookies = await signIn(base, seeded.emails, progress);
   const { nextCookie, rotate } = cookieRotation(cookies);
 
   const reads: Record<Read, Run[]> = { floor: [], list: [], providers: [] };

@@ -6,6 +6,7 @@ import { listProviders, listProvidersForUser } from "@/lib/db/providers";
 import { deleteUserApiKey, getUserApiKeys, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { storeApiKey } from "@/lib/keys/vault";
 import { createUser } from "@/lib/db/users";
+import { giveKeysAtWork } from "./seed";
 import { KEYRING, SETTINGS } from "./settings";
 
 /**
@@ -28,7 +29,7 @@ export async function measureInProcess(env: Record<string, string>) {
     toggle: await statements(() => setUserApiKeyEnabled(user.id, providers[0]!.id, false)),
     delete: await statements(() => deleteUserApiKey(user.id, providers[0]!.id)),
   };
-  for (const p of providers.slice(0, 4)) await storeApiKey(user.id, p.id, `sk-test-valid-${randomUUID()}`);
+  await giveKeysAtWork(user.id, providers); // five keys with health and usage, like the bench's users
   const decryptions = await countDecryptions(async () => {
     for (let i = 0; i < 100; i++) await getUserApiKeys(user.id);
   });

@@ -13,7 +13,8 @@ import { join, resolve } from "node:path";
 import { startApp } from "@/dev/app-server";
 import { startFakeProviders } from "@/dev/fake-providers/server";
 import { throwawayDatabase } from "@/dev/throwaway-database";
-import { cookieRotation, load, READS, type Read, seed } from "./http-runs";
+import { cookieRotation, load, READS, type Read, signIn } from "./http-runs";
+import { seedBenchUsers } from "./seed";
 import { type CpuProfile, topFrames } from "./cpu-profile";
 import { KEYRING, SETTINGS } from "./settings";
 
@@ -25,6 +26,7 @@ async function main() {
   mkdirSync(dir, { recursive: true });
 
   const database = await throwawayDatabase({ server: process.env.DATABASE_URL, prefix: "byok_bench", pglite: "folder" });
+  const seeded = await seedBenchUsers(database.env); // before the app opens the database (PGlite: one process)
   const fake = await startFakeProviders();
   try {
     const app = await startApp({
@@ -38,7 +40,7 @@ async function main() {
         RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000000",
       },
     });
-    const { cookies } = await seed(app.url, (text) => console.log(text));
+    const cookies = await signIn(app.url, seeded.emails, (text) => console.log(text));
     const requests = [cookieRotation(cookies).rotate()];
     await load("warm-up", { url: `${app.url}${READS[read]}`, duration: 3, requests });
     console.log(`profiling GET ${READS[read]} on ${database.label}: ${seconds} s × ${SETTINGS.connections} connections`);

@@ -13,7 +13,7 @@ export type BenchResult = {
   date: string;
   machine: { cpus: number; model: string | undefined; node: string };
   database: string;
-  settings: { durationSeconds: number; connections: number; rounds: number; users: number };
+  settings: { durationSeconds: number; connections: number; rounds: number; users: number; keysPerUser: number };
   runs: Run[];
   versusFloor: Record<Exclude<Read, "floor"> | "upsert" | "toggle" | "deletion", VersusFloor> & {
     /** GET /api/providers over the list, throughput, median of rounds. */
@@ -69,6 +69,7 @@ export function printReport(result: BenchResult) {
   const pad = (value: string | number, width: number) => String(value).padStart(width);
   const ratio = (value: number) => value.toFixed(2);
   console.log(`\n\nBenchmark — ${result.database}, ${durationSeconds} s × ${connections} connections per run, ${rounds} interleaved rounds`);
+  console.log(`Each list answers ${result.settings.keysPerUser} keys, each with its health and 30 days of usage (read in the list's one statement).`);
   console.log(`${"run".padEnd(26)}${pad("req/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("errors", 8)}${pad("load", 7)}`);
   for (const run of result.runs) {
     const failures = run.failures ? `  ${JSON.stringify(run.failures)}` : "";

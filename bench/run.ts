@@ -17,10 +17,11 @@ import { READS, runHttp } from "./http-runs";
 import { measureInProcess } from "./in-process";
 import { measurePageJs } from "./page-js";
 import { type BenchResult, compareWithFloor, printReport, writeResult } from "./report";
+import { KEYS_PER_USER, seedBenchUsers } from "./seed";
 import { KEYRING, SETTINGS } from "./settings";
 
 let step = 0;
-const TOTAL_STEPS = 5 + SETTINGS.rounds * Object.keys(READS).length;
+const TOTAL_STEPS = 6 + SETTINGS.rounds * Object.keys(READS).length;
 function progress(text: string) {
   step++;
   const line = `[${String(step).padStart(2)}/${TOTAL_STEPS}] ${text}`;
@@ -36,6 +37,10 @@ async function main() {
   const serverUrl = process.env.DATABASE_URL;
   const database = await throwawayDatabase({ server: serverUrl, prefix: "byok_bench", pglite: "folder" });
 
+  // Written before the app starts: PGlite allows one process per folder.
+  progress(`seeding ${SETTINGS.users} users with ${KEYS_PER_USER} keys at work each into ${database.label}`);
+  const seeded = await seedBenchUsers(database.env);
+
   progress(`starting the fake providers and next start on ${database.label}`);
   const fake = await startFakeProviders();
   let app: AppServer | undefined;
@@ -50,7 +55,7 @@ async function main() {
         ...fake.env,
       },
     });
-    const { reads, upsert, toggle, deletion, cookie } = await runHttp(app.url, progress);
+    const { reads, upsert, toggle, deletion, cookie } = await runHttp(app.url, seeded, progress);
 
     progress("settings page JavaScript in Chromium");
     const pageJs = await measurePageJs(app.url, cookie);
@@ -67,7 +72,13 @@ async function main() {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
       database: database.label,
-      settings: { durationSeconds: SETTINGS.durationSeconds, connections: SETTINGS.connections, rounds: SETTINGS.rounds, users: SETTINGS.users },
+      settings: {
+        durationSeconds: SETTINGS.durationSeconds,
+        connections: SETTINGS.connections,
+        rounds: SETTINGS.rounds,
+        users: SETTINGS.users,
+        keysPerUser: KEYS_PER_USER,
+      },
       runs: [...Object.values(reads).flat(), upsert, toggle, deletion],
       versusFloor: compareWithFloor(reads, { upsert, toggle, deletion }),
       ...inProcess,

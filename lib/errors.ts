@@ -5,6 +5,7 @@
 const STATUS = {
   invalid_json: 400,
   invalid_body: 400,
+  invalid_query: 400,
   invalid_api_key: 400,
   wrong_password: 400,
   endpoint_not_allowed: 400,

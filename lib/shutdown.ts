@@ -14,8 +14,8 @@ const DEFAULT_GRACE_MS = 10_000;
 
 // One per process, whichever bundle loads this module first (see lib/request-context.ts).
 const KEY = Symbol.for("byok.lifecycle");
-const holder = globalThis as unknown as { [KEY]?: { installed: boolean; stopping: boolean } };
-const lifecycle = (holder[KEY] ??= { installed: false, stopping: false });
+const holder = globalThis as unknown as { [KEY]?: { installed: boolean; stopping: boolean; stoppers: (() => Promise<void>)[] } };
+const lifecycle = (holder[KEY] ??= { installed: false, stopping: false, stoppers: [] });
 
 function graceMs(): number {
   const value = Number(process.env.SHUTDOWN_GRACE_MS);
@@ -36,11 +36,16 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   }, grace + 5_000).unref();
   log.info({ scope: "shutdown", signal, graceMs: grace }, "stopping: no new connections, finishing the requests in flight");
 
-  const { inFlight, cut } = await drainRequests(grace);
+  const [{ inFlight, cut }] = await Promise.all([drainRequests(grace), ...lifecycle.stoppers.map((stop) => stop().catch(() => {}))]);
   await backgroundSettled();
   await closeDb().catch((error: unknown) => log.error({ scope: "shutdown", reason: String(error) }, "closing the database failed"));
   log.info({ scope: "shutdown", inFlight, cut }, `stopped: ${inFlight - cut} of ${inFlight} requests in flight finished`);
   process.exit(0);
+}
+
+/** Work of its own (the key re-checker) that a shutdown stops while the requests in flight finish. */
+export function whenStopping(stop: () => Promise<void>): void {
+  lifecycle.stoppers.push(stop);
 }
 
 export function handleShutdownSignals(): void {

@@ -1,26 +1,46 @@
 import type { Metadata } from "next";
 import { AccountSection } from "@/components/account/account-section";
+import { ActivityPanel } from "@/components/activity/activity-panel";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
+import { UsageChart } from "@/components/api-keys/usage-chart";
 import { SiteHeader } from "@/components/site-header";
 import { requirePageUser } from "@/lib/auth/session";
+import { getDailyUsage } from "@/lib/db/key-usage";
 import { listProviders } from "@/lib/db/providers";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
 import { isFeatureEnabled } from "@/lib/feature-flags";
-import { toKeyView } from "@/lib/keys/view";
+import { getActivityPage } from "@/lib/keys/activity";
+import { usageByKey } from "@/lib/keys/usage-days";
+import { toListedKeyView } from "@/lib/keys/view";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
-/** The section's props: the same shapes the REST API answers with (lib/validation), masked keys only. */
-async function loadKeySection(userId: string) {
-  const [providers, keys] = await Promise.all([listProviders(userId), getUserApiKeys(userId)]);
-  return { providers, initialKeys: keys.map(toKeyView), now: Date.now() };
+/**
+ * The section's props: the same shapes the REST API answers with (lib/validation), masked keys only. The 30-day
+ * charts are drawn here, on the server, from one read of the daily usage, and handed over as finished elements.
+ */
+async function loadKeys(userId: string, now: number) {
+  const [keys, daily] = await Promise.all([getUserApiKeys(userId), getDailyUsage(userId)]);
+  const charts = Object.fromEntries([...usageByKey(daily, now)].map(([keyId, days]) => [keyId, <UsageChart key={keyId} days={days} />]));
+  return { initialKeys: keys.map(toListedKeyView), charts };
+}
+
+/** Everything the page shows, read in parallel, with the clock every relative time is measured against. */
+async function loadPage(userId: string) {
+  const now = Date.now();
+  const [providers, keys, activity] = await Promise.all([
+    listProviders(userId),
+    isFeatureEnabled("showApiKeyManagement") ? loadKeys(userId, now) : null,
+    getActivityPage(userId),
+  ]);
+  return { providers, section: keys && { providers, ...keys, now }, activity, now };
 }
 
 /** Server component: the session, the flag and the data are resolved here; the client gets plain props. */
 export default async function SettingsPage() {
   const user = await requirePageUser("/settings");
-  const section = isFeatureEnabled("showApiKeyManagement") ? await loadKeySection(user.id) : null;
+  const { providers, section, activity, now } = await loadPage(user.id);
 
   return (
     <>
@@ -31,6 +51,7 @@ export default async function SettingsPage() {
           <p className="text-sm text-muted-foreground">Signed in as {user.email}</p>
         </div>
         {section ? <ApiKeysSection {...section} /> : null}
+        <ActivityPanel initialPage={activity} providers={providers} now={now} />
         <AccountSection />
       </main>
     </>

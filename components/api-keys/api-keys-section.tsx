@@ -2,17 +2,21 @@
 
 import { type ReactNode, useState } from "react";
 import { AddEndpointCard, EditEndpointButton } from "@/components/endpoints/endpoint-triggers";
-import { toast } from "@/lib/client/toast";
 import { requestJson } from "@/lib/client/api";
-import { ProviderCard } from "./provider-card";
-import type { KeyView } from "@/lib/validation/api-keys";
+import { announceKeyChange } from "@/lib/client/key-changes";
+import { toast } from "@/lib/client/toast";
+import type { KeyView, ListedKeyView, UsageTotals } from "@/lib/validation/api-keys";
 import type { EndpointView } from "@/lib/validation/endpoints";
 import type { ProviderView } from "@/lib/validation/providers";
+import { ProviderCard } from "./provider-card";
+import { RejectedKeysNotice } from "./rejected-keys-notice";
 
 interface ApiKeysSectionProps {
   /** The catalogue, then the user's own custom endpoints (registryId "custom"). */
   providers: ProviderView[];
-  initialKeys: KeyView[];
+  initialKeys: ListedKeyView[];
+  /** Each key's 30-day usage chart by key id, drawn on the server (usage-chart.tsx). */
+  charts?: Record<string, ReactNode>;
   /** The server's clock at render, so relative times match between server and browser. */
   now: number;
 }
@@ -28,26 +32,50 @@ const toProvider = (endpoint: EndpointView): EndpointProvider => ({
   baseUrl: endpoint.baseUrl,
 });
 const originOf = (url: string) => new URL(url).origin;
+/** The browser's clock, read in event handlers only (never during render: see `now`). */
+const browserClock = () => Date.now();
+const NO_USAGE: UsageTotals = { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 };
+const byProvider = (keys: ListedKeyView[]) => Object.fromEntries(keys.map((k) => [k.providerId, k]));
 
 /**
- * "Provider API Keys" (one card per built-in provider) and "Custom Endpoints" (one card per endpoint of the
- * user's, and one to add another). Every change updates its card in place.
+ * "Provider API Keys" (the notice about rejected keys, then one card per built-in provider) and "Custom
+ * Endpoints" (one card per endpoint of the user's, and one to add another). Every change updates its card in
+ * place (and tells the activity panel). After the provider was asked about a stored key (a test, a models list)
+ * the keys are read again: its health, and the notice, follow what the provider said.
  */
-export function ApiKeysSection({ providers: initialProviders, initialKeys, now }: ApiKeysSectionProps) {
+export function ApiKeysSection({ providers: initialProviders, initialKeys, charts = {}, now }: ApiKeysSectionProps) {
   const [providers, setProviders] = useState(initialProviders);
-  const [keys, setKeys] = useState<Record<string, KeyView>>(() =>
-    Object.fromEntries(initialKeys.map((k) => [k.providerId, k])),
-  );
+  const [keys, setKeys] = useState<Record<string, ListedKeyView>>(() => byProvider(initialKeys));
   const [toggling, setToggling] = useState<Record<string, boolean>>({});
   const [justAdded, setJustAdded] = useState<string | null>(null);
+  // The server's clock until something changes here; the browser's from then on (times of new events).
+  const [clock, setClock] = useState(now);
 
-  const put = (providerId: string, key: KeyView | undefined) =>
+  const put = (providerId: string, key: KeyView | undefined) => {
+    setClock(browserClock());
     setKeys((current) => {
       const next = { ...current };
-      if (key) next[providerId] = key;
+      const before = current[providerId];
+      // A save or a toggle answers the row without its usage, which stays with the same row.
+      if (key) next[providerId] = { ...key, usage: before?.id === key.id ? before.usage : NO_USAGE };
       else delete next[providerId];
       return next;
     });
+  };
+
+  async function reload() {
+    const result = await requestJson<ListedKeyView[]>("GET", "/api/user/api-keys");
+    if (result.ok) {
+      setClock(browserClock());
+      setKeys(byProvider(result.data));
+    }
+    announceKeyChange();
+  }
+
+  const changed = (providerId: string, key: KeyView | undefined) => {
+    put(providerId, key);
+    announceKeyChange();
+  };
 
   async function toggle(provider: ProviderView, isEnabled: boolean) {
     const before = keys[provider.id];
@@ -57,7 +85,7 @@ export function ApiKeysSection({ providers: initialProviders, initialKeys, now }
     const result = await requestJson<KeyView>("PATCH", "/api/user/api-keys", { providerId: provider.id, isEnabled });
     setToggling((t) => ({ ...t, [provider.id]: false }));
     if (result.ok) {
-      put(provider.id, result.data);
+      changed(provider.id, result.data);
       toast.success(`${provider.name} API key ${isEnabled ? "enabled" : "disabled"}`);
     } else {
       put(provider.id, result.error.code === "api_key_not_found" ? undefined : before);
@@ -68,33 +96,39 @@ export function ApiKeysSection({ providers: initialProviders, initialKeys, now }
   function endpointChanged(before: EndpointProvider, after: EndpointView) {
     setProviders((list) => list.map((p) => (p.id === after.id ? toProvider(after) : p)));
     // The server removes the saved key of an endpoint moved to another origin (lib/db/endpoints.ts).
-    if (originOf(before.baseUrl) !== originOf(after.baseUrl)) put(after.id, undefined);
+    if (originOf(before.baseUrl) !== originOf(after.baseUrl)) changed(after.id, undefined);
   }
 
   function endpointDeleted(endpoint: EndpointProvider) {
     setProviders((list) => list.filter((p) => p.id !== endpoint.id));
-    put(endpoint.id, undefined);
+    changed(endpoint.id, undefined);
   }
 
-  const card = (provider: ProviderView, extra: { actions?: ReactNode; startOpen?: boolean } = {}) => (
-    <ProviderCard
-      key={provider.id}
-      provider={provider}
-      apiKey={keys[provider.id]}
-      now={now}
-      toggling={toggling[provider.id] ?? false}
-      onToggle={(isEnabled) => void toggle(provider, isEnabled)}
-      onSaved={(key) => put(provider.id, key)}
-      onDeleted={() => put(provider.id, undefined)}
-      {...extra}
-    />
-  );
+  const card = (provider: ProviderView, extra: { actions?: ReactNode; startOpen?: boolean } = {}) => {
+    const apiKey = keys[provider.id];
+    return (
+      <ProviderCard
+        key={provider.id}
+        provider={provider}
+        apiKey={apiKey}
+        chart={apiKey ? charts[apiKey.id] : undefined}
+        now={clock}
+        toggling={toggling[provider.id] ?? false}
+        onToggle={(isEnabled) => void toggle(provider, isEnabled)}
+        onSaved={(key) => changed(provider.id, key)}
+        onDeleted={() => changed(provider.id, undefined)}
+        onChecked={() => void reload()}
+        {...extra}
+      />
+    );
+  };
   const builtIns = providers.filter((p) => !isEndpoint(p));
   const endpoints = providers.filter(isEndpoint);
 
   return (
     <>
       <section aria-labelledby="provider-api-keys" className="space-y-4">
+        <RejectedKeysNotice providers={providers} keys={keys} />
         <div className="space-y-1">
           <h2 id="provider-api-keys" className="text-lg font-semibold">
             Provider API Keys

@@ -1,73 +1,74 @@
 "use client";
 
-import { AlertCircle, AlertTriangle, CheckCircle, Key } from "lucide-react";
-import { lazy, type ReactNode, Suspense, useRef, useState } from "react";
-import { Badge } from "@/components/ui/badge";
+import { Key, List } from "lucide-react";
+import { lazy, type ReactNode, Suspense, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
-import { relativeTime } from "@/lib/client/relative-time";
-import type { KeyView } from "@/lib/validation/api-keys";
+import { cn } from "@/lib/utils";
+import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
+import { HealthLine, KeyBadges, UsageLine } from "./key-status";
 
-// The dialog (Radix Dialog, AlertDialog, the form) loads when first wanted, and starts loading on hover/focus.
+// The dialog (Radix Dialog, AlertDialog, the form) loads when first wanted, and starts loading on hover/focus;
+// the models panel loads when first opened.
 const loadKeyDialog = () => import("./key-dialog");
 const KeyDialog = lazy(() => loadKeyDialog().then((m) => ({ default: m.KeyDialog })));
+const ModelsPanel = lazy(() => import("./models-panel").then((m) => ({ default: m.ModelsPanel })));
 
 interface ProviderCardProps {
   provider: ProviderView;
-  apiKey: KeyView | undefined;
+  apiKey: ListedKeyView | undefined;
+  /** The key's 30-day chart, drawn on the server (usage-chart.tsx); absent when it has no usage. */
+  chart?: ReactNode;
   now: number;
   toggling: boolean;
   onToggle: (isEnabled: boolean) => void;
   onSaved: (key: KeyView) => void;
   onDeleted: () => void;
+  /** The provider was asked about the stored key (a test, a models list): its health may have changed. */
+  onChecked: () => void;
   /** Opens the key dialog as the card appears (a custom endpoint just added). */
   startOpen?: boolean;
   /** More buttons for the footer (a custom endpoint's Edit). */
   actions?: ReactNode;
 }
 
-function KeyBadge({ apiKey, endpoint }: { apiKey: KeyView | undefined; endpoint: boolean }) {
-  if (!apiKey) {
-    return (
-      <Badge variant="warning">
-        <AlertCircle aria-hidden />
-        {endpoint ? "Not Set Up" : "API Key Required"}
-      </Badge>
-    );
-  }
-  return (
-    <span className="flex flex-wrap gap-1.5">
-      <Badge variant="success">
-        <CheckCircle aria-hidden />
-        {apiKey.apiKey === "" ? "No Key Needed" : "API Key Set"}
-      </Badge>
-      {apiKey.needsReentry ? (
-        <Badge variant="destructive">
-          <AlertTriangle aria-hidden />
-          Needs re-entry
-        </Badge>
-      ) : null}
-    </span>
-  );
-}
+const BORDER: Partial<Record<KeyView["health"], string>> = {
+  rejected: "border-destructive/60",
+  limited: "border-warning/60",
+};
 
-export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSaved, onDeleted, startOpen = false, actions }: ProviderCardProps) {
+export function ProviderCard(props: ProviderCardProps) {
+  const { provider, apiKey, chart, now, toggling, onToggle, onSaved, onDeleted, onChecked, startOpen = false, actions } = props;
   const [open, setOpen] = useState(startOpen);
+  const [showModels, setShowModels] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const endpoint = provider.registryId === "custom";
-  const titleId = `provider-${provider.id}-title`;
+  // Endpoints are told apart by id: a user may have several.
+  const slug = endpoint ? provider.id : provider.registryId;
+  const titleId = `provider-${slug}-title`;
+  const modelsId = useId();
+  const usable = apiKey?.isEnabled === true && !apiKey.needsReentry;
+  const flagged = apiKey?.isEnabled ? BORDER[apiKey.health] : undefined;
+
   return (
-    <Card aria-labelledby={titleId} role="group" data-testid={endpoint ? `endpoint-card-${provider.id}` : `provider-card-${provider.registryId}`}>
+    <Card
+      aria-labelledby={titleId}
+      role="group"
+      id={`provider-${slug}`}
+      data-testid={endpoint ? `endpoint-card-${provider.id}` : `provider-card-${provider.registryId}`}
+      data-health={apiKey?.health}
+      className={cn("scroll-mt-6", flagged)}
+    >
       <CardHeader>
         <div className="flex flex-wrap items-center justify-between gap-2">
           <CardTitle id={titleId} className="min-w-0 break-words">
             {provider.name}
           </CardTitle>
-          <KeyBadge apiKey={apiKey} endpoint={endpoint} />
+          <KeyBadges apiKey={apiKey} endpoint={endpoint} />
         </div>
-        {provider.registryId === "custom" ? (
+        {endpoint ? (
           <CardDescription className="truncate font-mono text-xs" title={provider.baseUrl}>
             {provider.baseUrl}
           </CardDescription>
@@ -88,13 +89,35 @@ export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSave
                 </code>
               </p>
             )}
-            <p className="text-xs text-muted-foreground">
-              {apiKey.needsReentry
-                ? "This key can no longer be read by the server. Enter it again to keep using it."
-                : apiKey.lastValidatedAt
-                  ? `Verified ${relativeTime(apiKey.lastValidatedAt, now)}`
-                  : "Saved without a check"}
+            <p className={cn("text-xs", apiKey.health === "rejected" ? "text-destructive" : "text-muted-foreground")} data-testid="health-line">
+              <HealthLine apiKey={apiKey} now={now} />
             </p>
+            <p className="text-xs text-muted-foreground" data-testid="usage-line">
+              <UsageLine apiKey={apiKey} now={now} />
+            </p>
+            {chart ? <div className="pt-1">{chart}</div> : null}
+            {usable ? (
+              <div className="pt-1">
+                <Button
+                  variant="link"
+                  size="sm"
+                  className="h-auto px-0 text-xs"
+                  aria-expanded={showModels}
+                  aria-controls={showModels ? modelsId : undefined}
+                  onClick={() => setShowModels((shown) => !shown)}
+                >
+                  <List aria-hidden />
+                  {showModels ? "Hide models" : "Show models"}
+                </Button>
+                {showModels ? (
+                  <div id={modelsId} className="pt-1">
+                    <Suspense fallback={null}>
+                      <ModelsPanel provider={provider} onAnswered={onChecked} />
+                    </Suspense>
+                  </div>
+                ) : null}
+              </div>
+            ) : null}
           </>
         ) : (
           <p className="text-xs text-muted-foreground">
@@ -122,7 +145,7 @@ export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSave
           {actions}
           <Button
             ref={button}
-            variant="outline"
+            variant={apiKey?.isEnabled && apiKey.health === "rejected" ? "destructive" : "outline"}
             size="sm"
             aria-haspopup="dialog"
             aria-expanded={open}
@@ -143,6 +166,7 @@ export function ProviderCard({ provider, apiKey, now, toggling, onToggle, onSave
               onClose={() => setOpen(false)}
               onSaved={onSaved}
               onDeleted={onDeleted}
+              onTested={onChecked}
             />
           </Suspense>
         ) : null}

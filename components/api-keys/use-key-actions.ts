@@ -21,6 +21,8 @@ interface Options {
   apiKey: KeyView | undefined;
   onSaved: (key: KeyView) => void;
   onDeleted: () => void;
+  /** The provider answered a test of the stored key: its health may have changed (the card reloads it). */
+  onTested: () => void;
   onClose: () => void;
   /** Puts the keyboard back in the key field (after a rejected key). */
   focusInput: () => void;
@@ -34,7 +36,7 @@ const toneOf = (status: KeyTestResult["status"]): KeyNotice["tone"] =>
  * key field's error and the result notice. The key itself is passed in by the caller at the moment of the
  * request (read from the password input), never held here.
  */
-export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onClose, focusInput }: Options) {
+export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, onClose, focusInput }: Options) {
   // A custom endpoint may need no key: its field may be left empty (sent as null, "no key").
   const keyOptional = provider.registryId === "custom";
   const isEmpty = (value: string) => (keyOptional ? value.trim() === "" : value === "");
@@ -101,10 +103,10 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onClose, f
     });
     setBusy(null);
     if (!result.ok) return showFailure(result.error);
-    const { status, message, valid } = result.data;
+    const { status, message } = result.data;
     if (status === "invalid") setFieldError(message);
     else setNotice({ tone: toneOf(status), text: message });
-    if (empty && apiKey && valid) onSaved({ ...apiKey, lastValidatedAt: new Date().toISOString() });
+    if (empty && apiKey) onTested();
   }
 
   /** Deletes the stored key; true when the dialog may close. */

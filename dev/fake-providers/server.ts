@@ -1,10 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RegistryId } from "@/lib/providers/catalogue";
 import { behaviourOf } from "./behaviours";
 import { chat } from "./chat";
 import { ENDPOINT_PATHS, endpointMount, endpointReply } from "./endpoint";
 import { json, keyCheckReply, send } from "./key-check-replies";
+import { modelListReply, ODD_MODEL_LIST } from "./model-lists";
 
 /** One request as the fake server saw it, with the credential it carried. */
 export interface RecordedRequest {
@@ -70,14 +71,22 @@ export interface FakeProviders {
   requests: RecordedRequest[];
   /** How long a "slow" key keeps the client waiting before it is accepted as a valid one. */
   slowMs: number;
+  /** From now on every provider rejects this key, whatever word it holds (a key revoked at the provider). */
+  revoke: (key: string) => void;
+  /** Undoes `revoke`. */
+  restore: (key: string) => void;
   close: () => Promise<void>;
 }
 
+/** The control endpoints, for a fake server running in another process (browser tests, `npm run fake-providers`). */
+const CONTROL_PATH = "/__control/";
+
 /**
  * One local HTTP server that speaks each provider's real key-check endpoint, headers and error bodies (see
- * key-check-replies.ts), plus OpenAI-compatible chat completions and Anthropic messages, streaming or not.
- * A key's behaviour is a word inside it (see behaviours.ts). Every request is recorded with the credential it
- * carried.
+ * key-check-replies.ts), its list-models endpoint with its pagination (model-lists.ts), plus OpenAI-compatible
+ * chat completions and Anthropic messages, streaming or not. A key's behaviour is a word inside it (see
+ * behaviours.ts); `POST /__control/revoke` or `/__control/restore` with `{ "key": "…" }` makes every provider
+ * start (or stop) rejecting a key that was valid. Every request is recorded with the credential it carried.
  */
 export async function startFakeProviders(
   options: { port?: number; slowMs?: number; /** Where "redirect" keys are sent (default: a path on this server). */ redirectTo?: string } = {},
@@ -85,9 +94,11 @@ export async function startFakeProviders(
   const requests: RecordedRequest[] = [];
   const state = { slowMs: options.slowMs ?? 30_000 };
   const timers = new Set<NodeJS.Timeout>();
+  const revoked = new Set<string>();
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
+    if (url.pathname.startsWith(CONTROL_PATH)) return control(url.pathname.slice(CONTROL_PATH.length), await readBody(req), res);
     const mount = endpointMount(url.pathname);
     const registryId = mount ? "custom" : (Object.keys(BASE_PATH) as RegistryId[]).find((id) => url.pathname.startsWith(`${BASE_PATH[id]}/`));
     if (!registryId) return send(res, json(404, { error: "no such fake provider" }));
@@ -97,7 +108,7 @@ export async function startFakeProviders(
     const credential = credentialOf(dialect, req, url);
     const body = await readBody(req);
     requests.push({ registryId, method: req.method ?? "GET", path, credential, headers: req.headers, body });
-    const behaviour = behaviourOf(credential);
+    const behaviour = credential && revoked.has(credential) ? "invalid" : behaviourOf(credential);
 
     if (behaviour === "slow") {
       const timer = setTimeout(() => {
@@ -124,11 +135,27 @@ export async function startFakeProviders(
       if (req.method === "POST" && (path === "/chat/completions" || path === "/messages")) {
         return chat(id, path, behaviour, credential ?? "", body, res);
       }
-      const answerAs = behaviour === "slow" ? "valid" : behaviour; // a slow provider that answers in the end accepts
-      const reply = keyCheckReply(id, answerAs, credential ?? "") ?? keyCheckReply(id, "invalid", credential ?? "");
+      if (req.method === "GET" && path === "/models") {
+        if (behaviour === "oddshape") return send(res, ODD_MODEL_LIST);
+        // OpenRouter's catalogue is public: it answers whatever key comes with the request, or none.
+        if (behaviour === "valid" || id === "openrouter") return send(res, modelListReply(id, url.searchParams));
+      }
+      // A slow provider that answers in the end accepts; an odd-shaped one checks keys as usual.
+      const as = behaviour === "slow" || behaviour === "oddshape" ? "valid" : behaviour;
+      const reply = keyCheckReply(id, as, credential ?? "") ?? keyCheckReply(id, "invalid", credential ?? "");
       return send(res, reply!);
     }
   });
+
+  function control(action: string, body: unknown, res: ServerResponse) {
+    const key = (body as { key?: unknown } | undefined)?.key;
+    if (typeof key !== "string" || !["revoke", "restore"].includes(action)) {
+      return send(res, json(400, { error: 'POST /__control/revoke or /__control/restore with { "key": "…" }' }));
+    }
+    if (action === "revoke") revoked.add(key);
+    else revoked.delete(key);
+    send(res, json(200, { [action === "revoke" ? "revoked" : "restored"]: true }));
+  }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -148,6 +175,8 @@ export async function startFakeProviders(
     set slowMs(ms: number) {
       state.slowMs = ms;
     },
+    revoke: (key) => void revoked.add(key),
+    restore: (key) => void revoked.delete(key),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();

@@ -49,12 +49,13 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
     throw new AppError("invalid_json", "The request body is not valid JSON.");
   }
   const result = schema.safeParse(data);
-  if (!result.success) throw new InvalidBodyError(result.error);
+  if (!result.success) throw new InvalidInputError("invalid_body", result.error);
   return result.data;
 }
 
-export class InvalidBodyError extends AppError {
-  constructor(error: z.ZodError) {
+/** A body (or query string) that fails its schema: the first problem as the message, every field's in `fields`. */
+export class InvalidInputError extends AppError {
+  constructor(code: "invalid_body" | "invalid_query", error: z.ZodError) {
     const fields: Record<string, string> = {};
     for (const issue of error.issues) {
       const keys = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.join(".") || "body"];
@@ -64,7 +65,7 @@ export class InvalidBodyError extends AppError {
     }
     const [first] = Object.entries(fields);
     const message = first ? (first[0] === "body" ? first[1] : `${first[0]}: ${first[1]}`) : "The request body is invalid.";
-    super("invalid_body", message, { details: { fields } });
+    super(code, message, { details: { fields } });
   }
 }
 

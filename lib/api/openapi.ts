@@ -41,7 +41,9 @@ function toOperationObject(op: Operation): ZodOpenApiOperationObject {
   return {
     summary: op.summary,
     ...(op.signedIn ? { security: [{ session: [] }] } : {}),
-    ...(op.params ? { requestParams: { path: op.params as z.ZodObject } } : {}),
+    ...(op.params || op.query
+      ? { requestParams: { ...(op.params ? { path: op.params as z.ZodObject } : {}), ...(op.query ? { query: op.query as z.ZodObject } : {}) } }
+      : {}),
     ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: op.body } } } } : {}),
     responses: {
       [String(op.status)]: { description: "Success", content: { "application/json": { schema: op.response } } },

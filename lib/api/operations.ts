@@ -1,11 +1,13 @@
 import { z } from "zod";
 import type { ErrorCode } from "@/lib/errors";
 import type { FeatureFlag } from "@/lib/feature-flags";
+import { activityPageSchema, activityQuerySchema } from "@/lib/validation/activity";
 import {
   deleteApiKeySchema,
   deletedSchema,
   keyTestResultSchema,
   keyViewSchema,
+  listedKeyViewSchema,
   saveApiKeySchema,
   savedKeyViewSchema,
   testApiKeySchema,
@@ -20,6 +22,7 @@ import {
   revokedSessionsSchema,
 } from "@/lib/validation/auth";
 import { createEndpointSchema, endpointParamsSchema, endpointViewSchema, updateEndpointSchema } from "@/lib/validation/endpoints";
+import { modelListSchema, modelsQuerySchema } from "@/lib/validation/models";
 import { userProviderSchema } from "@/lib/validation/providers";
 
 /**
@@ -31,6 +34,7 @@ export interface Operation<
   B extends z.ZodType | undefined = z.ZodType | undefined,
   R extends z.ZodType = z.ZodType,
   P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
 > {
   method: "get" | "post" | "patch" | "delete";
   /** With `{name}` for each dynamic segment, described by `params`. */
@@ -46,6 +50,8 @@ export interface Operation<
   flag?: FeatureFlag;
   /** The JSON body's schema; omitted for operations without a body. */
   body?: B;
+  /** The query string's schema (a strict object of strings); omitted for operations that take none. */
+  query?: Q;
   /** Status and shape of a successful answer. */
   status: number;
   response: R;
@@ -53,8 +59,14 @@ export interface Operation<
   errors: readonly ErrorCode[];
 }
 
-const operation = <B extends z.ZodType | undefined, R extends z.ZodType, S extends boolean, P extends z.ZodType | undefined = undefined>(
-  spec: Operation<B, R, P> & { signedIn: S },
+const operation = <
+  B extends z.ZodType | undefined,
+  R extends z.ZodType,
+  S extends boolean,
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+>(
+  spec: Operation<B, R, P, Q> & { signedIn: S },
 ) => spec;
 
 const keys = "/api/user/api-keys";
@@ -86,12 +98,12 @@ export const operations = {
   listApiKeys: operation({
     method: "get",
     path: keys,
-    summary: "The signed-in user's keys, masked",
+    summary: "The signed-in user's keys, masked, with their health and their last 30 days of use",
     signedIn: true,
     sessionCheckedByHandler: true,
     flag,
     status: 200,
-    response: z.array(keyViewSchema),
+    response: z.array(listedKeyViewSchema),
     errors: [],
   }),
   saveApiKey: operation({
@@ -211,6 +223,27 @@ export const operations = {
     response: doneSchema,
     errors: ["wrong_password", "rate_limited"],
   }),
+  listModels: operation({
+    method: "get",
+    path: `${keys}/models`,
+    summary: "The models the stored key can reach, asked of the provider with that key (cached up to 10 minutes)",
+    signedIn: true,
+    flag,
+    query: modelsQuerySchema,
+    status: 200,
+    response: modelListSchema,
+    errors: ["provider_not_found", "api_key_not_found", "api_key_disabled", "api_key_undecryptable", "invalid_api_key", "provider_unreachable", "rate_limited"],
+  }),
+  listActivity: operation({
+    method: "get",
+    path: "/api/user/activity",
+    summary: "The signed-in user's activity log (key changes, tests, health changes, account events), newest first",
+    signedIn: true,
+    query: activityQuerySchema,
+    status: 200,
+    response: activityPageSchema,
+    errors: [],
+  }),
 } as const;
 
 const GUARD_ERRORS = {
@@ -219,6 +252,7 @@ const GUARD_ERRORS = {
   flag: ["feature_disabled"],
   stateChange: ["cross_origin"],
   body: ["unsupported_media_type", "payload_too_large", "invalid_json", "invalid_body"],
+  query: ["invalid_query"],
 } as const satisfies Record<string, readonly ErrorCode[]>;
 
 /** Every error code an operation can answer with: its own, and the guard's. */
@@ -228,5 +262,6 @@ export function errorCodesOf(op: Operation): ErrorCode[] {
   if (op.flag) GUARD_ERRORS.flag.forEach((c) => codes.add(c));
   if (op.method !== "get") GUARD_ERRORS.stateChange.forEach((c) => codes.add(c));
   if (op.body) GUARD_ERRORS.body.forEach((c) => codes.add(c));
+  if (op.query) GUARD_ERRORS.query.forEach((c) => codes.add(c));
   return [...codes];
 }

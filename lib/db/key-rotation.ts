@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, count, gt, ne, sql } from "drizzle-orm";
 import { withDb } from "./client";
+import { detailOf, eventsFrom, eventType } from "./key-events";
 import { userApiKey } from "./schema";
 
 /** The reads and writes of key rotation (lib/keys/rotate.ts), each one statement; no plaintext here. */
@@ -37,8 +38,9 @@ export async function keysNotSealedBy(keyId: string, afterId: string, limit: num
 }
 
 /**
- * Swaps each row's envelope for its re-sealed one in ONE statement. The (id, old envelope) match skips rows
- * re-saved since they were read, so a concurrent save is never overwritten. Returns how many rows changed.
+ * Swaps each row's envelope for its re-sealed one in ONE statement, with a `key_rotated` event per row that
+ * changed. The (id, old envelope) match skips rows re-saved since they were read, so a concurrent save is never
+ * overwritten. Returns how many rows changed.
  */
 export async function replaceEnvelopes(
   updates: { id: string; old: string; next: string }[],
@@ -53,12 +55,16 @@ export async function replaceEnvelopes(
     updates.map((u) => sql`(${u.id}::uuid, ${u.old})`),
     sql`, `,
   );
-  const rotated = await withDb((db) =>
-    db
-      .update(userApiKey)
-      .set({ encryptedKey: sql`case ${userApiKey.id} ${next} end`, keyId })
-      .where(sql`(${userApiKey.id}, ${userApiKey.encryptedKey}) in (${stillOld})`)
-      .returning({ id: userApiKey.id }),
-  );
+  const rotated = await withDb((db) => {
+    const k = db.$with("k").as(
+      db
+        .update(userApiKey)
+        .set({ encryptedKey: sql`case ${userApiKey.id} ${next} end`, keyId })
+        .where(sql`(${userApiKey.id}, ${userApiKey.encryptedKey}) in (${stillOld})`)
+        .returning({ id: userApiKey.id, userId: userApiKey.userId, providerId: userApiKey.providerId }),
+    );
+    const e = eventsFrom(db, "e", k, { userId: k.userId, type: eventType("key_rotated"), providerId: k.providerId, detail: detailOf({}) });
+    return db.with(k, e).select({ id: k.id }).from(k);
+  });
   return rotated.length;
 }

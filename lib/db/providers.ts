@@ -69,6 +69,17 @@ export async function listProviders(userId: string): Promise<ProviderRecord[]> {
   return toRecords(rows);
 }
 
+/** The catalogue's providers alone, in display order (seeds, tools, tests). */
+export async function listBuiltInProviders(): Promise<BuiltInProviderRecord[]> {
+  return (await listProviders("")).filter((p): p is BuiltInProviderRecord => p.registryId !== "custom");
+}
+
+/** Every provider of every user, built-ins first: for background work over all keys (the re-checker). */
+export async function listAllProviders(): Promise<ProviderRecord[]> {
+  const rows = await withDb((db) => db.select(providerColumns).from(modelProvider).where(eq(modelProvider.isEnabled, true)).orderBy(...displayOrder));
+  return toRecords(rows);
+}
+
 export async function getProvider(userId: string, providerId: string): Promise<ProviderRecord | null> {
   if (!isUuid(providerId)) return null;
   const rows = await withDb((db) =>

@@ -1,16 +1,21 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   check,
+  date,
   index,
   integer,
+  jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { KEY_EVENT_TYPES, KEY_HEALTH, type KeyEventDetail } from "./key-facts";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -88,11 +93,75 @@ export const userApiKey = pgTable(
     updatedAt: timestamptz("updatedAt").notNull().defaultNow(),
     lastValidatedAt: timestamptz("lastValidatedAt"),
     lastUsedAt: timestamptz("lastUsedAt"),
+    /** What the provider last said about this key (lib/keys/health.ts), when, and our own sentence about it. */
+    health: text("health", { enum: KEY_HEALTH }).notNull().default("unchecked"),
+    healthCheckedAt: timestamptz("healthCheckedAt"),
+    healthMessage: text("healthMessage"),
+    /** A re-checker (lib/keys/recheck.ts) holds the key until then: other instances leave it alone. */
+    recheckLeaseUntil: timestamptz("recheckLeaseUntil"),
+    /**
+     * The key's usage over the 30 UTC days ending `usageThrough`, as running totals (index 30 is the whole
+     * window), rewritten from its KeyUsage rows by every recording (lib/db/usage-window.ts). From them the list
+     * reads the last 30 days' totals on any later day without touching KeyUsage: see `usageLast30Days`.
+     */
+    usageThrough: date("usageThrough", { mode: "string" }),
+    usageRequests: bigint("usageRequests", { mode: "number" }).array(),
+    usageInputTokens: bigint("usageInputTokens", { mode: "number" }).array(),
+    usageOutputTokens: bigint("usageOutputTokens", { mode: "number" }).array(),
+    usageErrors: bigint("usageErrors", { mode: "number" }).array(),
   },
   (t) => [
     uniqueIndex("UserApiKey_userId_providerId_key").on(t.userId, t.providerId),
     index("UserApiKey_providerId_idx").on(t.providerId),
     index("UserApiKey_keyId_idx").on(t.keyId),
+    // The re-checker's claim: enabled keys, least recently checked first.
+    index("UserApiKey_recheck_idx")
+      .on(t.healthCheckedAt.asc().nullsFirst())
+      .where(sql`${t.isEnabled}`),
+    check("UserApiKey_health_known", sql`${t.health} in (${sql.raw(KEY_HEALTH.map((h) => `'${h}'`).join(", "))})`),
+  ],
+);
+
+/**
+ * Requests, tokens and errors per key and UTC day, each call added by one upsert (lib/db/key-usage.ts). Goes with
+ * its key. `userId` is copied from the key row by that upsert, so reads are scoped by user like every other.
+ */
+export const keyUsage = pgTable(
+  "KeyUsage",
+  {
+    apiKeyId: uuid("apiKeyId")
+      .notNull()
+      .references(() => userApiKey.id, { onDelete: "cascade" }),
+    userId: uuid("userId").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    requests: integer("requests").notNull().default(0),
+    inputTokens: bigint("inputTokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("outputTokens", { mode: "number" }).notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.day] }), index("KeyUsage_userId_day_idx").on(t.userId, t.day)],
+);
+
+/**
+ * The activity log: append-only, written by the same statement (or transaction) as the change it records
+ * (lib/db/key-events.ts). `detail` never holds key material, not even a mask. `providerId` has no foreign key:
+ * the event outlives the provider row; the user's events go with the user. The id orders events (newest first).
+ */
+export const keyEvent = pgTable(
+  "KeyEvent",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: uuid("userId")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    at: timestamptz("at").notNull().defaultNow(),
+    type: text("type", { enum: KEY_EVENT_TYPES }).notNull(),
+    providerId: uuid("providerId"),
+    detail: jsonb("detail").$type<KeyEventDetail>().notNull().default({}),
+  },
+  (t) => [
+    index("KeyEvent_userId_id_idx").on(t.userId, t.id.desc()),
+    check("KeyEvent_type_known", sql`${t.type} in (${sql.raw(KEY_EVENT_TYPES.map((e) => `'${e}'`).join(", "))})`),
   ],
 );
 
@@ -101,6 +170,7 @@ export type NewUser = typeof user.$inferInsert;
 export type ModelProvider = typeof modelProvider.$inferSelect;
 export type NewModelProvider = typeof modelProvider.$inferInsert;
 export type UserApiKeyRow = typeof userApiKey.$inferSelect;
+export type KeyEventRow = typeof keyEvent.$inferSelect;
 
 /** Fixed-window counters shared by every app instance (sign-in failures, key validations). */
 export const rateLimit = pgTable(

@@ -1,6 +1,8 @@
 import "server-only";
 import { and, eq, gt, lt, ne, sql } from "drizzle-orm";
+import { inBackground } from "@/lib/background";
 import { type Database, withDb } from "./client";
+import { accountEventCte } from "./key-events";
 import { session } from "./schema";
 import { isUuid } from "./uuid";
 
@@ -33,15 +35,18 @@ export async function isSessionLive(userId: string, sessionId: string): Promise<
   return rows.length > 0;
 }
 
-/** A new session for a sign-in, ending after `maxAgeSeconds` at the latest. */
+/** A new session for a sign-in, ending after `maxAgeSeconds` at the latest, with its `signed_in` event: one statement. */
 export async function createSession(userId: string, maxAgeSeconds: number): Promise<string> {
-  const [row] = await withDb((db) =>
-    db
-      .insert(session)
-      .values({ userId, expiresAt: sql`now() + make_interval(secs => ${maxAgeSeconds})` })
-      .returning({ id: session.id }),
-  );
-  if (Math.random() < 0.01) void purgeExpiredSessions().catch(() => {});
+  const [row] = await withDb((db) => {
+    const created = db.$with("created").as(
+      db
+        .insert(session)
+        .values({ userId, expiresAt: sql`now() + make_interval(secs => ${maxAgeSeconds})` })
+        .returning({ id: session.id }),
+    );
+    return db.with(created, accountEventCte(db, "logged", userId, "signed_in")).select({ id: created.id }).from(created);
+  });
+  if (Math.random() < 0.01) inBackground(purgeExpiredSessions());
   return row!.id;
 }
 
@@ -55,10 +60,13 @@ export async function revokeSession(userId: string, sessionId: string): Promise<
 export const sessionsOf = (userId: string, keep?: string) =>
   and(eq(session.userId, userId), keep && isUuid(keep) ? ne(session.id, keep) : undefined);
 
-/** Ends every session of the user ("sign out everywhere"); how many ended. */
+/** Ends every session of the user ("sign out everywhere"), with its `sessions_revoked` event; how many ended. */
 export async function revokeSessions(userId: string): Promise<number> {
   if (!isUuid(userId)) return 0;
-  const rows = await withDb((db) => db.delete(session).where(sessionsOf(userId)).returning({ id: session.id }));
+  const rows = await withDb((db) => {
+    const ended = db.$with("ended").as(db.delete(session).where(sessionsOf(userId)).returning({ id: session.id }));
+    return db.with(ended, accountEventCte(db, "logged", userId, "sessions_revoked")).select({ id: ended.id }).from(ended);
+  });
   return rows.length;
 }
 

@@ -13,13 +13,13 @@ import { openApiKeyForUse } from "./vault";
 export async function getUserLanguageModel(userId: string, registryId: string, modelId: string) {
   const provider = await getProviderByRegistryId(registryId);
   if (!provider) throw new AppError("provider_not_found", `There is no provider "${registryId}".`);
-  const apiKey = await openApiKeyForUse(userId, provider.id);
-  if (apiKey === null) {
+  const key = await openApiKeyForUse(userId, provider.id);
+  if (key === null) {
     // The failure path only: tell "disabled" from "missing".
     const stored = await getUserApiKeyForProvider(userId, provider.id);
     throw stored
       ? new AppError("api_key_disabled", `Your ${provider.name} API key is disabled. Enable it in Settings to use it.`)
       : new AppError("api_key_not_found", `You have no ${provider.name} API key. Add one in Settings.`);
   }
-  return createProviderFromRegistry(registryId, apiKey).languageModel(modelId);
+  return createProviderFromRegistry(registryId, key.apiKey).languageModel(modelId);
 }

@@ -1,12 +1,11 @@
 import "server-only";
 import { getProvider, type ProviderRecord } from "@/lib/db/providers";
-import { markUserApiKeyValidated } from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
-import { checkEndpointKey } from "@/lib/providers/endpoint-check";
-import { checkApiKey } from "@/lib/providers/key-check";
+import { checkProviderKey } from "@/lib/providers/endpoint-check";
 import type { KeyCheckResult } from "@/lib/providers/key-status";
 import { limitKeyValidation } from "@/lib/rate-limits";
 import type { KeyTestResult, SaveApiKeyInput, SavedKeyView } from "@/lib/validation/api-keys";
+import { recordKeyHealth } from "./health";
 import { openStoredApiKey, storeApiKey } from "./vault";
 import { toKeyView } from "./view";
 
@@ -16,7 +15,7 @@ import { toKeyView } from "./view";
  * through the outbound guard, with nothing but this user's key for it (or no key at all).
  */
 
-async function requireProvider(userId: string, providerId: string): Promise<ProviderRecord> {
+export async function requireProvider(userId: string, providerId: string): Promise<ProviderRecord> {
   const provider = await getProvider(userId, providerId);
   if (!provider) throw new AppError("provider_not_found", "There is no such provider.");
   return provider;
@@ -32,13 +31,14 @@ function keyToSend(provider: ProviderRecord, apiKey: string | null): string {
 
 async function check(userId: string, provider: ProviderRecord, apiKey: string): Promise<KeyCheckResult> {
   await limitKeyValidation(userId);
-  return provider.registryId === "custom" ? checkEndpointKey(provider, apiKey) : checkApiKey(provider.registryId, apiKey);
+  return checkProviderKey(provider, apiKey);
 }
 
 /**
  * Checks the key with its provider, then saves it. A rejected key is a 400 and an unreachable provider a 502,
  * with nothing saved unless the user asked to skip the check; a limited key (real, but throttled or out of
  * credit) is saved and the answer says so. A custom endpoint the guard refuses is a 400 endpoint_not_allowed.
+ * The saved row carries the check's health.
  */
 export async function saveApiKey(userId: string, input: SaveApiKeyInput): Promise<SavedKeyView> {
   const provider = await requireProvider(userId, input.providerId);
@@ -50,13 +50,15 @@ export async function saveApiKey(userId: string, input: SaveApiKeyInput): Promis
   const result = await check(userId, provider, apiKey);
   if (result.status === "invalid") throw new AppError("invalid_api_key", result.message);
   if (result.status === "unreachable") throw new AppError("provider_unreachable", result.message);
-  const saved = await storeApiKey(userId, provider.id, stored, { validatedAt: new Date() });
+  const health = result.status === "limited" ? "limited" : "ok";
+  const saved = await storeApiKey(userId, provider.id, stored, { health, message: result.message });
   return { ...toKeyView(saved), validation: { status: result.status, message: result.message } };
 }
 
 /**
- * Tests a key without saving it: the one given (`null`: a custom endpoint without a key), or the stored one. A
- * stored key the keyring cannot open is answered `undecryptable` (the user must enter it again), not an error.
+ * Tests a key without saving it: the one given (`null`: a custom endpoint without a key), or the stored one.
+ * Testing the stored key records its health (with a `key_tested` event). A stored key the keyring cannot open is
+ * answered `undecryptable` (the user must enter it again), not an error.
  */
 export async function testApiKey(userId: string, input: { providerId: string; apiKey?: string | null }): Promise<KeyTestResult> {
   const provider = await requireProvider(userId, input.providerId);
@@ -71,6 +73,9 @@ export async function testApiKey(userId: string, input: { providerId: string; ap
   }
   if (!stored) throw new AppError("api_key_not_found", `You have no saved ${provider.name} key to test.`);
   const result = await check(userId, provider, stored.apiKey);
-  if (result.valid) await markUserApiKeyValidated(userId, provider.id, stored.sealed);
+  const { status, message } = result;
+  if (status !== "undecryptable") {
+    await recordKeyHealth({ userId, providerId: provider.id, encryptedKey: stored.sealed }, { status, message }, "test", { tested: true });
+  }
   return result;
 }

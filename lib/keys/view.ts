@@ -1,7 +1,11 @@
 import "server-only";
 import { getKeyring } from "@/lib/crypto/keyring";
-import type { ApiKeyRecord } from "@/lib/db/user-api-keys";
-import type { KeyView } from "@/lib/validation/api-keys";
+import type { ActivityRecord } from "@/lib/db/key-events";
+import type { ApiKeyRecord, ListedApiKey } from "@/lib/db/user-api-keys";
+import type { ActivityEventView } from "@/lib/validation/activity";
+import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 /**
  * A stored key as clients see it (the REST rows and the settings page's props): the mask, never the plaintext;
@@ -15,7 +19,27 @@ export function toKeyView(record: ApiKeyRecord): KeyView {
     isEnabled: record.isEnabled,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
-    lastValidatedAt: record.lastValidatedAt?.toISOString() ?? null,
+    lastValidatedAt: iso(record.lastValidatedAt),
     needsReentry: !getKeyring().keys.has(record.keyId),
+    health: record.health,
+    healthCheckedAt: iso(record.healthCheckedAt),
+    healthMessage: record.healthMessage,
+    lastUsedAt: iso(record.lastUsedAt),
+  };
+}
+
+/** A row of the listing: the key and its 30-day usage totals. */
+export function toListedKeyView(row: ListedApiKey): ListedKeyView {
+  return { ...toKeyView(row), usage: row.usage };
+}
+
+/** An activity event as clients see it: the id as a string (it is a bigint), the detail as stored. */
+export function toActivityEvent(record: ActivityRecord): ActivityEventView {
+  return {
+    id: String(record.id),
+    at: record.at.toISOString(),
+    type: record.type,
+    providerId: record.providerId,
+    detail: record.detail,
   };
 }

@@ -1,24 +1,33 @@
 import "server-only";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
-import { AnswerTooLargeError, readLimited } from "@/lib/http/read-limited";
 import { log } from "@/lib/log";
 import { providerBaseURL } from "./base-url";
 import { getProviderInfo } from "./catalogue";
 import { classifyKeyCheck, type KeyCheckSpec, type Verdict } from "./key-verdict";
 import type { KeyCheckResult } from "./key-status";
 import { PROVIDER_API } from "./provider-api";
+import { describeNetworkFailure, type GetFetch, providerGet, providerTimeoutMs } from "./provider-get";
 
 /**
  * Asks a provider whether a key is good, with one request to its cheapest authenticated endpoint (no tokens
- * spent), a timeout, a size cap, no redirects and no retries (retries could lock an account). Where that endpoint is and how
- * its answer reads is the provider's entry in provider-api.ts; the verdict comes from key-verdict.ts; the
- * sentence the user reads is ours, never the provider's (providers echo keys).
+ * spent), a timeout, a size cap, no redirects and no retries (retries could lock an account): provider-get.ts.
+ * Where that endpoint is and how its answer reads is the provider's entry in provider-api.ts; the verdict comes
+ * from key-verdict.ts; the sentence the user reads is ours, never the provider's (providers echo keys).
  */
 
-const DEFAULT_TIMEOUT_MS = 8_000;
 export const MAX_KEY_CHECK_BYTES = 1 << 20;
 
-function describe(name: string, proves: string, verdict: Verdict, httpStatus: number, keyless: boolean): string {
+/**
+ * Our sentence for a verdict. `proves` completes "the key can …"; `purpose` completes "Couldn't reach <name> to …"
+ * (what the call was for: checking the key, listing its models); `keyless` for an endpoint asked without a key.
+ */
+export function describeVerdict(
+  name: string,
+  verdict: Verdict,
+  httpStatus: number,
+  words: { proves: string; purpose: string; keyless?: boolean },
+): string {
+  const { proves, purpose, keyless = false } = words;
   switch (verdict.reason) {
     case "accepted":
       return keyless ? `Verified with ${name}: it lets anyone ${proves} without a key.` : `Verified with ${name}: the key can ${proves}.`;
@@ -35,41 +44,10 @@ function describe(name: string, proves: string, verdict: Verdict, httpStatus: nu
     case "no_access":
       return `${name} recognised this key, but it has no access to this API.`;
     case "server_error":
-      return `Couldn't reach ${name} to check the key (it answered with an error, HTTP ${httpStatus}).`;
+      return `Couldn't reach ${name} to ${purpose} (it answered with an error, HTTP ${httpStatus}).`;
     case "unexpected_answer":
-      return `Couldn't check the key: ${name} gave an answer we did not recognise (HTTP ${httpStatus}).`;
+      return `Couldn't ${purpose}: ${name} gave an answer we did not recognise (HTTP ${httpStatus}).`;
   }
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const bytes = await readLimited(response.body, MAX_KEY_CHECK_BYTES);
-  if (!bytes) throw new AnswerTooLargeError(MAX_KEY_CHECK_BYTES);
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
-function networkFailure(error: unknown, name: string, timeoutMs: number): string {
-  const err = error as { name?: string; cause?: { message?: string; code?: string } };
-  if (err.name === "TimeoutError" || err.name === "AbortError" || /TIMEOUT/.test(err.cause?.code ?? "")) {
-    return `Couldn't reach ${name} to check the key (timed out after ${Math.round(timeoutMs / 100) / 10} s).`;
-  }
-  if (error instanceof AnswerTooLargeError) {
-    return `Couldn't check the key: ${name} answered with more than ${error.maxBytes / (1 << 20)} MiB.`;
-  }
-  if (/redirect/i.test(err.cause?.message ?? "")) {
-    return `Couldn't reach ${name} to check the key (it answered with a redirect, which is refused).`;
-  }
-  const code = err.cause?.code;
-  const what = code === "ENOTFOUND" || code === "EAI_AGAIN" ? "its address could not be resolved" : "connection failed";
-  return `Couldn't reach ${name} to check the key (${what}).`;
-}
-
-export function providerTimeoutMs(): number {
-  const fromEnv = Number(process.env.PROVIDER_TIMEOUT_MS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_TIMEOUT_MS;
 }
 
 /** One key check, wherever it goes: the built-ins through plain fetch, custom endpoints through the guard. */
@@ -82,57 +60,67 @@ export interface KeyCheckTarget {
   /** The key's headers; none for an endpoint saved without a key. */
   authHeaders: Record<string, string>;
   spec: KeyCheckSpec;
-  fetch: (url: string, init: RequestInit) => Promise<Response>;
+  fetch?: GetFetch;
 }
 
-export async function runKeyCheck(target: KeyCheckTarget, timeoutMs: number): Promise<KeyCheckResult> {
+export interface KeyCheckOptions {
+  timeoutMs?: number;
+  /** Aborts the check early (a re-check pass stopping on shutdown). */
+  signal?: AbortSignal;
+  /** false: no log line (a re-check pass sums up instead). */
+  log?: boolean;
+}
+
+const PURPOSE = "check the key";
+
+export async function runKeyCheck(target: KeyCheckTarget, options: KeyCheckOptions = {}): Promise<KeyCheckResult> {
+  const timeoutMs = options.timeoutMs ?? providerTimeoutMs();
   const started = Date.now();
   const record = (outcome: string) => {
+    if (options.log === false) return;
     const ms = Date.now() - started;
     log.info({ scope: "providers", provider: target.label, outcome, ms }, `${target.label} key check: ${outcome} in ${ms} ms`);
   };
   const keyless = Object.keys(target.authHeaders).length === 0;
+  const timeout = AbortSignal.timeout(timeoutMs);
 
-  let response: Response;
-  let body: unknown;
+  let answer;
   try {
-    response = await target.fetch(target.url, {
-      method: "GET",
-      headers: { accept: "application/json", "user-agent": "byok-keyring/1", ...target.authHeaders },
-      redirect: "error",
-      signal: AbortSignal.timeout(timeoutMs),
-      cache: "no-store",
+    answer = await providerGet(target.url, target.authHeaders, {
+      signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+      maxBytes: MAX_KEY_CHECK_BYTES,
+      fetch: target.fetch,
     });
-    body = await readJson(response);
   } catch (error) {
     // A refusal of the outbound guard is the user's to fix (400), not the provider being down.
     if (error instanceof EndpointNotAllowedError) throw error;
     record(`unreachable (${(error as Error).name})`);
-    return { valid: false, status: "unreachable", message: networkFailure(error, target.name, timeoutMs) };
+    return { valid: false, status: "unreachable", message: describeNetworkFailure(error, target.name, PURPOSE, timeoutMs) };
   }
 
-  const verdict = classifyKeyCheck(target.spec, response.status, body);
-  record(`${verdict.status}/${verdict.reason} (HTTP ${response.status})`);
+  const verdict = classifyKeyCheck(target.spec, answer.status, answer.body);
+  record(`${verdict.status}/${verdict.reason} (HTTP ${answer.status})`);
   return {
     valid: verdict.status === "valid" || verdict.status === "limited",
     status: verdict.status,
-    message: describe(target.name, target.spec.proves, verdict, response.status, keyless),
-    httpStatus: response.status,
+    message: describeVerdict(target.name, verdict, answer.status, { proves: target.spec.proves, purpose: PURPOSE, keyless }),
+    httpStatus: answer.status,
   };
 }
 
 /** Asks a built-in provider about a key, at its catalogue address (or PROVIDER_BASE_URL_<ID>). */
-export async function checkApiKey(registryId: string, apiKey: string, options: { timeoutMs?: number } = {}): Promise<KeyCheckResult> {
+export async function checkApiKey(registryId: string, apiKey: string, options: KeyCheckOptions = {}): Promise<KeyCheckResult> {
   const provider = getProviderInfo(registryId);
   if (!provider) throw new AppError("provider_not_found", "Keys for this provider cannot be checked.");
   const api = PROVIDER_API[provider.registryId];
-  const target: KeyCheckTarget = {
-    name: provider.name,
-    label: registryId,
-    url: `${providerBaseURL(provider)}${api.keyCheck.path}`,
-    authHeaders: api.authHeaders(apiKey),
-    spec: api.keyCheck,
-    fetch,
-  };
-  return runKeyCheck(target, options.timeoutMs ?? providerTimeoutMs());
+  return runKeyCheck(
+    {
+      name: provider.name,
+      label: registryId,
+      url: `${providerBaseURL(provider)}${api.keyCheck.path}`,
+      authHeaders: api.authHeaders(apiKey),
+      spec: api.keyCheck,
+    },
+    options,
+  );
 }

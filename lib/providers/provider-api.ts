@@ -5,13 +5,38 @@ import { disabled, type KeyCheckSpec, limited, rejected } from "./key-verdict";
 /**
  * How this server speaks to each provider's own HTTP API. Adding a provider is one entry here, beside its entry in
  * catalogue.ts and its AI SDK factory in ai-sdk.ts: what every provider answers alike is decided once, in
- * key-verdict.ts, so an entry names only what is particular to its provider. How models are listed (path,
- * pagination) and which chat protocol a provider speaks belong here as well, once something reads them.
+ * key-verdict.ts, so an entry names only what is particular to its provider: the headers that carry the key, the
+ * key check, and how models are listed (path, pagination, the page's shape). Which chat protocol a provider
+ * speaks belongs here as well, once something reads it.
  */
 export interface ProviderApi {
   /** The headers that carry the key, for any request made to the provider. */
   authHeaders: (apiKey: string) => Record<string, string>;
   keyCheck: KeyCheckSpec;
+  models: ModelListSpec;
+}
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+}
+
+/** One page of a model list as read: its models, and the query of the next page when there is one. */
+export interface ModelPage {
+  models: ModelInfo[];
+  next?: Record<string, string>;
+}
+
+/** How a provider lists the models a key can reach (model-list.ts walks the pages). */
+export interface ModelListSpec {
+  /** Appended to the base URL. */
+  path: string;
+  /** The first page's query (the largest page size the provider allows). */
+  query?: Record<string, string>;
+  /** One page of the provider's answer; undefined when the body is not the provider's shape. */
+  read: (body: unknown) => ModelPage | undefined;
+  /** Whether a 200 proves the key works (OpenRouter's list needs no key, so it proves nothing). */
+  provesKey: boolean;
 }
 
 /** `body.a.b…` of a parsed JSON body whose shape nothing guarantees. */
@@ -33,6 +58,34 @@ const listModels = (listKey = "data"): KeyCheckSpec => ({
   accepts: (body) => Array.isArray(field(body, listKey)),
 });
 
+const text = (value: unknown): value is string => typeof value === "string" && value !== "";
+
+/** Each entry of a list as a model, or undefined when any entry lacks an id: a foreign shape, not a model list. */
+function modelsOf(entries: unknown, toModel: (entry: unknown) => ModelInfo | undefined | null): ModelInfo[] | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  const models: ModelInfo[] = [];
+  for (const entry of entries) {
+    const model = toModel(entry);
+    if (model === undefined) return undefined;
+    if (model) models.push(model);
+  }
+  return models;
+}
+
+/** `{ data: [{ id, name? }] }`: OpenAI and the providers that copy its API. */
+const openAiModelList = (): ModelListSpec => ({
+  path: "/models",
+  provesKey: true,
+  read(body) {
+    const models = modelsOf(field(body, "data"), (m) => {
+      const id = field(m, "id");
+      const name = field(m, "name");
+      return text(id) ? { id, name: text(name) ? name : id } : undefined;
+    });
+    return models && { models };
+  },
+});
+
 const isXaiKeyStatus = (body: unknown) => field(body, "redacted_api_key") !== undefined;
 const XAI_BLOCKED_FLAGS = ["api_key_blocked", "api_key_disabled", "team_blocked"];
 
@@ -52,6 +105,7 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
         return undefined;
       },
     },
+    models: openAiModelList(),
   },
   anthropic: {
     authHeaders: (apiKey) => ({ "x-api-key": apiKey, "anthropic-version": "2023-06-01" }),
@@ -62,6 +116,22 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
         // A disabled key is a 404 in Anthropic's error envelope; a bare 404 (a wrong base URL) proves nothing.
         if (status === 404 && field(body, "type") === "error") return disabled;
         return undefined;
+      },
+    },
+    // Paginated: `has_more` and `last_id`, the next page asked for with `after_id`.
+    models: {
+      path: "/models",
+      query: { limit: "1000" },
+      provesKey: true,
+      read(body) {
+        const models = modelsOf(field(body, "data"), (m) => {
+          const id = field(m, "id");
+          const name = field(m, "display_name");
+          return text(id) ? { id, name: text(name) ? name : id } : undefined;
+        });
+        const lastId = field(body, "last_id");
+        if (!models || typeof field(body, "has_more") !== "boolean") return undefined;
+        return { models, next: field(body, "has_more") === true && text(lastId) ? { limit: "1000", after_id: lastId } : undefined };
       },
     },
   },
@@ -80,9 +150,28 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
         return undefined;
       },
     },
+    // Paginated with `nextPageToken` / `pageToken`; only models that generate content, named without "models/".
+    models: {
+      path: "/models",
+      query: { pageSize: "1000" },
+      provesKey: true,
+      read(body) {
+        const models = modelsOf(field(body, "models"), (m) => {
+          const name = field(m, "name");
+          const label = field(m, "displayName");
+          const methods = field(m, "supportedGenerationMethods");
+          if (!text(name)) return undefined;
+          if (!Array.isArray(methods) || !methods.includes("generateContent")) return null;
+          const id = name.replace(/^models\//, "");
+          return { id, name: text(label) ? label : id };
+        });
+        const token = field(body, "nextPageToken");
+        return models && { models, next: text(token) ? { pageSize: "1000", pageToken: token } : undefined };
+      },
+    },
   },
-  mistral: { authHeaders: bearer, keyCheck: listModels() },
-  groq: { authHeaders: bearer, keyCheck: listModels() },
+  mistral: { authHeaders: bearer, keyCheck: listModels(), models: openAiModelList() },
+  groq: { authHeaders: bearer, keyCheck: listModels(), models: openAiModelList() },
   xai: {
     authHeaders: bearer,
     keyCheck: {
@@ -100,10 +189,12 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
         return undefined;
       },
     },
+    models: openAiModelList(),
   },
   deepseek: {
     authHeaders: bearer,
     keyCheck: { ...listModels(), exceptions: (status) => (status === 402 ? limited("no_credit") : undefined) },
+    models: openAiModelList(),
   },
   openrouter: {
     authHeaders: bearer,
@@ -119,6 +210,8 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
         return undefined;
       },
     },
+    // The public catalogue: it needs no key, so a 200 says nothing about the key's health.
+    models: { ...openAiModelList(), provesKey: false },
   },
 };
 
@@ -129,4 +222,5 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
 export const ENDPOINT_API: ProviderApi = {
   authHeaders: (apiKey) => (apiKey === "" ? {} : bearer(apiKey)),
   keyCheck: listModels(),
+  models: openAiModelList(),
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KEY_HEALTH } from "@/lib/db/key-facts";
 import type { KeyStatus } from "@/lib/providers/key-status";
 import { apiKeyProblem } from "./key-rules";
 
@@ -17,7 +18,7 @@ export const apiKeyField = z
   .transform((value) => value.trim())
   .meta({ description: "The provider's API key, exactly as the provider shows it. Never returned." });
 
-const providerIdField = z.guid({ error: "providerId must be a provider id (a uuid)." });
+export const providerIdField = z.guid({ error: "providerId must be a provider id (a uuid)." });
 
 /** `null`: a custom endpoint that needs no key. */
 const optionalKey = apiKeyField.nullable().meta({
@@ -49,7 +50,14 @@ export const testApiKeySchema = z
 
 export type SaveApiKeyInput = z.infer<typeof saveApiKeySchema>;
 
-const isoDate = z.iso.datetime();
+export const isoDate = z.iso.datetime();
+
+export const keyHealthSchema = z.enum(KEY_HEALTH).meta({
+  id: "KeyHealth",
+  description:
+    "What the provider last said about the stored key: `ok`, `rejected` (the key no longer works), `limited` " +
+    "(real, but throttled, out of credit or missing a permission), `unreachable` (no usable answer), `unchecked`.",
+});
 
 /** A stored key as every client sees it: masked, never decrypted to produce. */
 export const keyViewSchema = z
@@ -66,10 +74,27 @@ export const keyViewSchema = z
     needsReentry: z.boolean().meta({
       description: "The key that sealed this row has left the server's keyring: the user must enter the key again.",
     }),
+    health: keyHealthSchema,
+    healthCheckedAt: isoDate.nullable().meta({ description: "When the provider was last asked about this key." }),
+    healthMessage: z.string().nullable().meta({ description: "Our sentence about that answer; never the provider's words." }),
+    lastUsedAt: isoDate.nullable().meta({ description: "When the server last used this key for a request." }),
   })
   .meta({ id: "ApiKey" });
 
 export type KeyView = z.infer<typeof keyViewSchema>;
+
+const count = z.number().int().nonnegative();
+
+export const usageTotalsSchema = z
+  .object({ requests: count, inputTokens: count, outputTokens: count, errors: count })
+  .meta({ id: "UsageTotals", description: "Requests, tokens and failed requests over the last 30 days (UTC days, today included)." });
+
+export type UsageTotals = z.infer<typeof usageTotalsSchema>;
+
+/** A row of the listing: the key and its last 30 days of use. */
+export const listedKeyViewSchema = keyViewSchema.extend({ usage: usageTotalsSchema }).meta({ id: "ListedApiKey" });
+
+export type ListedKeyView = z.infer<typeof listedKeyViewSchema>;
 
 const keyStatusSchema: z.ZodType<KeyStatus> = z
   .enum(["valid", "invalid", "limited", "unreachable", "undecryptable"])

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { signUpAndSignIn, testKey } from "./helpers";
+import { signInAsDemo, signUpAndSignIn, testKey } from "./helpers";
 
 /**
  * axe-core on every page in both themes (zero violations, WCAG 2.2 AA rules), and screenshots of desktop and
@@ -76,6 +76,24 @@ for (const theme of THEMES) {
       await expect(confirm.getByText("Enter your password.")).toBeVisible();
       await expectNoViolations(page, `/settings delete-account dialog with an error (${theme})`);
       await page.screenshot({ path: `test-results/screenshots/delete-account-desktop-${theme}.png` });
+    });
+
+    test("keys at work pass axe: health badges, the notice, usage and its chart, a models list, the activity panel", async ({ page }) => {
+      await signInAsDemo(page);
+      await expect(page.getByTestId("rejected-keys-notice")).toBeVisible();
+      const openai = page.getByTestId("provider-card-openai");
+      await expect(openai.getByRole("img")).toBeVisible();
+      await openai.getByRole("button", { name: "Show models" }).click();
+      await expect(openai.getByTestId("model-list")).toBeVisible();
+      await expect(page.getByTestId("activity-list")).toBeVisible();
+      await expectNoViolations(page, `/settings with keys at work (${theme})`);
+      for (const [size, viewport] of Object.entries(SIZES)) {
+        await page.setViewportSize(viewport);
+        await page.screenshot({ path: `test-results/screenshots/keys-at-work-${size}-${theme}.png`, fullPage: true });
+      }
+      // Phone width: nothing wider than the screen.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBe(0);
     });
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, type Page } from "@playwright/test";
+import { DEMO_ACCOUNT } from "../../playwright.config";
 
 export const password = "correct horse battery staple";
 
@@ -32,10 +33,19 @@ export async function signUpAndSignIn(page: Page, name: string): Promise<string>
   const email = newEmail(name);
   const created = await page.request.post("/api/auth/register", { data: { email, password } });
   expect(created.status()).toBe(201);
+  await signIn(page, email, password);
+  return email;
+}
+
+/** Signs in as the account dev/seed-demo-account.ts seeded (keys with usage, a rejected key). */
+export async function signInAsDemo(page: Page): Promise<void> {
+  await signIn(page, DEMO_ACCOUNT.email, DEMO_ACCOUNT.password);
+}
+
+async function signIn(page: Page, email: string, secret: string) {
   await page.goto("/login?callbackUrl=%2Fsettings");
   await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password").fill(secret);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/settings$/);
-  return email;
 }

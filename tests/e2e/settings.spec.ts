@@ -125,7 +125,8 @@ test("an unreachable provider offers Save anyway; a limited key is saved with a 
   await expect(card(page, "mistral").getByText("Saved without a check")).toBeVisible();
 
   await saveKey(page, "groq", "Groq", testKey("limited"));
-  await expect(page.getByText("Groq recognised this key but is rate-limiting it right now.")).toBeVisible();
+  await expect(page.getByText("Groq API key saved")).toBeVisible();
+  await expect(card(page, "groq").getByTestId("health-line")).toHaveText(/^Groq recognised this key but is rate-limiting it right now\. Checked/);
   await expect(card(page, "groq").getByText("API Key Set")).toBeVisible();
 });
 

@@ -22,6 +22,11 @@ type Row = {
   updatedAt: string;
   lastValidatedAt: string | null;
   needsReentry: boolean;
+  health: string;
+  healthCheckedAt: string | null;
+  healthMessage: string | null;
+  lastUsedAt: string | null;
+  usage?: { requests: number; inputTokens: number; outputTokens: number; errors: number };
 };
 
 let fake: FakeProviders;
@@ -150,6 +155,10 @@ describe("the key lifecycle", () => {
       isEnabled: true,
       needsReentry: false,
       lastValidatedAt: expect.any(String),
+      health: "ok",
+      healthCheckedAt: answer.json.lastValidatedAt,
+      healthMessage: "Verified with OpenAI: the key can list models.",
+      lastUsedAt: null,
       validation: { status: "valid", message: "Verified with OpenAI: the key can list models." },
     });
     expect(fake.requests.at(-1)).toMatchObject({ registryId: "openai", path: "/models", credential: secret });
@@ -165,6 +174,11 @@ describe("the key lifecycle", () => {
         updatedAt: answer.json.updatedAt,
         lastValidatedAt: answer.json.lastValidatedAt,
         needsReentry: false,
+        health: "ok",
+        healthCheckedAt: answer.json.healthCheckedAt,
+        healthMessage: answer.json.healthMessage,
+        lastUsedAt: null,
+        usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 },
       },
     ]);
   });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import * as activityRoute from "@/app/api/user/activity/route";
+import * as modelsRoute from "@/app/api/user/api-keys/models/route";
 import * as keysRoute from "@/app/api/user/api-keys/route";
 import * as testRoute from "@/app/api/user/api-keys/test/route";
 import * as healthRoute from "@/app/api/health/route";
@@ -37,6 +39,8 @@ describe("the REST API while the database is down", () => {
       ["PATCH", () => call(keysRoute.PATCH, { method: "PATCH", ...signedIn, body: { providerId: openai.id, isEnabled: false } })],
       ["DELETE", () => call(keysRoute.DELETE, { method: "DELETE", ...signedIn, body: { providerId: openai.id } })],
       ["TEST", () => call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", ...signedIn, body: { providerId: openai.id } })],
+      ["MODELS", () => call(modelsRoute.GET, { path: `/api/user/api-keys/models?providerId=${openai.id}`, ...signedIn })],
+      ["ACTIVITY", () => call(activityRoute.GET, { path: "/api/user/activity", ...signedIn })],
       ["health", () => call(healthRoute.GET, { path: "/api/health" })],
     ];
     for (const [name, attempt] of attempts) {
@@ -57,6 +61,8 @@ describe("the REST API while the database is down", () => {
     const test = await call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", ...signedIn, body: { providerId: openai.id } });
     expect(test.json).toMatchObject({ status: "valid" });
     expect(fake.requests.at(-1)!.credential).toBe(saved);
+    const activity = await call<{ events: { type: string }[] }>(activityRoute.GET, { path: "/api/user/activity", as: ada });
+    expect(activity.json.events.map((e) => e.type)).toEqual(["key_tested", "key_created"]); // nothing from the failed calls
     expect((await call(healthRoute.GET, { path: "/api/health" })).json).toEqual({ db: "ok" });
 
     expect(logs.some((line) => line.includes("database unavailable"))).toBe(true);

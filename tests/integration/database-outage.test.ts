@@ -1,19 +1,26 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDriver } from "@/lib/db/client";
+import { getDb, getDriver } from "@/lib/db/client";
+import { listKeyEvents } from "@/lib/db/key-events";
+import { claimKeysForRecheck, recordHealth } from "@/lib/db/key-health";
+import { getDailyUsage } from "@/lib/db/key-usage";
+import { keyEvent, keyUsage } from "@/lib/db/schema";
 import { getProviderByRegistryId, listProviders } from "@/lib/db/providers";
 import {
   deleteUserApiKey,
   getUserApiKeys,
   setUserApiKeyEnabled,
 } from "@/lib/db/user-api-keys";
-import { openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
+import { recordKeyUsage } from "@/lib/keys/usage";
+import { openApiKeyForUse, openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
 import { DatabaseUnavailableError } from "@/lib/errors";
 import { prepareOutage } from "../fixtures/outage";
 import { fakeKey, insertUser } from "../fixtures/users";
 
 /**
  * The database fails under a running app and comes back: every call fails with the typed 503 error, nothing
- * acknowledged is lost, and the app recovers without a restart.
+ * acknowledged is lost, nothing half-written appears (no event without its change, no stray usage), and the app
+ * recovers without a restart.
  */
 const outage = await prepareOutage();
 
@@ -24,6 +31,9 @@ describe("database outage", () => {
     const openai = (await getProviderByRegistryId("openai"))!;
     const before = fakeKey();
     await storeApiKey(ada.id, openai.id, before);
+    const { id: keyRow, sealed } = (await openApiKeyForUse(ada.id, openai.id))!;
+    await recordKeyUsage(ada.id, keyRow, { inputTokens: 3 });
+    const checked = { userId: ada.id, providerId: openai.id, encryptedKey: sealed };
 
     const calls: [string, () => Promise<unknown>][] = [
       ["getUserApiKeys", () => getUserApiKeys(ada.id)],
@@ -32,6 +42,11 @@ describe("database outage", () => {
       ["deleteUserApiKey", () => deleteUserApiKey(ada.id, openai.id)],
       ["openStoredApiKey", () => openStoredApiKey(ada.id, openai.id)],
       ["listProviders", () => listProviders(ada.id)],
+      ["recordKeyUsage", () => recordKeyUsage(ada.id, keyRow, { inputTokens: 5 })],
+      ["recordHealth", () => recordHealth(checked, { health: "rejected", message: "Rejected.", source: "recheck", tested: true })],
+      ["listKeyEvents", () => listKeyEvents(ada.id, { limit: 10 })],
+      ["getDailyUsage", () => getDailyUsage(ada.id)],
+      ["claimKeysForRecheck", () => claimKeysForRecheck({ checkedBefore: new Date(), limit: 5, leaseSeconds: 60 })],
     ];
     for (const [name, call] of calls) {
       // Again before each call: an embedded engine is reopened by the very next call after a failure.
@@ -47,6 +62,12 @@ describe("database outage", () => {
 
     await outage.bringBack();
     expect((await openStoredApiKey(ada.id, openai.id))?.apiKey).toBe(before);
+    const db = await getDb();
+    expect((await db.select().from(keyEvent).where(eq(keyEvent.userId, ada.id))).map((e) => e.type)).toEqual(["key_created"]);
+    expect(await db.select({ requests: keyUsage.requests, inputTokens: keyUsage.inputTokens }).from(keyUsage).where(eq(keyUsage.userId, ada.id))).toEqual([
+      { requests: 1, inputTokens: 3 },
+    ]);
+    expect((await getUserApiKeys(ada.id))[0]).toMatchObject({ health: "unchecked", isEnabled: true });
     const after = fakeKey();
     await storeApiKey(ada.id, openai.id, after);
     expect((await openStoredApiKey(ada.id, openai.id))?.apiKey).toBe(after);

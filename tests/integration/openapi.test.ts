@@ -70,6 +70,11 @@ describe("the conformance check every route test runs (fixtures/openapi.ts)", ()
     updatedAt: "2026-11-26T10:00:00.000Z",
     lastValidatedAt: null,
     needsReentry: false,
+    health: "unchecked",
+    healthCheckedAt: null,
+    healthMessage: null,
+    lastUsedAt: null,
+    usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 },
   };
   const list = (rows: unknown[]) => documentProblems("GET", "http://localhost/api/user/api-keys", 200, JSON.stringify(rows));
 
@@ -84,6 +89,8 @@ describe("the conformance check every route test runs (fixtures/openapi.ts)", ()
     const { needsReentry: _, ...missing } = row;
     expect(list([missing])[0]).toMatch(/needsReentry/);
     expect(list([{ ...row, isEnabled: "yes" }])[0]).toMatch(/boolean/);
+    expect(list([{ ...row, health: "fine" }])[0]).toMatch(/allowed values/);
+    expect(list([{ ...row, usage: { ...row.usage, requests: -1 } }])[0]).toMatch(/usage\/requests/);
     expect(documentProblems("PUT", "http://localhost/api/user/api-keys", 200, "{}")).toHaveLength(1);
     expect(documentProblems("GET", "http://localhost/api/nowhere", 200, "{}")).toHaveLength(1);
   });

@@ -10,9 +10,9 @@ import {
   deleteUserApiKey,
   getUserApiKeyForProvider,
   getUserApiKeys,
-  markUserApiKeyValidated,
   setUserApiKeyEnabled,
 } from "@/lib/db/user-api-keys";
+import { recordHealth } from "@/lib/db/key-health";
 import { openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
 import { toKeyView } from "@/lib/keys/view";
 import type { PublicUser } from "@/lib/db/users";
@@ -80,13 +80,14 @@ describe("storing a key (lib/keys/vault.ts → upsertUserApiKey)", () => {
 
     await setUserApiKeyEnabled(ada.id, openai.id, false);
     const second = key();
-    const updated = await countStatements(() => storeApiKey(ada.id, openai.id, second, { validatedAt: new Date() }));
+    const updated = await countStatements(() => storeApiKey(ada.id, openai.id, second, { health: "ok", message: "Verified." }));
     expect(updated.count).toBe(1);
     expect(updated.result.id).toBe(inserted.result.id);
     expect(updated.result.createdAt).toEqual(inserted.result.createdAt);
     expect(updated.result.updatedAt.getTime()).toBeGreaterThanOrEqual(inserted.result.updatedAt.getTime());
     expect(updated.result.isEnabled).toBe(true);
     expect(updated.result.lastValidatedAt).toBeInstanceOf(Date);
+    expect(updated.result).toMatchObject({ health: "ok", healthMessage: "Verified.", healthCheckedAt: expect.any(Date) });
     expect((await openStoredApiKey(ada.id, openai.id))?.apiKey).toBe(second);
   });
 
@@ -124,8 +125,22 @@ describe("listing", () => {
     expect((await countDecryptions(() => openStoredApiKey(babbage.id, anthropic.id))).count).toBe(1);
     expect(result).toHaveLength(1);
     expect(Object.keys(toKeyView(result[0]!)).sort()).toEqual(
-      ["apiKey", "createdAt", "id", "isEnabled", "lastValidatedAt", "needsReentry", "providerId", "updatedAt"].sort(),
+      [
+        "apiKey",
+        "createdAt",
+        "health",
+        "healthCheckedAt",
+        "healthMessage",
+        "id",
+        "isEnabled",
+        "lastUsedAt",
+        "lastValidatedAt",
+        "needsReentry",
+        "providerId",
+        "updatedAt",
+      ].sort(),
     );
+    expect(result[0]!.usage).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 });
     expect(result[0]!.keyHint).toMatch(/^sk-t\*+.{4}$/);
   });
 });
@@ -142,7 +157,8 @@ describe("isolation between users", () => {
     expect(await openStoredApiKey(babbage.id, openai.id)).toBeNull();
     expect(await setUserApiKeyEnabled(babbage.id, openai.id, false)).toBeNull();
     const adasSealed = (await openStoredApiKey(ada.id, openai.id))!.sealed;
-    expect(await markUserApiKeyValidated(babbage.id, openai.id, adasSealed)).toBeNull();
+    const verdict = { health: "rejected", message: "Rejected.", source: "test" } as const;
+    expect(await recordHealth({ userId: babbage.id, providerId: openai.id, encryptedKey: adasSealed }, verdict)).toBeNull();
     expect(await deleteUserApiKey(babbage.id, openai.id)).toBe(false);
     expect(await getUserApiKeyForProvider(ada.id, openai.id)).toMatchObject({ isEnabled: true });
 
@@ -163,12 +179,13 @@ describe("toggle, stamp and delete", () => {
     const off = await countStatements(() => setUserApiKeyEnabled(dave.id, openai.id, false));
     expect(off).toMatchObject({ count: 1, result: { isEnabled: false } });
     const { sealed } = (await openStoredApiKey(dave.id, openai.id))!;
-    const stamped = await countStatements(() => markUserApiKeyValidated(dave.id, openai.id, sealed));
-    expect(stamped.count).toBe(1);
-    expect(stamped.result?.lastValidatedAt).toBeInstanceOf(Date);
+    const ok = { health: "ok", message: "Verified.", source: "test" } as const;
+    const stamped = await countStatements(() => recordHealth({ userId: dave.id, providerId: openai.id, encryptedKey: sealed }, ok));
+    expect(stamped).toEqual({ count: 1, result: { previous: "unchecked", health: "ok" } });
+    expect((await getUserApiKeyForProvider(dave.id, openai.id))?.lastValidatedAt).toBeInstanceOf(Date);
     // A key replaced while it was being checked is not stamped as verified.
     await storeApiKey(dave.id, openai.id, key());
-    expect(await markUserApiKeyValidated(dave.id, openai.id, sealed)).toBeNull();
+    expect(await recordHealth({ userId: dave.id, providerId: openai.id, encryptedKey: sealed }, ok)).toBeNull();
     expect((await getUserApiKeyForProvider(dave.id, openai.id))?.lastValidatedAt).toBeNull();
     const removed = await countStatements(() => deleteUserApiKey(dave.id, openai.id));
     expect(removed).toEqual({ count: 1, result: true });
@@ -258,7 +275,7 @@ describe("stored ciphertext", () => {
     } finally {
       unsubscribe(QUERY_CHANNEL, listener);
     }
-    expect(messages).toEqual([{ query: expect.stringMatching(/^insert into "UserApiKey"/) }]);
+    expect(messages).toEqual([{ query: expect.stringMatching(/^with "k" as \(insert into "UserApiKey"/) }]);
     expect(JSON.stringify(messages)).not.toContain(secret.slice(4, -4));
     expect(JSON.stringify(messages)).not.toContain(kim.id);
   });

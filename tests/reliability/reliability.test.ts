@@ -294,6 +294,34 @@ describe("reliability", () => {
     );
   });
 
+  it("two npm run keys:check of one period at once, beside running servers' re-checkers: each key checked exactly once", async () => {
+    const server = servers[0]!;
+    const people = await Promise.all(Array.from({ length: 3 }, (_, i) => user(server, `check${i}`)));
+    const mine: string[] = [];
+    for (const person of people) {
+      for (const providerId of Object.values(providers)) {
+        const key = testKey();
+        mine.push(key);
+        const reply = await http(server, "POST", "/api/user/api-keys", person.cookie, { providerId, apiKey: key, skipValidation: true });
+        expect(reply.status).toBe(200);
+      }
+    }
+    const checker = () =>
+      // One period (an hour) for both: a run started later with no period would rightly re-check what the first
+      // one checked before it started.
+      run("npx", ["tsx", "--conditions=react-server", "scripts/keys-check.ts", "--concurrency", "3", "--spacing-ms", "0", "--older-than-hours", "1"], {
+        env: { ...process.env, ...fake.env, DATABASE_URL: database.location, API_KEY_ENCRYPTION_KEYS: K1, NODE_ENV: "production" },
+      });
+    const outputs = await Promise.all([checker(), checker()]);
+    const requests = new Map<string, number>();
+    for (const r of fake.requests) if (r.credential) requests.set(r.credential, (requests.get(r.credential) ?? 0) + 1);
+    expect(mine.map((k) => requests.get(k) ?? 0)).toEqual(mine.map(() => 1));
+    const checked = outputs.map((o) => Number(/Checked (\d+) of/.exec(o.stdout)?.[1]));
+    const healths = await db<{ health: string }[]>`select distinct health from "UserApiKey" where "userId" in ${db(people.map((p) => p.id))}`;
+    expect(healths.map((h) => h.health)).toEqual(["ok"]);
+    summary.push(`two keys:check processes (--older-than-hours 1) at once over ${mine.length} fresh keys (plus every other enabled key): checked ${checked.join(" + ")}; each fresh key asked about exactly once; all now "ok"`);
+  });
+
   it("no test key in a pg_dump, any server log line, any response body or the built client bundles", async () => {
     const url = new URL(database.location);
     const dump = await run("pg_dump", ["-h", url.hostname, "-p", url.port || "5432", "-U", url.username || "postgres", url.pathname.slice(1)], {

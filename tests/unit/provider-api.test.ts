@@ -122,6 +122,7 @@ describe("a new provider", () => {
   const newcomer: ProviderApi = {
     authHeaders: (apiKey) => ({ authorization: `Bearer ${apiKey}` }),
     keyCheck: { path: "/v1/me", proves: "read its own account", accepts: (body) => typeof body === "object" && body !== null && "account" in body },
+    models: { path: "/v1/models", provesKey: true, read: () => ({ models: [] }) },
   };
 
   it.each<Case>([
@@ -150,5 +151,54 @@ describe("a new provider", () => {
     expect(verdictOf(quirky, 400, { error: "bad key" })).toBe("invalid/rejected");
     expect(verdictOf(quirky, 503, {})).toBe("limited/no_credit");
     expect(verdictOf(quirky, 500, {})).toBe("unreachable/server_error");
+  });
+});
+
+describe("model lists: each provider's page, read", () => {
+  const read = (registryId: RegistryId, body: unknown) => PROVIDER_API[registryId].models.read(body);
+  const openAiList = { object: "list", data: [{ id: "gpt-4o", object: "model", owned_by: "openai" }, { id: "o3-mini", object: "model" }] };
+
+  it.each(["openai", "groq", "xai", "deepseek"] as const)("%s: { data: [{ id }] }, named by id, one page", (registryId) => {
+    expect(read(registryId, openAiList)).toEqual({ models: [{ id: "gpt-4o", name: "gpt-4o" }, { id: "o3-mini", name: "o3-mini" }] });
+    expect(PROVIDER_API[registryId].models).toMatchObject({ path: "/models", provesKey: true });
+  });
+
+  it("mistral and openrouter: their display names when given", () => {
+    expect(read("mistral", { object: "list", data: [{ id: "mistral-small-latest", name: "mistral-small-2506" }] })).toEqual({
+      models: [{ id: "mistral-small-latest", name: "mistral-small-2506" }],
+    });
+    expect(read("openrouter", { data: [{ id: "openai/gpt-4o", name: "OpenAI: GPT-4o" }] })).toEqual({ models: [{ id: "openai/gpt-4o", name: "OpenAI: GPT-4o" }] });
+    // Its catalogue needs no key: a list proves nothing about the key's health.
+    expect(PROVIDER_API.openrouter.models.provesKey).toBe(false);
+  });
+
+  it("anthropic: display names, and the next page from has_more and last_id", () => {
+    const page = { data: [{ type: "model", id: "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5" }], has_more: true, first_id: "claude-sonnet-4-5", last_id: "claude-sonnet-4-5" };
+    expect(read("anthropic", page)).toEqual({
+      models: [{ id: "claude-sonnet-4-5", name: "Claude Sonnet 4.5" }],
+      next: { limit: "1000", after_id: "claude-sonnet-4-5" },
+    });
+    expect(read("anthropic", { ...page, has_more: false })?.next).toBeUndefined();
+    expect(read("anthropic", { data: page.data })).toBeUndefined(); // no has_more: not Anthropic's page
+    expect(PROVIDER_API.anthropic.models.query).toEqual({ limit: "1000" });
+  });
+
+  it("google: only models that generate content, without the models/ prefix, the next page from nextPageToken", () => {
+    const page = {
+      models: [
+        { name: "models/gemini-2.5-flash", displayName: "Gemini 2.5 Flash", supportedGenerationMethods: ["generateContent", "countTokens"] },
+        { name: "models/text-embedding-004", displayName: "Text Embedding 004", supportedGenerationMethods: ["embedContent"] },
+        { name: "models/aqa", supportedGenerationMethods: ["generateAnswer"] },
+      ],
+      nextPageToken: "tok-2",
+    };
+    expect(read("google", page)).toEqual({ models: [{ id: "gemini-2.5-flash", name: "Gemini 2.5 Flash" }], next: { pageSize: "1000", pageToken: "tok-2" } });
+    expect(read("google", { models: [] })).toEqual({ models: [], next: undefined });
+  });
+
+  it.each(Object.keys(PROVIDER_API) as RegistryId[])("%s: a foreign shape is not a model list", (registryId) => {
+    for (const body of [undefined, "<html>", {}, { data: "x" }, { models: {} }, { data: [{ name: "no id" }] }, { models: [{ displayName: "no name" }] }, { status: "ok", result: { items: [] } }]) {
+      expect(read(registryId, body), JSON.stringify(body)).toBeUndefined();
+    }
   });
 });

@@ -5,18 +5,17 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { LazyToaster } from "@/components/toaster";
-import type { KeyView } from "@/lib/validation/api-keys";
+import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { fakeApi } from "../../fixtures/fake-api";
-import { keyViewFor } from "../../fixtures/key-view";
+import { keyViewFor, unchecked } from "../../fixtures/key-view";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
 const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
 const anthropic: ProviderView = { id: "22222222-2222-4222-8222-222222222222", registryId: "anthropic", name: "Anthropic", description: "Claude models." };
 const google: ProviderView = { id: "33333333-3333-4333-8333-333333333333", registryId: "google", name: "Google Gemini", description: "Gemini." };
 
-
-function renderSection(keys: KeyView[] = [], providers = [openai, anthropic, google]) {
+function renderSection(keys: ListedKeyView[] = [], providers = [openai, anthropic, google]) {
   const user = userEvent.setup();
   render(
     <>
@@ -33,7 +32,7 @@ describe("provider cards", () => {
     const { card } = renderSection([
       keyViewFor(openai),
       keyViewFor(anthropic, { needsReentry: true }),
-      keyViewFor(google, { lastValidatedAt: null, isEnabled: false }),
+      keyViewFor(google, { ...unchecked, isEnabled: false }),
     ]);
     expect(within(card("OpenAI")).getByText("API Key Set")).toBeTruthy();
     expect(within(card("OpenAI")).getByText("sk-p****************mnop")).toBeTruthy();
@@ -155,7 +154,7 @@ describe("the key dialog", () => {
     api.answer(502, { error: "Couldn't reach OpenAI to check the key (timed out after 8 s).", code: "provider_unreachable" });
     await user.click(within(dialog).getByRole("button", { name: "Save API Key" }));
     expect((await within(dialog).findByRole("status")).textContent).toContain("timed out after 8 s");
-    api.answer(200, { ...keyViewFor(openai, { lastValidatedAt: null }), validation: null });
+    api.answer(200, { ...keyViewFor(openai, unchecked), validation: null });
     await user.click(within(dialog).getByRole("button", { name: "Save anyway" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(api.calls[1]!.body).toEqual({ providerId: openai.id, apiKey: "sk-test-slow-1234567890", skipValidation: true });

@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { LazyToaster } from "@/components/toaster";
-import type { KeyView } from "@/lib/validation/api-keys";
+import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { fakeApi } from "../../fixtures/fake-api";
 import { keyViewFor } from "../../fixtures/key-view";
@@ -22,7 +22,7 @@ beforeAll(async () => {
   await Promise.all([import("@/components/api-keys/key-dialog"), import("@/components/endpoints/endpoint-dialog")]);
 });
 
-function renderSection(keys: KeyView[] = [], providers: ProviderView[] = [openai, vllm]) {
+function renderSection(keys: ListedKeyView[] = [], providers: ProviderView[] = [openai, vllm]) {
   const user = userEvent.setup();
   render(
     <>

@@ -23,6 +23,10 @@ const stored: KeyView = {
   updatedAt: "2026-11-24T11:00:00.000Z",
   lastValidatedAt: null,
   needsReentry: false,
+  health: "unchecked",
+  healthCheckedAt: null,
+  healthMessage: null,
+  lastUsedAt: null,
 };
 
 describe("Button: the one rule for busy buttons", () => {
@@ -131,7 +135,7 @@ describe("DeleteKeyConfirm", () => {
 
 describe("useKeyActions", () => {
   function setup(apiKey: KeyView | undefined = stored) {
-    const callbacks = { onSaved: vi.fn(), onDeleted: vi.fn(), onClose: vi.fn(), focusInput: vi.fn() };
+    const callbacks = { onSaved: vi.fn(), onDeleted: vi.fn(), onTested: vi.fn(), onClose: vi.fn(), focusInput: vi.fn() };
     const hook = renderHook(() => useKeyActions({ provider: openai, apiKey, ...callbacks }));
     return { ...callbacks, hook };
   }
@@ -170,14 +174,19 @@ describe("useKeyActions", () => {
     expect(api.calls).toEqual([]);
   });
 
-  it("tests the stored key when given no key, and stamps the card when it passes", async () => {
+  it("tests the stored key when given no key, and tells the card to reload the key's health", async () => {
     const api = fakeApi();
-    const { hook, onSaved } = setup();
+    const { hook, onSaved, onTested } = setup();
     api.answer(200, { valid: true, status: "valid", message: "Verified with OpenAI: the key can list models.", httpStatus: 200 });
     await act(() => hook.result.current.test(""));
     expect(api.calls[0]!.body).toEqual({ providerId: openai.id });
     expect(hook.result.current.notice).toEqual({ tone: "success", text: "Verified with OpenAI: the key can list models." });
-    expect(onSaved).toHaveBeenCalledWith({ ...stored, lastValidatedAt: expect.any(String) });
+    expect(onTested).toHaveBeenCalledTimes(1);
+    expect(onSaved).not.toHaveBeenCalled();
+    // A typed key is not the stored one: nothing to reload.
+    api.answer(200, { valid: true, status: "valid", message: "Verified with OpenAI: the key can list models.", httpStatus: 200 });
+    await act(() => hook.result.current.test("sk-test-valid-123456"));
+    expect(onTested).toHaveBeenCalledTimes(1);
   });
 
   it("deletes; a key already gone still closes the dialog; a failure keeps it open with the reason", async () => {

@@ -3,7 +3,7 @@ import { operations } from "@/lib/api/operations";
 import { deleteUserApiKey, getUserApiKeysForSession, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { AppError } from "@/lib/errors";
 import { saveApiKey } from "@/lib/keys/service";
-import { toKeyView } from "@/lib/keys/view";
+import { toKeyView, toListedKeyView } from "@/lib/keys/view";
 
 const noKey = () => new AppError("api_key_not_found", "You have no API key for that provider.");
 
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export const GET = userRoute(operations.listApiKeys, async ({ userId, sessionId }) => {
   const keys = await getUserApiKeysForSession(userId, sessionId);
   if (!keys) throw new AppError("unauthorized", "Sign in to continue.");
-  return keys.map(toKeyView);
+  return keys.map(toListedKeyView);
 });
 
 export const POST = userRoute(operations.saveApiKey, ({ userId, body }) => saveApiKey(userId, body));

@@ -1,0 +1,70 @@
+import { AlertCircle, AlertTriangle, CheckCircle, CloudOff, ShieldX } from "lucide-react";
+import { Badge } from "@/components/ui/badge";
+import { compactCount } from "@/lib/client/format";
+import { relativeTime } from "@/lib/client/relative-time";
+import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
+
+/** What a card says about its key: the badges, the health line, the usage line. Plain views of the key's fields. */
+
+const HEALTH_BADGE = {
+  rejected: { variant: "destructive", icon: ShieldX, label: "Rejected" },
+  limited: { variant: "warning", icon: AlertTriangle, label: "Limited" },
+  unreachable: { variant: "muted", icon: CloudOff, label: "Unreachable" },
+} as const;
+
+/** `endpoint`: a custom endpoint, which may need no key at all. */
+export function KeyBadges({ apiKey, endpoint = false }: { apiKey: KeyView | undefined; endpoint?: boolean }) {
+  if (!apiKey) {
+    return (
+      <Badge variant="warning">
+        <AlertCircle aria-hidden />
+        {endpoint ? "Not Set Up" : "API Key Required"}
+      </Badge>
+    );
+  }
+  const health = apiKey.health in HEALTH_BADGE ? HEALTH_BADGE[apiKey.health as keyof typeof HEALTH_BADGE] : null;
+  return (
+    <span className="flex flex-wrap gap-1.5">
+      <Badge variant="success">
+        <CheckCircle aria-hidden />
+        {apiKey.apiKey === "" ? "No Key Needed" : "API Key Set"}
+      </Badge>
+      {health ? (
+        <Badge variant={health.variant} data-testid="health-badge">
+          <health.icon aria-hidden />
+          {health.label}
+        </Badge>
+      ) : null}
+      {apiKey.needsReentry ? (
+        <Badge variant="destructive">
+          <AlertTriangle aria-hidden />
+          Needs re-entry
+        </Badge>
+      ) : null}
+    </span>
+  );
+}
+
+/** One line: what the provider last said, and when. */
+export function HealthLine({ apiKey, now }: { apiKey: KeyView; now: number }) {
+  if (apiKey.needsReentry) return <>This key can no longer be read by the server. Enter it again to keep using it.</>;
+  const checked = apiKey.healthCheckedAt ? ` Checked ${relativeTime(apiKey.healthCheckedAt, now)}.` : "";
+  switch (apiKey.health) {
+    case "ok":
+      return <>Verified {relativeTime(apiKey.healthCheckedAt ?? apiKey.lastValidatedAt ?? apiKey.updatedAt, now)}</>;
+    case "unchecked":
+      return <>{apiKey.lastValidatedAt ? `Verified ${relativeTime(apiKey.lastValidatedAt, now)}` : "Saved without a check"}</>;
+    default:
+      return <>{`${apiKey.healthMessage ?? "The provider could not confirm this key."}${checked}`}</>;
+  }
+}
+
+/** "Used 5 minutes ago · 12.4k tokens in 30 days", or that it has not been used. */
+export function UsageLine({ apiKey, now }: { apiKey: ListedKeyView; now: number }) {
+  const { usage } = apiKey;
+  const tokens = usage.inputTokens + usage.outputTokens;
+  const used = apiKey.lastUsedAt ? `Used ${relativeTime(apiKey.lastUsedAt, now)}` : "Not used yet";
+  const amount = usage.requests === 0 ? "no requests in 30 days" : `${compactCount(tokens)} tokens in 30 days`;
+  const failed = usage.errors > 0 ? ` · ${compactCount(usage.errors)} failed` : "";
+  return <>{`${used} · ${amount}${failed}`}</>;
+}

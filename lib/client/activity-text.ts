@@ -1,0 +1,58 @@
+import type { KeyHealth } from "@/lib/db/key-facts";
+import type { ActivityEventView } from "@/lib/validation/activity";
+
+/** The sentence the activity panel shows for an event. Plain functions of the event: tested on their own. */
+
+const HEALTH: Record<KeyHealth, string> = {
+  ok: "working",
+  rejected: "rejected",
+  limited: "limited",
+  unreachable: "unreachable",
+  unchecked: "not checked",
+};
+
+const SOURCE: Record<NonNullable<ActivityEventView["detail"]["source"]>, string> = {
+  save: "when saved",
+  test: "by a test",
+  models: "while listing its models",
+  recheck: "by a scheduled re-check",
+  chat: "during a request",
+};
+
+export function describeEvent(event: ActivityEventView, providerName: string | undefined): string {
+  const key = `the ${providerName ?? "provider's"} key`;
+  const { detail } = event;
+  switch (event.type) {
+    case "key_created":
+      return `Added ${key}${detail.checked === false ? " without a check" : ""}`;
+    case "key_replaced":
+      return `Replaced ${key}${detail.checked === false ? " without a check" : ""}`;
+    case "key_deleted":
+      return `Deleted ${key}`;
+    case "key_enabled":
+      return `Enabled ${key}`;
+    case "key_disabled":
+      return `Disabled ${key}`;
+    case "key_tested":
+      return `Tested ${key}: ${HEALTH[detail.health ?? "unchecked"]}`;
+    case "key_health_changed": {
+      const found = detail.source ? ` ${SOURCE[detail.source]}` : "";
+      return `${capitalise(key)} is now ${HEALTH[detail.to ?? "unchecked"]} (was ${HEALTH[detail.from ?? "unchecked"]}), found${found}`;
+    }
+    case "key_rotated":
+      return `Re-encrypted ${key} with the server's new encryption key`;
+    case "signed_in":
+      return "Signed in";
+    case "password_changed":
+      return "Changed the password";
+    case "sessions_revoked":
+      return "Signed out everywhere";
+  }
+}
+
+/** Whether an event is bad news, for its icon and colour. */
+export function isWarning(event: ActivityEventView): boolean {
+  return event.type === "key_health_changed" && event.detail.to !== "ok";
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

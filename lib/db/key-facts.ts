@@ -1,0 +1,45 @@
+/**
+ * The values stored in UserApiKey.health and KeyEvent: plain data shared by the schema, the API shapes
+ * (lib/validation) and the settings page.
+ */
+
+/** What a provider last said about a stored key; `unchecked` until one has been asked. */
+export const KEY_HEALTH = ["ok", "rejected", "limited", "unreachable", "unchecked"] as const;
+export type KeyHealth = (typeof KEY_HEALTH)[number];
+
+/** What made the server talk to the provider about a stored key. */
+export const HEALTH_SOURCES = ["save", "test", "models", "recheck", "chat"] as const;
+export type HealthSource = (typeof HEALTH_SOURCES)[number];
+
+/**
+ * Every kind of activity event. The account events (`signed_in`, `password_changed`, `sessions_revoked`) are
+ * written by the account code with the helpers of lib/db/key-events.ts.
+ */
+export const KEY_EVENT_TYPES = [
+  "key_created",
+  "key_replaced",
+  "key_deleted",
+  "key_enabled",
+  "key_disabled",
+  "key_tested",
+  "key_health_changed",
+  "key_rotated",
+  "signed_in",
+  "password_changed",
+  "sessions_revoked",
+] as const;
+export type KeyEventType = (typeof KEY_EVENT_TYPES)[number];
+
+/**
+ * What an event adds to its type. Only values this server chose (never a key, a mask, or a provider's words):
+ * - key_created / key_replaced: `checked` (the provider was asked first) and the resulting `health`;
+ * - key_tested: the resulting `health`;
+ * - key_health_changed: `from`, `to` and the `source` of the contact.
+ */
+export interface KeyEventDetail {
+  checked?: boolean;
+  health?: KeyHealth;
+  from?: KeyHealth;
+  to?: KeyHealth;
+  source?: HealthSource;
+}

@@ -1,0 +1,22 @@
+import "server-only";
+import { addKeyUsage } from "@/lib/db/key-usage";
+
+/** What a finished call reports: the AI SDK's `usage` fields (either may be missing) and whether it failed. */
+export interface FinishedCall {
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
+  failed?: boolean;
+}
+
+/**
+ * Records one finished provider call against the key that served it (`id` from openApiKeyForUse): one request,
+ * its tokens, and an error when it failed, added to the key's row for today (UTC) in one statement. For chat:
+ * call it when the answer finishes or fails. False when the key is gone.
+ */
+export function recordKeyUsage(userId: string, apiKeyId: string, call: FinishedCall): Promise<boolean> {
+  return addKeyUsage(userId, apiKeyId, {
+    inputTokens: call.inputTokens ?? 0,
+    outputTokens: call.outputTokens ?? 0,
+    failed: call.failed ?? false,
+  });
+}

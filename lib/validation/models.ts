@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { isoDate, providerIdField } from "./api-keys";
+
+/** GET /api/user/api-keys/models: the models the user's stored key can reach at its provider. */
+
+export const modelsQuerySchema = z.strictObject({
+  providerId: providerIdField.meta({ description: "The provider whose stored key is used (a uuid from GET /api/providers)." }),
+});
+
+export const modelSchema = z
+  .object({
+    id: z.string().meta({ description: "The model id as the provider names it in requests." }),
+    name: z.string().meta({ description: "The provider's display name, or the id when it gives none." }),
+  })
+  .meta({ id: "Model" });
+
+export type ModelView = z.infer<typeof modelSchema>;
+
+export const modelListSchema = z
+  .object({
+    providerId: z.guid(),
+    models: z.array(modelSchema),
+    fetchedAt: isoDate.meta({ description: "When the provider was asked (answers are cached up to 10 minutes)." }),
+  })
+  .meta({ id: "ModelList" });
+
+export type ModelListView = z.infer<typeof modelListSchema>;

@@ -1,0 +1,81 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
+import { throwawayDatabase } from "@/dev/throwaway-database";
+import { closeDb } from "@/lib/db/client";
+import { getUserApiKeys } from "@/lib/db/user-api-keys";
+import { listBuiltInProviders } from "@/lib/db/providers";
+import { storeApiKey } from "@/lib/keys/vault";
+import { fakeKey, insertUser } from "../fixtures/users";
+
+/**
+ * `npm run keys:check` as an operator runs it: a separate process on the same database (PostgreSQL, or a PGlite
+ * folder this file hands over to it), the fake providers answering.
+ */
+const run = promisify(execFile);
+
+// PGlite allows one process per data folder: this file keeps its data in a folder it can hand to the script.
+if (!process.env.DATABASE_URL) {
+  const folder = await throwawayDatabase({ prefix: "byok_keys_check", pglite: "folder" });
+  Object.assign(process.env, folder.env);
+  afterAll(async () => {
+    await closeDb();
+    await folder.drop();
+  });
+}
+
+let fake: FakeProviders;
+beforeAll(async () => {
+  fake = await startFakeProviders();
+});
+afterAll(() => fake.close());
+
+function keysCheck(env: Record<string, string>, args: string[] = []) {
+  return run(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/keys-check.ts", ...args], {
+    env: { ...process.env, ...fake.env, ...env },
+    timeout: 60_000,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code?: number; stdout: string; stderr: string }) => ({ code: error.code ?? -1, stdout: error.stdout, stderr: error.stderr }),
+  );
+}
+
+describe("npm run keys:check", () => {
+  it("re-checks every enabled key, prints a summary of what changed, and exits 0 even when keys are rejected", async () => {
+    const ada = await insertUser("ada");
+    const providers = await listBuiltInProviders();
+    const behaviours = ["valid", "valid", "invalid", "limited", "valid", "error500", "valid", "valid"];
+    for (const [i, p] of providers.entries()) await storeApiKey(ada.id, p.id, `sk-test-${behaviours[i]}-${fakeKey("")}`);
+    await closeDb(); // hand the database over (PGlite: one process per folder)
+
+    const result = await keysCheck({}, ["--concurrency", "3", "--spacing-ms", "10"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Re-checking every enabled key in .+ \(3 at a time, ≥ 10 ms apart per provider\)/);
+    expect(result.stdout).toContain("Checked 8 of 8 due keys");
+    expect(result.stdout).toMatch(/ok\s+5\n/);
+    expect(result.stdout).toMatch(/rejected\s+1\n/);
+    expect(result.stdout).toMatch(/limited\s+1\n/);
+    expect(result.stdout).toMatch(/unreachable\s+1\n/);
+    expect(result.stdout).toMatch(/Google Gemini: unchecked → rejected\s+1/);
+    expect(result.stdout).toMatch(/Mistral: unchecked → limited\s+1/);
+    expect(result.stdout).toMatch(/xAI: unchecked → unreachable\s+1/);
+    expect(result.stdout).toMatch(/8\/8 checked, 8 changed/); // the progress line (not a TTY: one line per key)
+
+    const rows = await getUserApiKeys(ada.id);
+    expect(rows.map((r) => r.health).sort()).toEqual(["limited", "ok", "ok", "ok", "ok", "ok", "rejected", "unreachable"]);
+    await closeDb();
+
+    const again = await keysCheck({});
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("Checked 8 of 8 due keys");
+    expect(again.stdout).toContain("No key changed health.");
+  });
+
+  it("exits 1 with one clear line when the database is down", async () => {
+    const result = await keysCheck({ DATABASE_URL: "postgres://postgres@127.0.0.1:9/nowhere", DB_AUTO_MIGRATE: "false" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: The database is unavailable right now/m);
+    expect(result.stdout).not.toContain("Checked");
+  });
+});
