@@ -133,9 +133,10 @@ describe("POST /api/auth/register as a form (the sign-up form without JavaScript
     expect(refused.headers.get("location")).toMatch(/^\/register\?error=rate_limited&retry=\d+$/);
   });
 
-  it("refuses a post from another site", async () => {
+  it("refuses a post from another site, and a body over 16 KiB", async () => {
     const email = newEmail();
     expectSeeOther(await signUpForm({ email, password: "long enough" }, { headers: { origin: "https://evil.example" } }), "/register?error=cross_origin", []);
+    expectSeeOther(await signUpForm({}, { raw: `email=${email}&password=${"p".repeat(17 * 1024)}` }), "/register?error=payload_too_large", []);
     expectSeeOther(await signUpForm({ email, password: "long enough" }), "/settings", []);
   });
 });
