@@ -53,9 +53,9 @@ export default async function SettingsPage() {
         {/* The page reads without JavaScript; its buttons (dialogs, requests from script) do not work. */}
         <noscript>
           <p role="note" className="rounded-md border border-amber-500/40 bg-amber-500/10 p-3 text-sm">
-            JavaScript is turned off in this browser. You can see your keys and their status here, but adding, testing,
-            changing or removing keys, changing your password, managing sessions and signing out need JavaScript: turn
-            it on for this site and reload the page.
+            JavaScript is turned off in this browser. You can see your keys and their status here, and sign out, but
+            adding, testing, changing or removing keys, changing your password and managing sessions need JavaScript:
+            turn it on for this site and reload the page.
           </p>
         </noscript>
         {section ? <ApiKeysSection {...section} /> : null}

@@ -105,3 +105,19 @@ export async function signInWithForm(request: NextRequest, credentials: { email:
   const refused = location.includes("error=CredentialsSignin");
   return { signedIn: false, error: refused ? "CredentialsSignin" : new Error(`next-auth answered ${response.status} ${location}`), setCookies };
 }
+
+/**
+ * Signs out through next-auth's CSRF token and sign-out route, with the browser's cookies: the Session row ends
+ * (lib/auth/options.ts events.signOut; a failure to end it is thrown, the browser keeps its cookie), and the
+ * browser goes to /login with next-auth's cookie-clearing Set-Cookie lines.
+ */
+export async function signOutWithForm(request: NextRequest): Promise<Response> {
+  const browser: Fields = Object.fromEntries(request.cookies.getAll().map((c) => [c.name, c.value]));
+  const csrf = (await runNextAuth(nextAuthRequest(request, "/api/auth/csrf", browser))).response;
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const csrfCookies = csrf.headers.getSetCookie();
+  const jar = { ...browser, ...cookiePairs(csrfCookies) };
+  const form = new URLSearchParams({ csrfToken, callbackUrl: "/login" });
+  const { response } = await runNextAuth(nextAuthRequest(request, "/api/auth/signout", jar, form));
+  return seeOther("/login", [...csrfCookies, ...response.headers.getSetCookie()]);
+}

@@ -76,8 +76,11 @@ test.describe("with JavaScript turned off", () => {
     await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
     expect(requests).toContain(`POST ${new URL("/api/auth/register", page.url()).href}`);
 
-    // Signing out needs JavaScript; a new visit without the cookies is a signed-out browser.
-    await context.clearCookies();
+    // Signing out is a form too: the session ends, /settings sends the browser to sign in.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto("/settings");
+    await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings$/);
     await page.goto("/login?callbackUrl=%2Fsettings%3Ffrom%3Dnojs");
     await fillSignIn(page, email, "not the password");
     await expect(page).toHaveURL(/\/login\?error=CredentialsSignin&callbackUrl=%2Fsettings%3Ffrom%3Dnojs$/);
@@ -87,9 +90,11 @@ test.describe("with JavaScript turned off", () => {
     await expect(page).toHaveURL(/\/settings\?from=nojs$/);
     await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
     expect(requests.filter((r) => r.startsWith("POST ") && r.endsWith("/api/auth/login"))).toHaveLength(2);
+    expect(requests.filter((r) => r.startsWith("POST ") && r.endsWith("/api/auth/logout"))).toHaveLength(1);
 
     // Sign-up with a taken email, and with a short password: the page says what is wrong.
-    await context.clearCookies();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
     await page.goto("/register");
     await fillSignUp(page, email, secret);
     await expect(page).toHaveURL(/\/register\?error=email_taken$/);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as nextAuthRoute from "@/app/api/auth/[...nextauth]/route";
 import * as loginRoute from "@/app/api/auth/login/route";
+import * as logoutRoute from "@/app/api/auth/logout/route";
 import * as registerRoute from "@/app/api/auth/register/route";
 import { addressKey, peerHeaders } from "@/lib/api/client-address";
 import { consumePoint } from "@/lib/db/counters";
@@ -138,5 +139,27 @@ describe("POST /api/auth/register as a form (the sign-up form without JavaScript
     expectSeeOther(await signUpForm({ email, password: "long enough" }, { headers: { origin: "https://evil.example" } }), "/register?error=cross_origin", []);
     expectSeeOther(await signUpForm({}, { raw: `email=${email}&password=${"p".repeat(17 * 1024)}` }), "/register?error=payload_too_large", []);
     expectSeeOther(await signUpForm({ email, password: "long enough" }), "/settings", []);
+  });
+});
+
+describe("POST /api/auth/logout (the sign-out button without JavaScript)", () => {
+  it("ends the session on the server and clears its cookie: the old cookie opens nothing", async () => {
+    const ada = await registeredAccount("ada");
+    const signedIn = await signInForm({ email: ada.email, password: ada.password });
+    const cookies = setCookies(signedIn);
+    const answer = await post(logoutRoute, "/api/auth/logout", {}, { headers: { cookie: cookieHeader(cookies) } });
+    expectSeeOther(answer, "/login", []);
+    expect(setCookies(answer)["next-auth.session-token"]).toBe("");
+    // The cookie kept from before is refused: the Session row is gone.
+    expect(await sessionEmail(signedIn)).toBeUndefined();
+  });
+
+  it("refuses a post from another site: the session stays", async () => {
+    const ada = await registeredAccount("ada");
+    const signedIn = await signInForm({ email: ada.email, password: ada.password });
+    const answer = await post(logoutRoute, "/api/auth/logout", {}, { headers: { cookie: cookieHeader(setCookies(signedIn)), origin: "https://evil.example" } });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toMatchObject({ code: "cross_origin" });
+    expect(await sessionEmail(signedIn)).toBe(ada.email);
   });
 });
