@@ -10,33 +10,31 @@ import { runNextAuth } from "./next-auth-route";
 import { sameSitePath } from "./redirect";
 
 /**
- * The sign-in and sign-up forms work before (or without) JavaScript: they are real `method="post"` forms whose
- * action is a route of ours (app/api/auth/login, and app/api/auth/register for a form post), and every outcome is
- * a 303 to a page, so the email and the password travel in a POST body only, never in a URL. With JavaScript the
- * forms post JSON as before (components/auth).
+ * The sign-in, sign-up and sign-out forms work before (or without) JavaScript: they are real `method="post"`
+ * forms whose action is a route of ours (app/api/auth/login, logout, and app/api/auth/register for a form post),
+ * answered with a 303 to a page, so the email and the password travel in a POST body only, never in a URL. With
+ * JavaScript the forms post as before (components/auth, lib/client/sign-out.ts).
  *
- * Signing in goes through next-auth itself, as the browser would: its CSRF token (GET /api/auth/csrf), then its
- * credentials callback, both through the wrapper every next-auth route uses (lib/auth/next-auth-route.ts), so the
- * body limit, the return-path sanitiser, the rate limits and lockouts, the session row and the device cookie are
- * the same ones. The CSRF token a page would have to render is minted here instead: the pages, server
- * components, cannot set its cookie. This route's own protection against cross-site posts is the Origin check
- * every state-changing API route makes (lib/api/origin.ts).
+ * They go through next-auth itself, as the browser would: its CSRF token (GET /api/auth/csrf), then its
+ * credentials callback or sign-out, both through the wrapper every next-auth route uses
+ * (lib/auth/next-auth-route.ts), so the body limit, the return-path sanitiser, the rate limits and lockouts, the
+ * session row and the device cookie are the same ones. The CSRF token a page would have to render is fetched
+ * here instead: the pages, server components, cannot set its cookie. These routes' own protection against
+ * cross-site posts is the Origin check every state-changing API route makes (lib/api/origin.ts).
  */
 
 type Fields = Record<string, string>;
 
+/** Whether the body is an HTML form's (urlencoded), not JSON. */
+export function isFormPost(request: Request): boolean {
+  return request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
+}
+
 /** The fields of a form post from this site: urlencoded, at most 16 KiB. */
 export async function readAuthForm(request: NextRequest): Promise<Fields> {
   assertSameOrigin(request);
-  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") {
-    throw new AppError("unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
-  }
+  if (!isFormPost(request)) throw new AppError("unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
   return Object.fromEntries(new URLSearchParams((await readCappedBody(request)).toString("utf8")));
-}
-
-export function isFormPost(request: Request): boolean {
-  return request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
 }
 
 /** The path a form asks to return to after signing in: a path of this site, else /settings. */
@@ -88,16 +86,21 @@ function nextAuthRequest(request: NextRequest, path: string, cookies: Fields, fo
 
 const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token$/;
 
-/** Signs in through next-auth's credentials callback; the cookies it set go back to the browser either way. */
-export async function signInWithForm(request: NextRequest, credentials: { email: string; password: string; callbackUrl: string }): Promise<FormSignIn> {
+/** next-auth's CSRF token for the browser of `request`: the token, its Set-Cookie lines, and the cookies to send. */
+async function csrfFor(request: NextRequest) {
   const browser: Fields = Object.fromEntries(request.cookies.getAll().map((c) => [c.name, c.value]));
   const csrf = (await runNextAuth(nextAuthRequest(request, "/api/auth/csrf", browser))).response;
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const csrfCookies = csrf.headers.getSetCookie();
-  const form = new URLSearchParams({ csrfToken, email: credentials.email, password: credentials.password, callbackUrl: credentials.callbackUrl });
-  const jar = { ...browser, ...cookiePairs(csrfCookies) };
-  const { response, context } = await runNextAuth(nextAuthRequest(request, "/api/auth/callback/credentials", jar, form));
-  const setCookies = [...csrfCookies, ...response.headers.getSetCookie()];
+  const setCookies = csrf.headers.getSetCookie();
+  return { csrfToken, setCookies, jar: { ...browser, ...cookiePairs(setCookies) } };
+}
+
+/** Signs in through next-auth's credentials callback; the cookies it set go back to the browser either way. */
+export async function signInWithForm(request: NextRequest, credentials: { email: string; password: string; callbackUrl: string }): Promise<FormSignIn> {
+  const csrf = await csrfFor(request);
+  const form = new URLSearchParams({ csrfToken: csrf.csrfToken, ...credentials });
+  const { response, context } = await runNextAuth(nextAuthRequest(request, "/api/auth/callback/credentials", csrf.jar, form));
+  const setCookies = [...csrf.setCookies, ...response.headers.getSetCookie()];
   const signedIn = Object.entries(cookiePairs(response.headers.getSetCookie())).some(([name, value]) => SESSION_COOKIE.test(name) && value !== "");
   const location = response.headers.get("location") ?? "";
   if (signedIn && !context.signInFailure) return { signedIn: true, location: sameSitePath(location, appOrigin(request)), setCookies };
@@ -112,12 +115,8 @@ export async function signInWithForm(request: NextRequest, credentials: { email:
  * browser goes to /login with next-auth's cookie-clearing Set-Cookie lines.
  */
 export async function signOutWithForm(request: NextRequest): Promise<Response> {
-  const browser: Fields = Object.fromEntries(request.cookies.getAll().map((c) => [c.name, c.value]));
-  const csrf = (await runNextAuth(nextAuthRequest(request, "/api/auth/csrf", browser))).response;
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const csrfCookies = csrf.headers.getSetCookie();
-  const jar = { ...browser, ...cookiePairs(csrfCookies) };
-  const form = new URLSearchParams({ csrfToken, callbackUrl: "/login" });
-  const { response } = await runNextAuth(nextAuthRequest(request, "/api/auth/signout", jar, form));
-  return seeOther("/login", [...csrfCookies, ...response.headers.getSetCookie()]);
+  const csrf = await csrfFor(request);
+  const form = new URLSearchParams({ csrfToken: csrf.csrfToken, callbackUrl: "/login" });
+  const { response } = await runNextAuth(nextAuthRequest(request, "/api/auth/signout", csrf.jar, form));
+  return seeOther("/login", [...csrf.setCookies, ...response.headers.getSetCookie()]);
 }
