@@ -1,5 +1,5 @@
 import "server-only";
-import { streamText, type TextStreamPart, type ToolSet } from "ai";
+import { createUIMessageStream, createUIMessageStreamResponse, streamText, type TextStreamPart, type ToolSet } from "ai";
 import { inBackground } from "@/lib/background";
 import type { ProviderRecord } from "@/lib/db/providers";
 import { getUserApiKeyForProvider } from "@/lib/db/user-api-keys";
@@ -73,6 +73,17 @@ export async function streamChat(userId: string, input: ChatRequest, signal: Abo
     error instanceof EndpointNotAllowedError
       ? { status: "unreachable", concernsKey: false, message: error.message }
       : classifyChatFailure(error, provider, { timeoutMs });
+  /** The first failure decides: classified, logged, counted as an error, and the key's health when it concerns the key. */
+  const fail = (error: unknown): ChatFailure => {
+    if (failure) return failure;
+    const seen = (failure = classify(error));
+    log.warn({ scope: "chat", provider: provider.registryId, status: seen.status, httpStatus: seen.httpStatus }, "a playground answer failed");
+    record(async () => {
+      await recordKeyUsage(userId, key.id, { failed: true });
+      if (seen.concernsKey) await recordKeyHealth(checked, { status: seen.status, message: seen.message }, "chat");
+    });
+    return seen;
+  };
 
   const result = streamText({
     model: modelFor(provider, key.apiKey, input.model, timeoutMs),
@@ -88,14 +99,7 @@ export async function streamChat(userId: string, input: ChatRequest, signal: Abo
       });
     },
     onError: ({ error }) => {
-      if (signal.aborted) return;
-      failure ??= classify(error);
-      const seen = failure;
-      log.warn({ scope: "chat", provider: provider.registryId, status: seen.status, httpStatus: seen.httpStatus }, "a playground answer failed");
-      record(async () => {
-        await recordKeyUsage(userId, key.id, { failed: true });
-        if (seen.concernsKey) await recordKeyHealth(checked, { status: seen.status, message: seen.message }, "chat");
-      });
+      if (!signal.aborted) fail(error);
     },
     onAbort: () => record(() => recordKeyUsage(userId, key.id, {})),
   });
@@ -108,13 +112,19 @@ export async function streamChat(userId: string, input: ChatRequest, signal: Abo
     return undefined;
   };
 
-  return result.toUIMessageStreamResponse({
+  const errorText = (error: unknown) => chatErrorText(fail(error));
+  // Merged into a UI message stream of our own: a provider stream that breaks (a dropped connection) errors the
+  // SDK's stream itself rather than yielding an error part, and the merge turns that into one.
+  const stream = createUIMessageStream({
+    execute: ({ writer }) => writer.merge(result.toUIMessageStream({ messageMetadata: ({ part }) => metadata(part), onError: errorText })),
+    onError: errorText,
+  });
+  return createUIMessageStreamResponse({
+    stream,
     headers: {
       "X-Key-Hint": headerSafe(key.keyHint),
       // no-transform: a compressing proxy (or Next's own compression) would otherwise hold chunks back.
       "Cache-Control": "no-store, no-transform",
     },
-    messageMetadata: ({ part }) => metadata(part),
-    onError: (error) => chatErrorText((failure ??= classify(error))),
   });
 }

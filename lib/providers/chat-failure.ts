@@ -22,7 +22,8 @@ function seconds(ms: number): string {
 
 export function classifyChatFailure(error: unknown, provider: { name: string }, options: { timeoutMs: number }): ChatFailure {
   const { name } = provider;
-  if (APICallError.isInstance(error) && error.statusCode !== undefined) {
+  // A 2xx here is an answer that began and then broke (the SDK's "Failed to process successful response").
+  if (APICallError.isInstance(error) && error.statusCode !== undefined && (error.statusCode < 200 || error.statusCode >= 300)) {
     const httpStatus = error.statusCode;
     const body = error.responseBody ?? "";
     if (httpStatus === 401 || httpStatus === 403 || (httpStatus === 400 && KEY_REJECTED_400.test(body))) {
@@ -52,7 +53,7 @@ export function classifyChatFailure(error: unknown, provider: { name: string }, 
   if (err.name === "TimeoutError" || /TIMEOUT/.test(err.code ?? err.cause?.code ?? "")) {
     return { status: "unreachable", concernsKey: true, message: `${name} did not start answering within ${seconds(options.timeoutMs)}. Try again in a moment.` };
   }
-  if (APICallError.isInstance(error)) {
+  if (APICallError.isInstance(error) && error.statusCode === undefined) {
     return { status: "unreachable", concernsKey: true, message: `Couldn't reach ${name}. Check your connection, or try again in a moment.` };
   }
   // After the answer began: the connection dropped (undici's "terminated"), or the stream made no sense.
