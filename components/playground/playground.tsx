@@ -9,7 +9,7 @@ import { Button, buttonVariants } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { type PlaygroundMessage, readChatError, toWireMessages } from "@/lib/client/chat";
 import { cn } from "@/lib/utils";
-import { MAX_CHAT_CHARACTERS } from "@/lib/validation/chat";
+import { MAX_CHAT_CHARACTERS } from "@/lib/validation/chat-rules";
 import { ChatProblemView, MessageView } from "./message-view";
 import { ModelPicker, SELECT_CLASS } from "./model-picker";
 

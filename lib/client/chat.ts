@@ -1,5 +1,5 @@
 import type { UIMessage } from "ai";
-import type { ChatFailureView, ChatMetadata } from "@/lib/validation/chat";
+import type { ChatFailureView, ChatMetadata } from "@/lib/validation/chat-rules";
 
 /** The playground's side of POST /api/chat: what is sent, and how a failure reads. Plain functions, no React. */
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { providerIdField } from "./api-keys";
+import { MAX_CHAT_CHARACTERS, MAX_CHAT_MESSAGES } from "./chat-rules";
+
+export type { ChatFailureView, ChatMetadata } from "./chat-rules";
 
 /** POST /api/chat: one turn of a conversation, sent whole (the server keeps no history). */
-
-export const MAX_CHAT_MESSAGES = 50;
-export const MAX_CHAT_CHARACTERS = 32_000;
 
 const chatMessageSchema = z
   .strictObject({
@@ -34,18 +34,3 @@ export const chatRequestSchema = z
   .meta({ id: "ChatRequest" });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
-
-/** What the finished answer's metadata carries (the UI message stream's `messageMetadata`). */
-export interface ChatMetadata {
-  /** The mask of the key that served the answer. */
-  keyHint?: string;
-  model?: string;
-  inputTokens?: number;
-  outputTokens?: number;
-}
-
-/** The error part's text: our classification of the provider's failure, and our sentence (never the provider's). */
-export interface ChatFailureView {
-  status: "invalid" | "limited" | "unreachable";
-  message: string;
-}
