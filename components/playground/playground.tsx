@@ -1,11 +1,12 @@
 "use client";
 
+// First: before the AI SDK's modules build their zod schemas (see the module).
+import "@/lib/client/zod-jitless";
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { RotateCcw, Send, Square, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useId, useRef, useState } from "react";
-import { config as zodConfig } from "zod/v4/core";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { type PlaygroundMessage, readChatError, toWireMessages } from "@/lib/client/chat";
@@ -13,10 +14,6 @@ import { cn } from "@/lib/utils";
 import { MAX_CHAT_CHARACTERS } from "@/lib/validation/chat-rules";
 import { ChatProblemView, MessageView } from "./message-view";
 import { ModelPicker, SELECT_CLASS } from "./model-picker";
-
-// The AI SDK checks each streamed part with zod, whose fast path first probes `new Function("")`: the page's
-// Content-Security-Policy forbids eval, so the probe would be reported as a violation. Parse without it.
-zodConfig({ jitless: true });
 
 /** What POST /api/chat takes: the picked provider and model come with each send, as the request's body. */
 const transport = new DefaultChatTransport<PlaygroundMessage>({
