@@ -44,7 +44,7 @@ export default async function SettingsPage() {
 
   return (
     <>
-      <SiteHeader email={user.email} />
+      <SiteHeader email={user.email} current="settings" />
       <main className="mx-auto max-w-5xl space-y-10 px-4 py-8 sm:px-6">
         <div className="space-y-1">
           <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>

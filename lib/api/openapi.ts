@@ -47,7 +47,9 @@ function toOperationObject(op: Operation): ZodOpenApiOperationObject {
       : {}),
     ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: op.body } } } } : {}),
     responses: {
-      [String(op.status)]: { description: "Success", content: { "application/json": { schema: op.response } } },
+      [String(op.status)]: op.stream
+        ? { description: op.stream.description, content: { [op.stream.contentType]: { schema: op.response } } }
+        : { description: "Success", content: { "application/json": { schema: op.response } } },
       ...errorResponses(errorCodesOf(op)),
     },
   };

@@ -252,14 +252,17 @@ export async function getSealedUserApiKey(
  * For a request to the provider: stamps `lastUsedAt` on the enabled key and returns its id and envelope, in one
  * statement (one round trip on the hot path). Null when there is no enabled key.
  */
-export async function stampUseAndGetSealedKey(userId: string, providerId: string): Promise<{ id: string; encryptedKey: string } | null> {
+export async function stampUseAndGetSealedKey(
+  userId: string,
+  providerId: string,
+): Promise<{ id: string; encryptedKey: string; keyHint: string } | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const [row] = await withDb((db) =>
     db
       .update(userApiKey)
       .set({ lastUsedAt: sql`now()` })
       .where(and(ownedBy(userId, providerId), eq(userApiKey.isEnabled, true)))
-      .returning({ id: userApiKey.id, encryptedKey: userApiKey.encryptedKey }),
+      .returning({ id: userApiKey.id, encryptedKey: userApiKey.encryptedKey, keyHint: userApiKey.keyHint }),
   );
   return row ?? null;
 }

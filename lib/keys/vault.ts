@@ -61,11 +61,13 @@ export interface KeyForUse {
   id: string;
   apiKey: string;
   sealed: string;
+  /** Its mask, as listed (what `X-Key-Hint` reports). */
+  keyHint: string;
 }
 
 /** The enabled key in plaintext, `lastUsedAt` stamped in the same statement; null when there is no enabled key. */
 export async function openApiKeyForUse(userId: string, providerId: string): Promise<KeyForUse | null> {
   const row = await stampUseAndGetSealedKey(userId, providerId);
   if (!row) return null;
-  return { id: row.id, apiKey: openEnvelope(row.encryptedKey, { userId, providerId }), sealed: row.encryptedKey };
+  return { id: row.id, apiKey: openEnvelope(row.encryptedKey, { userId, providerId }), sealed: row.encryptedKey, keyHint: row.keyHint };
 }
