@@ -77,7 +77,7 @@ test.describe("with JavaScript turned off", () => {
     expect(requests).toContain(`POST ${new URL("/api/auth/register", page.url()).href}`);
 
     // Signing out is a form too: the session ends, /settings sends the browser to sign in.
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto("/settings");
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings$/);
@@ -93,7 +93,7 @@ test.describe("with JavaScript turned off", () => {
     expect(requests.filter((r) => r.startsWith("POST ") && r.endsWith("/api/auth/logout"))).toHaveLength(1);
 
     // Sign-up with a taken email, and with a short password: the page says what is wrong.
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto("/register");
     await fillSignUp(page, email, secret);
