@@ -10,14 +10,14 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
-import { type AppServer, startApp } from "@/dev/app-server";
+import { type AppServer, signInOverHttp, startApp } from "@/dev/app-server";
 import { startFakeProviders } from "@/dev/fake-providers/server";
 import { throwawayDatabase } from "@/dev/throwaway-database";
 import { READS, runHttp } from "./http-runs";
 import { measureInProcess } from "./in-process";
 import { measurePageJs } from "./page-js";
 import { type BenchResult, compareWithFloor, printReport, writeResult } from "./report";
-import { BENCH_CHAT_KEY, KEYS_PER_USER, seedBenchUsers } from "./seed";
+import { BENCH_CHAT_KEY, BENCH_PASSWORD, KEYS_PER_USER, seedBenchUsers } from "./seed";
 import { KEYRING, SETTINGS } from "./settings";
 import { measureStreaming, printStreaming, STREAMING } from "./streaming";
 
@@ -57,6 +57,12 @@ async function main() {
         ...fake.env,
       },
     });
+    if (process.env.BENCH_ONLY === "streaming") {
+      // Just the streaming measurement: one seeded user, whose first provider's key is a valid one.
+      const cookie = await signInOverHttp(app.url, seeded.emails[0]!, BENCH_PASSWORD, false);
+      printStreaming(await measureStreaming(app.url, fake, { cookie, providerId: seeded.providers[0]!.id, apiKey: BENCH_CHAT_KEY }, progress));
+      return;
+    }
     const { reads, upsert, toggle, deletion, cookie } = await runHttp(app.url, seeded, progress);
 
     progress("settings page JavaScript in Chromium");

@@ -4,17 +4,21 @@ import { median } from "./report";
 
 /**
  * Streaming through the app (POST /api/chat) against streaming straight from the fake provider, for the same
- * answer: `streams` concurrent requests at a time, the fake sending `chunks` text chunks `intervalMs` apart.
- * Time to first token is measured from the request's start to the first byte holding the first text; the app's
- * added time is the difference of the two distributions (p50, p99), rounds interleaved so machine noise falls on
- * both. "Not buffered": every stream through the app must receive its text spread over time as the fake sends it
- * (its first and last text at least 80 % of the fake's own spread apart, in many separate network reads).
+ * answer: `streams` streams in flight at all times (each client starts its next stream when one ends; their first
+ * starts spread over one answer's length), the fake sending `chunks` text chunks `intervalMs` apart. Time to
+ * first token is measured from the request's start to the first byte holding text; the app's added time is the
+ * difference of the two distributions (p50, p99), rounds interleaved so machine noise falls on both. A burst of
+ * 20 simultaneous starts is measured too: there the last request waits for the 19 before it.
+ * "Not buffered": every stream through the app must receive its text spread over time as the fake sends it (its
+ * first and last text at least 80 % of the fake's own spread apart, in many separate network reads).
  */
 export const STREAMING = {
   streams: Number(process.env.BENCH_STREAMS ?? 20),
   chunks: 100,
   intervalMs: 10,
   rounds: Number(process.env.BENCH_STREAM_ROUNDS ?? 5),
+  /** Each round's length per side, in seconds. */
+  roundSeconds: Number(process.env.BENCH_STREAM_SECONDS ?? 5),
 };
 
 interface StreamTiming {
@@ -32,6 +36,8 @@ export interface StreamingResult {
   samples: number;
   firstTokenMs: { app: { p50: number; p99: number }; direct: { p50: number; p99: number } };
   addedMs: { p50: number; p99: number };
+  /** 20 streams started at the same instant, through the app and direct. */
+  burst: { app: { p50: number; p99: number }; direct: { p50: number; p99: number } };
   /** Per stream through the app: its text spread over its direct counterpart's median spread; the worst. */
   worstSpreadRatio: number;
   /** The fewest network reads that brought text, over every stream through the app. */
@@ -104,17 +110,32 @@ export async function measureStreaming(
       (text) => /"delta":\{"content":"[^"]/.test(text),
     );
   const batch = (one: () => Promise<StreamTiming>) => Promise.all(Array.from({ length: streams }, one));
+  /** `streams` clients, each starting its next stream when one ends, for `roundSeconds`. */
+  const sustained = async (one: () => Promise<StreamTiming>) => {
+    const until = performance.now() + STREAMING.roundSeconds * 1000;
+    const stagger = (chunks * intervalMs) / streams;
+    const timings: StreamTiming[] = [];
+    await Promise.all(
+      Array.from({ length: streams }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * stagger));
+        while (performance.now() < until) timings.push(await one());
+      }),
+    );
+    return timings;
+  };
 
   const viaApp: StreamTiming[] = [];
   const straight: StreamTiming[] = [];
+  let burst: { app: StreamTiming[]; direct: StreamTiming[] };
   try {
-    progress(`streaming: warming up (${streams} streams each way)`);
+    progress(`streaming: warming up, then a burst of ${streams} simultaneous starts each way`);
     await batch(app);
     await batch(direct);
+    burst = { direct: await batch(direct), app: await batch(app) };
     for (let round = 1; round <= rounds; round++) {
-      progress(`streaming round ${round}/${rounds}: ${streams} concurrent streams of ${chunks} chunks ${intervalMs} ms apart, via the app and direct`);
-      straight.push(...(await batch(direct)));
-      viaApp.push(...(await batch(app)));
+      progress(`streaming round ${round}/${rounds}: ${streams} streams in flight for ${STREAMING.roundSeconds} s, ${chunks} chunks ${intervalMs} ms apart, direct then via the app`);
+      straight.push(...(await sustained(direct)));
+      viaApp.push(...(await sustained(app)));
     }
   } finally {
     fake.chat = previous;
@@ -134,6 +155,7 @@ export async function measureStreaming(
     samples: appFirst.length,
     firstTokenMs: { app: a, direct: d },
     addedMs: { p50: round1(a.p50 - d.p50), p99: round1(a.p99 - d.p99) },
+    burst: { app: stats(good(burst.app).map((t) => t.firstToken)), direct: stats(good(burst.direct).map((t) => t.firstToken)) },
     worstSpreadRatio: Math.round(worstSpreadRatio * 100) / 100,
     fewestReads,
     // Buffered answers arrive in a few reads at the end; these must arrive as sent.
@@ -145,13 +167,17 @@ export async function measureStreaming(
 
 /** The table on stdout. */
 export function printStreaming(result: StreamingResult) {
-  const { streams, chunks, intervalMs, rounds } = result.settings;
+  const { streams, chunks, intervalMs, rounds, roundSeconds } = result.settings;
   const pad = (value: string | number, width: number) => String(value).padStart(width);
-  console.log(`\nStreaming — ${streams} concurrent streams × ${rounds} rounds, ${chunks} chunks ${intervalMs} ms apart (load ${result.load})`);
+  console.log(
+    `\nStreaming — ${streams} streams in flight, ${rounds} rounds of ${roundSeconds} s each way, ${chunks} chunks ${intervalMs} ms apart; ${result.samples} streams through the app (load ${result.load})`,
+  );
   console.log(`${"time to first token (ms)".padEnd(30)}${pad("p50", 8)}${pad("p99", 8)}`);
   console.log(`${"  direct to the fake".padEnd(30)}${pad(result.firstTokenMs.direct.p50, 8)}${pad(result.firstTokenMs.direct.p99, 8)}`);
   console.log(`${"  through the app".padEnd(30)}${pad(result.firstTokenMs.app.p50, 8)}${pad(result.firstTokenMs.app.p99, 8)}`);
   console.log(`${"  added by the app".padEnd(30)}${pad(result.addedMs.p50, 8)}${pad(result.addedMs.p99, 8)}`);
+  console.log(`${`  burst of ${streams}, direct`.padEnd(30)}${pad(result.burst.direct.p50, 8)}${pad(result.burst.direct.p99, 8)}`);
+  console.log(`${`  burst of ${streams}, the app`.padEnd(30)}${pad(result.burst.app.p50, 8)}${pad(result.burst.app.p99, 8)}`);
   console.log(
     `not buffered: ${result.unbuffered ? "yes" : "NO"} (worst stream's text spread ${result.worstSpreadRatio} × the fake's; at least ${result.fewestReads} separate reads of ${chunks} chunks); failed streams: ${result.failed}`,
   );

@@ -1,7 +1,6 @@
 "use client";
 
 import { Key, List, MessageSquare } from "lucide-react";
-import Link from "next/link";
 import { lazy, type ReactNode, Suspense, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -111,14 +110,16 @@ export function ProviderCard(props: ProviderCardProps) {
                   {showModels ? "Hide models" : "Show models"}
                 </Button>
                 {apiKey.health !== "rejected" ? (
-                  <Link
+                  // A plain link: next/link would add its client code (~6 kB gzip) to the settings page for one link
+                  // to a page that loads its own bundle anyway.
+                  <a
                     href={`/playground?provider=${encodeURIComponent(provider.id)}`}
                     className="ml-4 inline-flex items-center gap-1 text-xs text-primary underline-offset-4 hover:underline [&_svg]:size-4"
                     data-testid="playground-link"
                   >
                     <MessageSquare aria-hidden />
                     Try it in the Playground
-                  </Link>
+                  </a>
                 ) : null}
                 {showModels ? (
                   <div id={modelsId} className="pt-1">

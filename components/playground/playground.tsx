@@ -130,16 +130,18 @@ export function Playground({ providers, initialProviderId }: { providers: Playgr
             Ask {provider.name} something. The answer streams here, through your key {provider.keyHint ? <code className="font-mono text-xs">{provider.keyHint}</code> : null}.
           </p>
         ) : (
-          <ol role="log" aria-live="polite" aria-relevant="additions text" className="divide-y" data-testid="messages">
-            {messages.map((message) => (
-              <MessageView
-                key={message.id}
-                message={message}
-                streaming={busy && message === lastAssistant}
-                providerName={provider.name}
-              />
-            ))}
-          </ol>
+          <div role="log" aria-live="polite" aria-relevant="additions text" data-testid="messages">
+            <ol className="divide-y">
+              {messages.map((message) => (
+                <MessageView
+                  key={message.id}
+                  message={message}
+                  streaming={busy && message === lastAssistant}
+                  providerName={provider.name}
+                />
+              ))}
+            </ol>
+          </div>
         )}
         {status === "submitted" ? (
           <p role="status" className="px-4 py-3 text-sm text-muted-foreground">

@@ -54,8 +54,8 @@ function modelFor(provider: ProviderRecord, apiKey: string, modelId: string, tim
 const headerSafe = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value));
 
 export async function streamChat(userId: string, input: ChatRequest, signal: AbortSignal): Promise<Response> {
-  await limitChats(userId);
-  const provider = await requireProvider(userId, input.providerId);
+  // The limit and the provider are independent reads: asked together, one round trip fewer before the answer.
+  const [, provider] = await Promise.all([limitChats(userId), requireProvider(userId, input.providerId)]);
   const key = await keyFor(userId, provider);
   const timeoutMs = providerTimeoutMs();
   const checked = { userId, providerId: provider.id, encryptedKey: key.sealed };

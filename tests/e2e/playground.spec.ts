@@ -117,7 +117,7 @@ for (const theme of ["light", "dark"] as const) {
   test.describe(`${theme} theme`, () => {
     test.use({ colorScheme: theme });
 
-    test(`the playground passes axe with an answer and an error on the page (${theme}); screenshots`, async ({ page }) => {
+    test(`the playground passes axe, empty and with an answer, at desktop and phone widths (${theme}); screenshots`, async ({ page }) => {
       await signUpAndSignIn(page, `pg-${theme}`);
       await saveKey(page, "groq", "Groq", testKey("valid"));
       await page.goto("/playground");
