@@ -511,14 +511,16 @@ export async function deleteUserApiKeyById(userId: string, id: string): Promise<
   const provider = sql`(select "providerId" from ${userApiKey} where id = ${id}::uuid and "userId" = ${userId}::uuid)`;
   const rows = await retryingPositionClash(() =>
     withDb((db) => {
+      // Data-modifying CTEs must sit at the statement's top level: each is one of its own.
+      const locked = db.$with("locked", {}).as(lockedKeys(userId, provider));
       const d = db.$with("d", { id: userApiKey.id, userId: userApiKey.userId, providerId: userApiKey.providerId, label: userApiKey.label }).as(
-        sql`with locked as (${lockedKeys(userId, provider)}),
-          gone as (delete from ${userApiKey} where id = ${id}::uuid and "userId" = ${userId}::uuid and id in (select id from locked)
-            returning id, "userId", "providerId", label),
-          placed as (select id, row_number() over (order by position, id) - 1 as position from locked where id <> ${id}::uuid),
-          moved as (update ${userApiKey} as u set position = placed.position from placed
-            where u.id = placed.id and u.position <> placed.position and exists (select 1 from gone))
-          select * from gone`,
+        sql`delete from ${userApiKey} where id = ${id}::uuid and "userId" = ${userId}::uuid and id in (select id from locked)
+          returning id, "userId", "providerId", label`,
+      );
+      const moved = db.$with("moved", {}).as(
+        sql`update ${userApiKey} as u set position = placed.position
+          from (select id, row_number() over (order by position, id) - 1 as position from locked where id <> ${id}::uuid) as placed
+          where u.id = placed.id and u.position <> placed.position and exists (select 1 from d)`,
       );
       const e = eventsFrom(db, "e", d, {
         userId: d.userId,
@@ -526,7 +528,7 @@ export async function deleteUserApiKeyById(userId: string, id: string): Promise<
         providerId: d.providerId,
         detail: sql`jsonb_build_object('label', ${d.label})`,
       });
-      return db.with(d, e).select({ id: d.id }).from(d);
+      return db.with(locked, d, moved, e).select({ id: d.id }).from(d);
     }),
   );
   return rows.length > 0;
