@@ -352,9 +352,10 @@ export interface KeysForUse {
 /**
  * For a request to the provider, in ONE statement: its enabled, unexpired keys in order (only the first when
  * the user turned fallback off) with `lastUsedAt` stamped on the first (the one a request nearly always uses;
- * `stampKeyUse` marks another that served).
+ * `stampKeyUse` marks another that served), unless `stamp` is false (a models list is not a use).
  */
-export async function usableSealedKeys(userId: string, providerId: string): Promise<KeysForUse> {
+export async function usableSealedKeys(userId: string, providerId: string, options: { stamp?: boolean } = {}): Promise<KeysForUse> {
+  const stamp = options.stamp ?? true;
   if (!isUuid(userId) || !isUuid(providerId)) return { keys: [], fallback: true };
   const rows = rowsOf<{ id: string; label: string; keyHint: string; encryptedKey: string; fallback: boolean }>(
     await withDb((db) =>
@@ -367,7 +368,7 @@ export async function usableSealedKeys(userId: string, providerId: string): Prom
           where k."userId" = ${userId}::uuid and k."providerId" = ${providerId}::uuid and k."isEnabled"
             and (k."expiresAt" is null or k."expiresAt" > now())
         ),
-        stamped as (update ${userApiKey} set "lastUsedAt" = now() where id = (select id from usable where place = 1))
+        stamped as (update ${userApiKey} set "lastUsedAt" = now() where ${stamp}::boolean and id = (select id from usable where place = 1))
         select id, label, "keyHint", "encryptedKey", fallback from usable where fallback or place = 1 order by place`),
     ),
   );
