@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { withDb } from "./client";
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
@@ -55,4 +55,16 @@ export async function setProviderFallback(userId: string, providerId: string, fa
     }
     throw error;
   }
+}
+
+/** The providers whose user chose "Always use my first key" (for the settings page). */
+export async function listFirstKeyOnly(userId: string): Promise<string[]> {
+  if (!isUuid(userId)) return [];
+  const rows = await withDb((db) =>
+    db
+      .select({ providerId: userProviderSetting.providerId })
+      .from(userProviderSetting)
+      .where(and(eq(userProviderSetting.userId, userId), eq(userProviderSetting.fallback, false))),
+  );
+  return rows.map((r) => r.providerId);
 }
