@@ -75,6 +75,7 @@ export function ProviderCard(props: ProviderCardProps) {
       id={`provider-${slug}`}
       data-testid={endpoint ? `endpoint-card-${provider.id}` : `provider-card-${provider.registryId}`}
       data-health={apiKey?.health}
+      data-provider-id={provider.id}
       className={cn("scroll-mt-6", flagged)}
     >
       <CardHeader>
