@@ -153,18 +153,23 @@ const writtenColumns = { ...recordColumns, userId: userApiKey.userId };
 /**
  * Two writers that both computed a position from the same moment collide on the (user, provider, position)
  * constraint (checked at the end of each statement): the loser's statement changed nothing, and is run again.
+ * Two inserts that both wait for the other's end-of-statement check are a deadlock PostgreSQL breaks by failing
+ * one: that one changed nothing either, and is run again, after a short random pause so the two part.
  */
 async function retryingPositionClash<T>(write: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await write();
     } catch (error) {
-      const clash = sqlState(error) === UNIQUE_VIOLATION && constraintName(error) === POSITION_CONSTRAINT;
-      if (!clash || attempt >= 20) throw error;
+      const state = sqlState(error);
+      const clash = state === UNIQUE_VIOLATION && constraintName(error) === POSITION_CONSTRAINT;
+      if (!(clash || state === DEADLOCK_DETECTED) || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
     }
   }
 }
 
+const DEADLOCK_DETECTED = "40P01";
 const POSITION_CONSTRAINT = "UserApiKey_userId_providerId_position_key";
 const LABEL_INDEX = "UserApiKey_userId_providerId_label_key";
 
@@ -194,12 +199,24 @@ export async function upsertUserApiKey(
   try {
     const [row] = await retryingPositionClash(() =>
       withDb((db) => {
+        // Top-level CTEs (a data-modifying one cannot nest): the locked keys, what the save proposes, the gap
+        // healed, the upsert.
+        const locked = db.$with("locked", {}).as(lockedKeys(userId, providerId));
+        const proposed = db.$with("proposed", {}).as(
+          sql`select l.label, (select count(*)::int from locked) as n,
+            exists (select 1 from locked where lower(locked.label) = lower(l.label)) as taken
+            from (select ${label} as label) as l`,
+        );
+        // A key added by a writer that another writer's renumbering could not see (it committed after that
+        // statement began) can leave a gap; a new key's save closes it, renumbering the locked keys 0..n-1, so
+        // that the new key at n never meets a stale position again.
+        const healed = db.$with("healed", {}).as(
+          sql`update ${userApiKey} as u set position = r.position
+            from (select id, row_number() over (order by position, id) - 1 as position from locked) as r
+            where u.id = r.id and u.position <> r.position and not (select taken from proposed)`,
+        );
         const k = db.$with("k", { ...writtenColumns, inserted: sql<boolean>`inserted`.as("inserted") }).as(
-          sql`with locked as (${lockedKeys(userId, providerId)}),
-            proposed as (select l.label, (select count(*)::int from locked) as n,
-              exists (select 1 from locked where lower(locked.label) = lower(l.label)) as taken
-              from (select ${label} as label) as l)
-          insert into ${userApiKey} ("userId", "providerId", label, position, "encryptedKey", "keyId", "keyHint", "isEnabled",
+          sql`insert into ${userApiKey} ("userId", "providerId", label, position, "encryptedKey", "keyId", "keyHint", "isEnabled",
             "lastValidatedAt", health, "healthMessage", "healthCheckedAt", "recheckLeaseUntil", "expiresAt")
           select ${userId}::uuid, ${providerId}::uuid, p.label, case when p.taken then 0 else p.n end, ${sealed.encryptedKey},
             ${sealed.keyId}, ${sealed.keyHint}, true, ${checkedAt}, ${health}::text, ${check?.message ?? null}::text, ${checkedAt},
@@ -219,7 +236,7 @@ export async function upsertUserApiKey(
           providerId: k.providerId,
           detail: sql`${detailOf({ checked: check !== null, health })} || jsonb_build_object('label', ${k.label})`,
         });
-        return db.with(k, e).select(pickRecord(k)).from(k);
+        return db.with(locked, proposed, healed, k, e).select(pickRecord(k)).from(k);
       }),
     );
     return row ?? null;
@@ -244,10 +261,12 @@ function pickRecord<T extends Record<keyof typeof recordColumns, unknown>>(cte: 
 export async function deleteUserApiKey(userId: string, providerId: string): Promise<boolean> {
   if (!isUuid(userId) || !isUuid(providerId)) return false;
   const rows = await withDb((db) => {
+    // Locked in id order first, as every write of several keys does: concurrent writers queue, never deadlock.
+    const locked = db.$with("locked", {}).as(lockedKeys(userId, providerId));
     const k = db.$with("k").as(
       db
         .delete(userApiKey)
-        .where(ownedBy(userId, providerId))
+        .where(and(ownedBy(userId, providerId), sql`${userApiKey.id} in (select id from locked)`))
         .returning({ id: userApiKey.id, userId: userApiKey.userId, providerId: userApiKey.providerId, label: userApiKey.label }),
     );
     const e = eventsFrom(db, "e", k, {
@@ -256,7 +275,7 @@ export async function deleteUserApiKey(userId: string, providerId: string): Prom
       providerId: k.providerId,
       detail: sql`jsonb_build_object('label', ${k.label})`,
     });
-    return db.with(k, e).select({ id: k.id }).from(k);
+    return db.with(locked, k, e).select({ id: k.id }).from(k);
   });
   return rows.length > 0;
 }

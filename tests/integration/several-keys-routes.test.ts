@@ -219,6 +219,26 @@ describe("PATCH /api/user/api-keys/<id>", () => {
   }, 60_000);
 });
 
+describe("mixed concurrent writes", () => {
+  it("moves, deletes, adds and toggles at once: no error, positions still 0..n-1, never more than five", async () => {
+    const user = await insertUser("mixer");
+    const saved = await saveLabels(user, ["M0", "M1", "M2", "M3"]);
+    const work = [
+      ...Array.from({ length: 20 }, (_, i) => patch(saved[i % 4]!.id, { position: i % 2 }, user)),
+      remove(saved[1]!.id, user),
+      remove(saved[2]!.id, user),
+      ...Array.from({ length: 4 }, (_, i) => keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: `New ${i}`, skipValidation: true } })),
+      patch(saved[3]!.id, { isEnabled: false }, user),
+    ];
+    const answers = await Promise.all(work);
+    // A move of a key deleted meanwhile is a 404, an add past five a 409; nothing else.
+    for (const a of answers) expect([200, 404, 409], a.text).toContain(a.status);
+    const after = await list(user);
+    expect(after.length).toBeLessThanOrEqual(5);
+    expect(after.map((r) => r.position)).toEqual(after.map((_, i) => i));
+  }, 60_000);
+});
+
 describe("DELETE /api/user/api-keys/<id> and by provider", () => {
   it("deletes one key and closes the gap; DELETE by provider removes them all", async () => {
     const user = await insertUser("deleter");

@@ -285,7 +285,7 @@ describe("stored ciphertext", () => {
     } finally {
       unsubscribe(QUERY_CHANNEL, listener);
     }
-    expect(messages).toEqual([{ query: expect.stringMatching(/^with "k" as \(with locked as \(.*insert into "UserApiKey"/s) }]);
+    expect(messages).toEqual([{ query: expect.stringMatching(/^with "locked" as \(.*insert into "UserApiKey"/s) }]);
     expect(JSON.stringify(messages)).not.toContain(secret.slice(4, -4));
     expect(JSON.stringify(messages)).not.toContain(kim.id);
   });
