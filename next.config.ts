@@ -1,4 +1,6 @@
 import type { NextConfig } from "next";
+import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
+import { devOrigins } from "./lib/http/dev-origins";
 import { API_POLICY } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
@@ -37,4 +39,8 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+export default function config(phase: string): NextConfig {
+  // `next dev` serves its scripts to pages opened on 127.0.0.1 as on localhost (lib/http/dev-origins.ts).
+  if (phase === PHASE_DEVELOPMENT_SERVER) return { ...nextConfig, allowedDevOrigins: devOrigins(process.env) };
+  return nextConfig;
+}

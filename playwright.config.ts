@@ -28,10 +28,12 @@ export const FAKE_PORT = PORT_BASE + 1000;
 export const FAKE_PROVIDERS_URL = `http://127.0.0.1:${FAKE_PORT}`;
 /** An account with keys at work (usage, a rejected key…), seeded into the app's database before it starts. */
 export const DEMO_ACCOUNT = { email: "demo@keys-at-work.test", password: "correct horse battery staple" };
+/** Everything the app on APP_PORT writes (its log), also kept here for tests to read (no-javascript.spec.ts). */
+export const APP_LOG = join(env.E2E_DATA_DIR!, "app.log");
 
-function appServer(port: number, dataDir: string, extra: Record<string, string> = {}, before = "") {
+function appServer(port: number, dataDir: string, extra: Record<string, string> = {}, before = "", log?: string) {
   return {
-    command: `${before}npx next start -p ${port}`,
+    command: `${before}npx next start -p ${port}${log ? ` 2>&1 | tee -a ${log}` : ""}`,
     url: `http://localhost:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
@@ -83,7 +85,7 @@ export default defineConfig({
       reuseExistingServer: false,
       env: { FAKE_PROVIDERS_PORT: String(FAKE_PORT), FAKE_PROVIDERS_SLOW_MS: "15000" },
     },
-    appServer(APP_PORT, "app", {}, "npx tsx --conditions=react-server dev/seed-demo-account.ts && "),
+    appServer(APP_PORT, "app", {}, "npx tsx --conditions=react-server dev/seed-demo-account.ts && ", APP_LOG),
     appServer(FLAG_OFF_PORT, "flag-off", { FEATURE_FLAGS: "showApiKeyManagement=false" }),
   ],
 });

@@ -1,7 +1,7 @@
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { signInOverHttp } from "@/dev/app-server";
-import { BENCH_PASSWORD, KEYS_PER_USER } from "./seed";
+import { BENCH_CHAT_KEY, BENCH_PASSWORD, KEYS_PER_USER } from "./seed";
 import { SETTINGS } from "./settings";
 
 const JSON_BODY = { "content-type": "application/json" };
@@ -103,7 +103,7 @@ export async function runHttp(
   const upsert = await load("POST upsert (validated)", {
     url: `${base}/api/user/api-keys`,
     method: "POST",
-    requests: [{ ...rotate(JSON_BODY), body: JSON.stringify({ providerId: providers[0]!.id, apiKey: "sk-test-valid-bench-key-000000000000" }) }],
+    requests: [{ ...rotate(JSON_BODY), body: JSON.stringify({ providerId: providers[0]!.id, apiKey: BENCH_CHAT_KEY }) }],
   });
   let flip = false;
   const toggle = await load("PATCH toggle", {

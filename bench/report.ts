@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import type { Read, Run } from "./http-runs";
 import type { measureInProcess } from "./in-process";
 import type { measurePageJs } from "./page-js";
+import type { StreamingResult } from "./streaming";
 
 /** A route against the floor: throughput and p99 as ratios of the floor's (interleaved reads: median of rounds). */
 export interface VersusFloor {
@@ -19,7 +20,11 @@ export type BenchResult = {
     /** GET /api/providers over the list, throughput, median of rounds. */
     providersOverList: number;
   };
-} & Awaited<ReturnType<typeof measureInProcess>> & { settingsPageJs: Awaited<ReturnType<typeof measurePageJs>> };
+} & Awaited<ReturnType<typeof measureInProcess>> & {
+  settingsPageJs: Awaited<ReturnType<typeof measurePageJs>>;
+  /** Chat streamed through the app against the fake directly (streaming.ts); absent in results written before it. */
+  streaming?: StreamingResult;
+};
 
 export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -4,8 +4,8 @@
  * Starts `next start` on the existing production build (it builds nothing) against PostgreSQL when
  * DATABASE_URL is set (in a fresh database on that server, dropped afterwards), else a PGlite folder, seeds users
  * with keys, and loads it with autocannon (http-runs.ts). Then, in this process (in-process.ts): SQL statements
- * per operation, decryptions per listing, list latency at 1k and 1M rows; and the JavaScript the settings page
- * makes the browser load (page-js.ts). Prints a table; writes bench/results/<date>.json (report.ts).
+ * per operation, decryptions per listing, list latency at 1k and 1M rows; the JavaScript the settings page
+ * makes the browser load (page-js.ts); and streaming chat through the app against the fake directly (streaming.ts). Prints a table; writes bench/results/<date>.json (report.ts).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -17,11 +17,12 @@ import { READS, runHttp } from "./http-runs";
 import { measureInProcess } from "./in-process";
 import { measurePageJs } from "./page-js";
 import { type BenchResult, compareWithFloor, printReport, writeResult } from "./report";
-import { KEYS_PER_USER, seedBenchUsers } from "./seed";
+import { BENCH_CHAT_KEY, KEYS_PER_USER, seedBenchUsers } from "./seed";
 import { KEYRING, SETTINGS } from "./settings";
+import { measureStreaming, printStreaming, STREAMING } from "./streaming";
 
 let step = 0;
-const TOTAL_STEPS = 6 + SETTINGS.rounds * Object.keys(READS).length;
+const TOTAL_STEPS = 7 + SETTINGS.rounds * Object.keys(READS).length + STREAMING.rounds;
 function progress(text: string) {
   step++;
   const line = `[${String(step).padStart(2)}/${TOTAL_STEPS}] ${text}`;
@@ -52,6 +53,7 @@ async function main() {
         NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
         RATE_LIMIT_VALIDATIONS_PER_MINUTE: "1000000000",
         RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000000",
+        RATE_LIMIT_CHATS_PER_MINUTE: "1000000000",
         ...fake.env,
       },
     });
@@ -59,6 +61,9 @@ async function main() {
 
     progress("settings page JavaScript in Chromium");
     const pageJs = await measurePageJs(app.url, cookie);
+
+    // The first provider's key of the signed-in user: the upsert run above left this one in place.
+    const streaming = await measureStreaming(app.url, fake, { cookie, providerId: seeded.providers[0]!.id, apiKey: BENCH_CHAT_KEY }, progress);
 
     await app.stop();
     app = undefined;
@@ -83,8 +88,10 @@ async function main() {
       versusFloor: compareWithFloor(reads, { upsert, toggle, deletion }),
       ...inProcess,
       settingsPageJs: pageJs,
+      streaming,
     };
     printReport(result);
+    printStreaming(streaming);
     console.log(`\nWrote ${writeResult(result, serverUrl ? "postgres" : "pglite")}`);
   } finally {
     await app?.stop();

@@ -14,6 +14,8 @@ export const KEYS_PER_PROVIDER = Number(process.env.BENCH_KEYS_PER_PROVIDER ?? 5
 export const PROVIDERS_PER_USER = 8;
 export const KEYS_PER_USER = KEYS_PER_PROVIDER * PROVIDERS_PER_USER;
 export const BENCH_PASSWORD = "bench-password-1";
+/** The key the validated-upsert run saves for the first provider, which the streaming run then chats with. */
+export const BENCH_CHAT_KEY = "sk-test-valid-bench-key-000000000000";
 
 /**
  * The bench's users, written straight into the database the app will serve (`env`) before it starts (PGlite

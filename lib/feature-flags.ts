@@ -7,6 +7,7 @@ import { log } from "@/lib/log";
  */
 const DEFAULTS = {
   showApiKeyManagement: true,
+  showPlayground: true,
 } as const satisfies Record<string, boolean>;
 
 export type FeatureFlag = keyof typeof DEFAULTS;
@@ -14,6 +15,7 @@ export type FeatureFlag = keyof typeof DEFAULTS;
 /** What a route answers (403) while its flag is off. */
 const OFF_MESSAGES: Record<FeatureFlag, string> = {
   showApiKeyManagement: "API key management is turned off on this server.",
+  showPlayground: "The playground is turned off on this server.",
 };
 
 export function featureOffMessage(flag: FeatureFlag): string {

@@ -16,6 +16,8 @@ const fromEnv = (name: string, fallback: number) => {
 export const LIMITS = {
   /** Provider checks (saving with validation, testing) per user. */
   keyValidation: { points: fromEnv("RATE_LIMIT_VALIDATIONS_PER_MINUTE", 20), windowSeconds: 60 },
+  /** Playground answers (POST /api/chat) per user. */
+  chats: { points: fromEnv("RATE_LIMIT_CHATS_PER_MINUTE", 30), windowSeconds: 60 },
   /** Failed sign-ins per email from browsers without a device cookie for it; successes do not count. */
   signInFailuresPerEmail: { points: 10, windowSeconds: 15 * 60 },
   /** Failed sign-ins from one browser's device cookie over the cookie's life: beyond, the cookie is void. */
@@ -42,6 +44,16 @@ export async function limitKeyValidation(userId: string): Promise<void> {
       `Too many key checks. You can check ${points} keys a minute; try again in ${used.resetInSeconds} s.`,
       { retryAfter: used.resetInSeconds },
     );
+  }
+}
+
+export async function limitChats(userId: string): Promise<void> {
+  const { points, windowSeconds } = LIMITS.chats;
+  const used = await consumePoint(`chat:${userId}`, windowSeconds);
+  if (used.points > points) {
+    throw new AppError("rate_limited", `Too many messages. You can send ${points} a minute; try again in ${used.resetInSeconds} s.`, {
+      retryAfter: used.resetInSeconds,
+    });
   }
 }
 

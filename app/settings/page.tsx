@@ -45,12 +45,20 @@ export default async function SettingsPage() {
 
   return (
     <>
-      <SiteHeader email={user.email} />
+      <SiteHeader email={user.email} current="settings" />
       <main className="mx-auto max-w-5xl space-y-10 px-4 py-8 sm:px-6">
         <div className="space-y-1">
           <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
           <p className="text-sm text-muted-foreground">Signed in as {user.email}</p>
         </div>
+        {/* The page reads without JavaScript; its buttons (dialogs, requests from script) do not work. */}
+        <noscript>
+          <p role="note" className="rounded-md border border-amber-500/40 bg-amber-500/10 p-3 text-sm">
+            JavaScript is turned off in this browser. You can see your keys and their status here, and sign out, but
+            adding, testing, changing or removing keys, changing your password and managing sessions need JavaScript:
+            turn it on for this site and reload the page.
+          </p>
+        </noscript>
         {section ? <ApiKeysSection {...section} /> : null}
         <ActivityPanel initialPage={activity} providers={providers} now={now} />
         <AccountSection />

@@ -6,6 +6,7 @@ import { FormAlert } from "@/components/auth/form-alert";
 import { Button } from "@/components/ui/button";
 import { requestJson } from "@/lib/client/api";
 import { toast } from "@/lib/client/toast";
+import { useHydrated } from "@/lib/client/use-hydrated";
 import { newPasswordProblem, PASSWORD_MESSAGES } from "@/lib/validation/password-rules";
 
 type Errors = { currentPassword?: string; newPassword?: string };
@@ -15,6 +16,9 @@ export function ChangePasswordForm() {
   const [errors, setErrors] = useState<Errors>({});
   const [alert, setAlert] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // It posts JSON from script: before the page's JavaScript runs (or without it) it cannot be sent at all, and
+  // it is a POST form so that the browser could never put the passwords into the address (GET /settings?…).
+  const hydrated = useHydrated();
 
   async function submit(form: HTMLFormElement) {
     const data = new FormData(form);
@@ -42,6 +46,7 @@ export function ChangePasswordForm() {
 
   return (
     <form
+      method="post"
       noValidate
       aria-label="Change password"
       className="space-y-4"
@@ -70,7 +75,7 @@ export function ChangePasswordForm() {
         hint="At least 8 characters."
         error={errors.newPassword}
       />
-      <Button type="submit" busy={busy}>
+      <Button type="submit" busy={busy} disabled={!hydrated}>
         {busy ? "Changing password..." : "Change password"}
       </Button>
     </form>

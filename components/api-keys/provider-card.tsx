@@ -1,6 +1,7 @@
 "use client";
 
-import { Key, List, Plus } from "lucide-react";
+import { Key, List, MessageSquare, Plus } from "lucide-react";
+import Link from "next/link";
 import { lazy, type ReactNode, Suspense, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -147,6 +148,16 @@ export function ProviderCard(props: ProviderCardProps) {
                   <List aria-hidden />
                   {showModels ? "Hide models" : "Show models"}
                 </Button>
+                {apiKey.health !== "rejected" ? (
+                  <Link
+                    href={`/playground?provider=${encodeURIComponent(provider.id)}`}
+                    className="ml-4 inline-flex items-center gap-1 text-xs text-primary underline-offset-4 hover:underline [&_svg]:size-4"
+                    data-testid="playground-link"
+                  >
+                    <MessageSquare aria-hidden />
+                    Try it in the Playground
+                  </Link>
+                ) : null}
                 {showModels ? (
                   <div id={modelsId} className="pt-1">
                     <Suspense fallback={null}>

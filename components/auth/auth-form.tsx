@@ -4,8 +4,16 @@ import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "./form-alert";
 
-/** The frame of the sign-in and sign-up forms: the alert, the fields, and a submit button that shows progress. */
+/**
+ * The frame of the sign-in and sign-up forms: the alert, the fields, and a submit button that shows progress.
+ * It is a real form posting to `action` (a route that answers with a redirect: lib/auth/form-sign-in.ts), so it
+ * works before the page's JavaScript runs, or without it, and never puts the fields into a URL; once hydrated,
+ * `onSubmit` takes over (inline errors, busy state).
+ */
 export function AuthForm(props: {
+  action: string;
+  /** The path to return to after signing in, posted with the fields. */
+  returnTo: string;
   busy: boolean;
   error: string | null;
   submitLabel: string;
@@ -13,9 +21,11 @@ export function AuthForm(props: {
   onSubmit: (form: HTMLFormElement) => void;
   children: ReactNode;
 }) {
-  const { busy, error, submitLabel, busyLabel, onSubmit, children } = props;
+  const { action, returnTo, busy, error, submitLabel, busyLabel, onSubmit, children } = props;
   return (
     <form
+      action={action}
+      method="post"
       noValidate
       className="space-y-4"
       onSubmit={(event) => {
@@ -24,6 +34,7 @@ export function AuthForm(props: {
       }}
     >
       <FormAlert message={error} />
+      <input type="hidden" name="callbackUrl" value={returnTo} />
       {children}
       <Button type="submit" className="w-full" busy={busy}>
         {busy ? busyLabel : submitLabel}

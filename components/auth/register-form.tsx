@@ -7,9 +7,9 @@ import { Field } from "./field";
 import { AuthForm } from "./auth-form";
 import { signInWithPassword, useAuthForm } from "./use-auth-form";
 
-export function RegisterForm({ returnTo }: { returnTo: string }) {
+export function RegisterForm({ returnTo, notice }: { returnTo: string; notice: string | null }) {
   const router = useRouter();
-  const { errors, setErrors, formError, setFormError, busy, setBusy, validate } = useAuthForm(registerSchema);
+  const { errors, setErrors, formError, setFormError, busy, setBusy, validate } = useAuthForm(registerSchema, notice);
 
   async function submit(form: HTMLFormElement) {
     const raw = Object.fromEntries(new FormData(form)) as Record<string, string>;
@@ -32,7 +32,7 @@ export function RegisterForm({ returnTo }: { returnTo: string }) {
   }
 
   return (
-    <AuthForm busy={busy} error={formError} submitLabel="Create account" busyLabel="Creating account..." onSubmit={(form) => void submit(form)}>
+    <AuthForm action="/api/auth/register" returnTo={returnTo} busy={busy} error={formError} submitLabel="Create account" busyLabel="Creating account..." onSubmit={(form) => void submit(form)}>
       <Field id="name" name="name" label="Name (optional)" autoComplete="name" error={errors.name} />
       <Field id="email" name="email" type="email" label="Email" autoComplete="email" required error={errors.email} />
       <Field

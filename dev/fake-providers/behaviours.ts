@@ -2,7 +2,7 @@
  * How a fake provider answers is written into the key itself, e.g. `sk-test-valid-…`, `AIza-invalid-…`,
  * `gsk_slow_…` (any of these words between separators), so a browser test can type a key and know the answer.
  * Unmarked keys are rejected, as a real provider would. `oddshape` is a good key whose model list comes back in
- * a shape no provider uses. A valid key can also be revoked later (server.ts, `/__control/revoke`).
+ * a shape no provider uses. `cut` is a good key whose chat answers drop mid-stream (chat.ts). A valid key can also be revoked later (server.ts, `/__control/revoke`).
  */
 export const BEHAVIOURS = [
   "valid",
@@ -20,6 +20,7 @@ export const BEHAVIOURS = [
   "redirect",
   "huge",
   "oddshape",
+  "cut",
 ] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Behaviour } from "./behaviours";
-import { chat } from "./chat";
+import { type ChatPacing, chat } from "./chat";
 import { json, keyCheckReply, send } from "./key-check-replies";
 
 /**
@@ -28,11 +28,12 @@ export function endpointReply(
   req: IncomingMessage,
   body: unknown,
   res: ServerResponse,
+  pacing?: ChatPacing,
 ) {
   const effective: Behaviour = mount === ENDPOINT_PATHS.open && key === undefined ? "valid" : behaviour;
-  if (req.method === "POST" && path === "/chat/completions") return chat("openai", path, effective, key ?? "", body, res);
+  if (req.method === "POST" && path === "/chat/completions") return void chat("openai", path, effective, key ?? "", body, res, pacing);
   if (path !== "/models") return send(res, json(404, { error: { message: `no route ${path}`, type: "not_found" } }));
-  if (effective === "valid") return send(res, json(200, { object: "list", data: ENDPOINT_MODELS }));
+  if (effective === "valid" || effective === "cut") return send(res, json(200, { object: "list", data: ENDPOINT_MODELS }));
   if (effective === "huge") return huge(res);
   return send(res, keyCheckReply("openai", effective, key ?? "") ?? keyCheckReply("openai", "invalid", key ?? "")!);
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { RegistryId } from "@/lib/providers/catalogue";
 import { behaviourOf } from "./behaviours";
-import { chat } from "./chat";
+import { type ChatPacing, chat, chatPathOf, cutByFake, defaultPacing } from "./chat";
 import { ENDPOINT_PATHS, endpointMount, endpointReply } from "./endpoint";
 import { json, keyCheckReply, send } from "./key-check-replies";
 import { modelListReply, ODD_MODEL_LIST } from "./model-lists";
@@ -16,6 +16,8 @@ export interface RecordedRequest {
   credential: string | undefined;
   headers: IncomingMessage["headers"];
   body: unknown;
+  /** Set when the client closed the connection before the answer was complete (e.g. a chat stream stopped). */
+  aborted?: boolean;
 }
 
 /** The path prefix each provider lives under on the fake server, mirroring the real base URL's path. */
@@ -75,6 +77,8 @@ export interface FakeProviders {
   revoke: (key: string) => void;
   /** Undoes `revoke`. */
   restore: (key: string) => void;
+  /** How streamed chat answers are paced (also `POST /__control/chat { chunks, intervalMs }`). */
+  chat: ChatPacing;
   close: () => Promise<void>;
 }
 
@@ -84,15 +88,23 @@ const CONTROL_PATH = "/__control/";
 /**
  * One local HTTP server that speaks each provider's real key-check endpoint, headers and error bodies (see
  * key-check-replies.ts), its list-models endpoint with its pagination (model-lists.ts), plus OpenAI-compatible
- * chat completions and Anthropic messages, streaming or not. A key's behaviour is a word inside it (see
+ * chat in each provider's wire format, streaming or not (chat.ts). A key's behaviour is a word inside it (see
  * behaviours.ts); `POST /__control/revoke` or `/__control/restore` with `{ "key": "…" }` makes every provider
- * start (or stop) rejecting a key that was valid. Every request is recorded with the credential it carried.
+ * start (or stop) rejecting a key that was valid; `POST /__control/chat { chunks, intervalMs }` paces streamed
+ * answers (defaults: FAKE_CHAT_CHUNKS, FAKE_CHAT_INTERVAL_MS). Every request is recorded with the credential it
+ * carried, and whether the client went away before the answer was complete.
  */
 export async function startFakeProviders(
-  options: { port?: number; slowMs?: number; /** Where "redirect" keys are sent (default: a path on this server). */ redirectTo?: string } = {},
+  options: {
+    port?: number;
+    slowMs?: number;
+    /** Where "redirect" keys are sent (default: a path on this server). */
+    redirectTo?: string;
+    chat?: Partial<ChatPacing>;
+  } = {},
 ): Promise<FakeProviders> {
   const requests: RecordedRequest[] = [];
-  const state = { slowMs: options.slowMs ?? 30_000 };
+  const state = { slowMs: options.slowMs ?? 30_000, chat: { ...defaultPacing(), ...options.chat } };
   const timers = new Set<NodeJS.Timeout>();
   const revoked = new Set<string>();
 
@@ -107,7 +119,11 @@ export async function startFakeProviders(
     const dialect: RegistryId = registryId === "custom" ? "openai" : registryId;
     const credential = credentialOf(dialect, req, url);
     const body = await readBody(req);
-    requests.push({ registryId, method: req.method ?? "GET", path, credential, headers: req.headers, body });
+    const record: RecordedRequest = { registryId, method: req.method ?? "GET", path, credential, headers: req.headers, body };
+    requests.push(record);
+    res.on("close", () => {
+      if (!res.writableFinished && !cutByFake.has(res)) record.aborted = true;
+    });
     const behaviour = credential && revoked.has(credential) ? "invalid" : behaviourOf(credential);
 
     if (behaviour === "slow") {
@@ -130,24 +146,29 @@ export async function startFakeProviders(
       if (behaviour === "malformed") {
         return send(res, { status: 200, body: "<html><body>Service temporarily unavailable</body></html>", headers: { "content-type": "text/html" } });
       }
-      if (mount) return endpointReply(mount, path, behaviour, credential, req, body, res);
+      if (mount) return endpointReply(mount, path, behaviour, credential, req, body, res, state.chat);
       const id = registryId as RegistryId;
-      if (req.method === "POST" && (path === "/chat/completions" || path === "/messages")) {
-        return chat(id, path, behaviour, credential ?? "", body, res);
-      }
+      if (chatPathOf(id, req.method ?? "GET", path)) return void chat(id, path, behaviour, credential ?? "", body, res, state.chat);
       if (req.method === "GET" && path === "/models") {
         if (behaviour === "oddshape") return send(res, ODD_MODEL_LIST);
         // OpenRouter's catalogue is public: it answers whatever key comes with the request, or none.
-        if (behaviour === "valid" || id === "openrouter") return send(res, modelListReply(id, url.searchParams));
+        if (behaviour === "valid" || behaviour === "cut" || id === "openrouter") return send(res, modelListReply(id, url.searchParams));
       }
-      // A slow provider that answers in the end accepts; an odd-shaped one checks keys as usual.
-      const as = behaviour === "slow" || behaviour === "oddshape" ? "valid" : behaviour;
+      // A slow provider that answers in the end accepts; an odd-shaped one, or one that cuts chats, checks keys as usual.
+      const as = behaviour === "slow" || behaviour === "oddshape" || behaviour === "cut" ? "valid" : behaviour;
       const reply = keyCheckReply(id, as, credential ?? "") ?? keyCheckReply(id, "invalid", credential ?? "");
       return send(res, reply!);
     }
   });
 
   function control(action: string, body: unknown, res: ServerResponse) {
+    if (action === "chat") {
+      const { chunks, intervalMs } = (body ?? {}) as Partial<Record<keyof ChatPacing, unknown>>;
+      const ok = (v: unknown, min: number) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= min);
+      if (!ok(chunks, 1) || !ok(intervalMs, 0)) return send(res, json(400, { error: "POST /__control/chat with { chunks?: integer ≥ 1, intervalMs?: integer ≥ 0 }" }));
+      state.chat = { chunks: (chunks as number | undefined) ?? state.chat.chunks, intervalMs: (intervalMs as number | undefined) ?? state.chat.intervalMs };
+      return send(res, json(200, state.chat));
+    }
     const key = (body as { key?: unknown } | undefined)?.key;
     if (typeof key !== "string" || !["revoke", "restore"].includes(action)) {
       return send(res, json(400, { error: 'POST /__control/revoke or /__control/restore with { "key": "…" }' }));
@@ -174,6 +195,12 @@ export async function startFakeProviders(
     },
     set slowMs(ms: number) {
       state.slowMs = ms;
+    },
+    get chat() {
+      return state.chat;
+    },
+    set chat(pacing: ChatPacing) {
+      state.chat = pacing;
     },
     revoke: (key) => void revoked.add(key),
     restore: (key) => void revoked.delete(key),

@@ -9,19 +9,19 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * The body, read at most MAX_BODY_BYTES whether or not the client sent Content-Length (or told the truth in it);
  * `payload_too_large` beyond. Shared with next-auth's routes (lib/auth/next-auth-route.ts).
  */
-export async function readCappedBody(request: Request): Promise<Buffer> {
-  if (Number(request.headers.get("content-length")) > MAX_BODY_BYTES) throw tooLarge();
-  const bytes = await readLimited(request.body, MAX_BODY_BYTES);
-  if (!bytes) throw tooLarge();
+export async function readCappedBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
+  if (Number(request.headers.get("content-length")) > maxBytes) throw tooLarge(maxBytes);
+  const bytes = await readLimited(request.body, maxBytes);
+  if (!bytes) throw tooLarge(maxBytes);
   return bytes;
 }
 
-async function readText(request: Request): Promise<string> {
-  return new TextDecoder("utf-8", { fatal: true }).decode(await readCappedBody(request));
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  return new TextDecoder("utf-8", { fatal: true }).decode(await readCappedBody(request, maxBytes));
 }
 
-function tooLarge(): AppError {
-  return new AppError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+function tooLarge(maxBytes: number): AppError {
+  return new AppError("payload_too_large", `The request body is larger than ${maxBytes / 1024} KiB.`);
 }
 
 function isJson(contentType: string | null): boolean {
@@ -29,14 +29,14 @@ function isJson(contentType: string | null): boolean {
   return type === "application/json" || (type?.endsWith("+json") ?? false);
 }
 
-/** Content type (415) → size (413) → JSON (400) → schema (400, naming the field). */
-export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+/** Content type (415) → size (413, past `maxBytes`) → JSON (400) → schema (400, naming the field). */
+export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.output<S>> {
   if (!isJson(request.headers.get("content-type"))) {
     throw new AppError("unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).");
   }
   let text: string;
   try {
-    text = await readText(request);
+    text = await readText(request, maxBytes);
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError("invalid_json", "The request body is not valid UTF-8 text.");

@@ -69,7 +69,7 @@ async function handle<B extends Schema, R extends z.ZodType, P extends Schema, Q
     if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request);
     const params = await parseParams(op, context);
     const query = (op.query ? parseQuery(request.nextUrl, op.query) : undefined) as Query<Q>;
-    const body = (op.body ? await parseJsonBody(request, op.body) : undefined) as Body<B>;
+    const body = (op.body ? await parseJsonBody(request, op.body, op.maxBodyBytes) : undefined) as Body<B>;
     const result = await handler({ request, userId: session.userId, sessionId: session.sessionId, body, params, query });
     return result instanceof Response ? result : json(result, op.status);
   } catch (error) {

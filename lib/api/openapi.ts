@@ -3,6 +3,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { type ErrorCode, statusOf } from "@/lib/errors";
 import { apiErrorSchema } from "@/lib/validation/errors";
 import { errorCodesOf, type Operation, operations } from "./operations";
+import { formPaths, withFormPost } from "./openapi-forms";
 import { nextAuthPaths } from "./openapi-next-auth";
 
 /**
@@ -46,7 +47,9 @@ function toOperationObject(op: Operation): ZodOpenApiOperationObject {
       : {}),
     ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: op.body } } } } : {}),
     responses: {
-      [String(op.status)]: { description: "Success", content: { "application/json": { schema: op.response } } },
+      [String(op.status)]: op.stream
+        ? { description: op.stream.description, content: { [op.stream.contentType]: { schema: op.response } } }
+        : { description: "Success", content: { "application/json": { schema: op.response } } },
       ...errorResponses(errorCodesOf(op)),
     },
   };
@@ -60,6 +63,7 @@ function paths(): ZodOpenApiPathsObject {
   for (const op of Object.values(operations) as Operation[]) {
     result[op.path] = { ...result[op.path], [op.method]: toOperationObject(op) };
   }
+  result[operations.register.path] = { post: withFormPost(toOperationObject(operations.register)) };
   result["/api/health"] = {
     get: {
       summary: "Readiness: the database answers",
@@ -84,7 +88,7 @@ function paths(): ZodOpenApiPathsObject {
       responses: { "200": { description: "The OpenAPI 3.1 document", content: { "application/json": {} } } },
     },
   };
-  return { ...result, ...nextAuthPaths };
+  return { ...result, ...nextAuthPaths, ...formPaths };
 }
 
 let built: ReturnType<typeof createDocument> | undefined;

@@ -23,6 +23,7 @@ import {
   registerSchema,
   revokedSessionsSchema,
 } from "@/lib/validation/auth";
+import { chatRequestSchema } from "@/lib/validation/chat";
 import { createEndpointSchema, endpointParamsSchema, endpointViewSchema, updateEndpointSchema } from "@/lib/validation/endpoints";
 import { modelListSchema, modelsQuerySchema } from "@/lib/validation/models";
 import { providerParamsSchema, providerSettingsSchema, providerSettingsViewSchema, userProviderSchema } from "@/lib/validation/providers";
@@ -52,6 +53,10 @@ export interface Operation<
   flag?: FeatureFlag;
   /** The JSON body's schema; omitted for operations without a body. */
   body?: B;
+  /** The largest body read (413 beyond); the guard's MAX_BODY_BYTES (16 KiB) when omitted. */
+  maxBodyBytes?: number;
+  /** A success that is a stream rather than JSON: its content type and what it carries (for the OpenAPI document). */
+  stream?: { contentType: "text/event-stream"; description: string };
   /** The query string's schema (a strict object of strings); omitted for operations that take none. */
   query?: Q;
   /** Status and shape of a successful answer. */
@@ -270,6 +275,26 @@ export const operations = {
     status: 200,
     response: modelListSchema,
     errors: ["provider_not_found", "api_key_not_found", "api_key_disabled", "api_key_undecryptable", "invalid_api_key", "provider_unreachable", "rate_limited"],
+  }),
+  chat: operation({
+    method: "post",
+    path: "/api/chat",
+    summary: "Stream an answer from a provider through the signed-in user's own enabled key (the playground)",
+    signedIn: true,
+    flag: "showPlayground",
+    body: chatRequestSchema,
+    // 32,000 characters of text can be 128,000 bytes of UTF-8, plus the JSON around them.
+    maxBodyBytes: 160 * 1024,
+    status: 200,
+    response: z.string(),
+    stream: {
+      contentType: "text/event-stream",
+      description:
+        "The AI SDK UI message stream (what `useChat` reads). Header `X-Key-Hint`: the mask of the key used. A provider " +
+        'failure ends the stream with an `error` part whose `errorText` is JSON `{ "status": "invalid" | "limited" | ' +
+        '"unreachable", "message" }`. The finish part\'s `messageMetadata` holds `keyHint`, `model`, `inputTokens`, `outputTokens`.',
+    },
+    errors: ["provider_not_found", "api_key_not_found", "api_key_disabled", "api_key_undecryptable", "rate_limited"],
   }),
   listActivity: operation({
     method: "get",

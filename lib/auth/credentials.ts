@@ -2,7 +2,7 @@ import "server-only";
 import type { User } from "next-auth";
 import { createSession } from "@/lib/db/sessions";
 import { getUserCredentials, normaliseEmail } from "@/lib/db/users";
-import { isAppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { countSignInAttempt, forgive } from "@/lib/rate-limits";
 import { signInSchema } from "@/lib/validation/auth";
 import { deviceCookieHeader, deviceNonce } from "./device-cookie";
@@ -21,8 +21,8 @@ export async function authorizeCredentials(credentials: Record<string, string> |
   const parsed = signInSchema.safeParse(credentials ?? {});
   if (!parsed.success) return null;
   const email = normaliseEmail(parsed.data.email);
+  const context = authContext();
   try {
-    const context = authContext();
     const counted = await countSignInAttempt({
       email,
       clientAddress: context.clientAddress,
@@ -37,8 +37,9 @@ export async function authorizeCredentials(credentials: Record<string, string> |
     context.setCookies.push(deviceCookieHeader(email, context.secure));
     return { id: user.id, email: user.email, name: user.name, sessionId };
   } catch (error) {
-    // next-auth hands a thrown message to the sign-in form; only our own sentences may go there.
-    if (isAppError(error)) throw new Error(error.message);
-    throw new Error("Sign-in is unavailable right now. Please try again.");
+    // next-auth hands a thrown message to the sign-in form; only our own sentences may go there. The error
+    // itself stays in the context, for the form post without JavaScript (lib/auth/form-sign-in.ts).
+    context.signInFailure = isAppError(error) ? error : new AppError("internal_error", "Sign-in is unavailable right now. Please try again.");
+    throw new Error(context.signInFailure.message);
   }
 }

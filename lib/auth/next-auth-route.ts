@@ -93,34 +93,42 @@ class CollectedResponse {
  */
 export async function handleNextAuth(request: NextRequest): Promise<Response> {
   try {
-    const body = await readFields(request);
-    const query: Fields = Object.fromEntries(request.nextUrl.searchParams);
-    const cookies: Fields = Object.fromEntries(request.cookies.getAll().map((c) => [c.name, c.value]));
-    const origin = appOrigin(request);
-    sanitise({ query, body, cookies }, origin);
-    const nextauth = request.nextUrl.pathname.split("/").slice(3).filter(Boolean);
-    // next-auth finds its own origin from these two when NEXTAUTH_URL is unset (development); Next's server sets
-    // both, a request built by hand may not.
-    const headers = {
-      host: request.nextUrl.host,
-      "x-forwarded-proto": request.nextUrl.protocol.slice(0, -1),
-      ...Object.fromEntries(request.headers),
-    };
-    const req = { method: request.method, headers, query: { ...query, nextauth }, cookies, body };
-    const res = new CollectedResponse();
-    const secure = origin.startsWith("https://");
-    const context: AuthRequestContext = {
-      clientAddress: clientAddressFromHeaders(request.headers),
-      deviceCookie: cookies[deviceCookieName(secure)],
-      secure,
-      setCookies: [],
-    };
-    await runWithAuthContext(context, () => apiRouteHandler(req, res));
-    if (context.failure) throw context.failure;
-    const response = res.toResponse();
-    for (const cookie of context.setCookies) response.headers.append("set-cookie", cookie);
-    return response;
+    return (await runNextAuth(request)).response;
   } catch (error) {
     return toErrorResponse(error, `${request.method} ${request.nextUrl.pathname}`);
   }
+}
+
+/**
+ * next-auth's answer to a request, with the context it ran in (what its callbacks left there, e.g. why a sign-in
+ * failed: lib/auth/form-sign-in.ts reads it). Throws what the wrapper must answer instead.
+ */
+export async function runNextAuth(request: NextRequest): Promise<{ response: Response; context: AuthRequestContext }> {
+  const body = await readFields(request);
+  const query: Fields = Object.fromEntries(request.nextUrl.searchParams);
+  const cookies: Fields = Object.fromEntries(request.cookies.getAll().map((c) => [c.name, c.value]));
+  const origin = appOrigin(request);
+  sanitise({ query, body, cookies }, origin);
+  const nextauth = request.nextUrl.pathname.split("/").slice(3).filter(Boolean);
+  // next-auth finds its own origin from these two when NEXTAUTH_URL is unset (development); Next's server sets
+  // both, a request built by hand may not.
+  const headers = {
+    host: request.nextUrl.host,
+    "x-forwarded-proto": request.nextUrl.protocol.slice(0, -1),
+    ...Object.fromEntries(request.headers),
+  };
+  const req = { method: request.method, headers, query: { ...query, nextauth }, cookies, body };
+  const res = new CollectedResponse();
+  const secure = origin.startsWith("https://");
+  const context: AuthRequestContext = {
+    clientAddress: clientAddressFromHeaders(request.headers),
+    deviceCookie: cookies[deviceCookieName(secure)],
+    secure,
+    setCookies: [],
+  };
+  await runWithAuthContext(context, () => apiRouteHandler(req, res));
+  if (context.failure) throw context.failure;
+  const response = res.toResponse();
+  for (const cookie of context.setCookies) response.headers.append("set-cookie", cookie);
+  return { response, context };
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { AppError } from "@/lib/errors";
 
 /**
  * What next-auth's callbacks and events need from their request that next-auth does not hand them: the trusted
@@ -15,6 +16,8 @@ export interface AuthRequestContext {
   setCookies: string[];
   /** When set, the wrapper answers with this error instead of next-auth's answer. */
   failure?: unknown;
+  /** Why authorize() could not decide (a lockout, the database): next-auth passes on only a message. */
+  signInFailure?: AppError;
 }
 
 const storage = new AsyncLocalStorage<AuthRequestContext>();

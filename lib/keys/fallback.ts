@@ -19,6 +19,8 @@ export type AttemptResult<T> =
       message: string;
       /** Output already reached the client (a stream cut short): no other key may be tried. */
       outputStarted?: boolean;
+      /** Any key would fail alike (a bad model name, the client gone): no other key is tried. */
+      final?: boolean;
     };
 
 export type AttemptFailure = Extract<AttemptResult<unknown>, { ok: false }>;
@@ -61,7 +63,7 @@ export async function withKeyFallback<K, T>(
     }
     tried.push({ key, status: result.status, message: result.message });
     failure = result;
-    if (result.outputStarted) break;
+    if (result.outputStarted || result.final) break;
   }
   return { ok: false, failure: failure!, tried };
 }

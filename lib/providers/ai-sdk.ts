@@ -9,7 +9,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { createXai } from "@ai-sdk/xai";
 import type { LanguageModel } from "ai";
 import { AppError } from "@/lib/errors";
-import { guardedFetch } from "@/lib/net/outbound";
+import { type FetchFunction, guardedFetch } from "@/lib/net/outbound";
 import { providerBaseURL } from "./base-url";
 import { getProviderInfo, type RegistryId } from "./catalogue";
 
@@ -17,7 +17,7 @@ export interface RegistryProvider {
   languageModel(modelId: string): Exclude<LanguageModel, string>;
 }
 
-type Factory = (settings: { apiKey: string; baseURL: string }) => RegistryProvider;
+type Factory = (settings: { apiKey: string; baseURL: string; fetch?: FetchFunction }) => RegistryProvider;
 
 /**
  * Every setting is passed explicitly. The AI SDK reads OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY… when a
@@ -35,30 +35,40 @@ const FACTORIES: Record<RegistryId, Factory> = {
   groq: (s) => createGroq(s),
   xai: (s) => createXai(s),
   deepseek: (s) => createDeepSeek(s),
-  openrouter: (s) => createOpenAICompatible({ name: "openrouter", ...s }),
+  // includeUsage: ask for the token counts in the stream's last event (stream_options.include_usage).
+  openrouter: (s) => createOpenAICompatible({ name: "openrouter", includeUsage: true, ...s }),
 };
 
-/** The seed's `createProviderFromRegistry`: an AI SDK provider that uses exactly this key and base URL. */
-export function createProviderFromRegistry(registryId: string, apiKey: string, baseURL?: string): RegistryProvider {
+/**
+ * The seed's `createProviderFromRegistry`: an AI SDK provider that uses exactly this key and base URL, and
+ * `fetch` when given (the playground's, with an answer-start timeout: lib/providers/chat-fetch.ts).
+ */
+export function createProviderFromRegistry(
+  registryId: string,
+  apiKey: string,
+  options: { baseURL?: string; fetch?: FetchFunction } = {},
+): RegistryProvider {
   const info = getProviderInfo(registryId);
   if (!info) throw new AppError("provider_not_found", `There is no provider "${registryId}".`);
   if (typeof apiKey !== "string" || apiKey.trim() === "") {
     // Without this an empty key would make the SDK fall back to the server's environment key.
     throw new AppError("api_key_not_found", `No API key to use for ${info.name}.`);
   }
-  return FACTORIES[info.registryId]({ apiKey, baseURL: baseURL ?? providerBaseURL(info) });
+  const { baseURL = providerBaseURL(info), fetch } = options;
+  return FACTORIES[info.registryId]({ apiKey, baseURL, ...(fetch ? { fetch } : {}) });
 }
 
 /**
  * An AI SDK provider for a custom endpoint: OpenAI chat completions at its base URL, every request through the
  * outbound guard (lib/net/outbound.ts). The user's key for it is the Bearer token; for an endpoint saved without a
  * key ("") no Authorization header is sent at all. createOpenAICompatible reads nothing from the environment.
+ * `fetch` must be one of the guard's (createGuardedFetch); the default bounds a whole exchange to 60 s.
  */
-export function createEndpointProvider(endpoint: { baseUrl: string }, apiKey: string): RegistryProvider {
+export function createEndpointProvider(endpoint: { baseUrl: string }, apiKey: string, fetch: FetchFunction = guardedFetch): RegistryProvider {
   const provider = createOpenAICompatible({
     name: "custom",
     baseURL: endpoint.baseUrl,
-    fetch: guardedFetch,
+    fetch,
     includeUsage: true,
     ...(apiKey === "" ? {} : { apiKey }),
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import * as chatRoute from "@/app/api/chat/route";
 import * as activityRoute from "@/app/api/user/activity/route";
 import * as modelsRoute from "@/app/api/user/api-keys/models/route";
 import * as keysRoute from "@/app/api/user/api-keys/route";
@@ -41,6 +42,10 @@ describe("the REST API while the database is down", () => {
       ["TEST", () => call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", ...signedIn, body: { providerId: openai.id } })],
       ["MODELS", () => call(modelsRoute.GET, { path: `/api/user/api-keys/models?providerId=${openai.id}`, ...signedIn })],
       ["ACTIVITY", () => call(activityRoute.GET, { path: "/api/user/activity", ...signedIn })],
+      [
+        "CHAT",
+        () => call(chatRoute.POST, { method: "POST", path: "/api/chat", ...signedIn, body: { providerId: openai.id, model: "m", messages: [{ role: "user", content: "Hi" }] } }),
+      ],
       ["health", () => call(healthRoute.GET, { path: "/api/health" })],
     ];
     for (const [name, attempt] of attempts) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as keysRoute from "@/app/api/user/api-keys/route";
+import * as modelsRoute from "@/app/api/user/api-keys/models/route";
 import * as testRoute from "@/app/api/user/api-keys/test/route";
 import * as endpointsRoute from "@/app/api/user/endpoints/route";
 import { getDb } from "@/lib/db/client";
@@ -136,6 +137,23 @@ describe("a key for a custom endpoint", () => {
     expectError(answer, 400, "endpoint_not_allowed", /redirect \(to http:\/\/127\.0\.0\.2:\d+, itself refused: .*\), and redirects are never followed/);
     expect(await tableSnapshot()).toBe(before);
     expect(traps.connections).toEqual([]);
+  });
+
+  it("lists the models the endpoint names, asked with the stored key as a Bearer token", async () => {
+    // A user of its own: each model list not answered from the cache counts against the user's provider checks.
+    const carol = await insertUser("carol");
+    const lab = await addEndpoint(carol, "Carol's lab", fake.endpointURL("keyed"));
+    const secret = key("valid");
+    expect((await api("SAVE", { as: carol, body: { providerId: lab, apiKey: secret } })).status).toBe(200);
+    const [request, ...more] = await seen(async () => {
+      const answer = await call<{ providerId: string; models: { id: string }[] }>(modelsRoute.GET, { as: carol, path: `/api/user/api-keys/models?providerId=${lab}` });
+      expect(answer.status, answer.text).toBe(200);
+      expect(answer.json.models.map((m) => m.id)).toEqual(["llama3.2:3b", "qwen2.5-coder:7b"]);
+    });
+    expect(more).toEqual([]);
+    expect(request).toMatchObject({ registryId: "custom", method: "GET", path: "/models", credential: secret });
+    // Another user asking for Carol's endpoint finds nothing.
+    expectError(await call(modelsRoute.GET, { as: babbage, path: `/api/user/api-keys/models?providerId=${lab}` }), 404, "provider_not_found");
   });
 
   it("is tested as given or as stored, toggled and deleted through the key routes", async () => {

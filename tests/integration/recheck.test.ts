@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { getDb } from "@/lib/db/client";
+import { createEndpoint } from "@/lib/db/endpoints";
 import { databaseNow } from "@/lib/db/key-health";
 import { type BuiltInProviderRecord, listBuiltInProviders, type ProviderRecord } from "@/lib/db/providers";
 import { keyEvent, userApiKey } from "@/lib/db/schema";
@@ -149,6 +150,28 @@ describe("a re-check pass", () => {
     expect(row).toMatchObject({ health: "unchecked", healthCheckedAt: null, recheckLeaseUntil: null });
     expect((await eventsOf(carol)).map((e) => e.type)).toEqual(["key_created"]);
     await deleteUserApiKey(carol.id, byRegistry.deepseek.id);
+  });
+});
+
+describe("custom endpoints", () => {
+  it("are re-checked at their own base URL through the guard, keyless ones without a key", async () => {
+    vi.stubEnv("ALLOWED_ENDPOINT_HOSTS", "127.0.0.1");
+    const erin = await insertUser("erin");
+    const lab = await createEndpoint(erin.id, { name: "Erin's lab", baseUrl: fake.endpointURL("keyed") });
+    const open = await createEndpoint(erin.id, { name: "Erin's Ollama", baseUrl: fake.endpointURL("open") });
+    const revoked = key("valid");
+    await storeApiKey(erin.id, lab.id, revoked, { health: "ok", message: "Verified." });
+    await storeApiKey(erin.id, open.id, null, { health: "ok", message: "Verified." });
+    await backdateCheck(erin.id, lab.id, 30);
+    await backdateCheck(erin.id, open.id, 30);
+    fake.revoke(revoked);
+    const since = fake.requests.length;
+    const summary = await recheckKeys({ checkedBefore: await hoursAgo(24), ...quick });
+    expect(summary.changes).toMatchObject({ "Erin's lab: ok → rejected": 1 });
+    expect((await getUserApiKeyForProvider(erin.id, lab.id))?.health).toBe("rejected");
+    expect((await getUserApiKeyForProvider(erin.id, open.id))?.health).toBe("ok");
+    const asked = fake.requests.slice(since).filter((r) => r.registryId === "custom");
+    expect(asked.map((r) => r.credential ?? "(none)").sort()).toEqual(["(none)", revoked].sort());
   });
 });
 

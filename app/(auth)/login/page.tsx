@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
 import { SiteHeader } from "@/components/site-header";
+import { authErrorSentence } from "@/lib/auth/form-errors";
 import { getPageUser } from "@/lib/auth/session";
 import { safeReturnPath } from "@/lib/client/safe-redirect";
 
@@ -15,11 +16,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const params = await searchParams;
   const returnTo = safeReturnPath(params.callbackUrl);
   if (await getPageUser()) redirect(returnTo);
-  const notice = params.error
-    ? params.error === "CredentialsSignin"
-      ? "Incorrect email or password."
-      : "Sign-in failed. Please try again."
-    : null;
+  // A failed sign-in without JavaScript comes back here with a code, never a sentence (lib/auth/form-errors.ts).
+  const notice = authErrorSentence("/login", params.error, params.retry);
   return (
     <>
       <SiteHeader />

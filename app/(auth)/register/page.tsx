@@ -4,13 +4,15 @@ import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { RegisterForm } from "@/components/auth/register-form";
 import { SiteHeader } from "@/components/site-header";
+import { authErrorSentence } from "@/lib/auth/form-errors";
 import { getPageUser } from "@/lib/auth/session";
 import { safeReturnPath } from "@/lib/client/safe-redirect";
 
 export const metadata: Metadata = { title: "Create an account" };
 
 export default async function RegisterPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const returnTo = safeReturnPath((await searchParams).callbackUrl);
+  const params = await searchParams;
+  const returnTo = safeReturnPath(params.callbackUrl);
   if (await getPageUser()) redirect(returnTo);
   return (
     <>
@@ -27,7 +29,7 @@ export default async function RegisterPage({ searchParams }: { searchParams: Pro
           </span>
         }
       >
-        <RegisterForm returnTo={returnTo} />
+        <RegisterForm returnTo={returnTo} notice={authErrorSentence("/register", params.error, params.retry)} />
       </AuthCard>
     </>
   );

@@ -67,6 +67,14 @@ describe("health on the cards", () => {
     expect(within(card("Google Gemini")).getByText("Verified 1 hour ago")).toBeTruthy();
   });
 
+  it("a card with a working key leads to the playground with its provider; a rejected, disabled or missing key does not", () => {
+    const { card } = renderSection([keyFor(google), rejected(openai), keyFor(anthropic, { isEnabled: false })]);
+    const link = within(card("Google Gemini")).getByRole("link", { name: "Try it in the Playground" });
+    expect(link.getAttribute("href")).toBe(`/playground?provider=${google.id}`);
+    expect(within(card("OpenAI")).queryByRole("link", { name: "Try it in the Playground" })).toBeNull();
+    expect(within(card("Anthropic")).queryByRole("link", { name: "Try it in the Playground" })).toBeNull();
+  });
+
   it("the notice at the top names the rejected enabled keys, and goes when the key is disabled", async () => {
     const api = fakeApi();
     const { user, card } = renderSection([rejected(openai), rejected(google, { isEnabled: false })]);

@@ -1,0 +1,15 @@
+import type { NextRequest } from "next/server";
+import { toErrorResponse } from "@/lib/api/respond";
+import { readAuthForm, signOutWithForm } from "@/lib/auth/form-sign-in";
+
+export const dynamic = "force-dynamic";
+
+/** The sign-out button's post without JavaScript (lib/auth/form-sign-in.ts): 303 to /login, signed out. */
+export async function POST(request: NextRequest): Promise<Response> {
+  try {
+    await readAuthForm(request);
+    return await signOutWithForm(request);
+  } catch (error) {
+    return toErrorResponse(error, "POST /api/auth/logout");
+  }
+}

@@ -1,0 +1,99 @@
+"use client";
+
+import { useEffect, useId, useState } from "react";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { requestJson } from "@/lib/client/api";
+import type { ModelListView } from "@/lib/validation/models";
+
+type State = { phase: "loading" } | { phase: "listed"; models: ModelListView["models"] } | { phase: "typed"; reason: string };
+
+export const SELECT_CLASS =
+  "flex h-9 w-full min-w-0 rounded-md border border-input bg-background px-3 py-1 text-sm shadow-xs outline-none focus-visible:ring-2 focus-visible:ring-ring disabled:opacity-60";
+
+/**
+ * The model, picked from the models the key can reach (GET /api/user/api-keys/models); when that list cannot be
+ * had (the provider is down, the key may not list models), a text field takes the model's id instead.
+ */
+export function ModelPicker({
+  providerId,
+  providerName,
+  value,
+  onChange,
+  disabled,
+}: {
+  providerId: string;
+  providerName: string;
+  value: string;
+  onChange: (model: string) => void;
+  disabled?: boolean;
+}) {
+  const [state, setState] = useState<State>({ phase: "loading" });
+  const id = useId();
+  const hintId = useId();
+
+  useEffect(() => {
+    // Keyed by the provider (playground.tsx): a new provider is a new picker, starting from "loading".
+    let current = true;
+    void requestJson<ModelListView>("GET", `/api/user/api-keys/models?providerId=${encodeURIComponent(providerId)}`).then((result) => {
+      if (!current) return;
+      if (result.ok && result.data.models.length > 0) {
+        setState({ phase: "listed", models: result.data.models });
+      } else {
+        setState({ phase: "typed", reason: result.ok ? `${providerName} lists no models for this key.` : result.error.message });
+      }
+    });
+    return () => {
+      current = false;
+    };
+  }, [providerId, providerName]);
+
+  // The first listed model is picked unless the current one is listed.
+  useEffect(() => {
+    if (state.phase === "listed" && !state.models.some((m) => m.id === value)) onChange(state.models[0]!.id);
+  }, [state, value, onChange]);
+
+  return (
+    <div className="min-w-0 space-y-1.5">
+      <Label htmlFor={id}>Model</Label>
+      {state.phase === "typed" ? (
+        <>
+          <Input
+            id={id}
+            value={value}
+            onChange={(event) => onChange(event.target.value)}
+            placeholder="e.g. gpt-4o-mini"
+            autoComplete="off"
+            spellCheck={false}
+            disabled={disabled}
+            aria-describedby={hintId}
+            data-testid="model-input"
+          />
+          <p id={hintId} className="text-xs text-muted-foreground">
+            Couldn&apos;t list the models ({state.reason}) Type the model&apos;s id instead.
+          </p>
+        </>
+      ) : (
+        <select
+          id={id}
+          className={SELECT_CLASS}
+          value={state.phase === "listed" ? value : ""}
+          onChange={(event) => onChange(event.target.value)}
+          disabled={disabled || state.phase === "loading"}
+          aria-busy={state.phase === "loading"}
+          data-testid="model-select"
+        >
+          {state.phase === "loading" ? (
+            <option value="">Loading models…</option>
+          ) : (
+            state.models.map((model) => (
+              <option key={model.id} value={model.id}>
+                {model.name === model.id ? model.id : `${model.name} (${model.id})`}
+              </option>
+            ))
+          )}
+        </select>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+import "server-only";
+import { createUIMessageStream, createUIMessageStreamResponse, streamText, type TextStreamPart, type ToolSet } from "ai";
+import { inBackground } from "@/lib/background";
+import type { ProviderRecord } from "@/lib/db/providers";
+import { getUserApiKeyForProvider } from "@/lib/db/user-api-keys";
+import { AppError, EndpointNotAllowedError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { createGuardedFetch } from "@/lib/net/outbound";
+import { createEndpointProvider, createProviderFromRegistry } from "@/lib/providers/ai-sdk";
+import { type ChatFailure, chatErrorText, classifyChatFailure } from "@/lib/providers/chat-failure";
+import { createChatFetch } from "@/lib/providers/chat-fetch";
+import { providerTimeoutMs } from "@/lib/providers/provider-get";
+import { limitChats } from "@/lib/rate-limits";
+import type { ChatMetadata, ChatRequest } from "@/lib/validation/chat";
+import { recordKeyHealth } from "./health";
+import { requireProvider } from "./service";
+import { recordKeyUsage } from "./usage";
+import { withKeyFallback } from "./fallback";
+import { type KeyForUse, openApiKeysForUse } from "./vault";
+import { stampKeyUse } from "@/lib/db/user-api-keys";
+
+/**
+ * The playground's answer (POST /api/chat): the user's own enabled key for the provider they picked, and nothing
+ * else; the AI SDK's `streamText`, answered as its UI message stream, which `useChat` reads. The client's
+ * disconnect aborts the provider request (its signal is passed through). When the answer ends, one record: usage
+ * and health ok when it finished; a failure classified (lib/providers/chat-failure.ts), counted as an error and
+ * recorded as the key's health; a stop by the user counted as a request, neither success nor failure of the key.
+ */
+
+/** How long a custom endpoint may stream one answer through the outbound guard (which bounds the whole exchange). */
+const ENDPOINT_STREAM_TIMEOUT_MS = 10 * 60 * 1000;
+/** An answer larger than this from a custom endpoint is cut off. */
+const ENDPOINT_STREAM_MAX_BYTES = 32 << 20;
+
+/** The provider's usable keys in the user's order (several keys: lib/keys/vault.ts), or why there is none. */
+async function keysFor(userId: string, provider: ProviderRecord): Promise<KeyForUse[]> {
+  const keys = await openApiKeysForUse(userId, provider.id); // 409 api_key_undecryptable when none can be opened
+  if (keys.length > 0) return keys;
+  // The failure path only: tell "disabled" (or expired) from "missing".
+  const stored = await getUserApiKeyForProvider(userId, provider.id);
+  if (stored) {
+    throw new AppError("api_key_disabled", `Your ${provider.name} API key is disabled or expired. Enable it in Settings (/settings) to chat with it.`);
+  }
+  throw new AppError("api_key_not_found", `You have no ${provider.name} API key. Add one in Settings (/settings) to chat with ${provider.name}.`);
+}
+
+function modelFor(provider: ProviderRecord, apiKey: string, modelId: string, timeoutMs: number) {
+  if (provider.registryId === "custom") {
+    // A user-chosen address: through the outbound guard, with a bound long enough for a whole answer to stream.
+    const fetch = createGuardedFetch({ timeoutMs: ENDPOINT_STREAM_TIMEOUT_MS, maxBytes: ENDPOINT_STREAM_MAX_BYTES });
+    return createEndpointProvider(provider, apiKey, fetch).languageModel(modelId);
+  }
+  return createProviderFromRegistry(provider.registryId, apiKey, { fetch: createChatFetch(timeoutMs) }).languageModel(modelId);
+}
+
+/** A header value must be Latin-1; a mask is ASCII unless the key was not. */
+const headerSafe = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value));
+
+/** What a provider stream yields once the answer has begun: from here on no other key may be tried. */
+const OUTPUT = new Set(["text-delta", "reasoning-delta", "tool-call", "tool-input-start", "finish-step", "finish", "abort"]);
+
+/**
+ * The answer, from the user's keys in their order: when one is rejected, limited or unreachable before any
+ * output, the next is tried (unless the user chose "Always use my first key"); once output has begun, never. Each
+ * key tried has its failure counted and its health recorded; the key that served is the one reported
+ * (X-Key-Hint, the metadata) and counted. When every key failed, the last one's answer ends with its error part.
+ */
+export async function streamChat(userId: string, input: ChatRequest, signal: AbortSignal): Promise<Response> {
+  await limitChats(userId);
+  const provider = await requireProvider(userId, input.providerId);
+  const keys = await keysFor(userId, provider);
+  const timeoutMs = providerTimeoutMs();
+  let last: Answer | undefined;
+  const outcome = await withKeyFallback(keys, async (key, index) => {
+    const answer = (last = startAnswer(userId, provider, key, input, signal, timeoutMs));
+    const failure = await answer.beforeOutput;
+    if (!failure) {
+      if (index > 0) inBackground(stampKeyUse(userId, key.id)); // the first was stamped when the keys were read
+      return { ok: true, value: answer };
+    }
+    return { ok: false, status: failure.status, message: failure.message, final: !failure.concernsKey || signal.aborted };
+  });
+  return outcome.ok ? outcome.value.response : last!.response;
+}
+
+interface Answer {
+  response: Response;
+  /** The failure before any output; undefined once the answer has begun. */
+  beforeOutput: Promise<ChatFailure | undefined>;
+}
+
+function startAnswer(userId: string, provider: ProviderRecord, key: KeyForUse, input: ChatRequest, signal: AbortSignal, timeoutMs: number): Answer {
+  const checked = { userId, providerId: provider.id, encryptedKey: key.sealed, id: key.id };
+
+  let failure: ChatFailure | undefined;
+  let recorded = false;
+  const record = (work: () => Promise<unknown>) => {
+    if (recorded) return;
+    recorded = true;
+    inBackground(
+      work().catch((error: unknown) => log.error({ scope: "chat", err: error }, "could not record a playground answer's usage or health")),
+    );
+  };
+  const classify = (error: unknown): ChatFailure =>
+    error instanceof EndpointNotAllowedError
+      ? { status: "unreachable", concernsKey: false, message: error.message }
+      : classifyChatFailure(error, provider, { timeoutMs });
+  /** The first failure decides: classified, logged, counted as an error, and the key's health when it concerns the key. */
+  const fail = (error: unknown): ChatFailure => {
+    if (failure) return failure;
+    const seen = (failure = classify(error));
+    log.warn({ scope: "chat", provider: provider.registryId, status: seen.status, httpStatus: seen.httpStatus }, "a playground answer failed");
+    record(async () => {
+      await recordKeyUsage(userId, key.id, { failed: true });
+      if (seen.concernsKey) await recordKeyHealth(checked, { status: seen.status, message: seen.message }, "chat");
+    });
+    return seen;
+  };
+
+  const result = streamText({
+    model: modelFor(provider, key.apiKey, input.model, timeoutMs),
+    messages: input.messages,
+    abortSignal: signal,
+    // One request per message: a retry would spend the user's quota on an answer they did not ask for twice.
+    maxRetries: 0,
+    onFinish: ({ totalUsage }) => {
+      if (failure || signal.aborted) return;
+      record(async () => {
+        await recordKeyUsage(userId, key.id, { inputTokens: totalUsage.inputTokens, outputTokens: totalUsage.outputTokens });
+        await recordKeyHealth(checked, { status: "valid", message: `${provider.name} answered a playground message with this key.` }, "chat");
+      });
+    },
+    onError: ({ error }) => {
+      if (!signal.aborted) fail(error);
+    },
+    onAbort: () => record(() => recordKeyUsage(userId, key.id, {})),
+  });
+
+  const metadata = (part: TextStreamPart<ToolSet>): ChatMetadata | undefined => {
+    if (part.type === "start") return { keyHint: key.keyHint, model: input.model };
+    if (part.type === "finish") {
+      return { keyHint: key.keyHint, model: input.model, inputTokens: part.totalUsage.inputTokens, outputTokens: part.totalUsage.outputTokens };
+    }
+    return undefined;
+  };
+
+  const errorText = (error: unknown) => chatErrorText(fail(error));
+  // Merged into a UI message stream of our own: a provider stream that breaks (a dropped connection) errors the
+  // SDK's stream itself rather than yielding an error part, and the merge turns that into one.
+  const stream = createUIMessageStream({
+    execute: ({ writer }) => writer.merge(result.toUIMessageStream({ messageMetadata: ({ part }) => metadata(part), onError: errorText })),
+    onError: errorText,
+  });
+  const response = createUIMessageStreamResponse({
+    stream,
+    headers: {
+      "X-Key-Hint": headerSafe(key.keyHint),
+      // no-transform: a compressing proxy (or Next's own compression) would otherwise hold chunks back.
+      "Cache-Control": "no-store, no-transform",
+    },
+  });
+  // A branch of the provider's stream of its own (the SDK tees each reader), read until the answer begins or fails.
+  const beforeOutput = (async (): Promise<ChatFailure | undefined> => {
+    try {
+      for await (const part of result.fullStream) {
+        if (part.type === "error") return fail(part.error);
+        if (OUTPUT.has(part.type)) return undefined;
+      }
+      return failure;
+    } catch (error) {
+      return fail(error);
+    }
+  })();
+  return { response, beforeOutput };
+}
