@@ -2,7 +2,7 @@ import "server-only";
 import { createUIMessageStream, createUIMessageStreamResponse, streamText, type TextStreamPart, type ToolSet } from "ai";
 import { inBackground } from "@/lib/background";
 import type { ProviderRecord } from "@/lib/db/providers";
-import { getUserApiKeyForProvider } from "@/lib/db/user-api-keys";
+import { getUserApiKeyForProvider, stampKeyUse } from "@/lib/db/user-api-keys";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { createGuardedFetch } from "@/lib/net/outbound";
@@ -17,11 +17,10 @@ import { requireProvider } from "./service";
 import { recordKeyUsage } from "./usage";
 import { withKeyFallback } from "./fallback";
 import { type KeyForUse, openApiKeysForUse } from "./vault";
-import { stampKeyUse } from "@/lib/db/user-api-keys";
 
 /**
- * The playground's answer (POST /api/chat): the user's own enabled key for the provider they picked, and nothing
- * else; the AI SDK's `streamText`, answered as its UI message stream, which `useChat` reads. The client's
+ * The playground's answer (POST /api/chat): the user's own usable keys for the provider they picked, in their order
+ * (streamChat below), and nothing else; the AI SDK's `streamText`, answered as its UI message stream, which `useChat` reads. The client's
  * disconnect aborts the provider request (its signal is passed through). When the answer ends, one record: usage
  * and health ok when it finished; a failure classified (lib/providers/chat-failure.ts), counted as an error and
  * recorded as the key's health; a stop by the user counted as a request, neither success nor failure of the key.
