@@ -1,4 +1,5 @@
 import type { Locator, Page } from "@playwright/test";
+import { FAKE_PROVIDERS_URL } from "../../playwright.config";
 import { expect, test } from "./fixtures";
 import { mask, signUpAndSignIn, testKey } from "./helpers";
 
@@ -110,4 +111,33 @@ test("expiry badges: 'Expires in N days' within a week, 'Expired' after", async 
   await page.reload();
   await expect(card(page, "openai").getByTestId("key-item-Brief").getByTestId("expiry-badge")).toHaveText("Expired");
   await expect(card(page, "openai").getByTestId("key-item-Default").getByTestId("expiry-badge")).toHaveCount(0);
+});
+
+test("the playground answers from the second key when the first is rejected, names it, and the first turns red", async ({ page }) => {
+  await signUpAndSignIn(page, "fallback");
+  const first = testKey("valid");
+  const second = testKey("valid");
+  await saveFirstKey(page, first);
+  await addAnotherKey(page, "Backup", second);
+  await page.request.post(`${FAKE_PROVIDERS_URL}/__control/revoke`, { data: { key: first } });
+  try {
+    await page.goto("/playground");
+    await expect(page.getByRole("combobox", { name: "Provider" }).locator("option:checked")).toHaveText("OpenAI");
+    // The models list came from the second key too (the first is rejected): a list to pick from.
+    const model = page.getByRole("combobox", { name: "Model" });
+    await expect(model).toBeEnabled();
+    await model.selectOption({ index: 1 });
+    await page.getByRole("textbox", { name: "Message" }).fill("Hi");
+    await page.getByRole("button", { name: "Send" }).click();
+    const answer = page.getByTestId("assistant-message").last();
+    await expect(answer).toContainText("Hello from the fake provider.");
+    await expect(answer.getByTestId("answer-key")).toHaveText(mask(second));
+    await expect(page.getByTestId("chat-error")).toHaveCount(0);
+
+    await page.goto("/settings");
+    await expect(card(page, "openai").getByTestId("key-item-Default").getByText("Rejected")).toBeVisible();
+    await expect(card(page, "openai").getByTestId("key-item-Backup").getByText("Rejected")).toHaveCount(0);
+  } finally {
+    await page.request.post(`${FAKE_PROVIDERS_URL}/__control/restore`, { data: { key: first } });
+  }
 });
