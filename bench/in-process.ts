@@ -29,7 +29,7 @@ export async function measureInProcess(env: Record<string, string>) {
     toggle: await statements(() => setUserApiKeyEnabled(user.id, providers[0]!.id, false)),
     delete: await statements(() => deleteUserApiKey(user.id, providers[0]!.id)),
   };
-  await giveKeysAtWork(user.id, providers); // five keys with health and usage, like the bench's users
+  await giveKeysAtWork(user.id, providers); // 5 keys for each of the 8 providers, with health and usage, like the bench's users
   const decryptions = await countDecryptions(async () => {
     for (let i = 0; i < 100; i++) await getUserApiKeys(user.id);
   });

@@ -23,6 +23,8 @@ const STATUS = {
   api_key_undecryptable: 409,
   api_key_disabled: 409,
   endpoint_limit_reached: 409,
+  too_many_keys: 409,
+  label_taken: 409,
   rate_limited: 429,
   internal_error: 500,
   provider_unreachable: 502,

@@ -6,6 +6,7 @@ import { UsageChart } from "@/components/api-keys/usage-chart";
 import { SiteHeader } from "@/components/site-header";
 import { requirePageUser } from "@/lib/auth/session";
 import { getDailyUsage } from "@/lib/db/key-usage";
+import { listFirstKeyOnly } from "@/lib/db/provider-settings";
 import { listProviders } from "@/lib/db/providers";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
 import { isFeatureEnabled } from "@/lib/feature-flags";
@@ -21,9 +22,9 @@ export const dynamic = "force-dynamic";
  * charts are drawn here, on the server, from one read of the daily usage, and handed over as finished elements.
  */
 async function loadKeys(userId: string, now: number) {
-  const [keys, daily] = await Promise.all([getUserApiKeys(userId), getDailyUsage(userId)]);
+  const [keys, daily, firstKeyOnly] = await Promise.all([getUserApiKeys(userId), getDailyUsage(userId), listFirstKeyOnly(userId)]);
   const charts = Object.fromEntries([...usageByKey(daily, now)].map(([keyId, days]) => [keyId, <UsageChart key={keyId} days={days} />]));
-  return { initialKeys: keys.map(toListedKeyView), charts };
+  return { initialKeys: keys.map(toListedKeyView), charts, firstKeyOnly };
 }
 
 /** Everything the page shows, read in parallel, with the clock every relative time is measured against. */

@@ -15,6 +15,8 @@ interface ApiKeysSectionProps {
   /** The catalogue, then the user's own custom endpoints (registryId "custom"). */
   providers: ProviderView[];
   initialKeys: ListedKeyView[];
+  /** Providers whose user chose "Always use my first key" (fallback off). */
+  firstKeyOnly?: string[];
   /** Each key's 30-day usage chart by key id, drawn on the server (usage-chart.tsx). */
   charts?: Record<string, ReactNode>;
   /** The server's clock at render, so relative times match between server and browser. */
@@ -35,7 +37,9 @@ const originOf = (url: string) => new URL(url).origin;
 /** The browser's clock, read in event handlers only (never during render: see `now`). */
 const browserClock = () => Date.now();
 const NO_USAGE: UsageTotals = { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 };
-const byProvider = (keys: ListedKeyView[]) => Object.fromEntries(keys.map((k) => [k.providerId, k]));
+const inOrder = (keys: ListedKeyView[]) => [...keys].sort((a, b) => a.position - b.position);
+/** Each provider's primary key (the lowest position): what the card's header, toggle and dialog are about. */
+const byProvider = (keys: ListedKeyView[]) => Object.fromEntries(inOrder(keys).reverse().map((k) => [k.providerId, k]));
 
 /**
  * "Provider API Keys" (the notice about rejected keys, then one card per built-in provider) and "Custom
@@ -43,9 +47,11 @@ const byProvider = (keys: ListedKeyView[]) => Object.fromEntries(keys.map((k) =>
  * place (and tells the activity panel). After the provider was asked about a stored key (a test, a models list)
  * the keys are read again: its health, and the notice, follow what the provider said.
  */
-export function ApiKeysSection({ providers: initialProviders, initialKeys, charts = {}, now }: ApiKeysSectionProps) {
+export function ApiKeysSection({ providers: initialProviders, initialKeys, firstKeyOnly = [], charts = {}, now }: ApiKeysSectionProps) {
   const [providers, setProviders] = useState(initialProviders);
-  const [keys, setKeys] = useState<Record<string, ListedKeyView>>(() => byProvider(initialKeys));
+  const [allKeys, setAllKeys] = useState<ListedKeyView[]>(initialKeys);
+  const keys = byProvider(allKeys);
+  const [firstOnly, setFirstOnly] = useState(() => new Set(firstKeyOnly));
   const [toggling, setToggling] = useState<Record<string, boolean>>({});
   const [justAdded, setJustAdded] = useState<string | null>(null);
   // The server's clock until something changes here; the browser's from then on (times of new events).
@@ -53,13 +59,13 @@ export function ApiKeysSection({ providers: initialProviders, initialKeys, chart
 
   const put = (providerId: string, key: KeyView | undefined) => {
     setClock(browserClock());
-    setKeys((current) => {
-      const next = { ...current };
-      const before = current[providerId];
+    setAllKeys((current) => {
+      const before = current.find((k) => k.id === key?.id);
+      // Without a key: the provider's keys are gone (a delete by provider, an endpoint moved or deleted).
+      if (!key) return current.filter((k) => k.providerId !== providerId);
       // A save or a toggle answers the row without its usage, which stays with the same row.
-      if (key) next[providerId] = { ...key, usage: before?.id === key.id ? before.usage : NO_USAGE };
-      else delete next[providerId];
-      return next;
+      const row = { ...key, usage: before ? before.usage : NO_USAGE };
+      return before ? current.map((k) => (k.id === key.id ? row : k)) : [...current.filter((k) => !(k.providerId === providerId && k.position === key.position)), row];
     });
   };
 
@@ -67,7 +73,7 @@ export function ApiKeysSection({ providers: initialProviders, initialKeys, chart
     const result = await requestJson<ListedKeyView[]>("GET", "/api/user/api-keys");
     if (result.ok) {
       setClock(browserClock());
-      setKeys(byProvider(result.data));
+      setAllKeys(result.data);
     }
     announceKeyChange();
   }
@@ -93,6 +99,19 @@ export function ApiKeysSection({ providers: initialProviders, initialKeys, chart
     }
   }
 
+  async function setFallback(provider: ProviderView, fallback: boolean) {
+    const flip = (on: boolean) => setFirstOnly((set) => new Set([...set].filter((id) => id !== provider.id).concat(on ? [provider.id] : [])));
+    flip(!fallback); // optimistic; rolled back below on failure
+    const result = await requestJson("PATCH", `/api/providers/${provider.id}/settings`, { fallback });
+    if (result.ok) {
+      toast.success(fallback ? `${provider.name}: the next key is tried when one fails` : `${provider.name}: always the first key`);
+      announceKeyChange();
+    } else {
+      flip(fallback);
+      toast.error(`Couldn't change the ${provider.name} setting`, { description: result.error.message });
+    }
+  }
+
   function endpointChanged(before: EndpointProvider, after: EndpointView) {
     setProviders((list) => list.map((p) => (p.id === after.id ? toProvider(after) : p)));
     // The server removes the saved key of an endpoint moved to another origin (lib/db/endpoints.ts).
@@ -111,12 +130,16 @@ export function ApiKeysSection({ providers: initialProviders, initialKeys, chart
         key={provider.id}
         provider={provider}
         apiKey={apiKey}
+        keys={inOrder(allKeys.filter((k) => k.providerId === provider.id))}
+        fallback={!firstOnly.has(provider.id)}
+        onFallbackChange={(fallback) => void setFallback(provider, fallback)}
+        onKeysChanged={() => void reload()}
         chart={apiKey ? charts[apiKey.id] : undefined}
         now={clock}
         toggling={toggling[provider.id] ?? false}
         onToggle={(isEnabled) => void toggle(provider, isEnabled)}
         onSaved={(key) => changed(provider.id, key)}
-        onDeleted={() => changed(provider.id, undefined)}
+        onDeleted={() => (allKeys.filter((k) => k.providerId === provider.id).length > 1 ? void reload() : changed(provider.id, undefined))}
         onChecked={() => void reload()}
         {...extra}
       />

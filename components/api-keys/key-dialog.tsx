@@ -20,6 +20,8 @@ interface KeyDialogProps {
   onDeleted: () => void;
   /** The stored key was tested: its health may have changed. */
   onTested: () => void;
+  /** The provider has other keys: this dialog is about the primary, and deletes only it. */
+  deleteOne?: boolean;
 }
 
 /**
@@ -27,12 +29,12 @@ interface KeyDialogProps {
  * lives only in the password input (read through a ref when a request starts): no React state, store or cache
  * ever holds it, and it is gone when the dialog closes.
  */
-export function KeyDialog({ provider, apiKey, returnFocusTo, onClose, onSaved, onDeleted, onTested }: KeyDialogProps) {
+export function KeyDialog({ provider, apiKey, returnFocusTo, onClose, onSaved, onDeleted, onTested, deleteOne }: KeyDialogProps) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [hasInput, setHasInput] = useState(false);
   const [confirmOpen, setConfirmOpen] = useState(false);
   const focusInput = () => inputRef.current?.focus();
-  const actions = useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, onClose, focusInput });
+  const actions = useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, onClose, focusInput, deleteOne });
   const { busy, notice, keyOptional } = actions;
   const testLabel = hasInput ? "Test key" : apiKey ? "Test saved key" : keyOptional ? "Test without a key" : "Test key";
   const typedKey = () => inputRef.current?.value ?? "";

@@ -1,5 +1,6 @@
-import { AlertCircle, AlertTriangle, CheckCircle, CloudOff, ShieldX } from "lucide-react";
+import { AlertCircle, AlertTriangle, CheckCircle, Clock, CloudOff, ShieldX } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
+import { expiryBadgeText, expiryState } from "@/lib/client/expiry";
 import { compactCount } from "@/lib/client/format";
 import { relativeTime } from "@/lib/client/relative-time";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
@@ -12,8 +13,21 @@ const HEALTH_BADGE = {
   unreachable: { variant: "muted", icon: CloudOff, label: "Unreachable" },
 } as const;
 
-/** `endpoint`: a custom endpoint, which may need no key at all. */
-export function KeyBadges({ apiKey, endpoint = false }: { apiKey: KeyView | undefined; endpoint?: boolean }) {
+/** "Expired" or "Expires in 3 days" (from 7 days before); nothing for a key far from its expiry or without one. */
+export function ExpiryBadge({ expiresAt, now }: { expiresAt: string | null; now: number }) {
+  const text = expiryBadgeText(expiresAt, now);
+  if (!text) return null;
+  const expired = expiryState(expiresAt, now).kind === "expired";
+  return (
+    <Badge variant={expired ? "destructive" : "warning"} data-testid="expiry-badge" title={expiresAt ?? undefined}>
+      <Clock aria-hidden />
+      {text}
+    </Badge>
+  );
+}
+
+/** `endpoint`: a custom endpoint, which may need no key at all. `now` shows the expiry badge. */
+export function KeyBadges({ apiKey, endpoint = false, now }: { apiKey: KeyView | undefined; endpoint?: boolean; now?: number }) {
   if (!apiKey) {
     return (
       <Badge variant="warning">
@@ -35,6 +49,7 @@ export function KeyBadges({ apiKey, endpoint = false }: { apiKey: KeyView | unde
           {health.label}
         </Badge>
       ) : null}
+      {now !== undefined ? <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} /> : null}
       {apiKey.needsReentry ? (
         <Badge variant="destructive">
           <AlertTriangle aria-hidden />

@@ -1,6 +1,6 @@
 "use client";
 
-import { Key, List, MessageSquare } from "lucide-react";
+import { Key, List, MessageSquare, Plus } from "lucide-react";
 import { lazy, type ReactNode, Suspense, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -8,17 +8,29 @@ import { Switch } from "@/components/ui/switch";
 import { cn } from "@/lib/utils";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
+import { MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
 import { HealthLine, KeyBadges, UsageLine } from "./key-status";
+import { KeyList } from "./key-list";
 
 // The dialog (Radix Dialog, AlertDialog, the form) loads when first wanted, and starts loading on hover/focus;
 // the models panel loads when first opened.
 const loadKeyDialog = () => import("./key-dialog");
 const KeyDialog = lazy(() => loadKeyDialog().then((m) => ({ default: m.KeyDialog })));
+const loadAddKeyDialog = () => import("./add-key-dialog");
+const AddKeyDialog = lazy(() => loadAddKeyDialog().then((m) => ({ default: m.AddKeyDialog })));
 const ModelsPanel = lazy(() => import("./models-panel").then((m) => ({ default: m.ModelsPanel })));
 
 interface ProviderCardProps {
   provider: ProviderView;
+  /** The primary key (the first used); undefined without one. */
   apiKey: ListedKeyView | undefined;
+  /** All of the provider's keys in order, the primary first (the card lists them when there are several). */
+  keys?: ListedKeyView[];
+  /** Whether a failing key falls through to the next ("Always use my first key" is its opposite). */
+  fallback?: boolean;
+  onFallbackChange?: (fallback: boolean) => void;
+  /** Keys were added, moved, renamed, toggled or deleted by id: the section reads them again. */
+  onKeysChanged?: () => void;
   /** The key's 30-day chart, drawn on the server (usage-chart.tsx); absent when it has no usage. */
   chart?: ReactNode;
   now: number;
@@ -41,7 +53,11 @@ const BORDER: Partial<Record<KeyView["health"], string>> = {
 
 export function ProviderCard(props: ProviderCardProps) {
   const { provider, apiKey, chart, now, toggling, onToggle, onSaved, onDeleted, onChecked, startOpen = false, actions } = props;
+  const { keys = apiKey ? [apiKey] : [], fallback = true, onFallbackChange, onKeysChanged = onChecked } = props;
+  const several = keys.length > 1;
   const [open, setOpen] = useState(startOpen);
+  const [adding, setAdding] = useState(false);
+  const addButton = useRef<HTMLButtonElement>(null);
   const [showModels, setShowModels] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const endpoint = provider.registryId === "custom";
@@ -59,6 +75,7 @@ export function ProviderCard(props: ProviderCardProps) {
       id={`provider-${slug}`}
       data-testid={endpoint ? `endpoint-card-${provider.id}` : `provider-card-${provider.registryId}`}
       data-health={apiKey?.health}
+      data-provider-id={provider.id}
       className={cn("scroll-mt-6", flagged)}
     >
       <CardHeader>
@@ -66,7 +83,7 @@ export function ProviderCard(props: ProviderCardProps) {
           <CardTitle id={titleId} className="min-w-0 break-words">
             {provider.name}
           </CardTitle>
-          <KeyBadges apiKey={apiKey} endpoint={endpoint} />
+          <KeyBadges apiKey={apiKey} endpoint={endpoint} now={now} />
         </div>
         {endpoint ? (
           <CardDescription className="truncate font-mono text-xs" title={provider.baseUrl}>
@@ -77,7 +94,24 @@ export function ProviderCard(props: ProviderCardProps) {
         ) : null}
       </CardHeader>
       <CardContent className="min-h-14 space-y-1 text-sm">
-        {apiKey ? (
+        {apiKey && several ? (
+          <>
+            <KeyList provider={provider} keys={keys} now={now} onChanged={onKeysChanged} />
+            <label className="flex cursor-pointer items-center gap-2 pt-1 text-xs">
+              <Switch
+                checked={!fallback}
+                onCheckedChange={(first) => onFallbackChange?.(!first)}
+                aria-describedby={`${titleId}-fallback`}
+              />
+              <span>Always use my first key</span>
+            </label>
+            <p id={`${titleId}-fallback`} className="text-xs text-muted-foreground">
+              {fallback
+                ? "When a key is rejected, limited or unreachable, the next one is tried."
+                : "Only the first key is used; the others wait."}
+            </p>
+          </>
+        ) : apiKey ? (
           <>
             {apiKey.apiKey === "" ? (
               <p className="text-xs">Requests go without a key.</p>
@@ -96,6 +130,10 @@ export function ProviderCard(props: ProviderCardProps) {
               <UsageLine apiKey={apiKey} now={now} />
             </p>
             {chart ? <div className="pt-1">{chart}</div> : null}
+          </>
+        ) : null}
+        {apiKey ? (
+          <>
             {usable ? (
               <div className="pt-1">
                 <Button
@@ -131,7 +169,23 @@ export function ProviderCard(props: ProviderCardProps) {
               </div>
             ) : null}
           </>
-        ) : (
+        ) : null}
+        {apiKey && keys.length < MAX_KEYS_PER_PROVIDER ? (
+          <Button
+            ref={addButton}
+            variant="link"
+            size="sm"
+            className="h-auto px-0 text-xs"
+            aria-haspopup="dialog"
+            onPointerEnter={() => void loadAddKeyDialog()}
+            onFocus={() => void loadAddKeyDialog()}
+            onClick={() => setAdding(true)}
+          >
+            <Plus aria-hidden />
+            Add another key
+          </Button>
+        ) : null}
+        {apiKey ? null : (
           <p className="text-xs text-muted-foreground">
             {endpoint
               ? "Save its key, or save it without one if it needs none, to use it."
@@ -166,9 +220,20 @@ export function ProviderCard(props: ProviderCardProps) {
             onClick={() => setOpen(true)}
           >
             <Key aria-hidden />
-            {apiKey ? "Update API Key" : "Add API Key"}
+            {apiKey ? (several ? "Update first key" : "Update API Key") : "Add API Key"}
           </Button>
         </span>
+        {adding ? (
+          <Suspense fallback={null}>
+            <AddKeyDialog
+              provider={provider}
+              taken={keys.map((k) => k.label)}
+              returnFocusTo={addButton}
+              onClose={() => setAdding(false)}
+              onSaved={onKeysChanged}
+            />
+          </Suspense>
+        ) : null}
         {open ? (
           <Suspense fallback={null}>
             <KeyDialog
@@ -179,6 +244,7 @@ export function ProviderCard(props: ProviderCardProps) {
               onSaved={onSaved}
               onDeleted={onDeleted}
               onTested={onChecked}
+              deleteOne={several}
             />
           </Suspense>
         ) : null}

@@ -26,6 +26,8 @@ interface Options {
   onClose: () => void;
   /** Puts the keyboard back in the key field (after a rejected key). */
   focusInput: () => void;
+  /** The provider has other keys: Delete removes this one (by its id), not all of them. */
+  deleteOne?: boolean;
 }
 
 const toneOf = (status: KeyTestResult["status"]): KeyNotice["tone"] =>
@@ -36,7 +38,7 @@ const toneOf = (status: KeyTestResult["status"]): KeyNotice["tone"] =>
  * key field's error and the result notice. The key itself is passed in by the caller at the moment of the
  * request (read from the password input), never held here.
  */
-export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, onClose, focusInput }: Options) {
+export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, onClose, focusInput, deleteOne = false }: Options) {
   // A custom endpoint may need no key: its field may be left empty (sent as null, "no key").
   const keyOptional = provider.registryId === "custom";
   const isEmpty = (value: string) => (keyOptional ? value.trim() === "" : value === "");
@@ -112,7 +114,10 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, 
   /** Deletes the stored key; true when the dialog may close. */
   async function remove(): Promise<boolean> {
     start("delete");
-    const result = await requestJson("DELETE", "/api/user/api-keys", { providerId: provider.id });
+    const result =
+      deleteOne && apiKey
+        ? await requestJson("DELETE", `/api/user/api-keys/${apiKey.id}`)
+        : await requestJson("DELETE", "/api/user/api-keys", { providerId: provider.id });
     setBusy(null);
     if (!result.ok && result.error.code !== "api_key_not_found") {
       setNotice({ tone: "error", text: result.error.message });

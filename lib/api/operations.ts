@@ -5,6 +5,7 @@ import { activityPageSchema, activityQuerySchema } from "@/lib/validation/activi
 import {
   deleteApiKeySchema,
   deletedSchema,
+  keyParamsSchema,
   keyTestResultSchema,
   keyViewSchema,
   listedKeyViewSchema,
@@ -12,6 +13,7 @@ import {
   savedKeyViewSchema,
   testApiKeySchema,
   toggleApiKeySchema,
+  updateApiKeySchema,
 } from "@/lib/validation/api-keys";
 import {
   changePasswordSchema,
@@ -24,7 +26,7 @@ import {
 import { chatRequestSchema } from "@/lib/validation/chat";
 import { createEndpointSchema, endpointParamsSchema, endpointViewSchema, updateEndpointSchema } from "@/lib/validation/endpoints";
 import { modelListSchema, modelsQuerySchema } from "@/lib/validation/models";
-import { userProviderSchema } from "@/lib/validation/providers";
+import { providerParamsSchema, providerSettingsSchema, providerSettingsViewSchema, userProviderSchema } from "@/lib/validation/providers";
 
 /**
  * Every operation of the REST API, declared once: the guard (handler.ts) takes its flag, body schema and status
@@ -114,18 +116,18 @@ export const operations = {
   saveApiKey: operation({
     method: "post",
     path: keys,
-    summary: "Check a key with its provider, then save it (creates or replaces)",
+    summary: "Check a key with its provider, then save it: the key of `label` (created last when new), or without one the primary",
     signedIn: true,
     flag,
     body: saveApiKeySchema,
     status: 200,
     response: savedKeyViewSchema,
-    errors: ["invalid_api_key", "endpoint_not_allowed", "provider_not_found", "provider_unreachable", "rate_limited"],
+    errors: ["invalid_api_key", "endpoint_not_allowed", "provider_not_found", "provider_unreachable", "too_many_keys", "rate_limited"],
   }),
   deleteApiKey: operation({
     method: "delete",
     path: keys,
-    summary: "Delete the key for a provider",
+    summary: "Delete every key of a provider",
     signedIn: true,
     flag,
     body: deleteApiKeySchema,
@@ -136,7 +138,7 @@ export const operations = {
   toggleApiKey: operation({
     method: "patch",
     path: keys,
-    summary: "Enable or disable the key for a provider",
+    summary: "Enable or disable a provider's primary key",
     signedIn: true,
     flag,
     body: toggleApiKeySchema,
@@ -147,13 +149,48 @@ export const operations = {
   testApiKey: operation({
     method: "post",
     path: `${keys}/test`,
-    summary: "Ask the provider about a key (the one given, or the stored one) without saving",
+    summary: "Ask the provider about a key (the one given, a stored one by id, or the provider's primary) without saving",
     signedIn: true,
     flag,
     body: testApiKeySchema,
     status: 200,
     response: keyTestResultSchema,
     errors: ["endpoint_not_allowed", "provider_not_found", "api_key_not_found", "rate_limited"],
+  }),
+  updateApiKey: operation({
+    method: "patch",
+    path: `${keys}/{id}`,
+    params: keyParamsSchema,
+    summary: "Rename, enable or disable, move (0 = primary) or set the expiry of one key",
+    signedIn: true,
+    flag,
+    body: updateApiKeySchema,
+    status: 200,
+    response: keyViewSchema,
+    errors: ["api_key_not_found", "label_taken"],
+  }),
+  deleteApiKeyById: operation({
+    method: "delete",
+    path: `${keys}/{id}`,
+    params: keyParamsSchema,
+    summary: "Delete one key; the provider's keys after it move up",
+    signedIn: true,
+    flag,
+    status: 200,
+    response: deletedSchema,
+    errors: ["api_key_not_found"],
+  }),
+  setProviderSettings: operation({
+    method: "patch",
+    path: "/api/providers/{id}/settings",
+    params: providerParamsSchema,
+    summary: "A provider's settings for the signed-in user: `fallback` false is \"Always use my first key\"",
+    signedIn: true,
+    flag,
+    body: providerSettingsSchema,
+    status: 200,
+    response: providerSettingsViewSchema,
+    errors: ["provider_not_found"],
   }),
   listEndpoints: operation({
     method: "get",

@@ -20,8 +20,9 @@ const SOURCE: Record<NonNullable<ActivityEventView["detail"]["source"]>, string>
 };
 
 export function describeEvent(event: ActivityEventView, providerName: string | undefined): string {
-  const key = `the ${providerName ?? "provider's"} key`;
   const { detail } = event;
+  const named = detail.label && detail.label !== "Default" ? ` “${detail.label}”` : "";
+  const key = `the ${providerName ?? "provider's"} key${named}`;
   switch (event.type) {
     case "key_created":
       return `Added ${key}${detail.checked === false ? " without a check" : ""}`;
@@ -41,6 +42,16 @@ export function describeEvent(event: ActivityEventView, providerName: string | u
     }
     case "key_rotated":
       return `Re-encrypted ${key} with the server's new encryption key`;
+    case "key_renamed":
+      return `Renamed ${key}${detail.previousLabel ? ` (was “${detail.previousLabel}”)` : ""}`;
+    case "key_moved":
+      return detail.position === 0 ? `Made ${key} the first to use` : `Moved ${key} to place ${(detail.position ?? 0) + 1}`;
+    case "key_expiry_changed":
+      return detail.expiresAt ? `Set ${key} to expire on ${detail.expiresAt.slice(0, 10)}` : `Set ${key} to never expire`;
+    case "fallback_changed":
+      return detail.fallback === false
+        ? `${capitalise(providerName ?? "the provider")}: always use the first key`
+        : `${capitalise(providerName ?? "the provider")}: fall back to the next key when one fails`;
     case "signed_in":
       return "Signed in";
     case "password_changed":

@@ -23,6 +23,11 @@ export interface Sealed {
   keyId: string;
 }
 
+/**
+ * Binds an envelope to its user and provider: moved to another user's or provider's row, it no longer opens. Not
+ * to the key's label (a user may keep several keys per provider, each named): a rename must not re-encrypt, and
+ * the label is the user's to change, not part of what the key is.
+ */
 function associatedData(keyId: string, { userId, providerId }: SealContext): Buffer {
   return Buffer.from(`${VERSION}|${keyId}|${userId}|${providerId}`, "utf8");
 }

@@ -24,17 +24,30 @@ export const KEY_EVENT_TYPES = [
   "key_tested",
   "key_health_changed",
   "key_rotated",
+  "key_renamed",
+  "key_moved",
+  "key_expiry_changed",
+  "fallback_changed",
   "signed_in",
   "password_changed",
   "sessions_revoked",
 ] as const;
 export type KeyEventType = (typeof KEY_EVENT_TYPES)[number];
 
+/** How many keys a user may keep for one provider (the schema enforces it: positions 0 to this - 1, unique). */
+export const MAX_KEYS_PER_PROVIDER = 5;
+
+/** The label of a provider's first key when none is given. */
+export const DEFAULT_KEY_LABEL = "Default";
+
 /**
  * What an event adds to its type. Only values this server chose (never a key, a mask, or a provider's words):
  * - key_created / key_replaced: `checked` (the provider was asked first) and the resulting `health`;
  * - key_tested: the resulting `health`;
- * - key_health_changed: `from`, `to` and the `source` of the contact.
+ * - key_health_changed: `from`, `to` and the `source` of the contact;
+ * - the key events also carry the key's `label` (the user's own name for it, never its material); key_renamed
+ *   its `previousLabel`, key_moved its new `position`, key_expiry_changed its `expiresAt`;
+ * - fallback_changed: `fallback` (false: "Always use my first key").
  */
 export interface KeyEventDetail {
   checked?: boolean;
@@ -42,4 +55,9 @@ export interface KeyEventDetail {
   from?: KeyHealth;
   to?: KeyHealth;
   source?: HealthSource;
+  label?: string;
+  previousLabel?: string;
+  position?: number;
+  expiresAt?: string | null;
+  fallback?: boolean;
 }

@@ -17,6 +17,8 @@ export interface CheckedKey {
   providerId: string;
   /** Health is recorded only while the row still holds this envelope: a key replaced meanwhile is left alone. */
   encryptedKey: string;
+  /** The key row, when known (a provider may hold several keys; the envelope alone already names one). */
+  id?: string;
 }
 
 export interface HealthVerdict {
@@ -52,6 +54,7 @@ export async function recordHealth(key: CheckedKey, verdict: HealthVerdict): Pro
             eq(userApiKey.userId, key.userId),
             eq(userApiKey.providerId, key.providerId),
             eq(userApiKey.encryptedKey, key.encryptedKey),
+            key.id && isUuid(key.id) ? eq(userApiKey.id, key.id) : undefined,
           ),
         )
         .for("update"),
@@ -72,16 +75,17 @@ export async function recordHealth(key: CheckedKey, verdict: HealthVerdict): Pro
           id: userApiKey.id,
           userId: userApiKey.userId,
           providerId: userApiKey.providerId,
+          label: userApiKey.label,
           health: userApiKey.health,
           previous: sql<KeyHealth>`${prev.previous}`.as("previousHealth"),
         }),
     );
     const of = { userId: k.userId, providerId: k.providerId };
-    const tested = { ...of, type: eventType("key_tested"), detail: detailOf({ health: verdict.health }) };
+    const tested = { ...of, type: eventType("key_tested"), detail: sql`${detailOf({ health: verdict.health })} || jsonb_build_object('label', ${k.label})` };
     const changed = {
       ...of,
       type: eventType("key_health_changed"),
-      detail: sql`jsonb_build_object('from', ${k.previous}, 'to', ${k.health}, 'source', ${verdict.source}::text)`,
+      detail: sql`jsonb_build_object('from', ${k.previous}, 'to', ${k.health}, 'source', ${verdict.source}::text, 'label', ${k.label})`,
       when: sql`${k.previous} <> ${k.health}`,
     };
     const e = verdict.tested ? eventsFrom(db, "e", k, tested, changed) : eventsFrom(db, "e", k, changed);

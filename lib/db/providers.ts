@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { isRegistryId, type RegistryId } from "@/lib/providers/catalogue";
 import { preparedPerHandle, withDb } from "./client";
-import { modelProvider, userApiKey } from "./schema";
+import { modelProvider, userApiKey, userProviderSetting } from "./schema";
 import { selectLiveSession } from "./sessions";
 import { isUuid } from "./uuid";
 
@@ -100,23 +100,25 @@ export async function getProviderByRegistryId(registryId: string): Promise<Built
   return row ? { ...row, registryId } : null;
 }
 
-export type ProviderForUser = ProviderRecord & { hasApiKey: boolean; isEnabled: boolean };
+export type ProviderForUser = ProviderRecord & { hasApiKey: boolean; isEnabled: boolean; fallback: boolean };
 
-const withKeyColumns = { ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled };
+const withKeyColumns = { ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled, fallback: userProviderSetting.fallback };
 const visibleWithKey = {
   provider: and(
     eq(modelProvider.isEnabled, true),
     or(isNull(modelProvider.ownerId), eq(modelProvider.ownerId, sql.placeholder("userId"))),
   ),
-  key: and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, sql.placeholder("userId"))),
+  // The primary key (position 0) stands for the provider: `isEnabled` is its state, as with one key per provider.
+  key: and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, sql.placeholder("userId")), eq(userApiKey.position, 0)),
+  setting: and(eq(userProviderSetting.providerId, modelProvider.id), eq(userProviderSetting.userId, sql.placeholder("userId"))),
 };
 
-type RowWithKey = ProviderRow & { keyId: string | null; keyEnabled: boolean | null };
+type RowWithKey = ProviderRow & { keyId: string | null; keyEnabled: boolean | null; fallback: boolean | null };
 
 function withKeys(rows: RowWithKey[]): ProviderForUser[] {
-  return rows.flatMap(({ keyId, keyEnabled, ...row }) => {
+  return rows.flatMap(({ keyId, keyEnabled, fallback, ...row }) => {
     const record = toRecord(row);
-    return record ? [{ ...record, hasApiKey: keyId !== null, isEnabled: keyEnabled ?? false }] : [];
+    return record ? [{ ...record, hasApiKey: keyId !== null, isEnabled: keyEnabled ?? false, fallback: fallback ?? true }] : [];
   });
 }
 
@@ -126,6 +128,7 @@ const forUserQuery = preparedPerHandle((db) =>
     .select(withKeyColumns)
     .from(modelProvider)
     .leftJoin(userApiKey, visibleWithKey.key)
+    .leftJoin(userProviderSetting, visibleWithKey.setting)
     .where(visibleWithKey.provider)
     .orderBy(...displayOrder)
     .prepare("providers_for_user"),
@@ -149,6 +152,7 @@ const forSessionQuery = preparedPerHandle((db) => {
     .from(live)
     .leftJoin(modelProvider, visibleWithKey.provider)
     .leftJoin(userApiKey, visibleWithKey.key)
+    .leftJoin(userProviderSetting, visibleWithKey.setting)
     .orderBy(...displayOrder)
     .prepare("providers_for_session");
 });

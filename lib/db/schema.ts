@@ -12,10 +12,11 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { KEY_EVENT_TYPES, KEY_HEALTH, type KeyEventDetail } from "./key-facts";
+import { KEY_EVENT_TYPES, KEY_HEALTH, type KeyEventDetail, MAX_KEYS_PER_PROVIDER } from "./key-facts";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -83,6 +84,15 @@ export const userApiKey = pgTable(
       .references(() => modelProvider.id, { onDelete: "cascade" }),
     /** The secret-box envelope (`v1.<keyId>.<iv>.<ciphertext>.<tag>`), never the plaintext. */
     encryptedKey: text("encryptedKey").notNull(),
+    /**
+     * The user's name for this key, unique per user and provider whatever its case (the index below). Not bound
+     * into the ciphertext's associated data (that binds user and provider only): a rename re-encrypts nothing.
+     */
+    label: text("label").notNull().default("Default"),
+    /** Its place in the provider's order, 0 (the primary) to the number of keys - 1; requests try keys in it. */
+    position: integer("position").notNull().default(0),
+    /** After this the key is never used and shows "Expired"; null: it does not expire. */
+    expiresAt: timestamptz("expiresAt"),
     /** The keyring id that sealed `encryptedKey`: lets a listing flag rows needing re-entry and lets
      * rotation find stale rows by index, both without decrypting anything. */
     keyId: text("keyId").notNull(),
@@ -111,13 +121,19 @@ export const userApiKey = pgTable(
     usageErrors: bigint("usageErrors", { mode: "number" }).array(),
   },
   (t) => [
-    uniqueIndex("UserApiKey_userId_providerId_key").on(t.userId, t.providerId),
+    uniqueIndex("UserApiKey_userId_providerId_label_key").on(t.userId, t.providerId, sql`lower(${t.label})`),
+    // DEFERRABLE INITIALLY IMMEDIATE in the migration (drizzle cannot say it): checked at the end of each
+    // statement, so one UPDATE can renumber a provider's keys, while two concurrent writers can never leave
+    // two keys at one position (the loser fails and retries, lib/db/user-api-keys.ts). With the range check
+    // this is also what holds a provider to MAX_KEYS_PER_PROVIDER keys, whatever the concurrency.
+    unique("UserApiKey_userId_providerId_position_key").on(t.userId, t.providerId, t.position),
     index("UserApiKey_providerId_idx").on(t.providerId),
     index("UserApiKey_keyId_idx").on(t.keyId),
     // The re-checker's claim: enabled keys, least recently checked first.
     index("UserApiKey_recheck_idx")
       .on(t.healthCheckedAt.asc().nullsFirst())
       .where(sql`${t.isEnabled}`),
+    check("UserApiKey_position_range", sql`${t.position} between 0 and ${sql.raw(String(MAX_KEYS_PER_PROVIDER - 1))}`),
     check("UserApiKey_health_known", sql`${t.health} in (${sql.raw(KEY_HEALTH.map((h) => `'${h}'`).join(", "))})`),
   ],
 );
@@ -163,6 +179,23 @@ export const keyEvent = pgTable(
     index("KeyEvent_userId_id_idx").on(t.userId, t.id.desc()),
     check("KeyEvent_type_known", sql`${t.type} in (${sql.raw(KEY_EVENT_TYPES.map((e) => `'${e}'`).join(", "))})`),
   ],
+);
+
+/** A user's preferences for one provider; no row: the defaults (fallback on). */
+export const userProviderSetting = pgTable(
+  "UserProviderSetting",
+  {
+    userId: uuid("userId")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    providerId: uuid("providerId")
+      .notNull()
+      .references(() => modelProvider.id, { onDelete: "cascade" }),
+    /** When a key is rejected, limited or unreachable, try the provider's next key; false: "Always use my first key". */
+    fallback: boolean("fallback").notNull().default(true),
+    updatedAt: timestamptz("updatedAt").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.providerId] })],
 );
 
 export type User = typeof user.$inferSelect;

@@ -2,7 +2,7 @@ import "server-only";
 import { createUIMessageStream, createUIMessageStreamResponse, streamText, type TextStreamPart, type ToolSet } from "ai";
 import { inBackground } from "@/lib/background";
 import type { ProviderRecord } from "@/lib/db/providers";
-import { getUserApiKeyForProvider } from "@/lib/db/user-api-keys";
+import { getUserApiKeyForProvider, stampKeyUse } from "@/lib/db/user-api-keys";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { createGuardedFetch } from "@/lib/net/outbound";
@@ -15,11 +15,12 @@ import type { ChatMetadata, ChatRequest } from "@/lib/validation/chat";
 import { recordKeyHealth } from "./health";
 import { requireProvider } from "./service";
 import { recordKeyUsage } from "./usage";
-import { type KeyForUse, openApiKeyForUse } from "./vault";
+import { withKeyFallback } from "./fallback";
+import { type KeyForUse, openApiKeysForUse } from "./vault";
 
 /**
- * The playground's answer (POST /api/chat): the user's own enabled key for the provider they picked, and nothing
- * else; the AI SDK's `streamText`, answered as its UI message stream, which `useChat` reads. The client's
+ * The playground's answer (POST /api/chat): the user's own usable keys for the provider they picked, in their order
+ * (streamChat below), and nothing else; the AI SDK's `streamText`, answered as its UI message stream, which `useChat` reads. The client's
  * disconnect aborts the provider request (its signal is passed through). When the answer ends, one record: usage
  * and health ok when it finished; a failure classified (lib/providers/chat-failure.ts), counted as an error and
  * recorded as the key's health; a stop by the user counted as a request, neither success nor failure of the key.
@@ -30,13 +31,14 @@ const ENDPOINT_STREAM_TIMEOUT_MS = 10 * 60 * 1000;
 /** An answer larger than this from a custom endpoint is cut off. */
 const ENDPOINT_STREAM_MAX_BYTES = 32 << 20;
 
-async function keyFor(userId: string, provider: ProviderRecord): Promise<KeyForUse> {
-  const key = await openApiKeyForUse(userId, provider.id); // 409 api_key_undecryptable when it cannot be opened
-  if (key) return key;
-  // The failure path only: tell "disabled" from "missing".
+/** The provider's usable keys in the user's order (several keys: lib/keys/vault.ts), or why there is none. */
+async function keysFor(userId: string, provider: ProviderRecord): Promise<KeyForUse[]> {
+  const keys = await openApiKeysForUse(userId, provider.id); // 409 api_key_undecryptable when none can be opened
+  if (keys.length > 0) return keys;
+  // The failure path only: tell "disabled" (or expired) from "missing".
   const stored = await getUserApiKeyForProvider(userId, provider.id);
   if (stored) {
-    throw new AppError("api_key_disabled", `Your ${provider.name} API key is disabled. Enable it in Settings (/settings) to chat with it.`);
+    throw new AppError("api_key_disabled", `Your ${provider.name} API key is disabled or expired. Enable it in Settings (/settings) to chat with it.`);
   }
   throw new AppError("api_key_not_found", `You have no ${provider.name} API key. Add one in Settings (/settings) to chat with ${provider.name}.`);
 }
@@ -53,12 +55,41 @@ function modelFor(provider: ProviderRecord, apiKey: string, modelId: string, tim
 /** A header value must be Latin-1; a mask is ASCII unless the key was not. */
 const headerSafe = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value));
 
+/** What a provider stream yields once the answer has begun: from here on no other key may be tried. */
+const OUTPUT = new Set(["text-delta", "reasoning-delta", "tool-call", "tool-input-start", "finish-step", "finish", "abort"]);
+
+/**
+ * The answer, from the user's keys in their order: when one is rejected, limited or unreachable before any
+ * output, the next is tried (unless the user chose "Always use my first key"); once output has begun, never. Each
+ * key tried has its failure counted and its health recorded; the key that served is the one reported
+ * (X-Key-Hint, the metadata) and counted. When every key failed, the last one's answer ends with its error part.
+ */
 export async function streamChat(userId: string, input: ChatRequest, signal: AbortSignal): Promise<Response> {
   // The limit and the provider are independent reads: asked together, one round trip fewer before the answer.
   const [, provider] = await Promise.all([limitChats(userId), requireProvider(userId, input.providerId)]);
-  const key = await keyFor(userId, provider);
+  const keys = await keysFor(userId, provider);
   const timeoutMs = providerTimeoutMs();
-  const checked = { userId, providerId: provider.id, encryptedKey: key.sealed };
+  let last: Answer | undefined;
+  const outcome = await withKeyFallback(keys, async (key, index) => {
+    const answer = (last = startAnswer(userId, provider, key, input, signal, timeoutMs));
+    const failure = await answer.beforeOutput;
+    if (!failure) {
+      if (index > 0) inBackground(stampKeyUse(userId, key.id)); // the first was stamped when the keys were read
+      return { ok: true, value: answer };
+    }
+    return { ok: false, status: failure.status, message: failure.message, final: !failure.concernsKey || signal.aborted };
+  });
+  return outcome.ok ? outcome.value.response : last!.response;
+}
+
+interface Answer {
+  response: Response;
+  /** The failure before any output; undefined once the answer has begun. */
+  beforeOutput: Promise<ChatFailure | undefined>;
+}
+
+function startAnswer(userId: string, provider: ProviderRecord, key: KeyForUse, input: ChatRequest, signal: AbortSignal, timeoutMs: number): Answer {
+  const checked = { userId, providerId: provider.id, encryptedKey: key.sealed, id: key.id };
 
   let failure: ChatFailure | undefined;
   let recorded = false;
@@ -119,7 +150,7 @@ export async function streamChat(userId: string, input: ChatRequest, signal: Abo
     execute: ({ writer }) => writer.merge(result.toUIMessageStream({ messageMetadata: ({ part }) => metadata(part), onError: errorText })),
     onError: errorText,
   });
-  return createUIMessageStreamResponse({
+  const response = createUIMessageStreamResponse({
     stream,
     headers: {
       "X-Key-Hint": headerSafe(key.keyHint),
@@ -127,4 +158,17 @@ export async function streamChat(userId: string, input: ChatRequest, signal: Abo
       "Cache-Control": "no-store, no-transform",
     },
   });
+  // A branch of the provider's stream of its own (the SDK tees each reader), read until the answer begins or fails.
+  const beforeOutput = (async (): Promise<ChatFailure | undefined> => {
+    try {
+      for await (const part of result.fullStream) {
+        if (part.type === "error") return fail(part.error);
+        if (OUTPUT.has(part.type)) return undefined;
+      }
+      return failure;
+    } catch (error) {
+      return fail(error);
+    }
+  })();
+  return { response, beforeOutput };
 }

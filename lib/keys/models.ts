@@ -1,21 +1,24 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { getSealedUserApiKey } from "@/lib/db/user-api-keys";
+import { getSealedUserApiKey, usableSealedKeys } from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { listProviderModels } from "@/lib/providers/endpoint-check";
 import type { ModelInfo } from "@/lib/providers/provider-api";
 import { limitKeyValidation } from "@/lib/rate-limits";
 import type { ModelListView } from "@/lib/validation/models";
+import { withKeyFallback } from "./fallback";
 import { recordKeyHealth } from "./health";
 import { requireProvider } from "./service";
 import { canOpenEnvelope, openEnvelope } from "./vault";
 
 /**
- * The models the user's stored key can reach, asked of the provider with that key. Answers are cached in this
- * process per (user, provider, stored envelope) for at most 10 minutes, so a replaced key is never answered
- * from its predecessor's cache; a cache hit reads one row and decrypts nothing. Failures are not cached. Every
- * answer of the provider updates the key's health (lib/keys/health.ts).
+ * The models the user's stored keys can reach, asked of the provider with the first usable key (enabled,
+ * unexpired, readable), then the next when one is rejected, limited or unreachable, unless the user chose "Always
+ * use my first key". Answers are cached in this process per (user, provider, stored envelope) for at most 10
+ * minutes, so a replaced key is never answered from its predecessor's cache; a cache hit reads one statement and
+ * decrypts nothing. Failures are not cached. Every answer of the provider updates that key's health
+ * (lib/keys/health.ts); the answer says which key served.
  */
 
 const CACHE_TTL_MS = 10 * 60 * 1000;
@@ -26,27 +29,42 @@ const cacheKey = (userId: string, providerId: string, envelope: string) =>
 
 export async function listModelsForKey(userId: string, providerId: string): Promise<ModelListView> {
   const provider = await requireProvider(userId, providerId);
-  const stored = await getSealedUserApiKey(userId, provider.id);
-  if (!stored) throw new AppError("api_key_not_found", `You have no saved ${provider.name} key.`);
-  if (!stored.isEnabled) {
-    throw new AppError("api_key_disabled", `Your ${provider.name} API key is disabled. Enable it to list its models.`);
+  const { keys } = await usableSealedKeys(userId, provider.id, { stamp: false });
+  if (keys.length === 0) {
+    // The failure path only: tell "none usable" (disabled or expired) from "none at all".
+    const primary = await getSealedUserApiKey(userId, provider.id);
+    if (!primary) throw new AppError("api_key_not_found", `You have no saved ${provider.name} key.`);
+    throw new AppError("api_key_disabled", `Your ${provider.name} keys are disabled or expired. Enable one to list its models.`);
   }
   // A key that needs re-entry is not answered for, not even from the cache (409, as when opening it fails).
-  if (!canOpenEnvelope(stored.encryptedKey)) throw new KeyDecryptionError("unknown_key_id");
-  const key = cacheKey(userId, provider.id, stored.encryptedKey);
-  const cached = cache.get(key);
-  if (cached) return { providerId: provider.id, ...cached };
+  const readable = keys.filter((k) => canOpenEnvelope(k.encryptedKey));
+  if (readable.length === 0) throw new KeyDecryptionError("unknown_key_id");
+  const servedBy = (key: (typeof readable)[number]) => ({ id: key.id, label: key.label, apiKey: key.keyHint });
+  const first = readable[0]!;
+  const cached = cache.get(cacheKey(userId, provider.id, first.encryptedKey));
+  if (cached) return { providerId: provider.id, ...cached, servedBy: servedBy(first) };
 
-  const apiKey = openEnvelope(stored.encryptedKey, { userId, providerId: provider.id }); // 409 when unreadable
   await limitKeyValidation(userId);
-  const result = await listProviderModels(provider, apiKey);
-  const checked = { userId, providerId: provider.id, encryptedKey: stored.encryptedKey };
-  if (result.status !== "valid") {
-    await recordKeyHealth(checked, result, "models");
-    throw new AppError(result.status === "invalid" ? "invalid_api_key" : "provider_unreachable", result.message);
+  const result = await withKeyFallback(
+    readable,
+    async (key) => {
+      const apiKey = openEnvelope(key.encryptedKey, { userId, providerId: provider.id }); // 409 when unreadable
+      const answer = await listProviderModels(provider, apiKey);
+      return answer.status === "valid" ? { ok: true as const, value: answer } : { ok: false as const, status: answer.status, message: answer.message };
+    },
+    {
+      onOutcome: async (key, outcome) => {
+        const checked = { userId, providerId: provider.id, encryptedKey: key.encryptedKey, id: key.id };
+        if (!outcome.ok) await recordKeyHealth(checked, outcome, "models");
+        else if (outcome.value.provesKey) await recordKeyHealth(checked, outcome.value, "models");
+      },
+    },
+  );
+  if (!result.ok) {
+    const { status, message } = result.failure;
+    throw new AppError(status === "invalid" ? "invalid_api_key" : "provider_unreachable", message);
   }
-  if (result.provesKey) await recordKeyHealth(checked, result, "models");
-  const entry = { models: result.models, fetchedAt: new Date().toISOString() };
-  cache.set(key, entry);
-  return { providerId: provider.id, ...entry };
+  const entry = { models: result.value.models, fetchedAt: new Date().toISOString() };
+  cache.set(cacheKey(userId, provider.id, result.served.encryptedKey), entry);
+  return { providerId: provider.id, ...entry, servedBy: servedBy(result.served) };
 }

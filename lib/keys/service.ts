@@ -4,9 +4,11 @@ import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { checkProviderKey } from "@/lib/providers/endpoint-check";
 import type { KeyCheckResult } from "@/lib/providers/key-status";
 import { limitKeyValidation } from "@/lib/rate-limits";
-import type { KeyTestResult, SaveApiKeyInput, SavedKeyView } from "@/lib/validation/api-keys";
+import { setProviderFallback } from "@/lib/db/provider-settings";
+import { changeUserApiKey, deleteUserApiKeyById, getSealedUserApiKeyById } from "@/lib/db/user-api-keys";
+import type { KeyTestResult, KeyView, SaveApiKeyInput, SavedKeyView, TestApiKeyInput, UpdateApiKeyInput } from "@/lib/validation/api-keys";
 import { recordKeyHealth } from "./health";
-import { openStoredApiKey, storeApiKey } from "./vault";
+import { type OpenedApiKey, openStoredApiKey, openStoredApiKeyById, storeApiKey } from "./vault";
 import { toKeyView } from "./view";
 
 /**
@@ -44,24 +46,31 @@ export async function saveApiKey(userId: string, input: SaveApiKeyInput): Promis
   const provider = await requireProvider(userId, input.providerId);
   const apiKey = keyToSend(provider, input.apiKey);
   const stored = input.apiKey === null ? null : apiKey;
+  const target = { label: input.label, expiresAt: input.expiresAt };
   if (input.skipValidation) {
-    return { ...toKeyView(await storeApiKey(userId, provider.id, stored)), validation: null };
+    return { ...toKeyView(await storeApiKey(userId, provider.id, stored, null, target)), validation: null };
   }
   const result = await check(userId, provider, apiKey);
   if (result.status === "invalid") throw new AppError("invalid_api_key", result.message);
   if (result.status === "unreachable") throw new AppError("provider_unreachable", result.message);
   const health = result.status === "limited" ? "limited" : "ok";
-  const saved = await storeApiKey(userId, provider.id, stored, { health, message: result.message });
+  const saved = await storeApiKey(userId, provider.id, stored, { health, message: result.message }, target);
   return { ...toKeyView(saved), validation: { status: result.status, message: result.message } };
 }
 
 /**
- * Tests a key without saving it: the one given (`null`: a custom endpoint without a key), or the stored one.
- * Testing the stored key records its health (with a `key_tested` event). A stored key the keyring cannot open is
- * answered `undecryptable` (the user must enter it again), not an error.
+ * Tests a key without saving it: the one given (`null`: a custom endpoint without a key), a stored key by its id,
+ * or the provider's primary. Testing a stored key records its health (with a `key_tested` event). A stored key the
+ * keyring cannot open is answered `undecryptable` (the user must enter it again), not an error.
  */
-export async function testApiKey(userId: string, input: { providerId: string; apiKey?: string | null }): Promise<KeyTestResult> {
-  const provider = await requireProvider(userId, input.providerId);
+export async function testApiKey(userId: string, input: TestApiKeyInput): Promise<KeyTestResult> {
+  if (input.id !== undefined) {
+    const stored = await openOwnKey(userId, input.id);
+    if (!stored) throw new AppError("api_key_not_found", "You have no such key.");
+    if ("unreadable" in stored) return unreadable(stored.unreadable);
+    return testStored(userId, await requireProvider(userId, stored.providerId), stored);
+  }
+  const provider = await requireProvider(userId, input.providerId!);
   if (input.apiKey !== undefined) return check(userId, provider, keyToSend(provider, input.apiKey));
 
   let stored;
@@ -69,13 +78,56 @@ export async function testApiKey(userId: string, input: { providerId: string; ap
     stored = await openStoredApiKey(userId, provider.id);
   } catch (error) {
     if (!(error instanceof KeyDecryptionError)) throw error;
-    return { valid: false, status: "undecryptable", message: `Your saved ${provider.name} key can no longer be read. Please enter it again.` };
+    return unreadable(provider.name);
   }
   if (!stored) throw new AppError("api_key_not_found", `You have no saved ${provider.name} key to test.`);
+  return testStored(userId, provider, stored);
+}
+
+const unreadable = (providerName: string): KeyTestResult => ({
+  valid: false,
+  status: "undecryptable",
+  message: `Your saved ${providerName} key can no longer be read. Please enter it again.`,
+});
+
+/** The user's key of that id, opened; `{ unreadable: providerName }` when the keyring cannot open it. */
+async function openOwnKey(userId: string, id: string) {
+  const row = await getSealedUserApiKeyById(userId, id);
+  if (!row) return null;
+  try {
+    return (await openStoredApiKeyById(userId, id)) ?? null;
+  } catch (error) {
+    if (!(error instanceof KeyDecryptionError)) throw error;
+    return { unreadable: (await requireProvider(userId, row.providerId)).name };
+  }
+}
+
+async function testStored(userId: string, provider: ProviderRecord, stored: OpenedApiKey): Promise<KeyTestResult> {
   const result = await check(userId, provider, stored.apiKey);
   const { status, message } = result;
   if (status !== "undecryptable") {
-    await recordKeyHealth({ userId, providerId: provider.id, encryptedKey: stored.sealed }, { status, message }, "test", { tested: true });
+    await recordKeyHealth({ userId, providerId: provider.id, encryptedKey: stored.sealed, id: stored.id }, { status, message }, "test", { tested: true });
   }
   return result;
+}
+
+/** Changes one of the user's keys by its id (label, enabled, position, expiry): one statement. */
+export async function changeApiKey(userId: string, id: string, changes: UpdateApiKeyInput): Promise<KeyView> {
+  const result = await changeUserApiKey(userId, id, changes);
+  if ("record" in result) return toKeyView(result.record);
+  if (result.problem === "not_found") throw new AppError("api_key_not_found", "You have no such key.");
+  const message = `position must be between 0 and ${result.keys - 1} (this provider has ${result.keys} ${result.keys === 1 ? "key" : "keys"}).`;
+  throw new AppError("invalid_body", `position: ${message}`, { details: { fields: { position: message } } });
+}
+
+/** Deletes one of the user's keys by its id; the provider's other keys move up. */
+export async function removeApiKey(userId: string, id: string): Promise<{ success: true }> {
+  if (!(await deleteUserApiKeyById(userId, id))) throw new AppError("api_key_not_found", "You have no such key.");
+  return { success: true };
+}
+
+/** "Always use my first key" (fallback false) for one of the user's providers. */
+export async function setFallback(userId: string, providerId: string, fallback: boolean) {
+  const provider = await requireProvider(userId, providerId);
+  return setProviderFallback(userId, provider.id, fallback);
 }

@@ -1,13 +1,18 @@
 import "server-only";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { envelopeKeyId, open, seal } from "@/lib/crypto/secret-box";
+import { MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
 import {
   type ApiKeyRecord,
   getSealedUserApiKey,
+  getSealedUserApiKeyById,
   type SaveCheck,
-  stampUseAndGetSealedKey,
+  type SaveTarget,
+  type SealedRow,
   upsertUserApiKey,
+  usableSealedKeys,
 } from "@/lib/db/user-api-keys";
+import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { maskApiKey } from "./mask";
 
 /**
@@ -26,11 +31,18 @@ export async function storeApiKey(
   providerId: string,
   apiKey: string | null,
   check: SaveCheck | null = null,
+  target: SaveTarget = {},
 ): Promise<ApiKeyRecord> {
+  // The associated data binds user and provider, not the label: a rename re-encrypts nothing (secret-box.ts).
   const { envelope, keyId } = seal(getKeyring(), apiKey ?? "", { userId, providerId }, { allowEmpty: apiKey === null });
   const keyHint = apiKey === null ? "" : maskApiKey(apiKey);
-  return upsertUserApiKey(userId, providerId, { encryptedKey: envelope, keyId, keyHint }, check);
+  const saved = await upsertUserApiKey(userId, providerId, { encryptedKey: envelope, keyId, keyHint }, check, target);
+  if (!saved) throw tooManyKeys();
+  return saved;
 }
+
+export const tooManyKeys = () =>
+  new AppError("too_many_keys", `A provider can hold ${MAX_KEYS_PER_PROVIDER} keys at most. Delete one, or save over one by its label.`);
 
 /** Opens a stored envelope of this user and provider; KeyDecryptionError when the keyring cannot. */
 export function openEnvelope(envelope: string, owner: { userId: string; providerId: string }): string {
@@ -43,31 +55,66 @@ export function canOpenEnvelope(envelope: string): boolean {
 }
 
 export interface OpenedApiKey {
+  id: string;
+  label: string;
   apiKey: string;
   isEnabled: boolean;
+  expiresAt: Date | null;
   /** The stored envelope it came from: identifies this version of the key (see lib/db/key-health.ts). */
   sealed: string;
 }
 
-/** The stored key in plaintext; null when there is none; KeyDecryptionError when the keyring cannot open it. */
+function opened(userId: string, row: SealedRow): OpenedApiKey {
+  const apiKey = openEnvelope(row.encryptedKey, { userId, providerId: row.providerId });
+  return { id: row.id, label: row.label, apiKey, isEnabled: row.isEnabled, expiresAt: row.expiresAt, sealed: row.encryptedKey };
+}
+
+/** The provider's primary key in plaintext; null when there is none; KeyDecryptionError when the keyring cannot open it. */
 export async function openStoredApiKey(userId: string, providerId: string): Promise<OpenedApiKey | null> {
   const row = await getSealedUserApiKey(userId, providerId);
-  if (!row) return null;
-  return { apiKey: openEnvelope(row.encryptedKey, { userId, providerId }), isEnabled: row.isEnabled, sealed: row.encryptedKey };
+  return row && opened(userId, row);
+}
+
+/** One of the user's keys by its id, in plaintext; null when they have no such key. */
+export async function openStoredApiKeyById(userId: string, id: string): Promise<(OpenedApiKey & { providerId: string }) | null> {
+  const row = await getSealedUserApiKeyById(userId, id);
+  return row && { ...opened(userId, row), providerId: row.providerId };
 }
 
 export interface KeyForUse {
-  /** The key row's id: what usage is recorded against (lib/keys/usage.ts). */
+  /** The key row's id: what usage and health are recorded against (lib/keys/usage.ts, health.ts). */
   id: string;
+  label: string;
+  /** The masked key: what an answer reports as the key that served (X-Key-Hint). */
+  keyHint: string;
   apiKey: string;
   sealed: string;
-  /** Its mask, as listed (what `X-Key-Hint` reports). */
-  keyHint: string;
 }
 
-/** The enabled key in plaintext, `lastUsedAt` stamped in the same statement; null when there is no enabled key. */
+/**
+ * The keys a request to the provider may use, in the user's order: enabled, unexpired and readable (a key the
+ * keyring cannot open is left out), only the first when the user chose "Always use my first key". `lastUsedAt`
+ * is stamped on the first in the same statement. Empty when there is none; KeyDecryptionError when there were
+ * usable keys but none could be opened.
+ */
+export async function openApiKeysForUse(userId: string, providerId: string): Promise<KeyForUse[]> {
+  const { keys } = await usableSealedKeys(userId, providerId);
+  const readable: KeyForUse[] = [];
+  let unreadable: KeyDecryptionError | null = null;
+  for (const row of keys) {
+    try {
+      const apiKey = openEnvelope(row.encryptedKey, { userId, providerId });
+      readable.push({ id: row.id, label: row.label, keyHint: row.keyHint, apiKey, sealed: row.encryptedKey });
+    } catch (error) {
+      if (!(error instanceof KeyDecryptionError)) throw error;
+      unreadable ??= error;
+    }
+  }
+  if (readable.length === 0 && unreadable) throw unreadable;
+  return readable;
+}
+
+/** The first usable key (openApiKeysForUse); null when there is none. */
 export async function openApiKeyForUse(userId: string, providerId: string): Promise<KeyForUse | null> {
-  const row = await stampUseAndGetSealedKey(userId, providerId);
-  if (!row) return null;
-  return { id: row.id, apiKey: openEnvelope(row.encryptedKey, { userId, providerId }), sealed: row.encryptedKey, keyHint: row.keyHint };
+  return (await openApiKeysForUse(userId, providerId))[0] ?? null;
 }

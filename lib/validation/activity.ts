@@ -28,6 +28,11 @@ export const activityEventSchema = z
         from: keyHealthSchema.optional(),
         to: keyHealthSchema.optional(),
         source: z.enum(HEALTH_SOURCES).optional(),
+        label: z.string().optional().meta({ description: "The key's label (the user's name for it)." }),
+        previousLabel: z.string().optional(),
+        position: z.number().int().optional(),
+        expiresAt: isoDate.nullable().optional(),
+        fallback: z.boolean().optional(),
       })
       .meta({ description: "What the event adds to its type; never key material, not even a mask." }),
   })

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { KEY_HEALTH } from "@/lib/db/key-facts";
 import type { KeyStatus } from "@/lib/providers/key-status";
-import { apiKeyProblem } from "./key-rules";
+import { apiKeyProblem, expiryProblem, labelProblem, MAX_LABEL_LENGTH } from "./key-rules";
 
 /**
  * The shapes of /api/user/api-keys, requests and answers, in one place: the routes parse with them, the OpenAPI
@@ -20,6 +20,27 @@ export const apiKeyField = z
 
 export const providerIdField = z.guid({ error: "providerId must be a provider id (a uuid)." });
 
+/** A key's label: the same rules the browser applies (key-rules.ts), then surrounding spaces removed. */
+export const labelField = z
+  .string({ error: "label must be a string." })
+  .superRefine((value, context) => {
+    const problem = labelProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  })
+  .transform((value) => value.trim())
+  .meta({ description: `The user's name for the key, ${MAX_LABEL_LENGTH} characters at most, unique per provider whatever its case.` });
+
+/** An expiry: an ISO date-time with its offset, in the future; null: never. */
+export const expiresAtField = z
+  .string({ error: "expiresAt must be an ISO 8601 date and time." })
+  .superRefine((value, context) => {
+    const problem = expiryProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  })
+  .transform((value) => new Date(value))
+  .nullable()
+  .meta({ description: "When the key stops being used (ISO 8601, in the future); null: it does not expire." });
+
 /** `null`: a custom endpoint that needs no key. */
 const optionalKey = apiKeyField.nullable().meta({
   description:
@@ -32,6 +53,10 @@ export const saveApiKeySchema = z
     providerId: providerIdField,
     apiKey: optionalKey,
     skipValidation: z.boolean({ error: "skipValidation must be true or false." }).optional(),
+    label: labelField.optional().meta({
+      description: "Save the key with this label: replaces the key of that label (any case), or adds one last. Without: the primary key.",
+    }),
+    expiresAt: expiresAtField.optional(),
   })
   .meta({ id: "SaveApiKey" });
 
@@ -44,9 +69,47 @@ export const toggleApiKeySchema = z
   })
   .meta({ id: "ToggleApiKey" });
 
+export const keyIdField = z.guid({ error: "id must be a key id (a uuid)." });
+
 export const testApiKeySchema = z
-  .strictObject({ providerId: providerIdField, apiKey: optionalKey.optional() })
-  .meta({ id: "TestApiKey", description: "Without `apiKey`, the stored key is tested; with `null`, a custom endpoint is asked without one." });
+  .strictObject({
+    providerId: providerIdField.optional(),
+    apiKey: optionalKey.optional(),
+    id: keyIdField.optional().meta({ description: "Test this stored key (from the list), instead of a provider's primary." }),
+  })
+  .superRefine((value, context) => {
+    if ((value.id === undefined) === (value.providerId === undefined)) {
+      context.addIssue({ code: "custom", path: ["id"], message: "Give either id (a stored key) or providerId." });
+    } else if (value.id !== undefined && value.apiKey !== undefined) {
+      context.addIssue({ code: "custom", path: ["apiKey"], message: "apiKey goes with providerId, not with id." });
+    }
+  })
+  .meta({
+    id: "TestApiKey",
+    description:
+      "`{ id }` tests that stored key; `{ providerId }` the provider's primary; with `apiKey` the key given (`null`: a custom endpoint without one).",
+  });
+
+export type TestApiKeyInput = z.infer<typeof testApiKeySchema>;
+
+export const keyParamsSchema = z.strictObject({ id: keyIdField });
+
+export const updateApiKeySchema = z
+  .strictObject({
+    label: labelField.optional(),
+    isEnabled: z.boolean({ error: "isEnabled must be true or false." }).optional(),
+    position: z
+      .number({ error: "position must be a whole number." })
+      .int({ error: "position must be a whole number." })
+      .min(0, { error: "position must be 0 (the primary) or more." })
+      .optional()
+      .meta({ description: "The key's new place: 0 is the primary; at most the number of the provider's keys - 1." }),
+    expiresAt: expiresAtField.optional(),
+  })
+  .refine((value) => Object.values(value).some((v) => v !== undefined), { error: "Nothing to change: give label, isEnabled, position or expiresAt." })
+  .meta({ id: "UpdateApiKey" });
+
+export type UpdateApiKeyInput = z.infer<typeof updateApiKeySchema>;
 
 export type SaveApiKeyInput = z.infer<typeof saveApiKeySchema>;
 
@@ -68,6 +131,9 @@ export const keyViewSchema = z
       description: "The masked key: first four, one * per hidden character, last four. Empty for a custom endpoint saved without a key.",
     }),
     isEnabled: z.boolean(),
+    label: z.string().meta({ description: "The user's name for the key, unique per provider (any case); the first is \"Default\"." }),
+    position: z.number().int().nonnegative().meta({ description: "The key's place in the provider's order: 0 is the primary, tried first." }),
+    expiresAt: isoDate.nullable().meta({ description: "After this the key is never used; null: it does not expire." }),
     createdAt: isoDate,
     updatedAt: isoDate,
     lastValidatedAt: isoDate.nullable(),

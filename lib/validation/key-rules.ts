@@ -27,3 +27,31 @@ export function apiKeyProblem(value: string): string | null {
   if (!KEY_CHARACTERS.test(trimmed)) return KEY_MESSAGES.characters;
   return null;
 }
+
+export const MAX_LABEL_LENGTH = 40;
+
+export const LABEL_MESSAGES = {
+  blank: "Enter a label.",
+  tooLong: `A label has ${MAX_LABEL_LENGTH} characters at most.`,
+  control: "A label cannot contain control characters (such as a line break).",
+} as const;
+
+/** The first rule a key's label breaks, or null. */
+export function labelProblem(value: string): string | null {
+  if (CONTROL_CHARACTERS.test(value)) return LABEL_MESSAGES.control;
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return LABEL_MESSAGES.blank;
+  if ([...trimmed].length > MAX_LABEL_LENGTH) return LABEL_MESSAGES.tooLong;
+  return null;
+}
+
+// An ISO 8601 date and time with a zone (Z or an offset), as `Date.toISOString()` and `<input>` values give.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The problem with an expiry date, or null: unparseable, or not in the future. */
+export function expiryProblem(value: string, now: Date = new Date()): string | null {
+  const time = ISO_DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(time)) return "expiresAt must be an ISO 8601 date and time with its zone, e.g. 2027-01-31T00:00:00Z.";
+  if (time <= now.getTime()) return "expiresAt must be in the future.";
+  return null;
+}

@@ -21,6 +21,9 @@ export const modelListSchema = z
     providerId: z.guid(),
     models: z.array(modelSchema),
     fetchedAt: isoDate.meta({ description: "When the provider was asked (answers are cached up to 10 minutes)." }),
+    servedBy: z
+      .object({ id: z.guid(), label: z.string(), apiKey: z.string().meta({ description: "The mask of the key that was used." }) })
+      .meta({ description: "The key that answered: the first usable one, or the next when it was rejected, limited or unreachable." }),
   })
   .meta({ id: "ModelList" });
 

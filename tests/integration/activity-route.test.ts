@@ -52,10 +52,10 @@ describe("GET /api/user/activity", () => {
     expect(page.status).toBe(200);
     expect(page.headers.get("cache-control")).toBe("no-store");
     expect(page.json.events.map((e) => [e.type, e.providerId, e.detail])).toEqual([
-      ["key_deleted", openai.id, {}],
-      ["key_tested", openai.id, { health: "ok" }],
-      ["key_disabled", openai.id, {}],
-      ["key_created", openai.id, { checked: true, health: "ok" }],
+      ["key_deleted", openai.id, { label: "Default" }],
+      ["key_tested", openai.id, { health: "ok", label: "Default" }],
+      ["key_disabled", openai.id, { label: "Default" }],
+      ["key_created", openai.id, { checked: true, health: "ok", label: "Default" }],
     ]);
     expect((await activity(babbage)).json.events).toEqual([]);
   });

@@ -170,6 +170,9 @@ describe("the key lifecycle", () => {
         providerId: openai.id,
         apiKey: answer.json.apiKey,
         isEnabled: true,
+        label: "Default",
+        position: 0,
+        expiresAt: null,
         createdAt: answer.json.createdAt,
         updatedAt: answer.json.updatedAt,
         lastValidatedAt: answer.json.lastValidatedAt,
@@ -316,6 +319,7 @@ describe("GET /api/providers", () => {
       description: expect.any(String),
       hasApiKey: true,
       isEnabled: true,
+      fallback: true,
     });
     expectError(await api("PROVIDERS"), 401, "unauthorized");
   });

@@ -106,6 +106,7 @@ describe("the endpoint lifecycle", () => {
       baseUrl: endpoint.baseUrl,
       hasApiKey: false,
       isEnabled: false,
+      fallback: true,
     });
     const theirs = (await call<{ id: string }[]>(providersRoute.GET, { path: "/api/providers", as: babbage })).json;
     expect(theirs.map((p) => p.id)).not.toContain(endpoint.id);

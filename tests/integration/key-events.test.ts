@@ -64,13 +64,13 @@ describe("every key change writes its event in the same statement", () => {
 
     const events = await eventsOf(ada);
     expect(events.map((e) => [e.type, e.providerId, e.detail])).toEqual([
-      ["key_created", openai.id, { checked: true, health: "ok" }],
-      ["key_replaced", openai.id, { checked: false, health: "unchecked" }],
-      ["key_disabled", openai.id, {}],
-      ["key_enabled", openai.id, {}],
-      ["key_tested", openai.id, { health: "rejected" }],
-      ["key_health_changed", openai.id, { from: "unchecked", to: "rejected", source: "test" }],
-      ["key_deleted", openai.id, {}],
+      ["key_created", openai.id, { checked: true, health: "ok", label: "Default" }],
+      ["key_replaced", openai.id, { checked: false, health: "unchecked", label: "Default" }],
+      ["key_disabled", openai.id, { label: "Default" }],
+      ["key_enabled", openai.id, { label: "Default" }],
+      ["key_tested", openai.id, { health: "rejected", label: "Default" }],
+      ["key_health_changed", openai.id, { from: "unchecked", to: "rejected", source: "test", label: "Default" }],
+      ["key_deleted", openai.id, { label: "Default" }],
     ]);
     expect(new Set(events.map((e) => e.userId))).toEqual(new Set([ada.id]));
   });

@@ -122,8 +122,8 @@ describe("the models a stored key can reach", () => {
     const db = await getDb();
     const events = await db.select().from(keyEvent).where(eq(keyEvent.userId, carol.id)).orderBy(keyEvent.id);
     expect(events.map((e) => [e.type, e.detail])).toEqual([
-      ["key_created", { checked: true, health: "ok" }],
-      ["key_health_changed", { from: "ok", to: "rejected", source: "models" }],
+      ["key_created", { checked: true, health: "ok", label: "Default" }],
+      ["key_health_changed", { from: "ok", to: "rejected", source: "models", label: "Default" }],
     ]);
     // Back in service: the next fetch says so (nothing was cached from the failure).
     expect((await modelsOf(carol, "mistral")).status).toBe(200);

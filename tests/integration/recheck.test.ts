@@ -105,7 +105,7 @@ describe("a re-check pass", () => {
     expect(checksOf(recent)).toBe(0);
     expect(await getUserApiKeyForProvider(babbage.id, byRegistry.openai.id)).toMatchObject({ health: "rejected", healthMessage: "OpenAI rejected this key." });
     expect((await eventsOf(babbage)).filter((e) => e.type === "key_health_changed").map((e) => [e.providerId, e.detail])).toEqual(
-      expect.arrayContaining([[byRegistry.openai.id, { from: "ok", to: "rejected", source: "recheck" }]]),
+      expect.arrayContaining([[byRegistry.openai.id, { from: "ok", to: "rejected", source: "recheck", label: "Default" }]]),
     );
 
     // A second pass of the same period finds nothing due: every key was just checked, the unreadable one is

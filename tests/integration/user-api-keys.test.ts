@@ -133,6 +133,9 @@ describe("listing", () => {
         "healthMessage",
         "id",
         "isEnabled",
+        "label",
+        "position",
+        "expiresAt",
         "lastUsedAt",
         "lastValidatedAt",
         "needsReentry",
@@ -217,7 +220,14 @@ describe("stored ciphertext", () => {
     const frank = await insertUser("frank");
     const secret = key();
     await storeApiKey(frank.id, openai.id, secret);
-    expect(await openStoredApiKey(frank.id, openai.id)).toEqual({ apiKey: secret, isEnabled: true, sealed: expect.stringMatching(/^v1\.test1\./) });
+    expect(await openStoredApiKey(frank.id, openai.id)).toEqual({
+      id: expect.any(String),
+      label: "Default",
+      apiKey: secret,
+      isEnabled: true,
+      expiresAt: null,
+      sealed: expect.stringMatching(/^v1\.test1\./),
+    });
   });
 
   it("raises a typed error for a tampered byte", async () => {
@@ -275,7 +285,7 @@ describe("stored ciphertext", () => {
     } finally {
       unsubscribe(QUERY_CHANNEL, listener);
     }
-    expect(messages).toEqual([{ query: expect.stringMatching(/^with "k" as \(insert into "UserApiKey"/) }]);
+    expect(messages).toEqual([{ query: expect.stringMatching(/^with "locked" as \(.*insert into "UserApiKey"/s) }]);
     expect(JSON.stringify(messages)).not.toContain(secret.slice(4, -4));
     expect(JSON.stringify(messages)).not.toContain(kim.id);
   });

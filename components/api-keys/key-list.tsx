@@ -1,0 +1,272 @@
+"use client";
+
+import { ArrowDown, ArrowUp, Pencil } from "lucide-react";
+import { useEffect, useId, useRef, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { DeleteConfirm } from "@/components/ui/delete-confirm";
+import { Input } from "@/components/ui/input";
+import { Switch } from "@/components/ui/switch";
+import { requestJson } from "@/lib/client/api";
+import { toast } from "@/lib/client/toast";
+import { cn } from "@/lib/utils";
+import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
+import { labelProblem } from "@/lib/validation/key-rules";
+import type { ProviderView } from "@/lib/validation/providers";
+import { ExpiryBadge, HealthLine, UsageLine } from "./key-status";
+
+interface KeyListProps {
+  provider: ProviderView;
+  /** The provider's keys in order (position 0, the primary, first). */
+  keys: ListedKeyView[];
+  now: number;
+  /** A key changed on the server: the section reads the keys again (positions may all have moved). */
+  onChanged: () => void;
+}
+
+const HEALTH_TEXT: Partial<Record<KeyView["health"], { text: string; variant: "destructive" | "warning" | "muted" }>> = {
+  rejected: { text: "Rejected", variant: "destructive" },
+  limited: { text: "Limited", variant: "warning" },
+  unreachable: { text: "Unreachable", variant: "muted" },
+};
+
+/**
+ * A provider's keys, when it has more than one: each with its label, mask, health, usage and expiry; the primary
+ * marked; move up / move down buttons (keyboard reachable; focus follows the key moved), enable/disable, rename in
+ * place and delete. Every change goes to the server by the key's id; the section then reads the keys again.
+ */
+export function KeyList({ provider, keys, now, onChanged }: KeyListProps) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [focusAfterMove, setFocusAfterMove] = useState<{ id: string; direction: "up" | "down" } | null>(null);
+
+  async function change(key: ListedKeyView, body: Record<string, unknown>, done: string): Promise<boolean> {
+    setBusy(key.id);
+    const result = await requestJson<KeyView>("PATCH", `/api/user/api-keys/${key.id}`, body);
+    setBusy(null);
+    if (!result.ok) {
+      toast.error(`Couldn't change the key “${key.label}”`, { description: result.error.message });
+      return false;
+    }
+    toast.success(done);
+    onChanged();
+    return true;
+  }
+
+  async function move(key: ListedKeyView, direction: "up" | "down") {
+    const position = key.position + (direction === "up" ? -1 : 1);
+    setFocusAfterMove({ id: key.id, direction });
+    await change(key, { position }, position === 0 ? `“${key.label}” is now the first key` : `Moved “${key.label}” ${direction}`);
+  }
+
+  async function remove(key: ListedKeyView) {
+    setBusy(key.id);
+    const result = await requestJson("DELETE", `/api/user/api-keys/${key.id}`);
+    setBusy(null);
+    if (!result.ok && result.error.code !== "api_key_not_found") {
+      toast.error(`Couldn't delete the key “${key.label}”`, { description: result.error.message });
+      return;
+    }
+    toast.success(`Deleted the ${provider.name} key “${key.label}”`);
+    onChanged();
+  }
+
+  return (
+    <ol aria-label={`${provider.name} keys, in the order they are used`} className="space-y-2 pt-1" data-testid="key-list">
+      {keys.map((key, index) => (
+        <KeyItem
+          key={key.id}
+          provider={provider}
+          apiKey={key}
+          now={now}
+          first={index === 0}
+          last={index === keys.length - 1}
+          busy={busy !== null}
+          focusMove={focusAfterMove?.id === key.id ? focusAfterMove.direction : null}
+          onMove={(direction) => void move(key, direction)}
+          onToggle={(isEnabled) => void change(key, { isEnabled }, `${isEnabled ? "Enabled" : "Disabled"} “${key.label}”`)}
+          onRename={(label) => change(key, { label }, `Renamed to “${label}”`)}
+          onDelete={() => void remove(key)}
+        />
+      ))}
+    </ol>
+  );
+}
+
+interface KeyItemProps {
+  provider: ProviderView;
+  apiKey: ListedKeyView;
+  now: number;
+  first: boolean;
+  last: boolean;
+  busy: boolean;
+  /** This key was just moved with that button: put the keyboard back on it (or on the other, at an end). */
+  focusMove: "up" | "down" | null;
+  onMove: (direction: "up" | "down") => void;
+  onToggle: (isEnabled: boolean) => void;
+  onRename: (label: string) => Promise<boolean>;
+  onDelete: () => void;
+}
+
+function KeyItem({ provider, apiKey, now, first, last, busy, focusMove, onMove, onToggle, onRename, onDelete }: KeyItemProps) {
+  const [renaming, setRenaming] = useState(false);
+  const [confirmOpen, setConfirmOpen] = useState(false);
+  const health = HEALTH_TEXT[apiKey.health];
+  const labelId = useId();
+  const up = useRef<HTMLButtonElement>(null);
+  const down = useRef<HTMLButtonElement>(null);
+  // After a move the key is in its new place (and the buttons were disabled meanwhile): the keyboard goes back to
+  // the same button, or to the other one when the key reached an end.
+  useEffect(() => {
+    if (!focusMove) return;
+    const same = focusMove === "up" ? (first ? down : up) : last ? up : down;
+    same.current?.focus();
+  }, [focusMove, apiKey.position, first, last]);
+
+  return (
+    <li
+      aria-labelledby={labelId}
+      className={cn("rounded-md border p-2 text-xs", !apiKey.isEnabled && "opacity-70")}
+      data-testid={`key-item-${apiKey.label}`}
+      data-position={apiKey.position}
+    >
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <span className="flex min-w-0 flex-wrap items-center gap-1.5">
+          <span id={labelId} className="font-medium break-all">
+            {apiKey.label}
+          </span>
+          {first ? <Badge variant="success">Primary</Badge> : null}
+          {health ? <Badge variant={health.variant}>{health.text}</Badge> : null}
+          <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} />
+          {apiKey.needsReentry ? <Badge variant="destructive">Needs re-entry</Badge> : null}
+        </span>
+        <span className="flex items-center gap-1">
+          <Button
+            variant="ghost"
+            size="icon"
+            className="size-7"
+            aria-label={`Move ${apiKey.label} up`}
+            ref={up}
+            disabled={first || busy}
+            onClick={() => onMove("up")}
+          >
+            <ArrowUp aria-hidden />
+          </Button>
+          <Button
+            variant="ghost"
+            size="icon"
+            className="size-7"
+            aria-label={`Move ${apiKey.label} down`}
+            ref={down}
+            disabled={last || busy}
+            onClick={() => onMove("down")}
+          >
+            <ArrowDown aria-hidden />
+          </Button>
+        </span>
+      </div>
+      <p className="flex min-w-0 items-center gap-2 pt-1">
+        <span className="sr-only">Saved key:</span>
+        <code className="truncate rounded bg-muted px-1.5 py-0.5 font-mono" title={apiKey.apiKey}>
+          {apiKey.apiKey === "" ? "no key" : apiKey.apiKey}
+        </code>
+      </p>
+      <p className={cn("pt-1", apiKey.health === "rejected" ? "text-destructive" : "text-muted-foreground")}>
+        <HealthLine apiKey={apiKey} now={now} />
+      </p>
+      <p className="text-muted-foreground">
+        <UsageLine apiKey={apiKey} now={now} />
+        {apiKey.expiresAt ? ` · expires ${apiKey.expiresAt.slice(0, 10)}` : ""}
+      </p>
+      {renaming ? (
+        <RenameForm
+          label={apiKey.label}
+          onCancel={() => setRenaming(false)}
+          onSave={async (label) => {
+            if (await onRename(label)) setRenaming(false);
+          }}
+        />
+      ) : (
+        <div className="flex flex-wrap items-center justify-between gap-2 pt-2">
+          <label className="flex cursor-pointer items-center gap-2">
+            <Switch
+              checked={apiKey.isEnabled}
+              disabled={busy}
+              onCheckedChange={onToggle}
+              aria-label={`Use the ${provider.name} key ${apiKey.label}`}
+            />
+            <span aria-hidden>{apiKey.isEnabled ? "Enabled" : "Disabled"}</span>
+          </label>
+          <span className="flex gap-1">
+            <Button variant="outline" size="sm" disabled={busy} onClick={() => setRenaming(true)} aria-label={`Rename ${apiKey.label}`}>
+              <Pencil aria-hidden />
+              Rename
+            </Button>
+            <DeleteConfirm
+              label={`Delete ${apiKey.label}`}
+              title={`Delete the ${provider.name} key “${apiKey.label}”?`}
+              description="Requests will use your other keys for this provider. This cannot be undone."
+              keepLabel="Keep key"
+              open={confirmOpen}
+              onOpenChange={setConfirmOpen}
+              waiting={busy}
+              deleting={false}
+              onConfirm={() => {
+                setConfirmOpen(false);
+                onDelete();
+              }}
+            />
+          </span>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function RenameForm({ label, onCancel, onSave }: { label: string; onCancel: () => void; onSave: (label: string) => Promise<void> }) {
+  const [value, setValue] = useState(label);
+  const [error, setError] = useState<string | null>(null);
+  const inputId = useId();
+  const errorId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.select(), []);
+  return (
+    <form
+      className="flex flex-wrap items-start gap-2 pt-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const problem = labelProblem(value);
+        if (problem) return setError(problem);
+        void onSave(value.trim());
+      }}
+    >
+      <label htmlFor={inputId} className="sr-only">
+        New label
+      </label>
+      <Input
+        id={inputId}
+        ref={input}
+        value={value}
+        maxLength={60}
+        className="h-8 w-40 text-xs"
+        aria-invalid={error !== null}
+        aria-describedby={error ? errorId : undefined}
+        onChange={(event) => {
+          setValue(event.target.value);
+          setError(null);
+        }}
+      />
+      <Button type="submit" size="sm">
+        Save
+      </Button>
+      <Button type="button" variant="ghost" size="sm" onClick={onCancel}>
+        Cancel
+      </Button>
+      {error ? (
+        <p id={errorId} className="w-full text-destructive" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
