@@ -135,8 +135,8 @@ test("the playground answers from the second key when the first is rejected, nam
     await expect(page.getByTestId("chat-error")).toHaveCount(0);
 
     await page.goto("/settings");
-    await expect(card(page, "openai").getByTestId("key-item-Default").getByText("Rejected")).toBeVisible();
-    await expect(card(page, "openai").getByTestId("key-item-Backup").getByText("Rejected")).toHaveCount(0);
+    await expect(card(page, "openai").getByTestId("key-item-Default").getByText("Rejected", { exact: true })).toBeVisible();
+    await expect(card(page, "openai").getByTestId("key-item-Backup").getByText("Rejected", { exact: true })).toHaveCount(0);
   } finally {
     await page.request.post(`${FAKE_PROVIDERS_URL}/__control/restore`, { data: { key: first } });
   }
