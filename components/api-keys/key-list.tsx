@@ -1,10 +1,9 @@
 "use client";
 
 import { ArrowDown, ArrowUp, Pencil } from "lucide-react";
-import { useEffect, useId, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useId, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { DeleteConfirm } from "@/components/ui/delete-confirm";
 import { Input } from "@/components/ui/input";
 import { Switch } from "@/components/ui/switch";
 import { requestJson } from "@/lib/client/api";
@@ -14,6 +13,11 @@ import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 import { labelProblem } from "@/lib/validation/key-rules";
 import type { ProviderView } from "@/lib/validation/providers";
 import { ExpiryBadge, HealthLine, UsageLine } from "./key-status";
+
+// The confirmation (Radix's alert dialog) loads when a delete is first pointed at or pressed, not with the page:
+// the settings page's JavaScript budget (README, Performance) has no room for it.
+const loadDeleteConfirm = () => import("@/components/ui/delete-confirm");
+const DeleteConfirm = lazy(() => loadDeleteConfirm().then((m) => ({ default: m.DeleteConfirm })));
 
 interface KeyListProps {
   provider: ProviderView;
@@ -110,6 +114,7 @@ interface KeyItemProps {
 function KeyItem({ provider, apiKey, now, first, last, busy, focusMove, onMove, onToggle, onRename, onDelete }: KeyItemProps) {
   const [renaming, setRenaming] = useState(false);
   const [confirmOpen, setConfirmOpen] = useState(false);
+  const [confirmLoaded, setConfirmLoaded] = useState(false);
   const health = HEALTH_TEXT[apiKey.health];
   const labelId = useId();
   const up = useRef<HTMLButtonElement>(null);
@@ -201,20 +206,43 @@ function KeyItem({ provider, apiKey, now, first, last, busy, focusMove, onMove, 
               <Pencil aria-hidden />
               Rename
             </Button>
-            <DeleteConfirm
-              label={`Delete ${apiKey.label}`}
-              title={`Delete the ${provider.name} key “${apiKey.label}”?`}
-              description="Requests will use your other keys for this provider. This cannot be undone."
-              keepLabel="Keep key"
-              open={confirmOpen}
-              onOpenChange={setConfirmOpen}
-              waiting={busy}
-              deleting={false}
-              onConfirm={() => {
-                setConfirmOpen(false);
-                onDelete();
-              }}
-            />
+            {confirmLoaded ? (
+              <Suspense
+                fallback={
+                  <Button variant="destructive-outline" waiting>
+                    {`Delete ${apiKey.label}`}
+                  </Button>
+                }
+              >
+                <DeleteConfirm
+                  label={`Delete ${apiKey.label}`}
+                  title={`Delete the ${provider.name} key “${apiKey.label}”?`}
+                  description="Requests will use your other keys for this provider. This cannot be undone."
+                  keepLabel="Keep key"
+                  open={confirmOpen}
+                  onOpenChange={setConfirmOpen}
+                  waiting={busy}
+                  deleting={false}
+                  onConfirm={() => {
+                    setConfirmOpen(false);
+                    onDelete();
+                  }}
+                />
+              </Suspense>
+            ) : (
+              <Button
+                variant="destructive-outline"
+                waiting={busy}
+                onPointerEnter={() => void loadDeleteConfirm()}
+                onFocus={() => void loadDeleteConfirm()}
+                onClick={() => {
+                  setConfirmLoaded(true);
+                  setConfirmOpen(true);
+                }}
+              >
+                {`Delete ${apiKey.label}`}
+              </Button>
+            )}
           </span>
         </div>
       )}

@@ -69,4 +69,17 @@ describe("a provider with several keys", () => {
     expect(api.calls[0]).toEqual({ method: "PATCH", url: `/api/providers/${openai.id}/settings`, body: { fallback: false } });
     expect(card.getByRole("switch", { name: "Always use my first key" }).getAttribute("aria-checked")).toBe("true");
   });
+
+  it("delete asks first, in a confirmation loaded on demand, then deletes that key by id", async () => {
+    const api = fakeApi();
+    const { user, card } = renderSection([keyNo(0), keyNo(1)]);
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    await user.click(card.getByRole("button", { name: "Delete Key 1" }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Delete the OpenAI key “Key 1”?" });
+    expect(api.calls).toEqual([]);
+    api.answer(200, { success: true });
+    api.answer(200, [keyNo(0)]);
+    await user.click(within(dialog).getByRole("button", { name: "Delete Key 1" }));
+    await waitFor(() => expect(api.calls[0]).toMatchObject({ method: "DELETE", url: "/api/user/api-keys/aaaaaaaa-aaaa-4aaa-8aaa-000000000001" }));
+  });
 });
