@@ -43,7 +43,7 @@ test("a second key: added with its label, listed after the first, the primary ma
   const second = testKey("valid");
   await addAnotherKey(page, "Backup", second);
   await expect(openai.getByTestId("key-list")).toBeVisible();
-  expect(await order(page)).toEqual(["key-item-Default", "key-item-Backup"]);
+  await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Backup"]);
   await expect(openai.getByTestId("key-item-Default").getByText("Primary")).toBeVisible();
   await expect(openai.getByTestId("key-item-Backup").getByText("Primary")).toHaveCount(0);
   await expect(openai.getByTestId("key-item-Backup")).toContainText(mask(second));
@@ -59,7 +59,7 @@ test("a second key: added with its label, listed after the first, the primary ma
 
   // The server's state: after a reload the list is the same.
   await page.reload();
-  expect(await order(page)).toEqual(["key-item-Default", "key-item-Backup"]);
+  await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Backup"]);
 });
 
 test("reordering with the keyboard: move up / move down, the focus stays with the key", async ({ page }) => {
@@ -67,7 +67,7 @@ test("reordering with the keyboard: move up / move down, the focus stays with th
   await saveFirstKey(page, testKey("valid"));
   await addAnotherKey(page, "Work", testKey("valid"));
   await addAnotherKey(page, "Personal", testKey("valid"));
-  expect(await order(page)).toEqual(["key-item-Default", "key-item-Work", "key-item-Personal"]);
+  await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Work", "key-item-Personal"]);
 
   const openai = card(page, "openai");
   await openai.getByRole("button", { name: "Move Personal up" }).focus();
@@ -84,7 +84,7 @@ test("reordering with the keyboard: move up / move down, the focus stays with th
   await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Personal", "key-item-Work"]);
 
   await page.reload();
-  expect(await order(page)).toEqual(["key-item-Default", "key-item-Personal", "key-item-Work"]);
+  await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Personal", "key-item-Work"]);
   await expect(page.getByTestId("activity-list").getByRole("listitem").first()).toContainText("Moved the OpenAI key “Personal” to place 2");
 });
 
