@@ -12,7 +12,7 @@ import { cn } from "@/lib/utils";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 import { labelProblem } from "@/lib/validation/key-rules";
 import type { ProviderView } from "@/lib/validation/providers";
-import { ExpiryBadge, HealthLine, UsageLine } from "./key-status";
+import { ExpiryBadge, HealthBadge, HealthLine, UsageLine } from "./key-status";
 
 // The confirmation (Radix's alert dialog) loads when a delete is first pointed at or pressed, not with the page:
 // the settings page's JavaScript budget (README, Performance) has no room for it.
@@ -27,12 +27,6 @@ interface KeyListProps {
   /** A key changed on the server: the section reads the keys again (positions may all have moved). */
   onChanged: () => void;
 }
-
-const HEALTH_TEXT: Partial<Record<KeyView["health"], { text: string; variant: "destructive" | "warning" | "muted" }>> = {
-  rejected: { text: "Rejected", variant: "destructive" },
-  limited: { text: "Limited", variant: "warning" },
-  unreachable: { text: "Unreachable", variant: "muted" },
-};
 
 /**
  * A provider's keys, when it has more than one: each with its label, mask, health, usage and expiry; the primary
@@ -115,7 +109,6 @@ function KeyItem({ provider, apiKey, now, first, last, busy, focusMove, onMove, 
   const [renaming, setRenaming] = useState(false);
   const [confirmOpen, setConfirmOpen] = useState(false);
   const [confirmLoaded, setConfirmLoaded] = useState(false);
-  const health = HEALTH_TEXT[apiKey.health];
   const labelId = useId();
   const up = useRef<HTMLButtonElement>(null);
   const down = useRef<HTMLButtonElement>(null);
@@ -140,7 +133,7 @@ function KeyItem({ provider, apiKey, now, first, last, busy, focusMove, onMove, 
             {apiKey.label}
           </span>
           {first ? <Badge variant="success">Primary</Badge> : null}
-          {health ? <Badge variant={health.variant}>{health.text}</Badge> : null}
+          <HealthBadge health={apiKey.health} />
           <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} />
           {apiKey.needsReentry ? <Badge variant="destructive">Needs re-entry</Badge> : null}
         </span>

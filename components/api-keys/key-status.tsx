@@ -1,4 +1,5 @@
 import { AlertCircle, AlertTriangle, CheckCircle, Clock, CloudOff, ShieldX } from "lucide-react";
+import type { ComponentProps } from "react";
 import { Badge } from "@/components/ui/badge";
 import { expiryBadgeText, expiryState } from "@/lib/client/expiry";
 import { compactCount } from "@/lib/client/format";
@@ -12,6 +13,18 @@ const HEALTH_BADGE = {
   limited: { variant: "warning", icon: AlertTriangle, label: "Limited" },
   unreachable: { variant: "muted", icon: CloudOff, label: "Unreachable" },
 } as const;
+
+/** The badge of a key its provider refused, throttled or did not answer for; nothing for a working or unchecked one. */
+export function HealthBadge({ health, ...props }: { health: KeyView["health"] } & ComponentProps<"span">) {
+  if (!(health in HEALTH_BADGE)) return null;
+  const badge = HEALTH_BADGE[health as keyof typeof HEALTH_BADGE];
+  return (
+    <Badge variant={badge.variant} {...props}>
+      <badge.icon aria-hidden />
+      {badge.label}
+    </Badge>
+  );
+}
 
 /** "Expired" or "Expires in 3 days" (from 7 days before); nothing for a key far from its expiry or without one. */
 export function ExpiryBadge({ expiresAt, now }: { expiresAt: string | null; now: number }) {
@@ -36,19 +49,13 @@ export function KeyBadges({ apiKey, endpoint = false, now }: { apiKey: KeyView |
       </Badge>
     );
   }
-  const health = apiKey.health in HEALTH_BADGE ? HEALTH_BADGE[apiKey.health as keyof typeof HEALTH_BADGE] : null;
   return (
     <span className="flex flex-wrap gap-1.5">
       <Badge variant="success">
         <CheckCircle aria-hidden />
         {apiKey.apiKey === "" ? "No Key Needed" : "API Key Set"}
       </Badge>
-      {health ? (
-        <Badge variant={health.variant} data-testid="health-badge">
-          <health.icon aria-hidden />
-          {health.label}
-        </Badge>
-      ) : null}
+      <HealthBadge health={apiKey.health} data-testid="health-badge" />
       {now !== undefined ? <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} /> : null}
       {apiKey.needsReentry ? (
         <Badge variant="destructive">
