@@ -3,8 +3,7 @@ import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { type Database, rowsOf, withDb } from "./client";
 import { keyUsage, userApiKey } from "./schema";
-import { usageWindowStart } from "./user-api-keys";
-import { rebuildUsageWindowSql, runningTotals } from "./usage-window";
+import { rebuildUsageWindowSql, runningTotals, today, usageWindowStart } from "./usage-window";
 import { isUuid } from "./uuid";
 
 /** Per-key, per-day usage (KeyUsage): one upsert per provider call, one read for the settings page's charts. */
@@ -16,8 +15,6 @@ export interface CallUsage {
   /** The call failed (the provider answered an error, or did not answer). */
   failed: boolean;
 }
-
-const today = sql`(now() at time zone 'utc')::date`;
 
 /** A day row as callers see it. */
 const dayColumns = {

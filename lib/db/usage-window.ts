@@ -18,7 +18,9 @@ import { keyUsage, userApiKey } from "./schema";
 export const USAGE_METRICS = ["requests", "inputTokens", "outputTokens", "errors"] as const;
 type Metric = (typeof USAGE_METRICS)[number];
 
-const today = sql`(now() at time zone 'utc')::date`;
+/** Today, and the first day of the 30-day window, in UTC like the usage rows' days (lib/db/key-usage.ts). */
+export const today = sql`(now() at time zone 'utc')::date`;
+export const usageWindowStart = sql`(now() at time zone 'utc')::date - 29`;
 
 /** Today's date in UTC by this server's clock (the list's parameter: a clock read in SQL costs more than it does
  * here, and a server's clock is as good as the database's at day granularity). */

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { getSealedUserApiKey, usableSealedKeys } from "@/lib/db/user-api-keys";
+import { getSealedUserApiKey, usableSealedKeys } from "@/lib/db/keys-for-use";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { listProviderModels } from "@/lib/providers/endpoint-check";
 import type { ModelInfo } from "@/lib/providers/provider-api";
@@ -29,7 +29,7 @@ const cacheKey = (userId: string, providerId: string, envelope: string) =>
 
 export async function listModelsForKey(userId: string, providerId: string): Promise<ModelListView> {
   const provider = await requireProvider(userId, providerId);
-  const { keys } = await usableSealedKeys(userId, provider.id, { stamp: false });
+  const keys = await usableSealedKeys(userId, provider.id, { stamp: false });
   if (keys.length === 0) {
     // The failure path only: tell "none usable" (disabled or expired) from "none at all".
     const primary = await getSealedUserApiKey(userId, provider.id);

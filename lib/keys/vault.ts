@@ -2,16 +2,8 @@ import "server-only";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { envelopeKeyId, open, seal } from "@/lib/crypto/secret-box";
 import { MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
-import {
-  type ApiKeyRecord,
-  getSealedUserApiKey,
-  getSealedUserApiKeyById,
-  type SaveCheck,
-  type SaveTarget,
-  type SealedRow,
-  upsertUserApiKey,
-  usableSealedKeys,
-} from "@/lib/db/user-api-keys";
+import { getSealedUserApiKey, getSealedUserApiKeyById, type SealedRow, usableSealedKeys } from "@/lib/db/keys-for-use";
+import { type ApiKeyRecord, type SaveCheck, type SaveTarget, upsertUserApiKey } from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { maskApiKey } from "./mask";
 
@@ -98,7 +90,7 @@ export interface KeyForUse {
  * usable keys but none could be opened.
  */
 export async function openApiKeysForUse(userId: string, providerId: string): Promise<KeyForUse[]> {
-  const { keys } = await usableSealedKeys(userId, providerId);
+  const keys = await usableSealedKeys(userId, providerId);
   const readable: KeyForUse[] = [];
   let unreadable: KeyDecryptionError | null = null;
   for (const row of keys) {
