@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, gt, lt, ne, sql } from "drizzle-orm";
 import { inBackground } from "@/lib/background";
-import { type Database, withDb } from "./client";
+import { type Database, preparedPerHandle, withDb } from "./client";
 import { accountEventCte } from "./key-events";
 import { session } from "./schema";
 import { isUuid } from "./uuid";
@@ -22,16 +22,11 @@ export const selectLiveSession = (db: Database) =>
       ),
     );
 
-const liveQueries = new WeakMap<Database, ReturnType<typeof prepareLive>>();
-const prepareLive = (db: Database) => selectLiveSession(db).prepare("session_live");
+const liveQuery = preparedPerHandle((db) => selectLiveSession(db).prepare("session_live"));
 
 export async function isSessionLive(userId: string, sessionId: string): Promise<boolean> {
   if (!isUuid(userId) || !isUuid(sessionId)) return false;
-  const rows = await withDb((db) => {
-    let live = liveQueries.get(db);
-    if (!live) liveQueries.set(db, (live = prepareLive(db)));
-    return live.execute({ userId, sessionId });
-  });
+  const rows = await withDb((db) => liveQuery(db).execute({ userId, sessionId }));
   return rows.length > 0;
 }
 
