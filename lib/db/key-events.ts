@@ -55,9 +55,12 @@ type AccountEventType = Extract<KeyEventType, "signed_in" | "password_changed" |
 
 /** One account event as a data-modifying CTE, for a statement that makes the change itself. */
 export function accountEventCte(db: Database, name: string, userId: string, type: AccountEventType) {
-  return db.$with(name, {}).as(
-    sql`insert into ${keyEvent} ("userId", "type", "detail") values (${userId}::uuid, ${type}::text, '{}'::jsonb)`,
-  );
+  return db.$with(name, {}).as(accountEventInsert(userId, type));
+}
+
+/** The INSERT of one account event, written only when `onlyIf` holds (e.g. an earlier CTE changed a row). */
+export function accountEventInsert(userId: string, type: AccountEventType, onlyIf: SQL = sql`true`): SQL {
+  return sql`insert into ${keyEvent} ("userId", "type", "detail") select ${userId}::uuid, ${type}::text, '{}'::jsonb where ${onlyIf}`;
 }
 
 export type ActivityRecord = Pick<KeyEventRow, "id" | "at" | "type" | "providerId" | "detail">;

@@ -3,7 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { rowsOf, withDb } from "./client";
 import { sqlState, UNIQUE_VIOLATION } from "./errors";
-import { keyEvent, session, user } from "./schema";
+import { accountEventInsert } from "./key-events";
+import { session, user } from "./schema";
 import { sessionsOf } from "./sessions";
 import { isUuid } from "./uuid";
 
@@ -56,8 +57,7 @@ export async function getPasswordHash(userId: string): Promise<string | null> {
 /**
  * Replaces the password hash, only if it is still `expected` (the one just checked), and ends every session but
  * `keep`, with a `password_changed` event, in ONE statement (data-modifying CTEs: the sessions go and the event is
- * written only if the hash changed). False when the hash
- * had changed meanwhile: nothing is changed.
+ * written only if the hash changed). False when the hash had changed meanwhile: nothing is changed.
  */
 export async function replacePasswordHash(userId: string, expected: string, next: string, keep: string): Promise<boolean> {
   if (!isUuid(userId)) return false;
@@ -66,7 +66,7 @@ export async function replacePasswordHash(userId: string, expected: string, next
     db.execute(sql`
       with changed as (${changed}),
       ended as (delete from ${session} where ${session.userId} in (select id from changed) and ${sessionsOf(userId, keep)}),
-      logged as (insert into ${keyEvent} ("userId", "type", "detail") select id, 'password_changed', '{}'::jsonb from changed)
+      logged as (${accountEventInsert(userId, "password_changed", sql`exists (select 1 from changed)`)})
       select count(*)::int as n from changed`),
   );
   return rowsOf<{ n: number }>(result)[0]?.n === 1;
