@@ -110,9 +110,10 @@ export const userApiKey = pgTable(
     /** A re-checker (lib/keys/recheck.ts) holds the key until then: other instances leave it alone. */
     recheckLeaseUntil: timestamptz("recheckLeaseUntil"),
     /**
-     * The key's usage over the 30 UTC days ending `usageThrough`, as running totals (index 30 is the whole
-     * window), rewritten from its KeyUsage rows by every recording (lib/db/usage-window.ts). From them the list
-     * reads the last 30 days' totals on any later day without touching KeyUsage: see `usageLast30Days`.
+     * The key's usage over the 30 UTC days ending `usageThrough`, as running totals summed from the end (index 1
+     * is the whole window, index 30 the last day), rewritten from its KeyUsage rows by every recording
+     * (lib/db/usage-window.ts). From them the list reads the last 30 days' totals on any later day without
+     * touching KeyUsage: see `last30Days`.
      */
     usageThrough: date("usageThrough", { mode: "string" }),
     usageRequests: bigint("usageRequests", { mode: "number" }).array(),

@@ -101,8 +101,3 @@ export function startKeyRechecks(): void {
   }
   log.info({ scope: "recheck", hours }, `[recheck] keys last checked more than ${hours} h ago are re-checked in the background`);
 }
-
-/** For a graceful shutdown: stops this process's re-checker, if one runs. */
-export async function stopKeyRechecks(): Promise<void> {
-  await registry.__byokRechecker?.stop();
-}

@@ -33,7 +33,7 @@ export async function storeApiKey(
   return saved;
 }
 
-export const tooManyKeys = () =>
+const tooManyKeys = () =>
   new AppError("too_many_keys", `A provider can hold ${MAX_KEYS_PER_PROVIDER} keys at most. Delete one, or save over one by its label.`);
 
 /** Opens a stored envelope of this user and provider; KeyDecryptionError when the keyring cannot. */
