@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { countDecryptions, countStatements } from "@/dev/counters";
 import { closeDb, getDb, rowsOf } from "@/lib/db/client";
-import { listProviders, listProvidersForUser } from "@/lib/db/providers";
-import { deleteUserApiKey, getUserApiKeys, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
+import { listProviders, listProvidersForSession } from "@/lib/db/providers";
+import { createSession } from "@/lib/db/sessions";
+import { deleteUserApiKey, getUserApiKeys, getUserApiKeysForSession, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { storeApiKey } from "@/lib/keys/vault";
 import { createUser } from "@/lib/db/users";
 import { giveKeysAtWork } from "./seed";
@@ -22,9 +23,11 @@ export async function measureInProcess(env: Record<string, string>) {
   const statements = async (work: () => Promise<unknown>) => (await countStatements(work)).count;
 
   await storeApiKey(user.id, providers[0]!.id, "sk-test-valid-0000000000000000");
+  // What the routes run: the list and the providers behind a live session, each one statement.
+  const sessionId = await createSession(user.id, 3_600);
   const statementsPerOperation = {
-    list: await statements(() => getUserApiKeys(user.id)),
-    providers: await statements(() => listProvidersForUser(user.id)),
+    list: await statements(() => getUserApiKeysForSession(user.id, sessionId)),
+    providers: await statements(() => listProvidersForSession(user.id, sessionId)),
     upsert: await statements(() => storeApiKey(user.id, providers[0]!.id, "sk-test-valid-1111111111111111")),
     toggle: await statements(() => setUserApiKeyEnabled(user.id, providers[0]!.id, false)),
     delete: await statements(() => deleteUserApiKey(user.id, providers[0]!.id)),

@@ -122,26 +122,9 @@ function withKeys(rows: RowWithKey[]): ProviderForUser[] {
   });
 }
 
-// Built and prepared once per handle: each request only binds the user's (and the session's) id.
-const forUserQuery = preparedPerHandle((db) =>
-  db
-    .select(withKeyColumns)
-    .from(modelProvider)
-    .leftJoin(userApiKey, visibleWithKey.key)
-    .leftJoin(userProviderSetting, visibleWithKey.setting)
-    .where(visibleWithKey.provider)
-    .orderBy(...displayOrder)
-    .prepare("providers_for_user"),
-);
-
-/** The providers as one user sees them, in one statement: whether they have a key, and whether it is enabled. */
-export async function listProvidersForUser(userId: string): Promise<ProviderForUser[]> {
-  const ownKey = isUuid(userId) ? userId : "00000000-0000-0000-0000-000000000000";
-  return withKeys(await withDb((db) => forUserQuery(db).execute({ userId: ownKey })));
-}
-
 /**
- * GET /api/providers: the same list behind a live session, still ONE statement. The live session (a CTE) is the
+ * GET /api/providers: the providers as one user sees them (whether each has a key, and whether it is enabled)
+ * behind a live session, in ONE statement, prepared once per database handle. The live session (a CTE) is the
  * first table: no row means the session has ended (null, a 401), as for the key list (lib/db/user-api-keys.ts).
  */
 const forSessionQuery = preparedPerHandle((db) => {
