@@ -9,7 +9,7 @@ import { getSealedUserApiKeyById } from "@/lib/db/keys-for-use";
 import { changeUserApiKey, deleteUserApiKeyById } from "@/lib/db/user-api-keys-by-id";
 import type { KeyTestResult, KeyView, SaveApiKeyInput, SavedKeyView, TestApiKeyInput, UpdateApiKeyInput } from "@/lib/validation/api-keys";
 import { recordKeyHealth } from "./health";
-import { type OpenedApiKey, openStoredApiKey, openStoredApiKeyById, storeApiKey } from "./vault";
+import { type OpenedApiKey, openSealedRow, openStoredApiKey, storeApiKey } from "./vault";
 import { toKeyView } from "./view";
 
 /**
@@ -96,7 +96,7 @@ async function openOwnKey(userId: string, id: string) {
   const row = await getSealedUserApiKeyById(userId, id);
   if (!row) return null;
   try {
-    return (await openStoredApiKeyById(userId, id)) ?? null;
+    return openSealedRow(userId, row);
   } catch (error) {
     if (!(error instanceof KeyDecryptionError)) throw error;
     return { unreadable: (await requireProvider(userId, row.providerId)).name };

@@ -70,7 +70,12 @@ export async function openStoredApiKey(userId: string, providerId: string): Prom
 /** One of the user's keys by its id, in plaintext; null when they have no such key. */
 export async function openStoredApiKeyById(userId: string, id: string): Promise<(OpenedApiKey & { providerId: string }) | null> {
   const row = await getSealedUserApiKeyById(userId, id);
-  return row && { ...opened(userId, row), providerId: row.providerId };
+  return row && openSealedRow(userId, row);
+}
+
+/** A row already read (getSealedUserApiKeyById), opened; KeyDecryptionError when the keyring cannot open it. */
+export function openSealedRow(userId: string, row: SealedRow): OpenedApiKey & { providerId: string } {
+  return { ...opened(userId, row), providerId: row.providerId };
 }
 
 export interface KeyForUse {
