@@ -3,8 +3,7 @@ import { createUIMessageStream, createUIMessageStreamResponse, streamText, type 
 import { inBackground } from "@/lib/background";
 import type { ProviderRecord } from "@/lib/db/providers";
 import { stampKeyUse } from "@/lib/db/keys-for-use";
-import { getUserApiKeyForProvider } from "@/lib/db/user-api-keys";
-import { AppError, EndpointNotAllowedError } from "@/lib/errors";
+import { EndpointNotAllowedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { createGuardedFetch } from "@/lib/net/outbound";
 import { createEndpointProvider, createProviderFromRegistry } from "@/lib/providers/ai-sdk";
@@ -17,7 +16,7 @@ import { recordKeyHealth } from "./health";
 import { requireProvider } from "./service";
 import { recordKeyUsage } from "./usage";
 import { withKeyFallback } from "./fallback";
-import { type KeyForUse, openApiKeysForUse } from "./vault";
+import { type KeyForUse, noUsableKeyError, openApiKeysForUse } from "./vault";
 
 /**
  * The playground's answer (POST /api/chat): the user's own usable keys for the provider they picked, in their order
@@ -36,12 +35,10 @@ const ENDPOINT_STREAM_MAX_BYTES = 32 << 20;
 async function keysFor(userId: string, provider: ProviderRecord): Promise<KeyForUse[]> {
   const keys = await openApiKeysForUse(userId, provider.id); // 409 api_key_undecryptable when none can be opened
   if (keys.length > 0) return keys;
-  // The failure path only: tell "disabled" (or expired) from "missing".
-  const stored = await getUserApiKeyForProvider(userId, provider.id);
-  if (stored) {
-    throw new AppError("api_key_disabled", `Your ${provider.name} API key is disabled or expired. Enable it in Settings (/settings) to chat with it.`);
-  }
-  throw new AppError("api_key_not_found", `You have no ${provider.name} API key. Add one in Settings (/settings) to chat with ${provider.name}.`);
+  throw await noUsableKeyError(userId, provider, {
+    disabled: `Your ${provider.name} API key is disabled or expired. Enable it in Settings (/settings) to chat with it.`,
+    missing: `You have no ${provider.name} API key. Add one in Settings (/settings) to chat with ${provider.name}.`,
+  });
 }
 
 function modelFor(provider: ProviderRecord, apiKey: string, modelId: string, timeoutMs: number) {

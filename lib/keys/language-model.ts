@@ -1,10 +1,9 @@
 import "server-only";
 import type { LanguageModel } from "ai";
 import { getProviderByRegistryId } from "@/lib/db/providers";
-import { getUserApiKeyForProvider } from "@/lib/db/user-api-keys";
 import { AppError } from "@/lib/errors";
 import { createProviderFromRegistry } from "@/lib/providers/ai-sdk";
-import { type KeyForUse, openApiKeysForUse } from "./vault";
+import { type KeyForUse, noUsableKeyError, openApiKeysForUse } from "./vault";
 
 /**
  * Language models that run on the user's own keys. Keys are decrypted in memory for this call only and
@@ -28,11 +27,10 @@ export async function getUserLanguageModels(userId: string, registryId: string, 
   if (!provider) throw new AppError("provider_not_found", `There is no provider "${registryId}".`);
   const keys = await openApiKeysForUse(userId, provider.id);
   if (keys.length === 0) {
-    // The failure path only: tell "disabled or expired" from "missing".
-    const stored = await getUserApiKeyForProvider(userId, provider.id);
-    throw stored
-      ? new AppError("api_key_disabled", `Your ${provider.name} API key is disabled or expired. Enable it in Settings to use it.`)
-      : new AppError("api_key_not_found", `You have no ${provider.name} API key. Add one in Settings.`);
+    throw await noUsableKeyError(userId, provider, {
+      disabled: `Your ${provider.name} API key is disabled or expired. Enable it in Settings to use it.`,
+      missing: `You have no ${provider.name} API key. Add one in Settings.`,
+    });
   }
   return keys.map((key) => ({ key, model: createProviderFromRegistry(registryId, key.apiKey).languageModel(modelId) }));
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { getSealedUserApiKey, usableSealedKeys } from "@/lib/db/keys-for-use";
+import { usableSealedKeys } from "@/lib/db/keys-for-use";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { listProviderModels } from "@/lib/providers/endpoint-check";
 import type { ModelInfo } from "@/lib/providers/provider-api";
@@ -10,7 +10,7 @@ import type { ModelListView } from "@/lib/validation/models";
 import { withKeyFallback } from "./fallback";
 import { recordKeyHealth } from "./health";
 import { requireProvider } from "./service";
-import { canOpenEnvelope, openEnvelope } from "./vault";
+import { canOpenEnvelope, noUsableKeyError, openEnvelope } from "./vault";
 
 /**
  * The models the user's stored keys can reach, asked of the provider with the first usable key (enabled,
@@ -31,10 +31,10 @@ export async function listModelsForKey(userId: string, providerId: string): Prom
   const provider = await requireProvider(userId, providerId);
   const keys = await usableSealedKeys(userId, provider.id, { stamp: false });
   if (keys.length === 0) {
-    // The failure path only: tell "none usable" (disabled or expired) from "none at all".
-    const primary = await getSealedUserApiKey(userId, provider.id);
-    if (!primary) throw new AppError("api_key_not_found", `You have no saved ${provider.name} key.`);
-    throw new AppError("api_key_disabled", `Your ${provider.name} keys are disabled or expired. Enable one to list its models.`);
+    throw await noUsableKeyError(userId, provider, {
+      disabled: `Your ${provider.name} keys are disabled or expired. Enable one to list its models.`,
+      missing: `You have no saved ${provider.name} key.`,
+    });
   }
   // A key that needs re-entry is not answered for, not even from the cache (409, as when opening it fails).
   const readable = keys.filter((k) => canOpenEnvelope(k.encryptedKey));

@@ -3,7 +3,7 @@ import { getKeyring } from "@/lib/crypto/keyring";
 import { envelopeKeyId, open, seal } from "@/lib/crypto/secret-box";
 import { MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
 import { getSealedUserApiKey, getSealedUserApiKeyById, type SealedRow, usableSealedKeys } from "@/lib/db/keys-for-use";
-import { type ApiKeyRecord, type SaveCheck, type SaveTarget, upsertUserApiKey } from "@/lib/db/user-api-keys";
+import { type ApiKeyRecord, getUserApiKeyForProvider, type SaveCheck, type SaveTarget, upsertUserApiKey } from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { maskApiKey } from "./mask";
 
@@ -109,6 +109,19 @@ export async function openApiKeysForUse(userId: string, providerId: string): Pro
   }
   if (readable.length === 0 && unreadable) throw unreadable;
   return readable;
+}
+
+/**
+ * Why a request found no usable key, for the failure path only: the provider has keys, all disabled or expired
+ * (409 api_key_disabled), or none (404 api_key_not_found). The sentences are the caller's.
+ */
+export async function noUsableKeyError(
+  userId: string,
+  provider: { id: string },
+  sentences: { disabled: string; missing: string },
+): Promise<AppError> {
+  const stored = await getUserApiKeyForProvider(userId, provider.id);
+  return stored ? new AppError("api_key_disabled", sentences.disabled) : new AppError("api_key_not_found", sentences.missing);
 }
 
 /** The first usable key (openApiKeysForUse); null when there is none. */
