@@ -34,6 +34,17 @@ export function constraintName(error: unknown): string | undefined {
  * exhausted. Integrity violations (class 23) pass through for the caller to map ("no such provider"); our own
  * typed errors pass through untouched.
  */
+/**
+ * A row written for a (user, provider) whose provider or user is gone (a foreign key broke) as the error the user
+ * sees: 404 provider_not_found, or 401 when the user no longer exists. The error itself when it is anything else.
+ */
+export function ownerForeignKeyError(error: unknown): unknown {
+  if (sqlState(error) !== FOREIGN_KEY_VIOLATION) return error;
+  return constraintName(error)?.includes("providerId")
+    ? new AppError("provider_not_found", "There is no such provider.")
+    : new AppError("unauthorized", "Your session is no longer valid. Please sign in again.");
+}
+
 export function toDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (sqlState(error)?.startsWith("23")) return error;

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { withDb } from "./client";
-import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
+import { ownerForeignKeyError } from "./errors";
 import { eventsFrom, eventType } from "./key-events";
 import { userProviderSetting } from "./schema";
 import { isUuid } from "./uuid";
@@ -48,12 +48,7 @@ export async function setProviderFallback(userId: string, providerId: string, fa
     });
     return row!;
   } catch (error) {
-    if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
-      throw constraintName(error)?.includes("providerId")
-        ? new AppError("provider_not_found", "There is no such provider.")
-        : new AppError("unauthorized", "Your session is no longer valid. Please sign in again.");
-    }
-    throw error;
+    throw ownerForeignKeyError(error);
   }
 }
 

@@ -3,7 +3,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { preparedPerHandle, withDb } from "./client";
 import type { Database } from "./types";
-import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
+import { ownerForeignKeyError } from "./errors";
 import { detailOf, eventsFrom, eventType, eventTypeWhen } from "./key-events";
 import { DEFAULT_KEY_LABEL, type KeyHealth } from "./key-facts";
 import { type ApiKeyRecord, keyLimit, lockedKeys, pickRecord, recordColumns, retryingPositionClash, writtenColumns } from "./key-rows";
@@ -191,12 +191,7 @@ export async function upsertUserApiKey(
     );
     return row ?? null;
   } catch (error) {
-    if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
-      throw constraintName(error)?.includes("providerId")
-        ? new AppError("provider_not_found", "There is no such provider.")
-        : new AppError("unauthorized", "Your session is no longer valid. Please sign in again.");
-    }
-    throw error;
+    throw ownerForeignKeyError(error);
   }
 }
 
