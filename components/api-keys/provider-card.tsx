@@ -5,6 +5,7 @@ import { lazy, type ReactNode, Suspense, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
+import { canChat, canUse } from "@/lib/client/key-use";
 import { cn } from "@/lib/utils";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -65,7 +66,6 @@ export function ProviderCard(props: ProviderCardProps) {
   const slug = endpoint ? provider.id : provider.registryId;
   const titleId = `provider-${slug}-title`;
   const modelsId = useId();
-  const usable = apiKey?.isEnabled === true && !apiKey.needsReentry;
   const flagged = apiKey?.isEnabled ? BORDER[apiKey.health] : undefined;
 
   return (
@@ -134,7 +134,7 @@ export function ProviderCard(props: ProviderCardProps) {
         ) : null}
         {apiKey ? (
           <>
-            {usable ? (
+            {canUse(apiKey) ? (
               <div className="pt-1">
                 <Button
                   variant="link"
@@ -147,7 +147,7 @@ export function ProviderCard(props: ProviderCardProps) {
                   <List aria-hidden />
                   {showModels ? "Hide models" : "Show models"}
                 </Button>
-                {apiKey.health !== "rejected" ? (
+                {canChat(apiKey) ? (
                   // A plain link: next/link would add its client code (~6 kB gzip) to the settings page for one link
                   // to a page that loads its own bundle anyway.
                   <a
