@@ -39,8 +39,8 @@ export function ExpiryBadge({ expiresAt, now }: { expiresAt: string | null; now:
   );
 }
 
-/** `endpoint`: a custom endpoint, which may need no key at all. `now` shows the expiry badge. */
-export function KeyBadges({ apiKey, endpoint = false, now }: { apiKey: KeyView | undefined; endpoint?: boolean; now?: number }) {
+/** `endpoint`: a custom endpoint, which may need no key at all. `now`: the time the expiry badge is measured from. */
+export function KeyBadges({ apiKey, endpoint, now }: { apiKey: KeyView | undefined; endpoint: boolean; now: number }) {
   if (!apiKey) {
     return (
       <Badge variant="warning">
@@ -56,7 +56,7 @@ export function KeyBadges({ apiKey, endpoint = false, now }: { apiKey: KeyView |
         {apiKey.apiKey === "" ? "No Key Needed" : "API Key Set"}
       </Badge>
       <HealthBadge health={apiKey.health} data-testid="health-badge" />
-      {now !== undefined ? <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} /> : null}
+      <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} />
       {apiKey.needsReentry ? (
         <Badge variant="destructive">
           <AlertTriangle aria-hidden />

@@ -26,12 +26,12 @@ interface ProviderCardProps {
   /** The primary key (the first used); undefined without one. */
   apiKey: ListedKeyView | undefined;
   /** All of the provider's keys in order, the primary first (the card lists them when there are several). */
-  keys?: ListedKeyView[];
+  keys: ListedKeyView[];
   /** Whether a failing key falls through to the next ("Always use my first key" is its opposite). */
-  fallback?: boolean;
-  onFallbackChange?: (fallback: boolean) => void;
+  fallback: boolean;
+  onFallbackChange: (fallback: boolean) => void;
   /** Keys were added, moved, renamed, toggled or deleted by id: the section reads them again. */
-  onKeysChanged?: () => void;
+  onKeysChanged: () => void;
   /** The key's 30-day chart, drawn on the server (usage-chart.tsx); absent when it has no usage. */
   chart?: ReactNode;
   now: number;
@@ -53,8 +53,8 @@ const BORDER: Partial<Record<KeyView["health"], string>> = {
 };
 
 export function ProviderCard(props: ProviderCardProps) {
-  const { provider, apiKey, chart, now, toggling, onToggle, onSaved, onDeleted, onChecked, startOpen = false, actions } = props;
-  const { keys = apiKey ? [apiKey] : [], fallback = true, onFallbackChange, onKeysChanged = onChecked } = props;
+  const { provider, apiKey, keys, fallback, onFallbackChange, onKeysChanged, chart, now, toggling, onToggle, onSaved, onDeleted, onChecked } = props;
+  const { startOpen = false, actions } = props;
   const several = keys.length > 1;
   const [open, setOpen] = useState(startOpen);
   const [adding, setAdding] = useState(false);
@@ -100,7 +100,7 @@ export function ProviderCard(props: ProviderCardProps) {
             <label className="flex cursor-pointer items-center gap-2 pt-1 text-xs">
               <Switch
                 checked={!fallback}
-                onCheckedChange={(first) => onFallbackChange?.(!first)}
+                onCheckedChange={(first) => onFallbackChange(!first)}
                 aria-describedby={`${titleId}-fallback`}
               />
               <span>Always use my first key</span>
