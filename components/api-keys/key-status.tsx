@@ -1,7 +1,7 @@
 import { AlertCircle, AlertTriangle, CheckCircle, Clock, CloudOff, ShieldX } from "lucide-react";
 import type { ComponentProps } from "react";
 import { Badge } from "@/components/ui/badge";
-import { expiryBadgeText, expiryState } from "@/lib/client/expiry";
+import { expiryBadgeText } from "@/lib/client/expiry";
 import { compactCount } from "@/lib/client/format";
 import { relativeTime } from "@/lib/client/relative-time";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
@@ -30,9 +30,8 @@ export function HealthBadge({ health, ...props }: { health: KeyView["health"] } 
 export function ExpiryBadge({ expiresAt, now }: { expiresAt: string | null; now: number }) {
   const text = expiryBadgeText(expiresAt, now);
   if (!text) return null;
-  const expired = expiryState(expiresAt, now).kind === "expired";
   return (
-    <Badge variant={expired ? "destructive" : "warning"} data-testid="expiry-badge" title={expiresAt ?? undefined}>
+    <Badge variant={text === "Expired" ? "destructive" : "warning"} data-testid="expiry-badge" title={expiresAt ?? undefined}>
       <Clock aria-hidden />
       {text}
     </Badge>
