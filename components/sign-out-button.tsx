@@ -3,11 +3,10 @@
 import { LogOut } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { signOut } from "@/lib/client/sign-out";
 
 /**
- * A POST form to /api/auth/logout, so signing out works before the page's JavaScript runs or without it; once
- * hydrated, the click signs out from script (next-auth's own endpoints) and shows that it is busy.
+ * A POST form to /api/auth/logout (303 to /login, signed out), the same with or without JavaScript: once hydrated,
+ * the button only shows that it is busy and a second click does not post again.
  */
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);
@@ -16,10 +15,8 @@ export function SignOutButton() {
       action="/api/auth/logout"
       method="post"
       onSubmit={(event) => {
-        event.preventDefault();
-        if (busy) return;
-        setBusy(true);
-        void signOut();
+        if (busy) event.preventDefault();
+        else setBusy(true);
       }}
     >
       <Button type="submit" variant="outline" size="sm" busy={busy}>

@@ -5,19 +5,24 @@ import { SiteHeader } from "@/components/site-header";
 import { requirePageUser } from "@/lib/auth/session";
 import { listProviders } from "@/lib/db/providers";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
+import { canChat } from "@/lib/client/key-use";
 import { isFeatureEnabled } from "@/lib/feature-flags";
 import { toListedKeyView } from "@/lib/keys/view";
 
 export const metadata: Metadata = { title: "Playground" };
 export const dynamic = "force-dynamic";
 
-/** The providers the user can chat with: an enabled key that can be opened and that its provider has not rejected. */
+/**
+ * The providers the user can chat with (see canChat), each with the hint of its first such key by position: the
+ * list is sorted, then reversed so that the Map keeps the first of each provider.
+ */
 async function chatProviders(userId: string): Promise<PlaygroundProvider[]> {
   const [providers, keys] = await Promise.all([listProviders(userId), getUserApiKeys(userId)]);
   const usable = new Map(
     keys
       .map(toListedKeyView)
-      .filter((key) => key.isEnabled && !key.needsReentry && key.health !== "rejected")
+      .filter(canChat)
+      .sort((a, b) => b.position - a.position)
       .map((key) => [key.providerId, key.apiKey]),
   );
   return providers.filter((p) => usable.has(p.id)).map((p) => ({ id: p.id, name: p.name, keyHint: usable.get(p.id)! }));

@@ -1,10 +1,9 @@
 "use client";
 
 import { type RefObject, useId, useRef, useState } from "react";
+import { Field } from "@/components/auth/field";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { requestJson } from "@/lib/client/api";
 import { toast } from "@/lib/client/toast";
 import type { SavedKeyView } from "@/lib/validation/api-keys";
@@ -36,7 +35,7 @@ export function AddKeyDialog({ provider, taken, returnFocusTo, onClose, onSaved 
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const [offerSkip, setOfferSkip] = useState(false);
-  const ids = { label: useId(), key: useId(), expiry: useId(), error: useId() };
+  const ids = { label: useId(), key: useId(), expiry: useId() };
 
   function read(): { body: Record<string, unknown> } | { errors: Errors } {
     const label = labelRef.current?.value ?? "";
@@ -76,18 +75,6 @@ export function AddKeyDialog({ provider, taken, returnFocusTo, onClose, onSaved 
     onClose();
   }
 
-  const field = (name: keyof Errors, id: string) => ({
-    id,
-    "aria-invalid": errors[name] ? true : undefined,
-    "aria-describedby": errors[name] ? `${id}-error` : undefined,
-  });
-  const error = (name: keyof Errors, id: string) =>
-    errors[name] ? (
-      <p id={`${id}-error`} className="text-xs text-destructive">
-        {errors[name]}
-      </p>
-    ) : null;
-
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()}>
       <DialogContent
@@ -115,21 +102,9 @@ export function AddKeyDialog({ provider, taken, returnFocusTo, onClose, onSaved 
             if (!busy) void save();
           }}
         >
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.label}>Label</Label>
-            <Input ref={labelRef} placeholder="e.g. Work" maxLength={60} autoComplete="off" {...field("label", ids.label)} />
-            {error("label", ids.label)}
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.key}>API Key</Label>
-            <Input ref={keyRef} type="password" autoComplete="off" spellCheck={false} {...field("apiKey", ids.key)} />
-            {error("apiKey", ids.key)}
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.expiry}>Expires (optional)</Label>
-            <Input ref={expiryRef} type="date" {...field("expiresAt", ids.expiry)} />
-            {error("expiresAt", ids.expiry)}
-          </div>
+          <Field ref={labelRef} id={ids.label} label="Label" error={errors.label} placeholder="e.g. Work" maxLength={60} autoComplete="off" />
+          <Field ref={keyRef} id={ids.key} label="API Key" error={errors.apiKey} type="password" autoComplete="off" spellCheck={false} />
+          <Field ref={expiryRef} id={ids.expiry} label="Expires (optional)" error={errors.expiresAt} type="date" />
           {errors.form && !errors.label && !errors.apiKey && !errors.expiresAt ? (
             <div role="alert" className="space-y-2 rounded-md border border-warning/40 bg-warning/10 p-3 text-sm">
               <p>{errors.form}</p>

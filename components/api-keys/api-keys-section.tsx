@@ -4,6 +4,7 @@ import { type ReactNode, useState } from "react";
 import { AddEndpointCard, EditEndpointButton } from "@/components/endpoints/endpoint-triggers";
 import { requestJson } from "@/lib/client/api";
 import { announceKeyChange } from "@/lib/client/key-changes";
+import { originOf } from "@/lib/client/origin";
 import { toast } from "@/lib/client/toast";
 import type { KeyView, ListedKeyView, UsageTotals } from "@/lib/validation/api-keys";
 import type { EndpointView } from "@/lib/validation/endpoints";
@@ -33,7 +34,6 @@ const toProvider = (endpoint: EndpointView): EndpointProvider => ({
   description: "",
   baseUrl: endpoint.baseUrl,
 });
-const originOf = (url: string) => new URL(url).origin;
 /** The browser's clock, read in event handlers only (never during render: see `now`). */
 const browserClock = () => Date.now();
 const NO_USAGE: UsageTotals = { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 };

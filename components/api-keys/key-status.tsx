@@ -1,7 +1,7 @@
 import { AlertCircle, AlertTriangle, CheckCircle, Clock, CloudOff, ShieldX } from "lucide-react";
 import type { ComponentProps } from "react";
 import { Badge } from "@/components/ui/badge";
-import { expiryBadgeText, expiryState } from "@/lib/client/expiry";
+import { expiryBadgeText } from "@/lib/client/expiry";
 import { compactCount } from "@/lib/client/format";
 import { relativeTime } from "@/lib/client/relative-time";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
@@ -30,17 +30,16 @@ export function HealthBadge({ health, ...props }: { health: KeyView["health"] } 
 export function ExpiryBadge({ expiresAt, now }: { expiresAt: string | null; now: number }) {
   const text = expiryBadgeText(expiresAt, now);
   if (!text) return null;
-  const expired = expiryState(expiresAt, now).kind === "expired";
   return (
-    <Badge variant={expired ? "destructive" : "warning"} data-testid="expiry-badge" title={expiresAt ?? undefined}>
+    <Badge variant={text === "Expired" ? "destructive" : "warning"} data-testid="expiry-badge" title={expiresAt ?? undefined}>
       <Clock aria-hidden />
       {text}
     </Badge>
   );
 }
 
-/** `endpoint`: a custom endpoint, which may need no key at all. `now` shows the expiry badge. */
-export function KeyBadges({ apiKey, endpoint = false, now }: { apiKey: KeyView | undefined; endpoint?: boolean; now?: number }) {
+/** `endpoint`: a custom endpoint, which may need no key at all. `now`: the time the expiry badge is measured from. */
+export function KeyBadges({ apiKey, endpoint, now }: { apiKey: KeyView | undefined; endpoint: boolean; now: number }) {
   if (!apiKey) {
     return (
       <Badge variant="warning">
@@ -56,7 +55,7 @@ export function KeyBadges({ apiKey, endpoint = false, now }: { apiKey: KeyView |
         {apiKey.apiKey === "" ? "No Key Needed" : "API Key Set"}
       </Badge>
       <HealthBadge health={apiKey.health} data-testid="health-badge" />
-      {now !== undefined ? <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} /> : null}
+      <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} />
       {apiKey.needsReentry ? (
         <Badge variant="destructive">
           <AlertTriangle aria-hidden />

@@ -5,6 +5,7 @@ import { lazy, type ReactNode, Suspense, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Switch } from "@/components/ui/switch";
+import { canChat, canUse } from "@/lib/client/key-use";
 import { cn } from "@/lib/utils";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -25,12 +26,12 @@ interface ProviderCardProps {
   /** The primary key (the first used); undefined without one. */
   apiKey: ListedKeyView | undefined;
   /** All of the provider's keys in order, the primary first (the card lists them when there are several). */
-  keys?: ListedKeyView[];
+  keys: ListedKeyView[];
   /** Whether a failing key falls through to the next ("Always use my first key" is its opposite). */
-  fallback?: boolean;
-  onFallbackChange?: (fallback: boolean) => void;
+  fallback: boolean;
+  onFallbackChange: (fallback: boolean) => void;
   /** Keys were added, moved, renamed, toggled or deleted by id: the section reads them again. */
-  onKeysChanged?: () => void;
+  onKeysChanged: () => void;
   /** The key's 30-day chart, drawn on the server (usage-chart.tsx); absent when it has no usage. */
   chart?: ReactNode;
   now: number;
@@ -52,8 +53,8 @@ const BORDER: Partial<Record<KeyView["health"], string>> = {
 };
 
 export function ProviderCard(props: ProviderCardProps) {
-  const { provider, apiKey, chart, now, toggling, onToggle, onSaved, onDeleted, onChecked, startOpen = false, actions } = props;
-  const { keys = apiKey ? [apiKey] : [], fallback = true, onFallbackChange, onKeysChanged = onChecked } = props;
+  const { provider, apiKey, keys, fallback, onFallbackChange, onKeysChanged, chart, now, toggling, onToggle, onSaved, onDeleted, onChecked } = props;
+  const { startOpen = false, actions } = props;
   const several = keys.length > 1;
   const [open, setOpen] = useState(startOpen);
   const [adding, setAdding] = useState(false);
@@ -65,7 +66,6 @@ export function ProviderCard(props: ProviderCardProps) {
   const slug = endpoint ? provider.id : provider.registryId;
   const titleId = `provider-${slug}-title`;
   const modelsId = useId();
-  const usable = apiKey?.isEnabled === true && !apiKey.needsReentry;
   const flagged = apiKey?.isEnabled ? BORDER[apiKey.health] : undefined;
 
   return (
@@ -100,7 +100,7 @@ export function ProviderCard(props: ProviderCardProps) {
             <label className="flex cursor-pointer items-center gap-2 pt-1 text-xs">
               <Switch
                 checked={!fallback}
-                onCheckedChange={(first) => onFallbackChange?.(!first)}
+                onCheckedChange={(first) => onFallbackChange(!first)}
                 aria-describedby={`${titleId}-fallback`}
               />
               <span>Always use my first key</span>
@@ -134,7 +134,7 @@ export function ProviderCard(props: ProviderCardProps) {
         ) : null}
         {apiKey ? (
           <>
-            {usable ? (
+            {canUse(apiKey) ? (
               <div className="pt-1">
                 <Button
                   variant="link"
@@ -147,7 +147,7 @@ export function ProviderCard(props: ProviderCardProps) {
                   <List aria-hidden />
                   {showModels ? "Hide models" : "Show models"}
                 </Button>
-                {apiKey.health !== "rejected" ? (
+                {canChat(apiKey) ? (
                   // A plain link: next/link would add its client code (~6 kB gzip) to the settings page for one link
                   // to a page that loads its own bundle anyway.
                   <a

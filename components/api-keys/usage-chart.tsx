@@ -13,7 +13,7 @@ const BAR = SLOT - 2;
 
 const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
 
-export function describeUsage(days: UsageDay[]): string {
+function describeUsage(days: UsageDay[]): string {
   const requests = days.reduce((n, d) => n + d.requests, 0);
   const errors = days.reduce((n, d) => n + d.errors, 0);
   const busiest = days.reduce((best, d) => (d.requests > best.requests ? d : best), days[0]!);

@@ -7,6 +7,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { requestJson } from "@/lib/client/api";
+import { originOf } from "@/lib/client/origin";
 import { toast } from "@/lib/client/toast";
 import { baseUrlProblem, endpointNameProblem, MAX_ENDPOINT_NAME_LENGTH } from "@/lib/validation/endpoint-rules";
 import type { EndpointView } from "@/lib/validation/endpoints";
@@ -23,8 +24,6 @@ interface EndpointDialogProps {
   onSaved: (endpoint: EndpointView) => void;
   onDeleted?: () => void;
 }
-
-const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
 
 function Field(props: { id: string; label: string; hint: string; error: string | null; input: ReactNode }) {
   return (

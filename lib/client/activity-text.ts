@@ -1,4 +1,4 @@
-import type { KeyHealth } from "@/lib/db/key-facts";
+import { DEFAULT_KEY_LABEL, type KeyHealth } from "@/lib/db/key-facts";
 import type { ActivityEventView } from "@/lib/validation/activity";
 
 /** The sentence the activity panel shows for an event. Plain functions of the event: tested on their own. */
@@ -21,7 +21,7 @@ const SOURCE: Record<NonNullable<ActivityEventView["detail"]["source"]>, string>
 
 export function describeEvent(event: ActivityEventView, providerName: string | undefined): string {
   const { detail } = event;
-  const named = detail.label && detail.label !== "Default" ? ` “${detail.label}”` : "";
+  const named = detail.label && detail.label !== DEFAULT_KEY_LABEL ? ` “${detail.label}”` : "";
   const key = `the ${providerName ?? "provider's"} key${named}`;
   switch (event.type) {
     case "key_created":

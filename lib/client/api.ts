@@ -11,6 +11,10 @@ export interface ApiFailure {
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiFailure };
 
+/** What a failure says when the server could not be reached, and when it answered nothing more useful. */
+export const NETWORK_ERROR_MESSAGE = "Couldn't reach the server. Check your connection and try again.";
+export const UNKNOWN_ERROR_MESSAGE = "Something went wrong. Please try again.";
+
 const FALLBACK: Record<number, string> = {
   401: "Your session has expired. Sign in again to continue.",
   429: "Too many requests. Please wait a moment and try again.",
@@ -30,7 +34,7 @@ export async function requestJson<T>(method: string, url: string, body?: unknown
   } catch {
     return {
       ok: false,
-      error: { status: 0, code: "network_error", message: "Couldn't reach the server. Check your connection and try again." },
+      error: { status: 0, code: "network_error", message: NETWORK_ERROR_MESSAGE },
     };
   }
   const data: unknown = await response.json().catch(() => undefined);
@@ -45,7 +49,7 @@ export async function requestJson<T>(method: string, url: string, body?: unknown
       message:
         typeof payload.error === "string"
           ? payload.error
-          : (FALLBACK[response.status] ?? "Something went wrong. Please try again."),
+          : (FALLBACK[response.status] ?? UNKNOWN_ERROR_MESSAGE),
       retryAfter,
       fields: payload.fields,
     },

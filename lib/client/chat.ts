@@ -1,4 +1,5 @@
 import type { UIMessage } from "ai";
+import { NETWORK_ERROR_MESSAGE, UNKNOWN_ERROR_MESSAGE } from "@/lib/client/api";
 import type { ChatFailureView, ChatMetadata } from "@/lib/validation/chat-rules";
 
 /** The playground's side of POST /api/chat: what is sent, and how a failure reads. Plain functions, no React. */
@@ -64,7 +65,7 @@ export function readChatError(error: Error): ChatProblem {
   return {
     kind: "request",
     title: TITLES.request,
-    message: offline ? "Couldn't reach the server. Check your connection and try again." : "Something went wrong. Please try again.",
+    message: offline ? NETWORK_ERROR_MESSAGE : UNKNOWN_ERROR_MESSAGE,
     settings: false,
   };
 }

@@ -2,11 +2,11 @@
 
 const DAY_MS = 86_400_000;
 /** A key's card warns this long before it expires. */
-export const EXPIRY_WARNING_DAYS = 7;
+const EXPIRY_WARNING_DAYS = 7;
 
-export type ExpiryState = { kind: "expired" } | { kind: "soon"; days: number } | { kind: "later" } | { kind: "never" };
+type ExpiryState = { kind: "expired" } | { kind: "soon"; days: number } | { kind: "later" } | { kind: "never" };
 
-export function expiryState(expiresAt: string | null, now: number): ExpiryState {
+function expiryState(expiresAt: string | null, now: number): ExpiryState {
   if (!expiresAt) return { kind: "never" };
   const left = Date.parse(expiresAt) - now;
   if (left <= 0) return { kind: "expired" };
