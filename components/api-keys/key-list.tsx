@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { Switch } from "@/components/ui/switch";
 import { requestJson } from "@/lib/client/api";
 import { toast } from "@/lib/client/toast";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
@@ -75,5 +76,20 @@ export function KeyList({ provider, keys, now, onChanged }: KeyListProps) {
         />
       ))}
     </ol>
+  );
+}
+
+/** "Always use my first key": the provider's setting, shown under its list of keys. */
+export function FallbackSwitch({ fallback, onChange, describedBy }: { fallback: boolean; onChange: (fallback: boolean) => void; describedBy: string }) {
+  return (
+    <>
+      <label className="flex cursor-pointer items-center gap-2 pt-1 text-xs">
+        <Switch checked={!fallback} onCheckedChange={(first) => onChange(!first)} aria-describedby={describedBy} />
+        <span>Always use my first key</span>
+      </label>
+      <p id={describedBy} className="text-xs text-muted-foreground">
+        {fallback ? "When a key is rejected, limited or unreachable, the next one is tried." : "Only the first key is used; the others wait."}
+      </p>
+    </>
   );
 }

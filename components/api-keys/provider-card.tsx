@@ -11,7 +11,7 @@ import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
 import { HealthLine, KeyBadges, UsageLine } from "./key-status";
-import { KeyList } from "./key-list";
+import { FallbackSwitch, KeyList } from "./key-list";
 
 // The dialog (Radix Dialog, AlertDialog, the form) loads when first wanted, and starts loading on hover/focus;
 // the models panel loads when first opened.
@@ -97,19 +97,7 @@ export function ProviderCard(props: ProviderCardProps) {
         {apiKey && several ? (
           <>
             <KeyList provider={provider} keys={keys} now={now} onChanged={onKeysChanged} />
-            <label className="flex cursor-pointer items-center gap-2 pt-1 text-xs">
-              <Switch
-                checked={!fallback}
-                onCheckedChange={(first) => onFallbackChange(!first)}
-                aria-describedby={`${titleId}-fallback`}
-              />
-              <span>Always use my first key</span>
-            </label>
-            <p id={`${titleId}-fallback`} className="text-xs text-muted-foreground">
-              {fallback
-                ? "When a key is rejected, limited or unreachable, the next one is tried."
-                : "Only the first key is used; the others wait."}
-            </p>
+            <FallbackSwitch fallback={fallback} onChange={onFallbackChange} describedBy={`${titleId}-fallback`} />
           </>
         ) : apiKey ? (
           <>
