@@ -1,6 +1,7 @@
 import "server-only";
 import { addressKey } from "@/lib/api/client-address";
 import { DEVICE_COOKIE_MAX_AGE } from "@/lib/auth/device-cookie";
+import { waitInWords } from "@/lib/auth/form-errors";
 import { consumePoint, refundPoint } from "@/lib/db/counters";
 import { AppError } from "@/lib/errors";
 
@@ -30,11 +31,6 @@ export const LIMITS = {
   registration: { points: fromEnv("RATE_LIMIT_SIGNUPS_PER_HOUR", 100), windowSeconds: 60 * 60 },
 } as const;
 
-function minutes(seconds: number): string {
-  const m = Math.ceil(seconds / 60);
-  return m <= 1 ? "a minute" : `${m} minutes`;
-}
-
 export async function limitKeyValidation(userId: string): Promise<void> {
   const { points, windowSeconds } = LIMITS.keyValidation;
   const used = await consumePoint(`validate:${userId}`, windowSeconds);
@@ -61,7 +57,7 @@ export async function limitRegistration(clientAddress: string): Promise<void> {
   const { points, windowSeconds } = LIMITS.registration;
   const used = await consumePoint(`register:${addressKey(clientAddress)}`, windowSeconds);
   if (used.points > points) {
-    throw new AppError("rate_limited", `Too many new accounts from your network. Try again in ${minutes(used.resetInSeconds)}.`, {
+    throw new AppError("rate_limited", `Too many new accounts from your network. Try again in ${waitInWords(used.resetInSeconds)}.`, {
       retryAfter: used.resetInSeconds,
     });
   }
@@ -100,7 +96,7 @@ export async function countSignInAttempt(attempt: SignInAttempt): Promise<string
   ];
   const { blocked, wait } = await consumeAll(unknownBrowser);
   if (blocked) {
-    throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${minutes(wait)}.`, { retryAfter: wait });
+    throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${waitInWords(wait)}.`, { retryAfter: wait });
   }
   return unknownBrowser.map(([key]) => key);
 }
@@ -114,6 +110,6 @@ export async function forgive(counted: string[]): Promise<void> {
 export async function countPasswordCheck(userId: string): Promise<string[]> {
   const counters: Counter[] = [[`password:${userId}`, LIMITS.passwordChecks]];
   const { blocked, wait } = await consumeAll(counters);
-  if (blocked) throw new AppError("rate_limited", `Too many wrong passwords. Try again in ${minutes(wait)}.`, { retryAfter: wait });
+  if (blocked) throw new AppError("rate_limited", `Too many wrong passwords. Try again in ${waitInWords(wait)}.`, { retryAfter: wait });
   return counters.map(([key]) => key);
 }
