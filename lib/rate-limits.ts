@@ -1,6 +1,7 @@
 import "server-only";
 import { addressKey } from "@/lib/api/client-address";
 import { DEVICE_COOKIE_MAX_AGE } from "@/lib/auth/device-cookie";
+import { waitInWords } from "@/lib/auth/form-errors";
 import { consumePoint, refundPoint } from "@/lib/db/counters";
 import { AppError } from "@/lib/errors";
 
@@ -30,56 +31,47 @@ export const LIMITS = {
   registration: { points: fromEnv("RATE_LIMIT_SIGNUPS_PER_HOUR", 100), windowSeconds: 60 * 60 },
 } as const;
 
-function minutes(seconds: number): string {
-  const m = Math.ceil(seconds / 60);
-  return m <= 1 ? "a minute" : `${m} minutes`;
+type Counter = readonly [key: string, limit: { points: number; windowSeconds: number }];
+
+async function consumeAll(counters: Counter[]): Promise<{ blocked: boolean; wait: number }> {
+  const states = await Promise.all(counters.map(([key, limit]) => consumePoint(key, limit.windowSeconds)));
+  const over = states.filter((s, i) => s.points > counters[i]![1].points);
+  return { blocked: over.length > 0, wait: Math.max(0, ...over.map((s) => s.resetInSeconds)) };
+}
+
+/** Spends one point of `key`; over `limit`, throws a 429 with `sentence(wait)` and the wait as retryAfter. */
+async function enforce(key: string, limit: Counter[1], sentence: (waitSeconds: number) => string): Promise<void> {
+  const { blocked, wait } = await consumeAll([[key, limit]]);
+  if (blocked) throw new AppError("rate_limited", sentence(wait), { retryAfter: wait });
 }
 
 export async function limitKeyValidation(userId: string): Promise<void> {
-  const { points, windowSeconds } = LIMITS.keyValidation;
-  const used = await consumePoint(`validate:${userId}`, windowSeconds);
-  if (used.points > points) {
-    throw new AppError(
-      "rate_limited",
-      `Too many key checks. You can check ${points} keys a minute; try again in ${used.resetInSeconds} s.`,
-      { retryAfter: used.resetInSeconds },
-    );
-  }
+  const { points } = LIMITS.keyValidation;
+  await enforce(
+    `validate:${userId}`,
+    LIMITS.keyValidation,
+    (wait) => `Too many key checks. You can check ${points} keys a minute; try again in ${wait} s.`,
+  );
 }
 
 export async function limitChats(userId: string): Promise<void> {
-  const { points, windowSeconds } = LIMITS.chats;
-  const used = await consumePoint(`chat:${userId}`, windowSeconds);
-  if (used.points > points) {
-    throw new AppError("rate_limited", `Too many messages. You can send ${points} a minute; try again in ${used.resetInSeconds} s.`, {
-      retryAfter: used.resetInSeconds,
-    });
-  }
+  const { points } = LIMITS.chats;
+  await enforce(`chat:${userId}`, LIMITS.chats, (wait) => `Too many messages. You can send ${points} a minute; try again in ${wait} s.`);
 }
 
 export async function limitRegistration(clientAddress: string): Promise<void> {
-  const { points, windowSeconds } = LIMITS.registration;
-  const used = await consumePoint(`register:${addressKey(clientAddress)}`, windowSeconds);
-  if (used.points > points) {
-    throw new AppError("rate_limited", `Too many new accounts from your network. Try again in ${minutes(used.resetInSeconds)}.`, {
-      retryAfter: used.resetInSeconds,
-    });
-  }
+  await enforce(
+    `register:${addressKey(clientAddress)}`,
+    LIMITS.registration,
+    (wait) => `Too many new accounts from your network. Try again in ${waitInWords(wait)}.`,
+  );
 }
-
-type Counter = readonly [key: string, limit: { points: number; windowSeconds: number }];
 
 export interface SignInAttempt {
   email: string;
   clientAddress: string;
   /** The nonce of a valid device cookie for this email (lib/auth/device-cookie.ts), if the browser holds one. */
   deviceNonce: string | null;
-}
-
-async function consumeAll(counters: Counter[]): Promise<{ blocked: boolean; wait: number }> {
-  const states = await Promise.all(counters.map(([key, limit]) => consumePoint(key, limit.windowSeconds)));
-  const over = states.filter((s, i) => s.points > counters[i]![1].points);
-  return { blocked: over.length > 0, wait: Math.max(0, ...over.map((s) => s.resetInSeconds)) };
 }
 
 /**
@@ -100,7 +92,7 @@ export async function countSignInAttempt(attempt: SignInAttempt): Promise<string
   ];
   const { blocked, wait } = await consumeAll(unknownBrowser);
   if (blocked) {
-    throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${minutes(wait)}.`, { retryAfter: wait });
+    throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${waitInWords(wait)}.`, { retryAfter: wait });
   }
   return unknownBrowser.map(([key]) => key);
 }
@@ -112,8 +104,7 @@ export async function forgive(counted: string[]): Promise<void> {
 
 /** Counts a check of a signed-in user's password (changing it, deleting the account) before it is made. */
 export async function countPasswordCheck(userId: string): Promise<string[]> {
-  const counters: Counter[] = [[`password:${userId}`, LIMITS.passwordChecks]];
-  const { blocked, wait } = await consumeAll(counters);
-  if (blocked) throw new AppError("rate_limited", `Too many wrong passwords. Try again in ${minutes(wait)}.`, { retryAfter: wait });
-  return counters.map(([key]) => key);
+  const key = `password:${userId}`;
+  await enforce(key, LIMITS.passwordChecks, (wait) => `Too many wrong passwords. Try again in ${waitInWords(wait)}.`);
+  return [key];
 }

@@ -7,7 +7,8 @@ import { apiErrorSchema } from "@/lib/validation/errors";
  * bodies; signing in or up, every outcome is a 303 to a page (the return path once signed in, else the form's
  * page with `?error=<code>`).
  */
-const failure = (description: string) => ({ description, content: { "application/json": { schema: apiErrorSchema } } });
+/** An error response of the document: its description and the ApiError JSON body (also used by the other parts). */
+export const failure = (description: string) => ({ description, content: { "application/json": { schema: apiErrorSchema } } });
 
 const seeOther = {
   description: "See Other: the return path once signed in, else the form's page with `?error=<code>` (never the email or password)",

@@ -1,12 +1,11 @@
 import { z } from "zod";
 import type { ZodOpenApiPathsObject } from "zod-openapi";
-import { apiErrorSchema } from "@/lib/validation/errors";
+import { failure } from "./openapi-forms";
 
 /** next-auth's own endpoints, as a client of the REST API uses them to sign in and out (see README). */
 
 const form = (schema: z.ZodType) => ({ required: true, content: { "application/x-www-form-urlencoded": { schema } } });
 const redirectTo = z.object({ url: z.string() });
-const failure = (description: string) => ({ description, content: { "application/json": { schema: apiErrorSchema } } });
 /** Every POST of next-auth's routes goes through lib/auth/next-auth-route.ts, which reads the body first. */
 const bodyFailures = {
   "400": failure("A JSON body that does not parse: `invalid_json`"),

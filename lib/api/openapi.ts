@@ -3,7 +3,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { type ErrorCode, statusOf } from "@/lib/errors";
 import { apiErrorSchema } from "@/lib/validation/errors";
 import { errorCodesOf, type Operation, operations } from "./operations";
-import { formPaths, withFormPost } from "./openapi-forms";
+import { failure, formPaths, withFormPost } from "./openapi-forms";
 import { nextAuthPaths } from "./openapi-next-auth";
 
 /**
@@ -30,10 +30,7 @@ function errorResponses(codes: ErrorCode[]): ZodOpenApiOperationObject["response
   return Object.fromEntries(
     [...byStatus].map(([status, list]) => [
       String(status),
-      {
-        description: `${STATUS_TEXT[status] ?? "Error"}: ${list.map((c) => `\`${c}\``).join(", ")}`,
-        content: { "application/json": { schema: apiErrorSchema } },
-      },
+      failure(`${STATUS_TEXT[status] ?? "Error"}: ${list.map((c) => `\`${c}\``).join(", ")}`),
     ]),
   );
 }

@@ -3,6 +3,7 @@ import { deleteUser, getPasswordHash, replacePasswordHash } from "@/lib/db/users
 import { AppError } from "@/lib/errors";
 import { countPasswordCheck, forgive } from "@/lib/rate-limits";
 import { hashPassword, verifyPassword } from "./password";
+import { sessionEnded } from "./session";
 
 /** Account changes that need the user's password: counted before the check (10 wrong ones per 15 minutes). */
 
@@ -11,7 +12,7 @@ const wrong = (message: string) => new AppError("wrong_password", message);
 async function checkPassword(userId: string, password: string, message: string): Promise<string> {
   const counted = await countPasswordCheck(userId);
   const hash = await getPasswordHash(userId);
-  if (!hash) throw new AppError("unauthorized", "Sign in to continue.");
+  if (!hash) throw sessionEnded();
   if (!(await verifyPassword(hash, password))) throw wrong(message);
   await forgive(counted);
   return hash;

@@ -28,7 +28,8 @@ export type AuthPage = keyof typeof FALLBACK_SENTENCE;
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-function waitText(seconds: number): string {
+/** A wait in words, rounded up to whole minutes: "a minute", "15 minutes". */
+export function waitInWords(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
   return minutes <= 1 ? "a minute" : `${minutes} minutes`;
 }
@@ -39,7 +40,7 @@ export function authErrorSentence(page: AuthPage, error: string | string[] | und
   if (!code) return null;
   if (code === "rate_limited") {
     const seconds = Number(first(retry));
-    const wait = Number.isFinite(seconds) && seconds > 0 && seconds <= 86_400 ? `in ${waitText(seconds)}` : "later";
+    const wait = Number.isFinite(seconds) && seconds > 0 && seconds <= 86_400 ? `in ${waitInWords(seconds)}` : "later";
     return page === "/login" ? `Too many sign-in attempts. Try again ${wait}.` : `Too many new accounts from your network. Try again ${wait}.`;
   }
   return Object.hasOwn(SENTENCES, code) ? SENTENCES[code]! : FALLBACK_SENTENCE[page];

@@ -39,7 +39,8 @@ async function claimedSession(request: NextRequest): Promise<RequestSession | nu
   return { userId, sessionId: token.sid, email: token.email ?? "" };
 }
 
-const ended = () => new AppError("unauthorized", "Sign in to continue.");
+/** The 401 of a request whose session is missing, ended or expired. */
+export const sessionEnded = () => new AppError("unauthorized", "Sign in to continue.");
 
 /**
  * For API routes: the session the cookie claims, or a 401. The guard (lib/api/handler.ts) then checks it is live
@@ -47,13 +48,13 @@ const ended = () => new AppError("unauthorized", "Sign in to continue.");
  */
 export async function requestSession(request: NextRequest): Promise<RequestSession> {
   const session = await claimedSession(request);
-  if (!session) throw ended();
+  if (!session) throw sessionEnded();
   return session;
 }
 
 /** A 401 when the session was ended (signed out, signed out everywhere, password changed) or has expired. */
 export async function assertLiveSession(session: RequestSession): Promise<void> {
-  if (!(await isSessionLive(session.userId, session.sessionId))) throw ended();
+  if (!(await isSessionLive(session.userId, session.sessionId))) throw sessionEnded();
 }
 
 /** For pages: the signed-in user for this request, read once however many layouts and pages ask. */

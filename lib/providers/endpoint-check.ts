@@ -2,18 +2,16 @@ import "server-only";
 import { createGuardedFetch } from "@/lib/net/outbound";
 import type { KeyCheckResult } from "./key-status";
 import { checkApiKey, type KeyCheckOptions, MAX_KEY_CHECK_BYTES, runKeyCheck } from "./key-check";
-import { fetchModelList, type ModelListResult, readModelList } from "./model-list";
+import { fetchModelList, MAX_PAGE_BYTES, type ModelListResult, readModelList } from "./model-list";
 import { providerTimeoutMs } from "./provider-get";
 import { ENDPOINT_API } from "./provider-api";
-
-const MAX_ENDPOINT_MODELS_BYTES = 8 << 20;
 
 /**
  * Asks a custom endpoint about a key: `GET <baseUrl>/models` with the key as a Bearer token (no header at all for
  * an endpoint saved without a key), through the outbound guard: a refused address is an EndpointNotAllowedError
  * before any connection. Nothing but the user's own key for this endpoint is ever attached.
  */
-export async function checkEndpointKey(
+async function checkEndpointKey(
   endpoint: { name: string; baseUrl: string },
   apiKey: string,
   options: KeyCheckOptions = {},
@@ -33,9 +31,9 @@ export async function checkEndpointKey(
 }
 
 /** The models a custom endpoint lists for a key, through the guard. */
-export async function listEndpointModels(endpoint: { name: string; baseUrl: string }, apiKey: string): Promise<ModelListResult> {
+async function listEndpointModels(endpoint: { name: string; baseUrl: string }, apiKey: string): Promise<ModelListResult> {
   const timeoutMs = providerTimeoutMs();
-  const fetch = createGuardedFetch({ timeoutMs, maxBytes: MAX_ENDPOINT_MODELS_BYTES });
+  const fetch = createGuardedFetch({ timeoutMs, maxBytes: MAX_PAGE_BYTES });
   return readModelList({ name: endpoint.name, label: "custom", baseUrl: endpoint.baseUrl, api: ENDPOINT_API, apiKey, fetch }, { timeoutMs });
 }
 

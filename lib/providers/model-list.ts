@@ -15,7 +15,7 @@ import { describeNetworkFailure, type GetFetch, providerGet, providerTimeoutMs }
  * key, a throttled one, a foreign answer), so the caller learns the key's health from the same call.
  */
 
-const MAX_PAGE_BYTES = 8 << 20; // OpenRouter's catalogue, with descriptions, is a few MB
+export const MAX_PAGE_BYTES = 8 << 20; // OpenRouter's catalogue, with descriptions, is a few MB
 const MAX_PAGES = 20;
 const PURPOSE = "list its models";
 

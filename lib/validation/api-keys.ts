@@ -2,6 +2,7 @@ import { z } from "zod";
 import { KEY_HEALTH } from "@/lib/db/key-facts";
 import type { KeyStatus } from "@/lib/providers/key-status";
 import { apiKeyProblem, expiryProblem, labelProblem, MAX_LABEL_LENGTH } from "./key-rules";
+import { rule } from "./rule";
 
 /**
  * The shapes of /api/user/api-keys, requests and answers, in one place: the routes parse with them, the OpenAPI
@@ -11,10 +12,7 @@ import { apiKeyProblem, expiryProblem, labelProblem, MAX_LABEL_LENGTH } from "./
 /** A pasted key: the same rules the browser applies (key-rules.ts), then surrounding spaces removed. */
 export const apiKeyField = z
   .string({ error: "apiKey must be a string." })
-  .superRefine((value, context) => {
-    const problem = apiKeyProblem(value);
-    if (problem) context.addIssue({ code: "custom", message: problem });
-  })
+  .superRefine(rule(apiKeyProblem))
   .transform((value) => value.trim())
   .meta({ description: "The provider's API key, exactly as the provider shows it. Never returned." });
 
@@ -23,20 +21,14 @@ export const providerIdField = z.guid({ error: "providerId must be a provider id
 /** A key's label: the same rules the browser applies (key-rules.ts), then surrounding spaces removed. */
 export const labelField = z
   .string({ error: "label must be a string." })
-  .superRefine((value, context) => {
-    const problem = labelProblem(value);
-    if (problem) context.addIssue({ code: "custom", message: problem });
-  })
+  .superRefine(rule(labelProblem))
   .transform((value) => value.trim())
   .meta({ description: `The user's name for the key, ${MAX_LABEL_LENGTH} characters at most, unique per provider whatever its case.` });
 
 /** An expiry: an ISO date-time with its offset, in the future; null: never. */
 export const expiresAtField = z
   .string({ error: "expiresAt must be an ISO 8601 date and time." })
-  .superRefine((value, context) => {
-    const problem = expiryProblem(value);
-    if (problem) context.addIssue({ code: "custom", message: problem });
-  })
+  .superRefine(rule(expiryProblem))
   .transform((value) => new Date(value))
   .nullable()
   .meta({ description: "When the key stops being used (ISO 8601, in the future); null: it does not expire." });

@@ -2,11 +2,11 @@
  * The rules of a custom endpoint the browser applies too, without zod (lib/validation/endpoints.ts calls the
  * same functions). Whether a base URL may be reached is the server's to say (lib/net/endpoint-url.ts).
  */
+import { nameProblem } from "./key-rules";
+
 export const MAX_ENDPOINTS_PER_USER = 10;
 export const MAX_ENDPOINT_NAME_LENGTH = 40;
 export const MAX_BASE_URL_LENGTH = 2048;
-
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 export const ENDPOINT_MESSAGES = {
   nameBlank: "Enter a name.",
@@ -18,11 +18,8 @@ export const ENDPOINT_MESSAGES = {
 
 /** The first rule a name breaks (after trimming), or null. */
 export function endpointNameProblem(value: string): string | null {
-  if (CONTROL_CHARACTERS.test(value)) return ENDPOINT_MESSAGES.nameControl;
-  const name = value.trim();
-  if (name.length === 0) return ENDPOINT_MESSAGES.nameBlank;
-  if (Array.from(name).length > MAX_ENDPOINT_NAME_LENGTH) return ENDPOINT_MESSAGES.nameTooLong;
-  return null;
+  const { nameControl: control, nameBlank: blank, nameTooLong: tooLong } = ENDPOINT_MESSAGES;
+  return nameProblem(value, MAX_ENDPOINT_NAME_LENGTH, { control, blank, tooLong });
 }
 
 /** The first rule a base URL breaks before the server judges it, or null. */

@@ -1,16 +1,12 @@
 import { z } from "zod";
 import { baseUrlProblem, endpointNameProblem } from "./endpoint-rules";
+import { rule } from "./rule";
 
 /**
  * The shapes of /api/user/endpoints, requests and answers: the routes parse with them, the OpenAPI document is
  * generated from them, the settings page uses their types. Whether a base URL may be reached is not a matter
  * of shape: the outbound guard answers that (400 endpoint_not_allowed, with the reason).
  */
-
-const rule = (problem: (value: string) => string | null) => (value: string, context: z.RefinementCtx) => {
-  const found = problem(value);
-  if (found) context.addIssue({ code: "custom", message: found });
-};
 
 const nameField = z
   .string({ error: "name must be a string." })

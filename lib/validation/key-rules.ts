@@ -36,13 +36,21 @@ export const LABEL_MESSAGES = {
   control: "A label cannot contain control characters (such as a line break).",
 } as const;
 
+/**
+ * The first rule a short name (a key's label, an endpoint's name) breaks, or null: no control characters, not
+ * blank once trimmed, at most `max` characters (code points, so an emoji counts once).
+ */
+export function nameProblem(value: string, max: number, messages: { control: string; blank: string; tooLong: string }): string | null {
+  if (CONTROL_CHARACTERS.test(value)) return messages.control;
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return messages.blank;
+  if ([...trimmed].length > max) return messages.tooLong;
+  return null;
+}
+
 /** The first rule a key's label breaks, or null. */
 export function labelProblem(value: string): string | null {
-  if (CONTROL_CHARACTERS.test(value)) return LABEL_MESSAGES.control;
-  const trimmed = value.trim();
-  if (trimmed.length === 0) return LABEL_MESSAGES.blank;
-  if ([...trimmed].length > MAX_LABEL_LENGTH) return LABEL_MESSAGES.tooLong;
-  return null;
+  return nameProblem(value, MAX_LABEL_LENGTH, LABEL_MESSAGES);
 }
 
 // An ISO 8601 date and time with a zone (Z or an offset), as `Date.toISOString()` and `<input>` values give.

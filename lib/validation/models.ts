@@ -14,8 +14,6 @@ export const modelSchema = z
   })
   .meta({ id: "Model" });
 
-export type ModelView = z.infer<typeof modelSchema>;
-
 export const modelListSchema = z
   .object({
     providerId: z.guid(),

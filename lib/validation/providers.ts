@@ -40,5 +40,3 @@ export const providerParamsSchema = z.strictObject({ id: z.guid() });
 export const userProviderSchema = z
   .discriminatedUnion("registryId", [z.object({ ...builtIn, ...keyState }), z.object({ ...endpoint, ...keyState })])
   .meta({ id: "UserProvider" });
-
-export type UserProviderView = z.infer<typeof userProviderSchema>;

@@ -1,5 +1,6 @@
 import { userRoute } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
+import { sessionEnded } from "@/lib/auth/session";
 import { deleteUserApiKey, getUserApiKeysForSession, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { AppError } from "@/lib/errors";
 import { saveApiKey } from "@/lib/keys/service";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = userRoute(operations.listApiKeys, async ({ userId, sessionId }) => {
   const keys = await getUserApiKeysForSession(userId, sessionId);
-  if (!keys) throw new AppError("unauthorized", "Sign in to continue.");
+  if (!keys) throw sessionEnded();
   return keys.map(toListedKeyView);
 });
 
