@@ -1,11 +1,12 @@
 /**
- * npm run bench:profile -- <floor|list|providers> — where the server's CPU goes under the bench's load.
+ * npm run bench:profile -- <floor|list|providers|chat> — where the server's CPU goes under the bench's load.
  *
  * Starts `next start` on the existing build under `node --cpu-prof`, on the same databases as `npm run bench`
  * (PostgreSQL when DATABASE_URL is set, else a PGlite folder), seeds the bench users, loads the one route for
  * BENCH_PROFILE_SECONDS (default 15) with the bench's connections, stops the server (SIGTERM: the profile is
  * written on exit) and prints the heaviest functions by self time. The .cpuprofile stays in bench/profiles/ for
- * Chrome DevTools.
+ * Chrome DevTools. `chat` loads POST /api/chat with the streaming bench instead (bench/streaming.ts: 20 streams in
+ * flight; BENCH_STREAM_ROUNDS rounds, 2 by default here) and prints its time-to-first-token table too.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
@@ -13,14 +14,16 @@ import { join, resolve } from "node:path";
 import { startApp } from "@/dev/app-server";
 import { startFakeProviders } from "@/dev/fake-providers/server";
 import { throwawayDatabase } from "@/dev/throwaway-database";
+import { signInOverHttp } from "@/dev/app-server";
 import { cookieRotation, load, READS, type Read, signIn } from "./http-runs";
-import { seedBenchUsers } from "./seed";
+import { BENCH_CHAT_KEY, BENCH_PASSWORD, seedBenchUsers } from "./seed";
+import { measureStreaming, printStreaming } from "./streaming";
 import { type CpuProfile, topFrames } from "./cpu-profile";
 import { KEYRING, SETTINGS } from "./settings";
 
 async function main() {
-  const read = (process.argv[2] ?? "list") as Read;
-  if (!(read in READS)) throw new Error(`which route? one of ${Object.keys(READS).join(", ")}`);
+  const read = (process.argv[2] ?? "list") as Read | "chat";
+  if (read !== "chat" && !(read in READS)) throw new Error(`which route? one of ${[...Object.keys(READS), "chat"].join(", ")}`);
   const seconds = Number(process.env.BENCH_PROFILE_SECONDS ?? 15);
   const dir = resolve("bench/profiles", `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}-${read}`);
   mkdirSync(dir, { recursive: true });
@@ -38,14 +41,22 @@ async function main() {
         NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
         RATE_LIMIT_VALIDATIONS_PER_MINUTE: "1000000000",
         RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000000",
+        RATE_LIMIT_CHATS_PER_MINUTE: "1000000000",
       },
     });
-    const cookies = await signIn(app.url, seeded.emails, (text) => console.log(text));
-    const requests = [cookieRotation(cookies).rotate()];
-    await load("warm-up", { url: `${app.url}${READS[read]}`, duration: 3, requests });
-    console.log(`profiling GET ${READS[read]} on ${database.label}: ${seconds} s × ${SETTINGS.connections} connections`);
-    const run = await load(read, { url: `${app.url}${READS[read]}`, duration: seconds, requests });
-    console.log(`${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, errors ${run.errors}`);
+    if (read === "chat") {
+      const cookie = await signInOverHttp(app.url, seeded.emails[0]!, BENCH_PASSWORD, false);
+      const target = { cookie, providerId: seeded.providers[0]!.id, apiKey: BENCH_CHAT_KEY };
+      console.log(`profiling POST /api/chat on ${database.label}: the streaming bench`);
+      printStreaming(await measureStreaming(app.url, fake, target, (text) => console.log(text)));
+    } else {
+      const cookies = await signIn(app.url, seeded.emails, (text) => console.log(text));
+      const requests = [cookieRotation(cookies).rotate()];
+      await load("warm-up", { url: `${app.url}${READS[read]}`, duration: 3, requests });
+      console.log(`profiling GET ${READS[read]} on ${database.label}: ${seconds} s × ${SETTINGS.connections} connections`);
+      const run = await load(read, { url: `${app.url}${READS[read]}`, duration: seconds, requests });
+      console.log(`${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, errors ${run.errors}`);
+    }
     await app.stop();
   } finally {
     await fake.close();

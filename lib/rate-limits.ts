@@ -2,7 +2,7 @@ import "server-only";
 import { addressKey } from "@/lib/api/client-address";
 import { DEVICE_COOKIE_MAX_AGE } from "@/lib/auth/device-cookie";
 import { waitInWords } from "@/lib/auth/form-errors";
-import { consumePoint, refundPoint } from "@/lib/db/counters";
+import { consumePoint, type RateLimitState, refundPoint } from "@/lib/db/counters";
 import { AppError } from "@/lib/errors";
 
 const fromEnv = (name: string, fallback: number) => {
@@ -39,10 +39,12 @@ async function consumeAll(counters: Counter[]): Promise<{ blocked: boolean; wait
   return { blocked: over.length > 0, wait: Math.max(0, ...over.map((s) => s.resetInSeconds)) };
 }
 
+const tooMany = (sentence: (waitSeconds: number) => string, wait: number) => new AppError("rate_limited", sentence(wait), { retryAfter: wait });
+
 /** Spends one point of `key`; over `limit`, throws a 429 with `sentence(wait)` and the wait as retryAfter. */
 async function enforce(key: string, limit: Counter[1], sentence: (waitSeconds: number) => string): Promise<void> {
   const { blocked, wait } = await consumeAll([[key, limit]]);
-  if (blocked) throw new AppError("rate_limited", sentence(wait), { retryAfter: wait });
+  if (blocked) throw tooMany(sentence, wait);
 }
 
 export async function limitKeyValidation(userId: string): Promise<void> {
@@ -54,9 +56,15 @@ export async function limitKeyValidation(userId: string): Promise<void> {
   );
 }
 
-export async function limitChats(userId: string): Promise<void> {
+/** The playground's limit per user: its point is spent by the answer's one statement (lib/db/chat-start.ts). */
+export const chatCounter = (userId: string) => ({ key: `chat:${userId}`, ...LIMITS.chats });
+
+/** A 429 when the point just spent took the user over the chat limit. */
+export function assertWithinChatLimit(state: RateLimitState): void {
   const { points } = LIMITS.chats;
-  await enforce(`chat:${userId}`, LIMITS.chats, (wait) => `Too many messages. You can send ${points} a minute; try again in ${wait} s.`);
+  if (state.points > points) {
+    throw tooMany((wait) => `Too many messages. You can send ${points} a minute; try again in ${wait} s.`, state.resetInSeconds);
+  }
 }
 
 export async function limitRegistration(clientAddress: string): Promise<void> {

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, eq, gt, lt, sql } from "drizzle-orm";
+import { and, eq, gt, lt, type SQL, sql } from "drizzle-orm";
 import { inBackground } from "@/lib/background";
-import { withDb } from "./client";
+import { rowsOf, withDb } from "./client";
 import { rateLimit } from "./schema";
 
 export interface RateLimitState {
@@ -11,31 +11,33 @@ export interface RateLimitState {
   resetInSeconds: number;
 }
 
-// Measured on the database's clock, the same one that decides when a window expires.
-const secondsLeft = sql<number>`greatest(1, ceil(extract(epoch from ${rateLimit.expiresAt} - now())))::int`;
-const state = { points: rateLimit.points, resetInSeconds: secondsLeft };
+/**
+ * The statement that adds a point to a fixed window when `when` holds (a window that has expired restarts at 1),
+ * returning `points` (this one included) and `resetInSeconds` (on the database's clock, the one that decides when
+ * a window expires). A statement of its own (consumePoint), or a CTE of a larger one (lib/db/chat-start.ts).
+ */
+export function pointUpsert(key: string, windowSeconds: number, when: SQL = sql`true`): SQL {
+  return sql`insert into ${rateLimit} ("key", "points", "expiresAt")
+    select ${key}, 1, now() + make_interval(secs => ${windowSeconds}) where ${when}
+    on conflict ("key") do update set
+      "points" = case when ${rateLimit}."expiresAt" <= now() then 1 else ${rateLimit}."points" + 1 end,
+      "expiresAt" = case when ${rateLimit}."expiresAt" <= now() then excluded."expiresAt" else ${rateLimit}."expiresAt" end
+    returning "points", greatest(1, ceil(extract(epoch from "expiresAt" - now())))::int as "resetInSeconds"`;
+}
 
 /**
- * Adds a point to a fixed window in ONE atomic statement: a window that has expired restarts at 1. Every app
- * instance shares the table, so N instances together never allow more than the limit.
+ * Adds a point to a fixed window in ONE atomic statement. Every app instance shares the table, so N instances
+ * together never allow more than the limit.
  */
 export async function consumePoint(key: string, windowSeconds: number): Promise<RateLimitState> {
-  const window = sql`now() + make_interval(secs => ${windowSeconds})`;
-  const [row] = await withDb((db) =>
-    db
-      .insert(rateLimit)
-      .values({ key, points: 1, expiresAt: window })
-      .onConflictDoUpdate({
-        target: rateLimit.key,
-        set: {
-          points: sql`case when ${rateLimit.expiresAt} <= now() then 1 else ${rateLimit.points} + 1 end`,
-          expiresAt: sql`case when ${rateLimit.expiresAt} <= now() then ${window} else ${rateLimit.expiresAt} end`,
-        },
-      })
-      .returning(state),
-  );
-  if (Math.random() < 0.01) inBackground(purgeExpired());
+  const [row] = rowsOf<RateLimitState>(await withDb((db) => db.execute(pointUpsert(key, windowSeconds))));
+  sometimesPurge();
   return row!;
+}
+
+/** Now and then (1 % of the points spent), windows long over are deleted, in the background. */
+export function sometimesPurge(): void {
+  if (Math.random() < 0.01) inBackground(purgeExpired());
 }
 
 /** Gives a point back (an attempt that turned out not to count), in the window still open. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { rowsOf, withDb } from "./client";
 import { userApiKey, userProviderSetting } from "./schema";
 import { isUuid } from "./uuid";
@@ -55,25 +55,35 @@ export interface KeyForRequest {
 }
 
 /**
- * For a request to the provider, in ONE statement: its enabled, unexpired keys in order (only the first when
- * the user turned fallback off) with `lastUsedAt` stamped on the first (the one a request nearly always uses;
- * `stampKeyUse` marks another that served), unless `stamp` is false (a models list is not a use).
+ * The CTEs `setting`, `usable` and `stamped`: the provider's enabled, unexpired keys in order (`place` from 1),
+ * each with the user's fallback setting, and `lastUsedAt` stamped on the first (the one a request nearly always
+ * uses; `stampKeyUse` marks another that served) when `stampWhen` holds. The keys a request may use are
+ * `select … from usable where fallback or place = 1` (only the first when the user turned fallback off).
+ * Used by usableSealedKeys below and by the playground's one statement (lib/db/chat-start.ts).
+ */
+export function usableKeysCtes(userId: string, providerId: SQL, stampWhen: SQL): SQL {
+  return sql`setting as (
+      select coalesce((select fallback from ${userProviderSetting} where "userId" = ${userId}::uuid and "providerId" = ${providerId}), true) as fallback
+    ),
+    usable as (
+      select k.id, k.label, k."keyHint", k."encryptedKey", s.fallback, row_number() over (order by k.position, k.id) as place
+      from ${userApiKey} as k, setting as s
+      where k."userId" = ${userId}::uuid and k."providerId" = ${providerId} and k."isEnabled"
+        and (k."expiresAt" is null or k."expiresAt" > now())
+    ),
+    stamped as (update ${userApiKey} set "lastUsedAt" = now() where ${stampWhen} and id = (select id from usable where place = 1))`;
+}
+
+/**
+ * For a request to the provider, in ONE statement: its usable keys in order (usableKeysCtes), `lastUsedAt`
+ * stamped on the first unless `stamp` is false (a models list is not a use).
  */
 export async function usableSealedKeys(userId: string, providerId: string, options: { stamp?: boolean } = {}): Promise<KeyForRequest[]> {
   const stamp = options.stamp ?? true;
   if (!isUuid(userId) || !isUuid(providerId)) return [];
   return rowsOf<KeyForRequest>(
     await withDb((db) =>
-      db.execute(sql`with setting as (
-          select coalesce((select fallback from ${userProviderSetting} where "userId" = ${userId}::uuid and "providerId" = ${providerId}::uuid), true) as fallback
-        ),
-        usable as (
-          select k.id, k.label, k."keyHint", k."encryptedKey", s.fallback, row_number() over (order by k.position, k.id) as place
-          from ${userApiKey} as k, setting as s
-          where k."userId" = ${userId}::uuid and k."providerId" = ${providerId}::uuid and k."isEnabled"
-            and (k."expiresAt" is null or k."expiresAt" > now())
-        ),
-        stamped as (update ${userApiKey} set "lastUsedAt" = now() where ${stamp}::boolean and id = (select id from usable where place = 1))
+      db.execute(sql`with ${usableKeysCtes(userId, sql`${providerId}::uuid`, sql`${stamp}::boolean`)}
         select id, label, "keyHint", "encryptedKey" from usable where fallback or place = 1 order by place`),
     ),
   );

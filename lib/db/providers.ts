@@ -37,19 +37,19 @@ const providerColumns = {
   baseUrl: modelProvider.baseUrl,
 };
 
-interface ProviderRow extends Common {
+export interface ProviderRow extends Common {
   registryId: string;
   ownerId: string | null;
   baseUrl: string | null;
 }
 
 /** A row as a record; null for a built-in the catalogue (lib/providers/catalogue.ts) no longer knows. */
-function toRecord({ id, registryId, name, description, ownerId, baseUrl }: ProviderRow): ProviderRecord | null {
+export function toProviderRecord({ id, registryId, name, description, ownerId, baseUrl }: ProviderRow): ProviderRecord | null {
   if (ownerId !== null) return registryId === "custom" && baseUrl !== null ? { id, registryId, name, description, baseUrl } : null;
   return isRegistryId(registryId) ? { id, registryId, name, description } : null;
 }
 
-const toRecords = (rows: ProviderRow[]) => rows.flatMap((row) => toRecord(row) ?? []);
+const toRecords = (rows: ProviderRow[]) => rows.flatMap((row) => toProviderRecord(row) ?? []);
 
 /** The built-ins, and the user's own endpoints; never another user's. */
 const visibleTo = (userId: string) =>
@@ -117,7 +117,7 @@ type RowWithKey = ProviderRow & { keyId: string | null; keyEnabled: boolean | nu
 
 function withKeys(rows: RowWithKey[]): ProviderForUser[] {
   return rows.flatMap(({ keyId, keyEnabled, fallback, ...row }) => {
-    const record = toRecord(row);
+    const record = toProviderRecord(row);
     return record ? [{ ...record, hasApiKey: keyId !== null, isEnabled: keyEnabled ?? false, fallback: fallback ?? true }] : [];
   });
 }

@@ -1,22 +1,23 @@
 import "server-only";
 import { createUIMessageStream, createUIMessageStreamResponse, streamText, type TextStreamPart, type ToolSet } from "ai";
+import { sessionEnded } from "@/lib/auth/session";
 import { inBackground } from "@/lib/background";
-import type { ProviderRecord } from "@/lib/db/providers";
+import { startChat } from "@/lib/db/chat-start";
 import { stampKeyUse } from "@/lib/db/keys-for-use";
-import { EndpointNotAllowedError } from "@/lib/errors";
+import type { ProviderRecord } from "@/lib/db/providers";
+import { AppError, EndpointNotAllowedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { createGuardedFetch } from "@/lib/net/outbound";
 import { createEndpointProvider, createProviderFromRegistry } from "@/lib/providers/ai-sdk";
 import { type ChatFailure, chatErrorText, classifyChatFailure } from "@/lib/providers/chat-failure";
 import { createChatFetch } from "@/lib/providers/chat-fetch";
 import { providerTimeoutMs } from "@/lib/providers/provider-get";
-import { limitChats } from "@/lib/rate-limits";
+import { assertWithinChatLimit, chatCounter } from "@/lib/rate-limits";
 import type { ChatMetadata, ChatRequest } from "@/lib/validation/chat";
 import { recordKeyHealth } from "./health";
-import { requireProvider } from "./service";
 import { recordKeyUsage } from "./usage";
 import { withKeyFallback } from "./fallback";
-import { type KeyForUse, noUsableKeyError, openApiKeysForUse } from "./vault";
+import { type KeyForUse, noUsableKeyError, openKeysForUse } from "./vault";
 
 /**
  * The playground's answer (POST /api/chat): the user's own usable keys for the provider they picked, in their order
@@ -31,10 +32,19 @@ const ENDPOINT_STREAM_TIMEOUT_MS = 10 * 60 * 1000;
 /** An answer larger than this from a custom endpoint is cut off. */
 const ENDPOINT_STREAM_MAX_BYTES = 32 << 20;
 
-/** The provider's usable keys in the user's order (several keys: lib/keys/vault.ts), or why there is none. */
-async function keysFor(userId: string, provider: ProviderRecord): Promise<KeyForUse[]> {
-  const keys = await openApiKeysForUse(userId, provider.id); // 409 api_key_undecryptable when none can be opened
-  if (keys.length > 0) return keys;
+/**
+ * What the answer needs before its provider is asked, from ONE statement (lib/db/chat-start.ts): the session is
+ * live (401), the chat limit spent (429), the provider (404), its usable keys in the user's order, opened (409
+ * api_key_undecryptable when none can be), or why there is none (409 disabled or expired, 404 none).
+ */
+async function begin(userId: string, sessionId: string, providerId: string): Promise<{ provider: ProviderRecord; keys: KeyForUse[] }> {
+  const start = await startChat(userId, sessionId, providerId, chatCounter(userId));
+  if (!start.live || !start.limit) throw sessionEnded();
+  assertWithinChatLimit(start.limit);
+  const provider = start.provider;
+  if (!provider) throw new AppError("provider_not_found", "There is no such provider.");
+  const keys = openKeysForUse({ userId, providerId: provider.id }, start.keys);
+  if (keys.length > 0) return { provider, keys };
   throw await noUsableKeyError(userId, provider, {
     disabled: `Your ${provider.name} API key is disabled or expired. Enable it in Settings (/settings) to chat with it.`,
     missing: `You have no ${provider.name} API key. Add one in Settings (/settings) to chat with ${provider.name}.`,
@@ -62,10 +72,8 @@ const OUTPUT = new Set(["text-delta", "reasoning-delta", "tool-call", "tool-inpu
  * key tried has its failure counted and its health recorded; the key that served is the one reported
  * (X-Key-Hint, the metadata) and counted. When every key failed, the last one's answer ends with its error part.
  */
-export async function streamChat(userId: string, input: ChatRequest, signal: AbortSignal): Promise<Response> {
-  // The limit and the provider are independent reads: asked together, one round trip fewer before the answer.
-  const [, provider] = await Promise.all([limitChats(userId), requireProvider(userId, input.providerId)]);
-  const keys = await keysFor(userId, provider);
+export async function streamChat(userId: string, sessionId: string, input: ChatRequest, signal: AbortSignal): Promise<Response> {
+  const { provider, keys } = await begin(userId, sessionId, input.providerId);
   const timeoutMs = providerTimeoutMs();
   let last: Answer | undefined;
   const outcome = await withKeyFallback(keys, async (key, index) => {

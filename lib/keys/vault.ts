@@ -2,7 +2,7 @@ import "server-only";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { envelopeKeyId, open, seal } from "@/lib/crypto/secret-box";
 import { MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
-import { getSealedUserApiKey, getSealedUserApiKeyById, type SealedRow, usableSealedKeys } from "@/lib/db/keys-for-use";
+import { getSealedUserApiKey, getSealedUserApiKeyById, type KeyForRequest, type SealedRow, usableSealedKeys } from "@/lib/db/keys-for-use";
 import { type ApiKeyRecord, getUserApiKeyForProvider, type SaveCheck, type SaveTarget, upsertUserApiKey } from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { maskApiKey } from "./mask";
@@ -95,12 +95,16 @@ export interface KeyForUse {
  * usable keys but none could be opened.
  */
 export async function openApiKeysForUse(userId: string, providerId: string): Promise<KeyForUse[]> {
-  const keys = await usableSealedKeys(userId, providerId);
+  return openKeysForUse({ userId, providerId }, await usableSealedKeys(userId, providerId));
+}
+
+/** The usable keys read (openApiKeysForUse, or the playground's statement), opened: the ones that can be. */
+export function openKeysForUse(owner: { userId: string; providerId: string }, rows: KeyForRequest[]): KeyForUse[] {
   const readable: KeyForUse[] = [];
   let unreadable: KeyDecryptionError | null = null;
-  for (const row of keys) {
+  for (const row of rows) {
     try {
-      const apiKey = openEnvelope(row.encryptedKey, { userId, providerId });
+      const apiKey = openEnvelope(row.encryptedKey, owner);
       readable.push({ id: row.id, label: row.label, keyHint: row.keyHint, apiKey, sealed: row.encryptedKey });
     } catch (error) {
       if (!(error instanceof KeyDecryptionError)) throw error;

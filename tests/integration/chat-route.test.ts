@@ -5,9 +5,10 @@ import * as keysRoute from "@/app/api/user/api-keys/route";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { backgroundSettled } from "@/lib/background";
 import { listBuiltInProviders, type ProviderRecord } from "@/lib/db/providers";
+import { revokeSessions } from "@/lib/db/sessions";
 import type { PublicUser } from "@/lib/db/users";
 import { PROVIDERS, type RegistryId } from "@/lib/providers/catalogue";
-import { type Answer, call } from "../fixtures/http";
+import { type Answer, call, sessionCookie } from "../fixtures/http";
 import { captureLogs } from "../fixtures/logs";
 import { type StreamedAnswer, streamCall } from "../fixtures/ui-stream";
 import { fakeKey, insertUser } from "../fixtures/users";
@@ -279,6 +280,20 @@ describe("refusals before any provider is asked", () => {
   it("not signed in: 401", async () => {
     const answer = await call(chatRoute.POST, { method: "POST", path: "/api/chat", body: body(providers.openai.id) });
     expectError(answer, 401, "unauthorized");
+  });
+
+  it("a session ended elsewhere (sign out everywhere): 401, the provider never asked, no point of the limit spent", async () => {
+    const ada = await insertUser("ada");
+    await save(ada, providers.openai.id, key("valid"));
+    const cookie = await sessionCookie(ada);
+    await revokeSessions(ada.id);
+    const since = fake.requests.length;
+    for (let i = 0; i < 31; i++) {
+      expectError(await call(chatRoute.POST, { method: "POST", path: "/api/chat", headers: { cookie }, body: body(providers.openai.id) }), 401, "unauthorized");
+    }
+    expect(fake.requests.length).toBe(since);
+    // 31 refused requests spent none of the 30 a minute: a live session still chats.
+    expectStreamed(await chat(ada, body(providers.openai.id)));
   });
 
   it("more than RATE_LIMIT_CHATS_PER_MINUTE (30) a minute: 429 with Retry-After", async () => {

@@ -9,6 +9,8 @@ export const chatOperations = {
     path: "/api/chat",
     summary: "Stream an answer from a provider through the signed-in user's own enabled key (the playground)",
     signedIn: true,
+    // The answer's one statement before the provider is asked checks the session (lib/db/chat-start.ts).
+    sessionCheckedByHandler: true,
     flag: "showPlayground",
     body: chatRequestSchema,
     // 32,000 characters of text can be 128,000 bytes of UTF-8, plus the JSON around them.
