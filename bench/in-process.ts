@@ -4,7 +4,8 @@ import { countDecryptions, countStatements } from "@/dev/counters";
 import { closeDb, getDb, rowsOf } from "@/lib/db/client";
 import { listProviders, listProvidersForSession } from "@/lib/db/providers";
 import { createSession } from "@/lib/db/sessions";
-import { deleteUserApiKey, getUserApiKeys, getUserApiKeysForSession, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
+import { deleteUserApiKey, getUserApiKeys, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
+import { listedKeyViewsJson } from "@/lib/keys/view";
 import { storeApiKey } from "@/lib/keys/vault";
 import { createUser } from "@/lib/db/users";
 import { giveKeysAtWork } from "./seed";
@@ -26,7 +27,7 @@ export async function measureInProcess(env: Record<string, string>) {
   // What the routes run: the list and the providers behind a live session, each one statement.
   const sessionId = await createSession(user.id, 3_600);
   const statementsPerOperation = {
-    list: await statements(() => getUserApiKeysForSession(user.id, sessionId)),
+    list: await statements(() => listedKeyViewsJson(user.id, sessionId)),
     providers: await statements(() => listProvidersForSession(user.id, sessionId)),
     upsert: await statements(() => storeApiKey(user.id, providers[0]!.id, "sk-test-valid-1111111111111111")),
     toggle: await statements(() => setUserApiKeyEnabled(user.id, providers[0]!.id, false)),

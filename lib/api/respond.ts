@@ -10,6 +10,11 @@ export function json(data: unknown, status = 200): NextResponse {
   return NextResponse.json(data, { status, headers: NO_STORE });
 }
 
+/** An answer already written as JSON text (the key list's, by the database: lib/db/key-list-json.ts). */
+export function jsonText(text: string, status = 200): Response {
+  return new Response(text, { status, headers: { ...NO_STORE, "Content-Type": "application/json" } });
+}
+
 /** `{ error, code }` with the status the code decides; Retry-After when the error knows it. */
 function errorResponse(error: AppError): NextResponse {
   const headers: Record<string, string> = { ...NO_STORE };

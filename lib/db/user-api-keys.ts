@@ -8,8 +8,7 @@ import { detailOf, eventsFrom, eventType, eventTypeWhen } from "./key-events";
 import { DEFAULT_KEY_LABEL, type KeyHealth } from "./key-facts";
 import { type ApiKeyRecord, keyLimit, lockedKeys, pickRecord, recordColumns, retryingPositionClash, writtenColumns } from "./key-rows";
 import { userApiKey } from "./schema";
-import { selectLiveSession } from "./sessions";
-import { last30Days, USAGE_METRICS, utcToday } from "./usage-window";
+import { last30Days, utcToday } from "./usage-window";
 import { isUuid } from "./uuid";
 
 /**
@@ -81,30 +80,6 @@ export async function getUserApiKeys(userId: string): Promise<ListedApiKey[]> {
   if (!isUuid(userId)) return [];
   const rows = await withDb((db) => listQuery(db).execute({ userId, today: utcToday() }));
   return rows.map(listed);
-}
-
-/**
- * The list behind a live session, still ONE statement: the list's select becomes a CTE, left-joined to the live
- * session (lib/db/sessions.ts). No row: the session has ended (null, a 401); one row with no key: no keys.
- */
-const LIST_COLUMNS = [...Object.keys(recordColumns), ...USAGE_METRICS] as (keyof ListRow)[];
-const sessionListQuery = preparedPerHandle((db) => {
-  const live = db.$with("live").as(selectLiveSession(db));
-  const keys = db.$with("keys").as(selectList(db));
-  const key = Object.fromEntries(LIST_COLUMNS.map((name) => [name, keys[name]]));
-  return db
-    .with(live, keys)
-    .select({ session: live.id, key })
-    .from(live)
-    .leftJoin(keys, sql`true`)
-    .prepare("user_api_keys_list_for_session");
-});
-
-export async function getUserApiKeysForSession(userId: string, sessionId: string): Promise<ListedApiKey[] | null> {
-  if (!isUuid(userId) || !isUuid(sessionId)) return null;
-  const rows = await withDb((db) => sessionListQuery(db).execute({ userId, sessionId, today: utcToday() }));
-  if (rows.length === 0) return null;
-  return rows.flatMap((row) => (row.key?.id ? [listed(row.key as unknown as ListRow)] : []));
 }
 
 /** The provider's primary key (the lowest position) of this user, without its envelope. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { getKeyring } from "@/lib/crypto/keyring";
 import type { ActivityRecord } from "@/lib/db/key-events";
+import { listedKeysJson } from "@/lib/db/key-list-json";
 import type { ApiKeyRecord, ListedApiKey } from "@/lib/db/user-api-keys";
 import type { ActivityEventView } from "@/lib/validation/activity";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
@@ -29,6 +30,14 @@ export function toKeyView(record: ApiKeyRecord): KeyView {
     healthMessage: record.healthMessage,
     lastUsedAt: iso(record.lastUsedAt),
   };
+}
+
+/**
+ * The key list's answer as JSON text, written by the database in the shape of toListedKeyView (lib/db/
+ * key-list-json.ts), behind a live session: null when it has ended.
+ */
+export function listedKeyViewsJson(userId: string, sessionId: string): Promise<string | null> {
+  return listedKeysJson(userId, sessionId, [...getKeyring().keys.keys()]);
 }
 
 /** A row of the listing: the key and its 30-day usage totals. */

@@ -9,7 +9,7 @@ import * as revokeRoute from "@/app/api/user/sessions/revoke/route";
 import { countStatements } from "@/dev/counters";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { getProviderByRegistryId, listProvidersForSession } from "@/lib/db/providers";
-import { getUserApiKeysForSession } from "@/lib/db/user-api-keys";
+import { listedKeyViewsJson } from "@/lib/keys/view";
 import { type Answer, call } from "../fixtures/http";
 import { registeredAccount, sessionOnly, setCookies, signInThroughRoute, signOutThroughRoute } from "../fixtures/next-auth";
 
@@ -109,14 +109,14 @@ describe("sessions that end on the server", () => {
     expect(await listProvidersForSession(uuid, sid)).toBeNull();
   });
 
-  it("getUserApiKeysForSession: null without a live session, [] for a live one without keys", async () => {
+  it("the key list's JSON: null without a live session, [] for a live one without keys", async () => {
     const ada = await registeredAccount("ada");
     const token = (await signInThroughRoute(ada.email, ada.password)).cookies["next-auth.session-token"]!;
     const { decodeSessionToken } = await import("@/lib/auth/session-token");
     const sid = (await decodeSessionToken({ token, secret: getAuthSecret() }))!.sid as string;
-    expect(await getUserApiKeysForSession(ada.id, sid)).toEqual([]);
-    expect(await getUserApiKeysForSession(ada.id, uuid)).toBeNull();
-    expect(await getUserApiKeysForSession(uuid, sid)).toBeNull();
-    expect(await getUserApiKeysForSession(ada.id, "nope")).toBeNull();
+    expect(await listedKeyViewsJson(ada.id, sid)).toBe("[]");
+    expect(await listedKeyViewsJson(ada.id, uuid)).toBeNull();
+    expect(await listedKeyViewsJson(uuid, sid)).toBeNull();
+    expect(await listedKeyViewsJson(ada.id, "nope")).toBeNull();
   });
 });

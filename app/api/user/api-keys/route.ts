@@ -1,19 +1,20 @@
 import { userRoute } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
+import { jsonText } from "@/lib/api/respond";
 import { sessionEnded } from "@/lib/auth/session";
-import { deleteUserApiKey, getUserApiKeysForSession, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
+import { deleteUserApiKey, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { AppError } from "@/lib/errors";
 import { saveApiKey } from "@/lib/keys/service";
-import { toKeyView, toListedKeyView } from "@/lib/keys/view";
+import { listedKeyViewsJson, toKeyView } from "@/lib/keys/view";
 
 const noKey = () => new AppError("api_key_not_found", "You have no API key for that provider.");
 
 export const dynamic = "force-dynamic";
 
 export const GET = userRoute(operations.listApiKeys, async ({ userId, sessionId }) => {
-  const keys = await getUserApiKeysForSession(userId, sessionId);
-  if (!keys) throw sessionEnded();
-  return keys.map(toListedKeyView);
+  const list = await listedKeyViewsJson(userId, sessionId);
+  if (list === null) throw sessionEnded();
+  return jsonText(list);
 });
 
 export const POST = userRoute(operations.saveApiKey, ({ userId, body }) => saveApiKey(userId, body));

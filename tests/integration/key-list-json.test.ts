@@ -1,0 +1,68 @@
+import { and, eq, sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { countDecryptions, countStatements } from "@/dev/counters";
+import { getDb } from "@/lib/db/client";
+import { getProviderByRegistryId } from "@/lib/db/providers";
+import { userApiKey } from "@/lib/db/schema";
+import { createSession } from "@/lib/db/sessions";
+import { getUserApiKeys } from "@/lib/db/user-api-keys";
+import { recordKeyHealth } from "@/lib/keys/health";
+import { recordKeyUsage } from "@/lib/keys/usage";
+import { openApiKeyForUse, storeApiKey } from "@/lib/keys/vault";
+import { listedKeyViewsJson, toListedKeyView } from "@/lib/keys/view";
+import { fakeKey, insertUser } from "../fixtures/users";
+
+/**
+ * The key list's answer is written by the database as JSON (lib/db/key-list-json.ts); everything else maps rows
+ * in JavaScript (toListedKeyView). Both must give the same answer for every kind of key.
+ */
+it("the database's JSON list is toListedKeyView's answer, field for field, ordered by provider and position", async () => {
+  const ada = await insertUser("ada");
+  const sessionId = await createSession(ada.id, 3_600);
+  const openai = (await getProviderByRegistryId("openai"))!;
+  const anthropic = (await getProviderByRegistryId("anthropic"))!;
+  const google = (await getProviderByRegistryId("google"))!;
+
+  // Three OpenAI keys: checked, limited and used; disabled; expiring, with a label that needs escaping.
+  const first = await storeApiKey(ada.id, openai.id, fakeKey(), { health: "ok", message: "OpenAI accepted this key." }, { label: "Work" });
+  const second = await storeApiKey(ada.id, openai.id, fakeKey(), null, { label: "Personal" });
+  const third = await storeApiKey(ada.id, openai.id, fakeKey(), null, { label: 'Ünïcødé "quoted" \\ back', expiresAt: new Date(Date.now() + 3 * 86_400_000) });
+  const used = (await openApiKeyForUse(ada.id, openai.id))!;
+  await recordKeyUsage(ada.id, used.id, { inputTokens: 12, outputTokens: 34 });
+  await recordKeyUsage(ada.id, used.id, { failed: true });
+  await recordKeyHealth(
+    { userId: ada.id, providerId: openai.id, encryptedKey: used.sealed, id: used.id },
+    { status: "limited", message: 'Rate limited: "slow down"\nthen retry' },
+    "chat",
+  );
+  const db = await getDb();
+  await db.update(userApiKey).set({ isEnabled: false }).where(eq(userApiKey.id, second.id));
+  // Anthropic: sealed by a key that has left the keyring (needs re-entry), expired yesterday.
+  const old = await storeApiKey(ada.id, anthropic.id, fakeKey());
+  await db
+    .update(userApiKey)
+    .set({ keyId: "retired", expiresAt: sql`now() - interval '1 day'` })
+    .where(and(eq(userApiKey.id, old.id), eq(userApiKey.userId, ada.id)));
+  // Google: a key saved without a check, never used.
+  await storeApiKey(ada.id, google.id, fakeKey());
+  // Another user's key never shows.
+  const babbage = await insertUser("babbage");
+  await storeApiKey(babbage.id, openai.id, fakeKey());
+
+  const written = await countDecryptions(() => countStatements(() => listedKeyViewsJson(ada.id, sessionId)));
+  expect(written.result.count).toBe(1);
+  expect(written.count).toBe(0);
+  const fromDatabase = JSON.parse(written.result.result!) as unknown[];
+
+  const mapped = (await getUserApiKeys(ada.id))
+    .map(toListedKeyView)
+    .sort((a, b) => a.providerId.localeCompare(b.providerId) || a.position - b.position || a.id.localeCompare(b.id));
+  expect(mapped).toHaveLength(5);
+  expect(fromDatabase).toStrictEqual(mapped);
+  expect(mapped.map((k) => k.id)).toEqual(expect.arrayContaining([first.id, second.id, third.id, old.id]));
+  // What the fixture was built to cover is there.
+  expect(mapped.find((k) => k.id === old.id)).toMatchObject({ needsReentry: true });
+  expect(mapped.find((k) => k.id === used.id)).toMatchObject({ health: "limited", usage: { requests: 2, inputTokens: 12, outputTokens: 34, errors: 1 } });
+  expect(mapped.find((k) => k.id === second.id)).toMatchObject({ isEnabled: false, lastUsedAt: null });
+  expect(mapped.find((k) => k.id === third.id)!.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+});
