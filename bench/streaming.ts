@@ -29,6 +29,8 @@ interface StreamTiming {
   /** How many network reads brought text. */
   reads: number;
   ok: boolean;
+  /** The app's own account of its time (its Server-Timing header: `db`, `provider`), in ms. */
+  serverTiming?: Record<string, number>;
 }
 
 export interface StreamingResult {
@@ -36,6 +38,9 @@ export interface StreamingResult {
   samples: number;
   firstTokenMs: { app: { p50: number; p99: number }; direct: { p50: number; p99: number } };
   addedMs: { p50: number; p99: number };
+  /** Through the app, as it accounted for its time (Server-Timing): the statement before the provider, and the
+   * provider until its first output; p50 and p99 over the streams through the app. */
+  serverTimingMs: Record<string, { p50: number; p99: number }>;
   /** 20 streams started at the same instant, through the app and direct. */
   burst: { app: { p50: number; p99: number }; direct: { p50: number; p99: number } };
   /** Per stream through the app: its text spread over its direct counterpart's median spread; the worst. */
@@ -54,6 +59,7 @@ async function timeStream(url: string, init: RequestInit, isText: (chunk: string
     await response.body?.cancel();
     return { firstToken: Number.NaN, spread: 0, reads: 0, ok: false };
   }
+  const serverTiming = parseServerTiming(response.headers.get("server-timing"));
   const decoder = new TextDecoder();
   let first: number | undefined;
   let last = 0;
@@ -70,7 +76,19 @@ async function timeStream(url: string, init: RequestInit, isText: (chunk: string
     }
   }
   if (first === undefined) return { firstToken: Number.NaN, spread: 0, reads: 0, ok: false };
-  return { firstToken: first - started, spread: last - first, reads, ok: true };
+  return { firstToken: first - started, spread: last - first, reads, ok: true, serverTiming };
+}
+
+/** `db;dur=1.2, provider;dur=3.4` → { db: 1.2, provider: 3.4 }; undefined without the header. */
+function parseServerTiming(header: string | null): Record<string, number> | undefined {
+  if (!header) return undefined;
+  return Object.fromEntries(
+    header.split(",").flatMap((metric) => {
+      const [name, ...params] = metric.trim().split(";");
+      const dur = params.find((p) => p.startsWith("dur="));
+      return name && dur ? [[name, Number(dur.slice(4))]] : [];
+    }),
+  );
 }
 
 const percentile = (values: number[], p: number) => {
@@ -155,6 +173,12 @@ export async function measureStreaming(
     samples: appFirst.length,
     firstTokenMs: { app: a, direct: d },
     addedMs: { p50: round1(a.p50 - d.p50), p99: round1(a.p99 - d.p99) },
+    serverTimingMs: Object.fromEntries(
+      ["db", "provider"].flatMap((name) => {
+        const values = good(viaApp).flatMap((t) => (t.serverTiming?.[name] === undefined ? [] : [t.serverTiming[name]]));
+        return values.length > 0 ? [[name, stats(values)]] : [];
+      }),
+    ),
     burst: { app: stats(good(burst.app).map((t) => t.firstToken)), direct: stats(good(burst.direct).map((t) => t.firstToken)) },
     worstSpreadRatio: Math.round(worstSpreadRatio * 100) / 100,
     fewestReads,
@@ -176,6 +200,10 @@ export function printStreaming(result: StreamingResult) {
   console.log(`${"  direct to the fake".padEnd(30)}${pad(result.firstTokenMs.direct.p50, 8)}${pad(result.firstTokenMs.direct.p99, 8)}`);
   console.log(`${"  through the app".padEnd(30)}${pad(result.firstTokenMs.app.p50, 8)}${pad(result.firstTokenMs.app.p99, 8)}`);
   console.log(`${"  added by the app".padEnd(30)}${pad(result.addedMs.p50, 8)}${pad(result.addedMs.p99, 8)}`);
+  for (const [name, what] of [["db", "of which: database"], ["provider", "of which: provider → first output"]] as const) {
+    const t = result.serverTimingMs[name];
+    if (t) console.log(`${`    ${what}`.padEnd(30)}${pad(t.p50, 8)}${pad(t.p99, 8)}`);
+  }
   console.log(`${`  burst of ${streams}, direct`.padEnd(30)}${pad(result.burst.direct.p50, 8)}${pad(result.burst.direct.p99, 8)}`);
   console.log(`${`  burst of ${streams}, the app`.padEnd(30)}${pad(result.burst.app.p50, 8)}${pad(result.burst.app.p99, 8)}`);
   console.log(

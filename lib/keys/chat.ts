@@ -1,5 +1,5 @@
 import "server-only";
-import { createUIMessageStream, createUIMessageStreamResponse, streamText, type TextStreamPart, type ToolSet } from "ai";
+import { generateId, streamText, type TextStreamPart, type ToolSet, UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { sessionEnded } from "@/lib/auth/session";
 import { inBackground } from "@/lib/background";
 import { startChat } from "@/lib/db/chat-start";
@@ -16,6 +16,7 @@ import { assertWithinChatLimit, chatCounter } from "@/lib/rate-limits";
 import type { ChatMetadata, ChatRequest } from "@/lib/validation/chat";
 import { recordKeyHealth } from "./health";
 import { recordKeyUsage } from "./usage";
+import { answerBody } from "./answer-body";
 import { withKeyFallback } from "./fallback";
 import { type KeyForUse, noUsableKeyError, openKeysForUse } from "./vault";
 
@@ -63,9 +64,6 @@ function modelFor(provider: ProviderRecord, apiKey: string, modelId: string, tim
 /** A header value must be Latin-1; a mask is ASCII unless the key was not. */
 const headerSafe = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value));
 
-/** What a provider stream yields once the answer has begun: from here on no other key may be tried. */
-const OUTPUT = new Set(["text-delta", "reasoning-delta", "tool-call", "tool-input-start", "finish-step", "finish", "abort"]);
-
 /**
  * The answer, from the user's keys in their order: when one is rejected, limited or unreachable before any
  * output, the next is tried (unless the user chose "Always use my first key"); once output has begun, never. Each
@@ -73,7 +71,9 @@ const OUTPUT = new Set(["text-delta", "reasoning-delta", "tool-call", "tool-inpu
  * (X-Key-Hint, the metadata) and counted. When every key failed, the last one's answer ends with its error part.
  */
 export async function streamChat(userId: string, sessionId: string, input: ChatRequest, signal: AbortSignal): Promise<Response> {
+  const started = performance.now();
   const { provider, keys } = await begin(userId, sessionId, input.providerId);
+  const asked = performance.now();
   const timeoutMs = providerTimeoutMs();
   let last: Answer | undefined;
   const outcome = await withKeyFallback(keys, async (key, index) => {
@@ -85,8 +85,20 @@ export async function streamChat(userId: string, sessionId: string, input: ChatR
     }
     return { ok: false, status: failure.status, message: failure.message, final: !failure.concernsKey || signal.aborted };
   });
-  return outcome.ok ? outcome.value.response : last!.response;
+  const response = outcome.ok ? outcome.value.response : last!.response;
+  response.headers.set("Server-Timing", serverTiming({ db: asked - started, provider: performance.now() - asked }));
+  return response;
 }
+
+/**
+ * Where the time before the answer's first byte went (the standard Server-Timing header; browsers show it in
+ * their network panel, the streaming bench reads it): `db`, the one statement before the provider is asked;
+ * `provider`, from asking it to its first output, over every key tried.
+ */
+const serverTiming = (durations: Record<string, number>) =>
+  Object.entries(durations)
+    .map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`)
+    .join(", ");
 
 interface Answer {
   response: Response;
@@ -150,31 +162,17 @@ function startAnswer(userId: string, provider: ProviderRecord, key: KeyForUse, i
   };
 
   const errorText = (error: unknown) => chatErrorText(fail(error));
-  // Merged into a UI message stream of our own: a provider stream that breaks (a dropped connection) errors the
-  // SDK's stream itself rather than yielding an error part, and the merge turns that into one.
-  const stream = createUIMessageStream({
-    execute: ({ writer }) => writer.merge(result.toUIMessageStream({ messageMetadata: ({ part }) => metadata(part), onError: errorText })),
-    onError: errorText,
-  });
-  const response = createUIMessageStreamResponse({
-    stream,
+  const { body, beforeOutput } = answerBody(
+    result.toUIMessageStream({ messageMetadata: ({ part }) => metadata(part), onError: errorText, generateMessageId: generateId }),
+    { failure: () => failure, brokenText: errorText, stopped: () => signal.aborted },
+  );
+  const response = new Response(body, {
     headers: {
-      "X-Key-Hint": headerSafe(key.keyHint),
+      ...UI_MESSAGE_STREAM_HEADERS,
+      "x-key-hint": headerSafe(key.keyHint),
       // no-transform: a compressing proxy (or Next's own compression) would otherwise hold chunks back.
-      "Cache-Control": "no-store, no-transform",
+      "cache-control": "no-store, no-transform",
     },
   });
-  // A branch of the provider's stream of its own (the SDK tees each reader), read until the answer begins or fails.
-  const beforeOutput = (async (): Promise<ChatFailure | undefined> => {
-    try {
-      for await (const part of result.fullStream) {
-        if (part.type === "error") return fail(part.error);
-        if (OUTPUT.has(part.type)) return undefined;
-      }
-      return failure;
-    } catch (error) {
-      return fail(error);
-    }
-  })();
   return { response, beforeOutput };
 }

@@ -57,6 +57,7 @@ function expectStreamed(answer: StreamedAnswer) {
   expect(answer.status).toBe(200);
   expect(answer.headers.get("content-type")).toMatch(/^text\/event-stream/);
   expect(answer.headers.get("cache-control")).toBe("no-store, no-transform");
+  expect(answer.headers.get("server-timing")).toMatch(/^db;dur=\d+\.\d, provider;dur=\d+\.\d$/);
 }
 
 beforeAll(async () => {

@@ -20,7 +20,8 @@ export const chatOperations = {
     stream: {
       contentType: "text/event-stream",
       description:
-        "The AI SDK UI message stream (what `useChat` reads). Header `X-Key-Hint`: the mask of the key used. A provider " +
+        "The AI SDK UI message stream (what `useChat` reads). Header `X-Key-Hint`: the mask of the key used; " +
+        "`Server-Timing`: `db` (the statement before the provider is asked) and `provider` (until its first output), in ms. A provider " +
         'failure ends the stream with an `error` part whose `errorText` is JSON `{ "status": "invalid" | "limited" | ' +
         '"unreachable", "message" }`. The finish part\'s `messageMetadata` holds `keyHint`, `model`, `inputTokens`, `outputTokens`.',
     },
