@@ -33,7 +33,7 @@ export async function measurePageJs(base: string, cookie: string) {
       gzipBytes: files.reduce((n, f) => n + f.gzip, 0),
       transferBytes: files.reduce((n, f) => n + f.transfer, 0),
       rawBytes: files.reduce((n, f) => n + f.raw, 0),
-      largest: files.sort((a, b) => b.gzip - a.gzip).slice(0, 5),
+      largest: files.sort((a, b) => b.gzip - a.gzip),
     };
   } finally {
     await browser.close();

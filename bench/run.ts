@@ -57,6 +57,12 @@ async function main() {
         ...fake.env,
       },
     });
+    if (process.env.BENCH_ONLY === "page") {
+      // Just the settings page's JavaScript, for a signed-in user with the bench's keys.
+      const cookie = await signInOverHttp(app.url, seeded.emails[0]!, BENCH_PASSWORD, false);
+      console.log(JSON.stringify(await measurePageJs(app.url, cookie), null, 2));
+      return;
+    }
     if (process.env.BENCH_ONLY === "streaming") {
       // Just the streaming measurement: one seeded user, whose first provider's key is a valid one.
       const cookie = await signInOverHttp(app.url, seeded.emails[0]!, BENCH_PASSWORD, false);

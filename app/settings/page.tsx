@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { AccountSection } from "@/components/account/account-section";
-import { ActivityPanel } from "@/components/activity/activity-panel";
+import { ActivityView, providerNames } from "@/components/activity/activity-view";
+import { DeferredActivity } from "@/components/activity/deferred-activity";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { UsageChart } from "@/components/api-keys/usage-chart";
 import { SiteHeader } from "@/components/site-header";
+import { buttonVariants } from "@/components/ui/button";
 import { requirePageUser } from "@/lib/auth/session";
 import { getDailyUsage } from "@/lib/db/key-usage";
 import { listFirstKeyOnly } from "@/lib/db/provider-settings";
@@ -60,7 +62,21 @@ export default async function SettingsPage() {
           </p>
         </noscript>
         {section ? <ApiKeysSection {...section} /> : null}
-        <ActivityPanel initialPage={activity} providers={providers} now={now} />
+        <DeferredActivity initialPage={activity} providers={providers} now={now}>
+          <ActivityView
+            events={activity.events}
+            names={providerNames(providers)}
+            now={now}
+            more={
+              activity.nextCursor ? (
+                // A plain button (a server component passes no handlers): DeferredActivity answers its click.
+                <button type="button" className={buttonVariants({ variant: "outline", size: "sm" })} data-activity-more>
+                  Load more
+                </button>
+              ) : null
+            }
+          />
+        </DeferredActivity>
         <AccountSection />
       </main>
     </>

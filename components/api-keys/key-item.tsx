@@ -8,7 +8,7 @@ import { Input } from "@/components/ui/input";
 import { Switch } from "@/components/ui/switch";
 import { cn } from "@/lib/utils";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
-import { labelProblem } from "@/lib/validation/key-rules";
+import { labelProblem } from "@/lib/validation/label-rules";
 import type { ProviderView } from "@/lib/validation/providers";
 import { ExpiryBadge, HealthBadge, HealthLine, UsageLine } from "./key-status";
 

@@ -4,7 +4,7 @@ import { Pencil, Plus } from "lucide-react";
 import { lazy, Suspense, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
-import { MAX_ENDPOINTS_PER_USER } from "@/lib/validation/endpoint-rules";
+import { MAX_ENDPOINTS_PER_USER } from "@/lib/validation/endpoint-limit";
 import type { EndpointView } from "@/lib/validation/endpoints";
 
 // Like the key dialog, the endpoint dialog loads when first wanted, starting on hover or focus.

@@ -2,9 +2,9 @@
  * The rules of a custom endpoint the browser applies too, without zod (lib/validation/endpoints.ts calls the
  * same functions). Whether a base URL may be reached is the server's to say (lib/net/endpoint-url.ts).
  */
-import { nameProblem } from "./key-rules";
+import { nameProblem } from "./label-rules";
 
-export const MAX_ENDPOINTS_PER_USER = 10;
+export { MAX_ENDPOINTS_PER_USER } from "./endpoint-limit";
 export const MAX_ENDPOINT_NAME_LENGTH = 40;
 export const MAX_BASE_URL_LENGTH = 2048;
 

@@ -4,8 +4,9 @@
  */
 export const MAX_API_KEY_LENGTH = 1024;
 
-// Control characters (NUL, CR, LF, TAB, DEL…) never belong in a key; they are how header injection starts.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+import { CONTROL_CHARACTERS } from "./label-rules";
+
+export { LABEL_MESSAGES, labelProblem, MAX_LABEL_LENGTH, nameProblem } from "./label-rules";
 
 // Every provider's keys are printable ASCII without spaces; anything else (a smart quote, an ellipsis, a space
 // in the middle) came from a copy that went wrong, and could not even be sent in an HTTP header.
@@ -26,31 +27,6 @@ export function apiKeyProblem(value: string): string | null {
   if (trimmed.length > MAX_API_KEY_LENGTH) return KEY_MESSAGES.tooLong;
   if (!KEY_CHARACTERS.test(trimmed)) return KEY_MESSAGES.characters;
   return null;
-}
-
-export const MAX_LABEL_LENGTH = 40;
-
-export const LABEL_MESSAGES = {
-  blank: "Enter a label.",
-  tooLong: `A label has ${MAX_LABEL_LENGTH} characters at most.`,
-  control: "A label cannot contain control characters (such as a line break).",
-} as const;
-
-/**
- * The first rule a short name (a key's label, an endpoint's name) breaks, or null: no control characters, not
- * blank once trimmed, at most `max` characters (code points, so an emoji counts once).
- */
-export function nameProblem(value: string, max: number, messages: { control: string; blank: string; tooLong: string }): string | null {
-  if (CONTROL_CHARACTERS.test(value)) return messages.control;
-  const trimmed = value.trim();
-  if (trimmed.length === 0) return messages.blank;
-  if ([...trimmed].length > max) return messages.tooLong;
-  return null;
-}
-
-/** The first rule a key's label breaks, or null. */
-export function labelProblem(value: string): string | null {
-  return nameProblem(value, MAX_LABEL_LENGTH, LABEL_MESSAGES);
 }
 
 // An ISO 8601 date and time with a zone (Z or an offset), as `Date.toISOString()` and `<input>` values give.

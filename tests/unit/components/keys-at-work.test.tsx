@@ -2,8 +2,10 @@
 import "./setup";
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ActivityPanel } from "@/components/activity/activity-panel";
+import { ActivityView, providerNames } from "@/components/activity/activity-view";
+import { DeferredActivity } from "@/components/activity/deferred-activity";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { UsageChart } from "@/components/api-keys/usage-chart";
 import { usageByKey } from "@/lib/keys/usage-days";
@@ -211,5 +213,88 @@ describe("the activity panel", () => {
   it("says so when there is nothing yet", () => {
     render(<ActivityPanel initialPage={{ events: [], nextCursor: null }} providers={providers} now={NOW} />);
     expect(screen.getByText(/Nothing yet/)).toBeTruthy();
+  });
+
+  describe("deferred on the settings page (its code loads when needed)", () => {
+    /** An IntersectionObserver that reports only when told to. */
+    function fakeObserver() {
+      const observers: { callback: IntersectionObserverCallback; options?: IntersectionObserverInit; disconnected: boolean }[] = [];
+      vi.stubGlobal(
+        "IntersectionObserver",
+        class {
+          entry: (typeof observers)[number];
+          constructor(callback: IntersectionObserverCallback, options?: IntersectionObserverInit) {
+            this.entry = { callback, options, disconnected: false };
+            observers.push(this.entry);
+          }
+          observe() {}
+          disconnect() {
+            this.entry.disconnected = true;
+          }
+        },
+      );
+      return {
+        observers,
+        comeNear: () => act(() => observers.at(-1)!.callback([{ isIntersecting: true } as IntersectionObserverEntry], {} as IntersectionObserver)),
+      };
+    }
+    const page: ActivityPageView = { events: [event(2, "key_tested", { health: "ok" }), event(1, "key_created", { checked: true, health: "ok" })], nextCursor: "1" };
+    /** As app/settings/page.tsx renders it: the server's markup inside the deferring wrapper. */
+    const deferred = (initialPage = page) => (
+      <DeferredActivity initialPage={initialPage} providers={providers} now={NOW}>
+        <ActivityView
+          events={initialPage.events}
+          names={providerNames(providers)}
+          now={NOW}
+          more={initialPage.nextCursor ? <button data-activity-more>Load more</button> : null}
+        />
+      </DeferredActivity>
+    );
+    const items = () => within(screen.getByTestId("activity-list")).getAllByRole("listitem").map((li) => li.textContent);
+
+    it("shows the server's events; coming near the screen loads the panel, which asks nothing until needed", async () => {
+      const api = fakeApi();
+      const observer = fakeObserver();
+      const user = userEvent.setup();
+      render(deferred());
+      expect(items()).toEqual(["Tested the OpenAI key: working2 minutes ago", "Added the OpenAI key1 minute ago"]);
+      expect(observer.observers[0]!.options?.rootMargin).toBe("400px");
+      await observer.comeNear();
+      await waitFor(() => expect(observer.observers[0]!.disconnected).toBe(true));
+      expect(api.calls).toEqual([]);
+      api.answer(200, { events: [event(0, "signed_in", {}, null)], nextCursor: null });
+      await user.click(await screen.findByRole("button", { name: "Load more" }));
+      await waitFor(() => expect(items()).toHaveLength(3));
+      expect(api.calls.map((c) => c.url)).toEqual(["/api/user/activity?cursor=1"]);
+    });
+
+    it("'Load more' on the server's markup loads the panel and the older events", async () => {
+      const api = fakeApi();
+      fakeObserver();
+      const user = userEvent.setup();
+      render(deferred());
+      api.answer(200, { events: [event(0, "signed_in", {}, null)], nextCursor: null });
+      await user.click(screen.getByRole("button", { name: "Load more" }));
+      await waitFor(() => expect(items()).toHaveLength(3));
+      expect(items()[2]).toMatch(/^Signed in/);
+      expect(api.calls.map((c) => c.url)).toEqual(["/api/user/activity?cursor=1"]);
+      expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+    });
+
+    it("a key changed elsewhere on the page loads the panel, with the new events on top", async () => {
+      const api = fakeApi();
+      fakeObserver();
+      render(
+        <>
+          <ApiKeysSection providers={providers} initialKeys={[keyFor(openai)]} now={NOW} />
+          {deferred({ events: [event(1, "key_created", { checked: true, health: "ok" })], nextCursor: null })}
+        </>,
+      );
+      api.answer(200, { ...keyFor(openai), isEnabled: false });
+      api.answer(200, { events: [event(2, "key_disabled"), event(1, "key_created", { checked: true, health: "ok" })], nextCursor: null });
+      await act(async () => screen.getByRole("switch").click());
+      await waitFor(() => expect(items()).toHaveLength(2));
+      expect(items()[0]).toMatch(/^Disabled the OpenAI key/);
+    });
   });
 });
