@@ -1,6 +1,6 @@
 import "server-only";
-import { sql, type SQLWrapper } from "drizzle-orm";
-import { rowsOf, withDb } from "./client";
+import { and, eq, gt, sql, type SQLWrapper } from "drizzle-orm";
+import { preparedPerHandle, withDb } from "./client";
 import { session, userApiKey } from "./schema";
 import { last30Days, USAGE_METRICS, utcToday } from "./usage-window";
 import { isUuid } from "./uuid";
@@ -16,24 +16,19 @@ import { isUuid } from "./uuid";
 /** A timestamp as Date.prototype.toISOString writes it (UTC, milliseconds, "Z"); null stays null. */
 const iso = (column: SQLWrapper) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/**
- * The user's keys with their 30-day usage as a JSON array (by provider, then position), behind a live session:
- * null when the session has ended. `readableKeyIds`: the keyring's key ids; a key sealed by another needs re-entry.
- */
-export async function listedKeysJson(userId: string, sessionId: string, readableKeyIds: string[]): Promise<string | null> {
-  if (!isUuid(userId) || !isUuid(sessionId)) return null;
-  const today = sql`${utcToday()}`;
-  const readable = sql`array[${sql.join(
-    readableKeyIds.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::text[]`;
-  const usage = sql.join(
-    USAGE_METRICS.map((metric) => sql`${metric}::text, ${last30Days(metric, today).sql}`),
-    sql`, `,
-  );
-  const k = userApiKey;
-  const rows = await withDb((db) =>
-    db.execute(sql`select (
+const placeholder = (name: string) => sql.placeholder(name);
+const k = userApiKey;
+const usage = sql.join(
+  USAGE_METRICS.map((metric) => sql`${metric}::text, ${last30Days(metric, placeholder("today")).sql}`),
+  sql`, `,
+);
+const readable = sql`string_to_array(${placeholder("readable")}::text, ',')`;
+
+/** The answer's JSON text as one column of a select from the live session row: built and prepared once per handle. */
+const listJsonQuery = preparedPerHandle((db) =>
+  db
+    .select({
+      list: sql<string>`(
         select coalesce(json_agg(json_build_object(
           'id', ${k.id}, 'providerId', ${k.providerId}, 'apiKey', ${k.keyHint}, 'isEnabled', ${k.isEnabled},
           'label', ${k.label}, 'position', ${k.position}, 'expiresAt', ${iso(k.expiresAt)},
@@ -42,10 +37,23 @@ export async function listedKeysJson(userId: string, sessionId: string, readable
           'healthCheckedAt', ${iso(k.healthCheckedAt)}, 'healthMessage', ${k.healthMessage}, 'lastUsedAt', ${iso(k.lastUsedAt)},
           'usage', json_build_object(${usage})
         ) order by ${k.providerId}, ${k.position}, ${k.id}), '[]'::json)::text
-        from ${k} where ${k.userId} = ${userId}::uuid
-      ) as list
-      from ${session} where ${session.id} = ${sessionId}::uuid and ${session.userId} = ${userId}::uuid and ${session.expiresAt} > now()`),
+        from ${k} where ${k.userId} = ${placeholder("userId")}::uuid
+      )`,
+    })
+    .from(session)
+    .where(and(eq(session.id, placeholder("sessionId")), eq(session.userId, placeholder("userId")), gt(session.expiresAt, sql`now()`)))
+    .prepare("user_api_keys_list_json"),
+);
+
+/**
+ * The user's keys with their 30-day usage as a JSON array (by provider, then position), behind a live session:
+ * null when the session has ended. `readableKeyIds`: the keyring's key ids (letters, digits, "_" and "-"); a key
+ * sealed by another needs re-entry.
+ */
+export async function listedKeysJson(userId: string, sessionId: string, readableKeyIds: string[]): Promise<string | null> {
+  if (!isUuid(userId) || !isUuid(sessionId)) return null;
+  const [row] = await withDb((db) =>
+    listJsonQuery(db).execute({ userId, sessionId, today: utcToday(), readable: readableKeyIds.join(",") }),
   );
-  const [row] = rowsOf<{ list: string }>(rows);
   return row ? row.list : null;
 }
