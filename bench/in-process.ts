@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { countDecryptions, countStatements } from "@/dev/counters";
 import { closeDb, getDb, rowsOf } from "@/lib/db/client";
-import { listProviders, listProvidersForSession } from "@/lib/db/providers";
+import { providersJsonForSession } from "@/lib/db/provider-list-json";
+import { listProviders } from "@/lib/db/providers";
 import { createSession } from "@/lib/db/sessions";
 import { deleteUserApiKey, getUserApiKeys, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { listedKeyViewsJson } from "@/lib/keys/view";
@@ -28,7 +29,7 @@ export async function measureInProcess(env: Record<string, string>) {
   const sessionId = await createSession(user.id, 3_600);
   const statementsPerOperation = {
     list: await statements(() => listedKeyViewsJson(user.id, sessionId)),
-    providers: await statements(() => listProvidersForSession(user.id, sessionId)),
+    providers: await statements(() => providersJsonForSession(user.id, sessionId)),
     upsert: await statements(() => storeApiKey(user.id, providers[0]!.id, "sk-test-valid-1111111111111111")),
     toggle: await statements(() => setUserApiKeyEnabled(user.id, providers[0]!.id, false)),
     delete: await statements(() => deleteUserApiKey(user.id, providers[0]!.id)),
