@@ -96,7 +96,10 @@ describe("device cookies", () => {
     for (let i = 0; i < 10; i++) await signInThroughRoute(ada.email, "wrong password");
 
     const [nonce, signature] = adas.split(".");
-    const tampered = [`${nonce}x.${signature}`, `${nonce}.${signature!.slice(0, -2)}AA`, "garbage", "", `${nonce}`];
+    // The signature's FIRST character changed: all six of its bits are data (the last one of a 32-byte signature
+    // carries two bits of padding, and replacing the last two with "AA" left one cookie in ~1,000 unchanged).
+    const flipped = `${signature![0] === "A" ? "B" : "A"}${signature!.slice(1)}`;
+    const tampered = [`${nonce}x.${signature}`, `${nonce}.${flipped}`, "garbage", "", `${nonce}`];
     for (const cookie of [eves, ...tampered]) {
       expect((await signInThroughRoute(ada.email, ada.password, { cookies: { [DEVICE]: cookie } })).outcome, cookie).toBe("locked");
     }
