@@ -33,7 +33,8 @@ export async function measurePageJs(base: string, cookie: string) {
       gzipBytes: files.reduce((n, f) => n + f.gzip, 0),
       transferBytes: files.reduce((n, f) => n + f.transfer, 0),
       rawBytes: files.reduce((n, f) => n + f.raw, 0),
-      largest: files.sort((a, b) => b.gzip - a.gzip),
+      /** Every script, the largest first. */
+      scripts: files.sort((a, b) => b.gzip - a.gzip),
     };
   } finally {
     await browser.close();

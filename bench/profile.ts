@@ -11,10 +11,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { startApp } from "@/dev/app-server";
+import { signInOverHttp, startApp } from "@/dev/app-server";
 import { startFakeProviders } from "@/dev/fake-providers/server";
 import { throwawayDatabase } from "@/dev/throwaway-database";
-import { signInOverHttp } from "@/dev/app-server";
 import { cookieRotation, load, READS, type Read, signIn } from "./http-runs";
 import { BENCH_CHAT_KEY, BENCH_PASSWORD, seedBenchUsers } from "./seed";
 import { measureStreaming, printStreaming } from "./streaming";

@@ -13,8 +13,13 @@ interface ActivityPanelProps {
   providers: ProviderView[];
   /** The server's clock at render, so relative times match between server and browser. */
   now: number;
-  /** What woke the panel up when it was deferred (deferred-activity.tsx), done once it is mounted. */
-  startWith?: "refresh" | "more";
+  /**
+   * When the panel is deferred (deferred-activity.tsx), the key changes its owner has seen: the newest events are
+   * read at mount when there were any, and again on each. Without it the panel listens for key changes itself.
+   */
+  keyChanges?: number;
+  /** "Load more" was pressed before the panel was up: it starts by loading the older events, focus on its button. */
+  moreAtStart?: boolean;
 }
 
 const ACTIVITY_URL = "/api/user/activity";
@@ -22,12 +27,13 @@ const ACTIVITY_URL = "/api/user/activity";
 const browserClock = () => Date.now();
 
 /** The "Activity" panel: the user's events newest first, "Load more" for older ones, new ones as keys change. */
-export function ActivityPanel({ initialPage, providers, now, startWith }: ActivityPanelProps) {
+export function ActivityPanel({ initialPage, providers, now, keyChanges, moreAtStart = false }: ActivityPanelProps) {
   const [events, setEvents] = useState(initialPage.events);
   const [cursor, setCursor] = useState(initialPage.nextCursor);
   const [clock, setClock] = useState(now);
-  const [loading, setLoading] = useState(startWith === "more");
+  const [loading, setLoading] = useState(moreAtStart);
   const [error, setError] = useState<string | null>(null);
+  const more = useRef<HTMLButtonElement>(null);
   const names = providerNames(providers);
 
   /** The newest page read again; what is new goes on top. */
@@ -42,8 +48,12 @@ export function ActivityPanel({ initialPage, providers, now, startWith }: Activi
     });
   }, []);
 
-  // After a key changes, the newest events.
-  useEffect(() => onKeyChange(refresh), [refresh]);
+  // After a key changes, the newest events: told by the owner when deferred, else heard here.
+  const owned = keyChanges !== undefined;
+  useEffect(() => (owned ? undefined : onKeyChange(refresh)), [owned, refresh]);
+  useEffect(() => {
+    if (keyChanges) refresh();
+  }, [keyChanges, refresh]);
 
   /** The next older page (the caller has set `loading`). */
   const fetchMore = useCallback(() => {
@@ -63,13 +73,13 @@ export function ActivityPanel({ initialPage, providers, now, startWith }: Activi
     fetchMore();
   }
 
-  const woken = useRef(false);
+  const started = useRef(false);
   useEffect(() => {
-    if (woken.current) return;
-    woken.current = true;
-    if (startWith === "refresh") refresh();
-    else if (startWith === "more") fetchMore();
-  }, [startWith, refresh, fetchMore]);
+    if (started.current || !moreAtStart) return;
+    started.current = true;
+    more.current?.focus();
+    fetchMore();
+  }, [moreAtStart, fetchMore]);
 
   return (
     <ActivityView
@@ -79,7 +89,7 @@ export function ActivityPanel({ initialPage, providers, now, startWith }: Activi
       error={error}
       more={
         cursor ? (
-          <Button variant="outline" size="sm" waiting={loading} busy={loading} onClick={loadMore}>
+          <Button ref={more} variant="outline" size="sm" waiting={loading} busy={loading} onClick={loadMore}>
             {loading ? "Loading..." : "Load more"}
           </Button>
         ) : null

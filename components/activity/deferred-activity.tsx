@@ -1,6 +1,6 @@
 "use client";
 
-import { lazy, type ReactNode, Suspense, useEffect, useRef, useState } from "react";
+import { Component, lazy, type ReactNode, Suspense, useEffect, useRef, useState } from "react";
 import { onKeyChange } from "@/lib/client/key-changes";
 import type { ActivityPageView } from "@/lib/validation/activity";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -19,46 +19,73 @@ interface DeferredActivityProps {
 /**
  * The settings page's "Activity" panel sits below the keys: its code loads when it comes near the screen, when a
  * key changes (it shows the new events) or when "Load more" is pressed, and not before (it was 2 kB gzip of the
- * page's first load, which has a budget). Until then the server's rendering of the same events stands in.
+ * page's first load, which has a budget). Until then the server's rendering of the same events stands in, in the
+ * same place of the tree (so the focus is not lost when the panel takes over); if its code cannot be loaded, the
+ * stand-in stays.
  */
 export function DeferredActivity({ initialPage, providers, now, children }: DeferredActivityProps) {
-  const [woken, setWoken] = useState<"near" | "refresh" | "more" | null>(null);
+  const [awake, setAwake] = useState(false);
+  /** Key changes seen here (this component owns the subscription): the panel reads the newest events on each. */
+  const [keyChanges, setKeyChanges] = useState(0);
+  /** "Load more" pressed on the stand-in: the panel starts by loading the older events. */
+  const [moreAtStart, setMoreAtStart] = useState(false);
   const placeholder = useRef<HTMLDivElement>(null);
 
-  // A key change before the panel is up (asleep, or its code still loading): it starts by reading the newest
-  // events. Once it is up, its own listener does that and this one changes nothing.
-  useEffect(() => onKeyChange(() => setWoken((w) => (w === "more" ? w : "refresh"))), []);
+  useEffect(
+    () =>
+      onKeyChange(() => {
+        setKeyChanges((n) => n + 1);
+        setAwake(true);
+      }),
+    [],
+  );
 
   useEffect(() => {
-    if (woken) return;
+    if (awake) return;
     const element = placeholder.current;
     const observer =
       element && "IntersectionObserver" in window
-        ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setWoken((w) => w ?? "near"), { rootMargin: "400px" })
+        ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setAwake(true), { rootMargin: "400px" })
         : null;
     if (element && observer) observer.observe(element);
-    else setWoken("near");
+    else setAwake(true);
     return () => observer?.disconnect();
-  }, [woken]);
+  }, [awake]);
 
+  const onStandIn = (target: EventTarget) => (target as HTMLElement).closest("[data-activity-more]") !== null;
   return (
     <div
       ref={placeholder}
-      // The server-rendered "Load more" (also the stand-in while the panel's code loads) wakes the panel, which
-      // then loads the older events. The panel's own button has no such mark.
+      // The stand-in's "Load more" wakes the panel (its code is fetched as soon as the pointer or the focus is on it).
+      onPointerOverCapture={(event) => onStandIn(event.target) && void loadPanel()}
+      onFocusCapture={(event) => onStandIn(event.target) && void loadPanel()}
       onClickCapture={(event) => {
-        if (!(event.target as HTMLElement).closest("[data-activity-more]")) return;
+        if (!onStandIn(event.target)) return;
         event.preventDefault();
-        setWoken("more");
+        setMoreAtStart(true);
+        setAwake(true);
       }}
     >
-      {woken ? (
+      <StandInOnError fallback={children}>
         <Suspense fallback={children}>
-          <ActivityPanel initialPage={initialPage} providers={providers} now={now} startWith={woken === "near" ? undefined : woken} />
+          {awake ? (
+            <ActivityPanel initialPage={initialPage} providers={providers} now={now} keyChanges={keyChanges} moreAtStart={moreAtStart} />
+          ) : (
+            children
+          )}
         </Suspense>
-      ) : (
-        children
-      )}
+      </StandInOnError>
     </div>
   );
+}
+
+/** The panel's code could not be loaded (offline, or a deploy replaced it): the stand-in stays, not the page's error. */
+class StandInOnError extends Component<{ fallback: ReactNode; children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? this.props.fallback : this.props.children;
+  }
 }

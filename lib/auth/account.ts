@@ -1,4 +1,5 @@
 import "server-only";
+import { forgetKeyList } from "@/lib/db/key-list-json";
 import { deleteUser, getPasswordHash, replacePasswordHash } from "@/lib/db/users";
 import { AppError } from "@/lib/errors";
 import { countPasswordCheck, forgive } from "@/lib/rate-limits";
@@ -34,4 +35,5 @@ export async function deleteAccount(userId: string, password: string): Promise<v
   const message = "Your password is not right.";
   const hash = await checkPassword(userId, password, message);
   if (!(await deleteUser(userId, hash))) throw wrong(message);
+  forgetKeyList(userId); // this process's copy of the key list's answer (masks and labels) goes with the account
 }

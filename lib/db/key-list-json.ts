@@ -27,12 +27,17 @@ const readable = sql`string_to_array(${placeholder("readable")}::text, ',')`;
 
 /**
  * The state of the user's keys: each key's id and row version (`xmin`, the transaction that wrote it last: every
- * write of any kind makes a new one, and a deleted key leaves the list), hashed. Reading it touches the user's
- * index entries and rows, builds nothing.
+ * write of any kind makes a new one, and a deleted key leaves the list), with the database server's start time
+ * (a restore or a failover restarts it, and transaction ids may then be used again), hashed. Reading it touches
+ * the user's index entries and rows, builds nothing. SHA-256, not MD5 (which a FIPS-mode server refuses).
  */
 const state = (db: Database) =>
   db
-    .select({ version: sql<string>`md5(coalesce(string_agg(${k.id}::text || ':' || ${k}.xmin::text, ',' order by ${k.id}), ''))`.as("version") })
+    .select({
+      version: sql<string>`encode(sha256(convert_to(pg_postmaster_start_time()::text || '|' || coalesce(string_agg(${k.id}::text || ':' || ${k}.xmin::text, ',' order by ${k.id}), ''), 'UTF8')), 'hex')`.as(
+        "version",
+      ),
+    })
     .from(k)
     .where(eq(k.userId, placeholder("userId")))
     .as("state");
@@ -91,6 +96,11 @@ function remember(userId: string, answer: Answer) {
   if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value!);
 }
 
+/** Lets go of the answer held for a user (their account is gone). */
+export function forgetKeyList(userId: string): void {
+  answers.delete(userId);
+}
+
 /**
  * The user's keys with their 30-day usage as a JSON array (by provider, then position), behind a live session:
  * null when the session has ended. `readableKeyIds`: the keyring's key ids (letters, digits, "_" and "-"); a key
@@ -105,7 +115,7 @@ export async function listedKeysJson(userId: string, sessionId: string, readable
   const known = held && held.today === today && held.readable === readable ? held.version : "";
   const [row] = await withDb((db) => listJsonQuery(db).execute({ userId, sessionId, today, readable, known }));
   if (!row) return null;
-  // No JSON: the state is the one `held` was written for (`known` is "" without one, and no md5 is "").
+  // No JSON: the state is the one `held` was written for (`known` is "" without one, and no hash is "").
   const answer = row.list === null ? held! : { version: row.version, today, readable, json: row.list };
   if (row.list !== null && builds.hasSubscribers) builds.publish({ userId });
   remember(userId, answer);

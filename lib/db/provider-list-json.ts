@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { PROVIDERS } from "@/lib/providers/catalogue";
+import { REGISTRY_IDS } from "@/lib/providers/catalogue";
 import { preparedPerHandle, withDb } from "./client";
 import { modelProvider as p, session, userApiKey as k, userProviderSetting as s } from "./schema";
 import { isUuid } from "./uuid";
@@ -13,7 +13,7 @@ import { isUuid } from "./uuid";
  */
 
 const userId = sql.placeholder("userId");
-const KNOWN = PROVIDERS.map((info) => info.registryId).join(",");
+const KNOWN = REGISTRY_IDS.join(",");
 
 const listJsonQuery = preparedPerHandle((db) =>
   db

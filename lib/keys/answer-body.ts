@@ -3,7 +3,19 @@ import type { UIMessageChunk } from "ai";
 import type { ChatFailure } from "@/lib/providers/chat-failure";
 
 /** What the answer's stream holds once the answer has begun: from here on no other key may be tried. */
-const OUTPUT = new Set<UIMessageChunk["type"]>(["text-delta", "reasoning-delta", "tool-input-start", "tool-input-available", "finish-step", "finish", "abort"]);
+const OUTPUT = new Set<UIMessageChunk["type"]>([
+  "text-delta",
+  "reasoning-delta",
+  "tool-input-start",
+  "tool-input-available",
+  "tool-output-available",
+  "file",
+  "source-url",
+  "source-document",
+  "finish-step",
+  "finish",
+  "abort",
+]);
 
 const encoder = new TextEncoder();
 /** One UI message chunk as the AI SDK frames it on the wire (its JsonToSseTransformStream): an SSE event. */

@@ -75,9 +75,10 @@ export async function streamChat(userId: string, sessionId: string, input: ChatR
   const { provider, keys } = await begin(userId, sessionId, input.providerId);
   const asked = performance.now();
   const timeoutMs = providerTimeoutMs();
-  let last: Answer | undefined;
+  const answers: Answer[] = [];
   const outcome = await withKeyFallback(keys, async (key, index) => {
-    const answer = (last = startAnswer(userId, provider, key, input, signal, timeoutMs));
+    const answer = startAnswer(userId, provider, key, input, signal, timeoutMs);
+    answers.push(answer);
     const failure = await answer.beforeOutput;
     if (!failure) {
       if (index > 0) inBackground(stampKeyUse(userId, key.id)); // the first was stamped when the keys were read
@@ -85,7 +86,9 @@ export async function streamChat(userId: string, sessionId: string, input: ChatR
     }
     return { ok: false, status: failure.status, message: failure.message, final: !failure.concernsKey || signal.aborted };
   });
-  const response = outcome.ok ? outcome.value.response : last!.response;
+  const response = outcome.ok ? outcome.value.response : answers.at(-1)!.response;
+  // The answers of keys that failed before any output are dropped: their streams are let go of.
+  for (const answer of answers) if (answer.response !== response) void answer.response.body?.cancel();
   response.headers.set("Server-Timing", serverTiming({ db: asked - started, provider: performance.now() - asked }));
   return response;
 }

@@ -2,11 +2,11 @@
  * The rules a pasted key must meet, without zod, so the browser bundle can apply them too; the server's schema
  * (lib/validation/api-keys.ts) calls the same function.
  */
-export const MAX_API_KEY_LENGTH = 1024;
-
 import { CONTROL_CHARACTERS } from "./label-rules";
 
 export { LABEL_MESSAGES, labelProblem, MAX_LABEL_LENGTH, nameProblem } from "./label-rules";
+
+export const MAX_API_KEY_LENGTH = 1024;
 
 // Every provider's keys are printable ASCII without spaces; anything else (a smart quote, an ellipsis, a space
 // in the middle) came from a copy that went wrong, and could not even be sent in an HTTP header.

@@ -8,6 +8,7 @@ import { ActivityView, providerNames } from "@/components/activity/activity-view
 import { DeferredActivity } from "@/components/activity/deferred-activity";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { UsageChart } from "@/components/api-keys/usage-chart";
+import { announceKeyChange } from "@/lib/client/key-changes";
 import { usageByKey } from "@/lib/keys/usage-days";
 import type { ActivityEventView, ActivityPageView } from "@/lib/validation/activity";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
@@ -279,6 +280,21 @@ describe("the activity panel", () => {
       expect(items()[2]).toMatch(/^Signed in/);
       expect(api.calls.map((c) => c.url)).toEqual(["/api/user/activity?cursor=1"]);
       expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+    });
+
+    it("a key change, then 'Load more' before the panel is up: both the new events and the older ones arrive", async () => {
+      const api = fakeApi();
+      fakeObserver();
+      const user = userEvent.setup();
+      render(deferred());
+      api.answer(200, { events: [event(3, "key_disabled"), ...page.events], nextCursor: "1" });
+      api.answer(200, { events: [event(0, "signed_in", {}, null)], nextCursor: null });
+      act(() => announceKeyChange());
+      await user.click(screen.getByRole("button", { name: "Load more" }));
+      await waitFor(() => expect(items()).toHaveLength(4));
+      expect(items()[0]).toMatch(/^Disabled the OpenAI key/);
+      expect(items()[3]).toMatch(/^Signed in/);
+      expect(api.calls.map((c) => c.url).sort()).toEqual(["/api/user/activity", "/api/user/activity?cursor=1"]);
     });
 
     it("a key changed elsewhere on the page loads the panel, with the new events on top", async () => {
