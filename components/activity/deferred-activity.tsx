@@ -1,6 +1,6 @@
 "use client";
 
-import { Component, lazy, type ReactNode, Suspense, useEffect, useRef, useState } from "react";
+import { Component, lazy, type ReactNode, startTransition, Suspense, useEffect, useRef, useState } from "react";
 import { onKeyChange } from "@/lib/client/key-changes";
 import type { ActivityPageView } from "@/lib/validation/activity";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -19,9 +19,9 @@ interface DeferredActivityProps {
 /**
  * The settings page's "Activity" panel sits below the keys: its code loads when it comes near the screen, when a
  * key changes (it shows the new events) or when "Load more" is pressed, and not before (it was 2 kB gzip of the
- * page's first load, which has a budget). Until then the server's rendering of the same events stands in, in the
- * same place of the tree (so the focus is not lost when the panel takes over); if its code cannot be loaded, the
- * stand-in stays.
+ * page's first load, which has a budget). Until then the server's rendering of the same events stands in, and it
+ * stays, as it is, while the panel's code loads (every wake-up is a transition); if the code cannot be loaded, the
+ * stand-in stays for good.
  */
 export function DeferredActivity({ initialPage, providers, now, children }: DeferredActivityProps) {
   const [awake, setAwake] = useState(false);
@@ -33,10 +33,13 @@ export function DeferredActivity({ initialPage, providers, now, children }: Defe
 
   useEffect(
     () =>
-      onKeyChange(() => {
-        setKeyChanges((n) => n + 1);
-        setAwake(true);
-      }),
+      onKeyChange(() =>
+        // In a transition: the stand-in stays as it is until the panel's code is there (no fallback swap).
+        startTransition(() => {
+          setKeyChanges((n) => n + 1);
+          setAwake(true);
+        }),
+      ),
     [],
   );
 
@@ -45,7 +48,9 @@ export function DeferredActivity({ initialPage, providers, now, children }: Defe
     const element = placeholder.current;
     const observer =
       element && "IntersectionObserver" in window
-        ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setAwake(true), { rootMargin: "400px" })
+        ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && startTransition(() => setAwake(true)), {
+            rootMargin: "400px",
+          })
         : null;
     if (element && observer) observer.observe(element);
     else setAwake(true);
@@ -62,8 +67,10 @@ export function DeferredActivity({ initialPage, providers, now, children }: Defe
       onClickCapture={(event) => {
         if (!onStandIn(event.target)) return;
         event.preventDefault();
-        setMoreAtStart(true);
-        setAwake(true);
+        startTransition(() => {
+          setMoreAtStart(true);
+          setAwake(true);
+        });
       }}
     >
       <StandInOnError fallback={children}>
