@@ -36,7 +36,7 @@ const toProvider = (endpoint: EndpointView): EndpointProvider => ({
 });
 /** The browser's clock, read in event handlers only (never during render: see `now`). */
 const browserClock = () => Date.now();
-const NO_USAGE: UsageTotals = { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 };
+const NO_USAGE: UsageTotals = { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0, costMicroUsd: 0 };
 const inOrder = (keys: ListedKeyView[]) => [...keys].sort((a, b) => a.position - b.position);
 /** Each provider's primary key (the lowest position): what the card's header, toggle and dialog are about. */
 const byProvider = (keys: ListedKeyView[]) => Object.fromEntries(inOrder(keys).reverse().map((k) => [k.providerId, k]));

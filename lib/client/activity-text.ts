@@ -1,5 +1,6 @@
-import { DEFAULT_KEY_LABEL, type KeyHealth } from "@/lib/db/key-facts";
+import { BUDGET_WARNING_PERCENT, DEFAULT_KEY_LABEL, type KeyHealth } from "@/lib/db/key-facts";
 import type { ActivityEventView } from "@/lib/validation/activity";
+import { usd } from "./format";
 
 /** The sentence the activity panel shows for an event. Plain functions of the event: tested on their own. */
 
@@ -58,12 +59,22 @@ export function describeEvent(event: ActivityEventView, providerName: string | u
       return "Changed the password";
     case "sessions_revoked":
       return "Signed out everywhere";
+    case "token_created":
+      return `Created the access token “${detail.name ?? ""}”`;
+    case "token_revoked":
+      return `Revoked the access token “${detail.name ?? ""}”`;
+    case "budget_warning":
+      return `${capitalise(key)} has used ${BUDGET_WARNING_PERCENT} % of its monthly budget (${spendOf(detail)})`;
+    case "budget_reached":
+      return `${capitalise(key)} has reached its monthly budget (${spendOf(detail)})`;
   }
 }
 
+const spendOf = (detail: ActivityEventView["detail"]) => `${usd(detail.spentMicroUsd ?? 0)} of ${usd(detail.budgetMicroUsd ?? 0)}`;
+
 /** Whether an event is bad news, for its icon and colour. */
 export function isWarning(event: ActivityEventView): boolean {
-  return event.type === "key_health_changed" && event.detail.to !== "ok";
+  return (event.type === "key_health_changed" && event.detail.to !== "ok") || event.type === "budget_warning" || event.type === "budget_reached";
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

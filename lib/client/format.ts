@@ -9,3 +9,15 @@ export function compactCount(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * Micro-dollars (integers, as the API answers money) as people read dollars: "$12.50", "$0.0042" for amounts
+ * under a cent (up to four significant decimals), "$0.00" for nothing. Formatting happens here only, at the edge.
+ */
+export function usd(microUsd: number): string {
+  const dollars = microUsd / 1_000_000;
+  if (microUsd !== 0 && Math.abs(dollars) < 0.01) {
+    return `$${dollars.toFixed(6).replace(/0+$/, "").replace(/(\.\d{4})\d+$/, "$1")}`;
+  }
+  return `$${dollars.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}

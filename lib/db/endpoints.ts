@@ -1,9 +1,10 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { slugCandidates } from "@/lib/endpoints/slug";
 import { MAX_ENDPOINTS_PER_USER } from "@/lib/validation/endpoint-rules";
 import { withDb } from "./client";
-import { CHECK_VIOLATION, constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
+import { CHECK_VIOLATION, constraintName, FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from "./errors";
 import { modelProvider, userApiKey } from "./schema";
 import { isUuid } from "./uuid";
 
@@ -16,6 +17,8 @@ import { isUuid } from "./uuid";
 export interface EndpointRecord {
   id: string;
   name: string;
+  /** The gateway's name for it (`<slug>/<model>`): lib/endpoints/slug.ts. */
+  slug: string;
   baseUrl: string;
   createdAt: Date;
 }
@@ -23,6 +26,7 @@ export interface EndpointRecord {
 const endpointColumns = {
   id: modelProvider.id,
   name: modelProvider.name,
+  slug: sql<string>`${modelProvider.slug}`.as("slug"),
   baseUrl: sql<string>`${modelProvider.baseUrl}`.as("baseUrl"),
   createdAt: modelProvider.createdAt,
 };
@@ -51,6 +55,21 @@ const freeSlot = (userId: string) => sql`(
 )`;
 
 /**
+ * The first slug of `name`'s candidates no other endpoint of the user holds (`self`: the endpoint being renamed).
+ * Two concurrent writes that pick the same one meet at the (ownerId, slug) unique index; the loser runs again.
+ * (Slugs hold only a-z, 0-9 and "-": the candidates travel as one comma-separated parameter.)
+ */
+const freeSlug = (userId: string, name: string, self: string | null = null) => sql`(
+  select c from unnest(string_to_array(${slugCandidates(name).join(",")}::text, ',')) with ordinality as t(c, n)
+  where c not in (select ${modelProvider.slug} from ${modelProvider}
+    where ${modelProvider.ownerId} = ${userId} and ${modelProvider.id} is distinct from ${self}::uuid and ${modelProvider.slug} is not null)
+  order by n limit 1
+)`;
+
+/** A slug taken by a concurrent write of the same user: the statement is run again and picks the next. */
+const slugRace = (error: unknown) => sqlState(error) === UNIQUE_VIOLATION && constraintName(error) === "ModelProvider_ownerId_slug_key";
+
+/**
  * Adds an endpoint in one statement that takes the user's lowest free slot. Two concurrent adds that pick the same
  * slot meet at the (ownerId, endpointSlot) unique index: the second inserts nothing and tries the next slot. When
  * no slot is free the row breaks a check constraint: the limit holds under any concurrency.
@@ -62,7 +81,14 @@ export async function createEndpoint(userId: string, input: { name: string; base
       const [row] = await withDb((db) =>
         db
           .insert(modelProvider)
-          .values({ registryId: "custom", name: input.name, baseUrl: input.baseUrl, ownerId: userId, endpointSlot: freeSlot(userId) })
+          .values({
+            registryId: "custom",
+            name: input.name,
+            slug: freeSlug(userId, input.name),
+            baseUrl: input.baseUrl,
+            ownerId: userId,
+            endpointSlot: freeSlot(userId),
+          })
           .onConflictDoNothing({ target: [modelProvider.ownerId, modelProvider.endpointSlot] })
           .returning(endpointColumns),
       );
@@ -70,6 +96,7 @@ export async function createEndpoint(userId: string, input: { name: string; base
     } catch (error) {
       if (sqlState(error) === CHECK_VIOLATION && constraintName(error) === "ModelProvider_endpoint_slot") throw limitReached();
       if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw notSignedIn();
+      if (slugRace(error)) continue;
       throw error;
     }
   }
@@ -87,8 +114,24 @@ export async function updateEndpoint(
   changes: { name?: string; baseUrl?: string },
 ): Promise<EndpointRecord | null> {
   if (!isUuid(userId) || !isUuid(endpointId)) return null;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await writeEndpointChanges(userId, endpointId, changes);
+    } catch (error) {
+      if (!slugRace(error) || attempt >= MAX_ENDPOINTS_PER_USER) throw error;
+    }
+  }
+}
+
+/** updateEndpoint's one statement: a new name takes a new slug. */
+async function writeEndpointChanges(
+  userId: string,
+  endpointId: string,
+  changes: { name?: string; baseUrl?: string },
+): Promise<EndpointRecord | null> {
   const [row] = await withDb((db) => {
-    const update = db.update(modelProvider).set(changes).where(owned(userId, endpointId)).returning(endpointColumns);
+    const set = changes.name === undefined ? changes : { ...changes, slug: freeSlug(userId, changes.name, endpointId) };
+    const update = db.update(modelProvider).set(set).where(owned(userId, endpointId)).returning(endpointColumns);
     if (changes.baseUrl === undefined) return update;
     const origin = (url: unknown) => sql`substring(${url} from '^[a-z][a-z0-9+.-]*://[^/]+')`;
     const previous = db

@@ -31,11 +31,25 @@ export const KEY_EVENT_TYPES = [
   "signed_in",
   "password_changed",
   "sessions_revoked",
+  "token_created",
+  "token_revoked",
+  "budget_warning",
+  "budget_reached",
 ] as const;
 export type KeyEventType = (typeof KEY_EVENT_TYPES)[number];
 
 /** How many keys a user may keep for one provider (the schema enforces it: positions 0 to this - 1, unique). */
 export const MAX_KEYS_PER_PROVIDER = 5;
+
+/** A monthly budget's kind: `hard` refuses requests once the month's spend reaches it, `soft` only warns. */
+export const BUDGET_MODES = ["hard", "soft"] as const;
+export type BudgetMode = (typeof BUDGET_MODES)[number];
+
+/** The share of a budget at which `budget_warning` is written and the settings page warns. */
+export const BUDGET_WARNING_PERCENT = 80;
+
+/** How many access tokens (the gateway's personal tokens) a user may hold. */
+export const MAX_ACCESS_TOKENS_PER_USER = 20;
 
 /** The label of a provider's first key when none is given. */
 export const DEFAULT_KEY_LABEL = "Default";
@@ -47,7 +61,9 @@ export const DEFAULT_KEY_LABEL = "Default";
  * - key_health_changed: `from`, `to` and the `source` of the contact;
  * - the key events also carry the key's `label` (the user's own name for it, never its material); key_renamed
  *   its `previousLabel`, key_moved its new `position`, key_expiry_changed its `expiresAt`;
- * - fallback_changed: `fallback` (false: "Always use my first key").
+ * - fallback_changed: `fallback` (false: "Always use my first key");
+ * - token_created / token_revoked: the token's `tokenId` and `name` (the user's own name for it, never the token);
+ * - budget_warning / budget_reached: the key's `label`, the `month` (YYYY-MM), `spentMicroUsd` and `budgetMicroUsd`.
  */
 export interface KeyEventDetail {
   checked?: boolean;
@@ -60,4 +76,9 @@ export interface KeyEventDetail {
   position?: number;
   expiresAt?: string | null;
   fallback?: boolean;
+  tokenId?: string;
+  name?: string;
+  month?: string;
+  spentMicroUsd?: number;
+  budgetMicroUsd?: number;
 }

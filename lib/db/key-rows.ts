@@ -26,6 +26,10 @@ export const recordColumns = {
   health: userApiKey.health,
   healthCheckedAt: userApiKey.healthCheckedAt,
   healthMessage: userApiKey.healthMessage,
+  budgetMicroUsd: userApiKey.budgetMicroUsd,
+  budgetMode: userApiKey.budgetMode,
+  spendMonth: userApiKey.spendMonth,
+  spendMicroUsd: userApiKey.spendMicroUsd,
 };
 
 /** A stored key without its ciphertext: what answers are made of (lib/keys/view.ts maps it for clients). */

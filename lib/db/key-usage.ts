@@ -1,19 +1,30 @@
 import "server-only";
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { type Database, rowsOf, withDb } from "./client";
-import { keyUsage, userApiKey } from "./schema";
+import { BUDGET_WARNING_PERCENT } from "./key-facts";
+import { eventsFrom, eventType } from "./key-events";
+import { accessToken, keyUsage, modelUsage, userApiKey } from "./schema";
+import { monthSpend, settleSpend, thisMonth, withoutHold } from "./spend-sql";
 import { rebuildUsageWindowSql, runningTotals, today, usageWindowStart } from "./usage-window";
 import { isUuid } from "./uuid";
 
 /** Per-key, per-day usage (KeyUsage): one upsert per provider call, one read for the settings page's charts. */
 
-/** What one finished provider call cost. */
+/** What one finished provider call used and cost, and what it held while it ran. */
 export interface CallUsage {
   inputTokens: number;
   outputTokens: number;
-  /** The call failed (the provider answered an error, or did not answer). */
+  /** The call failed (the provider answered an error, or did not answer): counted as an error. */
   failed: boolean;
+  /** The model asked for ("" when unknown). */
+  model?: string;
+  /** What it cost in micro-dollars; null: no price for its model (counted as unpriced, never as free). */
+  costMicroUsd?: number | null;
+  /** The access token it was asked through (the gateway); none for the playground. */
+  tokenId?: string | null;
+  /** The budget hold it took (lib/db/answer-start.ts), let go of here. */
+  reservationId?: string | null;
 }
 
 /** A day row as callers see it. */
@@ -24,54 +35,131 @@ const dayColumns = {
   inputTokens: keyUsage.inputTokens,
   outputTokens: keyUsage.outputTokens,
   errors: keyUsage.errors,
+  costMicroUsd: keyUsage.costMicroUsd,
 };
 const tokens = (n: number) => (Number.isFinite(n) && n > 0 ? Math.round(n) : 0);
 
+/** The figures one call adds, as the statement's parameters. */
+function figures(call: CallUsage) {
+  const cost = call.costMicroUsd ?? null;
+  return {
+    inputTokens: tokens(call.inputTokens),
+    outputTokens: tokens(call.outputTokens),
+    errors: call.failed ? 1 : 0,
+    cost: cost === null ? 0 : Math.max(0, Math.round(cost)),
+    // A failure the provider did not bill (no cost given) is not an unpriced answer: it was not an answer.
+    unpriced: !call.failed && cost === null ? 1 : 0,
+  };
+}
+
 /** INSERT … SELECT from the user's own key row (another user's key, or a deleted one, records nothing) ON CONFLICT
  * adding to today's counters, returning the day row as it now stands. */
-function addToToday(db: Database, userId: string, apiKeyId: string, call: CallUsage) {
+function addToToday(db: Database, userId: string, apiKeyId: string, add: ReturnType<typeof figures>) {
   const one = db
     .select({
       apiKeyId: userApiKey.id,
       userId: userApiKey.userId,
       day: sql<string>`${today}`.as("day"),
       requests: sql<number>`1`.as("requests"),
-      inputTokens: sql<number>`${tokens(call.inputTokens)}::bigint`.as("inputTokens"),
-      outputTokens: sql<number>`${tokens(call.outputTokens)}::bigint`.as("outputTokens"),
-      errors: sql<number>`${call.failed ? 1 : 0}::int`.as("errors"),
+      inputTokens: sql<number>`${add.inputTokens}::bigint`.as("inputTokens"),
+      outputTokens: sql<number>`${add.outputTokens}::bigint`.as("outputTokens"),
+      errors: sql<number>`${add.errors}::int`.as("errors"),
+      costMicroUsd: sql<number>`${add.cost}::bigint`.as("costMicroUsd"),
+      unpricedRequests: sql<number>`${add.unpriced}::int`.as("unpricedRequests"),
     })
     .from(userApiKey)
     .where(and(eq(userApiKey.id, apiKeyId), eq(userApiKey.userId, userId)));
-  const add = (column: AnyPgColumn) => sql`${column} + excluded.${sql.identifier(column.name)}`;
+  const plus = (column: AnyPgColumn) => sql`${column} + excluded.${sql.identifier(column.name)}`;
   return db
     .insert(keyUsage)
     .select(one)
     .onConflictDoUpdate({
       target: [keyUsage.apiKeyId, keyUsage.day],
       set: {
-        requests: add(keyUsage.requests),
-        inputTokens: add(keyUsage.inputTokens),
-        outputTokens: add(keyUsage.outputTokens),
-        errors: add(keyUsage.errors),
+        requests: plus(keyUsage.requests),
+        inputTokens: plus(keyUsage.inputTokens),
+        outputTokens: plus(keyUsage.outputTokens),
+        errors: plus(keyUsage.errors),
+        costMicroUsd: plus(keyUsage.costMicroUsd),
+        unpricedRequests: plus(keyUsage.unpricedRequests),
       },
     })
     .returning(dayColumns);
 }
 
+/** The same call added to its (key, day, model, token) row of ModelUsage: what the usage report groups. */
+function addToModelDay(userId: string, apiKeyId: string, call: CallUsage, add: ReturnType<typeof figures>) {
+  const m = modelUsage;
+  const plus = (column: AnyPgColumn) => sql`${sql.identifier(column.name)} = ${m}.${sql.identifier(column.name)} + excluded.${sql.identifier(column.name)}`;
+  return sql`insert into ${m} ("userId", "apiKeyId", "providerId", "tokenId", "day", "model", "requests", "inputTokens",
+      "outputTokens", "errors", "costMicroUsd", "unpricedRequests")
+    select k."userId", k.id, k."providerId", ${call.tokenId ?? null}::uuid, ${today}, ${call.model ?? ""}, 1, ${add.inputTokens},
+      ${add.outputTokens}, ${add.errors}, ${add.cost}, ${add.unpriced}
+    from ${userApiKey} as k where k.id = ${apiKeyId}::uuid and k."userId" = ${userId}::uuid
+    on conflict on constraint "ModelUsage_key_day_model_token_key" do update set
+      ${sql.join([m.requests, m.inputTokens, m.outputTokens, m.errors, m.costMicroUsd, m.unpricedRequests].map(plus), sql`, `)}`;
+}
+
+/** The budget alert a month's spend has earned: 100 at the budget, 80 from 80 %, else 0 (none without a budget). */
+const alertLevel = (spend: SQL, budget: SQL) =>
+  sql`(case when ${budget} is null then 0 when ${spend} >= ${budget} then 100
+    when ${spend} * 100 >= ${budget} * ${BUDGET_WARNING_PERCENT} then ${BUDGET_WARNING_PERCENT} else 0 end)`;
+
 /**
- * Adds one call to the key's row for today (UTC) and rebuilds the key's 30-day running totals from its rows
- * (usage-window.ts), in ONE statement. Concurrent calls serialise on the day row: no increment is lost. False
- * when there was no such key.
+ * Records one finished call in ONE statement (an answer's tokens and cost are never half-written): today's row of
+ * the key (KeyUsage) and of its model and token (ModelUsage); on the key row, its 30-day running totals rebuilt
+ * from its day rows (usage-window.ts), the month's spend, its budget hold let go of, and `budget_warning` /
+ * `budget_reached` once a month when the spend crosses 80 % / 100 % of its budget (the previous alert read under
+ * the row's lock, so concurrent calls write each event once); on the token, its month's spend and hold. Concurrent
+ * calls serialise on the rows: no increment is lost. False when there was no such key.
  */
 export async function addKeyUsage(userId: string, apiKeyId: string, call: CallUsage): Promise<boolean> {
   if (!isUuid(userId) || !isUuid(apiKeyId)) return false;
+  const add = figures(call);
+  const reservationId = call.reservationId ?? null;
   const rows = await withDb((db) => {
-    const u = db.$with("u").as(addToToday(db, userId, apiKeyId, call));
-    const totals = runningTotals(u.apiKeyId, u.day, u);
-    const k = db.$with("k", {}).as(
-      sql`update ${userApiKey} set "usageThrough" = ${u.day}, ${totals} from ${u} where ${userApiKey.id} = ${u.apiKeyId}`,
+    const u = db.$with("u").as(addToToday(db, userId, apiKeyId, add));
+    const m = db.$with("m", {}).as(addToModelDay(userId, apiKeyId, call, add));
+    const before = db.$with("before", {}).as(
+      sql`select id, ${monthSpend("UserApiKey")} as spend, (case when "spendMonth" = ${thisMonth} then "budgetAlerted" else 0 end) as alerted
+        from ${userApiKey} where id = ${apiKeyId}::uuid and "userId" = ${userId}::uuid for update`,
     );
-    return db.with(u, k).select({ day: u.day }).from(u);
+    const spend = sql`(before.spend + ${add.cost}::bigint)`;
+    const level = alertLevel(spend, sql`${userApiKey}."budgetMicroUsd"`);
+    const k = db
+      .$with("k", {
+        userId: userApiKey.userId,
+        providerId: userApiKey.providerId,
+        label: userApiKey.label,
+        spend: sql<number>`spend`.as("spend"),
+        budget: sql<number>`budget`.as("budget"),
+        was: sql<number>`was`.as("was"),
+        now: sql<number>`now`.as("now"),
+        month: sql<string>`month`.as("month"),
+      })
+      .as(
+        sql`update ${userApiKey} set "usageThrough" = ${u.day}, ${runningTotals(u.apiKeyId, u.day, u)},
+            "spendMonth" = ${thisMonth}, "spendMicroUsd" = ${spend}, "budgetAlerted" = greatest(before.alerted, ${level}),
+            "reservations" = ${withoutHold("UserApiKey", reservationId)}
+          from ${u}, before where ${userApiKey.id} = ${u.apiKeyId} and before.id = ${userApiKey.id}
+          returning ${userApiKey}."userId", ${userApiKey}."providerId", ${userApiKey}.label, ${userApiKey}."spendMicroUsd" as spend,
+            ${userApiKey}."budgetMicroUsd" as budget, before.alerted as was, ${userApiKey}."budgetAlerted" as now,
+            to_char(${thisMonth}, 'YYYY-MM') as month`,
+      );
+    const detail = sql`jsonb_build_object('label', ${k.label}, 'month', ${k.month}, 'spentMicroUsd', ${k.spend}, 'budgetMicroUsd', ${k.budget})`;
+    const of = { userId: k.userId, providerId: k.providerId, detail };
+    const e = eventsFrom(
+      db,
+      "e",
+      k,
+      { ...of, type: eventType("budget_warning"), when: sql`${k.was} < ${BUDGET_WARNING_PERCENT} and ${k.now} >= ${BUDGET_WARNING_PERCENT}` },
+      { ...of, type: eventType("budget_reached"), when: sql`${k.was} < 100 and ${k.now} >= 100` },
+    );
+    const t = db.$with("t", {}).as(
+      sql`update ${accessToken} set ${settleSpend("AccessToken", add.cost)}, "reservations" = ${withoutHold("AccessToken", reservationId)}
+        where id = ${call.tokenId ?? null}::uuid and "userId" = ${userId}::uuid`,
+    );
+    return db.with(u, m, before, k, e, t).select({ day: u.day }).from(u);
   });
   return rows.length > 0;
 }

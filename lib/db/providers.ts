@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { isRegistryId, type RegistryId } from "@/lib/providers/catalogue";
-import { preparedPerHandle, withDb } from "./client";
+import { type Database, getDb, preparedPerHandle, withDb } from "./client";
 import { modelProvider, userApiKey, userProviderSetting } from "./schema";
 import { selectLiveSession } from "./sessions";
 import { isUuid } from "./uuid";
@@ -146,4 +146,24 @@ export async function listProvidersForSession(userId: string, sessionId: string)
   if (rows.length === 0) return null;
   // With no provider at all the one row is the session's alone.
   return withKeys(rows.filter((row): row is typeof row & ProviderRow => row.id !== null) as RowWithKey[]);
+}
+
+/**
+ * The built-in providers' registry ids by row id, read once per database handle (one SELECT; the catalogue is seeded
+ * at start and never changes while the app runs): what an answer needs to look up the catalogue's price before its
+ * one statement (lib/keys/chat.ts). Null for an id that is not a built-in (a custom endpoint, or nothing).
+ */
+const builtIns = new WeakMap<Database, Promise<Map<string, RegistryId>>>();
+
+export async function builtInRegistryId(providerId: string): Promise<RegistryId | null> {
+  const db = await getDb();
+  let ids = builtIns.get(db);
+  if (!ids) {
+    ids = withDb((d) => d.select({ id: modelProvider.id, registryId: modelProvider.registryId }).from(modelProvider).where(isNull(modelProvider.ownerId))).then(
+      (rows) => new Map(rows.flatMap((row) => (isRegistryId(row.registryId) ? [[row.id, row.registryId] as const] : []))),
+    );
+    ids.catch(() => builtIns.delete(db));
+    builtIns.set(db, ids);
+  }
+  return (await ids).get(providerId) ?? null;
 }

@@ -15,10 +15,47 @@ import {
   unique,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
-import { KEY_EVENT_TYPES, KEY_HEALTH, type KeyEventDetail, MAX_KEYS_PER_PROVIDER } from "./key-facts";
+import {
+  BUDGET_MODES,
+  KEY_EVENT_TYPES,
+  KEY_HEALTH,
+  type KeyEventDetail,
+  MAX_ACCESS_TOKENS_PER_USER,
+  MAX_KEYS_PER_PROVIDER,
+} from "./key-facts";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** A hold on a budget while an answer runs (lib/db/spend-sql.ts): its id, amount and when it lapses (epoch s). */
+export interface Reservation {
+  id: string;
+  micro: number;
+  until: number;
+}
+
+/**
+ * A monthly budget and the month's spend, on the row it limits (a key, an access token): one UPDATE of that row
+ * reserves, settles and checks it, so concurrent answers queue on the row lock (lib/db/spend-sql.ts).
+ */
+const budgetColumns = () => ({
+  /** The budget in micro-dollars a calendar month (UTC); null: none. */
+  budgetMicroUsd: bigint("budgetMicroUsd", { mode: "number" }),
+  budgetMode: text("budgetMode", { enum: BUDGET_MODES }),
+  /** The month (its first day, UTC) `spendMicroUsd` counts; another month's figure reads as 0. */
+  spendMonth: date("spendMonth", { mode: "string" }),
+  /** What answers settled this month cost, in micro-dollars. */
+  spendMicroUsd: bigint("spendMicroUsd", { mode: "number" }).notNull().default(0),
+  /** Holds of answers still running, each lapsing on its own (a crashed instance's never block for good). */
+  reservations: jsonb("reservations").$type<Reservation[]>().notNull().default([]),
+});
+
+/** Both budget columns or neither; an amount within what the API accepts. */
+const budgetChecks = (table: string, t: { budgetMicroUsd: AnyPgColumn; budgetMode: AnyPgColumn }) => [
+  check(`${table}_budget_pair`, sql`(${t.budgetMicroUsd} is null) = (${t.budgetMode} is null)`),
+  check(`${table}_budget_range`, sql`${t.budgetMicroUsd} is null or ${t.budgetMicroUsd} between 10000 and 1000000000000`),
+];
 
 export const user = pgTable(
   "User",
@@ -59,16 +96,21 @@ export const modelProvider = pgTable(
     /** A custom endpoint's place among its owner's (0 to the limit - 1): with the unique index below, a user can
      * never hold more endpoints than there are slots, whatever the concurrency (lib/db/endpoints.ts). */
     endpointSlot: smallint("endpointSlot"),
+    /** A custom endpoint's name as the gateway's model prefix (`<slug>/<model>`): lower case, other characters as
+     * `-`, unique per owner (lib/endpoints/slug.ts); null for the built-ins. */
+    slug: text("slug"),
   },
   (t) => [
     // The catalogue's own ids are unique; a user's endpoints all share the registryId "custom".
     uniqueIndex("ModelProvider_registryId_key").on(t.registryId).where(sql`${t.ownerId} is null`),
     uniqueIndex("ModelProvider_ownerId_endpointSlot_key").on(t.ownerId, t.endpointSlot),
+    uniqueIndex("ModelProvider_ownerId_slug_key").on(t.ownerId, t.slug),
     check(
       "ModelProvider_endpoint_fields",
       sql`(${t.ownerId} is null) = (${t.baseUrl} is null) and (${t.ownerId} is null) = (${t.registryId} <> 'custom')`,
     ),
     check("ModelProvider_endpoint_slot", sql`(${t.ownerId} is null) = (${t.endpointSlot} is null)`),
+    check("ModelProvider_endpoint_slug", sql`(${t.ownerId} is null) = (${t.slug} is null)`),
   ],
 );
 
@@ -120,6 +162,10 @@ export const userApiKey = pgTable(
     usageInputTokens: bigint("usageInputTokens", { mode: "number" }).array(),
     usageOutputTokens: bigint("usageOutputTokens", { mode: "number" }).array(),
     usageErrors: bigint("usageErrors", { mode: "number" }).array(),
+    usageCostMicroUsd: bigint("usageCostMicroUsd", { mode: "number" }).array(),
+    ...budgetColumns(),
+    /** The highest budget alert written for `spendMonth` (0, 80 or 100): budget_warning and budget_reached once a month. */
+    budgetAlerted: smallint("budgetAlerted").notNull().default(0),
   },
   (t) => [
     uniqueIndex("UserApiKey_userId_providerId_label_key").on(t.userId, t.providerId, sql`lower(${t.label})`),
@@ -136,6 +182,7 @@ export const userApiKey = pgTable(
       .where(sql`${t.isEnabled}`),
     check("UserApiKey_position_range", sql`${t.position} between 0 and ${sql.raw(String(MAX_KEYS_PER_PROVIDER - 1))}`),
     check("UserApiKey_health_known", sql`${t.health} in (${sql.raw(KEY_HEALTH.map((h) => `'${h}'`).join(", "))})`),
+    ...budgetChecks("UserApiKey", t),
   ],
 );
 
@@ -155,8 +202,104 @@ export const keyUsage = pgTable(
     inputTokens: bigint("inputTokens", { mode: "number" }).notNull().default(0),
     outputTokens: bigint("outputTokens", { mode: "number" }).notNull().default(0),
     errors: integer("errors").notNull().default(0),
+    /** What the day's answers cost, in micro-dollars (priced ones only: see `unpricedRequests`). */
+    costMicroUsd: bigint("costMicroUsd", { mode: "number" }).notNull().default(0),
+    /** Answers whose cost is unknown (no price for their model): never counted as free. */
+    unpricedRequests: integer("unpricedRequests").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.apiKeyId, t.day] }), index("KeyUsage_userId_day_idx").on(t.userId, t.day)],
+);
+
+/**
+ * Requests, tokens and cost per key, UTC day, model and access token (null: the playground): what the usage
+ * report (GET /api/user/usage) groups. Written by the same statement as the key's KeyUsage row (lib/db/
+ * answer-settle.ts). The key, provider and token ids are kept without a foreign key: a month's spend does not
+ * vanish when a key is deleted or a token revoked. The rows go with the user.
+ */
+export const modelUsage = pgTable(
+  "ModelUsage",
+  {
+    userId: uuid("userId")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    apiKeyId: uuid("apiKeyId").notNull(),
+    providerId: uuid("providerId").notNull(),
+    tokenId: uuid("tokenId"),
+    day: date("day", { mode: "string" }).notNull(),
+    /** The model id as the provider was asked for it; "" for usage recorded before models were. */
+    model: text("model").notNull(),
+    requests: integer("requests").notNull().default(0),
+    inputTokens: bigint("inputTokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("outputTokens", { mode: "number" }).notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+    costMicroUsd: bigint("costMicroUsd", { mode: "number" }).notNull().default(0),
+    unpricedRequests: integer("unpricedRequests").notNull().default(0),
+  },
+  (t) => [
+    unique("ModelUsage_key_day_model_token_key").on(t.apiKeyId, t.day, t.model, t.tokenId).nullsNotDistinct(),
+    index("ModelUsage_userId_day_idx").on(t.userId, t.day),
+    index("ModelUsage_tokenId_day_idx").on(t.tokenId, t.day).where(sql`${t.tokenId} is not null`),
+  ],
+);
+
+/**
+ * A user's own price for a model of one of their providers, in integer micro-dollars per million tokens: it wins
+ * over the catalogue's (lib/spend/catalogue.ts). A custom endpoint is priced only this way.
+ */
+export const userPrice = pgTable(
+  "UserPrice",
+  {
+    userId: uuid("userId")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    providerId: uuid("providerId")
+      .notNull()
+      .references(() => modelProvider.id, { onDelete: "cascade" }),
+    model: text("model").notNull(),
+    inputMicroUsdPerMTok: bigint("inputMicroUsdPerMTok", { mode: "number" }).notNull(),
+    outputMicroUsdPerMTok: bigint("outputMicroUsdPerMTok", { mode: "number" }).notNull(),
+    updatedAt: timestamptz("updatedAt").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.providerId, t.model] }),
+    check(
+      "UserPrice_range",
+      sql`${t.inputMicroUsdPerMTok} between 0 and 1000000000 and ${t.outputMicroUsdPerMTok} between 0 and 1000000000`,
+    ),
+  ],
+);
+
+/**
+ * The gateway's personal access tokens (`kr_…`): only a keyed hash of each is stored (lib/gateway/token-secret.ts),
+ * never the token. A token acts for its user on `/api/v1`, limited to `providerIds` (null: every provider) and to
+ * its own budget, on top of the keys'. Deleting the row revokes it on every instance at once: each request reads it.
+ */
+export const accessToken = pgTable(
+  "AccessToken",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("userId")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    /** 0 to the limit - 1, unique per user: the limit holds whatever the concurrency (like endpoint slots). */
+    slot: smallint("slot").notNull(),
+    name: text("name").notNull(),
+    /** The token's first characters, shown to tell tokens apart. */
+    prefix: text("prefix").notNull(),
+    /** HMAC-SHA-256 of the token (hex). */
+    tokenHash: text("tokenHash").notNull(),
+    providerIds: uuid("providerIds").array(),
+    expiresAt: timestamptz("expiresAt"),
+    ...budgetColumns(),
+    lastUsedAt: timestamptz("lastUsedAt"),
+    createdAt: timestamptz("createdAt").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("AccessToken_tokenHash_key").on(t.tokenHash),
+    uniqueIndex("AccessToken_userId_slot_key").on(t.userId, t.slot),
+    check("AccessToken_slot_range", sql`${t.slot} between 0 and ${sql.raw(String(MAX_ACCESS_TOKENS_PER_USER - 1))}`),
+    ...budgetChecks("AccessToken", t),
+  ],
 );
 
 /**
@@ -205,6 +348,7 @@ export type ModelProvider = typeof modelProvider.$inferSelect;
 export type NewModelProvider = typeof modelProvider.$inferInsert;
 export type UserApiKeyRow = typeof userApiKey.$inferSelect;
 export type KeyEventRow = typeof keyEvent.$inferSelect;
+export type AccessTokenRow = typeof accessToken.$inferSelect;
 
 /** Fixed-window counters shared by every app instance (sign-in failures, key validations). */
 export const rateLimit = pgTable(

@@ -6,7 +6,7 @@ import { keyUsage, userApiKey } from "./schema";
  * The 30-day usage totals the key list shows, kept on the key row so the list reads them without an aggregate
  * (on the embedded database a join summing a user's ~150 usage rows made the list cost 70 % more; this costs
  * about 15 %). The KeyUsage day rows stay the truth; from them every recording rewrites, on the key row, four
- * arrays of totals over the 30 UTC days ending `usageThrough`, summed from the end: index i holds days i..30,
+ * arrays of totals (requests, tokens, errors, cost) over the 30 UTC days ending `usageThrough`, summed from the end: index i holds days i..30,
  * so index 1 is the whole window and index 30 the last day.
  *
  * On a later day T, n = T − usageThrough days have left the window and what remains is one element:
@@ -15,7 +15,7 @@ import { keyUsage, userApiKey } from "./schema";
  * increment in these totals; the next recording rebuilds them from the rows.
  */
 
-export const USAGE_METRICS = ["requests", "inputTokens", "outputTokens", "errors"] as const;
+export const USAGE_METRICS = ["requests", "inputTokens", "outputTokens", "errors", "costMicroUsd"] as const;
 type Metric = (typeof USAGE_METRICS)[number];
 
 /** Today, and the first day of the 30-day window, in UTC like the usage rows' days (lib/db/key-usage.ts). */
@@ -31,6 +31,7 @@ const RUNNING = {
   inputTokens: userApiKey.usageInputTokens,
   outputTokens: userApiKey.usageOutputTokens,
   errors: userApiKey.usageErrors,
+  costMicroUsd: userApiKey.usageCostMicroUsd,
 } as const;
 
 /** The last 30 days' total of one metric as of `day` (a YYYY-MM-DD parameter), from the key row alone. */

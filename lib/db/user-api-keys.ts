@@ -29,6 +29,7 @@ export interface UsageTotals {
   inputTokens: number;
   outputTokens: number;
   errors: number;
+  costMicroUsd: number;
 }
 
 /** A row of the listing: the record and its 30-day usage. */
@@ -61,6 +62,7 @@ const selectList = (db: Database) => {
       inputTokens: last30Days("inputTokens", today),
       outputTokens: last30Days("outputTokens", today),
       errors: last30Days("errors", today),
+      costMicroUsd: last30Days("costMicroUsd", today),
     })
     .from(userApiKey)
     .where(eq(userApiKey.userId, sql.placeholder("userId")));
@@ -68,8 +70,8 @@ const selectList = (db: Database) => {
 
 type ListRow = ApiKeyRecord & UsageTotals;
 
-function listed({ requests, inputTokens, outputTokens, errors, ...record }: ListRow): ListedApiKey {
-  return { ...record, usage: { requests, inputTokens, outputTokens, errors } };
+function listed({ requests, inputTokens, outputTokens, errors, costMicroUsd, ...record }: ListRow): ListedApiKey {
+  return { ...record, usage: { requests, inputTokens, outputTokens, errors, costMicroUsd } };
 }
 
 // The hot read paths: each query is built and prepared once per database handle, not per request.

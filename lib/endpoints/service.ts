@@ -13,7 +13,7 @@ import type { CreateEndpointInput, EndpointView, UpdateEndpointInput } from "@/l
 const notFound = () => new AppError("endpoint_not_found", "You have no such endpoint.");
 
 export function toEndpointView(record: EndpointRecord): EndpointView {
-  return { id: record.id, name: record.name, baseUrl: record.baseUrl, createdAt: record.createdAt.toISOString() };
+  return { id: record.id, name: record.name, slug: record.slug, baseUrl: record.baseUrl, createdAt: record.createdAt.toISOString() };
 }
 
 export async function listUserEndpoints(userId: string): Promise<EndpointView[]> {

@@ -1,10 +1,12 @@
 import "server-only";
-import { generateId, streamText, type TextStreamPart, type ToolSet, UI_MESSAGE_STREAM_HEADERS } from "ai";
+import { randomUUID } from "node:crypto";
+import { generateId, type LanguageModelUsage, streamText, type TextStreamPart, type ToolSet, UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { sessionEnded } from "@/lib/auth/session";
 import { inBackground } from "@/lib/background";
+import { type AnswerPricing, type HoldRequest, holdOnKey, type KeyForAnswer } from "@/lib/db/answer-keys";
 import { startChat } from "@/lib/db/chat-start";
 import { stampKeyUse } from "@/lib/db/keys-for-use";
-import type { ProviderRecord } from "@/lib/db/providers";
+import { builtInRegistryId, type ProviderRecord } from "@/lib/db/providers";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { createGuardedFetch } from "@/lib/net/outbound";
@@ -13,6 +15,10 @@ import { type ChatFailure, chatErrorText, classifyChatFailure } from "@/lib/prov
 import { createChatFetch } from "@/lib/providers/chat-fetch";
 import { providerTimeoutMs } from "@/lib/providers/provider-get";
 import { assertWithinChatLimit, chatCounter } from "@/lib/rate-limits";
+import { keyBudgetExceeded } from "@/lib/spend/budget-error";
+import { cataloguePrice } from "@/lib/spend/catalogue";
+import { estimateTokens } from "@/lib/spend/estimate";
+import { answerCost, reportedCost } from "@/lib/spend/pricing";
 import type { ChatMetadata, ChatRequest } from "@/lib/validation/chat";
 import { recordKeyHealth } from "./health";
 import { recordKeyUsage } from "./usage";
@@ -33,19 +39,44 @@ const ENDPOINT_STREAM_TIMEOUT_MS = 10 * 60 * 1000;
 /** An answer larger than this from a custom endpoint is cut off. */
 const ENDPOINT_STREAM_MAX_BYTES = 32 << 20;
 
+/** What an answer carries from its start to its record: the model, the user's price, its budget hold. */
+interface Spend {
+  model: string;
+  pricing: AnswerPricing;
+  holdId: string;
+}
+
+/** What the answer holds against hard budgets while it runs: an estimate from the conversation (lib/spend/estimate.ts). */
+async function holdFor(input: ChatRequest): Promise<HoldRequest> {
+  const registryId = await builtInRegistryId(input.providerId);
+  const characters = input.messages.reduce((n, m) => n + m.content.length, 0);
+  const estimate = estimateTokens(characters, input.messages.length);
+  const catalogue = registryId ? cataloguePrice(registryId, input.model, estimate.inputTokens) : null;
+  return { id: randomUUID(), model: input.model, ...estimate, catalogue };
+}
+
 /**
  * What the answer needs before its provider is asked, from ONE statement (lib/db/chat-start.ts): the session is
- * live (401), the chat limit spent (429), the provider (404), its usable keys in the user's order, opened (409
- * api_key_undecryptable when none can be), or why there is none (409 disabled or expired, 404 none).
+ * live (401), the chat limit spent (429), the provider (404), its usable keys in the user's order with their budgets
+ * (402 when every one has reached its hard budget), opened (409 api_key_undecryptable when none can be), or why
+ * there is none (409 disabled or expired, 404 none).
  */
-async function begin(userId: string, sessionId: string, providerId: string): Promise<{ provider: ProviderRecord; keys: KeyForUse[] }> {
-  const start = await startChat(userId, sessionId, providerId, chatCounter(userId));
+async function begin(
+  userId: string,
+  sessionId: string,
+  input: ChatRequest,
+): Promise<{ provider: ProviderRecord; keys: KeyForUse[]; budgets: Map<string, KeyForAnswer>; spend: Spend }> {
+  const hold = await holdFor(input);
+  const start = await startChat(userId, sessionId, input.providerId, chatCounter(userId), hold);
   if (!start.live || !start.limit) throw sessionEnded();
   assertWithinChatLimit(start.limit);
   const provider = start.provider;
   if (!provider) throw new AppError("provider_not_found", "There is no such provider.");
-  const keys = openKeysForUse({ userId, providerId: provider.id }, start.keys);
-  if (keys.length > 0) return { provider, keys };
+  const affordable = start.keys.filter((key) => !key.overBudget);
+  if (start.keys.length > 0 && affordable.length === 0) throw keyBudgetExceeded(provider.name, start.keys);
+  const keys = openKeysForUse({ userId, providerId: provider.id }, affordable);
+  const spend = { model: input.model, pricing: start.pricing, holdId: hold.id };
+  if (keys.length > 0) return { provider, keys, budgets: new Map(affordable.map((key) => [key.id, key])), spend };
   throw await noUsableKeyError(userId, provider, {
     disabled: `Your ${provider.name} API key is disabled or expired. Enable it in Settings (/settings) to chat with it.`,
     missing: `You have no ${provider.name} API key. Add one in Settings (/settings) to chat with ${provider.name}.`,
@@ -72,20 +103,30 @@ const headerSafe = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : en
  */
 export async function streamChat(userId: string, sessionId: string, input: ChatRequest, signal: AbortSignal): Promise<Response> {
   const started = performance.now();
-  const { provider, keys } = await begin(userId, sessionId, input.providerId);
+  const { provider, keys, budgets, spend } = await begin(userId, sessionId, input);
   const asked = performance.now();
   const timeoutMs = providerTimeoutMs();
   const answers: Answer[] = [];
-  const outcome = await withKeyFallback(keys, async (key, index) => {
-    const answer = startAnswer(userId, provider, key, input, signal, timeoutMs);
+  const spent: KeyForAnswer[] = [];
+  const outcome = await withKeyFallback(keys, async (key) => {
+    // A later key with a hard budget is held only when its turn comes (the statement held the first that could serve).
+    const budget = budgets.get(key.id)!;
+    const heldNow = budget.hard && !budget.held;
+    if (heldNow && !(await holdOnKey(userId, key.id, spend.holdId, spend.pricing.holdMicroUsd))) {
+      spent.push(budget);
+      return { ok: false, status: "limited", message: "This key's monthly budget is spent." };
+    }
+    const answer = startAnswer(userId, provider, key, input, signal, timeoutMs, spend);
     answers.push(answer);
     const failure = await answer.beforeOutput;
     if (!failure) {
-      if (index > 0) inBackground(stampKeyUse(userId, key.id)); // the first was stamped when the keys were read
+      // The key the statement held, or one held just now, is stamped already.
+      if (!budget.held && !heldNow) inBackground(stampKeyUse(userId, key.id));
       return { ok: true, value: answer };
     }
     return { ok: false, status: failure.status, message: failure.message, final: !failure.concernsKey || signal.aborted };
   });
+  if (answers.length === 0) throw keyBudgetExceeded(provider.name, spent);
   const response = outcome.ok ? outcome.value.response : answers.at(-1)!.response;
   // The answers of keys that failed before any output are dropped: their streams are let go of.
   for (const answer of answers) if (answer.response !== response) void answer.response.body?.cancel();
@@ -109,8 +150,29 @@ interface Answer {
   beforeOutput: Promise<ChatFailure | undefined>;
 }
 
-function startAnswer(userId: string, provider: ProviderRecord, key: KeyForUse, input: ChatRequest, signal: AbortSignal, timeoutMs: number): Answer {
+function startAnswer(
+  userId: string,
+  provider: ProviderRecord,
+  key: KeyForUse,
+  input: ChatRequest,
+  signal: AbortSignal,
+  timeoutMs: number,
+  spend: Spend,
+): Answer {
   const checked = { userId, providerId: provider.id, encryptedKey: key.sealed, id: key.id };
+  const recordedAs = { model: spend.model, reservationId: spend.holdId };
+  // OpenRouter reports what an answer cost in its last event (asked for with `usage.include`): that figure wins.
+  const reportsCost = provider.registryId === "openrouter";
+  let reported: number | null = null;
+  let cost: { of: LanguageModelUsage; micro: number | null } | undefined;
+  /** The answer's cost, decided once (lib/spend/pricing.ts). */
+  const costOf = (usage: LanguageModelUsage) => {
+    if (cost?.of !== usage) {
+      const tokens = { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
+      cost = { of: usage, micro: answerCost(provider, spend.model, tokens, { reportedMicroUsd: reported, user: spend.pricing.userPrice }) };
+    }
+    return cost.micro;
+  };
 
   let failure: ChatFailure | undefined;
   let recorded = false;
@@ -131,7 +193,7 @@ function startAnswer(userId: string, provider: ProviderRecord, key: KeyForUse, i
     const seen = (failure = classify(error));
     log.warn({ scope: "chat", provider: provider.registryId, status: seen.status, httpStatus: seen.httpStatus }, "a playground answer failed");
     record(async () => {
-      await recordKeyUsage(userId, key.id, { failed: true });
+      await recordKeyUsage(userId, key.id, { failed: true, ...recordedAs });
       if (seen.concernsKey) await recordKeyHealth(checked, { status: seen.status, message: seen.message }, "chat");
     });
     return seen;
@@ -143,23 +205,34 @@ function startAnswer(userId: string, provider: ProviderRecord, key: KeyForUse, i
     abortSignal: signal,
     // One request per message: a retry would spend the user's quota on an answer they did not ask for twice.
     maxRetries: 0,
+    ...(reportsCost
+      ? {
+          includeRawChunks: true,
+          providerOptions: { openrouter: { usage: { include: true } } },
+          onChunk: ({ chunk }: { chunk: { type: string; rawValue?: unknown } }) => {
+            if (chunk.type === "raw") reported = reportedCost((chunk.rawValue as { usage?: { cost?: unknown } } | null)?.usage?.cost) ?? reported;
+          },
+        }
+      : {}),
     onFinish: ({ totalUsage }) => {
       if (failure || signal.aborted) return;
       record(async () => {
-        await recordKeyUsage(userId, key.id, { inputTokens: totalUsage.inputTokens, outputTokens: totalUsage.outputTokens });
+        const { inputTokens, outputTokens } = totalUsage;
+        await recordKeyUsage(userId, key.id, { inputTokens, outputTokens, costMicroUsd: costOf(totalUsage), ...recordedAs });
         await recordKeyHealth(checked, { status: "valid", message: `${provider.name} answered a playground message with this key.` }, "chat");
       });
     },
     onError: ({ error }) => {
       if (!signal.aborted) fail(error);
     },
-    onAbort: () => record(() => recordKeyUsage(userId, key.id, {})),
+    onAbort: () => record(() => recordKeyUsage(userId, key.id, recordedAs)),
   });
 
   const metadata = (part: TextStreamPart<ToolSet>): ChatMetadata | undefined => {
     if (part.type === "start") return { keyHint: key.keyHint, model: input.model };
     if (part.type === "finish") {
-      return { keyHint: key.keyHint, model: input.model, inputTokens: part.totalUsage.inputTokens, outputTokens: part.totalUsage.outputTokens };
+      const { inputTokens, outputTokens } = part.totalUsage;
+      return { keyHint: key.keyHint, model: input.model, inputTokens, outputTokens, costMicroUsd: costOf(part.totalUsage) };
     }
     return undefined;
   };

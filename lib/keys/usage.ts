@@ -1,11 +1,18 @@
 import "server-only";
 import { addKeyUsage } from "@/lib/db/key-usage";
 
-/** What a finished call reports: the AI SDK's `usage` fields (either may be missing) and whether it failed. */
+/**
+ * What a finished call reports: the AI SDK's `usage` fields (either may be missing), whether it failed, and what
+ * lib/db/key-usage.ts records beside them (the model, its cost, the access token, the budget hold to let go of).
+ */
 export interface FinishedCall {
   inputTokens?: number | undefined;
   outputTokens?: number | undefined;
   failed?: boolean;
+  model?: string;
+  costMicroUsd?: number | null;
+  tokenId?: string | null;
+  reservationId?: string | null;
 }
 
 /**
@@ -15,6 +22,7 @@ export interface FinishedCall {
  */
 export function recordKeyUsage(userId: string, apiKeyId: string, call: FinishedCall): Promise<boolean> {
   return addKeyUsage(userId, apiKeyId, {
+    ...call,
     inputTokens: call.inputTokens ?? 0,
     outputTokens: call.outputTokens ?? 0,
     failed: call.failed ?? false,

@@ -33,6 +33,11 @@ export const activityEventSchema = z
         position: z.number().int().optional(),
         expiresAt: isoDate.nullable().optional(),
         fallback: z.boolean().optional(),
+        tokenId: z.guid().optional().meta({ description: "The access token concerned (token events)." }),
+        name: z.string().optional().meta({ description: "The access token's name (token events); never the token." }),
+        month: z.string().optional().meta({ description: "The budget's month, YYYY-MM (budget events)." }),
+        spentMicroUsd: z.number().int().optional().meta({ description: "The month's spend when the event was written." }),
+        budgetMicroUsd: z.number().int().optional(),
       })
       .meta({ description: "What the event adds to its type; never key material, not even a mask." }),
   })

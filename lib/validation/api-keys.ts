@@ -144,8 +144,14 @@ export type KeyView = z.infer<typeof keyViewSchema>;
 const count = z.number().int().nonnegative();
 
 export const usageTotalsSchema = z
-  .object({ requests: count, inputTokens: count, outputTokens: count, errors: count })
-  .meta({ id: "UsageTotals", description: "Requests, tokens and failed requests over the last 30 days (UTC days, today included)." });
+  .object({
+    requests: count,
+    inputTokens: count,
+    outputTokens: count,
+    errors: count,
+    costMicroUsd: count.meta({ description: "What the priced answers cost, in micro-dollars (USD × 1,000,000)." }),
+  })
+  .meta({ id: "UsageTotals", description: "Requests, tokens, failed requests and cost over the last 30 days (UTC days, today included)." });
 
 export type UsageTotals = z.infer<typeof usageTotalsSchema>;
 

@@ -13,6 +13,8 @@ export interface ChatMetadata {
   model?: string;
   inputTokens?: number;
   outputTokens?: number;
+  /** What the answer cost in micro-dollars; null when its model has no price (unpriced). On the finished answer. */
+  costMicroUsd?: number | null;
 }
 
 /** The error part's text: our classification of the provider's failure, and our sentence (never the provider's). */

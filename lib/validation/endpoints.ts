@@ -38,7 +38,15 @@ export type CreateEndpointInput = z.infer<typeof createEndpointSchema>;
 export type UpdateEndpointInput = z.infer<typeof updateEndpointSchema>;
 
 export const endpointViewSchema = z
-  .object({ id: z.guid(), name: z.string(), baseUrl: z.string(), createdAt: z.iso.datetime() })
+  .object({
+    id: z.guid(),
+    name: z.string(),
+    slug: z.string().meta({
+      description: "The endpoint's name on the gateway (`<slug>/<model>`): the name in lower case, other characters as `-`, unique per user.",
+    }),
+    baseUrl: z.string(),
+    createdAt: z.iso.datetime(),
+  })
   .meta({ id: "Endpoint" });
 
 export type EndpointView = z.infer<typeof endpointViewSchema>;

@@ -93,7 +93,7 @@ describe("an answer streamed through the user's own key", () => {
     const row = await rowOf(ada, providers[registryId].id);
     expect(answer.headers.get("x-key-hint")).toBe(row.apiKey);
     expect(answer.metadata).toMatchObject({ keyHint: row.apiKey, model: "m-1", inputTokens: 5, outputTokens: 12 });
-    expect(row.usage).toEqual({ requests: 1, inputTokens: 5, outputTokens: 12, errors: 0 });
+    expect(row.usage).toEqual({ requests: 1, inputTokens: 5, outputTokens: 12, errors: 0, costMicroUsd: 0 });
     expect(row.health).toBe("ok");
 
     const seen = fake.requests.slice(since);

@@ -9,7 +9,7 @@ import { rateLimit, userApiKey } from "@/lib/db/schema";
 import { createSession, revokeSessions } from "@/lib/db/sessions";
 import { setFallback } from "@/lib/keys/service";
 import { storeApiKey } from "@/lib/keys/vault";
-import { fakeKey, insertUser } from "../fixtures/users";
+import { fakeKey, insertUser, unpricedHold } from "../fixtures/users";
 
 /**
  * The playground's one statement before its provider is asked (lib/db/chat-start.ts): session, limit, provider
@@ -56,7 +56,7 @@ async function userWithKeys(name: string) {
 describe("the playground's statement before the provider", () => {
   it("in one statement: the session is live, one point spent, the provider, its usable keys in order, the first stamped", async () => {
     const { user, sessionId } = await userWithKeys("ada");
-    const counted = await countStatements(() => startChat(user.id, sessionId, openai.id, limitOf(user.id)));
+    const counted = await countStatements(() => startChat(user.id, sessionId, openai.id, limitOf(user.id), unpricedHold()));
     expect(counted.count).toBe(1);
     const start = counted.result;
     expect(start.live).toBe(true);
@@ -74,28 +74,28 @@ describe("the playground's statement before the provider", () => {
   it("'Always use my first key': only the first usable key", async () => {
     const { user, sessionId } = await userWithKeys("ada");
     await setFallback(user.id, openai.id, false);
-    const start = await startChat(user.id, sessionId, openai.id, limitOf(user.id));
+    const start = await startChat(user.id, sessionId, openai.id, limitOf(user.id), unpricedHold());
     expect(start.keys.map((k) => k.label)).toEqual(["First"]);
   });
 
   it("an ended session: nothing spent, read or stamped", async () => {
     const { user, sessionId } = await userWithKeys("ada");
     await revokeSessions(user.id);
-    const start = await startChat(user.id, sessionId, openai.id, limitOf(user.id));
-    expect(start).toEqual({ live: false, limit: null, provider: null, keys: [] });
+    const start = await startChat(user.id, sessionId, openai.id, limitOf(user.id), unpricedHold());
+    expect(start).toEqual({ live: false, limit: null, provider: null, keys: [], pricing: { userPrice: null, holdMicroUsd: 0 } });
     expect(await pointsSpent(user.id)).toBe(0);
     expect(await lastUsed(user.id, "First")).toBeNull();
     // Another user's session id is not this user's either.
     const babbage = await insertUser("babbage");
     const theirs = await createSession(babbage.id, 3_600);
-    expect((await startChat(user.id, theirs, openai.id, limitOf(user.id))).live).toBe(false);
+    expect((await startChat(user.id, theirs, openai.id, limitOf(user.id), unpricedHold())).live).toBe(false);
     expect(await pointsSpent(user.id)).toBe(0);
   });
 
   it("over the limit: the point is counted, no key read or stamped", async () => {
     const { user, sessionId } = await userWithKeys("ada");
-    for (let i = 1; i <= 2; i++) expect((await startChat(user.id, sessionId, anthropic.id, limitOf(user.id, 2))).limit!.points).toBe(i);
-    const over = await startChat(user.id, sessionId, openai.id, limitOf(user.id, 2));
+    for (let i = 1; i <= 2; i++) expect((await startChat(user.id, sessionId, anthropic.id, limitOf(user.id, 2), unpricedHold())).limit!.points).toBe(i);
+    const over = await startChat(user.id, sessionId, openai.id, limitOf(user.id, 2), unpricedHold());
     expect(over.limit!.points).toBe(3);
     expect(over.keys).toEqual([]);
     expect(await lastUsed(user.id, "First")).toBeNull();
@@ -106,20 +106,20 @@ describe("the playground's statement before the provider", () => {
     const babbage = await insertUser("babbage");
     const theirs = await createEndpoint(babbage.id, { name: "Babbage's", baseUrl: "https://llm.example.com/v1" });
     for (const providerId of ["00000000-0000-4000-8000-000000000000", "not-a-uuid", theirs!.id]) {
-      const start = await startChat(user.id, sessionId, providerId, limitOf(user.id, 10));
+      const start = await startChat(user.id, sessionId, providerId, limitOf(user.id, 10), unpricedHold());
       expect(start.live).toBe(true);
       expect(start.provider).toBeNull();
       expect(start.keys).toEqual([]);
     }
     expect(await pointsSpent(user.id)).toBe(3);
     // The owner finds their endpoint.
-    const own = await startChat(babbage.id, await createSession(babbage.id, 3_600), theirs!.id, limitOf(babbage.id));
+    const own = await startChat(babbage.id, await createSession(babbage.id, 3_600), theirs!.id, limitOf(babbage.id), unpricedHold());
     expect(own.provider).toMatchObject({ id: theirs!.id, registryId: "custom", baseUrl: "https://llm.example.com/v1" });
   });
 
   it("20 concurrent starts count 20 points", async () => {
     const { user, sessionId } = await userWithKeys("ada");
-    const starts = await Promise.all(Array.from({ length: 20 }, () => startChat(user.id, sessionId, openai.id, limitOf(user.id, 100))));
+    const starts = await Promise.all(Array.from({ length: 20 }, () => startChat(user.id, sessionId, openai.id, limitOf(user.id, 100), unpricedHold())));
     expect(starts.map((s) => s.limit!.points).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(await pointsSpent(user.id)).toBe(20);
   });

@@ -91,7 +91,7 @@ describe("the endpoint lifecycle", () => {
     const created = await create(ada, { name: "  My gateway ", baseUrl: " HTTPS://Gateway.Example.COM:443/openai/v1/ " });
     expect(created.status, created.text).toBe(201);
     endpoint = created.json;
-    expect(endpoint).toEqual({ id: expect.any(String), name: "My gateway", baseUrl: "https://gateway.example.com/openai/v1", createdAt: expect.any(String) });
+    expect(endpoint).toEqual({ id: expect.any(String), slug: "my-gateway", name: "My gateway", baseUrl: "https://gateway.example.com/openai/v1", createdAt: expect.any(String) });
     expect((await api("LIST", { as: ada })).json).toEqual([endpoint]);
   });
 
@@ -116,9 +116,9 @@ describe("the endpoint lifecycle", () => {
   it("renames, and moves within its origin keeping its key", async () => {
     await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: endpoint.id, apiKey: fakeKey(), skipValidation: true } });
     const renamed = await api<Endpoint>("UPDATE", { id: endpoint.id, as: ada, body: { name: "Gateway" } });
-    expect(renamed.json).toEqual({ ...endpoint, name: "Gateway" });
+    expect(renamed.json).toEqual({ ...endpoint, name: "Gateway", slug: "gateway" });
     const moved = await api<Endpoint>("UPDATE", { id: endpoint.id, as: ada, body: { baseUrl: "https://gateway.example.com/v2" } });
-    expect(moved.json).toEqual({ ...endpoint, name: "Gateway", baseUrl: "https://gateway.example.com/v2" });
+    expect(moved.json).toEqual({ ...endpoint, name: "Gateway", slug: "gateway", baseUrl: "https://gateway.example.com/v2" });
     const keys = (await call<{ providerId: string }[]>(keysRoute.GET, { as: ada })).json;
     expect(keys.map((k) => k.providerId)).toEqual([endpoint.id]);
   });

@@ -14,7 +14,7 @@ import { recordKeyHealth } from "@/lib/keys/health";
 import { recordKeyUsage } from "@/lib/keys/usage";
 import { openApiKeyForUse, storeApiKey } from "@/lib/keys/vault";
 import { listedKeyViewsJson, toListedKeyView } from "@/lib/keys/view";
-import { fakeKey, insertUser } from "../fixtures/users";
+import { fakeKey, insertUser, unpricedHold } from "../fixtures/users";
 
 /**
  * The key list's answer is written by the database as JSON (lib/db/key-list-json.ts); everything else maps rows
@@ -106,7 +106,7 @@ it("the answer is held in memory until the user's keys change, by any write, or 
     ["its health", () => recordKeyHealth({ userId: ada.id, providerId: openai.id, encryptedKey: opened.sealed, id: opened.id }, { status: "invalid", message: "No." }, "recheck")],
     ["a use counted", () => recordKeyUsage(ada.id, opened.id, { inputTokens: 1, outputTokens: 2 })],
     ["a use stamped", () => stampKeyUse(ada.id, first.id)],
-    ["a chat begun", () => startChat(ada.id, sessionId, openai.id, { key: `chat:${ada.id}`, points: 100, windowSeconds: 60 })],
+    ["a chat begun", () => startChat(ada.id, sessionId, openai.id, { key: `chat:${ada.id}`, points: 100, windowSeconds: 60 }, unpricedHold())],
     ["re-sealed (rotation)", () => db.update(userApiKey).set({ keyId: "retired" }).where(eq(userApiKey.id, second.id))],
     ["its endpoint deleted", () => deleteEndpoint(ada.id, endpoint.id)],
     ["deleted", () => deleteUserApiKey(ada.id, mistral.id)],

@@ -47,7 +47,7 @@ describe("recording usage", () => {
     expect(await Promise.all(calls)).toEqual(Array(100).fill(true));
 
     const [row] = await getUserApiKeys(ada.id);
-    expect(row!.usage).toEqual({ requests: 101, inputTokens: 1001, outputTokens: 2 + 4950, errors: 10 });
+    expect(row!.usage).toEqual({ requests: 101, inputTokens: 1001, outputTokens: 2 + 4950, errors: 10, costMicroUsd: 0 });
     expect(row!.lastUsedAt).toBeInstanceOf(Date);
     const days = await getDailyUsage(ada.id);
     expect(days).toEqual([expect.objectContaining({ apiKeyId: key.id, requests: 101, inputTokens: 1001, outputTokens: 4952, errors: 10 })]);
@@ -62,7 +62,7 @@ describe("recording usage", () => {
     const key = (await openApiKeyForUse(babbage.id, openai.id))!;
     await recordKeyUsage(babbage.id, key.id, {});
     await recordKeyUsage(babbage.id, key.id, { inputTokens: Number.NaN, outputTokens: -5, failed: true });
-    expect((await getUserApiKeys(babbage.id))[0]!.usage).toEqual({ requests: 2, inputTokens: 0, outputTokens: 0, errors: 1 });
+    expect((await getUserApiKeys(babbage.id))[0]!.usage).toEqual({ requests: 2, inputTokens: 0, outputTokens: 0, errors: 1, costMicroUsd: 0 });
   });
 
   it("records nothing against another user's key, or a key that is gone", async () => {
@@ -97,8 +97,8 @@ describe("the listing's 30-day totals", () => {
     expect(listed.count).toBe(0);
     expect(listed.result.count).toBe(1);
     const byProvider = Object.fromEntries(listed.result.result.map((row) => [row.providerId, row.usage]));
-    expect(byProvider[openai.id]).toEqual({ requests: 3, inputTokens: 300, outputTokens: 0, errors: 0 });
-    expect(byProvider[anthropic.id]).toEqual({ requests: 3, inputTokens: 21, outputTokens: 0, errors: 0 });
+    expect(byProvider[openai.id]).toEqual({ requests: 3, inputTokens: 300, outputTokens: 0, errors: 0, costMicroUsd: 0 });
+    expect(byProvider[anthropic.id]).toEqual({ requests: 3, inputTokens: 21, outputTokens: 0, errors: 0, costMicroUsd: 0 });
     expect((await getDailyUsage(erin.id)).map((d) => d.requests)).toEqual([3, 2, 1]);
   });
 
@@ -109,7 +109,7 @@ describe("the listing's 30-day totals", () => {
     for (const [daysAgo, requests] of [[29, 1], [28, 2], [27, 4], [10, 8]] as const) await backdate(key.id, frank.id, daysAgo, requests, requests * 10);
     await recordKeyUsage(frank.id, key.id, { inputTokens: 160 }); // today: 1 request
     const total = async () => (await getUserApiKeys(frank.id))[0]!.usage;
-    expect(await total()).toEqual({ requests: 16, inputTokens: 310, outputTokens: 0, errors: 0 });
+    expect(await total()).toEqual({ requests: 16, inputTokens: 310, outputTokens: 0, errors: 0, costMicroUsd: 0 });
 
     // As if the totals had been written `days` days ago and nothing recorded since: the oldest days drop out.
     const db = await getDb();

@@ -143,7 +143,7 @@ describe("listing", () => {
         "updatedAt",
       ].sort(),
     );
-    expect(result[0]!.usage).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 });
+    expect(result[0]!.usage).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, errors: 0, costMicroUsd: 0 });
     expect(result[0]!.keyHint).toMatch(/^sk-t\*+.{4}$/);
   });
 });

@@ -39,7 +39,7 @@ function keyFor(provider: ProviderView, overrides: Partial<ListedKeyView> = {}):
     healthCheckedAt: "2026-11-25T11:00:00.000Z",
     healthMessage: `Verified with ${provider.name}: the key can list models.`,
     lastUsedAt: null,
-    usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 },
+    usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0, costMicroUsd: 0 },
     ...overrides,
   };
 }
@@ -111,7 +111,7 @@ describe("health on the cards", () => {
 describe("usage", () => {
   it("says when the key was last used and how many tokens it spent in 30 days", () => {
     const { card } = renderSection([
-      keyFor(openai, { lastUsedAt: "2026-11-25T11:55:00Z", usage: { requests: 31, inputTokens: 9_000, outputTokens: 3_400, errors: 2 } }),
+      keyFor(openai, { lastUsedAt: "2026-11-25T11:55:00Z", usage: { requests: 31, inputTokens: 9_000, outputTokens: 3_400, errors: 2, costMicroUsd: 0 } }),
       keyFor(anthropic),
     ]);
     expect(within(card("OpenAI")).getByTestId("usage-line").textContent).toBe("Used 5 minutes ago · 12.4k tokens in 30 days · 2 failed");
