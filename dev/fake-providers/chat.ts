@@ -68,16 +68,16 @@ export async function chat(
 ): Promise<void> {
   const route = chatPathOf(registryId, "POST", path)!;
   if (behaviour !== "valid" && behaviour !== "slow" && behaviour !== "cut") return send(res, errorReply(registryId, behaviour, key));
-  const request = (body ?? {}) as { model?: string; stream?: boolean };
+  const request = (body ?? {}) as { model?: string; stream?: boolean; stream_options?: { include_usage?: unknown } };
   const model = route.model ?? request.model ?? "fake-model";
   const stream = route.stream ?? request.stream === true;
   const chunks = replyChunks(pacing.chunks);
   const usage = { input: 5, output: chunks.length };
 
-  if (!stream) return send(res, json(200, wholeAnswer(route.dialect, model, chunks.join(""), usage)));
+  if (!stream) return send(res, json(200, wholeAnswer(route.dialect, model, chunks.join(""), usage, registryId)));
 
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  const frames = frameWriter(route.dialect, model, res, registryId);
+  const frames = frameWriter(route.dialect, model, res, registryId, request.stream_options?.include_usage === true);
   frames.start();
   // A cut answer sends half its chunks (at least one), then the connection drops without a last event.
   const sent = behaviour === "cut" ? Math.max(1, Math.floor(chunks.length / 2)) : chunks.length;
@@ -98,21 +98,24 @@ export async function chat(
 
 type Usage = { input: number; output: number };
 
-function wholeAnswer(dialect: ChatPath, model: string, text: string, usage: Usage): unknown {
+function wholeAnswer(dialect: ChatPath, model: string, text: string, usage: Usage, registryId: RegistryId): unknown {
   if (dialect === "anthropic") {
     return { id: "msg_fake", type: "message", role: "assistant", model, content: [{ type: "text", text }], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: usage.output } };
   }
   if (dialect === "google") {
     return { candidates: [{ content: { parts: [{ text }], role: "model" }, finishReason: "STOP", index: 0 }], usageMetadata: googleUsage(usage), modelVersion: model };
   }
-  return { id: "chatcmpl-fake", object: "chat.completion", created: 1, model, choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }], usage: openAiUsage(usage) };
+  return { id: "chatcmpl-fake", object: "chat.completion", created: 1, model, choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }], usage: usageOf(registryId, usage) };
 }
 
 const openAiUsage = (u: Usage) => ({ prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output });
+/** OpenRouter adds what the answer cost, in dollars: here $1 per million input tokens and $3 per million output. */
+export const openRouterCostUsd = (u: Usage) => (u.input * 1 + u.output * 3) / 1_000_000;
+const usageOf = (registryId: RegistryId, u: Usage) => (registryId === "openrouter" ? { ...openAiUsage(u), cost: openRouterCostUsd(u) } : openAiUsage(u));
 const googleUsage = (u: Usage) => ({ promptTokenCount: u.input, candidatesTokenCount: u.output, totalTokenCount: u.input + u.output });
 
 /** The SSE events of one streamed answer in a dialect: its opening, each text chunk, its close with usage. */
-function frameWriter(dialect: ChatPath, model: string, res: ServerResponse, registryId: RegistryId) {
+function frameWriter(dialect: ChatPath, model: string, res: ServerResponse, registryId: RegistryId, includeUsage: boolean) {
   const data = (payload: object) => res.write(`data: ${JSON.stringify(payload)}\n\n`);
   if (dialect === "anthropic") {
     const event = (type: string, payload: object) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`);
@@ -145,12 +148,15 @@ function frameWriter(dialect: ChatPath, model: string, res: ServerResponse, regi
     text: (text: string) => chunk({ content: text }, null),
     finish(usage: Usage) {
       // Where each one puts the usage: Mistral and DeepSeek on the finishing chunk, Groq in `x_groq` there as
-      // well, OpenAI and the rest in a last chunk without choices (stream_options.include_usage).
+      // well, OpenRouter always in a last chunk without choices, OpenAI (and OpenAI-compatible servers) and xAI
+      // there too but only when asked with stream_options.include_usage.
       if (registryId === "mistral" || registryId === "deepseek") chunk({ content: "" }, "stop", { usage: openAiUsage(usage) });
       else if (registryId === "groq") chunk({}, "stop", { x_groq: { id: "req_fake", usage: openAiUsage(usage) } });
       else {
         chunk({}, "stop");
-        data({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 1, model, choices: [], usage: openAiUsage(usage) });
+        if (includeUsage || registryId === "openrouter") {
+          data({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 1, model, choices: [], usage: usageOf(registryId, usage) });
+        }
       }
       res.write("data: [DONE]\n\n");
     },

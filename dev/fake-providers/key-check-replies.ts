@@ -75,16 +75,26 @@ export function keyCheckReply(registryId: RegistryId, behaviour: Behaviour, key:
         limited: json(429, { error: { message: "Rate limit reached", type: "rate_limit_error" } }),
       }[behaviour as string];
     case "openrouter": {
-      const keyInfo = (remaining: number | null) =>
-        json(200, { data: { label: `${key.slice(0, 12)}...${key.slice(-3)}`, limit: remaining === null ? null : 10, usage: 10, is_free_tier: false, limit_remaining: remaining, rate_limit: { requests: 10, interval: "10s" } } });
+      // A key with a $20 credit limit: $12.50 left (`nocredit`: none left).
+      const keyInfo = (remaining: number) =>
+        json(200, { data: { label: `${key.slice(0, 12)}...${key.slice(-3)}`, limit: 20, usage: 20 - remaining, is_free_tier: false, limit_remaining: remaining, rate_limit: { requests: 10, interval: "10s" } } });
       return {
-        valid: keyInfo(null),
+        valid: keyInfo(12.5),
         nocredit: keyInfo(0),
         invalid: json(401, { error: { message: "No auth credentials found", code: 401 } }),
         limited: json(429, { error: { message: "Rate limit exceeded", code: 429 } }),
       }[behaviour as string];
     }
   }
+}
+
+/** DeepSeek's `GET /user/balance`: $12.50 on the account for a valid key (`nocredit`: nothing, unavailable). */
+export function deepseekBalanceReply(behaviour: Behaviour, key: string): Reply {
+  const balance = (total: string) =>
+    json(200, { is_available: total !== "0.00", balance_infos: [{ currency: "USD", total_balance: total, granted_balance: "0.00", topped_up_balance: total }] });
+  if (behaviour === "valid" || behaviour === "cut" || behaviour === "slow") return balance("12.50");
+  if (behaviour === "nocredit") return balance("0.00");
+  return keyCheckReply("deepseek", behaviour, key) ?? keyCheckReply("deepseek", "invalid", key)!;
 }
 
 export function send(res: ServerResponse, reply: Reply): void {

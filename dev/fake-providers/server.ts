@@ -4,7 +4,7 @@ import type { RegistryId } from "@/lib/providers/catalogue";
 import { behaviourOf } from "./behaviours";
 import { type ChatPacing, chat, chatPathOf, cutByFake, defaultPacing } from "./chat";
 import { ENDPOINT_PATHS, endpointMount, endpointReply } from "./endpoint";
-import { json, keyCheckReply, send } from "./key-check-replies";
+import { deepseekBalanceReply, json, keyCheckReply, send } from "./key-check-replies";
 import { modelListReply, ODD_MODEL_LIST } from "./model-lists";
 
 /** One request as the fake server saw it, with the credential it carried. */
@@ -149,6 +149,7 @@ export async function startFakeProviders(
       if (mount) return endpointReply(mount, path, behaviour, credential, req, body, res, state.chat);
       const id = registryId as RegistryId;
       if (chatPathOf(id, req.method ?? "GET", path)) return void chat(id, path, behaviour, credential ?? "", body, res, state.chat);
+      if (id === "deepseek" && req.method === "GET" && path === "/user/balance") return send(res, deepseekBalanceReply(behaviour, credential ?? ""));
       if (req.method === "GET" && path === "/models") {
         if (behaviour === "oddshape") return send(res, ODD_MODEL_LIST);
         // OpenRouter's catalogue is public: it answers whatever key comes with the request, or none.

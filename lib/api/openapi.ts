@@ -46,7 +46,13 @@ function toOperationObject(op: Operation): ZodOpenApiOperationObject {
     responses: {
       [String(op.status)]: op.stream
         ? { description: op.stream.description, content: { [op.stream.contentType]: { schema: op.response } } }
-        : { description: "Success", content: { "application/json": { schema: op.response } } },
+        : {
+            description: "Success",
+            content: {
+              "application/json": { schema: op.response },
+              ...(op.csv ? { "text/csv": { schema: z.string().meta({ description: op.csv }) } } : {}),
+            },
+          },
       ...errorResponses(errorCodesOf(op)),
     },
   };

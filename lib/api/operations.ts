@@ -2,6 +2,7 @@ import { accountOperations } from "./operations/account";
 import { chatOperations } from "./operations/chat";
 import { keyOperations } from "./operations/keys";
 import { providerOperations } from "./operations/providers-endpoints";
+import { spendOperations } from "./operations/spend";
 
 export { errorCodesOf, type Operation } from "./operations/operation";
 
@@ -9,4 +10,10 @@ export { errorCodesOf, type Operation } from "./operations/operation";
  * Every operation of the REST API in one table, assembled from its areas (lib/api/operations/): the guard
  * (handler.ts), the routes and the OpenAPI document (openapi.ts) all read this object.
  */
-export const operations = { ...accountOperations, ...providerOperations, ...keyOperations, ...chatOperations } as const;
+export const operations = {
+  ...accountOperations,
+  ...providerOperations,
+  ...keyOperations,
+  ...spendOperations,
+  ...chatOperations,
+} as const;

@@ -25,6 +25,14 @@ const usage = sql.join(
 );
 const readable = sql`string_to_array(${placeholder("readable")}::text, ',')`;
 
+/** The month of the list's day (its `today` parameter), as lib/keys/view.ts's budgetView computes it. */
+const month = sql`date_trunc('month', ${placeholder("today")}::date)::date`;
+const budget = sql`case when ${k.budgetMicroUsd} is null then null else json_build_object(
+    'monthlyMicroUsd', ${k.budgetMicroUsd}, 'mode', ${k.budgetMode},
+    'spentMicroUsd', case when ${k.spendMonth} = ${month} then ${k.spendMicroUsd} else 0 end,
+    'resetsAt', to_char(${month} + interval '1 month', 'YYYY-MM-DD"T00:00:00.000Z"')
+  ) end`;
+
 /**
  * The state of the user's keys: each key's id and row version (`xmin`, the transaction that wrote it last: every
  * write of any kind makes a new one, and a deleted key leaves the list), with the database server's start time
@@ -59,6 +67,7 @@ const listJsonQuery = preparedPerHandle((db) => {
           'createdAt', ${iso(k.createdAt)}, 'updatedAt', ${iso(k.updatedAt)}, 'lastValidatedAt', ${iso(k.lastValidatedAt)},
           'needsReentry', not (${k.keyId} = any(${readable})), 'health', ${k.health},
           'healthCheckedAt', ${iso(k.healthCheckedAt)}, 'healthMessage', ${k.healthMessage}, 'lastUsedAt', ${iso(k.lastUsedAt)},
+          'budget', ${budget},
           'usage', json_build_object(${usage})
         ) order by ${k.providerId}, ${k.position}, ${k.id}), '[]'::json)::text
         from ${k} where ${k.userId} = ${placeholder("userId")}::uuid

@@ -5,6 +5,7 @@ import { rowsOf, withDb } from "./client";
 import { constraintName, sqlState, UNIQUE_VIOLATION } from "./errors";
 import { eventsFrom, eventType, eventTypeWhen } from "./key-events";
 import { type ApiKeyRecord, LABEL_INDEX, lockedKeys, pickRecord, providerOfKey, retryingPositionClash, writtenColumns } from "./key-rows";
+import type { BudgetMode } from "./key-facts";
 import { userApiKey } from "./schema";
 import { isUuid } from "./uuid";
 
@@ -16,6 +17,8 @@ export interface KeyChanges {
   isEnabled?: boolean;
   position?: number;
   expiresAt?: Date | null;
+  /** A monthly budget in micro-dollars; null removes it. */
+  budget?: { microUsd: number; mode: BudgetMode } | null;
 }
 
 export type KeyChangeResult = { record: ApiKeyRecord } | { problem: "not_found" | "position_out_of_range"; keys: number };
@@ -34,6 +37,9 @@ export async function changeUserApiKey(userId: string, id: string, changes: KeyC
   const enabled = changes.isEnabled ?? null;
   const setExpiry = changes.expiresAt !== undefined;
   const expiresAt = changes.expiresAt?.toISOString() ?? null;
+  const setBudget = changes.budget !== undefined;
+  const budgetMicroUsd = changes.budget?.microUsd ?? null;
+  const budgetMode = changes.budget?.mode ?? null;
   const provider = providerOfKey(userId, id);
   try {
     const rows = await retryingPositionClash(() =>
@@ -62,6 +68,8 @@ export async function changeUserApiKey(userId: string, id: string, changes: KeyC
               label = case when u.id = ${id}::uuid then coalesce(${label}::text, u.label) else u.label end,
               "isEnabled" = case when u.id = ${id}::uuid then coalesce(${enabled}::boolean, u."isEnabled") else u."isEnabled" end,
               "expiresAt" = case when u.id = ${id}::uuid and ${setExpiry}::boolean then ${expiresAt}::timestamptz else u."expiresAt" end,
+              "budgetMicroUsd" = case when u.id = ${id}::uuid and ${setBudget}::boolean then ${budgetMicroUsd}::bigint else u."budgetMicroUsd" end,
+              "budgetMode" = case when u.id = ${id}::uuid and ${setBudget}::boolean then ${budgetMode}::text else u."budgetMode" end,
               "updatedAt" = case when u.id = ${id}::uuid then now() else u."updatedAt" end
             from placed, before, goal
             where u.id = placed.id and (u.id = ${id}::uuid or u.position <> placed.position)

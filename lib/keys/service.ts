@@ -1,4 +1,5 @@
 import "server-only";
+import { usdToMicro } from "@/lib/spend/money";
 import { getProvider, type ProviderRecord } from "@/lib/db/providers";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { checkProviderKey } from "@/lib/providers/endpoint-check";
@@ -112,9 +113,11 @@ async function testStored(userId: string, provider: ProviderRecord, stored: Open
   return result;
 }
 
-/** Changes one of the user's keys by its id (label, enabled, position, expiry): one statement. */
+/** Changes one of the user's keys by its id (label, enabled, position, expiry, budget): one statement. */
 export async function changeApiKey(userId: string, id: string, changes: UpdateApiKeyInput): Promise<KeyView> {
-  const result = await changeUserApiKey(userId, id, changes);
+  const { budget, ...rest } = changes;
+  const inMicro = budget === undefined ? {} : { budget: budget && { microUsd: usdToMicro(budget.monthlyUsd), mode: budget.mode } };
+  const result = await changeUserApiKey(userId, id, { ...rest, ...inMicro });
   if ("record" in result) return toKeyView(result.record);
   if (result.problem === "not_found") throw new AppError("api_key_not_found", "You have no such key.");
   const message = `position must be between 0 and ${result.keys - 1} (this provider has ${result.keys} ${result.keys === 1 ? "key" : "keys"}).`;

@@ -4,7 +4,9 @@ import type { ActivityRecord } from "@/lib/db/key-events";
 import { listedKeysJson } from "@/lib/db/key-list-json";
 import type { ApiKeyRecord, ListedApiKey } from "@/lib/db/user-api-keys";
 import type { ActivityEventView } from "@/lib/validation/activity";
-import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
+import { utcToday } from "@/lib/db/usage-window";
+import { monthOf } from "@/lib/spend/money";
+import type { BudgetView, KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -29,7 +31,21 @@ export function toKeyView(record: ApiKeyRecord): KeyView {
     healthCheckedAt: iso(record.healthCheckedAt),
     healthMessage: record.healthMessage,
     lastUsedAt: iso(record.lastUsedAt),
+    budget: budgetView(record),
   };
+}
+
+/**
+ * A row's monthly budget as clients see it: the month's spend (a figure stored for another month counts as 0) and
+ * when it resets; null without one. `today` is a UTC day (YYYY-MM-DD). Keys and access tokens share it.
+ */
+export function budgetView(
+  row: Pick<ApiKeyRecord, "budgetMicroUsd" | "budgetMode" | "spendMonth" | "spendMicroUsd">,
+  today = utcToday(),
+): BudgetView {
+  if (row.budgetMicroUsd === null || row.budgetMode === null) return null;
+  const { month, resetsAt } = monthOf(today);
+  return { monthlyMicroUsd: row.budgetMicroUsd, mode: row.budgetMode, spentMicroUsd: row.spendMonth === month ? row.spendMicroUsd : 0, resetsAt };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { KEY_HEALTH } from "@/lib/db/key-facts";
+import { BUDGET_MODES, KEY_HEALTH } from "@/lib/db/key-facts";
+import { hasAtMostSixDecimals } from "@/lib/spend/money";
 import type { KeyStatus } from "@/lib/providers/key-status";
 import { apiKeyProblem, expiryProblem, labelProblem, MAX_LABEL_LENGTH } from "./key-rules";
 import { rule } from "./rule";
@@ -86,6 +87,28 @@ export type TestApiKeyInput = z.infer<typeof testApiKeySchema>;
 
 export const keyParamsSchema = z.strictObject({ id: keyIdField });
 
+/** Money the API takes in dollars (a budget, a price): a number with at most 6 decimals within a range. */
+export function dollarsField(name: string, min: number, max: number) {
+  return z
+    .number({ error: `${name} must be a number of dollars.` })
+    .refine((value) => Number.isFinite(value) && value >= min && value <= max, {
+      error: `${name} must be between ${min.toLocaleString("en")} and ${max.toLocaleString("en")} dollars.`,
+    })
+    .refine(hasAtMostSixDecimals, { error: `${name} can have at most 6 decimals.` });
+}
+
+export const budgetInputSchema = z
+  .strictObject({
+    monthlyUsd: dollarsField("budget.monthlyUsd", 0.01, 1_000_000).meta({ description: "The monthly budget in dollars (0.01 to 1,000,000)." }),
+    mode: z.enum(BUDGET_MODES, { error: 'budget.mode must be "hard" or "soft".' }).meta({
+      description: "`hard`: once the month's spend reaches the budget the key is not used (the next key serves, or 402); `soft`: it only warns.",
+    }),
+  })
+  .nullable()
+  .meta({ id: "BudgetInput", description: "A monthly budget (calendar month, UTC); null removes it." });
+
+export type BudgetInput = z.infer<typeof budgetInputSchema>;
+
 export const updateApiKeySchema = z
   .strictObject({
     label: labelField.optional(),
@@ -97,8 +120,11 @@ export const updateApiKeySchema = z
       .optional()
       .meta({ description: "The key's new place: 0 is the primary; at most the number of the provider's keys - 1." }),
     expiresAt: expiresAtField.optional(),
+    budget: budgetInputSchema.optional(),
   })
-  .refine((value) => Object.values(value).some((v) => v !== undefined), { error: "Nothing to change: give label, isEnabled, position or expiresAt." })
+  .refine((value) => Object.values(value).some((v) => v !== undefined), {
+    error: "Nothing to change: give label, isEnabled, position, expiresAt or budget.",
+  })
   .meta({ id: "UpdateApiKey" });
 
 export type UpdateApiKeyInput = z.infer<typeof updateApiKeySchema>;
@@ -113,6 +139,21 @@ export const keyHealthSchema = z.enum(KEY_HEALTH).meta({
     "What the provider last said about the stored key: `ok`, `rejected` (the key no longer works), `limited` " +
     "(real, but throttled, out of credit or missing a permission), `unreachable` (no usable answer), `unchecked`.",
 });
+
+const micro = z.number().int().nonnegative();
+
+/** A row's monthly budget as answered (keys, access tokens). */
+export const budgetSchema = z
+  .object({
+    monthlyMicroUsd: micro.meta({ description: "The budget in micro-dollars (USD × 1,000,000) a calendar month (UTC)." }),
+    mode: z.enum(BUDGET_MODES),
+    spentMicroUsd: micro.meta({ description: "What this month's answers cost so far, in micro-dollars." }),
+    resetsAt: isoDate.meta({ description: "When the month ends and the spend starts again at 0 (00:00 UTC on the 1st)." }),
+  })
+  .nullable()
+  .meta({ id: "Budget" });
+
+export type BudgetView = z.infer<typeof budgetSchema>;
 
 /** A stored key as every client sees it: masked, never decrypted to produce. */
 export const keyViewSchema = z
@@ -136,6 +177,7 @@ export const keyViewSchema = z
     healthCheckedAt: isoDate.nullable().meta({ description: "When the provider was last asked about this key." }),
     healthMessage: z.string().nullable().meta({ description: "Our sentence about that answer; never the provider's words." }),
     lastUsedAt: isoDate.nullable().meta({ description: "When the server last used this key for a request." }),
+    budget: budgetSchema,
   })
   .meta({ id: "ApiKey" });
 

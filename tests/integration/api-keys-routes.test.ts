@@ -181,7 +181,8 @@ describe("the key lifecycle", () => {
         healthCheckedAt: answer.json.healthCheckedAt,
         healthMessage: answer.json.healthMessage,
         lastUsedAt: null,
-        usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 },
+        budget: null,
+        usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0, costMicroUsd: 0 },
       },
     ]);
   });

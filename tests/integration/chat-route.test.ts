@@ -92,8 +92,10 @@ describe("an answer streamed through the user's own key", () => {
 
     const row = await rowOf(ada, providers[registryId].id);
     expect(answer.headers.get("x-key-hint")).toBe(row.apiKey);
-    expect(answer.metadata).toMatchObject({ keyHint: row.apiKey, model: "m-1", inputTokens: 5, outputTokens: 12 });
-    expect(row.usage).toEqual({ requests: 1, inputTokens: 5, outputTokens: 12, errors: 0, costMicroUsd: 0 });
+    // "m-1" has no price; OpenRouter reports what each answer cost (the fake: $1 / $3 per million tokens).
+    const cost = registryId === "openrouter" ? 5 * 1 + 12 * 3 : null;
+    expect(answer.metadata).toMatchObject({ keyHint: row.apiKey, model: "m-1", inputTokens: 5, outputTokens: 12, costMicroUsd: cost });
+    expect(row.usage).toEqual({ requests: 1, inputTokens: 5, outputTokens: 12, errors: 0, costMicroUsd: cost ?? 0 });
     expect(row.health).toBe("ok");
 
     const seen = fake.requests.slice(since);

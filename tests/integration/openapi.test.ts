@@ -77,7 +77,8 @@ describe("the conformance check every route test runs (fixtures/openapi.ts)", ()
     healthCheckedAt: null,
     healthMessage: null,
     lastUsedAt: null,
-    usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0 },
+    budget: null,
+        usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0, costMicroUsd: 0 },
   };
   const list = (rows: unknown[]) => documentProblems("GET", "http://localhost/api/user/api-keys", 200, JSON.stringify(rows));
 

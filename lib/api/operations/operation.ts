@@ -13,7 +13,7 @@ export interface Operation<
   P extends z.ZodType | undefined = z.ZodType | undefined,
   Q extends z.ZodType | undefined = z.ZodType | undefined,
 > {
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   /** With `{name}` for each dynamic segment, described by `params`. */
   path: string;
   /** The path's dynamic segments (an object schema); omitted for fixed paths. */
@@ -29,6 +29,8 @@ export interface Operation<
   body?: B;
   /** The largest body read (413 beyond); the guard's MAX_BODY_BYTES (16 KiB) when omitted. */
   maxBodyBytes?: number;
+  /** The same success may also be answered as CSV (on `Accept: text/csv`): what the CSV holds. */
+  csv?: string;
   /** A success that is a stream rather than JSON: its content type and what it carries (for the OpenAPI document). */
   stream?: { contentType: "text/event-stream"; description: string };
   /** The query string's schema (a strict object of strings); omitted for operations that take none. */

@@ -30,6 +30,7 @@ const stored: KeyView = {
   healthCheckedAt: null,
   healthMessage: null,
   lastUsedAt: null,
+  budget: null,
 };
 
 describe("Button: the one rule for busy buttons", () => {

@@ -39,6 +39,7 @@ function keyFor(provider: ProviderView, overrides: Partial<ListedKeyView> = {}):
     healthCheckedAt: "2026-11-25T11:00:00.000Z",
     healthMessage: `Verified with ${provider.name}: the key can list models.`,
     lastUsedAt: null,
+    budget: null,
     usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0, costMicroUsd: 0 },
     ...overrides,
   };
