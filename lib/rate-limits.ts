@@ -17,6 +17,8 @@ const fromEnv = (name: string, fallback: number) => {
 export const LIMITS = {
   /** Provider checks (saving with validation, testing) per user. */
   keyValidation: { points: fromEnv("RATE_LIMIT_VALIDATIONS_PER_MINUTE", 20), windowSeconds: 60 },
+  /** Gateway requests (/api/v1) per access token. */
+  gateway: { points: fromEnv("RATE_LIMIT_GATEWAY_PER_MINUTE", 600), windowSeconds: 60 },
   /** Playground answers (POST /api/chat) per user. */
   chats: { points: fromEnv("RATE_LIMIT_CHATS_PER_MINUTE", 30), windowSeconds: 60 },
   /** Failed sign-ins per email from browsers without a device cookie for it; successes do not count. */

@@ -4,6 +4,7 @@ import { type ErrorCode, statusOf } from "@/lib/errors";
 import { apiErrorSchema } from "@/lib/validation/errors";
 import { errorCodesOf, type Operation, operations } from "./operations";
 import { failure, formPaths, withFormPost } from "./openapi-forms";
+import { gatewayPaths } from "./openapi-gateway";
 import { nextAuthPaths } from "./openapi-next-auth";
 
 /**
@@ -91,7 +92,7 @@ function paths(): ZodOpenApiPathsObject {
       responses: { "200": { description: "The OpenAPI 3.1 document", content: { "application/json": {} } } },
     },
   };
-  return { ...result, ...nextAuthPaths, ...formPaths };
+  return { ...result, ...nextAuthPaths, ...formPaths, ...gatewayPaths };
 }
 
 let built: ReturnType<typeof createDocument> | undefined;
@@ -109,6 +110,11 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     components: {
       securitySchemes: {
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "next-auth's session cookie (`__Secure-` prefixed over https)." },
+        accessToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "A personal access token (`kr_…`, created in Settings → Access tokens), for the gateway (/api/v1) only; `x-api-key` works too.",
+        },
       },
     },
     paths: paths(),

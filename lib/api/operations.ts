@@ -3,6 +3,7 @@ import { chatOperations } from "./operations/chat";
 import { keyOperations } from "./operations/keys";
 import { providerOperations } from "./operations/providers-endpoints";
 import { spendOperations } from "./operations/spend";
+import { tokenOperations } from "./operations/tokens";
 
 export { errorCodesOf, type Operation } from "./operations/operation";
 
@@ -15,5 +16,6 @@ export const operations = {
   ...providerOperations,
   ...keyOperations,
   ...spendOperations,
+  ...tokenOperations,
   ...chatOperations,
 } as const;

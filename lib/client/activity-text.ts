@@ -18,6 +18,7 @@ const SOURCE: Record<NonNullable<ActivityEventView["detail"]["source"]>, string>
   models: "while listing its models",
   recheck: "by a scheduled re-check",
   chat: "during a request",
+  gateway: "during a request through an access token",
 };
 
 export function describeEvent(event: ActivityEventView, providerName: string | undefined): string {

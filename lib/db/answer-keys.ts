@@ -2,9 +2,10 @@ import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import type { TokenPrice } from "@/lib/spend/money";
 import { rowsOf, withDb } from "./client";
+import type { KeyHealth } from "./key-facts";
 import type { KeyForRequest } from "./keys-for-use";
-import { userApiKey, userPrice, userProviderSetting } from "./schema";
-import { withHold, withinHardBudget } from "./spend-sql";
+import { accessToken, userApiKey, userPrice, userProviderSetting } from "./schema";
+import { withHold, withinHardBudget, withoutHold } from "./spend-sql";
 import { isUuid } from "./uuid";
 
 /**
@@ -32,6 +33,8 @@ export interface KeyForAnswer extends KeyForRequest {
   budgetMicroUsd: number | null;
   /** The start statement took the answer's hold on it (the first key that could serve). */
   held: boolean;
+  /** What its provider last said about it (the gateway records a change only). */
+  health: KeyHealth;
 }
 
 /** What the start statement says about prices and holds. */
@@ -48,29 +51,31 @@ export interface AnswerPricing {
  * and their budgets; those a request may try (only the first without fallback); the first of those within its
  * budget; and, when `when` holds, `lastUsedAt` stamped on it and the hold taken on it if its budget is hard — by an
  * UPDATE whose WHERE checks the budget again on the row's latest version (lib/db/spend-sql.ts), so concurrent
- * answers never hold more than the budget has left. `provider` is an SQL expression of the provider's id.
+ * answers never hold more than the budget has left. `userId` and `provider` are SQL expressions of the ids;
+ * `beforeHeld`, CTEs `when` may read that need `chosen` (a CTE sees only those before it).
  */
-export function answerKeysCtes(userId: string, provider: SQL, hold: HoldRequest, when: SQL): SQL {
+export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldRequest, when: SQL, beforeHeld?: SQL): SQL {
   const k = sql.identifier("k");
   return sql`price as (
       select "inputMicroUsdPerMTok" as i, "outputMicroUsdPerMTok" as o from ${userPrice}
-      where "userId" = ${userId}::uuid and "providerId" = ${provider} and model = ${hold.model}
+      where "userId" = ${userId} and "providerId" = ${provider} and model = ${hold.model}
     ),
     hold as (
       select coalesce(ceil((${hold.inputTokens}::numeric * coalesce((select i from price), ${hold.catalogue?.inputMicroUsdPerMTok ?? null}::bigint)
         + ${hold.outputTokens}::numeric * coalesce((select o from price), ${hold.catalogue?.outputMicroUsdPerMTok ?? null}::bigint)) / 1000000), 0)::bigint as micro
     ),
     setting as (
-      select coalesce((select fallback from ${userProviderSetting} where "userId" = ${userId}::uuid and "providerId" = ${provider}), true) as fallback
+      select coalesce((select fallback from ${userProviderSetting} where "userId" = ${userId} and "providerId" = ${provider}), true) as fallback
     ),
     usable as (
       select k.id, k.label, k."keyHint", k."encryptedKey", s.fallback, row_number() over (order by k.position, k.id) as place,
-        k."budgetMode" is not distinct from 'hard' as hard, not ${withinHardBudget("k")} as "overBudget", k."budgetMicroUsd"
+        k."budgetMode" is not distinct from 'hard' as hard, not ${withinHardBudget("k")} as "overBudget", k."budgetMicroUsd", k.health
       from ${userApiKey} as k, setting as s
-      where k."userId" = ${userId}::uuid and k."providerId" = ${provider} and k."isEnabled" and (k."expiresAt" is null or k."expiresAt" > now())
+      where k."userId" = ${userId} and k."providerId" = ${provider} and k."isEnabled" and (k."expiresAt" is null or k."expiresAt" > now())
     ),
     candidates as (select * from usable where fallback or place = 1),
     chosen as (select id from candidates where not "overBudget" order by place limit 1),
+    ${beforeHeld ? sql`${beforeHeld},` : sql``}
     held as (
       update ${userApiKey} as ${k} set "lastUsedAt" = now(),
         reservations = case when k."budgetMode" = 'hard' then ${withHold("k", hold.id, sql`(select micro from hold)`)} else k.reservations end
@@ -82,7 +87,7 @@ export function answerKeysCtes(userId: string, provider: SQL, hold: HoldRequest,
 /** The candidates as the JSON array of KeyForAnswer, in order; `[]` unless `when`. */
 export const candidatesJson = (when: SQL) => sql`coalesce((
     select json_agg(json_build_object('id', c.id, 'label', c.label, 'keyHint', c."keyHint", 'encryptedKey', c."encryptedKey",
-      'hard', c.hard, 'overBudget', c."overBudget", 'budgetMicroUsd', c."budgetMicroUsd",
+      'hard', c.hard, 'overBudget', c."overBudget", 'budgetMicroUsd', c."budgetMicroUsd", 'health', c.health,
       'held', exists (select 1 from held as h where h.id = c.id)) order by c.place)
     from candidates as c where ${when}
   ), '[]'::json)`;
@@ -92,6 +97,14 @@ export const pricingJson = sql`json_build_object(
     'userPrice', (select json_build_object('inputMicroUsdPerMTok', i, 'outputMicroUsdPerMTok', o) from price),
     'holdMicroUsd', (select micro from hold)
   )`;
+
+/** Lets go of an answer's hold on its access token (it ended before any key was asked). One UPDATE. */
+export async function releaseTokenHold(userId: string, tokenId: string, holdId: string): Promise<void> {
+  if (!isUuid(userId) || !isUuid(tokenId)) return;
+  await withDb((db) =>
+    db.execute(sql`update ${accessToken} set reservations = ${withoutHold("AccessToken", holdId)} where id = ${tokenId}::uuid and "userId" = ${userId}::uuid`),
+  );
+}
 
 /**
  * Takes an answer's hold on a later key with a hard budget (the first could not serve), if its budget still has

@@ -50,7 +50,7 @@ export async function startChat(
           select id, "registryId", name, description, "ownerId", "baseUrl" from ${modelProvider}
           where id = ${provider} and "isEnabled" and ("ownerId" is null or "ownerId" = ${userId}::uuid) and exists (select 1 from live)
         ),
-        ${answerKeysCtes(userId, sql`(select id from provider)`, hold, sql`(select ok from allowed)`)}
+        ${answerKeysCtes(sql`${userId}::uuid`, sql`(select id from provider)`, hold, sql`(select ok from allowed)`)}
         select exists (select 1 from live) as live,
           (select row_to_json(c) from counted as c) as "limit",
           (select row_to_json(p) from provider as p) as provider,

@@ -8,7 +8,7 @@ export const KEY_HEALTH = ["ok", "rejected", "limited", "unreachable", "unchecke
 export type KeyHealth = (typeof KEY_HEALTH)[number];
 
 /** What made the server talk to the provider about a stored key. */
-export const HEALTH_SOURCES = ["save", "test", "models", "recheck", "chat"] as const;
+export const HEALTH_SOURCES = ["save", "test", "models", "recheck", "chat", "gateway"] as const;
 export type HealthSource = (typeof HEALTH_SOURCES)[number];
 
 /**

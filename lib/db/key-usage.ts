@@ -23,8 +23,10 @@ export interface CallUsage {
   costMicroUsd?: number | null;
   /** The access token it was asked through (the gateway); none for the playground. */
   tokenId?: string | null;
-  /** The budget hold it took (lib/db/answer-start.ts), let go of here. */
+  /** The budget hold it took (lib/db/answer-keys.ts), let go of here. */
   reservationId?: string | null;
+  /** The answer goes on with another key: the token's hold stays (only the key's is let go of). */
+  keepTokenHold?: boolean;
 }
 
 /** A day row as callers see it. */
@@ -156,7 +158,8 @@ export async function addKeyUsage(userId: string, apiKeyId: string, call: CallUs
       { ...of, type: eventType("budget_reached"), when: sql`${k.was} < 100 and ${k.now} >= 100` },
     );
     const t = db.$with("t", {}).as(
-      sql`update ${accessToken} set ${settleSpend("AccessToken", add.cost)}, "reservations" = ${withoutHold("AccessToken", reservationId)}
+      sql`update ${accessToken} set ${settleSpend("AccessToken", add.cost)},
+          "reservations" = ${withoutHold("AccessToken", call.keepTokenHold ? null : reservationId)}
         where id = ${call.tokenId ?? null}::uuid and "userId" = ${userId}::uuid`,
     );
     return db.with(u, m, before, k, e, t).select({ day: u.day }).from(u);

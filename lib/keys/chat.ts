@@ -9,10 +9,8 @@ import { stampKeyUse } from "@/lib/db/keys-for-use";
 import { builtInRegistryId, type ProviderRecord } from "@/lib/db/providers";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { createGuardedFetch } from "@/lib/net/outbound";
-import { createEndpointProvider, createProviderFromRegistry } from "@/lib/providers/ai-sdk";
+import { answerModel } from "@/lib/providers/answer-fetch";
 import { type ChatFailure, chatErrorText, classifyChatFailure } from "@/lib/providers/chat-failure";
-import { createChatFetch } from "@/lib/providers/chat-fetch";
 import { providerTimeoutMs } from "@/lib/providers/provider-get";
 import { assertWithinChatLimit, chatCounter } from "@/lib/rate-limits";
 import { keyBudgetExceeded } from "@/lib/spend/budget-error";
@@ -33,11 +31,6 @@ import { type KeyForUse, noUsableKeyError, openKeysForUse } from "./vault";
  * and health ok when it finished; a failure classified (lib/providers/chat-failure.ts), counted as an error and
  * recorded as the key's health; a stop by the user counted as a request, neither success nor failure of the key.
  */
-
-/** How long a custom endpoint may stream one answer through the outbound guard (which bounds the whole exchange). */
-const ENDPOINT_STREAM_TIMEOUT_MS = 10 * 60 * 1000;
-/** An answer larger than this from a custom endpoint is cut off. */
-const ENDPOINT_STREAM_MAX_BYTES = 32 << 20;
 
 /** What an answer carries from its start to its record: the model, the user's price, its budget hold. */
 interface Spend {
@@ -81,15 +74,6 @@ async function begin(
     disabled: `Your ${provider.name} API key is disabled or expired. Enable it in Settings (/settings) to chat with it.`,
     missing: `You have no ${provider.name} API key. Add one in Settings (/settings) to chat with ${provider.name}.`,
   });
-}
-
-function modelFor(provider: ProviderRecord, apiKey: string, modelId: string, timeoutMs: number) {
-  if (provider.registryId === "custom") {
-    // A user-chosen address: through the outbound guard, with a bound long enough for a whole answer to stream.
-    const fetch = createGuardedFetch({ timeoutMs: ENDPOINT_STREAM_TIMEOUT_MS, maxBytes: ENDPOINT_STREAM_MAX_BYTES });
-    return createEndpointProvider(provider, apiKey, fetch).languageModel(modelId);
-  }
-  return createProviderFromRegistry(provider.registryId, apiKey, { fetch: createChatFetch(timeoutMs) }).languageModel(modelId);
 }
 
 /** A header value must be Latin-1; a mask is ASCII unless the key was not. */
@@ -200,7 +184,7 @@ function startAnswer(
   };
 
   const result = streamText({
-    model: modelFor(provider, key.apiKey, input.model, timeoutMs),
+    model: answerModel(provider, key.apiKey, input.model, timeoutMs),
     messages: input.messages,
     abortSignal: signal,
     // One request per message: a retry would spend the user's quota on an answer they did not ask for twice.

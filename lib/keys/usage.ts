@@ -13,6 +13,7 @@ export interface FinishedCall {
   costMicroUsd?: number | null;
   tokenId?: string | null;
   reservationId?: string | null;
+  keepTokenHold?: boolean;
 }
 
 /**

@@ -20,33 +20,39 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
+/**
+ * A provider's answer with an error status, for an answer that had not begun: what it means for the key. The
+ * provider's words (`body`) are only looked at, never repeated.
+ */
+export function classifyProviderStatus(httpStatus: number, body: string, { name }: { name: string }): ChatFailure {
+  if (httpStatus === 401 || httpStatus === 403 || (httpStatus === 400 && KEY_REJECTED_400.test(body))) {
+    return { status: "invalid", concernsKey: true, httpStatus, message: `${name} rejected your key (HTTP ${httpStatus}). Replace it in Settings.` };
+  }
+  if (httpStatus === 429 || httpStatus === 402) {
+    return {
+      status: "limited",
+      concernsKey: true,
+      httpStatus,
+      message: `${name} is limiting your key (HTTP ${httpStatus}: a rate limit, or out of credit). Wait a moment, or check your plan with ${name}.`,
+    };
+  }
+  if (httpStatus >= 500) {
+    return { status: "unreachable", concernsKey: true, httpStatus, message: `${name} failed to answer (HTTP ${httpStatus}). Try again in a moment.` };
+  }
+  // 400, 404, 422…: the request (the model, most often), not the key.
+  return {
+    status: "unreachable",
+    concernsKey: false,
+    httpStatus,
+    message: `${name} refused the request (HTTP ${httpStatus}). Check the model name, or pick another model.`,
+  };
+}
+
 export function classifyChatFailure(error: unknown, provider: { name: string }, options: { timeoutMs: number }): ChatFailure {
   const { name } = provider;
   // A 2xx here is an answer that began and then broke (the SDK's "Failed to process successful response").
   if (APICallError.isInstance(error) && error.statusCode !== undefined && (error.statusCode < 200 || error.statusCode >= 300)) {
-    const httpStatus = error.statusCode;
-    const body = error.responseBody ?? "";
-    if (httpStatus === 401 || httpStatus === 403 || (httpStatus === 400 && KEY_REJECTED_400.test(body))) {
-      return { status: "invalid", concernsKey: true, httpStatus, message: `${name} rejected your key (HTTP ${httpStatus}). Replace it in Settings.` };
-    }
-    if (httpStatus === 429 || httpStatus === 402) {
-      return {
-        status: "limited",
-        concernsKey: true,
-        httpStatus,
-        message: `${name} is limiting your key (HTTP ${httpStatus}: a rate limit, or out of credit). Wait a moment, or check your plan with ${name}.`,
-      };
-    }
-    if (httpStatus >= 500) {
-      return { status: "unreachable", concernsKey: true, httpStatus, message: `${name} failed to answer (HTTP ${httpStatus}). Try again in a moment.` };
-    }
-    // 400, 404, 422…: the request (the model, most often), not the key.
-    return {
-      status: "unreachable",
-      concernsKey: false,
-      httpStatus,
-      message: `${name} refused the request (HTTP ${httpStatus}). Check the model name, or pick another model.`,
-    };
+    return classifyProviderStatus(error.statusCode, error.responseBody ?? "", provider);
   }
   const cause = APICallError.isInstance(error) ? error.cause : error;
   const err = (cause ?? {}) as { name?: string; message?: string; code?: string; cause?: { code?: string; name?: string } };

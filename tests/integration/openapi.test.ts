@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as openApiRoute from "@/app/api/openapi.json/route";
 import { documentProblems } from "../fixtures/openapi";
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 type Document = { openapi: string; paths: Record<string, Record<string, unknown>> };
 
 async function servedDocument(): Promise<Document> {

@@ -127,6 +127,7 @@ describe("listing", () => {
     expect(Object.keys(toKeyView(result[0]!)).sort()).toEqual(
       [
         "apiKey",
+        "budget",
         "createdAt",
         "health",
         "healthCheckedAt",

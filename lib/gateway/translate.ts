@@ -1,0 +1,182 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { generateText, type ModelMessage, streamText, type TextStreamPart, type ToolSet } from "ai";
+import type { ProviderRecord } from "@/lib/db/providers";
+import { answerModel } from "@/lib/providers/answer-fetch";
+import { classifyChatFailure } from "@/lib/providers/chat-failure";
+import type { ChatCompletionRequest } from "./chat-request";
+import { GatewayError } from "./errors";
+import type { AttemptOutcome } from "./passthrough";
+import type { AnswerUsage, Finished } from "./relay";
+
+/**
+ * An OpenAI Chat Completions request answered by a provider that speaks another API (Anthropic, Google): the
+ * request translated into the AI SDK's terms (text, system, temperature, top_p, max_tokens, stop, stream), the
+ * answer translated back into OpenAI's, streamed chunk by chunk (usage in a last chunk when the caller asked with
+ * `stream_options.include_usage`) or whole.
+ */
+
+type Message = ChatCompletionRequest["messages"][number];
+
+function textOf(message: Message, index: number): string {
+  const content = message.content;
+  if (content === null || content === undefined) return "";
+  if (typeof content === "string") return content;
+  return content
+    .map((part, p) => {
+      if (part.type !== "text" || typeof part.text !== "string") {
+        throw new GatewayError("invalid_request", "unsupported_content", `messages.${index}.content.${p}: only text parts can be sent to this provider.`);
+      }
+      return part.text;
+    })
+    .join("");
+}
+
+/** The conversation in the AI SDK's terms: system (and developer) messages as the system prompt. */
+export function toModelMessages(messages: Message[]): { system?: string; messages: ModelMessage[] } {
+  const system: string[] = [];
+  const turns: ModelMessage[] = [];
+  messages.forEach((message, index) => {
+    const text = textOf(message, index);
+    if (message.role === "system" || message.role === "developer") system.push(text);
+    else if (message.role === "user") turns.push({ role: "user", content: text });
+    else if (message.role === "assistant") turns.push({ role: "assistant", content: text });
+    else throw new GatewayError("invalid_request", "unsupported_content", `messages.${index}.role: tool messages cannot be sent to this provider.`);
+  });
+  if (turns.length === 0) throw new GatewayError("invalid_request", "invalid_request_body", "messages: at least one user message is needed.");
+  return { ...(system.length > 0 ? { system: system.join("\n\n") } : {}), messages: turns };
+}
+
+const FINISH: Record<string, string> = { stop: "stop", length: "length", "content-filter": "content_filter", "tool-calls": "tool_calls" };
+
+const openAiUsage = (usage: AnswerUsage) => ({
+  prompt_tokens: usage.inputTokens,
+  completion_tokens: usage.outputTokens,
+  total_tokens: usage.inputTokens + usage.outputTokens,
+});
+
+const sdkUsage = (usage: { inputTokens?: number; outputTokens?: number }): AnswerUsage => ({
+  inputTokens: usage.inputTokens ?? 0,
+  outputTokens: usage.outputTokens ?? 0,
+});
+
+export interface TranslateOptions {
+  provider: ProviderRecord;
+  apiKey: string;
+  model: string;
+  /** The model as the caller named it, answered back in `model`. */
+  name: string;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+function settings(request: ChatCompletionRequest, options: TranslateOptions) {
+  const stop = request.stop;
+  return {
+    model: answerModel(options.provider, options.apiKey, options.model, options.timeoutMs),
+    ...toModelMessages(request.messages),
+    ...(request.temperature != null ? { temperature: request.temperature } : {}),
+    ...(request.top_p != null ? { topP: request.top_p } : {}),
+    ...((request.max_completion_tokens ?? request.max_tokens) != null ? { maxOutputTokens: (request.max_completion_tokens ?? request.max_tokens)! } : {}),
+    ...(stop != null ? { stopSequences: typeof stop === "string" ? [stop] : stop } : {}),
+    abortSignal: options.signal,
+    // One request per call: a retry would spend the user's quota twice.
+    maxRetries: 0,
+  };
+}
+
+export async function translate(request: ChatCompletionRequest, options: TranslateOptions): Promise<AttemptOutcome> {
+  const id = `chatcmpl-${randomBytes(12).toString("base64url")}`;
+  const created = Math.floor(Date.now() / 1000);
+  if (!request.stream) return whole(request, options, id, created);
+  const result = streamText({ ...settings(request, options) });
+  const parts = result.fullStream.getReader();
+  // Read ahead to the first output: a failure before it lets the next key try.
+  const read = () => parts.read().catch((error: unknown) => ({ done: false as const, value: { type: "error", error } as TextStreamPart<ToolSet> }));
+  let ahead: TextStreamPart<ToolSet>[] = [];
+  let next = await read();
+  while (!next.done && next.value.type !== "text-delta" && next.value.type !== "finish" && next.value.type !== "error") {
+    ahead.push(next.value);
+    next = await read();
+  }
+  if (!next.done && next.value.type === "error") {
+    await parts.cancel().catch(() => {});
+    return { ok: false, failure: classifyChatFailure(next.value.error, options.provider, { timeoutMs: options.timeoutMs }) };
+  }
+  if (!next.done) ahead.push(next.value);
+  const chunk = (delta: object, finish: string | null, extra: object = {}) =>
+    `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.name, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
+  const wantsUsage = request.stream_options?.include_usage === true;
+  const encoder = new TextEncoder();
+  let settle: (finished: Finished) => void = () => {};
+  const finished = new Promise<Finished>((resolve) => (settle = resolve));
+  let usage: AnswerUsage | null = null;
+
+  /** One SDK part as the OpenAI chunks it becomes. */
+  const framesOf = (part: TextStreamPart<ToolSet>): string => {
+    if (part.type === "text-delta") return chunk({ content: part.text }, null);
+    if (part.type === "finish") {
+      usage = sdkUsage(part.totalUsage);
+      const last = chunk({}, FINISH[part.finishReason] ?? "stop");
+      return wantsUsage ? `${last}data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.name, choices: [], usage: openAiUsage(usage) })}\n\n` : last;
+    }
+    if (part.type === "error") throw part.error;
+    return "";
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const opening = chunk({ role: "assistant", content: "" }, null) + ahead.map(framesOf).join("");
+      controller.enqueue(encoder.encode(opening));
+      ahead = [];
+    },
+    // Each pull enqueues something or closes: a pull that enqueued nothing would not be called again.
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { done, value } = await parts.read();
+          if (done) {
+            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+            controller.close();
+            settle({ usage, broken: false, stopped: false });
+            return;
+          }
+          const frames = framesOf(value);
+          if (frames) return controller.enqueue(encoder.encode(frames));
+        }
+      } catch {
+        const message = `The connection to ${options.provider.name} broke off before the answer was complete.`;
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify({ error: { message, type: "api_error", param: null, code: "provider_stream_broken" } })}\n\n`));
+        controller.close();
+        settle({ usage, broken: true, stopped: false });
+      }
+    },
+    async cancel() {
+      settle({ usage, broken: false, stopped: true });
+      await parts.cancel().catch(() => {});
+    },
+  });
+  return { ok: true, response: new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-store, no-transform" } }), finished };
+}
+
+async function whole(request: ChatCompletionRequest, options: TranslateOptions, id: string, created: number): Promise<AttemptOutcome> {
+  let result: Awaited<ReturnType<typeof generateText>>;
+  try {
+    result = await generateText(settings(request, options));
+  } catch (error) {
+    return { ok: false, failure: classifyChatFailure(error, options.provider, { timeoutMs: options.timeoutMs }) };
+  }
+  const usage = sdkUsage(result.totalUsage);
+  const answer = {
+    id,
+    object: "chat.completion",
+    created,
+    model: options.name,
+    choices: [{ index: 0, message: { role: "assistant", content: result.text }, finish_reason: FINISH[result.finishReason] ?? "stop" }],
+    usage: openAiUsage(usage),
+  };
+  return {
+    ok: true,
+    response: new Response(JSON.stringify(answer), { headers: { "content-type": "application/json" } }),
+    finished: Promise.resolve({ usage, broken: false, stopped: false }),
+  };
+}
