@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AppServer, signInOverHttp, startApp } from "@/dev/app-server";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { TcpProxy } from "@/dev/tcp-proxy";
@@ -258,6 +258,39 @@ describe("reliability", () => {
     const read = await http(two, "GET", "/api/user/api-keys", carol.cookie);
     expect((read.json as unknown as { providerId: string; apiKey: string }[]).find((k) => k.providerId === providers.deepseek)?.apiKey).toBe(written.json.apiKey);
     summary.push(`two instances, limit ${limit}/min: 40 checks alternating → ${ok} allowed, ${limited} answered 429; a write on one was read on the other at once`);
+  });
+
+  it("an access token revoked on one instance is refused by the other at once; a tool's stream and usage work across both", async () => {
+    const one = servers[0]!;
+    const two = await app();
+    const dave = await user(one, "dave");
+    await http(one, "POST", "/api/user/api-keys", dave.cookie, { providerId: providers.openai, apiKey: testKey(), skipValidation: true });
+    const created = await http(one, "POST", "/api/user/tokens", dave.cookie, { name: "script" });
+    expect(created.status).toBe(201);
+    const token = created.json.token as string;
+    keys.push(token);
+    const ask = (server: AppServer) =>
+      fetch(`${server.url}/api/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }], stream: true }),
+        signal: AbortSignal.timeout(30_000),
+      });
+    const streamed = await ask(two);
+    expect(streamed.status).toBe(200);
+    const text = await streamed.text();
+    bodies.push(text);
+    expect(text).toContain("data: [DONE]");
+    const revoked = await http(one, "DELETE", `/api/user/tokens/${created.json.id as string}`, dave.cookie);
+    expect(revoked.status).toBe(200);
+    const refused = await ask(two);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("invalid_api_key");
+    await vi.waitFor(async () => {
+      const [row] = await db<{ requests: number }[]>`select coalesce(sum(requests), 0)::int as requests from "ModelUsage" where "userId" = ${dave.id}`;
+      expect(row!.requests).toBe(1);
+    });
+    summary.push("access token: a stream through instance two, revoked on instance one, the next request on two answered 401");
   });
 
   it("custom endpoint keys go through the guard to their own endpoint only; refused addresses never connect", async () => {
