@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { KEY_HEALTH } from "@/lib/db/key-facts";
+import { KEY_HEALTH, MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
 import type { KeyStatus } from "@/lib/providers/key-status";
 import { apiKeyProblem, expiryProblem, labelProblem, MAX_LABEL_LENGTH } from "./key-rules";
 import { rule } from "./rule";
@@ -94,6 +94,8 @@ export const updateApiKeySchema = z
       .number({ error: "position must be a whole number." })
       .int({ error: "position must be a whole number." })
       .min(0, { error: "position must be 0 (the primary) or more." })
+      // The database's column (and its check) hold 0..4: a larger number is refused here, naming the field.
+      .max(MAX_KEYS_PER_PROVIDER - 1, { error: `position must be at most ${MAX_KEYS_PER_PROVIDER - 1}: a provider holds ${MAX_KEYS_PER_PROVIDER} keys at most.` })
       .optional()
       .meta({ description: "The key's new place: 0 is the primary; at most the number of the provider's keys - 1." }),
     expiresAt: expiresAtField.optional(),

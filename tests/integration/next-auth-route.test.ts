@@ -47,7 +47,7 @@ describe("the next-auth routes", () => {
 
   it.each(["signin/credentials", "session", "_log", "no-such-action"])("answer 404 to POST /api/auth/%s without reading its body", async (action) => {
     const { stream, pulled } = countedStream(MiB);
-    const request = new NextRequest(`${APP_URL}/api/auth/${action}`, { method: "POST", body: stream, headers: form, duplex: "half" } as RequestInit);
+    const request = new NextRequest(`${APP_URL}/api/auth/${action}`, { method: "POST", body: stream, headers: form, duplex: "half" } as ConstructorParameters<typeof NextRequest>[1]);
     const answer = await nextAuthRoute.POST(request);
     expect(answer.status).toBe(404);
     expect(await answer.json()).toEqual(notFound);
