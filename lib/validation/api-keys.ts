@@ -122,7 +122,8 @@ export const keyViewSchema = z
     id: z.guid(),
     providerId: z.guid(),
     apiKey: z.string().meta({
-      description: "The masked key: first four, one * per hidden character, last four. Empty for a custom endpoint saved without a key.",
+      description:
+        "The masked key: `********` up to 8 characters; else min(4, floor(length / 8)) characters at each end and one * per hidden character. Empty for a custom endpoint saved without a key.",
     }),
     isEnabled: z.boolean(),
     label: z.string().meta({ description: "The user's name for the key, unique per provider (any case); the first is \"Default\"." }),
