@@ -3,6 +3,7 @@ import { generateId, streamText, type TextStreamPart, type ToolSet, UI_MESSAGE_S
 import { sessionEnded } from "@/lib/auth/session";
 import { inBackground } from "@/lib/background";
 import { startChat } from "@/lib/db/chat-start";
+import { assertEndpointAllowed } from "@/lib/endpoints/guard";
 import { stampKeyUse } from "@/lib/db/keys-for-use";
 import type { ProviderRecord } from "@/lib/db/providers";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
@@ -44,6 +45,7 @@ async function begin(userId: string, sessionId: string, providerId: string): Pro
   assertWithinChatLimit(start.limit);
   const provider = start.provider;
   if (!provider) throw new AppError("provider_not_found", "There is no such provider.");
+  await assertEndpointAllowed(provider); // a custom endpoint the guard refuses: 400 before any answer, as the key routes
   const keys = openKeysForUse({ userId, providerId: provider.id }, start.keys);
   if (keys.length > 0) return { provider, keys };
   throw await noUsableKeyError(userId, provider, {

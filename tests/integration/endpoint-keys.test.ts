@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import * as chatRoute from "@/app/api/chat/route";
 import * as keysRoute from "@/app/api/user/api-keys/route";
 import * as modelsRoute from "@/app/api/user/api-keys/models/route";
 import * as testRoute from "@/app/api/user/api-keys/test/route";
@@ -54,6 +55,8 @@ async function addEndpoint(as: PublicUser, name: string, baseUrl: string): Promi
   expect(answer.status, answer.text).toBe(201);
   return answer.json.id;
 }
+
+const chatBody = (providerId: string) => ({ providerId, model: "llama3.2:3b", messages: [{ role: "user", content: "Hi" }] });
 
 const tableSnapshot = async () => JSON.stringify(await (await getDb()).select().from(userApiKey).orderBy(userApiKey.id));
 
@@ -214,6 +217,20 @@ describe("names that resolve to refused addresses", () => {
     expect(traps.connections).toEqual([]);
   });
 
+  it("a chat with each: 400 endpoint_not_allowed JSON before any streaming, as the key routes answer, no connection", async () => {
+    const corpus = refusedByDns(traps.port);
+    for (const [what, baseUrl, why] of corpus) {
+      const owner = await insertUser("dns-chat");
+      const endpoint = await addEndpoint(owner, what.slice(0, 40), baseUrl);
+      // Saved without the check (skipValidation), as a key saved before the name moved would be.
+      expect((await api("SAVE", { as: owner, body: { providerId: endpoint, apiKey: key("valid"), skipValidation: true } })).status).toBe(200);
+      const answer = await call(chatRoute.POST, { method: "POST", path: "/api/chat", as: owner, body: chatBody(endpoint) });
+      expect(answer.headers.get("content-type"), what).toMatch(/^application\/json/);
+      expectError(answer, 400, "endpoint_not_allowed", why);
+    }
+    expect(traps.connections).toEqual([]);
+  });
+
   it("an endpoint stored while its host was allowed is refused once ALLOWED_ENDPOINT_HOSTS drops it", async () => {
     const secret = key("valid");
     const endpoint = await addEndpoint(babbage, "Was allowed", fake.endpointURL("keyed"));
@@ -221,6 +238,8 @@ describe("names that resolve to refused addresses", () => {
     vi.stubEnv("ALLOWED_ENDPOINT_HOSTS", "");
     const requests = await seen(async () => {
       expectError(await api("TEST", { as: babbage, body: { providerId: endpoint } }), 400, "endpoint_not_allowed", /plain http:\/\//);
+      const chat = await call(chatRoute.POST, { method: "POST", path: "/api/chat", as: babbage, body: chatBody(endpoint) });
+      expectError(chat, 400, "endpoint_not_allowed", /plain http:\/\//);
     });
     expect(requests).toEqual([]);
   });
