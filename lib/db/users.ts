@@ -21,11 +21,13 @@ export function normaliseEmail(email: string): string {
 /** Inserts a user; a taken email (any case) is `email_taken`, decided by the unique index, not a prior read. */
 export async function createUser(input: { email: string; passwordHash: string; name?: string | null }): Promise<PublicUser> {
   try {
-    const [row] = await withDb((db) =>
-      db
-        .insert(user)
-        .values({ email: normaliseEmail(input.email), passwordHash: input.passwordHash, name: input.name ?? null })
-        .returning({ id: user.id, email: user.email, name: user.name }),
+    const [row] = await withDb(
+      (db) =>
+        db
+          .insert(user)
+          .values({ email: normaliseEmail(input.email), passwordHash: input.passwordHash, name: input.name ?? null })
+          .returning({ id: user.id, email: user.email, name: user.name }),
+      "create user",
     );
     return row!;
   } catch (error) {
