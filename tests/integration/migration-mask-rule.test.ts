@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { seal } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
@@ -28,28 +28,28 @@ const keyOfLength = (length: number) => Array.from({ length }, (_, i) => KEY_CHA
 
 const stored: { userId: string; apiKey: string | null; envelope: string }[] = [];
 
-beforeAll(async () => {
-  const keys: (string | null)[] = [
-    ...Array.from({ length: 64 }, (_, i) => keyOfLength(i + 1)),
-    "Zx9-Qw7!a", // the outside review's 9-character key
-    "🔑🔑🔑🔑abc🔒🔒🔒🔒",
-    `sk-é${"ü".repeat(20)}-end`,
-    null, // a custom endpoint saved without a key
-  ];
-  await withSchemaUpTo(PREVIOUS, async (query) => {
-    const providerId = randomUUID();
-    await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, 'migration-mask', 'Masks')`, [providerId]);
-    for (const apiKey of keys) {
-      const userId = randomUUID();
-      await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [userId, `mask.${userId}@example.test`]);
-      const { envelope, keyId } = seal(getKeyring(), apiKey ?? "", { userId, providerId }, { allowEmpty: apiKey === null });
-      await query(
-        `insert into "UserApiKey" ("userId", "providerId", "encryptedKey", "keyId", "keyHint") values ($1, $2, $3, $4, $5)`,
-        [userId, providerId, envelope, keyId, apiKey === null ? "" : previousMask(apiKey)],
-      );
-      stored.push({ userId, apiKey, envelope });
-    }
-  });
+// The old schema is built and filled before anything opens the app's database (tests/setup/database.ts opens it
+// in a hook before this file's tests).
+const keys: (string | null)[] = [
+  ...Array.from({ length: 64 }, (_, i) => keyOfLength(i + 1)),
+  "Zx9-Qw7!a", // the outside review's 9-character key
+  "🔑🔑🔑🔑abc🔒🔒🔒🔒",
+  `sk-é${"ü".repeat(20)}-end`,
+  null, // a custom endpoint saved without a key
+];
+await withSchemaUpTo(PREVIOUS, async (query) => {
+  const providerId = randomUUID();
+  await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, 'migration-mask', 'Masks')`, [providerId]);
+  for (const apiKey of keys) {
+    const userId = randomUUID();
+    await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [userId, `mask.${userId}@example.test`]);
+    const { envelope, keyId } = seal(getKeyring(), apiKey ?? "", { userId, providerId }, { allowEmpty: apiKey === null });
+    await query(
+      `insert into "UserApiKey" ("userId", "providerId", "encryptedKey", "keyId", "keyHint") values ($1, $2, $3, $4, $5)`,
+      [userId, providerId, envelope, keyId, apiKey === null ? "" : previousMask(apiKey)],
+    );
+    stored.push({ userId, apiKey, envelope });
+  }
 });
 
 describe("migration 0006: masks of the new rule", () => {

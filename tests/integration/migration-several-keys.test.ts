@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { seal } from "@/lib/crypto/secret-box";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
@@ -25,28 +25,28 @@ interface OldRow {
 }
 const rows: OldRow[] = [];
 
-beforeAll(async () => {
-  await withSchemaUpTo(PREVIOUS, async (query) => {
-    const providers = [randomUUID(), randomUUID()];
-    for (const [i, id] of providers.entries()) {
-      await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, $2, $3)`, [id, `migration-test-${i}`, `Provider ${i}`]);
+// The old schema is built and filled before anything opens the app's database (tests/setup/database.ts opens it
+// in a hook before this file's tests).
+await withSchemaUpTo(PREVIOUS, async (query) => {
+  const providers = [randomUUID(), randomUUID()];
+  for (const [i, id] of providers.entries()) {
+    await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, $2, $3)`, [id, `migration-test-${i}`, `Provider ${i}`]);
+  }
+  for (let u = 0; u < 3; u++) {
+    const userId = randomUUID();
+    await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [userId, `old${u}.${userId}@example.test`]);
+    for (const providerId of providers) {
+      const apiKey = fakeKey();
+      const { envelope, keyId } = seal(getKeyring(), apiKey, { userId, providerId });
+      const isEnabled = u !== 1;
+      await query(
+        `insert into "UserApiKey" ("userId", "providerId", "encryptedKey", "keyId", "keyHint", "isEnabled", health)
+         values ($1, $2, $3, $4, 'sk-t****abcd', $5, 'ok')`,
+        [userId, providerId, envelope, keyId, isEnabled],
+      );
+      rows.push({ userId, providerId, apiKey, envelope, isEnabled });
     }
-    for (let u = 0; u < 3; u++) {
-      const userId = randomUUID();
-      await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [userId, `old${u}.${userId}@example.test`]);
-      for (const providerId of providers) {
-        const apiKey = fakeKey();
-        const { envelope, keyId } = seal(getKeyring(), apiKey, { userId, providerId });
-        const isEnabled = u !== 1;
-        await query(
-          `insert into "UserApiKey" ("userId", "providerId", "encryptedKey", "keyId", "keyHint", "isEnabled", health)
-           values ($1, $2, $3, $4, 'sk-t****abcd', $5, 'ok')`,
-          [userId, providerId, envelope, keyId, isEnabled],
-        );
-        rows.push({ userId, providerId, apiKey, envelope, isEnabled });
-      }
-    }
-  });
+  }
 });
 
 describe("migration 0005: several keys per provider", () => {
