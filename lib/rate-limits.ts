@@ -33,6 +33,24 @@ export const LIMITS = {
   registration: { points: fromEnv("RATE_LIMIT_SIGNUPS_PER_HOUR", 100), windowSeconds: 60 * 60 },
 } as const;
 
+/**
+ * The counters named after a user or their email, in one place: deleting an account deletes them with it
+ * (accountCounterKeys), so a counter added here is one the account takes along. Per-address and per-device counters
+ * name neither.
+ */
+const USER_COUNTERS = {
+  validate: (userId: string) => `validate:${userId}`,
+  chat: (userId: string) => `chat:${userId}`,
+  password: (userId: string) => `password:${userId}`,
+  signInEmail: (email: string) => `signin:email:${email}`,
+} as const;
+
+/** Every counter key that names this account (its id, its email as sign-in normalises it). */
+export function accountCounterKeys(account: { id: string; email: string }): string[] {
+  const { signInEmail, ...byId } = USER_COUNTERS;
+  return [...Object.values(byId).map((key) => key(account.id)), signInEmail(account.email)];
+}
+
 type Counter = readonly [key: string, limit: { points: number; windowSeconds: number }];
 
 async function consumeAll(counters: Counter[]): Promise<{ blocked: boolean; wait: number }> {
@@ -52,14 +70,14 @@ async function enforce(key: string, limit: Counter[1], sentence: (waitSeconds: n
 export async function limitKeyValidation(userId: string): Promise<void> {
   const { points } = LIMITS.keyValidation;
   await enforce(
-    `validate:${userId}`,
+    USER_COUNTERS.validate(userId),
     LIMITS.keyValidation,
     (wait) => `Too many key checks. You can check ${points} keys a minute; try again in ${wait} s.`,
   );
 }
 
 /** The playground's limit per user: its point is spent by the answer's one statement (lib/db/chat-start.ts). */
-export const chatCounter = (userId: string) => ({ key: `chat:${userId}`, ...LIMITS.chats });
+export const chatCounter = (userId: string) => ({ key: USER_COUNTERS.chat(userId), ...LIMITS.chats });
 
 /** A 429 when the point just spent took the user over the chat limit. */
 export function assertWithinChatLimit(state: RateLimitState): void {
@@ -97,7 +115,7 @@ export async function countSignInAttempt(attempt: SignInAttempt): Promise<string
     if (!(await consumeAll(device)).blocked) return device.map(([key]) => key);
   }
   const unknownBrowser: Counter[] = [
-    [`signin:email:${attempt.email}`, LIMITS.signInFailuresPerEmail],
+    [USER_COUNTERS.signInEmail(attempt.email), LIMITS.signInFailuresPerEmail],
     [`signin:ip:${addressKey(attempt.clientAddress)}`, LIMITS.signInFailuresPerAddress],
   ];
   const { blocked, wait } = await consumeAll(unknownBrowser);
@@ -114,7 +132,7 @@ export async function forgive(counted: string[]): Promise<void> {
 
 /** Counts a check of a signed-in user's password (changing it, deleting the account) before it is made. */
 export async function countPasswordCheck(userId: string): Promise<string[]> {
-  const key = `password:${userId}`;
+  const key = USER_COUNTERS.password(userId);
   await enforce(key, LIMITS.passwordChecks, (wait) => `Too many wrong passwords. Try again in ${waitInWords(wait)}.`);
   return [key];
 }

@@ -1,7 +1,8 @@
 import "server-only";
-import type { z } from "zod";
+import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { readLimited } from "@/lib/http/read-limited";
+import { NUL_MESSAGE, pathsWithNul } from "@/lib/validation/storable-text";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -29,7 +30,7 @@ function isJson(contentType: string | null): boolean {
   return type === "application/json" || (type?.endsWith("+json") ?? false);
 }
 
-/** Content type (415) → size (413, past `maxBytes`) → JSON (400) → schema (400, naming the field). */
+/** Content type (415) → size (413, past `maxBytes`) → JSON (400) → NUL characters, then the schema (400, naming the field). */
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.output<S>> {
   if (!isJson(request.headers.get("content-type"))) {
     throw new AppError("unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).");
@@ -48,9 +49,17 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   } catch {
     throw new AppError("invalid_json", "The request body is not valid JSON.");
   }
+  refuseNul("invalid_body", data);
   const result = schema.safeParse(data);
   if (!result.success) throw new InvalidInputError("invalid_body", result.error);
   return result.data;
+}
+
+/** A NUL character in any field (lib/validation/storable-text.ts): 400 naming each field that holds one. */
+export function refuseNul(code: "invalid_body" | "invalid_query", data: unknown): void {
+  const paths = pathsWithNul(data);
+  if (paths.length === 0) return;
+  throw new InvalidInputError(code, new z.ZodError(paths.map((path) => ({ code: "custom", path, message: NUL_MESSAGE, input: undefined }))));
 }
 
 /** A body (or query string) that fails its schema: the first problem as the message, every field's in `fields`. */

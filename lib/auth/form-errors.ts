@@ -15,6 +15,7 @@ const SENTENCES: Record<string, string> = {
   short_password: `Use at least ${PASSWORD_MIN} characters for your password.`,
   long_password: `Use at most ${PASSWORD_MAX} characters for your password.`,
   long_name: "Use at most 100 characters for your name.",
+  invalid_body: "A field holds a character that cannot be used (a NUL character). Type it again.",
   payload_too_large: "The form was too large to send.",
   cross_origin: "The form was sent from another site. Fill it in on this page and try again.",
   database_unavailable: "This service is unavailable right now. Please try again in a moment.",

@@ -1,8 +1,9 @@
 import "server-only";
 import { NextRequest } from "next/server";
-import { readCappedBody } from "@/lib/api/body";
+import { readCappedBody, refuseNul } from "@/lib/api/body";
 import { appOrigin, assertSameOrigin } from "@/lib/api/origin";
 import { safeReturnPath } from "@/lib/client/safe-redirect";
+import { describeDatabaseError } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { type AuthPage, authPagePath } from "./form-errors";
@@ -30,11 +31,13 @@ export function isFormPost(request: Request): boolean {
   return request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
 }
 
-/** The fields of a form post from this site: urlencoded, at most 16 KiB. */
+/** The fields of a form post from this site: urlencoded, at most 16 KiB, without a NUL character (invalid_body). */
 export async function readAuthForm(request: NextRequest): Promise<Fields> {
   assertSameOrigin(request);
   if (!isFormPost(request)) throw new AppError("unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
-  return Object.fromEntries(new URLSearchParams((await readCappedBody(request)).toString("utf8")));
+  const fields = Object.fromEntries(new URLSearchParams((await readCappedBody(request)).toString("utf8")));
+  refuseNul("invalid_body", fields);
+  return fields;
 }
 
 /** The path a form asks to return to after signing in: a path of this site, else /settings. */
@@ -53,7 +56,7 @@ export function seeOther(path: string, setCookies: readonly string[] = []): Resp
  */
 export function backToForm(page: AuthPage, error: unknown, callbackUrl: string, setCookies: readonly string[] = []): Response {
   if (error === "CredentialsSignin") return seeOther(authPagePath(page, { error, callbackUrl }), setCookies);
-  if (!isAppError(error)) log.error({ scope: "auth-form", reason: error instanceof Error ? error.message : String(error) }, `The form of ${page} failed`);
+  if (!isAppError(error)) log.error({ scope: "auth-form", reason: describeDatabaseError(error) }, `The form of ${page} failed`);
   const known = isAppError(error) ? error : undefined;
   return seeOther(authPagePath(page, { error: known?.code ?? "internal_error", retryAfter: known?.retryAfter, callbackUrl }), setCookies);
 }

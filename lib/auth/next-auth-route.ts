@@ -86,13 +86,29 @@ class CollectedResponse {
 }
 
 /**
- * Every next-auth route (app/api/auth/[...nextauth]/route.ts) goes through here. The body is read at most 16 KiB
- * (413 before anything larger is read whole), then handed to next-auth's API-route form of the handler with the
- * request's query, cookies and headers: that form reads nothing else from Next, so this wrapper decides exactly
- * what next-auth sees, and runs in tests as it runs in the server. Anything thrown becomes a JSON answer.
+ * The next-auth routes this app uses: next-auth/react's signIn (providers, csrf, the credentials callback, then the
+ * session), the sign-out (csrf, signout), and the two pages next-auth's own redirects point at (signin, which
+ * sends the browser to /login, and error). Everything else next-auth would answer is unused and answers 404: its
+ * client logger (`_log`, which wrote whatever anyone posted into the server's log), session updates, its HTML
+ * sign-out and verify-request pages, other providers' sign-ins and callbacks.
+ */
+const ROUTES_IN_USE = new Set(["GET csrf", "GET providers", "GET session", "GET signin", "GET error", "POST callback/credentials", "POST signout"]);
+
+function isRouteInUse(request: NextRequest): boolean {
+  const method = request.method === "HEAD" ? "GET" : request.method;
+  return ROUTES_IN_USE.has(`${method} ${request.nextUrl.pathname.split("/").slice(3).join("/")}`);
+}
+
+/**
+ * Every next-auth route (app/api/auth/[...nextauth]/route.ts) goes through here. A route the app does not use is
+ * a 404 before anything is read. The body is read at most 16 KiB (413 before anything larger is read whole), then
+ * handed to next-auth's API-route form of the handler with the request's query, cookies and headers: that form
+ * reads nothing else from Next, so this wrapper decides exactly what next-auth sees, and runs in tests as it runs
+ * in the server. Anything thrown becomes a JSON answer.
  */
 export async function handleNextAuth(request: NextRequest): Promise<Response> {
   try {
+    if (!isRouteInUse(request)) throw new AppError("not_found", "There is nothing at this address.");
     return (await runNextAuth(request)).response;
   } catch (error) {
     return toErrorResponse(error, `${request.method} ${request.nextUrl.pathname}`);

@@ -106,6 +106,14 @@ export async function releaseTokenHold(userId: string, tokenId: string, holdId: 
   );
 }
 
+/** Lets go of an answer's hold on a key (it was refused before its provider was asked). One UPDATE. */
+export async function releaseKeyHold(userId: string, keyId: string, holdId: string): Promise<void> {
+  if (!isUuid(userId) || !isUuid(keyId)) return;
+  await withDb((db) =>
+    db.execute(sql`update ${userApiKey} set reservations = ${withoutHold("UserApiKey", holdId)} where id = ${keyId}::uuid and "userId" = ${userId}::uuid`),
+  );
+}
+
 /**
  * Takes an answer's hold on a later key with a hard budget (the first could not serve), if its budget still has
  * room; stamps `lastUsedAt` on it. One UPDATE; false when the budget is spent (the key is then skipped).

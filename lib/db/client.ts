@@ -3,8 +3,8 @@ import { channel } from "node:diagnostics_channel";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "drizzle-orm/logger";
-import { describeDatabaseError, toDatabaseError } from "./errors";
-import { DatabaseUnavailableError } from "@/lib/errors";
+import { DatabaseFailure, describeDatabaseError, sqlState, toDatabaseError } from "./errors";
+import { DatabaseUnavailableError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import * as schema from "./schema";
 import { seedProviders } from "./seed";
@@ -150,7 +150,7 @@ async function handle(): Promise<Handle> {
   try {
     return await cache.__byokDatabase;
   } catch (error) {
-    throw new DatabaseUnavailableError(error);
+    throw new DatabaseUnavailableError(new DatabaseFailure(error, "open the database"));
   }
 }
 
@@ -163,15 +163,22 @@ export async function getDriver(): Promise<Driver> {
 }
 
 /**
- * Runs one unit of database work and turns any driver failure into a typed error (503), never a silent `[]`.
+ * Runs one unit of database work and turns any failure into a typed error, never a silent `[]`: the database
+ * unavailable → 503; a value it refused → 400 (logged: the validation before it should have refused it); anything
+ * else a DatabaseFailure (lib/db/errors.ts). None of them carries the statement's parameters. `operation` names the
+ * work in the log line ("create user"); without it the line names the request.
  */
-export async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
+export async function withDb<T>(work: (db: Database) => Promise<T>, operation?: string): Promise<T> {
   const opened = await handle();
   try {
     return await (opened.driver === "postgres" ? withTimeout(opened, work) : work(opened.db));
   } catch (error) {
     if (opened.isDead()) forget(opened);
-    throw toDatabaseError(error);
+    const typed = toDatabaseError(error, operation);
+    if (isAppError(typed, "invalid_body")) {
+      log.warn({ scope: "db", operation, sqlState: sqlState(typed.cause) }, `the database refused a value: ${describeDatabaseError(typed.cause)}`);
+    }
+    throw typed;
   }
 }
 

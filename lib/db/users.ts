@@ -1,10 +1,10 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { rowsOf, withDb } from "./client";
 import { sqlState, UNIQUE_VIOLATION } from "./errors";
 import { accountEventInsert } from "./key-events";
-import { session, user } from "./schema";
+import { rateLimit, session, user } from "./schema";
 import { sessionsOf } from "./sessions";
 import { isUuid } from "./uuid";
 
@@ -21,11 +21,13 @@ export function normaliseEmail(email: string): string {
 /** Inserts a user; a taken email (any case) is `email_taken`, decided by the unique index, not a prior read. */
 export async function createUser(input: { email: string; passwordHash: string; name?: string | null }): Promise<PublicUser> {
   try {
-    const [row] = await withDb((db) =>
-      db
-        .insert(user)
-        .values({ email: normaliseEmail(input.email), passwordHash: input.passwordHash, name: input.name ?? null })
-        .returning({ id: user.id, email: user.email, name: user.name }),
+    const [row] = await withDb(
+      (db) =>
+        db
+          .insert(user)
+          .values({ email: normaliseEmail(input.email), passwordHash: input.passwordHash, name: input.name ?? null })
+          .returning({ id: user.id, email: user.email, name: user.name }),
+      "create user",
     );
     return row!;
   } catch (error) {
@@ -47,11 +49,11 @@ export async function getUserCredentials(email: string): Promise<(PublicUser & {
   return row ?? null;
 }
 
-/** The password hash of a signed-in user, to check the password they give before an account change. */
-export async function getPasswordHash(userId: string): Promise<string | null> {
+/** The password hash of a signed-in user, to check the password they give before an account change, and their email. */
+export async function getPasswordCheck(userId: string): Promise<{ passwordHash: string; email: string } | null> {
   if (!isUuid(userId)) return null;
-  const [row] = await withDb((db) => db.select({ passwordHash: user.passwordHash }).from(user).where(eq(user.id, userId)));
-  return row?.passwordHash ?? null;
+  const [row] = await withDb((db) => db.select({ passwordHash: user.passwordHash, email: user.email }).from(user).where(eq(user.id, userId)));
+  return row ?? null;
 }
 
 /**
@@ -74,13 +76,17 @@ export async function replacePasswordHash(userId: string, expected: string, next
 
 /**
  * Deletes the user, only if the password hash is still `expected`, in ONE statement: every table referencing
- * User deletes its rows with it (ON DELETE CASCADE, checked by tests/integration/account.test.ts), in the same
- * transaction. False when nothing was deleted.
+ * User deletes its rows with it (ON DELETE CASCADE, checked by tests/integration/account.test.ts), and the rate
+ * limit counters named after the account (`counterKeys`: lib/rate-limits.ts accountCounterKeys), which reference
+ * nothing, go in a data-modifying CTE, only if the user did. False when nothing was deleted.
  */
-export async function deleteUser(userId: string, expected: string): Promise<boolean> {
+export async function deleteUser(userId: string, expected: string, counterKeys: string[]): Promise<boolean> {
   if (!isUuid(userId)) return false;
-  const rows = await withDb((db) =>
-    db.delete(user).where(and(eq(user.id, userId), eq(user.passwordHash, expected))).returning({ id: user.id }),
+  const deleted = sql`delete from ${user} where ${and(eq(user.id, userId), eq(user.passwordHash, expected))} returning ${user.id}`;
+  const counters = sql`delete from ${rateLimit} where ${inArray(rateLimit.key, counterKeys)} and exists (select 1 from deleted)`;
+  const result = await withDb(
+    (db) => db.execute(sql`with deleted as (${deleted}), counters as (${counters}) select count(*)::int as n from deleted`),
+    "delete account",
   );
-  return rows.length > 0;
+  return rowsOf<{ n: number }>(result)[0]?.n === 1;
 }

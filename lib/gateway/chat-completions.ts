@@ -5,7 +5,7 @@ import { tokenHashOf, unauthenticatedFirst } from "./auth";
 import { readJsonObject } from "./body";
 import { checkChatRequest, conversationSize } from "./chat-request";
 import { gatewayErrorResponse } from "./errors";
-import { assertSingleSegment, splitModelName } from "./model-name";
+import { splitModelName } from "./model-name";
 import { passThrough } from "./passthrough";
 import { toModelMessages, translate } from "./translate";
 import { chatCompletionsUpstream } from "./upstream";
@@ -19,10 +19,7 @@ async function parse(request: Request) {
   const chat = checkChatRequest(body);
   const { prefix, model } = splitModelName(chat.model);
   const translated = TRANSLATED.has(prefix);
-  if (translated) {
-    assertSingleSegment(model, prefix === "google" ? "Google Gemini" : "Anthropic");
-    toModelMessages(chat.messages); // a request it cannot translate is a 400 before anything is spent
-  }
+  if (translated) toModelMessages(chat.messages); // a request it cannot translate is a 400 before anything is spent
   const stream = chat.stream === true;
   const hideUsageChunk = stream && chat.stream_options?.include_usage !== true;
   const payload = { ...body, model, ...(hideUsageChunk ? { stream_options: { ...(chat.stream_options ?? {}), include_usage: true } } : {}) };

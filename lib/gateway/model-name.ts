@@ -1,4 +1,6 @@
 import "server-only";
+import { isRegistryId } from "@/lib/providers/catalogue";
+import { MODEL_ID_MESSAGES, modelIdProblem } from "@/lib/validation/model-id";
 import { GatewayError } from "./errors";
 
 /**
@@ -11,8 +13,6 @@ export interface ModelName {
   model: string;
 }
 
-const MODEL_ID = /^[A-Za-z0-9._:/-]{1,200}$/;
-
 export function splitModelName(name: unknown, field = "model"): ModelName {
   if (typeof name !== "string" || name.trim() === "") throw badModel(field, `${field} must be a model name such as "openai/gpt-4o-mini".`);
   const slash = name.indexOf("/");
@@ -21,15 +21,11 @@ export function splitModelName(name: unknown, field = "model"): ModelName {
   }
   const prefix = name.slice(0, slash).toLowerCase();
   const model = name.slice(slash + 1);
-  if (!MODEL_ID.test(model) || model.split("/").some((part) => part === "" || part === "." || part === "..")) {
-    throw badModel(field, `${field}: "${model.slice(0, 80)}" is not a model id (letters, digits and . _ : / - only).`);
-  }
+  // The rule every caller shares (lib/validation/model-id.ts); a slug names a custom endpoint.
+  const problem = modelIdProblem(isRegistryId(prefix) ? prefix : "custom", model);
+  if (problem === MODEL_ID_MESSAGES.slash) throw new GatewayError("not_found", "model_not_found", `"${prefix}" has no model "${model}": its model ids have no "/".`);
+  if (problem) throw badModel(field, `${field}: ${problem.replace(/^model /, "")} ("${model.slice(0, 80)}")`);
   return { prefix, model };
-}
-
-/** A model id where a provider's own id has no `/` (Anthropic's, Google's): one path segment, never a path. */
-export function assertSingleSegment(model: string, providerName: string): void {
-  if (model.includes("/")) throw new GatewayError("not_found", "model_not_found", `${providerName} has no model "${model}".`);
 }
 
 const badModel = (field: string, message: string) => new GatewayError("invalid_request", "invalid_model", message.startsWith(field) ? message : `${field}: ${message}`);

@@ -3,8 +3,9 @@ import { randomUUID } from "node:crypto";
 import { generateId, type LanguageModelUsage, streamText, type TextStreamPart, type ToolSet, UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { sessionEnded } from "@/lib/auth/session";
 import { inBackground } from "@/lib/background";
-import { type AnswerPricing, type HoldRequest, holdOnKey, type KeyForAnswer } from "@/lib/db/answer-keys";
+import { type AnswerPricing, type HoldRequest, holdOnKey, type KeyForAnswer, releaseKeyHold } from "@/lib/db/answer-keys";
 import { startChat } from "@/lib/db/chat-start";
+import { assertEndpointAllowed } from "@/lib/endpoints/guard";
 import { stampKeyUse } from "@/lib/db/keys-for-use";
 import { builtInRegistryId, type ProviderRecord } from "@/lib/db/providers";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
@@ -67,6 +68,13 @@ async function begin(
   if (!provider) throw new AppError("provider_not_found", "There is no such provider.");
   const affordable = start.keys.filter((key) => !key.overBudget);
   if (start.keys.length > 0 && affordable.length === 0) throw keyBudgetExceeded(provider.name, start.keys);
+  const held = affordable.find((key) => key.held);
+  try {
+    await assertEndpointAllowed(provider); // a custom endpoint the guard refuses: 400 before any answer, as the key routes
+  } catch (error) {
+    if (held) inBackground(releaseKeyHold(userId, held.id, hold.id));
+    throw error;
+  }
   const keys = openKeysForUse({ userId, providerId: provider.id }, affordable);
   const spend = { model: input.model, pricing: start.pricing, holdId: hold.id };
   if (keys.length > 0) return { provider, keys, budgets: new Map(affordable.map((key) => [key.id, key])), spend };

@@ -209,5 +209,23 @@ export function createGuardedFetch(options: GuardOptions = {}): FetchFunction {
   };
 }
 
+const DEFAULT_PREFLIGHT_MS = 5_000;
+
+/**
+ * The guard's judgement of a URL without a request: its rules, then the addresses its host resolves to now. For
+ * callers that must answer a refusal (EndpointNotAllowedError, 400 `endpoint_not_allowed`) before they start an
+ * answer of their own (the playground's stream); the request itself is judged again, and pinned, when it is made.
+ * Only a refusal is thrown: a host that does not resolve, or not within `timeoutMs`, is left for the request to
+ * report as it would.
+ */
+export async function assertUrlAllowed(url: string, options: { timeoutMs?: number; resolve?: Resolver } = {}): Promise<void> {
+  const target = checkEndpointUrl(url, allowedEndpointHosts());
+  try {
+    await resolveTarget(target, options.resolve ?? systemResolver, AbortSignal.timeout(options.timeoutMs ?? DEFAULT_PREFLIGHT_MS));
+  } catch (error) {
+    if (error instanceof EndpointNotAllowedError) throw error;
+  }
+}
+
 /** The guarded fetch with its default caps (60 s, 10 MiB). */
 export const guardedFetch: FetchFunction = createGuardedFetch();

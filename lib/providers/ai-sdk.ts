@@ -9,6 +9,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { createXai } from "@ai-sdk/xai";
 import type { LanguageModel } from "ai";
 import { AppError } from "@/lib/errors";
+import { modelIdProblem } from "@/lib/validation/model-id";
 import { type FetchFunction, guardedFetch } from "@/lib/net/outbound";
 import { providerBaseURL } from "./base-url";
 import { getProviderInfo, type RegistryId } from "./catalogue";
@@ -30,7 +31,12 @@ const FACTORIES: Record<RegistryId, Factory> = {
     return { languageModel: (id) => provider.chat(id) };
   },
   anthropic: (s) => createAnthropic(s),
-  google: (s) => createGoogleGenerativeAI(s),
+  // The SDK builds `<baseURL>/models/<id>:streamGenerateContent` from the id as it is: it goes in as one encoded
+  // path segment (a ":" of the id becomes %3A, and cannot be read as the method's).
+  google: (s) => {
+    const provider = createGoogleGenerativeAI(s);
+    return { languageModel: (id) => provider.languageModel(encodeURIComponent(id)) };
+  },
   mistral: (s) => createMistral(s),
   groq: (s) => createGroq(s),
   xai: (s) => createXai(s),
@@ -55,7 +61,21 @@ export function createProviderFromRegistry(
     throw new AppError("api_key_not_found", `No API key to use for ${info.name}.`);
   }
   const { baseURL = providerBaseURL(info), fetch } = options;
-  return FACTORIES[info.registryId]({ apiKey, baseURL, ...(fetch ? { fetch } : {}) });
+  return checkedModelIds(info.registryId, FACTORIES[info.registryId]({ apiKey, baseURL, ...(fetch ? { fetch } : {}) }));
+}
+
+/**
+ * A provider that refuses a model id its provider would not have (lib/validation/model-id.ts) before anything is
+ * built with it: an id can go into a URL (Google's path), and must never change where the request goes.
+ */
+function checkedModelIds(registryId: string, provider: RegistryProvider): RegistryProvider {
+  return {
+    languageModel: (id) => {
+      const problem = modelIdProblem(registryId, id);
+      if (problem) throw new AppError("invalid_body", `model: ${problem}`, { details: { fields: { model: problem } } });
+      return provider.languageModel(id);
+    },
+  };
 }
 
 /**
@@ -72,5 +92,5 @@ export function createEndpointProvider(endpoint: { baseUrl: string }, apiKey: st
     includeUsage: true,
     ...(apiKey === "" ? {} : { apiKey }),
   });
-  return { languageModel: (id) => provider.chatModel(id) };
+  return checkedModelIds("custom", { languageModel: (id) => provider.chatModel(id) });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BUDGET_MODES, KEY_HEALTH } from "@/lib/db/key-facts";
+import { BUDGET_MODES, KEY_HEALTH, MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
 import { hasAtMostSixDecimals } from "@/lib/spend/money";
 import type { KeyStatus } from "@/lib/providers/key-status";
 import { apiKeyProblem, expiryProblem, labelProblem, MAX_LABEL_LENGTH } from "./key-rules";
@@ -117,6 +117,8 @@ export const updateApiKeySchema = z
       .number({ error: "position must be a whole number." })
       .int({ error: "position must be a whole number." })
       .min(0, { error: "position must be 0 (the primary) or more." })
+      // The database's column (and its check) hold 0..4: a larger number is refused here, naming the field.
+      .max(MAX_KEYS_PER_PROVIDER - 1, { error: `position must be at most ${MAX_KEYS_PER_PROVIDER - 1}: a provider holds ${MAX_KEYS_PER_PROVIDER} keys at most.` })
       .optional()
       .meta({ description: "The key's new place: 0 is the primary; at most the number of the provider's keys - 1." }),
     expiresAt: expiresAtField.optional(),
@@ -161,7 +163,8 @@ export const keyViewSchema = z
     id: z.guid(),
     providerId: z.guid(),
     apiKey: z.string().meta({
-      description: "The masked key: first four, one * per hidden character, last four. Empty for a custom endpoint saved without a key.",
+      description:
+        "The masked key: `********` up to 8 characters; else min(4, floor(length / 8)) characters at each end and one * per hidden character. Empty for a custom endpoint saved without a key.",
     }),
     isEnabled: z.boolean(),
     label: z.string().meta({ description: "The user's name for the key, unique per provider (any case); the first is \"Default\"." }),

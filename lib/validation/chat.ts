@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { providerIdField } from "./api-keys";
 import { MAX_CHAT_CHARACTERS, MAX_CHAT_MESSAGES } from "./chat-rules";
+import { modelIdField } from "./model-id";
 
 export type { ChatFailureView, ChatMetadata } from "./chat-rules";
 
@@ -18,11 +19,7 @@ const chatMessageSchema = z
 export const chatRequestSchema = z
   .strictObject({
     providerId: providerIdField.meta({ description: "The provider whose stored, enabled key answers (a uuid from GET /api/providers)." }),
-    model: z
-      .string({ error: "model must be a model id." })
-      .trim()
-      .min(1, { error: "model must be a model id." })
-      .max(200, { error: "model must be at most 200 characters." }),
+    model: modelIdField,
     messages: z
       .array(chatMessageSchema, { error: "messages must be a list of { role, content }." })
       .min(1, { error: "messages must hold at least one message." })

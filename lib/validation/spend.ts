@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dollarsField, isoDate, keyIdField, providerIdField } from "./api-keys";
+import { modelIdField } from "./model-id";
 
 /**
  * The shapes of spend: model prices (GET/PUT/DELETE /api/user/prices), the usage report (GET /api/user/usage), a
@@ -7,17 +8,8 @@ import { dollarsField, isoDate, keyIdField, providerIdField } from "./api-keys";
  * the contract says `…Usd`, and as integer micro-dollars where it says `…MicroUsd`.
  */
 
-/** A model id as a user types it for a price: what providers' ids are made of, no control characters. */
-export const priceModelField = z
-  .string({ error: "model must be a model id." })
-  .trim()
-  .min(1, { error: "model must be a model id." })
-  .max(200, { error: "model must be at most 200 characters." })
-  .regex(/^[A-Za-z0-9._:/-]+$/, { error: "model may hold letters, digits and . _ : / - only." })
-  .refine((id) => id.split("/").every((part) => part !== "" && part !== "." && part !== ".."), {
-    error: "model must not hold an empty, . or .. part between slashes.",
-  })
-  .meta({ description: "The model id as the provider names it in requests (e.g. gpt-4o, anthropic/claude-sonnet-4)." });
+/** A model id as a user types it for a price: the rule every model id follows (lib/validation/model-id.ts). */
+export const priceModelField = modelIdField;
 
 const perMTok = (name: string) =>
   dollarsField(name, 0, 1000).meta({ description: "Dollars per million tokens (0 to 1000, at most 6 decimals)." });

@@ -26,6 +26,19 @@ test("every page has a Content-Security-Policy with a fresh nonce that every scr
   expect(nonces.size).toBe(5);
 });
 
+test("a prefetch or an RSC request of a page gets the policy too: every HTML answer carries one", async ({ page }) => {
+  await signUpAndSignIn(page, "prefetch");
+  const prefetches: Record<string, string>[] = [{ purpose: "prefetch" }, { "sec-purpose": "prefetch" }, { "next-router-prefetch": "1", rsc: "1" }, { rsc: "1" }];
+  for (const path of ["/login", "/settings"]) {
+    for (const headers of prefetches) {
+      const answer = await page.request.get(path, { headers, maxRedirects: 0 });
+      const policy = answer.headers()["content-security-policy"] ?? "";
+      expect(policy, `${path} ${JSON.stringify(headers)}`).toMatch(/script-src [^;]*'nonce-[^']+' 'strict-dynamic'/);
+      expect(policy, path).toContain("frame-ancestors 'none'");
+    }
+  }
+});
+
 test("API answers carry a policy that runs nothing, and no page can be framed", async ({ request }) => {
   const answer = await request.get("/api/health");
   expect(answer.headers()["content-security-policy"]).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");

@@ -1,9 +1,13 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as keysRoute from "@/app/api/user/api-keys/route";
 import * as passwordRoute from "@/app/api/user/password/route";
 import * as userRoute from "@/app/api/user/route";
-import { getDb, rowsOf } from "@/lib/db/client";
+import { getDb, QUERY_CHANNEL, rowsOf } from "@/lib/db/client";
+import { consumePoint } from "@/lib/db/counters";
+import { rateLimit } from "@/lib/db/schema";
+import { chatCounter } from "@/lib/rate-limits";
 import { getProviderByRegistryId } from "@/lib/db/providers";
 import { type Answer, call } from "../fixtures/http";
 import { registeredAccount, sessionOnly, signInThroughRoute } from "../fixtures/next-auth";
@@ -107,6 +111,40 @@ describe("DELETE /api/user", () => {
     expect([await listStatus(ada.browser), await listStatus(phone)]).toEqual([401, 401]);
     expect((await signInThroughRoute(ada.email, ada.password)).outcome).toBe("refused");
     expect((await call<unknown[]>(keysRoute.GET, { headers: { cookie: bob.browser } })).json).toHaveLength(1);
+  });
+
+  it("deletes the rate-limit rows that name the user or their email, in the statement that deletes the user", async () => {
+    const ada = await signedIn("ada");
+    const bob = await signedIn("bob");
+    for (const who of [ada, bob]) {
+      // A stranger's failed sign-in (no device cookie) counts on signin:email:<address>.
+      expect((await signInThroughRoute(who.email, "wrong password")).outcome).toBe("refused");
+      await consumePoint(`validate:${who.id}`, 60);
+      await consumePoint(chatCounter(who.id).key, 60);
+    }
+    const keysOf = async (who: { id: string; email: string }) =>
+      (await (await getDb()).select({ key: rateLimit.key }).from(rateLimit))
+        .map((row) => row.key)
+        .filter((key) => key.includes(who.id) || key.includes(who.email))
+        .sort();
+    expect((await deleteAccount(ada.browser, { password: "not it" })).status).toBe(400); // password:<id> too
+    expect(await keysOf(ada)).toEqual([`chat:${ada.id}`, `password:${ada.id}`, `signin:email:${ada.email}`, `validate:${ada.id}`]);
+    const before = await keysOf(bob);
+    expect(before).toHaveLength(3);
+
+    const statements: string[] = [];
+    const seen = (message: unknown) => statements.push((message as { query: string }).query);
+    subscribe(QUERY_CHANNEL, seen);
+    try {
+      expect((await deleteAccount(ada.browser, { password: ada.password })).status).toBe(200);
+    } finally {
+      unsubscribe(QUERY_CHANNEL, seen);
+    }
+    expect(await keysOf(ada)).toEqual([]);
+    expect(await keysOf(bob)).toEqual(before);
+    const deleting = statements.filter((query) => /delete from "User"/i.test(query));
+    expect(deleting).toHaveLength(1);
+    expect(deleting[0]).toMatch(/delete from "RateLimit"/i);
   });
 
   it("refuses a cross-origin delete and a wrong password, and keeps the account", async () => {

@@ -6,9 +6,10 @@ import * as keysRoute from "@/app/api/user/api-keys/route";
 import * as testRoute from "@/app/api/user/api-keys/test/route";
 import * as healthRoute from "@/app/api/health/route";
 import * as liveRoute from "@/app/api/health/live/route";
-import { getProviderByRegistryId } from "@/lib/db/providers";
+import { getProviderByRegistryId, type ProviderRecord } from "@/lib/db/providers";
+import type { PublicUser } from "@/lib/db/users";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
-import { call, sessionCookie } from "../fixtures/http";
+import { call, type CallOptions, sessionCookie } from "../fixtures/http";
 import { captureLogs } from "../fixtures/logs";
 import { registeredAccount, sessionOnly, signInThroughRoute, signOutThroughRoute } from "../fixtures/next-auth";
 import { prepareOutage } from "../fixtures/outage";
@@ -24,41 +25,54 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
+/**
+ * Signed in, with a key saved, while the database is up (the first open of an embedded database is the slowest:
+ * the hook's time). Then one test per route, each bounded by what it waits for (one outage, one request): on a
+ * busy machine the whole sequence in one test took longer than a test's 30 s.
+ */
+let ada: PublicUser;
+let signedIn: CallOptions;
+let openai: ProviderRecord;
+let saved: string;
+
+beforeAll(async () => {
+  ada = await insertUser("ada");
+  // Signed in before the outage: the session row is written now, not by a request while the database is down.
+  signedIn = { headers: { cookie: await sessionCookie(ada) } };
+  openai = (await getProviderByRegistryId("openai"))!;
+  saved = `sk-test-valid-${fakeKey("")}`;
+  const first = await call(keysRoute.POST, { method: "POST", ...signedIn, body: { providerId: openai.id, apiKey: saved } });
+  expect(first.status).toBe(200);
+});
+
+const attempts: [string, () => ReturnType<typeof call>][] = [
+  ["GET", () => call(keysRoute.GET, { ...signedIn })],
+  ["POST", () => call(keysRoute.POST, { method: "POST", ...signedIn, body: { providerId: openai.id, apiKey: `sk-test-valid-${fakeKey("")}` } })],
+  ["PATCH", () => call(keysRoute.PATCH, { method: "PATCH", ...signedIn, body: { providerId: openai.id, isEnabled: false } })],
+  ["DELETE", () => call(keysRoute.DELETE, { method: "DELETE", ...signedIn, body: { providerId: openai.id } })],
+  ["TEST", () => call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", ...signedIn, body: { providerId: openai.id } })],
+  ["MODELS", () => call(modelsRoute.GET, { path: `/api/user/api-keys/models?providerId=${openai.id}`, ...signedIn })],
+  ["ACTIVITY", () => call(activityRoute.GET, { path: "/api/user/activity", ...signedIn })],
+  [
+    "CHAT",
+    () => call(chatRoute.POST, { method: "POST", path: "/api/chat", ...signedIn, body: { providerId: openai.id, model: "m", messages: [{ role: "user", content: "Hi" }] } }),
+  ],
+  ["health", () => call(healthRoute.GET, { path: "/api/health" })],
+];
+
 describe("the REST API while the database is down", () => {
-  it("answers 503 with the JSON error shape, loses no acknowledged write, and recovers without a restart", async () => {
-    const ada = await insertUser("ada");
-    // Signed in before the outage: the session row is written now, not by a request while the database is down.
-    const signedIn = { headers: { cookie: await sessionCookie(ada) } };
-    const openai = (await getProviderByRegistryId("openai"))!;
-    const saved = `sk-test-valid-${fakeKey("")}`;
-    const first = await call(keysRoute.POST, { method: "POST", ...signedIn, body: { providerId: openai.id, apiKey: saved } });
-    expect(first.status).toBe(200);
+  it.each(attempts)("%s: 503 with the JSON error shape and Retry-After; liveness still answers", async (name, attempt) => {
+    await outage.takeDown();
+    // Liveness never asks the database: the process is alive while it is down.
+    const live = await call(async () => liveRoute.GET(), { path: "/api/health/live" });
+    expect([live.status, live.json]).toEqual([200, { status: "ok" }]);
+    const answer = await attempt();
+    expect(answer.status, `${name}: ${answer.text}`).toBe(503);
+    expect(answer.json).toMatchObject({ code: "database_unavailable", error: expect.any(String) });
+    expect(answer.headers.get("retry-after")).toBe("5");
+  });
 
-    const attempts: [string, () => ReturnType<typeof call>][] = [
-      ["GET", () => call(keysRoute.GET, { ...signedIn })],
-      ["POST", () => call(keysRoute.POST, { method: "POST", ...signedIn, body: { providerId: openai.id, apiKey: `sk-test-valid-${fakeKey("")}` } })],
-      ["PATCH", () => call(keysRoute.PATCH, { method: "PATCH", ...signedIn, body: { providerId: openai.id, isEnabled: false } })],
-      ["DELETE", () => call(keysRoute.DELETE, { method: "DELETE", ...signedIn, body: { providerId: openai.id } })],
-      ["TEST", () => call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", ...signedIn, body: { providerId: openai.id } })],
-      ["MODELS", () => call(modelsRoute.GET, { path: `/api/user/api-keys/models?providerId=${openai.id}`, ...signedIn })],
-      ["ACTIVITY", () => call(activityRoute.GET, { path: "/api/user/activity", ...signedIn })],
-      [
-        "CHAT",
-        () => call(chatRoute.POST, { method: "POST", path: "/api/chat", ...signedIn, body: { providerId: openai.id, model: "m", messages: [{ role: "user", content: "Hi" }] } }),
-      ],
-      ["health", () => call(healthRoute.GET, { path: "/api/health" })],
-    ];
-    for (const [name, attempt] of attempts) {
-      await outage.takeDown();
-      // Liveness never asks the database: the process is alive while it is down.
-      const live = await call(async () => liveRoute.GET(), { path: "/api/health/live" });
-      expect([live.status, live.json]).toEqual([200, { status: "ok" }]);
-      const answer = await attempt();
-      expect(answer.status, `${name}: ${answer.text}`).toBe(503);
-      expect(answer.json).toMatchObject({ code: "database_unavailable", error: expect.any(String) });
-      expect(answer.headers.get("retry-after")).toBe("5");
-    }
-
+  it("recovers without a restart, with no acknowledged write lost and nothing from the failed calls", async () => {
     await outage.bringBack();
     const list = await call<{ providerId: string; isEnabled: boolean }[]>(keysRoute.GET, { ...signedIn });
     expect(list.status).toBe(200);

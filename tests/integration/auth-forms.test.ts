@@ -123,6 +123,9 @@ describe("POST /api/auth/register as a form (the sign-up form without JavaScript
     expectSeeOther(await signUpForm({ email, password: "" }), "/register?error=missing_password", [email]);
     expectSeeOther(await signUpForm({ email: "not an email", password: "long enough" }), "/register?error=invalid_email", ["long enough"]);
     expectSeeOther(await signUpForm({ email, password: "long enough", name: "n".repeat(101) }), "/register?error=long_name", [email]);
+    // A NUL byte, which no text column can hold: refused before the database (which answered "unavailable").
+    expectSeeOther(await signUpForm({ email, password: "long enough", name: "a\u0000b" }), "/register?error=invalid_body", [email]);
+    expectSeeOther(await signUpForm({ email, password: "long\u0000enough" }), "/register?error=invalid_body", [email]);
     // None of those created the account: it can still be made.
     expectSeeOther(await signUpForm({ email, password: "long enough" }), "/settings", [email]);
   });

@@ -8,6 +8,7 @@ import * as registerRoute from "@/app/api/auth/register/route";
 import { getDb } from "@/lib/db/client";
 import { rateLimit, user } from "@/lib/db/schema";
 import { type Answer, call } from "../fixtures/http";
+import { captureLogs } from "../fixtures/logs";
 
 function register(body: unknown, headers: Record<string, string> = {}): Promise<Answer<Record<string, unknown>>> {
   return call(registerRoute.POST, { method: "POST", path: "/api/auth/register", body, headers: { ...peerHeaders(randomIp()), ...headers } });
@@ -15,6 +16,7 @@ function register(body: unknown, headers: Record<string, string> = {}): Promise<
 
 const randomIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 const email = () => `User.${randomUUID()}@Example.test`;
+const logs = captureLogs();
 
 describe("POST /api/auth/register", () => {
   it("creates an account (201 { id, email }) with the email lower-cased and the password hashed", async () => {
@@ -55,6 +57,22 @@ describe("POST /api/auth/register", () => {
     expect(keys.length).toBeGreaterThan(0);
     expect(Math.max(...keys.map((k) => k.key.length))).toBeLessThanOrEqual(300);
     expect(keys.some((k) => k.key.includes("xxxxxxxx"))).toBe(false);
+  });
+
+  it("answers 400 naming the field for a NUL byte in any field, before the database: nothing stored, nothing logged", async () => {
+    const address = `nul.${randomUUID()}@x.test`;
+    const password = `correct horse ${randomUUID()}`;
+    for (const [field, body] of [
+      ["name", { email: address, password, name: "a\u0000b" }],
+      ["password", { email: address, password: `${password}\u0000` }],
+      ["email", { email: `nul\u0000${address}`, password }],
+    ] as const) {
+      const answer = await register(body);
+      expect(answer.status, `${field}: ${answer.text}`).toBe(400);
+      expect(answer.json).toMatchObject({ code: "invalid_body", fields: { [field]: expect.stringContaining("NUL") } });
+    }
+    expect(await (await getDb()).select().from(user).where(eq(user.email, address))).toEqual([]);
+    expect(logs.filter((line) => line.includes(address) || line.includes("$argon2") || line.includes(password))).toEqual([]);
   });
 
   it("refuses a cross-origin sign-up", async () => {

@@ -37,6 +37,12 @@ async function save(as: PublicUser, providerId: string, apiKey: string, skipVali
   expect(answer.status, answer.text).toBe(200);
 }
 
+async function addEndpoint(as: PublicUser, name: string, baseUrl: string): Promise<string> {
+  const created = await call<{ id: string }>(endpointsRoute.POST, { method: "POST", path: "/api/user/endpoints", as, body: { name, baseUrl } });
+  expect(created.status, created.text).toBe(201);
+  return created.json.id;
+}
+
 async function rowOf(as: PublicUser, providerId: string): Promise<Row> {
   await backgroundSettled();
   const list = await call<Row[]>(keysRoute.GET, { as });
@@ -144,7 +150,8 @@ describe("an answer streamed through the user's own key", () => {
     const since = fake.requests.length;
     const answer = await chat(ada, body(providers.groq.id), 2);
     expect(answer.text.length).toBeGreaterThan(0);
-    await vi.waitFor(() => expect(fake.requests[since]!.aborted).toBe(true), { timeout: 2_000 });
+    // The disconnect reaches the fake as an event; the bound only ends a wait that would never end.
+    await vi.waitFor(() => expect(fake.requests[since]!.aborted).toBe(true), { timeout: 20_000 });
     const row = await rowOf(ada, providers.groq.id);
     expect(row.usage).toMatchObject({ requests: 1, errors: 0 });
     expect(row.health).toBe("ok");
@@ -153,21 +160,15 @@ describe("an answer streamed through the user's own key", () => {
 
   it("a custom endpoint streams through the outbound guard with the user's key for it", async () => {
     const ada = await insertUser("ada");
-    const created = await call<{ id: string }>(endpointsRoute.POST, {
-      method: "POST",
-      path: "/api/user/endpoints",
-      as: ada,
-      body: { name: "Ada's vLLM", baseUrl: fake.endpointURL("keyed") },
-    });
-    expect(created.status, created.text).toBe(201);
+    const endpointId = await addEndpoint(ada, "Ada's vLLM", fake.endpointURL("keyed"));
     const adas = key("valid");
-    await save(ada, created.json.id, adas);
+    await save(ada, endpointId, adas);
     const since = fake.requests.length;
-    const answer = await chat(ada, body(created.json.id, "Hi", "llama3.2:3b"));
+    const answer = await chat(ada, body(endpointId, "Hi", "llama3.2:3b"));
     expectStreamed(answer);
     expect(answer.text).toBe("Hello from the fake provider.");
     expect(fake.requests.slice(since).map((r) => [r.registryId, r.path, r.credential])).toEqual([["custom", "/chat/completions", adas]]);
-    expect((await rowOf(ada, created.json.id)).usage).toMatchObject({ requests: 1, errors: 0 });
+    expect((await rowOf(ada, endpointId)).usage).toMatchObject({ requests: 1, errors: 0 });
   });
 });
 
@@ -251,6 +252,58 @@ describe("refusals before any provider is asked", () => {
     expect(fake.requests.length).toBe(since);
   });
 
+  it("a model id that would change the provider's URL: 400 naming model, the provider never asked", async () => {
+    const ada = await insertUser("ada");
+    await save(ada, providers.google.id, key("valid"));
+    await save(ada, providers.openai.id, key("valid"));
+    const since = fake.requests.length;
+    const refused: [RegistryId, string][] = [
+      ["google", "../../openai/v1/chat/completions#"], // sent the Google key to <google base>/../../openai/…
+      ["google", "gemini-2.0-flash?x=1"],
+      ["google", "gemini-2.0-flash#x"],
+      ["google", "tunedModels/mine"], // Google's ids have no "/": the SDK would put it in the path as it is
+      ["google", "models/../../x"],
+      ["openai", "gpt-4o?x=1"],
+      ["openai", "gpt 4o"],
+      ["openai", "gpt-4o%2f"],
+      ["openai", "vendor/model"],
+      ["openai", ".."],
+    ];
+    for (const [registryId, model] of refused) {
+      const answer = await chatJson(ada, body(providers[registryId].id, "Hi", model));
+      expectError(answer, 400, "invalid_body", /^model: /);
+      expect(answer.json, model).toMatchObject({ fields: { model: expect.any(String) } });
+    }
+    expect(fake.requests.slice(since)).toEqual([]);
+  });
+
+  it("a model id goes into a URL path as one encoded segment (Google's models/<id>:streamGenerateContent)", async () => {
+    const ada = await insertUser("ada");
+    await save(ada, providers.google.id, key("valid"));
+    const since = fake.requests.length;
+    expectStreamed(await chat(ada, body(providers.google.id, "Hi", "gemini-2.0-flash:exp")));
+    expect(fake.requests.slice(since).map((r) => r.path)).toEqual(["/models/gemini-2.0-flash%3Aexp:streamGenerateContent"]);
+  });
+
+  it("a '/' where the provider's ids have one: OpenRouter's vendor/model, Groq's, a custom endpoint's org/model", async () => {
+    const ada = await insertUser("ada");
+    const endpointId = await addEndpoint(ada, "Ada's vLLM", fake.endpointURL("open"));
+    await save(ada, providers.openrouter.id, key("valid"));
+    await save(ada, providers.groq.id, key("valid"));
+    await save(ada, endpointId, key("valid"));
+    for (const [providerId, model] of [
+      [providers.openrouter.id, "anthropic/claude-sonnet-4"],
+      [providers.openrouter.id, "meta-llama/llama-3.3-70b-instruct:free"],
+      [providers.groq.id, "openai/gpt-oss-20b"],
+      [endpointId, "Qwen/Qwen2.5-7B-Instruct"],
+    ]) {
+      const since = fake.requests.length;
+      const answer = await chat(ada, body(providerId!, "Hi", model));
+      expectStreamed(answer);
+      expect(fake.requests.slice(since).map((r) => (r.body as { model?: string }).model)).toEqual([model]);
+    }
+  });
+
   it("a body over 160 KiB: 413; a 100 KiB conversation is read", async () => {
     const ada = await insertUser("ada");
     const big = { ...body(providers.openai.id), messages: [{ role: "user", content: "é".repeat(40_000) }] };
@@ -262,15 +315,10 @@ describe("refusals before any provider is asked", () => {
   it("another user's endpoint or an unknown provider: 404; no key: 404 leading to /settings; disabled: 409", async () => {
     const ada = await insertUser("ada");
     const babbage = await insertUser("babbage");
-    const endpoint = await call<{ id: string }>(endpointsRoute.POST, {
-      method: "POST",
-      path: "/api/user/endpoints",
-      as: babbage,
-      body: { name: "Babbage's", baseUrl: fake.endpointURL("open") },
-    });
-    await save(babbage, endpoint.json.id, key("valid"));
+    const endpointId = await addEndpoint(babbage, "Babbage's", fake.endpointURL("open"));
+    await save(babbage, endpointId, key("valid"));
     const since = fake.requests.length;
-    expectError(await chatJson(ada, body(endpoint.json.id)), 404, "provider_not_found");
+    expectError(await chatJson(ada, body(endpointId)), 404, "provider_not_found");
     expectError(await chatJson(ada, body("00000000-0000-4000-8000-000000000000")), 404, "provider_not_found");
     expectError(await chatJson(ada, body(providers.xai.id)), 404, "api_key_not_found", /\/settings/);
     await save(ada, providers.xai.id, key("valid"));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import * as chatRoute from "@/app/api/chat/route";
 import * as keysRoute from "@/app/api/user/api-keys/route";
 import * as modelsRoute from "@/app/api/user/api-keys/models/route";
 import * as testRoute from "@/app/api/user/api-keys/test/route";
@@ -54,6 +55,8 @@ async function addEndpoint(as: PublicUser, name: string, baseUrl: string): Promi
   expect(answer.status, answer.text).toBe(201);
   return answer.json.id;
 }
+
+const chatBody = (providerId: string) => ({ providerId, model: "llama3.2:3b", messages: [{ role: "user", content: "Hi" }] });
 
 const tableSnapshot = async () => JSON.stringify(await (await getDb()).select().from(userApiKey).orderBy(userApiKey.id));
 
@@ -117,7 +120,6 @@ describe("a key for a custom endpoint", () => {
   });
 
   it("an endpoint that fails, answers HTML, answers huge or answers slowly: 502 with our own sentence, nothing saved", async () => {
-    vi.stubEnv("PROVIDER_TIMEOUT_MS", "600");
     const cases: [string, string][] = [
       ["error500", "Couldn't reach Ada's vLLM to check the key (it answered with an error, HTTP 500)."],
       ["malformed", "Couldn't check the key: Ada's vLLM gave an answer we did not recognise (HTTP 200)."],
@@ -125,6 +127,9 @@ describe("a key for a custom endpoint", () => {
       ["slow", "Couldn't reach Ada's vLLM to check the key (timed out after 0.6 s)."],
     ];
     for (const [behaviour, sentence] of cases) {
+      // Only the slow one gets the short bound (its fake answers seconds later): the others' answers must be read
+      // whole, as slowly as a busy machine reads them.
+      vi.stubEnv("PROVIDER_TIMEOUT_MS", behaviour === "slow" ? "600" : "");
       const before = await tableSnapshot();
       expectError(await api("SAVE", { as: ada, body: { providerId: vllm, apiKey: key(behaviour) } }), 502, "provider_unreachable", sentence);
       expect(await tableSnapshot()).toBe(before);
@@ -214,6 +219,20 @@ describe("names that resolve to refused addresses", () => {
     expect(traps.connections).toEqual([]);
   });
 
+  it("a chat with each: 400 endpoint_not_allowed JSON before any streaming, as the key routes answer, no connection", async () => {
+    const corpus = refusedByDns(traps.port);
+    for (const [what, baseUrl, why] of corpus) {
+      const owner = await insertUser("dns-chat");
+      const endpoint = await addEndpoint(owner, what.slice(0, 40), baseUrl);
+      // Saved without the check (skipValidation), as a key saved before the name moved would be.
+      expect((await api("SAVE", { as: owner, body: { providerId: endpoint, apiKey: key("valid"), skipValidation: true } })).status).toBe(200);
+      const answer = await call(chatRoute.POST, { method: "POST", path: "/api/chat", as: owner, body: chatBody(endpoint) });
+      expect(answer.headers.get("content-type"), what).toMatch(/^application\/json/);
+      expectError(answer, 400, "endpoint_not_allowed", why);
+    }
+    expect(traps.connections).toEqual([]);
+  });
+
   it("an endpoint stored while its host was allowed is refused once ALLOWED_ENDPOINT_HOSTS drops it", async () => {
     const secret = key("valid");
     const endpoint = await addEndpoint(babbage, "Was allowed", fake.endpointURL("keyed"));
@@ -221,6 +240,8 @@ describe("names that resolve to refused addresses", () => {
     vi.stubEnv("ALLOWED_ENDPOINT_HOSTS", "");
     const requests = await seen(async () => {
       expectError(await api("TEST", { as: babbage, body: { providerId: endpoint } }), 400, "endpoint_not_allowed", /plain http:\/\//);
+      const chat = await call(chatRoute.POST, { method: "POST", path: "/api/chat", as: babbage, body: chatBody(endpoint) });
+      expectError(chat, 400, "endpoint_not_allowed", /plain http:\/\//);
     });
     expect(requests).toEqual([]);
   });

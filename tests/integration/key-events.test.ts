@@ -9,7 +9,7 @@ import { getProviderByRegistryId, type ProviderRecord } from "@/lib/db/providers
 import { keyEvent, user, userApiKey } from "@/lib/db/schema";
 import { deleteUserApiKey, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { createSession, isSessionLive, revokeSessions } from "@/lib/db/sessions";
-import { getPasswordHash, type PublicUser, replacePasswordHash } from "@/lib/db/users";
+import { getPasswordCheck, type PublicUser, replacePasswordHash } from "@/lib/db/users";
 import { getActivityPage } from "@/lib/keys/activity";
 import { rotateApiKeys } from "@/lib/keys/rotate";
 import { openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
@@ -125,7 +125,7 @@ describe("account events (written by the account code in the change's own statem
     const signIn = await countStatements(() => createSession(erin.id, 3_600));
     expect(signIn.count).toBe(1);
     const other = await createSession(erin.id, 3_600);
-    const hash = (await getPasswordHash(erin.id))!;
+    const hash = (await getPasswordCheck(erin.id))!.passwordHash;
     // A hash that changed meanwhile: nothing changes, no event.
     expect(await replacePasswordHash(erin.id, "not-the-hash", "next-hash", signIn.result)).toBe(false);
     const change = await countStatements(() => replacePasswordHash(erin.id, hash, "next-hash", signIn.result));

@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getKeyring } from "@/lib/crypto/keyring";
 import { seal } from "@/lib/crypto/secret-box";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
 import { openStoredApiKey } from "@/lib/keys/vault";
+import { withSchemaUpTo } from "../fixtures/migrations";
 import { fakeKey } from "../fixtures/users";
 
 /**
@@ -17,20 +15,6 @@ import { fakeKey } from "../fixtures/users";
  */
 
 const PREVIOUS = "0004_keys_at_work";
-const scratch = mkdtempSync(join(tmpdir(), "byok-migration-"));
-
-/** A migrations folder holding the migrations up to `last` (the journal cut there too). */
-function migrationsUpTo(last: string): string {
-  const folder = join(scratch, "drizzle");
-  mkdirSync(join(folder, "meta"), { recursive: true });
-  const journal = JSON.parse(readFileSync("drizzle/meta/_journal.json", "utf8")) as { entries: { tag: string }[] };
-  const upTo = journal.entries.findIndex((e) => e.tag === last);
-  expect(upTo).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, upTo + 1);
-  for (const { tag } of journal.entries) copyFileSync(`drizzle/${tag}.sql`, join(folder, `${tag}.sql`));
-  writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal));
-  return folder;
-}
 
 interface OldRow {
   userId: string;
@@ -41,62 +25,29 @@ interface OldRow {
 }
 const rows: OldRow[] = [];
 
-/** Statements against the old schema, on the database the app will open afterwards. */
-async function withPreviousSchema(run: (query: (text: string, params?: unknown[]) => Promise<unknown>) => Promise<void>) {
-  const migrationsFolder = migrationsUpTo(PREVIOUS);
-  if (process.env.DATABASE_URL) {
-    const { default: postgres } = await import("postgres");
-    const { drizzle } = await import("drizzle-orm/postgres-js");
-    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-    const client = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-    try {
-      await migrate(drizzle({ client }), { migrationsFolder });
-      await run((text, params = []) => client.unsafe(text, params as never[]));
-    } finally {
-      await client.end();
-    }
-  } else {
-    // The suite's PGlite is in memory (one per open); this file gives the app a folder it fills first.
-    const dir = join(scratch, "pglite");
-    process.env.PGLITE_DIR = dir;
-    const { PGlite } = await import("@electric-sql/pglite");
-    const { drizzle } = await import("drizzle-orm/pglite");
-    const { migrate } = await import("drizzle-orm/pglite/migrator");
-    const client = new PGlite(dir);
-    try {
-      await migrate(drizzle({ client }), { migrationsFolder });
-      await run((text, params = []) => client.query(text, params));
-    } finally {
-      await client.close();
+// The old schema is built and filled before anything opens the app's database (tests/setup/database.ts opens it
+// in a hook before this file's tests).
+await withSchemaUpTo(PREVIOUS, async (query) => {
+  const providers = [randomUUID(), randomUUID()];
+  for (const [i, id] of providers.entries()) {
+    await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, $2, $3)`, [id, `migration-test-${i}`, `Provider ${i}`]);
+  }
+  for (let u = 0; u < 3; u++) {
+    const userId = randomUUID();
+    await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [userId, `old${u}.${userId}@example.test`]);
+    for (const providerId of providers) {
+      const apiKey = fakeKey();
+      const { envelope, keyId } = seal(getKeyring(), apiKey, { userId, providerId });
+      const isEnabled = u !== 1;
+      await query(
+        `insert into "UserApiKey" ("userId", "providerId", "encryptedKey", "keyId", "keyHint", "isEnabled", health)
+         values ($1, $2, $3, $4, 'sk-t****abcd', $5, 'ok')`,
+        [userId, providerId, envelope, keyId, isEnabled],
+      );
+      rows.push({ userId, providerId, apiKey, envelope, isEnabled });
     }
   }
-}
-
-beforeAll(async () => {
-  await withPreviousSchema(async (query) => {
-    const providers = [randomUUID(), randomUUID()];
-    for (const [i, id] of providers.entries()) {
-      await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, $2, $3)`, [id, `migration-test-${i}`, `Provider ${i}`]);
-    }
-    for (let u = 0; u < 3; u++) {
-      const userId = randomUUID();
-      await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [userId, `old${u}.${userId}@example.test`]);
-      for (const providerId of providers) {
-        const apiKey = fakeKey();
-        const { envelope, keyId } = seal(getKeyring(), apiKey, { userId, providerId });
-        const isEnabled = u !== 1;
-        await query(
-          `insert into "UserApiKey" ("userId", "providerId", "encryptedKey", "keyId", "keyHint", "isEnabled", health)
-           values ($1, $2, $3, $4, 'sk-t****abcd', $5, 'ok')`,
-          [userId, providerId, envelope, keyId, isEnabled],
-        );
-        rows.push({ userId, providerId, apiKey, envelope, isEnabled });
-      }
-    }
-  });
 });
-
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("migration 0005: several keys per provider", () => {
   it("keeps every key, labelled Default at position 0, with its envelope untouched and still openable", async () => {

@@ -197,6 +197,13 @@ describe("PATCH /api/user/api-keys/<id>", () => {
     expectError(await patch(a!.id, { position: 2 }, user), 400, "invalid_body");
     expectError(await patch(a!.id, { position: -1 }, user), 400, "invalid_body");
     expectError(await patch(a!.id, { position: 1.5 }, user), 400, "invalid_body");
+    // Numbers the database's integer column cannot hold are refused by the schema, naming the field, not by the
+    // database (which answered a false 503 "database unavailable").
+    for (const position of [5, 2147483647, 2147483648, 1e20]) {
+      const answer = await patch(a!.id, { position }, user);
+      expectError(answer, 400, "invalid_body");
+      expect(answer.json, String(position)).toMatchObject({ fields: { position: expect.any(String) } });
+    }
     expectError(await patch(a!.id, { label: "" }, user), 400, "invalid_body");
     expectError(await patch(a!.id, { label: "tab\there" }, user), 400, "invalid_body");
     expectError(await patch(a!.id, { expiresAt: inDays(-2) }, user), 400, "invalid_body");

@@ -1,7 +1,11 @@
 import { NextRequest } from "next/server";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkAuthConfig } from "@/lib/auth/secret";
-import { proxy } from "@/proxy";
+import { installSiteHeaders } from "@/lib/http/site-headers";
+import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
+import { config, proxy } from "@/proxy";
 
 const page = (path = "/settings") => new NextRequest(`http://localhost:3000${path}`);
 
@@ -48,6 +52,56 @@ describe("the headers of every page (proxy.ts)", () => {
     vi.stubEnv("NEXTAUTH_URL", "https://keys.example.com");
     expect(proxy(page()).headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
     expect(directives(proxy(page()).headers.get("content-security-policy"))).toHaveProperty("upgrade-insecure-requests");
+  });
+});
+
+describe("which requests the proxy runs for (its matcher, as Next evaluates it)", () => {
+  const runsFor = (url: string, headers: Record<string, string> = {}) => unstable_doesMiddlewareMatch({ config, url, headers });
+
+  it("every page request, router prefetches and RSC requests included: each HTML answer carries the policy", () => {
+    expect(runsFor("/login")).toBe(true);
+    expect(runsFor("/login", { purpose: "prefetch" })).toBe(true);
+    expect(runsFor("/settings", { "next-router-prefetch": "1", rsc: "1" })).toBe(true);
+    expect(runsFor("/settings?_rsc=abc", { rsc: "1" })).toBe(true);
+    expect(runsFor("/no-such-page", { "sec-purpose": "prefetch" })).toBe(true);
+  });
+
+  it("not the API (its body would be copied into memory for the proxy), nor the build's static files", () => {
+    expect(runsFor("/api/health")).toBe(false);
+    expect(runsFor("/api/user/api-keys", { purpose: "prefetch" })).toBe(false);
+    expect(runsFor("/_next/static/chunks/main.js")).toBe(false);
+    expect(runsFor("/_next/image?url=x")).toBe(false);
+    expect(runsFor("/favicon.ico")).toBe(false);
+  });
+
+  it("a prefetch of a page gets the page's policy, with a nonce", () => {
+    const response = proxy(new NextRequest("http://localhost:3000/login", { headers: { purpose: "prefetch" } }));
+    expect(directives(response.headers.get("content-security-policy"))["script-src"]).toContain("'strict-dynamic'");
+  });
+});
+
+describe("every answer of the server, the API's included (lib/http/site-headers.ts)", () => {
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    installSiteHeaders();
+    server = createServer((request, response) => {
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ path: request.url }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("carries Strict-Transport-Security when NEXTAUTH_URL is https, read at each request", async () => {
+    vi.stubEnv("NEXTAUTH_URL", "https://keys.example.com");
+    for (const path of ["/api/user/api-keys", "/api/auth/csrf", "/api/health/live", "/_next/static/chunks/x.js", "/login"]) {
+      expect((await fetch(`${url}${path}`)).headers.get("strict-transport-security"), path).toBe("max-age=63072000; includeSubDomains");
+    }
+    vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000");
+    expect((await fetch(`${url}/api/user/api-keys`)).headers.get("strict-transport-security")).toBeNull();
   });
 });
 
