@@ -44,7 +44,7 @@ async function begin(userId: string, sessionId: string, providerId: string): Pro
   assertWithinChatLimit(start.limit);
   const provider = start.provider;
   if (!provider) throw new AppError("provider_not_found", "There is no such provider.");
-  const keys = openKeysForUse({ userId, providerId: provider.id }, start.keys);
+  const keys = await openKeysForUse({ userId, providerId: provider.id }, start.keys);
   if (keys.length > 0) return { provider, keys };
   throw await noUsableKeyError(userId, provider, {
     disabled: `Your ${provider.name} API key is disabled or expired. Enable it in Settings (/settings) to chat with it.`,
