@@ -54,14 +54,29 @@ export class Pkcs11Token {
    * outlives OPERATION_TIMEOUT_MS is given up on, and its session with it.
    */
   async withKey<T>(label: string, work: (library: Library, session: Handle, key: Handle) => Promise<T>): Promise<T> {
+    try {
+      return await this.once(label, work);
+    } catch (error) {
+      if (!this.isStale(error)) throw error;
+      // Our sessions or handles are of a token that restarted (or logged us out): connect afresh, once.
+      this.forget();
+      return this.once(label, work);
+    }
+  }
+
+  private async once<T>(label: string, work: (library: Library, session: Handle, key: Handle) => Promise<T>): Promise<T> {
     const session = await this.acquire();
     let abandoned = false;
     try {
       const key = this.keyHandle(label, session.handle);
       return await deadline(work(this.library!, session.handle, key), () => (abandoned = true));
     } finally {
-      if (abandoned) this.open--; // still busy on a libuv thread: never handed out again
-      else this.release(session);
+      if (abandoned) {
+        this.open--; // still busy on a libuv thread: never handed out again
+        this.serveWaiter();
+      } else {
+        this.release(session);
+      }
     }
   }
 
@@ -75,14 +90,23 @@ export class Pkcs11Token {
   answered(): void {
     if (this.failure === undefined) return;
     this.failure = undefined;
-    log.info({ scope: "keys", token: this.config.tokenLabel }, `the PKCS#11 token "${this.config.tokenLabel}" answers again`);
+    log.info({ scope: "keys", hsmToken: this.config.tokenLabel }, `the PKCS#11 token "${this.config.tokenLabel}" answers again`);
   }
 
-  /** Connects now, as start does: a module, token or PIN that cannot be used is a KekConfigError naming its variable. */
-  connectNow(): { library: Library; session: Handle } {
+  /**
+   * A session of its own, opened now (start, `kek:init`; the caller closes it): a module, token or PIN that
+   * cannot be used is a KekConfigError naming its variable.
+   */
+  connectNow(readWrite = false): { library: Library; session: Handle } {
     const library = this.connectLibrary();
-    const session = this.newSession(library, false);
+    const session = this.newSession(library, readWrite);
     return { library, session };
+  }
+
+  /** "SoftHSM project SoftHSM v2, serial 7c5…": what the token says it is. */
+  describe(): string {
+    const info = this.connectLibrary().C_GetTokenInfo(this.slot!);
+    return [info.manufacturerID, info.model].map(trimLabel).join(" ") + `, serial ${trimLabel(info.serialNumber)}`;
   }
 
   private connectLibrary(): Library {
@@ -106,7 +130,7 @@ export class Pkcs11Token {
   }
 
   /** A new session on the token, logged in (PKCS#11 login is per application: later sessions are already). */
-  newSession(library: Library, readWrite: boolean): Handle {
+  private newSession(library: Library, readWrite: boolean): Handle {
     const { p11 } = this;
     const flags = p11.CKF_SERIAL_SESSION | (readWrite ? p11.CKF_RW_SESSION : 0);
     let session: Handle;
@@ -126,14 +150,21 @@ export class Pkcs11Token {
   }
 
   private release(session: Session): void {
-    if (session.generation !== this.generation) {
-      this.open--;
-      closeQuietly(this.library, session.handle);
+    if (session.generation === this.generation) {
+      const next = this.waiting.shift();
+      if (next) next.resolve(session);
+      else this.idle.push(session);
       return;
     }
+    this.open--;
+    closeQuietly(this.library, session.handle);
+    this.serveWaiter();
+  }
+
+  /** A session left the pool for good: a caller waiting for one gets a new one instead. */
+  private serveWaiter(): void {
     const next = this.waiting.shift();
-    if (next) next.resolve(session);
-    else this.idle.push(session);
+    if (next) this.acquire().then(next.resolve, next.reject);
   }
 
   /** The handle of the key labelled `label` (found once per connection); KekConfigError when there is none. */
@@ -152,23 +183,34 @@ export class Pkcs11Token {
     return found[0]!;
   }
 
-  private reset(cause: unknown): void {
-    if (this.failure === undefined) {
-      log.error(
-        { scope: "keys", token: this.config.tokenLabel, cause: describePkcs11Error(cause) },
-        `the PKCS#11 token "${this.config.tokenLabel}" failed (${describePkcs11Error(cause)}); opening and saving keys answers 503 until it answers again`,
-      );
-    }
-    this.failure = cause;
-    this.retryAt = Date.now() + RETRY_MS;
+  private isStale(error: unknown): boolean {
+    const { p11 } = this;
+    const stale = [p11.CKR_SESSION_HANDLE_INVALID, p11.CKR_SESSION_CLOSED, p11.CKR_OBJECT_HANDLE_INVALID, p11.CKR_KEY_HANDLE_INVALID, p11.CKR_USER_NOT_LOGGED_IN];
+    return stale.includes(codeOf(error) ?? 0);
+  }
+
+  /** Drops every session and handle of this connection: the next call opens new ones. */
+  private forget(): void {
     this.generation++;
     for (const session of this.idle.splice(0)) {
       this.open--;
       closeQuietly(this.library, session.handle);
     }
-    for (const waiter of this.waiting.splice(0)) waiter.reject(new KeyServiceUnavailableError(cause));
     this.handles.clear();
     this.slot = undefined;
+  }
+
+  private reset(cause: unknown): void {
+    if (this.failure === undefined) {
+      log.error(
+        { scope: "keys", hsmToken: this.config.tokenLabel, cause: describePkcs11Error(cause) },
+        `the PKCS#11 token "${this.config.tokenLabel}" failed (${describePkcs11Error(cause)}); opening and saving keys answers 503 until it answers again`,
+      );
+    }
+    this.failure = cause;
+    this.retryAt = Date.now() + RETRY_MS;
+    this.forget();
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new KeyServiceUnavailableError(cause));
   }
 }
 
