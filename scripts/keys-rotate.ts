@@ -1,3 +1,4 @@
+import { checkKeks } from "@/lib/crypto/kek/check";
 import { closeDb, describeDatabaseTarget } from "@/lib/db/client";
 import { rotateApiKeys } from "@/lib/keys/rotate";
 import { endProgress, progressLine, run } from "./cli";
@@ -5,6 +6,8 @@ import { endProgress, progressLine, run } from "./cli";
 const batchSize = Number(process.env.ROTATE_BATCH_SIZE ?? 500);
 
 await run(async () => {
+  // As a server starts: a token, PIN or key that cannot be used is named before anything is read.
+  console.log(await checkKeks());
   console.log(`Moving stored API keys under the first key-encryption key in ${describeDatabaseTarget()} (batches of ${batchSize}) …`);
   const result = await rotateApiKeys({
     batchSize,

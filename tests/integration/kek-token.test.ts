@@ -13,8 +13,9 @@ import { KeyDecryptionError } from "@/lib/errors";
 import { rotateApiKeys } from "@/lib/keys/rotate";
 import { storeApiKey } from "@/lib/keys/vault";
 import { toKeyView } from "@/lib/keys/view";
-import { runScript, softHsmForThisFile, configureKeks } from "../fixtures/hsm";
+import { configureKeks, softHsmForThisFile } from "../fixtures/hsm";
 import { keyringEntry } from "../fixtures/keyring";
+import { runScript } from "../fixtures/scripts";
 import { fakeKey, insertUser } from "../fixtures/users";
 
 /**

@@ -18,11 +18,14 @@ export interface DataKeyCache {
   set(id: string, dataKey: Buffer): void;
 }
 
-export function dataKeyCache(ttlSeconds: number): DataKeyCache {
+/** `clock`: where the time comes from (ms), performance's by default. */
+export function dataKeyCache(ttlSeconds: number, clock: { now(): number } = performance): DataKeyCache {
   if (ttlSeconds <= 0) return { get: () => undefined, set: () => {} };
   const cache = new LRUCache<string, Buffer>({
     max: MAX_ENTRIES,
     ttl: ttlSeconds * 1000,
+    perf: clock,
+    ttlResolution: 0,
     updateAgeOnGet: false,
     dispose: (dataKey) => dataKey.fill(0),
   });
