@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { open as openEnvelope } from "@/lib/crypto/envelope";
 import { checkKeks } from "@/lib/crypto/kek/check";
 import { openLibrary, pkcs11js, type Handle, type Library, type Pkcs11js } from "@/lib/crypto/kek/pkcs11-library";
-import { findSecretKeys } from "@/lib/crypto/kek/pkcs11-token";
+import { findSecretKeys } from "@/lib/crypto/kek/pkcs11-calls";
 import { getDb } from "@/lib/db/client";
 import { listProviders, type ProviderRecord } from "@/lib/db/providers";
 import { userApiKey } from "@/lib/db/schema";

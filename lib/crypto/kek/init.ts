@@ -2,7 +2,8 @@ import "server-only";
 import { KekConfigError } from "./kek";
 import { readPkcs11Config } from "./pkcs11-config";
 import { ensureKek, type KekInit } from "./pkcs11-keys";
-import { findSecretKeys, tokenFor } from "./pkcs11-token";
+import { findSecretKeys } from "./pkcs11-calls";
+import { tokenFor } from "./pkcs11-token";
 
 export interface KekInitReport {
   module: string;

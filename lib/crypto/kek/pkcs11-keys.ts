@@ -1,7 +1,7 @@
 import "server-only";
 import type { Pkcs11Config } from "./pkcs11-config";
 import { attributeBool, attributeNumber, type Handle, type Library, type Pkcs11js } from "./pkcs11-library";
-import { findSecretKeys } from "./pkcs11-token";
+import { findSecretKeys } from "./pkcs11-calls";
 
 /**
  * What a token key must be to serve as a KEK, and how `npm run kek:init` makes one: AES-256, sensitive (its value

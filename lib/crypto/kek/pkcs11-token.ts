@@ -3,6 +3,7 @@ import { KeyServiceUnavailableError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { KekConfigError } from "./kek";
 import type { Pkcs11Config } from "./pkcs11-config";
+import { closeQuietly, deadline, findSecretKeys, findSlot, loginError } from "./pkcs11-calls";
 import { codeOf, describePkcs11Error, type Handle, type Library, openLibrary, type Pkcs11js, pkcs11js, trimLabel } from "./pkcs11-library";
 
 /**
@@ -18,8 +19,6 @@ import { codeOf, describePkcs11Error, type Handle, type Library, openLibrary, ty
 const MAX_SESSIONS = 4;
 /** After a failure, calls answer 503 without touching the token for this long: a dead HSM is not hammered. */
 const RETRY_MS = 1_000;
-/** An operation running longer than this is given up on (a network HSM that stopped answering). */
-const OPERATION_TIMEOUT_MS = 5_000;
 
 interface Session {
   handle: Handle;
@@ -51,7 +50,7 @@ export class Pkcs11Token {
   /**
    * Runs `work` on a logged-in session of this token with the key `label`'s handle, the session then going back
    * to the pool. Errors are the caller's to judge (pkcs11.ts): a token failure calls `unavailable`. Work that
-   * outlives OPERATION_TIMEOUT_MS is given up on, and its session with it.
+   * outlives OPERATION_TIMEOUT_MS (pkcs11-calls.ts) is given up on, and its session with it.
    */
   async withKey<T>(label: string, work: (library: Library, session: Handle, key: Handle) => Promise<T>): Promise<T> {
     try {
@@ -211,68 +210,6 @@ export class Pkcs11Token {
     this.retryAt = Date.now() + RETRY_MS;
     this.forget();
     for (const waiter of this.waiting.splice(0)) waiter.reject(new KeyServiceUnavailableError(cause));
-  }
-}
-
-/** The work's answer, or a rejection once OPERATION_TIMEOUT_MS has passed (`onTimeout` runs first). */
-async function deadline<T>(work: Promise<T>, onTimeout: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new Error(`the token did not answer within ${OPERATION_TIMEOUT_MS} ms`));
-    }, OPERATION_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function findSlot(p11: Pkcs11js, library: Library, config: Pkcs11Config): Handle {
-  let labels: string[] = [];
-  try {
-    for (const slot of library.C_GetSlotList(true)) {
-      const label = trimLabel(library.C_GetTokenInfo(slot).label);
-      if (label === config.tokenLabel) return slot;
-      labels.push(label);
-    }
-  } catch (cause) {
-    throw new KekConfigError(`PKCS11_TOKEN_LABEL: the module's tokens cannot be listed (${describePkcs11Error(cause)}).`, { cause });
-  }
-  labels = labels.filter(Boolean);
-  const seen = labels.length > 0 ? `it has ${labels.map((l) => `"${l}"`).join(", ")}` : "it has no initialised token";
-  throw new KekConfigError(`PKCS11_TOKEN_LABEL: no token labelled "${config.tokenLabel}" in ${config.module} (${seen}).`);
-}
-
-function loginError(p11: Pkcs11js, config: Pkcs11Config, cause: unknown): Error {
-  const code = codeOf(cause);
-  const pinCodes = [p11.CKR_PIN_INCORRECT, p11.CKR_PIN_INVALID, p11.CKR_PIN_LEN_RANGE, p11.CKR_PIN_LOCKED, p11.CKR_PIN_EXPIRED];
-  if (code !== undefined && pinCodes.includes(code)) {
-    return new KekConfigError(`PKCS11_PIN: the token "${config.tokenLabel}" refused the PIN (${describePkcs11Error(cause)}).`, { cause });
-  }
-  return new KekConfigError(`PKCS11_PIN: logging in to the token "${config.tokenLabel}" failed (${describePkcs11Error(cause)}).`, { cause });
-}
-
-/** Every secret key object labelled `label` that this session can see. */
-export function findSecretKeys(p11: Pkcs11js, library: Library, session: Handle, label: string): Handle[] {
-  library.C_FindObjectsInit(session, [
-    { type: p11.CKA_CLASS, value: p11.CKO_SECRET_KEY },
-    { type: p11.CKA_LABEL, value: label },
-  ]);
-  try {
-    return library.C_FindObjects(session, 2);
-  } finally {
-    library.C_FindObjectsFinal(session);
-  }
-}
-
-function closeQuietly(library: Library | undefined, session: Handle): void {
-  try {
-    library?.C_CloseSession(session);
-  } catch {
-    // The token is gone or the session already closed: nothing to release.
   }
 }
 
