@@ -64,6 +64,16 @@ async function chat(server: AppServer, key: Saved): Promise<string> {
   return text.includes('"type":"text-delta"') && sent ? "200/answered" : "200/WRONG";
 }
 
+/** The server's first log line holding `text`, once it has written one (it logs after the database is ready). */
+async function logged(server: AppServer, text: string): Promise<string> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const line = server.output.join("").split("\n").find((l) => l.includes(text));
+    if (line) return line;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the server never logged "${text}":\n${server.output.join("")}`);
+}
+
 const keyIds = async () => Object.fromEntries((await db<{ keyId: string; n: number }[]>`select "keyId", count(*)::int as n from "UserApiKey" group by 1`).map((r) => [r.keyId, r.n]));
 
 beforeAll(async () => {
@@ -142,7 +152,9 @@ describe("key-encryption keys in an HSM", () => {
     for (const key of saved) expect(await chat(retired, key)).toBe("200/answered");
     // A server holding only the keyring says, at start, that it cannot open them and what to do.
     const stranded = await app(local);
-    expect(stranded.output.join("")).toContain("24 stored keys were sealed by keys this server does not hold (pkcs11:kek-1: 24)");
+    expect(await logged(stranded, "stored keys were sealed by keys this server does not hold")).toContain(
+      "24 stored keys were sealed by keys this server does not hold (pkcs11:kek-1: 24)",
+    );
     summary.push(
       `24 keys moved k1 → pkcs11:kek-1 in batches of 3 while 2 instances answered ${answers["200/answered"]} playground messages (${JSON.stringify(answers)}); with k1 retired every key answered; a keyring-only server's start warned of 24 keys it cannot open`,
     );
