@@ -8,13 +8,21 @@ import { codeOf, describePkcs11Error, type Handle, type Library, type Pkcs11js, 
 /** An operation running longer than this is given up on (a network HSM that stopped answering). */
 export const OPERATION_TIMEOUT_MS = 5_000;
 
-/** The work's answer, or a rejection once OPERATION_TIMEOUT_MS has passed (`onTimeout` runs first). */
+/** An operation the token did not finish in time: the token is taken as gone, no self-test is tried. */
+export class TokenTimeout extends Error {
+  constructor() {
+    super(`the token did not answer within ${OPERATION_TIMEOUT_MS} ms`);
+    this.name = "TokenTimeout";
+  }
+}
+
+/** The work's answer, or a TokenTimeout once OPERATION_TIMEOUT_MS has passed (`onTimeout` runs first). */
 export async function deadline<T>(work: Promise<T>, onTimeout: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       onTimeout();
-      reject(new Error(`the token did not answer within ${OPERATION_TIMEOUT_MS} ms`));
+      reject(new TokenTimeout());
     }, OPERATION_TIMEOUT_MS);
   });
   try {

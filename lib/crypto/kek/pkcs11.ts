@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { KeyDecryptionError, KeyServiceUnavailableError } from "@/lib/errors";
 import { IV_BYTES, TAG_BYTES } from "../aes-gcm";
 import type { Kek } from "./kek";
+import { TokenTimeout } from "./pkcs11-calls";
 import { type Pkcs11Config, pkcs11KekId } from "./pkcs11-config";
 import type { Pkcs11js } from "./pkcs11-library";
 import { type Pkcs11Token, tokenFor } from "./pkcs11-token";
@@ -41,6 +42,7 @@ class Pkcs11Kek implements Kek {
       return dataKey;
     } catch (error) {
       if (error instanceof KeyServiceUnavailableError) throw error;
+      if (error instanceof TokenTimeout) throw this.token.unavailable(error);
       // A tag that does not authenticate is CKR_GENERAL_ERROR from SoftHSM, as a failing device may answer: a
       // round trip of the token's own tells which it was.
       if (await this.roundTrips()) throw new KeyDecryptionError("authentication_failed", { cause: error });
