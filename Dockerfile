@@ -2,12 +2,15 @@
 # The app as one small image: the standalone server Next writes (server.js and only the node_modules it uses),
 # the static files, and the migrations (traced into the standalone output by next.config.ts), run as a non-root
 # user. Build: docker build -t keyring .   Run it with PostgreSQL: docker compose up (compose.yaml).
+# With KEK_BACKEND=pkcs11, add your HSM's PKCS#11 client library (and its configuration) to the run stage, or
+# mount it, and point PKCS11_MODULE at it (README "Keeping the master key in an HSM").
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# 1. Dependencies, cached until the lockfile changes.
+# 1. Dependencies, cached until the lockfile changes. pkcs11js (the HSM binding, optional) is compiled here.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /src
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 

@@ -4,8 +4,9 @@ import { devOrigins } from "./lib/http/dev-origins";
 import { API_POLICY } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
-  // undici (the outbound guard's HTTP client, lib/net/outbound.ts) is loaded as Node loads it, not re-bundled.
-  serverExternalPackages: ["undici"],
+  // undici (the outbound guard's HTTP client, lib/net/outbound.ts) is loaded as Node loads it, not re-bundled;
+  // pkcs11js (the PKCS#11 token's binding, lib/crypto/kek/) is a native addon, loaded only when a token is configured.
+  serverExternalPackages: ["undici", "pkcs11js"],
   // `next build` also writes .next/standalone: server.js and only the node_modules it needs (the Dockerfile ships
   // that, .next/static and the migrations).
   output: "standalone",

@@ -45,9 +45,9 @@ async function main() {
     });
     if (read === "chat") {
       const cookie = await signInOverHttp(app.url, seeded.emails[0]!, BENCH_PASSWORD, false);
-      const target = { cookie, providerId: seeded.providers[0]!.id, apiKey: BENCH_CHAT_KEY };
+      const target = { name: "local", url: app.url, cookie, providerId: seeded.providers[0]!.id };
       console.log(`profiling POST /api/chat on ${database.label}: the streaming bench`);
-      printStreaming(await measureStreaming(app.url, fake, target, (text) => console.log(text)));
+      printStreaming(await measureStreaming([target], fake, BENCH_CHAT_KEY, (text) => console.log(text)));
     } else {
       const cookies = await signIn(app.url, seeded.emails, (text) => console.log(text));
       const requests = [cookieRotation(cookies).rotate()];

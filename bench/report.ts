@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import type { Read, Run } from "./http-runs";
 import type { measureInProcess } from "./in-process";
 import type { measurePageJs } from "./page-js";
+import type { KekCosts } from "./kek";
 import type { StreamingResult } from "./streaming";
 
 /** A route against the floor: throughput and p99 as ratios of the floor's (interleaved reads: median of rounds). */
@@ -24,6 +25,8 @@ export type BenchResult = {
   settingsPageJs: Awaited<ReturnType<typeof measurePageJs>>;
   /** Chat streamed through the app against the fake directly (streaming.ts); absent in results written before it. */
   streaming?: StreamingResult;
+  /** The key-encryption key's costs, one call at a time (kek.ts); absent in results written before it. */
+  kekCosts?: KekCosts;
 };
 
 export const median = (values: number[]) => {

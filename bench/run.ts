@@ -5,7 +5,10 @@
  * DATABASE_URL is set (in a fresh database on that server, dropped afterwards), else a PGlite folder, seeds users
  * with keys, and loads it with autocannon (http-runs.ts). Then, in this process (in-process.ts): SQL statements
  * per operation, decryptions per listing, list latency at 1k and 1M rows; the JavaScript the settings page
- * makes the browser load (page-js.ts); and streaming chat through the app against the fake directly (streaming.ts). Prints a table; writes bench/results/<date>.json (report.ts).
+ * makes the browser load (page-js.ts); and streaming chat through the app against the fake directly
+ * (streaming.ts): through the app on the keyring and, side by side, through a second app whose keys are under a
+ * SoftHSM2 token (KEK_BACKEND=pkcs11, kek.ts), with the token's own costs measured one call at a time. Prints a
+ * table; writes bench/results/<date>.json (report.ts).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -14,15 +17,16 @@ import { type AppServer, signInOverHttp, startApp } from "@/dev/app-server";
 import { startFakeProviders } from "@/dev/fake-providers/server";
 import { throwawayDatabase } from "@/dev/throwaway-database";
 import { READS, runHttp } from "./http-runs";
+import { kekCosts, printKekCosts, seedHsmUser, startHsmSide } from "./kek";
 import { measureInProcess } from "./in-process";
 import { measurePageJs } from "./page-js";
 import { type BenchResult, compareWithFloor, printReport, writeResult } from "./report";
 import { BENCH_CHAT_KEY, BENCH_PASSWORD, KEYS_PER_USER, seedBenchUsers } from "./seed";
 import { KEYRING, SETTINGS } from "./settings";
-import { measureStreaming, printStreaming, STREAMING } from "./streaming";
+import { measureStreaming, printStreaming, STREAMING, type StreamTarget } from "./streaming";
 
 let step = 0;
-const TOTAL_STEPS = 7 + SETTINGS.rounds * Object.keys(READS).length + STREAMING.rounds;
+const TOTAL_STEPS = 9 + SETTINGS.rounds * Object.keys(READS).length + STREAMING.rounds;
 function progress(text: string) {
   step++;
   const line = `[${String(step).padStart(2)}/${TOTAL_STEPS}] ${text}`;
@@ -37,26 +41,39 @@ async function main() {
   }
   const serverUrl = process.env.DATABASE_URL;
   const database = await throwawayDatabase({ server: serverUrl, prefix: "byok_bench", pglite: "folder" });
+  // The token first: SoftHSM2 reads its configuration when this process first loads it.
+  const hsmSide = await startHsmSide();
+  const hsmDatabase = await throwawayDatabase({ server: serverUrl, prefix: "byok_bench_hsm", pglite: "folder" });
 
   // Written before the app starts: PGlite allows one process per folder.
   progress(`seeding ${SETTINGS.users} users with ${KEYS_PER_USER} keys at work each into ${database.label}`);
   const seeded = await seedBenchUsers(database.env);
+  progress(`seeding a user whose chat key is under a SoftHSM2 token into ${hsmDatabase.label}`);
+  const hsmUser = await seedHsmUser(hsmSide, hsmDatabase.env);
 
   progress(`starting the fake providers and next start on ${database.label}`);
   const fake = await startFakeProviders();
+  const appEnv = {
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+    RATE_LIMIT_VALIDATIONS_PER_MINUTE: "1000000000",
+    RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000000",
+    RATE_LIMIT_CHATS_PER_MINUTE: "1000000000",
+    ...fake.env,
+  };
   let app: AppServer | undefined;
+  let hsmApp: AppServer | undefined;
+  /** The app on the keyring and the app on the token, each with a signed-in user holding the bench's chat key. */
+  const streamTargets = async (cookie: string): Promise<StreamTarget[]> => {
+    progress("starting next start with KEK_BACKEND=pkcs11 (the chat key under the SoftHSM2 token)");
+    hsmApp = await startApp({ env: { ...hsmDatabase.env, ...hsmSide.env, ...appEnv } });
+    const hsmCookie = await signInOverHttp(hsmApp.url, hsmUser.email, BENCH_PASSWORD, false);
+    return [
+      { name: "local", url: app!.url, cookie, providerId: seeded.providers[0]!.id },
+      { name: "pkcs11", url: hsmApp.url, cookie: hsmCookie, providerId: hsmUser.provider.id },
+    ];
+  };
   try {
-    app = await startApp({
-      env: {
-        ...database.env,
-        API_KEY_ENCRYPTION_KEYS: KEYRING,
-        NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
-        RATE_LIMIT_VALIDATIONS_PER_MINUTE: "1000000000",
-        RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000000",
-        RATE_LIMIT_CHATS_PER_MINUTE: "1000000000",
-        ...fake.env,
-      },
-    });
+    app = await startApp({ env: { ...database.env, API_KEY_ENCRYPTION_KEYS: KEYRING, ...appEnv } });
     if (process.env.BENCH_ONLY === "page") {
       // Just the settings page's JavaScript, for a signed-in user with the bench's keys.
       const cookie = await signInOverHttp(app.url, seeded.emails[0]!, BENCH_PASSWORD, false);
@@ -64,9 +81,13 @@ async function main() {
       return;
     }
     if (process.env.BENCH_ONLY === "streaming") {
-      // Just the streaming measurement: one seeded user, whose first provider's key is a valid one.
+      // Just the streaming measurement: one seeded user, whose first provider's key is a valid one, on each app.
       const cookie = await signInOverHttp(app.url, seeded.emails[0]!, BENCH_PASSWORD, false);
-      printStreaming(await measureStreaming(app.url, fake, { cookie, providerId: seeded.providers[0]!.id, apiKey: BENCH_CHAT_KEY }, progress));
+      printStreaming(await measureStreaming(await streamTargets(cookie), fake, BENCH_CHAT_KEY, progress));
+      await Promise.all([app.stop(), hsmApp?.stop()]);
+      app = hsmApp = undefined;
+      progress("the key-encryption key's costs, one call at a time");
+      printKekCosts(await kekCosts(hsmSide));
       return;
     }
     const { reads, upsert, toggle, deletion, cookie } = await runHttp(app.url, seeded, progress);
@@ -75,10 +96,12 @@ async function main() {
     const pageJs = await measurePageJs(app.url, cookie);
 
     // The first provider's key of the signed-in user: the upsert run above left this one in place.
-    const streaming = await measureStreaming(app.url, fake, { cookie, providerId: seeded.providers[0]!.id, apiKey: BENCH_CHAT_KEY }, progress);
+    const streaming = await measureStreaming(await streamTargets(cookie), fake, BENCH_CHAT_KEY, progress);
 
-    await app.stop();
-    app = undefined;
+    await Promise.all([app.stop(), hsmApp?.stop()]);
+    app = hsmApp = undefined;
+    progress("the key-encryption key's costs, one call at a time");
+    const kek = await kekCosts(hsmSide);
 
     progress("statements and decryptions per operation; list latency at 1k and 1M rows");
     // This process opens its own database: the same PostgreSQL database, or a fresh in-memory PGlite.
@@ -101,14 +124,18 @@ async function main() {
       ...inProcess,
       settingsPageJs: pageJs,
       streaming,
+      kekCosts: kek,
     };
     printReport(result);
     printStreaming(streaming);
+    printKekCosts(kek);
     console.log(`\nWrote ${writeResult(result, serverUrl ? "postgres" : "pglite")}`);
   } finally {
-    await app?.stop();
+    await Promise.all([app?.stop(), hsmApp?.stop()]);
     await fake.close();
     await database.drop();
+    await hsmDatabase.drop();
+    hsmSide.hsm.drop();
   }
 }
 

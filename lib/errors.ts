@@ -33,6 +33,7 @@ const STATUS = {
   internal_error: 500,
   provider_unreachable: 502,
   database_unavailable: 503,
+  key_service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -93,6 +94,21 @@ export class KeyDecryptionError extends AppError {
     );
     this.name = "KeyDecryptionError";
     this.reason = reason;
+  }
+}
+
+/**
+ * The key-encryption key cannot be used right now (its HSM does not answer, or failed): nothing that needs a key's
+ * plaintext can be done, and nothing is lost. Lists and pages never need it (they decrypt nothing).
+ */
+export class KeyServiceUnavailableError extends AppError {
+  constructor(cause?: unknown) {
+    super(
+      "key_service_unavailable",
+      "Stored keys cannot be opened right now: the key service is not answering. Nothing was lost or changed; please try again in a moment.",
+      { cause, retryAfter: 5 },
+    );
+    this.name = "KeyServiceUnavailableError";
   }
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, openSync, readFileSync, writeSync, closeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 /** Where development-only secrets live when the environment provides none. Git-ignored. */
@@ -33,6 +33,14 @@ export function readOrCreateLocalSecret(
   const value = readFileSync(path, "utf8").trim();
   if (!value) throw new Error(`${path} is empty. Delete it to have a new development secret generated.`);
   return { value, path, created: false };
+}
+
+/** A development secret of `.data/<file>` when an earlier start made one; null otherwise. Never creates it. */
+export function readLocalSecret(file: string): { value: string; path: string } | null {
+  const path = join(/* turbopackIgnore: true */ process.cwd(), LOCAL_DATA_DIR, file);
+  if (!existsSync(path)) return null;
+  const value = readFileSync(path, "utf8").trim();
+  return value ? { value, path } : null;
 }
 
 export function randomBase64(bytes = 32): string {

@@ -22,6 +22,7 @@ const SECRET_FIELDS = [
   "cookie",
   "params",
   "credentials",
+  "pin",
 ];
 export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]);
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { DatabaseFailure, describeDatabaseError } from "@/lib/db/errors";
-import { AppError, DatabaseUnavailableError } from "@/lib/errors";
+import { AppError, DatabaseUnavailableError, KeyServiceUnavailableError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
 const NO_STORE = { "Cache-Control": "no-store" };
@@ -28,6 +28,8 @@ const frames = (error: Error) => error.stack?.split("\n").filter((line) => /^\s+
 /** A line for the server log. Never a request body; never drizzle's message (it lists query parameters). */
 function describeForLog(error: unknown): string {
   if (error instanceof DatabaseUnavailableError) return `database unavailable (${describeDatabaseError(error.cause)})`;
+  // The KEK's failure as its service said it (a PKCS#11 return value and call: no key material, no PIN).
+  if (error instanceof KeyServiceUnavailableError) return `key service unavailable (${error.cause instanceof Error ? error.cause.message : "no answer"})`;
   if (error instanceof AppError) return `${error.code}: ${error.message}`;
   if (error instanceof Error && (error instanceof DatabaseFailure || error.cause)) {
     return `${error.name}: ${describeDatabaseError(error)}\n${frames(error)}`;

@@ -1,5 +1,5 @@
 import "server-only";
-import { LOCAL_DATA_DIR, randomBase64, readOrCreateLocalSecret } from "@/lib/local-secrets";
+import { LOCAL_DATA_DIR, randomBase64, readLocalSecret, readOrCreateLocalSecret } from "@/lib/local-secrets";
 import { log } from "@/lib/log";
 
 export const KEYRING_ENV = "API_KEY_ENCRYPTION_KEYS";
@@ -60,7 +60,9 @@ export function parseKeyring(value: string, source = KEYRING_ENV): Keyring {
   return { activeId: activeId!, keys };
 }
 
-const DEV_KEYRING_FILE = "encryption-keys";
+export const DEV_KEYRING_FILE = "encryption-keys";
+/** The id of the key development generates: keys saved with it need that file wherever they are read. */
+export const DEV_KEY_ID = "dev1";
 let cached: { source: string; keyring: Keyring } | undefined;
 
 /**
@@ -80,7 +82,7 @@ export function getKeyring(): Keyring {
     );
   }
   if (cached?.source !== DEV_KEYRING_FILE) {
-    const secret = readOrCreateLocalSecret(DEV_KEYRING_FILE, () => `dev1:${randomBase64(32)}`);
+    const secret = readOrCreateLocalSecret(DEV_KEYRING_FILE, () => `${DEV_KEY_ID}:${randomBase64(32)}`);
     if (secret.created) {
       log.warn(
         { scope: "keys" },
@@ -91,4 +93,16 @@ export function getKeyring(): Keyring {
     cached = { source: DEV_KEYRING_FILE, keyring: parseKeyring(secret.value, secret.path) };
   }
   return cached.keyring;
+}
+
+/**
+ * The keyring when there is one, never generating it: the variable's, or in development the `.data/` key a
+ * previous start generated. With a key-encryption key in an HSM (lib/crypto/kek/ring.ts) the keyring only opens
+ * what was sealed before the move, so none is made up.
+ */
+export function getKeyringIfAny(): Keyring | null {
+  if (process.env[KEYRING_ENV]?.trim() || cached?.source === DEV_KEYRING_FILE) return getKeyring();
+  if (process.env.NODE_ENV === "production") return null;
+  const secret = readLocalSecret(DEV_KEYRING_FILE);
+  return secret ? parseKeyring(secret.value, secret.path) : null;
 }

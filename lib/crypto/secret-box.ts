@@ -1,17 +1,18 @@
 import "server-only";
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { channel } from "node:diagnostics_channel";
 import { KeyDecryptionError } from "@/lib/errors";
+import { gcmDecrypt, gcmEncrypt, IV_BYTES, TAG_BYTES } from "./aes-gcm";
 import type { Keyring } from "./keyring";
 
 /**
- * AES-256-GCM envelope for stored API keys:  v1.<keyId>.<iv>.<ciphertext>.<tag>  (base64url parts).
+ * The first AES-256-GCM envelope for stored API keys, sealed directly under a keyring key:
+ *   v1.<keyId>.<iv>.<ciphertext>.<tag>  (base64url parts).
+ * Keys saved before key-encryption keys (lib/crypto/envelope.ts, v2) are in this form: they still open, with the
+ * keyring, and `npm run keys:rotate` moves them to v2. New keys are never sealed so.
  * The associated data binds the ciphertext to its row owner and provider, and to the version and key id in the
  * header, so a ciphertext copied to another row or relabelled fails authentication instead of decrypting.
  */
 const VERSION = "v1";
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 export interface SealContext {
   userId: string;
@@ -39,11 +40,7 @@ function associatedData(keyId: string, { userId, providerId }: SealContext): Buf
 export function seal(keyring: Keyring, plaintext: string, context: SealContext, options: { allowEmpty?: boolean } = {}): Sealed {
   if (plaintext.length === 0 && !options.allowEmpty) throw new TypeError("Refusing to encrypt an empty API key.");
   const keyId = keyring.activeId;
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", keyring.keys.get(keyId)!, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(associatedData(keyId, context));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  const tag = cipher.getAuthTag();
+  const { iv, ciphertext, tag } = gcmEncrypt(keyring.keys.get(keyId)!, Buffer.from(plaintext, "utf8"), associatedData(keyId, context));
   const parts = [VERSION, keyId, iv.toString("base64url"), ciphertext.toString("base64url"), tag.toString("base64url")];
   return { envelope: parts.join("."), keyId };
 }
@@ -55,12 +52,12 @@ export function envelopeKeyId(envelope: string): string | undefined {
 }
 
 /**
- * Every decryption attempt is published on this diagnostics channel as `{ keyId }` (the envelope's key id, no key
- * material): tests and the benchmarks count "keys decrypted per list" by subscribing. Nothing is sent unless
- * someone listens.
+ * Every decryption attempt, of either version (here and lib/crypto/envelope.ts), is published on this diagnostics
+ * channel as `{ keyId }` (the envelope's key id, no key material): tests and the benchmarks count "keys decrypted
+ * per list" by subscribing. Nothing is sent unless someone listens.
  */
 export const DECRYPT_CHANNEL = "byok:crypto:decrypt";
-const decryptions = channel(DECRYPT_CHANNEL);
+export const decryptions = channel(DECRYPT_CHANNEL);
 
 export function open(keyring: Keyring, envelope: string, context: SealContext): string {
   if (decryptions.hasSubscribers) decryptions.publish({ keyId: envelopeKeyId(envelope) });
@@ -73,11 +70,8 @@ export function open(keyring: Keyring, envelope: string, context: SealContext): 
   const tag = Buffer.from(tagText, "base64url");
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new KeyDecryptionError("malformed");
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(associatedData(keyId, context));
-    decipher.setAuthTag(tag);
-    const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertextText, "base64url")), decipher.final()]);
-    return plaintext.toString("utf8");
+    const ciphertext = Buffer.from(ciphertextText, "base64url");
+    return gcmDecrypt(key, { iv, ciphertext, tag }, associatedData(keyId, context)).toString("utf8");
   } catch (cause) {
     throw new KeyDecryptionError("authentication_failed", { cause });
   }

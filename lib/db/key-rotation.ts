@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, gt, ne, sql } from "drizzle-orm";
+import { and, asc, count, gt, ne, notLike, or, sql } from "drizzle-orm";
 import { withDb } from "./client";
 import { detailOf, eventsFrom, eventType } from "./key-events";
 import { userApiKey } from "./schema";
@@ -13,14 +13,19 @@ export interface SealedRow {
   encryptedKey: string;
 }
 
-const notSealedBy = (keyId: string) => ne(userApiKey.keyId, keyId);
+/**
+ * Rows to move: wrapped by another KEK, or still in the first envelope version (sealed directly by a keyring key,
+ * lib/crypto/secret-box.ts) whatever key sealed them. The second test reads each row of a batch's range, which
+ * `keys:rotate` walks once by id.
+ */
+const notSealedBy = (keyId: string) => or(ne(userApiKey.keyId, keyId), notLike(userApiKey.encryptedKey, "v2.%"));
 
 export async function countKeysNotSealedBy(keyId: string): Promise<number> {
   const [row] = await withDb((db) => db.select({ total: count() }).from(userApiKey).where(notSealedBy(keyId)));
   return row?.total ?? 0;
 }
 
-/** The next batch of rows sealed by another key, in id order after `afterId`. */
+/** The next batch of rows to move (sealed by another KEK, or v1), in id order after `afterId`. */
 export async function keysNotSealedBy(keyId: string, afterId: string, limit: number): Promise<SealedRow[]> {
   return withDb((db) =>
     db
@@ -35,6 +40,15 @@ export async function keysNotSealedBy(keyId: string, afterId: string, limit: num
       .orderBy(asc(userApiKey.id))
       .limit(limit),
   );
+}
+
+/**
+ * How many stored keys each KEK (or, for v1 envelopes, keyring key) wrapped: one statement over the `keyId` index,
+ * across every user (an operator's view: the start-up report and `keys:rotate`'s summary). No envelope is read.
+ */
+export async function keysPerKek(): Promise<Map<string, number>> {
+  const rows = await withDb((db) => db.select({ keyId: userApiKey.keyId, keys: count() }).from(userApiKey).groupBy(userApiKey.keyId));
+  return new Map(rows.map((row) => [row.keyId, row.keys]));
 }
 
 /**

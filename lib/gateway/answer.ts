@@ -72,7 +72,7 @@ async function usableKeys(start: GatewayStart, provider: ProviderRecord): Promis
   if (start.keys.length > 0 && affordable.length === 0) throw keyBudgetExceeded(provider.name, start.keys);
   // The token's hold was raced away between the statement's read and its write: its budget is spent after all.
   if (affordable.length > 0 && !start.tokenHeld) throw tokenBudgetExceeded(start.token!.name, start.token!.budgetMicroUsd);
-  const keys = openKeysForUse({ userId, providerId: provider.id }, affordable);
+  const keys = await openKeysForUse({ userId, providerId: provider.id }, affordable);
   if (keys.length > 0) return { keys, budgets: new Map(affordable.map((key) => [key.id, key])) };
   const reason = await noUsableKeyError(userId, provider, {
     disabled: `Your ${provider.name} keys are disabled or expired: enable one in Settings to use ${provider.name} through the gateway.`,

@@ -35,7 +35,7 @@ export async function keyBalance(userId: string, keyId: string): Promise<Balance
   if (cached) return cached;
 
   await limitKeyValidation(userId);
-  const { apiKey } = openSealedRow(userId, row); // 409 when the keyring cannot open it
+  const { apiKey } = await openSealedRow(userId, row); // 409 when the keyring cannot open it; 503 when the key service is down
   const timeoutMs = providerTimeoutMs();
   let answer;
   try {

@@ -69,13 +69,14 @@ async function begin(
   const affordable = start.keys.filter((key) => !key.overBudget);
   if (start.keys.length > 0 && affordable.length === 0) throw keyBudgetExceeded(provider.name, start.keys);
   const held = affordable.find((key) => key.held);
+  let keys: KeyForUse[];
   try {
     await assertEndpointAllowed(provider); // a custom endpoint the guard refuses: 400 before any answer, as the key routes
+    keys = await openKeysForUse({ userId, providerId: provider.id }, affordable); // 503 when the key service is down
   } catch (error) {
     if (held) inBackground(releaseKeyHold(userId, held.id, hold.id));
     throw error;
   }
-  const keys = openKeysForUse({ userId, providerId: provider.id }, affordable);
   const spend = { model: input.model, pricing: start.pricing, holdId: hold.id };
   if (keys.length > 0) return { provider, keys, budgets: new Map(affordable.map((key) => [key.id, key])), spend };
   throw await noUsableKeyError(userId, provider, {

@@ -48,7 +48,7 @@ export async function listModelsForKey(userId: string, providerId: string): Prom
   const result = await withKeyFallback(
     readable,
     async (key) => {
-      const apiKey = openEnvelope(key.encryptedKey, { userId, providerId: provider.id }); // 409 when unreadable
+      const apiKey = await openEnvelope(key.encryptedKey, { userId, providerId: provider.id }); // 409 unreadable, 503 KEK down
       const answer = await listProviderModels(provider, apiKey);
       return answer.status === "valid" ? { ok: true as const, value: answer } : { ok: false as const, status: answer.status, message: answer.message };
     },

@@ -104,7 +104,7 @@ export async function recheckKeys(options: RecheckOptions): Promise<RecheckSumma
     if (!provider) return postponeRecheck(key, options.postponeSeconds ?? 86_400); // a provider no longer offered
     let apiKey: string;
     try {
-      apiKey = openEnvelope(key.encryptedKey, key);
+      apiKey = await openEnvelope(key.encryptedKey, key);
     } catch (error) {
       if (!(error instanceof KeyDecryptionError)) throw error;
       summary.undecryptable++;

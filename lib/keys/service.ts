@@ -97,7 +97,7 @@ async function openOwnKey(userId: string, id: string) {
   const row = await getSealedUserApiKeyById(userId, id);
   if (!row) return null;
   try {
-    return openSealedRow(userId, row);
+    return await openSealedRow(userId, row);
   } catch (error) {
     if (!(error instanceof KeyDecryptionError)) throw error;
     return { unreadable: (await requireProvider(userId, row.providerId)).name };

@@ -1,6 +1,6 @@
 import "server-only";
-import { getKeyring } from "@/lib/crypto/keyring";
-import { envelopeKeyId, open, seal } from "@/lib/crypto/secret-box";
+import { envelopeKekId, open, seal } from "@/lib/crypto/envelope";
+import { holdsKek } from "@/lib/crypto/kek/ring";
 import { MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
 import { getSealedUserApiKey, getSealedUserApiKeyById, type KeyForRequest, type SealedRow, usableSealedKeys } from "@/lib/db/keys-for-use";
 import { type ApiKeyRecord, getUserApiKeyForProvider, type SaveCheck, type SaveTarget, upsertUserApiKey } from "@/lib/db/user-api-keys";
@@ -9,7 +9,9 @@ import { maskApiKey } from "./mask";
 
 /**
  * The only place a plaintext key meets the database: sealed (and masked) on the way in, opened on the way out
- * for server code that calls the provider. Callers must never log or return what they get.
+ * for server code that calls the provider (lib/crypto/envelope.ts does the sealing and opening). Callers must never
+ * log or return what they get. Sealing and opening ask the key-encryption key, which may live in an HSM: they are
+ * asynchronous, and a KEK that does not answer is a KeyServiceUnavailableError (503), with nothing lost.
  */
 
 /**
@@ -25,8 +27,8 @@ export async function storeApiKey(
   check: SaveCheck | null = null,
   target: SaveTarget = {},
 ): Promise<ApiKeyRecord> {
-  // The associated data binds user and provider, not the label: a rename re-encrypts nothing (secret-box.ts).
-  const { envelope, keyId } = seal(getKeyring(), apiKey ?? "", { userId, providerId }, { allowEmpty: apiKey === null });
+  // The associated data binds user and provider, not the label: a rename re-encrypts nothing (envelope.ts).
+  const { envelope, keyId } = await seal(apiKey ?? "", { userId, providerId }, { allowEmpty: apiKey === null });
   const keyHint = apiKey === null ? "" : maskApiKey(apiKey);
   const saved = await upsertUserApiKey(userId, providerId, { encryptedKey: envelope, keyId, keyHint }, check, target);
   if (!saved) throw tooManyKeys();
@@ -36,14 +38,17 @@ export async function storeApiKey(
 const tooManyKeys = () =>
   new AppError("too_many_keys", `A provider can hold ${MAX_KEYS_PER_PROVIDER} keys at most. Delete one, or save over one by its label.`);
 
-/** Opens a stored envelope of this user and provider; KeyDecryptionError when the keyring cannot. */
-export function openEnvelope(envelope: string, owner: { userId: string; providerId: string }): string {
-  return open(getKeyring(), envelope, owner);
+/**
+ * Opens a stored envelope of this user and provider; KeyDecryptionError when this server cannot (a KEK it does not
+ * hold, tampering), KeyServiceUnavailableError when the KEK does not answer.
+ */
+export function openEnvelope(envelope: string, owner: { userId: string; providerId: string }): Promise<string> {
+  return open(envelope, owner);
 }
 
-/** Whether the keyring still holds the key that sealed this envelope (known without decrypting). */
+/** Whether this server holds the KEK that wrapped this envelope (known without decrypting or asking the KEK). */
 export function canOpenEnvelope(envelope: string): boolean {
-  return getKeyring().keys.has(envelopeKeyId(envelope) ?? "");
+  return holdsKek(envelopeKekId(envelope) ?? "");
 }
 
 export interface OpenedApiKey {
@@ -56,8 +61,8 @@ export interface OpenedApiKey {
   sealed: string;
 }
 
-function opened(userId: string, row: SealedRow): OpenedApiKey {
-  const apiKey = openEnvelope(row.encryptedKey, { userId, providerId: row.providerId });
+async function opened(userId: string, row: SealedRow): Promise<OpenedApiKey> {
+  const apiKey = await openEnvelope(row.encryptedKey, { userId, providerId: row.providerId });
   return { id: row.id, label: row.label, apiKey, isEnabled: row.isEnabled, expiresAt: row.expiresAt, sealed: row.encryptedKey };
 }
 
@@ -73,9 +78,9 @@ export async function openStoredApiKeyById(userId: string, id: string): Promise<
   return row && openSealedRow(userId, row);
 }
 
-/** A row already read (getSealedUserApiKeyById), opened; KeyDecryptionError when the keyring cannot open it. */
-export function openSealedRow(userId: string, row: SealedRow): OpenedApiKey & { providerId: string } {
-  return { ...opened(userId, row), providerId: row.providerId };
+/** A row already read (getSealedUserApiKeyById), opened; KeyDecryptionError when this server cannot open it. */
+export async function openSealedRow(userId: string, row: SealedRow): Promise<OpenedApiKey & { providerId: string }> {
+  return { ...(await opened(userId, row)), providerId: row.providerId };
 }
 
 export interface KeyForUse {
@@ -98,17 +103,22 @@ export async function openApiKeysForUse(userId: string, providerId: string): Pro
   return openKeysForUse({ userId, providerId }, await usableSealedKeys(userId, providerId));
 }
 
-/** The usable keys read (openApiKeysForUse, or the playground's statement), opened: the ones that can be. */
-export function openKeysForUse(owner: { userId: string; providerId: string }, rows: KeyForRequest[]): KeyForUse[] {
+/**
+ * The usable keys read (openApiKeysForUse, or the playground's statement), opened together, in their order: the
+ * ones that can be. A KEK that does not answer fails the whole (503): no key is silently skipped for it.
+ */
+export async function openKeysForUse(owner: { userId: string; providerId: string }, rows: KeyForRequest[]): Promise<KeyForUse[]> {
+  const outcomes = await Promise.allSettled(rows.map((row) => openEnvelope(row.encryptedKey, owner)));
   const readable: KeyForUse[] = [];
   let unreadable: KeyDecryptionError | null = null;
-  for (const row of rows) {
-    try {
-      const apiKey = openEnvelope(row.encryptedKey, owner);
-      readable.push({ id: row.id, label: row.label, keyHint: row.keyHint, apiKey, sealed: row.encryptedKey });
-    } catch (error) {
-      if (!(error instanceof KeyDecryptionError)) throw error;
-      unreadable ??= error;
+  for (const [index, outcome] of outcomes.entries()) {
+    const row = rows[index]!;
+    if (outcome.status === "fulfilled") {
+      readable.push({ id: row.id, label: row.label, keyHint: row.keyHint, apiKey: outcome.value, sealed: row.encryptedKey });
+    } else if (outcome.reason instanceof KeyDecryptionError) {
+      unreadable ??= outcome.reason;
+    } else {
+      throw outcome.reason;
     }
   }
   if (readable.length === 0 && unreadable) throw unreadable;

@@ -1,5 +1,5 @@
 import "server-only";
-import { getKeyring } from "@/lib/crypto/keyring";
+import { holdsKek, readableKekIds } from "@/lib/crypto/kek/ring";
 import type { ActivityRecord } from "@/lib/db/key-events";
 import { listedKeysJson } from "@/lib/db/key-list-json";
 import type { ApiKeyRecord, ListedApiKey } from "@/lib/db/user-api-keys";
@@ -12,7 +12,8 @@ const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 /**
  * A stored key as clients see it (the REST rows and the settings page's props): the mask, never the plaintext;
- * dates as ISO strings; `needsReentry` when the key that sealed it has left the keyring, known without decrypting.
+ * dates as ISO strings; `needsReentry` when this server no longer holds the KEK that wrapped it (the keyring's or
+ * the token's: lib/crypto/kek/ring.ts), known without decrypting or asking the token.
  */
 export function toKeyView(record: ApiKeyRecord): KeyView {
   return {
@@ -26,7 +27,7 @@ export function toKeyView(record: ApiKeyRecord): KeyView {
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
     lastValidatedAt: iso(record.lastValidatedAt),
-    needsReentry: !getKeyring().keys.has(record.keyId),
+    needsReentry: !holdsKek(record.keyId),
     health: record.health,
     healthCheckedAt: iso(record.healthCheckedAt),
     healthMessage: record.healthMessage,
@@ -53,7 +54,7 @@ export function budgetView(
  * key-list-json.ts), behind a live session: null when it has ended.
  */
 export function listedKeyViewsJson(userId: string, sessionId: string): Promise<string | null> {
-  return listedKeysJson(userId, sessionId, [...getKeyring().keys.keys()]);
+  return listedKeysJson(userId, sessionId, [...readableKekIds()]);
 }
 
 /** A row of the listing: the key and its 30-day usage totals. */

@@ -1,29 +1,17 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
-import { throwawayDatabase } from "@/dev/throwaway-database";
 import { closeDb } from "@/lib/db/client";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
 import { listBuiltInProviders } from "@/lib/db/providers";
 import { storeApiKey } from "@/lib/keys/vault";
+import { databaseScriptsCanOpen, runScript } from "../fixtures/scripts";
 import { fakeKey, insertUser } from "../fixtures/users";
 
 /**
  * `npm run keys:check` as an operator runs it: a separate process on the same database (PostgreSQL, or a PGlite
  * folder this file hands over to it), the fake providers answering.
  */
-const run = promisify(execFile);
-
-// PGlite allows one process per data folder: this file keeps its data in a folder it can hand to the script.
-if (!process.env.DATABASE_URL) {
-  const folder = await throwawayDatabase({ prefix: "byok_keys_check", pglite: "folder" });
-  Object.assign(process.env, folder.env);
-  afterAll(async () => {
-    await closeDb();
-    await folder.drop();
-  });
-}
+await databaseScriptsCanOpen("byok_keys_check");
 
 let fake: FakeProviders;
 beforeAll(async () => {
@@ -32,22 +20,14 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 /**
- * The longest one run may take (the child is killed then). A run starts a process, compiles the script and opens
- * the database: seconds when the machine is idle, far more while other builds run. A test's budget is its runs'
- * bounds plus its own work, not the suite's default 30 s.
+ * The longest one run may take (runScript kills the child then). A run starts a process, compiles the script and
+ * opens the database: seconds when the machine is idle, far more while other builds run. A test's budget is its
+ * runs' bounds plus its own work, not the suite's default 30 s.
  */
 const RUN_TIMEOUT_MS = 60_000;
 const budget = (runs: number) => runs * RUN_TIMEOUT_MS + 30_000;
 
-function keysCheck(env: Record<string, string>, args: string[] = []) {
-  return run(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/keys-check.ts", ...args], {
-    env: { ...process.env, ...fake.env, ...env },
-    timeout: RUN_TIMEOUT_MS,
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code?: number; stdout: string; stderr: string }) => ({ code: error.code ?? -1, stdout: error.stdout, stderr: error.stderr }),
-  );
-}
+const keysCheck = (env: Record<string, string>, args: string[] = []) => runScript("scripts/keys-check.ts", { ...fake.env, ...env }, args);
 
 describe("npm run keys:check", () => {
   it("re-checks every enabled key, prints a summary of what changed, and exits 0 even when keys are rejected", async () => {

@@ -84,21 +84,22 @@ describe("rotateApiKeys", () => {
     // A user re-saves while the batch is in flight: the rotation must not clobber the new ciphertext.
     const racer = saved[5]!;
     const fresh = fakeKey();
-    const secretBox = await import("@/lib/crypto/secret-box");
-    const realOpen = secretBox.open;
+    const envelopes = await import("@/lib/crypto/envelope");
+    const realRewrap = envelopes.rewrap;
     let raced = false;
-    vi.spyOn(secretBox, "open").mockImplementation((keyring, envelope, context) => {
-      const plaintext = realOpen(keyring, envelope, context);
+    vi.spyOn(envelopes, "rewrap").mockImplementation(async (envelope, context) => {
+      const moved = await realRewrap(envelope, context);
       if (!raced && context.userId === racer.user.id && context.providerId === racer.providerId) {
         raced = true;
-        void storeApiKey(racer.user.id, racer.providerId, fresh);
+        await storeApiKey(racer.user.id, racer.providerId, fresh); // saved before the batch's UPDATE
       }
-      return plaintext;
+      return moved;
     });
 
     const result = await rotateApiKeys({ batchSize: 100 });
     expect(raced).toBe(true);
     expect(result.undecryptable).toBe(1);
+    expect(result.changedMeanwhile).toBe(1);
     expect(result.rotated + result.changedMeanwhile + result.undecryptable).toBe(27);
     expect((await openStoredApiKey(racer.user.id, racer.providerId))?.apiKey).toBe(fresh);
   });

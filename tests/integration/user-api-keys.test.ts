@@ -227,7 +227,7 @@ describe("stored ciphertext", () => {
       apiKey: secret,
       isEnabled: true,
       expiresAt: null,
-      sealed: expect.stringMatching(/^v1\.test1\./),
+      sealed: expect.stringMatching(/^v2\.test1\./),
     });
   });
 
@@ -300,7 +300,7 @@ describe("stored ciphertext", () => {
       rowsOf(await db.execute(sql`select * from "UserApiKey"`)),
     ]);
     expect(plaintexts.length).toBeGreaterThan(50);
-    expect(dump).toContain("v1.test1.");
+    expect(dump).toContain("v2.test1.");
     for (const plaintext of plaintexts) {
       expect(dump).not.toContain(plaintext);
       expect(dump).not.toContain(plaintext.slice(4, -4)); // not even the part the mask hides

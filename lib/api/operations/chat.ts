@@ -25,6 +25,15 @@ export const chatOperations = {
         'failure ends the stream with an `error` part whose `errorText` is JSON `{ "status": "invalid" | "limited" | ' +
         '"unreachable", "message" }`. The finish part\'s `messageMetadata` holds `keyHint`, `model`, `inputTokens`, `outputTokens`.',
     },
-    errors: ["provider_not_found", "api_key_not_found", "api_key_disabled", "api_key_undecryptable", "endpoint_not_allowed", "rate_limited"],
+    errors: [
+      "provider_not_found",
+      "api_key_not_found",
+      "api_key_disabled",
+      "api_key_undecryptable",
+      "endpoint_not_allowed",
+      "budget_exceeded",
+      "rate_limited",
+      "key_service_unavailable",
+    ],
   }),
 } as const;

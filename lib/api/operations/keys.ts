@@ -39,7 +39,7 @@ export const keyOperations = {
     body: saveApiKeySchema,
     status: 200,
     response: savedKeyViewSchema,
-    errors: ["invalid_api_key", "endpoint_not_allowed", "provider_not_found", "provider_unreachable", "too_many_keys", "rate_limited"],
+    errors: ["invalid_api_key", "endpoint_not_allowed", "provider_not_found", "provider_unreachable", "too_many_keys", "rate_limited", "key_service_unavailable"],
   }),
   deleteApiKey: operation({
     method: "delete",
@@ -72,7 +72,7 @@ export const keyOperations = {
     body: testApiKeySchema,
     status: 200,
     response: keyTestResultSchema,
-    errors: ["endpoint_not_allowed", "provider_not_found", "api_key_not_found", "rate_limited"],
+    errors: ["endpoint_not_allowed", "provider_not_found", "api_key_not_found", "rate_limited", "key_service_unavailable"],
   }),
   updateApiKey: operation({
     method: "patch",
@@ -106,6 +106,6 @@ export const keyOperations = {
     query: modelsQuerySchema,
     status: 200,
     response: modelListSchema,
-    errors: ["provider_not_found", "api_key_not_found", "api_key_disabled", "api_key_undecryptable", "invalid_api_key", "provider_unreachable", "rate_limited"],
+    errors: ["provider_not_found", "api_key_not_found", "api_key_disabled", "api_key_undecryptable", "invalid_api_key", "provider_unreachable", "rate_limited", "key_service_unavailable"],
   }),
 } as const;
