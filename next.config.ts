@@ -22,6 +22,17 @@ const nextConfig: NextConfig = {
     ],
   },
   poweredByHeader: false,
+  experimental: {
+    // `next dev` starts from a clean compile every time. With Turbopack's cache of the last dev server kept in
+    // .next/dev/cache, a restarted dev server sometimes answers a page's first HMR subscription with a "restart"
+    // of the app's client entry chunk list (the baseline it restored differs from the one it computes again),
+    // so the page reloads, subscribes again and gets the same answer: /settings reloaded every 1-2 s (then
+    // "HMR hash mismatch" on every other socket) for as long as that cache was in use. Measured on Next 16.4.6:
+    // a cache left by an earlier server reproduced it on every start; the same cache with this option off, and
+    // every start on a fresh .next, never did. The cost is the first compile of each page after a restart
+    // (~20-30 s instead of ~3 s on a busy 2-core machine). tests/e2e/dev-server.spec.ts restarts and checks.
+    turbopackFileSystemCacheForDev: false,
+  },
   reactStrictMode: true,
   async headers() {
     return [

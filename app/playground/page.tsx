@@ -5,7 +5,7 @@ import { SiteHeader } from "@/components/site-header";
 import { requirePageUser } from "@/lib/auth/session";
 import { listProviders } from "@/lib/db/providers";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
-import { canChat } from "@/lib/client/key-use";
+import { canChat, isExpired } from "@/lib/client/key-use";
 import { isFeatureEnabled } from "@/lib/feature-flags";
 import { toListedKeyView } from "@/lib/keys/view";
 
@@ -13,15 +13,16 @@ export const metadata: Metadata = { title: "Playground" };
 export const dynamic = "force-dynamic";
 
 /**
- * The providers the user can chat with (see canChat), each with the hint of its first such key by position: the
- * list is sorted, then reversed so that the Map keeps the first of each provider.
+ * The providers the user can chat with (see canChat; an expired key is never used), each with the hint of its
+ * first such key by position: the list is sorted, then reversed so that the Map keeps the first of each provider.
  */
 async function chatProviders(userId: string): Promise<PlaygroundProvider[]> {
   const [providers, keys] = await Promise.all([listProviders(userId), getUserApiKeys(userId)]);
+  const now = Date.now();
   const usable = new Map(
     keys
       .map(toListedKeyView)
-      .filter(canChat)
+      .filter((key) => canChat(key) && !isExpired(key, now))
       .sort((a, b) => b.position - a.position)
       .map((key) => [key.providerId, key.apiKey]),
   );

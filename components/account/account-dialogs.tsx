@@ -30,7 +30,7 @@ export function SignOutEverywhereDialog({ onClose, returnFocusTo }: DialogProps)
   async function confirm() {
     setBusy(true);
     const result = await requestJson("POST", "/api/user/sessions/revoke");
-    if (result.ok) return signOut("/login");
+    if (result.ok) return signOut("/login?signedOut=everywhere");
     setBusy(false);
     setAlert(result.error.message);
   }

@@ -1,16 +1,14 @@
 "use client";
 
-import { type ReactNode, useState } from "react";
+import type { ReactNode } from "react";
 import { AddEndpointCard, EditEndpointButton } from "@/components/endpoints/endpoint-triggers";
-import { requestJson } from "@/lib/client/api";
-import { announceKeyChange } from "@/lib/client/key-changes";
-import { originOf } from "@/lib/client/origin";
-import { toast } from "@/lib/client/toast";
-import type { KeyView, ListedKeyView, UsageTotals } from "@/lib/validation/api-keys";
-import type { EndpointView } from "@/lib/validation/endpoints";
+import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
+import { keysOf } from "./keys-state";
 import { ProviderCard } from "./provider-card";
 import { RejectedKeysNotice } from "./rejected-keys-notice";
+import { type EndpointProvider, useEndpoints } from "./use-endpoints";
+import { type KeyChanges, useKeyChanges } from "./use-key-changes";
 
 interface ApiKeysSectionProps {
   /** The catalogue, then the user's own custom endpoints (registryId "custom"). */
@@ -24,182 +22,105 @@ interface ApiKeysSectionProps {
   now: number;
 }
 
-type EndpointProvider = Extract<ProviderView, { registryId: "custom" }>;
-
-const isEndpoint = (provider: ProviderView): provider is EndpointProvider => provider.registryId === "custom";
-const toProvider = (endpoint: EndpointView): EndpointProvider => ({
-  id: endpoint.id,
-  registryId: "custom",
-  name: endpoint.name,
-  description: "",
-  baseUrl: endpoint.baseUrl,
-});
-/** The browser's clock, read in event handlers only (never during render: see `now`). */
-const browserClock = () => Date.now();
-const NO_USAGE: UsageTotals = { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0, costMicroUsd: 0 };
-const inOrder = (keys: ListedKeyView[]) => [...keys].sort((a, b) => a.position - b.position);
-/** Each provider's primary key (the lowest position): what the card's header, toggle and dialog are about. */
-const byProvider = (keys: ListedKeyView[]) => Object.fromEntries(inOrder(keys).reverse().map((k) => [k.providerId, k]));
+interface CardsProps {
+  changes: KeyChanges;
+  charts: Record<string, ReactNode>;
+}
 
 /**
  * "Provider API Keys" (the notice about rejected keys, then one card per built-in provider) and "Custom
- * Endpoints" (one card per endpoint of the user's, and one to add another). Every change updates its card in
- * place (and tells the activity panel). After the provider was asked about a stored key (a test, a models list)
- * the keys are read again: its health, and the notice, follow what the provider said.
+ * Endpoints" (one card per endpoint of the user's, and one to add another). Every change shows on its card at
+ * once (and tells the activity panel); after the provider was asked about a stored key (a save, a test, a models
+ * list) the keys are read again: its health, and the notice, follow what the provider said.
  */
-export function ApiKeysSection({ providers: initialProviders, initialKeys, firstKeyOnly = [], charts = {}, now }: ApiKeysSectionProps) {
-  const [providers, setProviders] = useState(initialProviders);
-  const [allKeys, setAllKeys] = useState<ListedKeyView[]>(initialKeys);
-  const keys = byProvider(allKeys);
-  const [firstOnly, setFirstOnly] = useState(() => new Set(firstKeyOnly));
-  const [toggling, setToggling] = useState<Record<string, boolean>>({});
-  const [justAdded, setJustAdded] = useState<string | null>(null);
-  // The server's clock until something changes here; the browser's from then on (times of new events).
-  const [clock, setClock] = useState(now);
-
-  const put = (providerId: string, key: KeyView | undefined) => {
-    setClock(browserClock());
-    setAllKeys((current) => {
-      const before = current.find((k) => k.id === key?.id);
-      // Without a key: the provider's keys are gone (a delete by provider, an endpoint moved or deleted).
-      if (!key) return current.filter((k) => k.providerId !== providerId);
-      // A save or a toggle answers the row without its usage, which stays with the same row.
-      const row = { ...key, usage: before ? before.usage : NO_USAGE };
-      return before ? current.map((k) => (k.id === key.id ? row : k)) : [...current.filter((k) => !(k.providerId === providerId && k.position === key.position)), row];
-    });
-  };
-
-  async function reload() {
-    const result = await requestJson<ListedKeyView[]>("GET", "/api/user/api-keys");
-    if (result.ok) {
-      setClock(browserClock());
-      setAllKeys(result.data);
-    }
-    announceKeyChange();
-  }
-
-  const changed = (providerId: string, key: KeyView | undefined) => {
-    put(providerId, key);
-    announceKeyChange();
-  };
-
-  async function toggle(provider: ProviderView, isEnabled: boolean) {
-    const before = keys[provider.id];
-    if (!before) return;
-    put(provider.id, { ...before, isEnabled }); // optimistic; rolled back below on failure
-    setToggling((t) => ({ ...t, [provider.id]: true }));
-    const result = await requestJson<KeyView>("PATCH", "/api/user/api-keys", { providerId: provider.id, isEnabled });
-    setToggling((t) => ({ ...t, [provider.id]: false }));
-    if (result.ok) {
-      changed(provider.id, result.data);
-      toast.success(`${provider.name} API key ${isEnabled ? "enabled" : "disabled"}`);
-    } else {
-      put(provider.id, result.error.code === "api_key_not_found" ? undefined : before);
-      toast.error(`Couldn't ${isEnabled ? "enable" : "disable"} the ${provider.name} key`, { description: result.error.message });
-    }
-  }
-
-  async function setFallback(provider: ProviderView, fallback: boolean) {
-    const flip = (on: boolean) => setFirstOnly((set) => new Set([...set].filter((id) => id !== provider.id).concat(on ? [provider.id] : [])));
-    flip(!fallback); // optimistic; rolled back below on failure
-    const result = await requestJson("PATCH", `/api/providers/${provider.id}/settings`, { fallback });
-    if (result.ok) {
-      toast.success(fallback ? `${provider.name}: the next key is tried when one fails` : `${provider.name}: always the first key`);
-      announceKeyChange();
-    } else {
-      flip(fallback);
-      toast.error(`Couldn't change the ${provider.name} setting`, { description: result.error.message });
-    }
-  }
-
-  function endpointChanged(before: EndpointProvider, after: EndpointView) {
-    setProviders((list) => list.map((p) => (p.id === after.id ? toProvider(after) : p)));
-    // The server removes the saved key of an endpoint moved to another origin (lib/db/endpoints.ts).
-    if (originOf(before.baseUrl) !== originOf(after.baseUrl)) changed(after.id, undefined);
-  }
-
-  function endpointDeleted(endpoint: EndpointProvider) {
-    setProviders((list) => list.filter((p) => p.id !== endpoint.id));
-    changed(endpoint.id, undefined);
-  }
-
-  const card = (provider: ProviderView, extra: { actions?: ReactNode; startOpen?: boolean } = {}) => {
-    const apiKey = keys[provider.id];
-    return (
-      <ProviderCard
-        key={provider.id}
-        provider={provider}
-        apiKey={apiKey}
-        keys={inOrder(allKeys.filter((k) => k.providerId === provider.id))}
-        fallback={!firstOnly.has(provider.id)}
-        onFallbackChange={(fallback) => void setFallback(provider, fallback)}
-        onKeysChanged={() => void reload()}
-        chart={apiKey ? charts[apiKey.id] : undefined}
-        now={clock}
-        toggling={toggling[provider.id] ?? false}
-        onToggle={(isEnabled) => void toggle(provider, isEnabled)}
-        onSaved={(key) => changed(provider.id, key)}
-        onDeleted={() => (allKeys.filter((k) => k.providerId === provider.id).length > 1 ? void reload() : changed(provider.id, undefined))}
-        onChecked={() => void reload()}
-        {...extra}
-      />
-    );
-  };
-  const builtIns = providers.filter((p) => !isEndpoint(p));
-  const endpoints = providers.filter(isEndpoint);
-
+export function ApiKeysSection({ providers, initialKeys, firstKeyOnly = [], charts = {}, now }: ApiKeysSectionProps) {
+  const changes = useKeyChanges(initialKeys, firstKeyOnly, now);
+  const endpoints = useEndpoints(providers, changes.cleared);
+  const builtIns = endpoints.providers.filter((p) => p.registryId !== "custom");
   return (
     <>
-      <section aria-labelledby="provider-api-keys" className="space-y-4">
-        <RejectedKeysNotice providers={providers} keys={keys} />
-        <div className="space-y-1">
-          <h2 id="provider-api-keys" className="text-lg font-semibold">
-            Provider API Keys
-          </h2>
-          <p className="text-sm text-muted-foreground">
-            Your own keys, used for your requests to each provider. Keys are encrypted at rest and shown only masked.
-          </p>
-        </div>
-        {builtIns.length === 0 ? (
-          <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">
-            No providers are available yet. An administrator can add them with <code>npm run db:seed</code>.
-          </p>
-        ) : (
-          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">{builtIns.map((provider) => card(provider))}</div>
-        )}
-      </section>
-      <section aria-labelledby="custom-endpoints" className="space-y-4">
-        <div className="space-y-1">
-          <h2 id="custom-endpoints" tabIndex={-1} className="text-lg font-semibold outline-none">
-            Custom Endpoints
-          </h2>
-          <p className="text-sm text-muted-foreground">
-            Any server that speaks OpenAI&apos;s API, used with your key for it (or none). Only you see your endpoints.
-          </p>
-        </div>
+      <BuiltInProviders providers={builtIns} everyProvider={endpoints.providers} changes={changes} charts={charts} />
+      <CustomEndpoints endpoints={endpoints} changes={changes} charts={charts} />
+    </>
+  );
+}
+
+/** One provider's card, wired to the page's keys. */
+function KeysCard({ provider, changes, charts, extra = {} }: CardsProps & { provider: ProviderView; extra?: { actions?: ReactNode; startOpen?: boolean } }) {
+  const { state } = changes;
+  return (
+    <ProviderCard
+      provider={provider}
+      keys={keysOf(state.keys, provider.id)}
+      fallback={!state.firstOnly.has(provider.id)}
+      charts={charts}
+      now={state.clock}
+      changes={changes}
+      {...extra}
+    />
+  );
+}
+
+function BuiltInProviders({ providers, everyProvider, ...cards }: CardsProps & { providers: ProviderView[]; everyProvider: ProviderView[] }) {
+  return (
+    <section aria-labelledby="provider-api-keys" className="space-y-4">
+      <RejectedKeysNotice providers={everyProvider} keys={cards.changes.state.keys} now={cards.changes.state.clock} />
+      <div className="space-y-1">
+        <h2 id="provider-api-keys" className="text-lg font-semibold">
+          Provider API Keys
+        </h2>
+        <p className="text-sm text-muted-foreground">
+          Your own keys, used for your requests to each provider. Keys are encrypted at rest and shown only masked.
+        </p>
+      </div>
+      {providers.length === 0 ? (
+        <p className="rounded-lg border border-dashed p-8 text-center text-sm text-muted-foreground">
+          No providers are available yet. An administrator can add them with <code>npm run db:seed</code>.
+        </p>
+      ) : (
         <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-          {endpoints.map((endpoint) =>
-            card(endpoint, {
-              startOpen: endpoint.id === justAdded,
+          {providers.map((provider) => (
+            <KeysCard key={provider.id} provider={provider} {...cards} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function CustomEndpoints({ endpoints, ...cards }: CardsProps & { endpoints: ReturnType<typeof useEndpoints> }) {
+  const list = endpoints.providers.filter((p): p is EndpointProvider => p.registryId === "custom");
+  return (
+    <section aria-labelledby="custom-endpoints" className="space-y-4">
+      <div className="space-y-1">
+        <h2 id="custom-endpoints" tabIndex={-1} className="text-lg font-semibold outline-none">
+          Custom Endpoints
+        </h2>
+        <p className="text-sm text-muted-foreground">
+          Any server that speaks OpenAI&apos;s API, used with your key for it (or none). Only you see your endpoints.
+        </p>
+      </div>
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+        {list.map((endpoint) => (
+          <KeysCard
+            key={endpoint.id}
+            provider={endpoint}
+            {...cards}
+            extra={{
+              startOpen: endpoint.id === endpoints.justAdded,
               actions: (
                 <EditEndpointButton
                   endpoint={endpoint}
                   fallbackFocusId="custom-endpoints"
-                  onSaved={(after) => endpointChanged(endpoint, after)}
-                  onDeleted={() => endpointDeleted(endpoint)}
+                  onSaved={(after) => endpoints.changed(endpoint, after)}
+                  onDeleted={() => endpoints.deleted(endpoint)}
                 />
               ),
-            }),
-          )}
-          <AddEndpointCard
-            count={endpoints.length}
-            onAdded={(endpoint) => {
-              setProviders((list) => [...list, toProvider(endpoint)]);
-              setJustAdded(endpoint.id);
             }}
           />
-        </div>
-      </section>
-    </>
+        ))}
+        <AddEndpointCard count={list.length} onAdded={endpoints.added} />
+      </div>
+    </section>
   );
 }

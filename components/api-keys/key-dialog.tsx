@@ -1,119 +1,65 @@
 "use client";
 
-import { type RefObject, useRef, useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import type { KeyView } from "@/lib/validation/api-keys";
+import type { RefObject } from "react";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
-import { DeleteKeyConfirm } from "./delete-key-confirm";
-import { KeyInput } from "./key-input";
-import { KeyResultNotice } from "./key-result-notice";
-import { useKeyActions } from "./use-key-actions";
+import { KeyForm } from "./key-form";
+import type { KeyChanges } from "./use-key-changes";
+
+/** The first key of a provider, another one (with a label and an expiry), or a stored key replaced. */
+export type KeyDialogMode = { kind: "first" } | { kind: "add" } | { kind: "replace"; key: ListedKeyView };
 
 interface KeyDialogProps {
   provider: ProviderView;
-  apiKey: KeyView | undefined;
-  /** The card's button, focused again when the dialog closes. */
-  returnFocusTo: RefObject<HTMLButtonElement | null>;
+  mode: KeyDialogMode;
+  /** The labels the provider's keys have: a new key needs another one. */
+  taken: string[];
+  /** The button the dialog came from, focused again when it closes (when it is still there). */
+  returnFocusTo: RefObject<HTMLElement | null>;
+  changes: KeyChanges;
   onClose: () => void;
-  onSaved: (key: KeyView) => void;
-  onDeleted: () => void;
-  /** The stored key was tested: its health may have changed. */
-  onTested: () => void;
-  /** The provider has other keys: this dialog is about the primary, and deletes only it. */
-  deleteOne?: boolean;
+}
+
+function describe(provider: ProviderView, mode: KeyDialogMode, several: boolean): string {
+  const { name } = provider;
+  if (mode.kind === "add") {
+    return `It is checked with ${name}, encrypted before it is stored, and used after your other keys: when one is rejected, limited or unreachable, the next is tried.`;
+  }
+  const which = mode.kind === "replace" && several ? `This replaces the key “${mode.key.label}”. ` : "";
+  const ask =
+    provider.registryId === "custom"
+      ? `Enter the key ${name} expects, or leave the field empty if it needs none. It is checked with the endpoint`
+      : `Enter your API key for ${name}. It is checked with ${name}`;
+  return `${which}${ask}, encrypted before it is stored, and never shown in full again.`;
 }
 
 /**
- * The "<Provider> API Key" dialog, loaded on demand (it is most of the page's interactive code). The key itself
- * lives only in the password input (read through a ref when a request starts): no React state, store or cache
- * ever holds it, and it is gone when the dialog closes.
+ * The "<Provider> API Key" dialog, loaded on demand (it is most of the page's interactive code), the same for a
+ * provider's first key, another key ("Add another <Provider> key", with a label and an optional expiry) and a
+ * stored key replaced. The key itself lives only in the password input (read through a ref when a request
+ * starts): no React state, store or cache ever holds it, and it is gone when the dialog closes.
  */
-export function KeyDialog({ provider, apiKey, returnFocusTo, onClose, onSaved, onDeleted, onTested, deleteOne }: KeyDialogProps) {
-  const inputRef = useRef<HTMLInputElement>(null);
-  const [hasInput, setHasInput] = useState(false);
-  const [confirmOpen, setConfirmOpen] = useState(false);
-  const focusInput = () => inputRef.current?.focus();
-  const actions = useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, onClose, focusInput, deleteOne });
-  const { busy, notice, keyOptional } = actions;
-  const testLabel = hasInput ? "Test key" : apiKey ? "Test saved key" : keyOptional ? "Test without a key" : "Test key";
-  const typedKey = () => inputRef.current?.value ?? "";
-
+export function KeyDialog({ provider, mode, taken, returnFocusTo, changes, onClose }: KeyDialogProps) {
+  const several = taken.length > 1;
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()}>
       <DialogContent
         onOpenAutoFocus={(event) => {
           event.preventDefault();
-          focusInput();
+          (event.currentTarget as HTMLElement).querySelector("input")?.focus();
         }}
         onCloseAutoFocus={(event) => {
+          if (!returnFocusTo.current?.isConnected) return;
           event.preventDefault();
-          returnFocusTo.current?.focus();
+          returnFocusTo.current.focus();
         }}
       >
         <DialogHeader>
-          <DialogTitle>{provider.name} API Key</DialogTitle>
-          <DialogDescription>
-            {keyOptional
-              ? `Enter the key ${provider.name} expects, or leave the field empty if it needs none. It is checked with the endpoint, encrypted before it is stored, and never shown in full again.`
-              : `Enter your API key for ${provider.name}. It is checked with ${provider.name}, encrypted before it is stored, and never shown in full again.`}
-          </DialogDescription>
+          <DialogTitle>{mode.kind === "add" ? `Add another ${provider.name} key` : `${provider.name} API Key`}</DialogTitle>
+          <DialogDescription>{describe(provider, mode, several)}</DialogDescription>
         </DialogHeader>
-
-        <form
-          className="space-y-4"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (!busy) void actions.save(typedKey());
-          }}
-        >
-          <KeyInput
-            provider={provider}
-            stored={apiKey}
-            inputRef={inputRef}
-            error={actions.fieldError}
-            onEdit={(value) => {
-              setHasInput(value.trim() !== "");
-              actions.clearMessages();
-            }}
-          />
-
-          {notice ? (
-            <KeyResultNotice notice={notice} waiting={busy !== null} onSaveAnyway={() => void actions.save(typedKey(), true)} />
-          ) : null}
-
-          <DialogFooter spread>
-            <div className="flex flex-col gap-2 sm:flex-row">
-              <Button
-                variant="secondary"
-                disabled={!hasInput && !apiKey && !keyOptional}
-                waiting={busy !== null}
-                busy={busy === "test"}
-                onClick={() => void actions.test(typedKey())}
-              >
-                {busy === "test" ? "Testing..." : testLabel}
-              </Button>
-              {apiKey ? (
-                <DeleteKeyConfirm
-                  providerName={provider.name}
-                  open={confirmOpen}
-                  onOpenChange={setConfirmOpen}
-                  waiting={busy !== null}
-                  deleting={busy === "delete"}
-                  onConfirm={() => void actions.remove().then(() => setConfirmOpen(false))}
-                />
-              ) : null}
-            </div>
-            <div className="flex flex-col-reverse gap-2 sm:flex-row">
-              <Button variant="outline" onClick={onClose} waiting={busy === "save"}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={!hasInput && !keyOptional} waiting={busy !== null} busy={busy === "save"}>
-                {busy === "save" ? "Saving..." : "Save API Key"}
-              </Button>
-            </div>
-          </DialogFooter>
-        </form>
+        <KeyForm provider={provider} mode={mode} taken={taken} changes={changes} onClose={onClose} />
       </DialogContent>
     </Dialog>
   );

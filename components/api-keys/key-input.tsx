@@ -20,6 +20,32 @@ interface KeyInputProps {
 }
 
 const shortMask = (mask: string) => (mask.length > 24 ? `${mask.slice(0, 12)}…${mask.slice(-4)}` : mask);
+/** "an OpenAI key", "a Groq key": the article as the name is said (xAI is "ex-A-I"). */
+export const aKey = (name: string) => `${/^[aeiox]/i.test(name) ? "an" : "a"} ${name} key`;
+
+/** Where the provider hands out keys, in a new tab. */
+function GetKeyLink({ href, providerName }: { href: string; providerName: string }) {
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" className="inline-flex items-center gap-1 text-xs text-primary underline-offset-4 hover:underline">
+      Get a key from {providerName}
+      <ExternalLink className="size-3" aria-hidden />
+      <span className="sr-only">(opens in a new tab)</span>
+    </a>
+  );
+}
+
+/** The line under the field: the typed key's unusual shape, else what is saved, else how to paste. */
+function keyHint(provider: ProviderView, stored: KeyView | undefined, shapeWarning: boolean, refused: boolean): string {
+  // After the provider refused the key (the error above), saving it anyway is no longer on offer.
+  if (shapeWarning) {
+    const looksLike = getProviderInfo(provider.registryId)?.keyShape.looksLike;
+    return `This doesn't look like ${aKey(provider.name)} (they usually ${looksLike}).${refused ? "" : " You can still save it."}`;
+  }
+  if (stored) return stored.apiKey === "" ? "Saved without a key. Saving a key replaces that." : `A key is saved (${shortMask(stored.apiKey)}). Saving replaces it.`;
+  return provider.registryId === "custom"
+    ? "Paste the key exactly as the endpoint expects it, or leave the field empty if it needs none."
+    : "Paste the key exactly as the provider shows it.";
+}
 
 /** The "API Key" password field: where to get a key, show/hide, the field's error, and a hint about its shape. */
 export function KeyInput({ provider, stored, inputRef, error, onEdit }: KeyInputProps) {
@@ -29,34 +55,14 @@ export function KeyInput({ provider, stored, inputRef, error, onEdit }: KeyInput
   const hintId = useId();
   const [reveal, setReveal] = useState(false);
   const [shapeWarning, setShapeWarning] = useState(false);
-
   const endpoint = provider.registryId === "custom";
-  const hint = shapeWarning
-    ? `This doesn't look like a ${provider.name} key (they usually look like ${info?.keyShape.placeholder}). You can still save it.`
-    : stored
-      ? stored.apiKey === ""
-        ? "Saved without a key. Saving a key replaces that."
-        : `A key is saved (${shortMask(stored.apiKey)}). Saving replaces it.`
-      : endpoint
-        ? "Paste the key exactly as the endpoint expects it, or leave the field empty if it needs none."
-        : "Paste the key exactly as the provider shows it.";
+  const hint = keyHint(provider, stored, shapeWarning, error !== null);
 
   return (
     <div className="space-y-2">
       <div className="flex items-baseline justify-between gap-2">
         <Label htmlFor={inputId}>API Key</Label>
-        {info ? (
-          <a
-            href={info.keysURL}
-            target="_blank"
-            rel="noopener noreferrer"
-            className="inline-flex items-center gap-1 text-xs text-primary underline-offset-4 hover:underline"
-          >
-            Get a key from {provider.name}
-            <ExternalLink className="size-3" aria-hidden />
-            <span className="sr-only">(opens in a new tab)</span>
-          </a>
-        ) : null}
+        {info ? <GetKeyLink href={info.keysURL} providerName={provider.name} /> : null}
       </div>
       <div className="relative">
         <Input

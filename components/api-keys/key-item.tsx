@@ -1,222 +1,182 @@
 "use client";
 
-import { ArrowDown, ArrowUp, Pencil } from "lucide-react";
-import { lazy, Suspense, useEffect, useId, useRef, useState } from "react";
+import { ArrowDown, ArrowUp } from "lucide-react";
+import { lazy, type ReactNode, Suspense, useEffect, useId, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Switch } from "@/components/ui/switch";
 import { cn } from "@/lib/utils";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
-import { labelProblem } from "@/lib/validation/label-rules";
 import type { ProviderView } from "@/lib/validation/providers";
-import { ExpiryBadge, HealthBadge, HealthLine, UsageLine } from "./key-status";
+import { KeyActions, type KeyItemActions } from "./key-actions";
+import { ExpiryBadge, HealthBadge, HealthLine, ReentryBadge, UsageLine } from "./key-status";
+import { RenameForm } from "./rename-form";
+import type { KeyChanges, KeyTestAnswer } from "./use-key-changes";
 
-/** One key of a provider's list (key-list.tsx): its badges and lines, move buttons, switch, rename and delete. */
+const ModelsPanel = lazy(() => import("./models-panel").then((m) => ({ default: m.ModelsPanel })));
 
-// The confirmation (Radix's alert dialog) loads when a delete is first pointed at or pressed, not with the page:
-// the settings page's JavaScript budget (README, Performance) has no room for it.
-const loadDeleteConfirm = () => import("@/components/ui/delete-confirm");
-const DeleteConfirm = lazy(() => loadDeleteConfirm().then((m) => ({ default: m.DeleteConfirm })));
+export interface KeyPlace {
+  first: boolean;
+  last: boolean;
+  /** The provider's only key: no order to change, and the card's words for one key. */
+  only: boolean;
+}
 
 interface KeyItemProps {
   provider: ProviderView;
   apiKey: ListedKeyView;
+  place: KeyPlace;
+  /** The key a request would go to now. */
+  primary: boolean;
   now: number;
-  first: boolean;
-  last: boolean;
-  busy: boolean;
+  chart: ReactNode;
+  changes: KeyChanges;
   /** This key was just moved with that button: put the keyboard back on it (or on the other, at an end). */
   focusMove: "up" | "down" | null;
   onMove: (direction: "up" | "down") => void;
-  onToggle: (isEnabled: boolean) => void;
-  onRename: (label: string) => Promise<boolean>;
-  onDelete: () => void;
+  onReplace: (opener: HTMLElement) => void;
 }
 
-export function KeyItem({ provider, apiKey, now, first, last, busy, focusMove, onMove, onToggle, onRename, onDelete }: KeyItemProps) {
-  const [renaming, setRenaming] = useState(false);
-  const [confirmOpen, setConfirmOpen] = useState(false);
-  const [confirmLoaded, setConfirmLoaded] = useState(false);
+/**
+ * One key of a provider: its label and badges (move buttons when there are several), its mask, health, usage and
+ * chart, then its own actions (key-actions.tsx), or the rename form in their place; a test's answer and the
+ * key's models show under them.
+ */
+export function KeyItem({ provider, apiKey, place, primary, now, chart, changes, focusMove, onMove, onReplace }: KeyItemProps) {
   const labelId = useId();
-  const up = useRef<HTMLButtonElement>(null);
-  const down = useRef<HTMLButtonElement>(null);
-  // After a move the key is in its new place (and the buttons were disabled meanwhile): the keyboard goes back to
-  // the same button, or to the other one when the key reached an end.
-  useEffect(() => {
-    if (!focusMove) return;
-    const same = focusMove === "up" ? (first ? down : up) : last ? up : down;
-    same.current?.focus();
-  }, [focusMove, apiKey.position, first, last]);
-
+  const item = useKeyItem(apiKey, changes);
   return (
-    <li
-      aria-labelledby={labelId}
-      className={cn("rounded-md border p-2 text-xs", !apiKey.isEnabled && "opacity-70")}
-      data-testid={`key-item-${apiKey.label}`}
-      data-position={apiKey.position}
-    >
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <span className="flex min-w-0 flex-wrap items-center gap-1.5">
-          <span id={labelId} className="font-medium break-all">
-            {apiKey.label}
-          </span>
-          {first ? <Badge variant="success">Primary</Badge> : null}
-          <HealthBadge health={apiKey.health} />
-          <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} />
-          {apiKey.needsReentry ? <Badge variant="destructive">Needs re-entry</Badge> : null}
-        </span>
-        <span className="flex items-center gap-1">
-          <Button
-            variant="ghost"
-            size="icon"
-            className="size-7"
-            aria-label={`Move ${apiKey.label} up`}
-            ref={up}
-            disabled={first || busy}
-            onClick={() => onMove("up")}
-          >
-            <ArrowUp aria-hidden />
-          </Button>
-          <Button
-            variant="ghost"
-            size="icon"
-            className="size-7"
-            aria-label={`Move ${apiKey.label} down`}
-            ref={down}
-            disabled={last || busy}
-            onClick={() => onMove("down")}
-          >
-            <ArrowDown aria-hidden />
-          </Button>
-        </span>
-      </div>
-      <p className="flex min-w-0 items-center gap-2 pt-1">
-        <span className="sr-only">Saved key:</span>
-        <code className="truncate rounded bg-muted px-1.5 py-0.5 font-mono" title={apiKey.apiKey}>
-          {apiKey.apiKey === "" ? "no key" : apiKey.apiKey}
-        </code>
-      </p>
-      <p className={cn("pt-1", apiKey.health === "rejected" ? "text-destructive" : "text-muted-foreground")}>
-        <HealthLine apiKey={apiKey} now={now} />
-      </p>
-      <p className="text-muted-foreground">
-        <UsageLine apiKey={apiKey} now={now} />
-        {apiKey.expiresAt ? ` · expires ${apiKey.expiresAt.slice(0, 10)}` : ""}
-      </p>
-      {renaming ? (
-        <RenameForm
-          label={apiKey.label}
-          onCancel={() => setRenaming(false)}
-          onSave={async (label) => {
-            if (await onRename(label)) setRenaming(false);
-          }}
-        />
+    <li aria-labelledby={labelId} className={cn("rounded-md border p-3 text-xs", !apiKey.isEnabled && "bg-muted/40")} data-testid={`key-item-${apiKey.label}`} data-position={apiKey.position}>
+      <KeyTitleRow apiKey={apiKey} labelId={labelId} place={place} primary={primary} now={now} focusMove={focusMove} onMove={onMove} />
+      <KeyDetails apiKey={apiKey} now={now} chart={chart} />
+      {item.renaming ? (
+        <RenameForm label={apiKey.label} onCancel={item.closeRename} onSave={item.rename} />
       ) : (
-        <div className="flex flex-wrap items-center justify-between gap-2 pt-2">
-          <label className="flex cursor-pointer items-center gap-2">
-            <Switch
-              checked={apiKey.isEnabled}
-              disabled={busy}
-              onCheckedChange={onToggle}
-              aria-label={`Use the ${provider.name} key ${apiKey.label}`}
-            />
-            <span aria-hidden>{apiKey.isEnabled ? "Enabled" : "Disabled"}</span>
-          </label>
-          <span className="flex gap-1">
-            <Button variant="outline" size="sm" disabled={busy} onClick={() => setRenaming(true)} aria-label={`Rename ${apiKey.label}`}>
-              <Pencil aria-hidden />
-              Rename
-            </Button>
-            {confirmLoaded ? (
-              <Suspense
-                fallback={
-                  <Button variant="destructive-outline" waiting>
-                    {`Delete ${apiKey.label}`}
-                  </Button>
-                }
-              >
-                <DeleteConfirm
-                  label={`Delete ${apiKey.label}`}
-                  title={`Delete the ${provider.name} key “${apiKey.label}”?`}
-                  description="Requests will use your other keys for this provider. This cannot be undone."
-                  keepLabel="Keep key"
-                  open={confirmOpen}
-                  onOpenChange={setConfirmOpen}
-                  waiting={busy}
-                  deleting={false}
-                  onConfirm={() => {
-                    setConfirmOpen(false);
-                    onDelete();
-                  }}
-                />
-              </Suspense>
-            ) : (
-              <Button
-                variant="destructive-outline"
-                waiting={busy}
-                onPointerEnter={() => void loadDeleteConfirm()}
-                onFocus={() => void loadDeleteConfirm()}
-                onClick={() => {
-                  setConfirmLoaded(true);
-                  setConfirmOpen(true);
-                }}
-              >
-                {`Delete ${apiKey.label}`}
-              </Button>
-            )}
-          </span>
-        </div>
+        <KeyActions provider={provider} apiKey={apiKey} only={place.only} state={item} actions={{ ...item.actions, replace: onReplace, remove: () => void changes.remove(provider, apiKey), toggle: (on) => void changes.toggle(provider, apiKey, on) }} />
       )}
+      {item.tested ? <TestAnswer answer={item.tested} /> : null}
+      {item.showModels ? (
+        <div className="pt-2">
+          <Suspense fallback={null}>
+            <ModelsPanel provider={provider} keyId={apiKey.id} onAnswered={() => void changes.reload()} />
+          </Suspense>
+        </div>
+      ) : null}
     </li>
   );
 }
 
-function RenameForm({ label, onCancel, onSave }: { label: string; onCancel: () => void; onSave: (label: string) => Promise<void> }) {
-  const [value, setValue] = useState(label);
-  const [error, setError] = useState<string | null>(null);
-  const inputId = useId();
-  const errorId = useId();
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.select(), []);
+/** A key's own state on the page: renaming, a test running or answered, its models shown. */
+function useKeyItem(apiKey: ListedKeyView, changes: KeyChanges) {
+  // `renamed`: the form just closed, so the keyboard goes back to the Rename button.
+  const [renaming, setRenaming] = useState(false);
+  const [renamed, setRenamed] = useState(false);
+  const [testing, setTesting] = useState(false);
+  const [tested, setTested] = useState<KeyTestAnswer | null>(null);
+  const [showModels, setShowModels] = useState(false);
+  const actions: Pick<KeyItemActions, "test" | "rename" | "models"> = {
+    async test() {
+      setTesting(true);
+      setTested(null);
+      setTested(await changes.test(apiKey));
+      setTesting(false);
+    },
+    rename: () => {
+      setRenamed(false);
+      setRenaming(true);
+    },
+    models: () => setShowModels((shown) => !shown),
+  };
+  const closeRename = () => {
+    setRenaming(false);
+    setRenamed(true);
+  };
+  const rename = async (label: string) => {
+    closeRename(); // the new label shows at once; the old one comes back if the server refuses
+    await changes.rename(apiKey, label);
+  };
+  return { renaming, renamed, closeRename, testing, tested, showModels, actions, rename };
+}
+
+function KeyTitleRow(props: { apiKey: ListedKeyView; labelId: string; place: KeyPlace; primary: boolean; now: number } & Pick<KeyItemProps, "focusMove" | "onMove">) {
+  const { apiKey, labelId, place, primary, now } = props;
   return (
-    <form
-      className="flex flex-wrap items-start gap-2 pt-2"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const problem = labelProblem(value);
-        if (problem) return setError(problem);
-        void onSave(value.trim());
-      }}
-    >
-      <label htmlFor={inputId} className="sr-only">
-        New label
-      </label>
-      <Input
-        id={inputId}
-        ref={input}
-        value={value}
-        maxLength={60}
-        className="h-8 w-40 text-xs"
-        aria-invalid={error !== null}
-        aria-describedby={error ? errorId : undefined}
-        onChange={(event) => {
-          setValue(event.target.value);
-          setError(null);
-        }}
-      />
-      <Button type="submit" size="sm">
-        Save
-      </Button>
-      <Button type="button" variant="ghost" size="sm" onClick={onCancel}>
-        Cancel
-      </Button>
-      {error ? (
-        <p id={errorId} className="w-full text-destructive" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </form>
+    <div className="flex flex-wrap items-center justify-between gap-2">
+      <span className="flex min-w-0 flex-wrap items-center gap-1.5">
+        <span id={labelId} className="text-sm font-medium break-all">
+          {apiKey.label}
+        </span>
+        {/* A lone key's state is the card's (its header): said once. */}
+        {place.only ? null : (
+          <>
+            {primary ? <Badge variant="success">Primary</Badge> : null}
+            <HealthBadge health={apiKey.health} />
+            <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} />
+            {apiKey.needsReentry ? <ReentryBadge /> : null}
+          </>
+        )}
+      </span>
+      {place.only ? null : <MoveButtons label={apiKey.label} position={apiKey.position} place={place} focusMove={props.focusMove} onMove={props.onMove} />}
+    </div>
   );
 }
 
+function MoveButtons({ label, position, place, focusMove, onMove }: { label: string; position: number; place: KeyPlace } & Pick<KeyItemProps, "focusMove" | "onMove">) {
+  const up = useRef<HTMLButtonElement>(null);
+  const down = useRef<HTMLButtonElement>(null);
+  // After a move the key is in its new place: the keyboard goes back to the same button, or to the other one
+  // when the key reached an end.
+  useEffect(() => {
+    if (!focusMove) return;
+    const same = focusMove === "up" ? (place.first ? down : up) : place.last ? up : down;
+    same.current?.focus();
+  }, [focusMove, position, place.first, place.last]);
+  return (
+    <span className="flex items-center gap-1">
+      <Button variant="ghost" size="icon" className="size-7" aria-label={`Move ${label} up`} ref={up} disabled={place.first} onClick={() => onMove("up")}>
+        <ArrowUp aria-hidden />
+      </Button>
+      <Button variant="ghost" size="icon" className="size-7" aria-label={`Move ${label} down`} ref={down} disabled={place.last} onClick={() => onMove("down")}>
+        <ArrowDown aria-hidden />
+      </Button>
+    </span>
+  );
+}
+
+/** The key's mask, what its provider last said, its use over 30 days and its chart. */
+function KeyDetails({ apiKey, now, chart }: { apiKey: ListedKeyView; now: number; chart: ReactNode }) {
+  return (
+    <div className="space-y-0.5 pt-1">
+      {apiKey.apiKey === "" ? (
+        <p>Requests go without a key.</p>
+      ) : (
+        <p className="flex min-w-0 items-center gap-2">
+          <span className="sr-only">Saved key:</span>
+          <code className="truncate rounded bg-muted px-1.5 py-0.5 font-mono" title={apiKey.apiKey} data-testid="masked-key">
+            {apiKey.apiKey}
+          </code>
+        </p>
+      )}
+      <p className={apiKey.health === "rejected" ? "text-destructive" : "text-muted-foreground"} data-testid="health-line">
+        <HealthLine apiKey={apiKey} now={now} />
+      </p>
+      <p className="text-muted-foreground" data-testid="usage-line">
+        <UsageLine apiKey={apiKey} now={now} />
+        {apiKey.expiresAt ? ` · expires ${apiKey.expiresAt.slice(0, 10)}` : ""}
+      </p>
+      {chart ? <div className="pt-1">{chart}</div> : null}
+    </div>
+  );
+}
+
+const TONE = { valid: "text-success", limited: "text-warning", unreachable: "text-warning" } as const;
+
+/** What the provider said to a test of the stored key (or why the test could not be made). */
+function TestAnswer({ answer }: { answer: KeyTestAnswer }) {
+  const text = answer.ok ? answer.data.message : answer.error.message;
+  const tone = answer.ok ? (TONE[answer.data.status as keyof typeof TONE] ?? "text-destructive") : "text-destructive";
+  return (
+    <p role="status" className={cn("pt-2", tone)} data-testid="key-test-answer">
+      {text}
+    </p>
+  );
+}

@@ -38,9 +38,13 @@ export function ExpiryBadge({ expiresAt, now }: { expiresAt: string | null; now:
   );
 }
 
-/** `endpoint`: a custom endpoint, which may need no key at all. `now`: the time the expiry badge is measured from. */
-export function KeyBadges({ apiKey, endpoint, now }: { apiKey: KeyView | undefined; endpoint: boolean; now: number }) {
-  if (!apiKey) {
+/**
+ * The card's badges: whether a key is saved, then the state of the key that would serve a request now (`serving`:
+ * its health, expiry, whether it must be entered again), or "Not in use" when every key is disabled or expired.
+ * `endpoint`: a custom endpoint, which may need no key at all. `now`: the time expiry is measured from.
+ */
+export function KeyBadges({ keys, serving, endpoint, now }: { keys: KeyView[]; serving: KeyView | undefined; endpoint: boolean; now: number }) {
+  if (keys.length === 0) {
     return (
       <Badge variant="warning">
         <AlertCircle aria-hidden />
@@ -52,17 +56,27 @@ export function KeyBadges({ apiKey, endpoint, now }: { apiKey: KeyView | undefin
     <span className="flex flex-wrap gap-1.5">
       <Badge variant="success">
         <CheckCircle aria-hidden />
-        {apiKey.apiKey === "" ? "No Key Needed" : "API Key Set"}
+        {(serving ?? keys[0])!.apiKey === "" ? "No Key Needed" : "API Key Set"}
       </Badge>
-      <HealthBadge health={apiKey.health} data-testid="health-badge" />
-      <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} />
-      {apiKey.needsReentry ? (
-        <Badge variant="destructive">
-          <AlertTriangle aria-hidden />
-          Needs re-entry
-        </Badge>
-      ) : null}
+      {serving ? (
+        <>
+          <HealthBadge health={serving.health} data-testid="health-badge" />
+          <ExpiryBadge expiresAt={serving.expiresAt} now={now} />
+          {serving.needsReentry ? <ReentryBadge /> : null}
+        </>
+      ) : (
+        <Badge data-testid="not-in-use">Not in use</Badge>
+      )}
     </span>
+  );
+}
+
+export function ReentryBadge() {
+  return (
+    <Badge variant="destructive">
+      <AlertTriangle aria-hidden />
+      Needs re-entry
+    </Badge>
   );
 }
 

@@ -8,17 +8,25 @@ import type { ProviderView } from "@/lib/validation/providers";
 
 type State = { phase: "loading" } | { phase: "loaded"; list: ModelListView } | { phase: "failed"; error: ApiFailure };
 
+interface ModelsPanelProps {
+  provider: ProviderView;
+  /** One key's models (by its id); without it, those of the key a request would go to. */
+  keyId?: string;
+  onAnswered: () => void;
+}
+
 /**
- * The models the saved key can reach, asked for when the panel opens (loaded on demand with it). The provider's
+ * The models a saved key can reach, asked for when the panel opens (loaded on demand with it). The provider's
  * answer may change the key's health, so the card is told when it arrives.
  */
-export function ModelsPanel({ provider, onAnswered }: { provider: ProviderView; onAnswered: () => void }) {
+export function ModelsPanel({ provider, keyId, onAnswered }: ModelsPanelProps) {
   const [state, setState] = useState<State>({ phase: "loading" });
   const listId = useId();
 
   useEffect(() => {
     let current = true;
-    void requestJson<ModelListView>("GET", `/api/user/api-keys/models?providerId=${encodeURIComponent(provider.id)}`).then((result) => {
+    const query = new URLSearchParams({ providerId: provider.id, ...(keyId ? { id: keyId } : {}) });
+    void requestJson<ModelListView>("GET", `/api/user/api-keys/models?${query}`).then((result) => {
       if (!current) return;
       setState(result.ok ? { phase: "loaded", list: result.data } : { phase: "failed", error: result.error });
       onAnswered();
@@ -28,7 +36,7 @@ export function ModelsPanel({ provider, onAnswered }: { provider: ProviderView; 
     };
     // Asked once per opening; `onAnswered` is a fresh function on every render of the card.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [provider.id]);
+  }, [provider.id, keyId]);
 
   if (state.phase === "loading") {
     return (

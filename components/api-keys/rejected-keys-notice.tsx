@@ -1,13 +1,16 @@
 import { ShieldX } from "lucide-react";
+import { isExpired } from "@/lib/client/key-use";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
+import { cardAnchor } from "./provider-card-header";
 
 /**
- * The notice at the top of the settings page while an enabled key is rejected by its provider. It goes away when
- * the user acts: replaces the key, disables or deletes it, or tests it successfully again.
+ * The notice at the top of the settings page while a key in use (enabled, unexpired) is rejected by its provider.
+ * It goes away when the user acts: replaces the key, disables or deletes it, or tests it successfully again.
  */
-export function RejectedKeysNotice({ providers, keys }: { providers: ProviderView[]; keys: Record<string, ListedKeyView> }) {
-  const rejected = providers.filter((p) => keys[p.id]?.isEnabled && keys[p.id]?.health === "rejected");
+export function RejectedKeysNotice({ providers, keys, now }: { providers: ProviderView[]; keys: ListedKeyView[]; now: number }) {
+  const inUseAndRejected = (k: ListedKeyView) => k.isEnabled && !isExpired(k, now) && k.health === "rejected";
+  const rejected = providers.filter((p) => keys.some((k) => k.providerId === p.id && inUseAndRejected(k)));
   if (rejected.length === 0) return null;
   const names = rejected.map((p) => p.name);
   const title =
@@ -26,7 +29,7 @@ export function RejectedKeysNotice({ providers, keys }: { providers: ProviderVie
         <ul className="flex flex-wrap gap-x-4 gap-y-1">
           {rejected.map((p) => (
             <li key={p.id}>
-              <a href={`#provider-${p.registryId}`} className="font-medium underline underline-offset-4">
+              <a href={`#${cardAnchor(p)}`} className="font-medium underline underline-offset-4">
                 Go to the {p.name} key
               </a>
             </li>

@@ -16,8 +16,17 @@ export interface KeyNotice {
   saveAnyway?: boolean;
 }
 
+export type FieldErrors = Partial<Record<"label" | "apiKey" | "expiresAt", string>>;
+
+/** What is saved besides the key: a label (a new key, or one of several replaced) and an expiry. */
+export interface KeyTarget {
+  label?: string;
+  expiresAt?: string;
+}
+
 interface Options {
   provider: ProviderView;
+  /** The stored key the dialog replaces; undefined for a new one. */
   apiKey: KeyView | undefined;
   onSaved: (key: KeyView) => void;
   onDeleted: () => void;
@@ -33,94 +42,121 @@ interface Options {
 const toneOf = (status: KeyTestResult["status"]): KeyNotice["tone"] =>
   status === "valid" ? "success" : status === "limited" || status === "unreachable" ? "warning" : "error";
 
+/** Where a refusal shows: under its field (a rejected key, a bad label) or as the dialog's notice. */
+function placeFailure(error: ApiFailure): { fields?: FieldErrors; notice?: KeyNotice } {
+  if (error.code === "invalid_api_key") return { fields: { apiKey: error.fields?.apiKey ?? error.message } };
+  if (error.code === "invalid_body" || error.code === "label_taken") {
+    const { label, apiKey, expiresAt } = error.fields ?? {};
+    if (label || apiKey || expiresAt) return { fields: { label, apiKey, expiresAt } };
+    return error.code === "label_taken" ? { fields: { label: error.message } } : { fields: { apiKey: error.message } };
+  }
+  if (error.code === "provider_unreachable") return { notice: { tone: "warning", text: error.message, saveAnyway: true } };
+  return { notice: { tone: "error", text: error.message } };
+}
+
+/** What a test sends: the typed key; or the stored one (one of several by its id, a lone key as the primary); or none. */
+function testBody(providerId: string, typed: string | null, stored: KeyView | undefined, byId: boolean, keyOptional: boolean) {
+  if (typed !== null) return { providerId, apiKey: typed };
+  if (stored) return byId ? { id: stored.id } : { providerId };
+  return { providerId, ...(keyOptional ? { apiKey: null } : {}) };
+}
+
+/** The toast of a save: saved, added (a new labelled key), or saved without a key or a check. */
+function announceSave(provider: ProviderView, saved: SavedKeyView, how: { noKey: boolean; added: boolean; skipped: boolean }) {
+  const title = how.noKey ? `${provider.name} saved without a key` : how.added ? `Added the ${provider.name} key “${saved.label}”` : `${provider.name} API key saved`;
+  const { validation } = saved;
+  toast.success(title, { description: validation?.status === "limited" ? validation.message : how.skipped ? "Saved without a check." : undefined });
+}
+
+/**
+ * What the dialog shows after a request: the fields' errors and the result notice, and the browser's own check of
+ * what was typed (the server's rules) before anything is sent.
+ */
+function useKeyMessages(focusInput: () => void) {
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [notice, setNotice] = useState<KeyNotice | null>(null);
+  const clear = () => {
+    setFieldErrors({});
+    setNotice(null);
+  };
+  return {
+    fieldErrors,
+    notice,
+    setFieldErrors,
+    setNotice,
+    clear,
+    showFailure(error: ApiFailure) {
+      const { fields, notice: shown } = placeFailure(error);
+      if (fields) setFieldErrors(fields);
+      if (shown) setNotice(shown);
+      if (fields?.apiKey) focusInput();
+    },
+    /**
+     * Checks the typed key (null: none, for an endpoint that needs none) and whatever else the caller found wrong;
+     * true when something was wrong, and is now shown.
+     */
+    rejectLocally(value: string | null, found: FieldErrors = {}): boolean {
+      const problems = { ...found, apiKey: found.apiKey ?? (value === null ? undefined : (apiKeyProblem(value) ?? undefined)) };
+      if (!Object.values(problems).some(Boolean)) return false;
+      setFieldErrors(problems);
+      if (problems.apiKey) focusInput();
+      return true;
+    },
+  };
+}
+
 /**
  * The key dialog's requests (save, test, delete) and what they leave on screen: which one is running, the
- * key field's error and the result notice. The key itself is passed in by the caller at the moment of the
- * request (read from the password input), never held here.
+ * fields' errors and the result notice. The key itself is passed in by the caller at the moment of the request
+ * (read from the password input), never held here.
  */
 export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, onClose, focusInput, deleteOne = false }: Options) {
   // A custom endpoint may need no key: its field may be left empty (sent as null, "no key").
   const keyOptional = provider.registryId === "custom";
   const isEmpty = (value: string) => (keyOptional ? value.trim() === "" : value === "");
   const [busy, setBusy] = useState<KeyAction | null>(null);
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<KeyNotice | null>(null);
-
-  function start(action: KeyAction) {
+  const messages = useKeyMessages(focusInput);
+  const start = (action: KeyAction) => {
     setBusy(action);
-    setFieldError(null);
-    setNotice(null);
-  }
+    messages.clear();
+  };
 
-  function showFailure(error: ApiFailure) {
-    if (error.code === "invalid_api_key" || error.code === "invalid_body") {
-      setFieldError(error.fields?.apiKey ?? error.message);
-    } else if (error.code === "provider_unreachable") {
-      setNotice({ tone: "warning", text: error.message, saveAnyway: true });
-    } else {
-      setNotice({ tone: "error", text: error.message });
-    }
-  }
-
-  /** Checks the typed key in the browser first (the same rules as the server), then asks the server. */
-  function rejectLocally(value: string): boolean {
-    const problem = apiKeyProblem(value);
-    if (!problem) return false;
-    setFieldError(problem);
-    focusInput();
-    return true;
-  }
-
-  async function save(value: string, skipValidation = false) {
+  async function save(value: string, target: KeyTarget = {}, options: { skipValidation?: boolean; found?: FieldErrors } = {}) {
     const noKey = isEmpty(value) && keyOptional;
-    if (!noKey && rejectLocally(value)) return;
+    if (messages.rejectLocally(noKey ? null : value, options.found)) return;
     start("save");
-    const result = await requestJson<SavedKeyView>("POST", "/api/user/api-keys", {
-      providerId: provider.id,
-      apiKey: noKey ? null : value.trim(),
-      ...(skipValidation ? { skipValidation: true } : {}),
-    });
+    const body = { providerId: provider.id, apiKey: noKey ? null : value.trim(), ...target, ...(options.skipValidation ? { skipValidation: true } : {}) };
+    const result = await requestJson<SavedKeyView>("POST", "/api/user/api-keys", body);
     setBusy(null);
-    if (!result.ok) {
-      showFailure(result.error);
-      if (result.error.code === "invalid_api_key") focusInput();
-      return;
-    }
-    const { validation, ...saved } = result.data;
+    if (!result.ok) return messages.showFailure(result.error);
+    const { validation: _validation, ...saved } = result.data;
     onSaved(saved);
-    toast.success(noKey ? `${provider.name} saved without a key` : `${provider.name} API key saved`, {
-      description: validation?.status === "limited" ? validation.message : skipValidation ? "Saved without a check." : undefined,
-    });
+    announceSave(provider, result.data, { noKey, added: Boolean(target.label && !apiKey), skipped: Boolean(options.skipValidation) });
     onClose();
   }
 
   /** Tests the typed key; with the field empty, the stored one (or, for an endpoint with none, no key at all). */
   async function test(value: string) {
     const empty = isEmpty(value);
-    if (!empty && rejectLocally(value)) return;
+    if (!empty && messages.rejectLocally(value)) return;
     start("test");
-    const result = await requestJson<KeyTestResult>("POST", "/api/user/api-keys/test", {
-      providerId: provider.id,
-      ...(!empty ? { apiKey: value.trim() } : !apiKey && keyOptional ? { apiKey: null } : {}),
-    });
+    const result = await requestJson<KeyTestResult>("POST", "/api/user/api-keys/test", testBody(provider.id, empty ? null : value.trim(), apiKey, deleteOne, keyOptional));
     setBusy(null);
-    if (!result.ok) return showFailure(result.error);
+    if (!result.ok) return messages.showFailure(result.error);
     const { status, message } = result.data;
-    if (status === "invalid") setFieldError(message);
-    else setNotice({ tone: toneOf(status), text: message });
+    if (status === "invalid") messages.setFieldErrors({ apiKey: message });
+    else messages.setNotice({ tone: toneOf(status), text: message });
     if (empty && apiKey) onTested();
   }
 
   /** Deletes the stored key; true when the dialog may close. */
   async function remove(): Promise<boolean> {
     start("delete");
-    const result =
-      deleteOne && apiKey
-        ? await requestJson("DELETE", `/api/user/api-keys/${apiKey.id}`)
-        : await requestJson("DELETE", "/api/user/api-keys", { providerId: provider.id });
+    // One of several keys goes by its id; a lone key goes with its provider (DELETE { providerId }).
+    const result = deleteOne && apiKey ? await requestJson("DELETE", `/api/user/api-keys/${apiKey.id}`) : await requestJson("DELETE", "/api/user/api-keys", { providerId: provider.id });
     setBusy(null);
     if (!result.ok && result.error.code !== "api_key_not_found") {
-      setNotice({ tone: "error", text: result.error.message });
+      messages.setNotice({ tone: "error", text: result.error.message });
       return false;
     }
     onDeleted();
@@ -129,10 +165,5 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, 
     return true;
   }
 
-  const clearMessages = () => {
-    setFieldError(null);
-    setNotice(null);
-  };
-
-  return { busy, fieldError, notice, keyOptional, clearMessages, save, test, remove };
+  return { busy, fieldErrors: messages.fieldErrors, notice: messages.notice, keyOptional, clearMessages: messages.clear, save, test, remove };
 }

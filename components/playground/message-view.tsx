@@ -3,11 +3,21 @@
 import { TriangleAlert } from "lucide-react";
 import Link from "next/link";
 import { type ChatProblem, describeTokens, type PlaygroundMessage, textOf } from "@/lib/client/chat";
+import type { ChatMetadata } from "@/lib/validation/chat-rules";
 import { cn } from "@/lib/utils";
 import { MarkdownAnswer } from "./markdown";
+import type { AnswerOutcome } from "./use-playground";
 
-/** One turn: the user's text as written, or the answer as Markdown with the key that served it and its tokens. */
-export function MessageView({ message, streaming, providerName }: { message: PlaygroundMessage; streaming: boolean; providerName: string }) {
+interface MessageViewProps {
+  message: PlaygroundMessage;
+  streaming: boolean;
+  /** How the answer ended when it did not finish: stopped, or failed. */
+  outcome?: AnswerOutcome;
+  providerName: string;
+}
+
+/** One turn: the user's text as written, or the answer as Markdown with how it ended, the key and its tokens. */
+export function MessageView({ message, streaming, outcome, providerName }: MessageViewProps) {
   const text = textOf(message);
   if (message.role === "user") {
     return (
@@ -18,7 +28,6 @@ export function MessageView({ message, streaming, providerName }: { message: Pla
     );
   }
   const { metadata } = message;
-  const tokens = describeTokens(metadata);
   return (
     <li className="space-y-1 bg-muted/30 px-4 py-3" data-testid="assistant-message" data-streaming={streaming || undefined}>
       <p className="text-xs font-medium text-muted-foreground">
@@ -27,19 +36,38 @@ export function MessageView({ message, streaming, providerName }: { message: Pla
         {streaming ? <span className="font-normal"> · answering…</span> : null}
       </p>
       {text ? <MarkdownAnswer text={text} /> : null}
-      {!streaming && metadata?.keyHint !== undefined ? (
-        <p className="pt-1 text-xs text-muted-foreground" data-testid="answer-facts">
-          {metadata.keyHint ? (
-            <>
-              Answered with your key <code className="font-mono" data-testid="answer-key">{metadata.keyHint}</code>
-            </>
-          ) : (
-            "Answered without a key"
-          )}
-          {tokens ? <span data-testid="answer-tokens"> · {tokens}</span> : null}
-        </p>
-      ) : null}
+      {!streaming && (metadata?.keyHint !== undefined || outcome) ? <AnswerFacts metadata={metadata} outcome={outcome} /> : null}
     </li>
+  );
+}
+
+/** How a failed answer's line begins: never "Answered", which it was not. */
+const FAILED: Record<ChatProblem["kind"], string> = {
+  invalid: "Rejected",
+  limited: "Limited",
+  unreachable: "Failed",
+  request: "Not sent",
+};
+
+/** "Answered with your key sk-…· 12 tokens in, 30 out", "Stopped · with your key …", "Rejected with your key …". */
+function AnswerFacts({ metadata, outcome }: { metadata: ChatMetadata | undefined; outcome: AnswerOutcome | undefined }) {
+  const tokens = outcome ? undefined : describeTokens(metadata);
+  const how = !outcome ? "Answered" : outcome.kind === "stopped" ? "Stopped" : FAILED[outcome.problem.kind];
+  const key = metadata?.keyHint;
+  return (
+    <p className="pt-1 text-xs text-muted-foreground" data-testid="answer-facts" data-outcome={outcome?.kind ?? "answered"}>
+      {key === undefined ? (
+        how
+      ) : key ? (
+        <>
+          {how}
+          {outcome?.kind === "stopped" ? " · " : " "}with your key <code className="font-mono" data-testid="answer-key">{key}</code>
+        </>
+      ) : (
+        `${how} without a key`
+      )}
+      {tokens ? <span data-testid="answer-tokens"> · {tokens}</span> : null}
+    </p>
   );
 }
 

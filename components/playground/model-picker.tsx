@@ -4,6 +4,7 @@ import { useEffect, useId, useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { requestJson } from "@/lib/client/api";
+import { isChatModel } from "@/lib/client/chat-models";
 import type { ModelListView } from "@/lib/validation/models";
 
 type State = { phase: "loading" } | { phase: "listed"; models: ModelListView["models"] } | { phase: "typed"; reason: string };
@@ -11,9 +12,28 @@ type State = { phase: "loading" } | { phase: "listed"; models: ModelListView["mo
 export const SELECT_CLASS =
   "flex h-9 w-full min-w-0 rounded-md border border-input bg-background px-3 py-1 text-sm shadow-xs outline-none focus-visible:ring-2 focus-visible:ring-ring disabled:opacity-60";
 
+/** The chat models the provider's key can reach, asked for once per provider (the picker is keyed by it). */
+function useChatModels(providerId: string, providerName: string): State {
+  const [state, setState] = useState<State>({ phase: "loading" });
+  useEffect(() => {
+    let current = true;
+    void requestJson<ModelListView>("GET", `/api/user/api-keys/models?providerId=${encodeURIComponent(providerId)}`).then((result) => {
+      if (!current) return;
+      // Chat models only: the playground cannot talk to an embedding, speech or image model.
+      const models = result.ok ? result.data.models.filter((m) => isChatModel(m.id)) : [];
+      if (models.length > 0) setState({ phase: "listed", models });
+      else setState({ phase: "typed", reason: result.ok ? `${providerName} lists no chat models for this key.` : result.error.message });
+    });
+    return () => {
+      current = false;
+    };
+  }, [providerId, providerName]);
+  return state;
+}
+
 /**
- * The model, picked from the models the key can reach (GET /api/user/api-keys/models); when that list cannot be
- * had (the provider is down, the key may not list models), a text field takes the model's id instead.
+ * The model, picked from the chat models the key can reach (GET /api/user/api-keys/models); when that list cannot
+ * be had (the provider is down, the key may not list models), a text field takes the model's id instead.
  */
 export function ModelPicker({
   providerId,
@@ -28,25 +48,9 @@ export function ModelPicker({
   onChange: (model: string) => void;
   disabled?: boolean;
 }) {
-  const [state, setState] = useState<State>({ phase: "loading" });
+  const state = useChatModels(providerId, providerName);
   const id = useId();
   const hintId = useId();
-
-  useEffect(() => {
-    // Keyed by the provider (playground.tsx): a new provider is a new picker, starting from "loading".
-    let current = true;
-    void requestJson<ModelListView>("GET", `/api/user/api-keys/models?providerId=${encodeURIComponent(providerId)}`).then((result) => {
-      if (!current) return;
-      if (result.ok && result.data.models.length > 0) {
-        setState({ phase: "listed", models: result.data.models });
-      } else {
-        setState({ phase: "typed", reason: result.ok ? `${providerName} lists no models for this key.` : result.error.message });
-      }
-    });
-    return () => {
-      current = false;
-    };
-  }, [providerId, providerName]);
 
   // The first listed model is picked unless the current one is listed.
   useEffect(() => {

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -15,6 +16,8 @@ import { Button } from "./button";
 interface DeleteConfirmProps {
   /** The trigger's and the confirming button's label, e.g. "Delete API Key". */
   label: string;
+  /** A trigger of the caller's (e.g. a smaller button); by default a button saying `label`. */
+  trigger?: ReactNode;
   title: string;
   description: string;
   /** The cancelling button's label, e.g. "Keep key". */
@@ -29,13 +32,15 @@ interface DeleteConfirmProps {
 }
 
 /** A destructive action asked twice: the trigger button, and the confirmation it opens. */
-export function DeleteConfirm({ label, title, description, keepLabel, open, onOpenChange, waiting, deleting, onConfirm }: DeleteConfirmProps) {
+export function DeleteConfirm({ label, trigger, title, description, keepLabel, open, onOpenChange, waiting, deleting, onConfirm }: DeleteConfirmProps) {
   return (
     <AlertDialog open={open} onOpenChange={onOpenChange}>
       <AlertDialogTrigger asChild>
-        <Button variant="destructive-outline" waiting={waiting}>
-          {label}
-        </Button>
+        {trigger ?? (
+          <Button variant="destructive-outline" waiting={waiting}>
+            {label}
+          </Button>
+        )}
       </AlertDialogTrigger>
       <AlertDialogContent>
         <AlertDialogTitle>{title}</AlertDialogTitle>

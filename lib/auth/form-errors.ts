@@ -18,6 +18,7 @@ const SENTENCES: Record<string, string> = {
   invalid_body: "A field holds a character that cannot be used (a NUL character). Type it again.",
   payload_too_large: "The form was too large to send.",
   cross_origin: "The form was sent from another site. Fill it in on this page and try again.",
+  other_address: "You opened this site at another of its addresses, where signing in cannot work. Here is its own address: please try again.",
   database_unavailable: "This service is unavailable right now. Please try again in a moment.",
   internal_error: "Something went wrong on our side. Please try again.",
 };

@@ -61,6 +61,22 @@ export function backToForm(page: AuthPage, error: unknown, callbackUrl: string, 
   return seeOther(authPagePath(page, { error: known?.code ?? "internal_error", retryAfter: known?.retryAfter, callbackUrl }), setCookies);
 }
 
+/**
+ * A form refused as cross-site because it was posted from another address of this same server (opened at
+ * http://127.0.0.1:3000 while NEXTAUTH_URL is http://localhost:3000: the browser sent the Origin it was served
+ * at, which is not the site's): the browser goes to the same form at the site's own address, where it can be sent,
+ * and the page says why. Nothing is signed in or created. Null for anything else, a post from another site first.
+ */
+export function formAtSiteAddress(request: Request, page: AuthPage, error: unknown): Response | null {
+  const site = process.env.NEXTAUTH_URL?.trim();
+  const origin = request.headers.get("origin");
+  if (!site || !origin || !isAppError(error) || error.code !== "cross_origin") return null;
+  const url = new URL(request.url);
+  const addressed = `${url.protocol}//${request.headers.get("host") ?? url.host}`;
+  if (origin !== addressed) return null;
+  return seeOther(new URL(authPagePath(page, { error: "other_address", callbackUrl: "/settings" }), site).toString());
+}
+
 export type FormSignIn =
   | { signedIn: true; location: string; setCookies: string[] }
   /** `error`: "CredentialsSignin" (a wrong email or password), our AppError (a lockout…), or what else went wrong. */
@@ -115,11 +131,11 @@ export async function signInWithForm(request: NextRequest, credentials: { email:
 /**
  * Signs out through next-auth's CSRF token and sign-out route, with the browser's cookies: the Session row ends
  * (lib/auth/options.ts events.signOut; a failure to end it is thrown, the browser keeps its cookie), and the
- * browser goes to /login with next-auth's cookie-clearing Set-Cookie lines.
+ * browser goes to /login, which says it signed out, with next-auth's cookie-clearing Set-Cookie lines.
  */
 export async function signOutWithForm(request: NextRequest): Promise<Response> {
   const csrf = await csrfFor(request);
   const form = new URLSearchParams({ csrfToken: csrf.csrfToken, callbackUrl: "/login" });
   const { response } = await runNextAuth(nextAuthRequest(request, "/api/auth/signout", csrf.jar, form));
-  return seeOther("/login", [...csrf.setCookies, ...response.headers.getSetCookie()]);
+  return seeOther("/login?signedOut=1", [...csrf.setCookies, ...response.headers.getSetCookie()]);
 }

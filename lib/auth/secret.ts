@@ -43,11 +43,16 @@ export function getAuthSecret(): string {
 }
 
 /**
- * Checked at server start (lib/startup.ts). Production needs NEXTAUTH_URL: without it next-auth trusts the
- * forwarded host headers a client sends for its redirects and cookies.
+ * Checked at server start (lib/startup.ts), each on its own so that every problem is reported at once: the
+ * secret (getAuthSecret), and NEXTAUTH_URL, which production needs: without it next-auth trusts the forwarded
+ * host headers a client sends for its redirects and cookies.
  */
 export function checkAuthConfig(): void {
   getAuthSecret();
+  checkSiteUrl();
+}
+
+export function checkSiteUrl(): void {
   if (!isProduction()) return;
   const url = process.env.NEXTAUTH_URL?.trim();
   if (!url) {

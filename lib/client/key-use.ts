@@ -1,9 +1,28 @@
 import type { KeyView } from "@/lib/validation/api-keys";
 
 type KeyUse = Pick<KeyView, "isEnabled" | "needsReentry" | "health">;
+type KeyInOrder = KeyUse & Pick<KeyView, "position" | "expiresAt">;
 
 /** The server can send requests with this key: it is enabled and can still be opened. */
 export const canUse = (key: KeyUse): boolean => key.isEnabled && !key.needsReentry;
 
 /** The Playground offers chatting with this key: usable, and its provider has not rejected it. */
 export const canChat = (key: KeyUse): boolean => canUse(key) && key.health !== "rejected";
+
+/** The key has an expiry and it has passed (`now` in ms): it is never used again. */
+export const isExpired = (key: Pick<KeyView, "expiresAt">, now: number): boolean =>
+  key.expiresAt !== null && Date.parse(key.expiresAt) <= now;
+
+/**
+ * The key a request to its provider would go to first: the first enabled, unexpired key in the provider's order
+ * (lib/db/keys-for-use.ts picks the same one). What the card's health, border and "Primary" badge are about.
+ */
+export function servingKey<K extends KeyInOrder>(keys: readonly K[], now: number): K | undefined {
+  return [...keys].sort((a, b) => a.position - b.position).find((key) => key.isEnabled && !isExpired(key, now));
+}
+
+/** Some key of the provider can be used now: the models list and the playground are worth offering. */
+export const anyUsable = (keys: readonly KeyInOrder[], now: number): boolean => keys.some((key) => canUse(key) && !isExpired(key, now));
+
+/** Some key of the provider can chat now. */
+export const anyChat = (keys: readonly KeyInOrder[], now: number): boolean => keys.some((key) => canChat(key) && !isExpired(key, now));

@@ -14,6 +14,8 @@ export interface SealedRow {
   id: string;
   providerId: string;
   label: string;
+  /** The key's mask, computed when it was saved. */
+  keyHint: string;
   encryptedKey: string;
   isEnabled: boolean;
   expiresAt: Date | null;
@@ -23,6 +25,7 @@ const sealedColumns = {
   id: userApiKey.id,
   providerId: userApiKey.providerId,
   label: userApiKey.label,
+  keyHint: userApiKey.keyHint,
   encryptedKey: userApiKey.encryptedKey,
   isEnabled: userApiKey.isEnabled,
   expiresAt: userApiKey.expiresAt,

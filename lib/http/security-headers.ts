@@ -15,6 +15,14 @@ export function newNonce(): string {
 
 const isHttps = () => process.env.NEXTAUTH_URL?.trim().startsWith("https://") ?? false;
 
+/** The site's own origin (NEXTAUTH_URL), when set and sound. */
+function siteOrigin(): string | null {
+  const url = process.env.NEXTAUTH_URL?.trim();
+  if (!url || !URL.canParse(url)) return null;
+  const { origin } = new URL(url);
+  return origin === "null" ? null : origin;
+}
+
 export function pagePolicy(nonce: string): string {
   // React's development build reconstructs server stacks with eval; production never needs it.
   const devEval = process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : "";
@@ -27,7 +35,9 @@ export function pagePolicy(nonce: string): string {
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    // A form's answer may send the browser to the site's own address (lib/auth/form-sign-in.ts, a sign-in posted
+    // from another address of this server); form-action also governs where such a redirect may go.
+    `form-action 'self'${siteOrigin() ? ` ${siteOrigin()}` : ""}`,
     "frame-ancestors 'none'",
     ...(isHttps() ? ["upgrade-insecure-requests"] : []),
   ].join("; ");

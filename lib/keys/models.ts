@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { usableSealedKeys } from "@/lib/db/keys-for-use";
+import { getSealedUserApiKeyById, type KeyForRequest, usableSealedKeys } from "@/lib/db/keys-for-use";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { listProviderModels } from "@/lib/providers/endpoint-check";
 import type { ModelInfo } from "@/lib/providers/provider-api";
@@ -27,9 +27,20 @@ const cache = new LRUCache<string, { models: ModelInfo[]; fetchedAt: string }>({
 const cacheKey = (userId: string, providerId: string, envelope: string) =>
   `${userId}:${providerId}:${createHash("sha256").update(envelope).digest("base64url")}`;
 
-export async function listModelsForKey(userId: string, providerId: string): Promise<ModelListView> {
+/** One key of the provider's by its id (its models alone), as a request would take it: enabled and unexpired. */
+async function oneKey(userId: string, provider: { id: string; name: string }, id: string): Promise<KeyForRequest[]> {
+  const row = await getSealedUserApiKeyById(userId, id);
+  if (!row || row.providerId !== provider.id) throw new AppError("api_key_not_found", `You have no such ${provider.name} key.`);
+  if (!row.isEnabled || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
+    throw new AppError("api_key_disabled", `The ${provider.name} key “${row.label}” is disabled or expired. Enable it to list its models.`);
+  }
+  return [{ id: row.id, label: row.label, keyHint: row.keyHint, encryptedKey: row.encryptedKey }];
+}
+
+/** The models of the provider's usable keys (the first that answers), or of one key of theirs (`keyId`). */
+export async function listModelsForKey(userId: string, providerId: string, keyId?: string): Promise<ModelListView> {
   const provider = await requireProvider(userId, providerId);
-  const keys = await usableSealedKeys(userId, provider.id, { stamp: false });
+  const keys = keyId ? await oneKey(userId, provider, keyId) : await usableSealedKeys(userId, provider.id, { stamp: false });
   if (keys.length === 0) {
     throw await noUsableKeyError(userId, provider, {
       disabled: `Your ${provider.name} keys are disabled or expired. Enable one to list its models.`,

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { isoDate, providerIdField } from "./api-keys";
+import { isoDate, keyIdField, providerIdField } from "./api-keys";
 
 /** GET /api/user/api-keys/models: the models the user's stored key can reach at its provider. */
 
 export const modelsQuerySchema = z.strictObject({
   providerId: providerIdField.meta({ description: "The provider whose stored key is used (a uuid from GET /api/providers)." }),
+  id: keyIdField.optional().meta({ description: "One key of the provider's, by its id: its models only. Without it, the first usable key's (then the next)." }),
 });
 
 export const modelSchema = z

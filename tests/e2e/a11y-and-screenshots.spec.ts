@@ -78,6 +78,46 @@ for (const theme of THEMES) {
       await page.screenshot({ path: `test-results/screenshots/delete-account-desktop-${theme}.png` });
     });
 
+    test("a card with several keys and the playground pass axe; screenshots", async ({ page }) => {
+      await signUpAndSignIn(page, "a11y-several");
+      const openai = page.getByTestId("provider-card-openai");
+      await openai.getByRole("button", { name: "Add API Key" }).click();
+      let dialog = page.getByRole("dialog", { name: "OpenAI API Key" });
+      await dialog.getByLabel("API Key", { exact: true }).fill(testKey("valid"));
+      await dialog.getByRole("button", { name: "Save API Key" }).click();
+      await expect(dialog).toBeHidden();
+      await openai.getByRole("button", { name: "Add another key" }).click();
+      dialog = page.getByRole("dialog", { name: "Add another OpenAI key" });
+      await dialog.getByLabel("Label").fill("Backup");
+      await dialog.getByLabel("API Key", { exact: true }).fill(testKey("valid"));
+      await expectNoViolations(page, `/settings add-another-key dialog (${theme})`);
+      await dialog.getByRole("button", { name: "Save API Key" }).click();
+      await expect(dialog).toBeHidden();
+      await openai.getByRole("switch", { name: "Use the OpenAI key Default" }).click();
+      await expect(openai.getByTestId("key-item-Backup").getByText("Primary")).toBeVisible();
+      await openai.getByRole("button", { name: "Models of Backup" }).click();
+      await expect(openai.getByTestId("key-item-Backup").getByTestId("model-list")).toBeVisible();
+      await openai.getByRole("button", { name: "Rename Backup" }).click();
+      await expect(openai.getByLabel("New label")).toBeFocused();
+      await expectNoViolations(page, `/settings with several keys (${theme})`);
+      for (const [size, viewport] of Object.entries(SIZES)) {
+        await page.setViewportSize(viewport);
+        await openai.screenshot({ path: `test-results/screenshots/several-keys-${size}-${theme}.png` });
+      }
+      await page.setViewportSize(SIZES.desktop);
+
+      await page.goto("/playground");
+      await page.getByRole("textbox", { name: "Message" }).fill("Hello");
+      await expect(page.getByRole("combobox", { name: "Model" })).toBeEnabled();
+      await page.getByRole("button", { name: "Send" }).click();
+      await expect(page.getByTestId("answer-facts")).toContainText("Answered with your key");
+      await expectNoViolations(page, `/playground with an answer (${theme})`);
+      for (const [size, viewport] of Object.entries(SIZES)) {
+        await page.setViewportSize(viewport);
+        await page.screenshot({ path: `test-results/screenshots/playground-${size}-${theme}.png`, fullPage: true });
+      }
+    });
+
     test("keys at work pass axe: health badges, the notice, usage and its chart, a models list, the activity panel", async ({ page }) => {
       await signInAsDemo(page);
       await expect(page.getByTestId("rejected-keys-notice")).toBeVisible();

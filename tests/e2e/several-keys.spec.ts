@@ -5,7 +5,7 @@ import { mask, signUpAndSignIn, testKey } from "./helpers";
 
 /**
  * Several keys per provider in the browser: adding a second key, reordering with the keyboard (move up/down
- * buttons, the focus staying on the key moved), the expiry badges, and a user with one key seeing the card as before.
+ * buttons, the focus staying on the key moved), the expiry badges, and a user with one key seeing a list of one.
  */
 const card = (page: Page, registryId: string): Locator => page.getByTestId(`provider-card-${registryId}`);
 
@@ -23,21 +23,23 @@ async function addAnotherKey(page: Page, label: string, key: string, expires?: s
   await dialog.getByLabel("Label").fill(label);
   await dialog.getByLabel("API Key", { exact: true }).fill(key);
   if (expires) await dialog.getByLabel("Expires (optional)").fill(expires);
-  await dialog.getByRole("button", { name: "Add key" }).click();
+  await dialog.getByRole("button", { name: "Save API Key" }).click();
   await expect(dialog).toBeHidden();
 }
 
 /** The labels in the card's list, in order. */
 const order = (page: Page) => card(page, "openai").getByTestId("key-list").getByRole("listitem").evaluateAll((items: Element[]) => items.map((i) => i.getAttribute("data-testid")));
 
-test("a second key: added with its label, listed after the first, the primary marked; a single key looks as before", async ({ page }) => {
+test("a second key: added with its label, listed after the first, the primary marked; a single key is a list of one", async ({ page }) => {
   await signUpAndSignIn(page, "duo");
   const first = testKey("valid");
   await saveFirstKey(page, first);
   const openai = card(page, "openai");
-  // One key: the card as it always was (the mask, the health line), no list, no fallback switch.
+  // One key: a list of one, with the contract's words (Update API Key) and no order to change or fallback switch.
   await expect(openai.getByTestId("masked-key")).toHaveText(mask(first));
-  await expect(openai.getByTestId("key-list")).toHaveCount(0);
+  await expect.poll(() => order(page)).toEqual(["key-item-Default"]);
+  await expect(openai.getByRole("button", { name: "Update API Key" })).toBeVisible();
+  await expect(openai.getByRole("button", { name: /^Move/ })).toHaveCount(0);
   await expect(openai.getByText("Always use my first key")).toHaveCount(0);
 
   const second = testKey("valid");
@@ -53,7 +55,7 @@ test("a second key: added with its label, listed after the first, the primary ma
   const dialog = page.getByRole("dialog", { name: "Add another OpenAI key" });
   await dialog.getByLabel("Label").fill("backup");
   await dialog.getByLabel("API Key", { exact: true }).fill(testKey("valid"));
-  await dialog.getByRole("button", { name: "Add key" }).click();
+  await dialog.getByRole("button", { name: "Save API Key" }).click();
   await expect(dialog.getByText("Another key of this provider has that label.")).toBeVisible();
   await dialog.getByRole("button", { name: "Cancel" }).click();
 

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as nextAuthRoute from "@/app/api/auth/[...nextauth]/route";
 import * as loginRoute from "@/app/api/auth/login/route";
 import * as logoutRoute from "@/app/api/auth/logout/route";
 import * as registerRoute from "@/app/api/auth/register/route";
 import { addressKey, peerHeaders } from "@/lib/api/client-address";
+import { authErrorSentence } from "@/lib/auth/form-errors";
 import { consumePoint } from "@/lib/db/counters";
 import { LIMITS } from "@/lib/rate-limits";
 import { APP_URL, type Answer, call } from "../fixtures/http";
@@ -147,13 +148,36 @@ describe("POST /api/auth/register as a form (the sign-up form without JavaScript
   });
 });
 
+describe("a form posted from another address of this server (NEXTAUTH_URL names the site's)", () => {
+  it("sends the browser to the same form at the site's address, signing in or creating nothing; another site is still refused", async () => {
+    const before = process.env.NEXTAUTH_URL;
+    vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000");
+    try {
+      const ada = await registeredAccount("ada");
+      const at127 = { headers: { origin: "http://127.0.0.1:3000", host: "127.0.0.1:3000" } };
+      const signIn = await signInForm({ email: ada.email, password: ada.password }, at127);
+      expectSeeOther(signIn, "http://localhost:3000/login?error=other_address", [ada.email, ada.password]);
+      expect(setCookies(signIn)["next-auth.session-token"]).toBeUndefined();
+      const email = newEmail();
+      expectSeeOther(await signUpForm({ email, password: "long enough" }, at127), "http://localhost:3000/register?error=other_address", [email]);
+      expect((await signInForm({ email, password: "long enough" })).headers.get("location")).toBe("/login?error=CredentialsSignin");
+
+      const evil = { headers: { origin: "https://evil.example", host: "127.0.0.1:3000" } };
+      expectSeeOther(await signInForm({ email: ada.email, password: ada.password }, evil), "/login?error=cross_origin", []);
+      expect(authErrorSentence("/login", "other_address")).toMatch(/another of its addresses/);
+    } finally {
+      vi.stubEnv("NEXTAUTH_URL", before);
+    }
+  });
+});
+
 describe("POST /api/auth/logout (the sign-out button without JavaScript)", () => {
   it("ends the session on the server and clears its cookie: the old cookie opens nothing", async () => {
     const ada = await registeredAccount("ada");
     const signedIn = await signInForm({ email: ada.email, password: ada.password });
     const cookies = setCookies(signedIn);
     const answer = await post(logoutRoute, "/api/auth/logout", {}, { headers: { cookie: cookieHeader(cookies) } });
-    expectSeeOther(answer, "/login", []);
+    expectSeeOther(answer, "/login?signedOut=1", []);
     expect(setCookies(answer)["next-auth.session-token"]).toBe("");
     // The cookie kept from before is refused: the Session row is gone.
     expect(await sessionEmail(signedIn)).toBeUndefined();

@@ -31,7 +31,10 @@ await withSchemaUpTo(PREVIOUS, async (query) => {
   await query(`insert into "KeyUsage" ("apiKeyId", "userId", day, requests, "inputTokens", "outputTokens", errors) values
     ($1, $2, (now() at time zone 'utc')::date, 7, 700, 1400, 2), ($1, $2, (now() at time zone 'utc')::date - 3, 3, 30, 60, 0)`, [key, ada]);
   const endpoint = (id: string, owner: string, name: string, slot: number) =>
-    query(`insert into "ModelProvider" (id, "registryId", name, "ownerId", "baseUrl", "endpointSlot") values ($1, 'custom', $2, $3, 'https://e.example/v1', $4)`, [
+    // One statement's now() is the whole setup's: each endpoint is dated a second after the one before, so the
+    // oldest keeps the plain slug whatever the random ids sort as.
+    query(`insert into "ModelProvider" (id, "registryId", name, "ownerId", "baseUrl", "endpointSlot", "createdAt")
+      values ($1, 'custom', $2, $3, 'https://e.example/v1', $4::int, now() + $4::int * interval '1 second')`, [
       id,
       name,
       owner,

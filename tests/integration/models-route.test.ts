@@ -175,6 +175,31 @@ describe("the models a stored key can reach", () => {
   });
 });
 
+describe("one key's models, by its id", () => {
+  it("asks with that key alone, even when it is not the first; answers which key served", async () => {
+    const erin = await insertUser("erin");
+    await save(erin, "mistral", key("valid"));
+    const second = key("valid");
+    const added = await call<{ id: string }>(keysRoute.POST, { method: "POST", as: erin, body: { providerId: providers.mistral.id, apiKey: second, label: "Backup" } });
+    expect(added.status, added.text).toBe(200);
+    const answer = await models(erin, `?providerId=${providers.mistral.id}&id=${added.json.id}`);
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json).toMatchObject({ servedBy: { id: added.json.id, label: "Backup" } });
+    expect(fake.requests.filter((r) => r.registryId === "mistral" && r.path === "/models").at(-1)!.credential).toBe(second);
+  });
+
+  it("404 for another user's key or a key of another provider; 409 for a disabled key", async () => {
+    const frank = await insertUser("frank");
+    await save(frank, "xai", key("valid"));
+    const [own] = (await call<{ id: string; providerId: string }[]>(keysRoute.GET, { as: frank })).json;
+    expectError(await models(ada, `?providerId=${providers.xai.id}&id=${own!.id}`), 404, "api_key_not_found");
+    expectError(await models(frank, `?providerId=${providers.openai.id}&id=${own!.id}`), 404, "api_key_not_found");
+    await call(keysRoute.PATCH, { method: "PATCH", as: frank, body: { providerId: providers.xai.id, isEnabled: false } });
+    expectError(await models(frank, `?providerId=${providers.xai.id}&id=${own!.id}`), 409, "api_key_disabled");
+    expectError(await models(frank, `?providerId=${providers.xai.id}&id=not-a-uuid`), 400, "invalid_query");
+  });
+});
+
 describe("bad requests", () => {
   it("401 without a session; 404 for an unknown provider, no key, or another user's key; 409 disabled", async () => {
     expectError(await models(undefined, `?providerId=${providers.openai.id}`), 401, "unauthorized");

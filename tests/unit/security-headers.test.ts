@@ -38,6 +38,13 @@ describe("the headers of every page (proxy.ts)", () => {
     expect(directives(second.headers.get("content-security-policy"))["script-src"]).not.toContain(nonce);
   });
 
+  it("forms post to this site, and may be sent on to its own address (NEXTAUTH_URL), nowhere else", () => {
+    vi.stubEnv("NEXTAUTH_URL", "");
+    expect(directives(proxy(page()).headers.get("content-security-policy"))["form-action"]).toEqual(["'self'"]);
+    vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000/");
+    expect(directives(proxy(page()).headers.get("content-security-policy"))["form-action"]).toEqual(["'self'", "http://localhost:3000"]);
+  });
+
   it("hands the same policy and nonce to the page render (Next reads the nonce from the request's policy)", () => {
     const response = proxy(page());
     const policy = response.headers.get("content-security-policy")!;

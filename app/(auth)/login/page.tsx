@@ -12,6 +12,12 @@ export const metadata: Metadata = { title: "Sign in" };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
+/** What /login says after a sign-out (the sign-out button, "Sign out everywhere"): a fixed sentence per value. */
+const SIGNED_OUT: Record<string, string> = {
+  "1": "You have signed out.",
+  everywhere: "You have signed out everywhere: every session of your account has ended.",
+};
+
 export default async function LoginPage({ searchParams }: { searchParams: Search }) {
   const params = await searchParams;
   const returnTo = safeReturnPath(params.callbackUrl);
@@ -34,6 +40,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         }
       >
         {params.registered ? <p className="mb-4 text-sm text-muted-foreground">Your account is ready. Sign in to continue.</p> : null}
+        {typeof params.signedOut === "string" && Object.hasOwn(SIGNED_OUT, params.signedOut) ? (
+          <p role="status" className="mb-4 rounded-md border border-success/30 bg-success/10 p-3 text-sm" data-testid="signed-out">
+            {SIGNED_OUT[params.signedOut]}
+          </p>
+        ) : null}
         <LoginForm returnTo={returnTo} notice={notice} />
       </AuthCard>
     </>

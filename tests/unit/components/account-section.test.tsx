@@ -64,7 +64,7 @@ describe("sign out everywhere and delete account", () => {
     const dialog = await screen.findByRole("alertdialog", { name: "Sign out everywhere?" });
     api.answer(200, { revoked: 2 });
     await user.click(within(dialog).getByRole("button", { name: "Sign out everywhere" }));
-    await waitFor(() => expect(signOut).toHaveBeenCalledWith("/login"));
+    await waitFor(() => expect(signOut).toHaveBeenCalledWith("/login?signedOut=everywhere"));
     expect(api.calls).toEqual([{ method: "POST", url: "/api/user/sessions/revoke", body: undefined }]);
   });
 

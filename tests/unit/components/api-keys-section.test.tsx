@@ -74,7 +74,7 @@ describe("the enable switch", () => {
     await act(async () => api.resume());
     await waitFor(() => expect(toggle.getAttribute("aria-checked")).toBe("true"));
     expect(await screen.findByText("Couldn't disable the OpenAI key")).toBeTruthy();
-    expect(api.calls).toEqual([{ method: "PATCH", url: "/api/user/api-keys", body: { providerId: openai.id, isEnabled: false } }]);
+    expect(api.calls).toEqual([{ method: "PATCH", url: `/api/user/api-keys/${keyViewFor(openai).id}`, body: { isEnabled: false } }]);
   });
 
   it("keeps the server's answer and confirms with a toast", async () => {
@@ -107,7 +107,7 @@ describe("the key dialog", () => {
     expect(save.disabled).toBe(true);
     await user.type(input, "not-like-openai");
     expect(save.disabled).toBe(false);
-    expect(within(dialog).getByText(/doesn't look like a OpenAI key/)).toBeTruthy();
+    expect(within(dialog).getByText(/doesn't look like an OpenAI key \(they usually start with sk- and have 20 or more letters and digits after it\)\. You can still save it\./)).toBeTruthy();
     await user.click(within(dialog).getByRole("button", { name: "Show key" }));
     expect(input.type).toBe("text");
   });

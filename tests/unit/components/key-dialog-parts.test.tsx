@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { createRef } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { DeleteKeyConfirm } from "@/components/api-keys/delete-key-confirm";
-import { KeyInput } from "@/components/api-keys/key-input";
+import { aKey, KeyInput } from "@/components/api-keys/key-input";
 import { KeyResultNotice } from "@/components/api-keys/key-result-notice";
 import { useKeyActions } from "@/components/api-keys/use-key-actions";
 import { Button } from "@/components/ui/button";
@@ -81,12 +81,28 @@ describe("KeyInput", () => {
     expect(screen.getByText("A key is saved (sk-p********…mnop). Saving replaces it.")).toBeTruthy();
     await user.type(input, "abc");
     expect(onEdit).toHaveBeenLastCalledWith("abc");
-    expect(screen.getByText(/doesn't look like a OpenAI key/)).toBeTruthy();
+    expect(screen.getByText(/doesn't look like an OpenAI key \(they usually start with sk- and have 20 or more letters and digits after it\)\. You can still save it\./)).toBeTruthy();
 
     rerender(<KeyInput provider={openai} stored={stored} inputRef={ref} error="OpenAI rejected this key." onEdit={onEdit} />);
     const alert = screen.getByRole("alert");
     expect(input.getAttribute("aria-invalid")).toBe("true");
     expect(input.getAttribute("aria-describedby")).toContain(alert.id);
+    // The provider refused it: the hint no longer offers to save it anyway.
+    expect(screen.getByText("This doesn't look like an OpenAI key (they usually start with sk- and have 20 or more letters and digits after it).")).toBeTruthy();
+    expect(screen.queryByText(/You can still save it/)).toBeNull();
+  });
+
+  it("says a or an as the provider's name is said", () => {
+    expect(["OpenAI", "Anthropic", "xAI", "OpenRouter", "Groq", "Google Gemini", "Mistral", "DeepSeek"].map(aKey)).toEqual([
+      "an OpenAI key",
+      "an Anthropic key",
+      "an xAI key",
+      "an OpenRouter key",
+      "a Groq key",
+      "a Google Gemini key",
+      "a Mistral key",
+      "a DeepSeek key",
+    ]);
   });
 });
 
@@ -160,11 +176,11 @@ describe("useKeyActions", () => {
     const { hook, focusInput, onClose } = setup();
     api.answer(400, { error: "OpenAI rejected this key.", code: "invalid_api_key" });
     await act(() => hook.result.current.save("sk-test-invalid-123456"));
-    expect(hook.result.current.fieldError).toBe("OpenAI rejected this key.");
+    expect(hook.result.current.fieldErrors.apiKey).toBe("OpenAI rejected this key.");
     expect(focusInput).toHaveBeenCalled();
     api.answer(502, { error: "Couldn't reach OpenAI.", code: "provider_unreachable" });
     await act(() => hook.result.current.save("sk-test-slow-123456"));
-    expect(hook.result.current.fieldError).toBeNull();
+    expect(hook.result.current.fieldErrors).toEqual({});
     expect(hook.result.current.notice).toEqual({ tone: "warning", text: "Couldn't reach OpenAI.", saveAnyway: true });
     expect(onClose).not.toHaveBeenCalled();
   });
@@ -173,7 +189,7 @@ describe("useKeyActions", () => {
     const api = fakeApi();
     const { hook, focusInput } = setup();
     await act(() => hook.result.current.save("sk-test\nvalid"));
-    expect(hook.result.current.fieldError).toMatch(/control characters/);
+    expect(hook.result.current.fieldErrors.apiKey).toMatch(/control characters/);
     expect(focusInput).toHaveBeenCalled();
     expect(api.calls).toEqual([]);
   });

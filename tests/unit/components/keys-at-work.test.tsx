@@ -148,7 +148,7 @@ describe("models", () => {
     expect(show.getAttribute("aria-expanded")).toBe("false");
     await user.click(show);
     expect(await within(card("OpenAI")).findByText("2 models available with this key")).toBeTruthy();
-    expect(within(card("OpenAI")).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["gpt-4o", "o3-mini"]);
+    expect(within(within(card("OpenAI")).getByTestId("model-list")).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["gpt-4o", "o3-mini"]);
     expect(within(card("OpenAI")).getByRole("button", { name: "Hide models" }).getAttribute("aria-expanded")).toBe("true");
     await waitFor(() => expect(api.calls).toHaveLength(2));
     expect(api.calls.map((c) => c.url)).toEqual([`/api/user/api-keys/models?providerId=${openai.id}`, "/api/user/api-keys"]);

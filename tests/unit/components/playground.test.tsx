@@ -23,8 +23,21 @@ const answerParts = (texts: string[], tokens = { inputTokens: 7, outputTokens: 2
   { type: "finish", messageMetadata: { keyHint: "sk-t****abcd", model: "gpt-4o-mini", ...tokens } },
 ];
 
-/** fetch as the server answers: the models list (or a failure), and one chat answer per send. */
-function serve(options: { models?: { status: number; body: unknown }; chats: ({ stream: object[] } | { status: number; body: unknown })[] }) {
+type ModelsAnswer = { status: number; body: unknown };
+type ChatAnswer = { stream: object[] } | { status: number; body: unknown } | { hang: object[] };
+
+/** A stream that sends `parts`, then stays open until the request is aborted (Stop). */
+function hanging(parts: object[], signal: AbortSignal | null | undefined): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(parts.map((p) => `data: ${JSON.stringify(p)}\n\n`).join("")));
+      signal?.addEventListener("abort", () => controller.error(new DOMException("The user aborted a request.", "AbortError")));
+    },
+  });
+}
+
+/** fetch as the server answers: the models list (or a failure; per provider with `modelsFor`), and one chat answer per send. */
+function serve(options: { models?: ModelsAnswer; modelsFor?: Record<string, ModelsAnswer>; chats: ChatAnswer[] }) {
   const sent: Sent[] = [];
   vi.stubGlobal(
     "fetch",
@@ -32,11 +45,13 @@ function serve(options: { models?: { status: number; body: unknown }; chats: ({ 
       const body = init.body ? JSON.parse(String(init.body)) : undefined;
       sent.push({ url: String(url), body });
       if (String(url).startsWith("/api/user/api-keys/models")) {
-        const models = options.models ?? { status: 200, body: { providerId: openai.id, models: [{ id: "gpt-4o-mini", name: "gpt-4o-mini" }, { id: "gpt-4o", name: "GPT-4o" }], fetchedAt: "2026-11-26T00:00:00.000Z" } };
+        const providerId = new URL(String(url), "http://x").searchParams.get("providerId")!;
+        const models = options.modelsFor?.[providerId] ?? options.models ?? { status: 200, body: { providerId: openai.id, models: [{ id: "gpt-4o-mini", name: "gpt-4o-mini" }, { id: "gpt-4o", name: "GPT-4o" }], fetchedAt: "2026-11-26T00:00:00.000Z" } };
         return new Response(JSON.stringify(models.body), { status: models.status, headers: { "content-type": "application/json" } });
       }
       const next = options.chats.shift();
       if (!next) throw new Error("no chat answer queued");
+      if ("hang" in next) return new Response(hanging(next.hang, init.signal), { status: 200, headers: { "content-type": "text/event-stream" } });
       if ("stream" in next) return new Response(sse(next.stream), { status: 200, headers: { "content-type": "text/event-stream", "x-key-hint": "sk-t****abcd" } });
       return new Response(JSON.stringify(next.body), { status: next.status, headers: { "content-type": "application/json" } });
     }),
@@ -92,6 +107,8 @@ describe("the playground", () => {
     expect(alert.textContent).toContain("Key rejected");
     expect(alert.textContent).toContain(failure.message);
     expect(within(alert).getByRole("link", { name: "Fix the key in Settings" }).getAttribute("href")).toBe("/settings");
+    // The failed answer says what happened with the key, never that it answered.
+    expect(screen.getByTestId("answer-facts").textContent).toBe("Rejected with your key sk-t****abcd");
 
     await user.click(screen.getByRole("button", { name: "Retry" }));
     await screen.findByText("Better now.");
@@ -115,6 +132,51 @@ describe("the playground", () => {
     expect(alert.textContent).toContain("disabled");
     expect(within(alert).getByRole("link", { name: "Fix the key in Settings" })).toBeTruthy();
     expect(chatBodies(sent)[0]).toMatchObject({ model: "my-model" });
+  });
+
+  it("Stop ends the answer: the text so far stays, and it says Stopped, not Answered", async () => {
+    const user = userEvent.setup();
+    serve({ chats: [{ hang: answerParts(["The first words"]).slice(0, 4) }] });
+    render(<Playground providers={[openai]} />);
+    await waitFor(() => expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"));
+    await user.type(screen.getByRole("textbox", { name: "Message" }), "Tell me a long story{Enter}");
+    await screen.findByText("The first words");
+    await user.click(screen.getByRole("button", { name: "Stop" }));
+    const facts = await screen.findByTestId("answer-facts");
+    expect(facts.textContent).toBe("Stopped · with your key sk-t****abcd");
+    expect(facts.getAttribute("data-outcome")).toBe("stopped");
+    expect(screen.getByText("The first words")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Send" })).toBeTruthy();
+  });
+
+  it("Stop before the first words: the conversation says it stopped before an answer", async () => {
+    const user = userEvent.setup();
+    serve({ chats: [{ hang: [] }] });
+    render(<Playground providers={[openai]} />);
+    await waitFor(() => expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"));
+    await user.type(screen.getByRole("textbox", { name: "Message" }), "Hi{Enter}");
+    await user.click(await screen.findByRole("button", { name: "Stop" }));
+    expect((await screen.findByTestId("stopped-early")).textContent).toBe("Stopped before OpenAI answered.");
+    expect(screen.queryByTestId("answer-facts")).toBeNull();
+  });
+
+  it("offers chat models only, and a model picked for one provider is not carried to another's field", async () => {
+    const user = userEvent.setup();
+    const endpoint: PlaygroundProvider = { id: "33333333-3333-4333-8333-333333333333", name: "My vLLM", keyHint: "" };
+    serve({
+      modelsFor: {
+        [openai.id]: { status: 200, body: { providerId: openai.id, models: [{ id: "gpt-4o", name: "gpt-4o" }, { id: "text-embedding-3-small", name: "text-embedding-3-small" }, { id: "tts-1", name: "tts-1" }], fetchedAt: "2026-11-26T00:00:00.000Z" } },
+        [endpoint.id]: { status: 502, body: { error: "Couldn't reach My vLLM.", code: "provider_unreachable" } },
+      },
+      chats: [],
+    });
+    render(<Playground providers={[openai, endpoint]} />);
+    const model = (await screen.findByRole("combobox", { name: "Model" })) as HTMLSelectElement;
+    await waitFor(() => expect(model.value).toBe("gpt-4o"));
+    expect([...model.options].map((o) => o.value)).toEqual(["gpt-4o"]);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Provider" }), endpoint.id);
+    const typed = (await screen.findByRole("textbox", { name: "Model" })) as HTMLInputElement;
+    expect(typed.value).toBe("");
   });
 
   it("Clear empties the conversation; Send waits for a model and a message", async () => {

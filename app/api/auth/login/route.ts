@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { backToForm, formReturnPath, readAuthForm, seeOther, signInWithForm } from "@/lib/auth/form-sign-in";
+import { backToForm, formAtSiteAddress, formReturnPath, readAuthForm, seeOther, signInWithForm } from "@/lib/auth/form-sign-in";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +13,6 @@ export async function POST(request: NextRequest): Promise<Response> {
     if (result.signedIn) return seeOther(result.location, result.setCookies);
     return backToForm("/login", result.error, callbackUrl, result.setCookies);
   } catch (error) {
-    return backToForm("/login", error, callbackUrl);
+    return formAtSiteAddress(request, "/login", error) ?? backToForm("/login", error, callbackUrl);
   }
 }

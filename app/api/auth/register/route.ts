@@ -3,7 +3,7 @@ import { clientAddressFromHeaders } from "@/lib/api/client-address";
 import { publicRoute, type RouteContext } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
 import { authPagePath, registerProblemCode } from "@/lib/auth/form-errors";
-import { backToForm, formReturnPath, isFormPost, readAuthForm, seeOther, signInWithForm } from "@/lib/auth/form-sign-in";
+import { backToForm, formAtSiteAddress, formReturnPath, isFormPost, readAuthForm, seeOther, signInWithForm } from "@/lib/auth/form-sign-in";
 import { hashPassword } from "@/lib/auth/password";
 import { createUser } from "@/lib/db/users";
 import { limitRegistration } from "@/lib/rate-limits";
@@ -45,7 +45,7 @@ async function postForm(request: NextRequest): Promise<Response> {
     // The account exists; signing in can still be refused (a lockout of the address): the sign-in page says so.
     return seeOther(authPagePath("/login", { registered: true, callbackUrl }), signIn.setCookies);
   } catch (error) {
-    return backToForm("/register", error, callbackUrl);
+    return formAtSiteAddress(request, "/register", error) ?? backToForm("/register", error, callbackUrl);
   }
 }
 

@@ -4,4 +4,4 @@ import { listModelsForKey } from "@/lib/keys/models";
 
 export const dynamic = "force-dynamic";
 
-export const GET = userRoute(operations.listModels, ({ userId, query }) => listModelsForKey(userId, query.providerId));
+export const GET = userRoute(operations.listModels, ({ userId, query }) => listModelsForKey(userId, query.providerId, query.id));
