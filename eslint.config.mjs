@@ -57,6 +57,20 @@ const config = [
     ignores: ["lib/client/**"],
     rules: { "no-console": "error" },
   },
+  {
+    // Configuration is read in one module, typed, with its defaults (lib/env.ts); nothing else reads process.env.
+    files: ["app/**", "lib/**", "components/**", "proxy.ts"],
+    ignores: ["lib/env.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: "Read configuration through lib/env.ts (env(\"NAME\")): every variable is declared there with its type and default.",
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 
 /**
@@ -52,7 +53,7 @@ export function parseFeatureFlags(value: string | undefined, warn: (message: str
 let cached: { source: string | undefined; flags: FeatureFlags } | undefined;
 
 export function getFeatureFlags(): FeatureFlags {
-  const source = process.env.FEATURE_FLAGS;
+  const source = env("FEATURE_FLAGS");
   if (!cached || cached.source !== source) cached = { source, flags: parseFeatureFlags(source) };
   return cached.flags;
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { currentRequestId } from "./request-context";
 
@@ -45,4 +46,4 @@ export function createLogger(options: { level?: string; destination?: Destinatio
   );
 }
 
-export const log: Logger = createLogger({ level: process.env.LOG_LEVEL });
+export const log: Logger = createLogger({ level: env("LOG_LEVEL") });

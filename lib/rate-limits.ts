@@ -1,14 +1,10 @@
 import "server-only";
+import { env } from "@/lib/env";
 import { addressKey } from "@/lib/api/client-address";
 import { DEVICE_COOKIE_MAX_AGE } from "@/lib/auth/device-cookie";
 import { waitInWords } from "@/lib/auth/form-errors";
 import { consumePoint, type RateLimitState, refundPoint } from "@/lib/db/counters";
 import { AppError } from "@/lib/errors";
-
-const fromEnv = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
 
 /**
  * The limits, in one place. Counters live in the database, so every app instance shares them. Per-account
@@ -16,11 +12,11 @@ const fromEnv = (name: string, fallback: number) => {
  */
 export const LIMITS = {
   /** Provider checks (saving with validation, testing) per user. */
-  keyValidation: { points: fromEnv("RATE_LIMIT_VALIDATIONS_PER_MINUTE", 20), windowSeconds: 60 },
+  keyValidation: { points: env("RATE_LIMIT_VALIDATIONS_PER_MINUTE"), windowSeconds: 60 },
   /** Gateway requests (/api/v1) per access token. */
-  gateway: { points: fromEnv("RATE_LIMIT_GATEWAY_PER_MINUTE", 600), windowSeconds: 60 },
+  gateway: { points: env("RATE_LIMIT_GATEWAY_PER_MINUTE"), windowSeconds: 60 },
   /** Playground answers (POST /api/chat) per user. */
-  chats: { points: fromEnv("RATE_LIMIT_CHATS_PER_MINUTE", 30), windowSeconds: 60 },
+  chats: { points: env("RATE_LIMIT_CHATS_PER_MINUTE"), windowSeconds: 60 },
   /** Failed sign-ins per email from browsers without a device cookie for it; successes do not count. */
   signInFailuresPerEmail: { points: 10, windowSeconds: 15 * 60 },
   /** Failed sign-ins from one browser's device cookie over the cookie's life: beyond, the cookie is void. */
@@ -30,7 +26,7 @@ export const LIMITS = {
   /** Wrong passwords given to change the password or delete the account, per user. */
   passwordChecks: { points: 10, windowSeconds: 15 * 60 },
   /** Accounts created per client address. */
-  registration: { points: fromEnv("RATE_LIMIT_SIGNUPS_PER_HOUR", 100), windowSeconds: 60 * 60 },
+  registration: { points: env("RATE_LIMIT_SIGNUPS_PER_HOUR"), windowSeconds: 60 * 60 },
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import "server-only";
+import { env, isProduction } from "@/lib/env";
 import { backgroundSettled } from "@/lib/background";
 import { closeDb } from "@/lib/db/client";
 import { drainRequests } from "@/lib/http/requests";
@@ -10,7 +11,6 @@ import { log } from "@/lib/log";
  * writes its files out), exit 0. Next.js only stands aside when NEXT_MANUAL_SIG_HANDLE is set (`npm start`,
  * the Dockerfile and dev/app-server.ts set it); without it Next's own handler runs, as under `next dev`.
  */
-const DEFAULT_GRACE_MS = 10_000;
 
 // One per process, whichever bundle loads this module first (see lib/request-context.ts).
 const KEY = Symbol.for("byok.lifecycle");
@@ -18,8 +18,7 @@ const holder = globalThis as unknown as { [KEY]?: { installed: boolean; stopping
 const lifecycle = (holder[KEY] ??= { installed: false, stopping: false, stoppers: [] });
 
 function graceMs(): number {
-  const value = Number(process.env.SHUTDOWN_GRACE_MS);
-  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_GRACE_MS;
+  return env("SHUTDOWN_GRACE_MS");
 }
 
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
@@ -51,8 +50,8 @@ export function whenStopping(stop: () => Promise<void>): void {
 export function handleShutdownSignals(): void {
   if (lifecycle.installed) return;
   lifecycle.installed = true;
-  if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
-    if (process.env.NODE_ENV === "production") {
+  if (!env("NEXT_MANUAL_SIG_HANDLE")) {
+    if (isProduction()) {
       log.warn({ scope: "shutdown" }, "NEXT_MANUAL_SIG_HANDLE is not set: Next.js handles SIGTERM itself (no time bound, the database is not closed). Start with `npm start`.");
     }
     return;

@@ -2,20 +2,22 @@ import "server-only";
 import { checkSiteUrl, getAuthSecret } from "@/lib/auth/secret";
 import { checkKeks } from "@/lib/crypto/kek/check";
 import { describeDatabaseTarget, getDb } from "@/lib/db/client";
+import { envProblems } from "@/lib/env";
 import { getFeatureFlags } from "@/lib/feature-flags";
 import { trustProxyHops } from "@/lib/http/trust-proxy";
 import { reportUnreadableKeys } from "@/lib/keys/unreadable";
 import { log } from "@/lib/log";
 
 /**
- * Every configuration check a server makes before it answers; each throws with a sentence naming its variable.
+ * Every configuration check a server makes before it answers: a value lib/env.ts cannot parse, then each domain's
+ * own check, which throws with a sentence naming its variable.
  * The key-encryption keys first, as the keyring was: a token, PIN or key that cannot be used is named there.
  */
 const CHECKS: (() => unknown)[] = [checkKeks, getAuthSecret, checkSiteUrl, getFeatureFlags, trustProxyHops];
 
 /** What is wrong with the configuration: every problem, not only the first (a fix per start would take several). */
 export async function startupProblems(checks: (() => unknown)[] = CHECKS): Promise<string[]> {
-  const problems: string[] = [];
+  const problems = envProblems();
   for (const check of checks) {
     try {
       await check();

@@ -36,8 +36,9 @@ function errorResponses(codes: ErrorCode[]): ZodOpenApiOperationObject["response
   );
 }
 
-function toOperationObject(op: Operation): ZodOpenApiOperationObject {
+function toOperationObject(op: Operation, operationId: string): ZodOpenApiOperationObject {
   return {
+    operationId,
     summary: op.summary,
     ...(op.signedIn ? { security: [{ session: [] }] } : {}),
     ...(op.params || op.query
@@ -64,10 +65,10 @@ const liveSchema = z.object({ status: z.literal("ok") });
 
 function paths(): ZodOpenApiPathsObject {
   const result: ZodOpenApiPathsObject = {};
-  for (const op of Object.values(operations) as Operation[]) {
-    result[op.path] = { ...result[op.path], [op.method]: toOperationObject(op) };
+  for (const [name, op] of Object.entries(operations) as [string, Operation][]) {
+    result[op.path] = { ...result[op.path], [op.method]: toOperationObject(op, name) };
   }
-  result[operations.register.path] = { post: withFormPost(toOperationObject(operations.register)) };
+  result[operations.register.path] = { post: withFormPost(toOperationObject(operations.register, "register")) };
   result["/api/health"] = {
     get: {
       summary: "Readiness: the database answers",
@@ -92,7 +93,25 @@ function paths(): ZodOpenApiPathsObject {
       responses: { "200": { description: "The OpenAPI 3.1 document", content: { "application/json": {} } } },
     },
   };
-  return { ...result, ...nextAuthPaths, ...formPaths, ...gatewayPaths };
+  return withOperationIds({ ...result, ...nextAuthPaths, ...formPaths, ...gatewayPaths });
+}
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+
+/**
+ * Operations outside the table (health, next-auth, the forms, the gateway) are named from their method and path,
+ * `GET /api/auth/csrf` as `getAuthCsrf`, so that a generated client gives each a function name.
+ */
+function withOperationIds(all: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
+  for (const [path, item] of Object.entries(all)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (!operation || operation.operationId) continue;
+      const words = path.replace(/^\/api\//, "").split(/[^A-Za-z0-9]+/).filter(Boolean);
+      operation.operationId = method + words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
+    }
+  }
+  return all;
 }
 
 let built: ReturnType<typeof createDocument> | undefined;

@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 /** The app's own origin: NEXTAUTH_URL when set, else what the request was addressed to (as next-auth sees it). */
@@ -8,7 +9,8 @@ export function appOrigin(request: Request): string {
 
 /** The same from a request's headers alone (pages read them through next/headers). */
 export function appOriginOf(headers: Headers, url?: URL): string {
-  if (process.env.NEXTAUTH_URL) return new URL(process.env.NEXTAUTH_URL).origin;
+  const site = env("NEXTAUTH_URL");
+  if (site) return new URL(site).origin;
   const host = headers.get("x-forwarded-host") ?? headers.get("host") ?? url?.host ?? "localhost";
   const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? url?.protocol.replace(":", "") ?? "http";
   return `${proto}://${host}`;

@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 import { NextRequest } from "next/server";
 import { readCappedBody, refuseNul } from "@/lib/api/body";
 import { appOrigin, assertSameOrigin } from "@/lib/api/origin";
@@ -68,7 +69,7 @@ export function backToForm(page: AuthPage, error: unknown, callbackUrl: string, 
  * and the page says why. Nothing is signed in or created. Null for anything else, a post from another site first.
  */
 export function formAtSiteAddress(request: Request, page: AuthPage, error: unknown): Response | null {
-  const site = process.env.NEXTAUTH_URL?.trim();
+  const site = env("NEXTAUTH_URL");
   const origin = request.headers.get("origin");
   if (!site || !origin || !isAppError(error) || error.code !== "cross_origin") return null;
   const url = new URL(request.url);

@@ -1,4 +1,5 @@
 import "server-only";
+import { env, exportToProcessEnv, isProduction } from "@/lib/env";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { isSessionLive, revokeSession } from "@/lib/db/sessions";
@@ -12,7 +13,7 @@ import { decodeSessionToken } from "./session-token";
 
 // Without NEXTAUTH_URL, next-auth v4 assumes http://localhost:3000; in development, trusting the Host header
 // instead keeps redirects right on any port. Production refuses to start without NEXTAUTH_URL (lib/startup.ts).
-if (!process.env.NEXTAUTH_URL && process.env.NODE_ENV !== "production") process.env.AUTH_TRUST_HOST ??= "true";
+if (!env("NEXTAUTH_URL") && !isProduction()) exportToProcessEnv("AUTH_TRUST_HOST", "true", { keep: true });
 
 export const authOptions: NextAuthOptions = {
   // Read when a request needs it, not at import: `next build` imports this module without production secrets.

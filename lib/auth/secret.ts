@@ -1,4 +1,5 @@
 import "server-only";
+import { env, exportToProcessEnv, isProduction } from "@/lib/env";
 import { randomBase64, readOrCreateLocalSecret } from "@/lib/local-secrets";
 import { log } from "@/lib/log";
 
@@ -12,14 +13,13 @@ export class AuthConfigError extends Error {
 let generated: string | undefined;
 
 const MIN_SECRET_BYTES = 32;
-const isProduction = () => process.env.NODE_ENV === "production";
 
 /**
  * NEXTAUTH_SECRET, or in development a secret generated into .data/ and reused. Exported into process.env so
  * every part of next-auth (route handler, getToken, getServerSession) signs and reads with the same one.
  */
 export function getAuthSecret(): string {
-  const fromEnv = process.env.NEXTAUTH_SECRET?.trim();
+  const fromEnv = env("NEXTAUTH_SECRET");
   if (fromEnv) {
     if (isProduction() && Buffer.byteLength(fromEnv) < MIN_SECRET_BYTES) {
       throw new AuthConfigError(
@@ -38,7 +38,7 @@ export function getAuthSecret(): string {
     if (secret.created) log.warn({ scope: "auth" }, "No NEXTAUTH_SECRET set: generated a development secret in .data/nextauth-secret.");
     generated = secret.value;
   }
-  process.env.NEXTAUTH_SECRET = generated;
+  exportToProcessEnv("NEXTAUTH_SECRET", generated);
   return generated;
 }
 
@@ -54,7 +54,7 @@ export function checkAuthConfig(): void {
 
 export function checkSiteUrl(): void {
   if (!isProduction()) return;
-  const url = process.env.NEXTAUTH_URL?.trim();
+  const url = env("NEXTAUTH_URL");
   if (!url) {
     throw new AuthConfigError(
       "NEXTAUTH_URL is not set. Production refuses to start without the site's public URL, e.g. NEXTAUTH_URL=https://keys.example.com.",

@@ -1,4 +1,5 @@
 import "server-only";
+import { env, isProduction } from "@/lib/env";
 import { LOCAL_DATA_DIR, randomBase64, readLocalSecret, readOrCreateLocalSecret } from "@/lib/local-secrets";
 import { log } from "@/lib/log";
 
@@ -70,12 +71,12 @@ let cached: { source: string; keyring: Keyring } | undefined;
  * start) and production refuses with a clear error. Re-parsed only when the variable changes.
  */
 export function getKeyring(): Keyring {
-  const fromEnv = process.env[KEYRING_ENV]?.trim();
+  const fromEnv = env(KEYRING_ENV);
   if (fromEnv) {
     if (cached?.source !== fromEnv) cached = { source: fromEnv, keyring: parseKeyring(fromEnv) };
     return cached.keyring;
   }
-  if (process.env.NODE_ENV === "production") {
+  if (isProduction()) {
     throw new KeyringConfigError(
       `${KEYRING_ENV} is not set. Production refuses to store API keys without it. ` +
         `Set it to "k1:<base64 of 32 random bytes>"; ${HOW_TO_MAKE}.`,
@@ -101,8 +102,8 @@ export function getKeyring(): Keyring {
  * what was sealed before the move, so none is made up.
  */
 export function getKeyringIfAny(): Keyring | null {
-  if (process.env[KEYRING_ENV]?.trim() || cached?.source === DEV_KEYRING_FILE) return getKeyring();
-  if (process.env.NODE_ENV === "production") return null;
+  if (env(KEYRING_ENV) || cached?.source === DEV_KEYRING_FILE) return getKeyring();
+  if (isProduction()) return null;
   const secret = readLocalSecret(DEV_KEYRING_FILE);
   return secret ? parseKeyring(secret.value, secret.path) : null;
 }

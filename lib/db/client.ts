@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 import { channel } from "node:diagnostics_channel";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -41,19 +42,20 @@ const publishingLogger: Logger = {
 };
 
 export function describeDatabaseTarget(): string {
-  if (process.env.DATABASE_URL) {
-    const url = new URL(process.env.DATABASE_URL);
+  const databaseUrl = env("DATABASE_URL");
+  if (databaseUrl) {
+    const url = new URL(databaseUrl);
     return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
   }
   return `embedded PGlite at ${pgliteDir()}`;
 }
 
 function pgliteDir(): string {
-  return process.env.PGLITE_DIR || join(".data", "pglite");
+  return env("PGLITE_DIR");
 }
 
 function autoMigrate(): boolean {
-  return process.env.DB_AUTO_MIGRATE !== "false";
+  return env("DB_AUTO_MIGRATE");
 }
 
 /**
@@ -97,7 +99,7 @@ async function openPostgres(url: string): Promise<Handle> {
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
   const client = postgres(url, {
-    max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+    max: env("DATABASE_POOL_MAX"),
     connect_timeout: 5,
     idle_timeout: 30,
     // postgres-js backs off up to 20 s between reconnects by default, and queries wait out the backoff: after an
@@ -138,7 +140,7 @@ const cache = globalThis as unknown as { __byokDatabase?: Promise<Handle> };
 
 async function handle(): Promise<Handle> {
   if (!cache.__byokDatabase) {
-    const url = process.env.DATABASE_URL;
+    const url = env("DATABASE_URL");
     const opening = url ? openPostgres(url) : openPglite();
     cache.__byokDatabase = opening;
     // A failed open is not cached: the next request tries again, so the app recovers when the database does.
@@ -206,8 +208,7 @@ async function withTimeout<T>(opened: Handle, work: (db: Database) => Promise<T>
 }
 
 function operationTimeoutMs(): number {
-  const value = Number(process.env.DB_OPERATION_TIMEOUT_MS);
-  return Number.isFinite(value) && value > 0 ? value : 5_000;
+  return env("DB_OPERATION_TIMEOUT_MS");
 }
 
 /** Drops a dead engine so that the next call opens a new one: the app heals without a restart. */

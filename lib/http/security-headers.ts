@@ -1,3 +1,4 @@
+import { env } from "@/lib/env";
 /**
  * The security headers of pages (proxy.ts), of API answers (next.config.ts), and HSTS on every answer
  * (lib/http/site-headers.ts, besides proxy.ts for pages). Pages get a Content-Security-
@@ -13,11 +14,11 @@ export function newNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
-const isHttps = () => process.env.NEXTAUTH_URL?.trim().startsWith("https://") ?? false;
+const isHttps = () => env("NEXTAUTH_URL")?.startsWith("https://") ?? false;
 
 /** The site's own origin (NEXTAUTH_URL), when set and sound. */
 function siteOrigin(): string | null {
-  const url = process.env.NEXTAUTH_URL?.trim();
+  const url = env("NEXTAUTH_URL");
   if (!url || !URL.canParse(url)) return null;
   const { origin } = new URL(url);
   return origin === "null" ? null : origin;
@@ -25,7 +26,7 @@ function siteOrigin(): string | null {
 
 export function pagePolicy(nonce: string): string {
   // React's development build reconstructs server stacks with eval; production never needs it.
-  const devEval = process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : "";
+  const devEval = env("NODE_ENV") === "development" ? " 'unsafe-eval'" : "";
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${devEval}`,

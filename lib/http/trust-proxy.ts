@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
@@ -9,7 +10,7 @@ import { peerHeaders } from "@/lib/api/client-address";
  * TRUST_PROXY: how many proxies in front of the app append to X-Forwarded-For. Unset or 0: none, and the client
  * address is the TCP peer. N: the N-th address from the right of X-Forwarded-For.
  */
-export function trustProxyHops(value = process.env.TRUST_PROXY): number {
+export function trustProxyHops(value = env("TRUST_PROXY")): number {
   const text = value?.trim() ?? "";
   if (text === "" || text === "false") return 0;
   const hops = Number(text);

@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 import { databaseNow } from "@/lib/db/key-health";
 import { describeDatabaseError } from "@/lib/db/errors";
 import { log } from "@/lib/log";
@@ -16,16 +17,8 @@ import { recheckKeys } from "./recheck";
 const MAX_INTERVAL_MS = 15 * 60 * 1000;
 const FIRST_RUN_MS = 60 * 1000;
 
-/** KEY_RECHECK_HOURS: a number of hours ≥ 0; anything else is the default, 24. */
-export function recheckHours(value = process.env.KEY_RECHECK_HOURS): number {
-  if (value === undefined || value.trim() === "") return 24;
-  const hours = Number(value);
-  if (!Number.isFinite(hours) || hours < 0) {
-    log.warn({ scope: "recheck" }, `[recheck] KEY_RECHECK_HOURS="${value}" is not a number of hours; using 24.`);
-    return 24;
-  }
-  return hours;
-}
+/** KEY_RECHECK_HOURS: a number of hours ≥ 0 (lib/env.ts; anything else is the default, 24, and refused at start). */
+export const recheckHours = (): number => env("KEY_RECHECK_HOURS");
 
 export interface Rechecker {
   /** Stops the timers and aborts the pass in flight; resolves when it has ended. */
@@ -92,7 +85,7 @@ export function startKeyRechecks(): void {
     return;
   }
   const rechecker = (registry.__byokRechecker = startRechecker(hours));
-  if (process.env.NEXT_MANUAL_SIG_HANDLE) {
+  if (env("NEXT_MANUAL_SIG_HANDLE")) {
     whenStopping(() => rechecker.stop());
   } else {
     const stop = () => void rechecker.stop();

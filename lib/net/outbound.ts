@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 import { lookup as systemLookup } from "node:dns/promises";
 import type { LookupFunction } from "node:net";
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from "undici";
@@ -45,7 +46,7 @@ let allowListMemo: { raw: string | undefined; list: AllowList } | undefined;
 
 /** ALLOWED_ENDPOINT_HOSTS, parsed once per value; entries that are not hosts, addresses or CIDRs are ignored. */
 export function allowedEndpointHosts(): AllowList {
-  const raw = process.env.ALLOWED_ENDPOINT_HOSTS;
+  const raw = env("ALLOWED_ENDPOINT_HOSTS");
   if (allowListMemo && allowListMemo.raw === raw) return allowListMemo.list;
   const list = parseAllowList(raw);
   if (list.invalid.length > 0) {

@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 import { AnswerTooLargeError, readLimited } from "@/lib/http/read-limited";
 
 /**
@@ -8,7 +9,6 @@ import { AnswerTooLargeError, readLimited } from "@/lib/http/read-limited";
  * key). `fetch` is the plain one for the built-in providers, the outbound guard's for custom endpoints.
  */
 
-const DEFAULT_TIMEOUT_MS = 8_000;
 
 export interface ProviderAnswer {
   status: number;
@@ -19,8 +19,7 @@ export interface ProviderAnswer {
 export type GetFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 export function providerTimeoutMs(): number {
-  const fromEnv = Number(process.env.PROVIDER_TIMEOUT_MS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_TIMEOUT_MS;
+  return env("PROVIDER_TIMEOUT_MS");
 }
 
 /** Throws on a network failure, a timeout, a redirect or an answer over the cap (see describeNetworkFailure). */

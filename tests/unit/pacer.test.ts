@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { envProblems } from "@/lib/env";
 import { ProviderPacer } from "@/lib/keys/pacer";
 import { recheckHours } from "@/lib/keys/recheck-schedule";
-import { captureLogs } from "../fixtures/logs";
-
-const logs = captureLogs();
-const warnings = () => logs.filter((line) => line.includes('"level":"warn"') && line.includes("KEY_RECHECK_HOURS"));
 
 describe("ProviderPacer", () => {
   beforeEach(() => vi.useFakeTimers({ now: 0 }));
@@ -41,16 +38,23 @@ describe("ProviderPacer", () => {
 });
 
 describe("KEY_RECHECK_HOURS", () => {
-  it("defaults to 24, takes 0 for off and any number of hours, and warns about anything else", () => {
-    expect(recheckHours(undefined)).toBe(24);
-    expect(recheckHours("")).toBe(24);
-    expect(recheckHours("0")).toBe(0);
-    expect(recheckHours("6")).toBe(6);
-    expect(recheckHours("0.5")).toBe(0.5);
-    expect(warnings()).toEqual([]);
-    expect(recheckHours("daily")).toBe(24);
-    expect(recheckHours("-1")).toBe(24);
-    expect(warnings()).toHaveLength(2);
-    expect(warnings()[0]).toContain('KEY_RECHECK_HOURS=\\"daily\\" is not a number of hours; using 24.');
+  const given = (value: string | undefined) => {
+    if (value === undefined) delete process.env.KEY_RECHECK_HOURS;
+    else process.env.KEY_RECHECK_HOURS = value;
+    return recheckHours();
+  };
+  afterEach(() => void delete process.env.KEY_RECHECK_HOURS);
+
+  it("defaults to 24, takes 0 for off and any number of hours; anything else is 24 and a problem a start refuses", () => {
+    expect(given(undefined)).toBe(24);
+    expect(given("")).toBe(24);
+    expect(given("0")).toBe(0);
+    expect(given("6")).toBe(6);
+    expect(given("0.5")).toBe(0.5);
+    expect(envProblems()).toEqual([]);
+    expect(given("daily")).toBe(24);
+    expect(envProblems()).toEqual([expect.stringMatching(/^KEY_RECHECK_HOURS .*\(got "daily"\)/)]);
+    expect(given("-1")).toBe(24);
+    expect(envProblems()).toEqual([expect.stringMatching(/^KEY_RECHECK_HOURS .*\(got "-1"\)/)]);
   });
 });

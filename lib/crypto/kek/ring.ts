@@ -1,4 +1,5 @@
 import "server-only";
+import { env, type EnvName } from "@/lib/env";
 import { getKeyring, getKeyringIfAny, type Keyring } from "../keyring";
 import { dataKeyCache, type DataKeyCache } from "./data-key-cache";
 import { type Kek, KekConfigError } from "./kek";
@@ -33,12 +34,12 @@ export interface KekSettings {
   cacheSeconds: number;
 }
 
-const VARIABLES = ["KEK_BACKEND", "API_KEY_ENCRYPTION_KEYS", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABELS", "KEK_CACHE_SECONDS", "NODE_ENV"];
+const VARIABLES: EnvName[] = ["KEK_BACKEND", "API_KEY_ENCRYPTION_KEYS", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABELS", "KEK_CACHE_SECONDS", "NODE_ENV"];
 let settings: { source: string; value: KekSettings; readable: ReadonlySet<string> } | undefined;
 
 /** The KEK settings, re-read only when one of their variables changes; an error names the variable to fix. */
 export function kekSettings(): KekSettings {
-  const source = JSON.stringify(VARIABLES.map((name) => process.env[name] ?? null));
+  const source = JSON.stringify(VARIABLES.map((name) => env(name) ?? null));
   if (settings?.source !== source) {
     const value = readSettings();
     settings = { source, value, readable: new Set(value.readableIds) };
@@ -47,7 +48,7 @@ export function kekSettings(): KekSettings {
 }
 
 function readSettings(): KekSettings {
-  const backend = (process.env.KEK_BACKEND?.trim() || "local") as KekBackend;
+  const backend = (env("KEK_BACKEND") || "local") as KekBackend;
   if (backend !== "local" && backend !== "pkcs11") {
     throw new KekConfigError(`KEK_BACKEND must be "local" (the API_KEY_ENCRYPTION_KEYS keyring) or "pkcs11" (a key inside a PKCS#11 token), not "${backend}".`);
   }
@@ -63,7 +64,7 @@ function readSettings(): KekSettings {
 }
 
 function cacheSeconds(): number {
-  const text = process.env.KEK_CACHE_SECONDS?.trim();
+  const text = env("KEK_CACHE_SECONDS");
   if (!text) return 60;
   const seconds = Number(text);
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
