@@ -100,15 +100,20 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 
 /**
  * Operations outside the table (health, next-auth, the forms, the gateway) are named from their method and path,
- * `GET /api/auth/csrf` as `getAuthCsrf`, so that a generated client gives each a function name.
+ * `GET /api/auth/csrf` as `getAuthCsrf`, so that a generated client gives each a function name; an operation that
+ * needs neither a session nor a token says so (`security: []`) rather than leaving it unsaid.
  */
 function withOperationIds(all: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
   for (const [path, item] of Object.entries(all)) {
     for (const method of METHODS) {
       const operation = item[method];
-      if (!operation || operation.operationId) continue;
+      if (!operation) continue;
       const words = path.replace(/^\/api\//, "").split(/[^A-Za-z0-9]+/).filter(Boolean);
-      operation.operationId = method + words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
+      item[method] = {
+        ...operation,
+        operationId: operation.operationId ?? method + words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join(""),
+        security: operation.security ?? [],
+      };
     }
   }
   return all;
@@ -122,10 +127,12 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     info: {
       title: "Keyring REST API",
       version: "1",
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
       description:
         "Bring your own AI provider keys. Every failure is `{ error, code }`; state changes must come from this " +
         "site (Origin) and carry JSON. Keys are never returned: only their mask.",
     },
+    servers: [{ url: "/", description: "This site (the document is served by the deployment it describes)" }],
     components: {
       securitySchemes: {
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "next-auth's session cookie (`__Secure-` prefixed over https)." },

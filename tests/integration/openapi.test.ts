@@ -38,6 +38,16 @@ describe("GET /api/openapi.json", () => {
     expect(validator.version).toBe("3.1");
   });
 
+  it("names every operation once and says what each needs (a generated client gets a function per operation)", async () => {
+    const document = await servedDocument();
+    const operations = Object.values(document.paths).flatMap((item) => Object.values(item) as { operationId?: string; security?: unknown[] }[]);
+    const ids = operations.map((operation) => operation.operationId);
+    expect(ids.every((id) => typeof id === "string" && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(operations.every((operation) => Array.isArray(operation.security))).toBe(true);
+    expect(ids).toEqual(expect.arrayContaining(["listApiKeys", "getAuthCsrf", "postV1ChatCompletions", "optionsV1Messages"]));
+  });
+
   it("documents every route file and method, and nothing that does not exist", async () => {
     const document = await servedDocument();
     const documented = new Set(
