@@ -1,9 +1,9 @@
 import { ArrowRight, FlaskConical, Lock, ToggleRight } from "lucide-react";
 import Link from "next/link";
-import { SiteHeader } from "@/components/site-header";
+import { SiteHeader } from "@/app/_components/site-header";
 import { buttonVariants } from "@/components/ui/button";
 import { getPageUser } from "@/lib/auth/session";
-import { PROVIDERS } from "@/lib/providers/catalogue";
+import { PROVIDERS } from "@/lib/domain/catalogue";
 
 export const dynamic = "force-dynamic";
 

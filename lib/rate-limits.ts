@@ -1,10 +1,12 @@
 import "server-only";
 import { env } from "@/lib/env";
-import { addressKey } from "@/lib/api/client-address";
-import { DEVICE_COOKIE_MAX_AGE } from "@/lib/auth/device-cookie";
-import { waitInWords } from "@/lib/auth/form-errors";
+import { addressKey } from "@/lib/http/client-address";
+import { waitInWords } from "@/lib/domain/durations";
 import { consumePoint, type RateLimitState, refundPoint } from "@/lib/db/counters";
 import { AppError } from "@/lib/errors";
+
+/** How long a browser's device cookie lives (lib/auth/device-cookie.ts), and so its failures' window. */
+export const DEVICE_LIFETIME_SECONDS = 180 * 24 * 60 * 60;
 
 /**
  * The limits, in one place. Counters live in the database, so every app instance shares them. Per-account
@@ -20,7 +22,7 @@ export const LIMITS = {
   /** Failed sign-ins per email from browsers without a device cookie for it; successes do not count. */
   signInFailuresPerEmail: { points: 10, windowSeconds: 15 * 60 },
   /** Failed sign-ins from one browser's device cookie over the cookie's life: beyond, the cookie is void. */
-  signInFailuresPerDevice: { points: 5, windowSeconds: DEVICE_COOKIE_MAX_AGE },
+  signInFailuresPerDevice: { points: 5, windowSeconds: DEVICE_LIFETIME_SECONDS },
   /** Failed sign-ins per client address, across emails. */
   signInFailuresPerAddress: { points: 50, windowSeconds: 15 * 60 },
   /** Wrong passwords given to change the password or delete the account, per user. */

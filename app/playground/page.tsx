@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { type PlaygroundProvider, Playground } from "@/components/playground/playground";
-import { SiteHeader } from "@/components/site-header";
+import { SiteHeader } from "@/app/_components/site-header";
 import { requirePageUser } from "@/lib/auth/session";
 import { listProviders } from "@/lib/db/providers";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
-import { canChat, isExpired } from "@/lib/client/key-use";
+import { canChat, isExpired } from "@/lib/domain/key-use";
 import { isFeatureEnabled } from "@/lib/feature-flags";
 import { toListedKeyView } from "@/lib/keys/view";
 

@@ -4,7 +4,7 @@ import { ActivityView, providerNames } from "@/components/activity/activity-view
 import { DeferredActivity } from "@/components/activity/deferred-activity";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { UsageChart } from "@/components/api-keys/usage-chart";
-import { SiteHeader } from "@/components/site-header";
+import { SiteHeader } from "@/app/_components/site-header";
 import { buttonVariants } from "@/components/ui/button";
 import { requirePageUser } from "@/lib/auth/session";
 import { getDailyUsage } from "@/lib/db/key-usage";

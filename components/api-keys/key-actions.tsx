@@ -4,7 +4,7 @@ import { FlaskConical, Key, List, Pencil, Trash2 } from "lucide-react";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Switch } from "@/components/ui/switch";
-import { canUse } from "@/lib/client/key-use";
+import { canUse } from "@/lib/domain/key-use";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 

@@ -2,13 +2,13 @@
 
 import type { RefObject } from "react";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
-import { KeyForm } from "./key-form";
+import { KeyForm, type KeyDialogMode } from "./key-form";
+
+export type { KeyDialogMode };
 import type { KeyChanges } from "./use-key-changes";
 
 /** The first key of a provider, another one (with a label and an expiry), or a stored key replaced. */
-export type KeyDialogMode = { kind: "first" } | { kind: "add" } | { kind: "replace"; key: ListedKeyView };
 
 interface KeyDialogProps {
   provider: ProviderView;

@@ -6,12 +6,15 @@ import { Button } from "@/components/ui/button";
 import { DialogFooter } from "@/components/ui/dialog";
 import { expiryProblem, labelProblem } from "@/lib/validation/key-rules";
 import type { ProviderView } from "@/lib/validation/providers";
+import type { ListedKeyView } from "@/lib/validation/api-keys";
 import { DeleteKeyConfirm } from "./delete-key-confirm";
-import type { KeyDialogMode } from "./key-dialog";
 import { KeyInput } from "./key-input";
 import { KeyResultNotice } from "./key-result-notice";
 import { type FieldErrors, type KeyTarget, useKeyActions } from "./use-key-actions";
 import type { KeyChanges } from "./use-key-changes";
+
+/** What the key dialog is for: the provider's first key, another one, or replacing one of them. */
+export type KeyDialogMode = { kind: "first" } | { kind: "add" } | { kind: "replace"; key: ListedKeyView };
 
 interface KeyFormProps {
   provider: ProviderView;

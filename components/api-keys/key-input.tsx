@@ -5,7 +5,7 @@ import { type RefObject, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { getProviderInfo } from "@/lib/providers/catalogue";
+import { getProviderInfo } from "@/lib/domain/catalogue";
 import type { KeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 

@@ -3,7 +3,7 @@
 import { List, MessageSquare } from "lucide-react";
 import { lazy, Suspense, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { anyChat, anyUsable } from "@/lib/client/key-use";
+import { anyChat, anyUsable } from "@/lib/domain/key-use";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 

@@ -1,5 +1,5 @@
 import { ShieldX } from "lucide-react";
-import { isExpired } from "@/lib/client/key-use";
+import { isExpired } from "@/lib/domain/key-use";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { cardAnchor } from "./provider-card-header";

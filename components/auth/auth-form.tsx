@@ -6,7 +6,7 @@ import { FormAlert } from "./form-alert";
 
 /**
  * The frame of the sign-in and sign-up forms: the alert, the fields, and a submit button that shows progress.
- * It is a real form posting to `action` (a route that answers with a redirect: lib/auth/form-sign-in.ts), so it
+ * It is a real form posting to `action` (a route that answers with a redirect: lib/api/form-sign-in.ts), so it
  * works before the page's JavaScript runs, or without it, and never puts the fields into a URL; once hydrated,
  * `onSubmit` takes over (inline errors, busy state).
  */

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { RegistryId } from "@/lib/providers/catalogue";
+import type { RegistryId } from "@/lib/domain/catalogue";
 import type { Behaviour } from "./behaviours";
 
 /** An HTTP answer: status, JSON (or text) body, extra headers. */

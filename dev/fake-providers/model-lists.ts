@@ -1,4 +1,4 @@
-import type { RegistryId } from "@/lib/providers/catalogue";
+import type { RegistryId } from "@/lib/domain/catalogue";
 import { json, type Reply } from "./key-check-replies";
 
 /**

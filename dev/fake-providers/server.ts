@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { RegistryId } from "@/lib/providers/catalogue";
+import type { RegistryId } from "@/lib/domain/catalogue";
 import { behaviourOf } from "./behaviours";
 import { type ChatPacing, chat, chatPathOf, cutByFake, defaultPacing } from "./chat";
 import { ENDPOINT_PATHS, endpointMount, endpointReply } from "./endpoint";

@@ -4,10 +4,10 @@ import type { z } from "zod";
 import { assertLiveSession, requestSession } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { type FeatureFlag, featureOffMessage, isFeatureEnabled } from "@/lib/feature-flags";
-import { parseJsonBody } from "./body";
+import { parseJsonBody } from "@/lib/http/body";
 import { parseQuery } from "./query";
 import type { Operation } from "./operations";
-import { assertSameOrigin } from "./origin";
+import { assertSameOrigin } from "@/lib/http/origin";
 import { json, toErrorResponse } from "./respond";
 
 type Body<B> = B extends z.ZodType ? z.output<B> : undefined;

@@ -3,7 +3,7 @@ import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from "zod-opena
 import { apiErrorSchema } from "@/lib/validation/errors";
 
 /**
- * The sign-in, sign-up and sign-out forms' posts without JavaScript (lib/auth/form-sign-in.ts): urlencoded
+ * The sign-in, sign-up and sign-out forms' posts without JavaScript (lib/api/form-sign-in.ts): urlencoded
  * bodies; signing in or up, every outcome is a 303 to a page (the return path once signed in, else the form's
  * page with `?error=<code>`).
  */

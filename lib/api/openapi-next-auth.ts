@@ -6,7 +6,7 @@ import { failure } from "./openapi-forms";
 
 const form = (schema: z.ZodType) => ({ required: true, content: { "application/x-www-form-urlencoded": { schema } } });
 const redirectTo = z.object({ url: z.string() });
-/** Every POST of next-auth's routes goes through lib/auth/next-auth-route.ts, which reads the body first. */
+/** Every POST of next-auth's routes goes through lib/api/next-auth-route.ts, which reads the body first. */
 const bodyFailures = {
   "400": failure("A JSON body that does not parse: `invalid_json`"),
   "413": failure("Body too large: `payload_too_large`"),

@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { InvalidInputError, refuseNul } from "./body";
+import { InvalidInputError, refuseNul } from "@/lib/http/body";
 
 /**
  * The query string against its schema (400 `invalid_query`, naming the parameter). A parameter given twice is

@@ -38,7 +38,7 @@ export async function authorizeCredentials(credentials: Record<string, string> |
     return { id: user.id, email: user.email, name: user.name, sessionId };
   } catch (error) {
     // next-auth hands a thrown message to the sign-in form; only our own sentences may go there. The error
-    // itself stays in the context, for the form post without JavaScript (lib/auth/form-sign-in.ts).
+    // itself stays in the context, for the form post without JavaScript (lib/api/form-sign-in.ts).
     context.signInFailure = isAppError(error) ? error : new AppError("internal_error", "Sign-in is unavailable right now. Please try again.");
     throw new Error(context.signInFailure.message);
   }

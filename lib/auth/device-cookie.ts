@@ -1,5 +1,6 @@
 import "server-only";
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { DEVICE_LIFETIME_SECONDS } from "@/lib/rate-limits";
 import { getAuthSecret } from "./secret";
 
 /**
@@ -8,7 +9,7 @@ import { getAuthSecret } from "./secret";
  * derived from NEXTAUTH_SECRET. It names the account without holding its email: it is valid only for the email
  * it was made for. Sent only to the auth routes (Path=/api/auth), never readable by scripts.
  */
-export const DEVICE_COOKIE_MAX_AGE = 180 * 24 * 60 * 60;
+export const DEVICE_COOKIE_MAX_AGE = DEVICE_LIFETIME_SECONDS;
 
 export const deviceCookieName = (secure: boolean) => (secure ? "__Secure-byok-device" : "byok-device");
 

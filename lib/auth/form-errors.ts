@@ -1,4 +1,5 @@
 import { PASSWORD_MAX, PASSWORD_MESSAGES, PASSWORD_MIN } from "@/lib/validation/password-rules";
+import { waitInWords } from "@/lib/domain/durations";
 
 /**
  * When the sign-in or sign-up form was posted without JavaScript (app/api/auth/login, app/api/auth/register), a
@@ -30,11 +31,6 @@ export type AuthPage = keyof typeof FALLBACK_SENTENCE;
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-/** A wait in words, rounded up to whole minutes: "a minute", "15 minutes". */
-export function waitInWords(seconds: number): string {
-  const minutes = Math.ceil(seconds / 60);
-  return minutes <= 1 ? "a minute" : `${minutes} minutes`;
-}
 
 /** The sentence a page shows for the `error` (and `retry`, in seconds) of its query; null without an error. */
 export function authErrorSentence(page: AuthPage, error: string | string[] | undefined, retry?: string | string[]): string | null {

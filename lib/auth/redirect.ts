@@ -1,8 +1,8 @@
-import { safeReturnPath } from "@/lib/client/safe-redirect";
+import { safeReturnPath } from "@/lib/domain/safe-redirect";
 
 /**
  * A path of this site for a path or an absolute URL of this site (`origin`), by the rule of the login page
- * (lib/client/safe-redirect.ts); anything else is /settings. Never throws.
+ * (lib/domain/safe-redirect.ts); anything else is /settings. Never throws.
  */
 export function sameSitePath(url: string, origin: string): string {
   let path = url;

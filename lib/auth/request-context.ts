@@ -6,7 +6,7 @@ import type { AppError } from "@/lib/errors";
  * What next-auth's callbacks and events need from their request that next-auth does not hand them: the trusted
  * client address, the device cookie, whether the site is https, a place for cookies to add to the answer
  * (authorize() cannot set any), and a failure next-auth would otherwise swallow (it logs an error thrown by
- * events.signOut and signs the browser out anyway). lib/auth/next-auth-route.ts runs next-auth inside it.
+ * events.signOut and signs the browser out anyway). lib/api/next-auth-route.ts runs next-auth inside it.
  */
 export interface AuthRequestContext {
   clientAddress: string;
@@ -28,6 +28,6 @@ export function runWithAuthContext<T>(context: AuthRequestContext, work: () => T
 
 export function authContext(): AuthRequestContext {
   const context = storage.getStore();
-  if (!context) throw new Error("next-auth ran outside its route (lib/auth/next-auth-route.ts).");
+  if (!context) throw new Error("next-auth ran outside its route (lib/api/next-auth-route.ts).");
   return context;
 }

@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { NextRequest } from "next/server";
 import { cache } from "react";
-import { appOrigin, appOriginOf } from "@/lib/api/origin";
+import { appOrigin, appOriginOf } from "@/lib/http/origin";
 import { isSessionLive } from "@/lib/db/sessions";
 import { AppError } from "@/lib/errors";
 import { getAuthSecret } from "./secret";

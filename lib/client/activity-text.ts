@@ -1,4 +1,4 @@
-import { BUDGET_WARNING_PERCENT, DEFAULT_KEY_LABEL, type KeyHealth } from "@/lib/db/key-facts";
+import { BUDGET_WARNING_PERCENT, DEFAULT_KEY_LABEL, type KeyHealth } from "@/lib/domain/key-facts";
 import type { ActivityEventView } from "@/lib/validation/activity";
 import { usd } from "./format";
 

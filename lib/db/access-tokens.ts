@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { rowsOf, withDb } from "./client";
 import { CHECK_VIOLATION, constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
 import { eventsFrom, eventType } from "./key-events";
-import { type BudgetMode, MAX_ACCESS_TOKENS_PER_USER } from "./key-facts";
+import { type BudgetMode, MAX_ACCESS_TOKENS_PER_USER } from "../domain/key-facts";
 import { accessToken, modelProvider, modelUsage } from "./schema";
 import { usageWindowStart } from "./usage-window";
 import { isUuid } from "./uuid";

@@ -1,8 +1,8 @@
 import "server-only";
 import { type SQL, sql } from "drizzle-orm";
-import type { TokenPrice } from "@/lib/spend/money";
+import type { TokenPrice } from "@/lib/domain/money";
 import { rowsOf, withDb } from "./client";
-import type { KeyHealth } from "./key-facts";
+import type { KeyHealth } from "../domain/key-facts";
 import type { KeyForRequest } from "./keys-for-use";
 import { accessToken, userApiKey, userPrice, userProviderSetting } from "./schema";
 import { withHold, withinHardBudget, withoutHold } from "./spend-sql";

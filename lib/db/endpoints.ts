@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { slugCandidates } from "@/lib/endpoints/slug";
+import { slugCandidates } from "@/lib/validation/endpoint-slug";
 import { MAX_ENDPOINTS_PER_USER } from "@/lib/validation/endpoint-rules";
 import { withDb } from "./client";
 import { CHECK_VIOLATION, constraintName, FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from "./errors";
@@ -17,7 +17,7 @@ import { isUuid } from "./uuid";
 export interface EndpointRecord {
   id: string;
   name: string;
-  /** The gateway's name for it (`<slug>/<model>`): lib/endpoints/slug.ts. */
+  /** The gateway's name for it (`<slug>/<model>`): lib/validation/endpoint-slug.ts. */
   slug: string;
   baseUrl: string;
   createdAt: Date;

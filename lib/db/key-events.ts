@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, lt, type SQL, sql, type SQLWrapper, type WithSubquery } from "drizzle-orm";
 import { type Database, withDb } from "./client";
-import type { KeyEventDetail, KeyEventType } from "./key-facts";
+import type { KeyEventDetail, KeyEventType } from "../domain/key-facts";
 import { keyEvent, type KeyEventRow } from "./schema";
 import { isUuid } from "./uuid";
 

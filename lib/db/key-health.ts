@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { withDb } from "./client";
 import { detailOf, eventsFrom, eventType } from "./key-events";
-import type { HealthSource, KeyHealth } from "./key-facts";
+import type { HealthSource, KeyHealth } from "../domain/key-facts";
 import { keyEvent, userApiKey } from "./schema";
 import { isUuid } from "./uuid";
 

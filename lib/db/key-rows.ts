@@ -1,7 +1,7 @@
 import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import { constraintName, sqlState, UNIQUE_VIOLATION } from "./errors";
-import { MAX_KEYS_PER_PROVIDER } from "./key-facts";
+import { MAX_KEYS_PER_PROVIDER } from "../domain/key-facts";
 import { userApiKey, type UserApiKeyRow } from "./schema";
 
 /**

@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, gte, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { type Database, rowsOf, withDb } from "./client";
-import { BUDGET_WARNING_PERCENT } from "./key-facts";
+import { BUDGET_WARNING_PERCENT } from "../domain/key-facts";
 import { eventsFrom, eventType } from "./key-events";
 import { accessToken, keyUsage, modelUsage, userApiKey } from "./schema";
 import { monthSpend, settleSpend, thisMonth, withoutHold } from "./spend-sql";

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { TokenPrice } from "@/lib/spend/money";
+import type { TokenPrice } from "@/lib/domain/money";
 import { rowsOf, withDb } from "./client";
 import { modelProvider, userPrice } from "./schema";
 import { isUuid } from "./uuid";

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { REGISTRY_IDS } from "@/lib/providers/catalogue";
+import { REGISTRY_IDS } from "@/lib/domain/catalogue";
 import { preparedPerHandle, withDb } from "./client";
 import { modelProvider as p, session, userApiKey as k, userProviderSetting as s } from "./schema";
 import { isUuid } from "./uuid";

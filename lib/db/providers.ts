@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
-import { isRegistryId, type RegistryId } from "@/lib/providers/catalogue";
+import { isRegistryId, type RegistryId } from "@/lib/domain/catalogue";
 import { type Database, getDb, preparedPerHandle, withDb } from "./client";
 import { modelProvider, userApiKey, userProviderSetting } from "./schema";
 import { selectLiveSession } from "./sessions";
@@ -43,7 +43,7 @@ export interface ProviderRow extends Common {
   baseUrl: string | null;
 }
 
-/** A row as a record; null for a built-in the catalogue (lib/providers/catalogue.ts) no longer knows. */
+/** A row as a record; null for a built-in the catalogue (lib/domain/catalogue.ts) no longer knows. */
 export function toProviderRecord({ id, registryId, name, description, ownerId, baseUrl }: ProviderRow): ProviderRecord | null {
   if (ownerId !== null) return registryId === "custom" && baseUrl !== null ? { id, registryId, name, description, baseUrl } : null;
   return isRegistryId(registryId) ? { id, registryId, name, description } : null;

@@ -24,7 +24,7 @@ import {
   type KeyEventDetail,
   MAX_ACCESS_TOKENS_PER_USER,
   MAX_KEYS_PER_PROVIDER,
-} from "./key-facts";
+} from "../domain/key-facts";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -74,7 +74,7 @@ export const user = pgTable(
 );
 
 /**
- * The providers keys are saved for: the built-in catalogue (lib/providers/catalogue.ts, seeded, `ownerId` null) and
+ * The providers keys are saved for: the built-in catalogue (lib/domain/catalogue.ts, seeded, `ownerId` null) and
  * each user's custom endpoints (`registryId` "custom", a `baseUrl`, owned by one user and visible to nobody else).
  * Keeping both in one table lets UserApiKey reference either, and deleting an endpoint (or its owner) delete its
  * keys in the same statement.
@@ -97,7 +97,7 @@ export const modelProvider = pgTable(
      * never hold more endpoints than there are slots, whatever the concurrency (lib/db/endpoints.ts). */
     endpointSlot: smallint("endpointSlot"),
     /** A custom endpoint's name as the gateway's model prefix (`<slug>/<model>`): lower case, other characters as
-     * `-`, unique per owner (lib/endpoints/slug.ts); null for the built-ins. */
+     * `-`, unique per owner (lib/validation/endpoint-slug.ts); null for the built-ins. */
     slug: text("slug"),
   },
   (t) => [

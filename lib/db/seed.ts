@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { PROVIDERS } from "@/lib/providers/catalogue";
+import { PROVIDERS } from "@/lib/domain/catalogue";
 import type { Database } from "./types";
 import { modelProvider } from "./schema";
 

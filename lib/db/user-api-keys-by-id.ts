@@ -5,7 +5,7 @@ import { rowsOf, withDb } from "./client";
 import { constraintName, sqlState, UNIQUE_VIOLATION } from "./errors";
 import { eventsFrom, eventType, eventTypeWhen } from "./key-events";
 import { type ApiKeyRecord, LABEL_INDEX, lockedKeys, pickRecord, providerOfKey, retryingPositionClash, writtenColumns } from "./key-rows";
-import type { BudgetMode } from "./key-facts";
+import type { BudgetMode } from "../domain/key-facts";
 import { userApiKey } from "./schema";
 import { isUuid } from "./uuid";
 

@@ -5,7 +5,7 @@ import { preparedPerHandle, withDb } from "./client";
 import type { Database } from "./types";
 import { ownerForeignKeyError } from "./errors";
 import { detailOf, eventsFrom, eventType, eventTypeWhen } from "./key-events";
-import { DEFAULT_KEY_LABEL, type KeyHealth } from "./key-facts";
+import { DEFAULT_KEY_LABEL, type KeyHealth } from "../domain/key-facts";
 import { type ApiKeyRecord, keyLimit, lockedKeys, pickRecord, recordColumns, retryingPositionClash, writtenColumns } from "./key-rows";
 import { userApiKey } from "./schema";
 import { last30Days, utcToday } from "./usage-window";

@@ -1,5 +1,5 @@
 import "server-only";
-import { readLimited } from "@/lib/http/read-limited";
+import { readLimited } from "@/lib/net/read-limited";
 import { GatewayError } from "./errors";
 
 /** The largest body the gateway reads (CONTRACT-WAVE3: 4 MiB); beyond, 413 before it is read whole. */

@@ -1,6 +1,6 @@
 import "server-only";
-import { isRegistryId } from "@/lib/providers/catalogue";
-import { MODEL_ID_MESSAGES, modelIdProblem } from "@/lib/validation/model-id";
+import { isRegistryId } from "@/lib/domain/catalogue";
+import { MODEL_ID_MESSAGES, modelIdProblem } from "@/lib/domain/model-id";
 import { GatewayError } from "./errors";
 
 /**
@@ -21,7 +21,7 @@ export function splitModelName(name: unknown, field = "model"): ModelName {
   }
   const prefix = name.slice(0, slash).toLowerCase();
   const model = name.slice(slash + 1);
-  // The rule every caller shares (lib/validation/model-id.ts); a slug names a custom endpoint.
+  // The rule every caller shares (lib/domain/model-id.ts); a slug names a custom endpoint.
   const problem = modelIdProblem(isRegistryId(prefix) ? prefix : "custom", model);
   if (problem === MODEL_ID_MESSAGES.slash) throw new GatewayError("not_found", "model_not_found", `"${prefix}" has no model "${model}": its model ids have no "/".`);
   if (problem) throw badModel(field, `${field}: ${problem.replace(/^model /, "")} ("${model.slice(0, 80)}")`);

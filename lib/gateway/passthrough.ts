@@ -1,6 +1,6 @@
 import "server-only";
 import type { ProviderRecord } from "@/lib/db/providers";
-import { readLimited } from "@/lib/http/read-limited";
+import { readLimited } from "@/lib/net/read-limited";
 import type { FetchFunction } from "@/lib/net/outbound";
 import { type ChatFailure, classifyChatFailure, classifyProviderStatus } from "@/lib/providers/chat-failure";
 import { type AnswerUsage, anthropicUsage, type Dialect, type Finished, openAiUsage, relayEvents } from "./relay";

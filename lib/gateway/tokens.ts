@@ -10,7 +10,7 @@ import {
 } from "@/lib/db/access-tokens";
 import { AppError } from "@/lib/errors";
 import { budgetView } from "@/lib/keys/view";
-import { usdToMicro } from "@/lib/spend/money";
+import { usdToMicro } from "@/lib/domain/money";
 import type { BudgetInput } from "@/lib/validation/api-keys";
 import type { CreatedTokenView, CreateTokenInput, TokenView, UpdateTokenInput } from "@/lib/validation/tokens";
 import { newToken } from "./token-secret";

@@ -3,7 +3,7 @@ import type { ProviderRecord } from "@/lib/db/providers";
 import type { KeyForUse } from "@/lib/keys/vault";
 import { answerFetch } from "@/lib/providers/answer-fetch";
 import { providerBaseURL } from "@/lib/providers/base-url";
-import { getProviderInfo } from "@/lib/providers/catalogue";
+import { getProviderInfo } from "@/lib/domain/catalogue";
 import { ENDPOINT_API, PROVIDER_API } from "@/lib/providers/provider-api";
 import type { Upstream } from "./passthrough";
 

@@ -36,7 +36,7 @@ export function pagePolicy(nonce: string): string {
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    // A form's answer may send the browser to the site's own address (lib/auth/form-sign-in.ts, a sign-in posted
+    // A form's answer may send the browser to the site's own address (lib/api/form-sign-in.ts, a sign-in posted
     // from another address of this server); form-action also governs where such a redirect may go.
     `form-action 'self'${siteOrigin() ? ` ${siteOrigin()}` : ""}`,
     "frame-ancestors 'none'",

@@ -4,7 +4,7 @@ import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import ipaddr from "ipaddr.js";
-import { peerHeaders } from "@/lib/api/client-address";
+import { peerHeaders } from "@/lib/http/client-address";
 
 /**
  * TRUST_PROXY: how many proxies in front of the app append to X-Forwarded-For. Unset or 0: none, and the client
@@ -38,7 +38,7 @@ const installed = globalThis as unknown as { __byokClientAddressPolicy?: boolean
  * Route handlers never see the socket, and `next start` keeps a client-sent X-Forwarded-For (it only fills the
  * header when it is missing). Node publishes `http.server.request.start` synchronously, before the server's
  * request event, with the request and its socket: the policy REPLACES X-Forwarded-For there with the one address
- * it trusts, and marks the request (lib/api/client-address.ts), so everything downstream reads a trusted single
+ * it trusts, and marks the request (lib/http/client-address.ts), so everything downstream reads a trusted single
  * value. Installed once per process from instrumentation.ts, which `next start` (and a standalone server.js)
  * runs in the process that owns the HTTP server. Requests that arrived before it was installed carry no valid
  * mark and share one "unverified" address.

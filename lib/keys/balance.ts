@@ -5,7 +5,7 @@ import { getSealedUserApiKeyById } from "@/lib/db/keys-for-use";
 import { AppError } from "@/lib/errors";
 import { BALANCE_API } from "@/lib/providers/balance-api";
 import { providerBaseURL } from "@/lib/providers/base-url";
-import { getProviderInfo } from "@/lib/providers/catalogue";
+import { getProviderInfo } from "@/lib/domain/catalogue";
 import { describeNetworkFailure, providerGet, providerTimeoutMs } from "@/lib/providers/provider-get";
 import { PROVIDER_API } from "@/lib/providers/provider-api";
 import { limitKeyValidation } from "@/lib/rate-limits";

@@ -143,30 +143,41 @@ interface Answer {
   beforeOutput: Promise<ChatFailure | undefined>;
 }
 
-function startAnswer(
-  userId: string,
-  provider: ProviderRecord,
-  key: KeyForUse,
-  input: ChatRequest,
-  signal: AbortSignal,
-  timeoutMs: number,
-  spend: Spend,
-): Answer {
-  const checked = { userId, providerId: provider.id, encryptedKey: key.sealed, id: key.id };
-  const recordedAs = { model: spend.model, reservationId: spend.holdId };
-  // OpenRouter reports what an answer cost in its last event (asked for with `usage.include`): that figure wins.
-  const reportsCost = provider.registryId === "openrouter";
+/**
+ * What an answer cost, decided once from its usage (lib/spend/pricing.ts). OpenRouter reports the cost in its
+ * last event (asked for with `usage.include`): that figure wins over the price table.
+ */
+function answerCostOf(provider: ProviderRecord, spend: Spend) {
   let reported: number | null = null;
   let cost: { of: LanguageModelUsage; micro: number | null } | undefined;
-  /** The answer's cost, decided once (lib/spend/pricing.ts). */
-  const costOf = (usage: LanguageModelUsage) => {
+  const streamOptions =
+    provider.registryId === "openrouter"
+      ? {
+          includeRawChunks: true,
+          providerOptions: { openrouter: { usage: { include: true } } },
+          onChunk: ({ chunk }: { chunk: { type: string; rawValue?: unknown } }) => {
+            if (chunk.type === "raw") reported = reportedCost((chunk.rawValue as { usage?: { cost?: unknown } } | null)?.usage?.cost) ?? reported;
+          },
+        }
+      : {};
+  const of = (usage: LanguageModelUsage): number | null => {
     if (cost?.of !== usage) {
       const tokens = { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
       cost = { of: usage, micro: answerCost(provider, spend.model, tokens, { reportedMicroUsd: reported, user: spend.pricing.userPrice }) };
     }
     return cost.micro;
   };
+  return { streamOptions, of };
+}
 
+/**
+ * The answer's one record, whatever ends it: finished (usage, cost, the key's health ok), failed (the first
+ * failure decides: classified, logged, counted as an error, and the key's health when it concerns the key), or
+ * stopped by the user (a request, neither success nor failure of the key).
+ */
+function answerRecord(userId: string, provider: ProviderRecord, key: KeyForUse, spend: Spend, timeoutMs: number) {
+  const checked = { userId, providerId: provider.id, encryptedKey: key.sealed, id: key.id };
+  const recordedAs = { model: spend.model, reservationId: spend.holdId };
   let failure: ChatFailure | undefined;
   let recorded = false;
   const record = (work: () => Promise<unknown>) => {
@@ -180,60 +191,65 @@ function startAnswer(
     error instanceof EndpointNotAllowedError
       ? { status: "unreachable", concernsKey: false, message: error.message }
       : classifyChatFailure(error, provider, { timeoutMs });
-  /** The first failure decides: classified, logged, counted as an error, and the key's health when it concerns the key. */
-  const fail = (error: unknown): ChatFailure => {
-    if (failure) return failure;
-    const seen = (failure = classify(error));
-    log.warn({ scope: "chat", provider: provider.registryId, status: seen.status, httpStatus: seen.httpStatus }, "a playground answer failed");
-    record(async () => {
-      await recordKeyUsage(userId, key.id, { failed: true, ...recordedAs });
-      if (seen.concernsKey) await recordKeyHealth(checked, { status: seen.status, message: seen.message }, "chat");
-    });
-    return seen;
+  return {
+    failure: () => failure,
+    fail(error: unknown): ChatFailure {
+      if (failure) return failure;
+      const seen = (failure = classify(error));
+      log.warn({ scope: "chat", provider: provider.registryId, status: seen.status, httpStatus: seen.httpStatus }, "a playground answer failed");
+      record(async () => {
+        await recordKeyUsage(userId, key.id, { failed: true, ...recordedAs });
+        if (seen.concernsKey) await recordKeyHealth(checked, { status: seen.status, message: seen.message }, "chat");
+      });
+      return seen;
+    },
+    finished(usage: LanguageModelUsage, costMicroUsd: number | null) {
+      record(async () => {
+        await recordKeyUsage(userId, key.id, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicroUsd, ...recordedAs });
+        await recordKeyHealth(checked, { status: "valid", message: `${provider.name} answered a playground message with this key.` }, "chat");
+      });
+    },
+    stopped: () => record(() => recordKeyUsage(userId, key.id, recordedAs)),
   };
+}
 
+function startAnswer(
+  userId: string,
+  provider: ProviderRecord,
+  key: KeyForUse,
+  input: ChatRequest,
+  signal: AbortSignal,
+  timeoutMs: number,
+  spend: Spend,
+): Answer {
+  const cost = answerCostOf(provider, spend);
+  const outcome = answerRecord(userId, provider, key, spend, timeoutMs);
   const result = streamText({
     model: answerModel(provider, key.apiKey, input.model, timeoutMs),
     messages: input.messages,
     abortSignal: signal,
     // One request per message: a retry would spend the user's quota on an answer they did not ask for twice.
     maxRetries: 0,
-    ...(reportsCost
-      ? {
-          includeRawChunks: true,
-          providerOptions: { openrouter: { usage: { include: true } } },
-          onChunk: ({ chunk }: { chunk: { type: string; rawValue?: unknown } }) => {
-            if (chunk.type === "raw") reported = reportedCost((chunk.rawValue as { usage?: { cost?: unknown } } | null)?.usage?.cost) ?? reported;
-          },
-        }
-      : {}),
+    ...cost.streamOptions,
     onFinish: ({ totalUsage }) => {
-      if (failure || signal.aborted) return;
-      record(async () => {
-        const { inputTokens, outputTokens } = totalUsage;
-        await recordKeyUsage(userId, key.id, { inputTokens, outputTokens, costMicroUsd: costOf(totalUsage), ...recordedAs });
-        await recordKeyHealth(checked, { status: "valid", message: `${provider.name} answered a playground message with this key.` }, "chat");
-      });
+      if (!outcome.failure() && !signal.aborted) outcome.finished(totalUsage, cost.of(totalUsage));
     },
     onError: ({ error }) => {
-      if (!signal.aborted) fail(error);
+      if (!signal.aborted) outcome.fail(error);
     },
-    onAbort: () => record(() => recordKeyUsage(userId, key.id, recordedAs)),
+    onAbort: () => outcome.stopped(),
   });
 
   const metadata = (part: TextStreamPart<ToolSet>): ChatMetadata | undefined => {
     if (part.type === "start") return { keyHint: key.keyHint, model: input.model };
-    if (part.type === "finish") {
-      const { inputTokens, outputTokens } = part.totalUsage;
-      return { keyHint: key.keyHint, model: input.model, inputTokens, outputTokens, costMicroUsd: costOf(part.totalUsage) };
-    }
-    return undefined;
+    if (part.type !== "finish") return undefined;
+    const { inputTokens, outputTokens } = part.totalUsage;
+    return { keyHint: key.keyHint, model: input.model, inputTokens, outputTokens, costMicroUsd: cost.of(part.totalUsage) };
   };
-
-  const errorText = (error: unknown) => chatErrorText(fail(error));
+  const errorText = (error: unknown) => chatErrorText(outcome.fail(error));
   const { body, beforeOutput } = answerBody(
     result.toUIMessageStream({ messageMetadata: ({ part }) => metadata(part), onError: errorText, generateMessageId: generateId }),
-    { failure: () => failure, brokenText: errorText, stopped: () => signal.aborted },
+    { failure: outcome.failure, brokenText: errorText, stopped: () => signal.aborted },
   );
   const response = new Response(body, {
     headers: {

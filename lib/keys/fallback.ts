@@ -1,4 +1,4 @@
-import type { KeyStatus } from "@/lib/providers/key-status";
+import type { KeyStatus } from "@/lib/domain/key-status";
 
 /**
  * Trying a provider's keys in the user's order: the next key is tried when one is rejected, limited or

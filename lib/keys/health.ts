@@ -1,7 +1,7 @@
 import "server-only";
 import { type CheckedKey, type HealthChange, recordHealth } from "@/lib/db/key-health";
-import type { HealthSource, KeyHealth } from "@/lib/db/key-facts";
-import type { KeyStatus } from "@/lib/providers/key-status";
+import type { HealthSource, KeyHealth } from "@/lib/domain/key-facts";
+import type { KeyStatus } from "@/lib/domain/key-status";
 
 /**
  * A stored key's health follows every contact with its provider: a save (lib/db/user-api-keys.ts writes it with

@@ -1,9 +1,9 @@
 import "server-only";
-import { usdToMicro } from "@/lib/spend/money";
+import { usdToMicro } from "@/lib/domain/money";
 import { getProvider, type ProviderRecord } from "@/lib/db/providers";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { checkProviderKey } from "@/lib/providers/endpoint-check";
-import type { KeyCheckResult } from "@/lib/providers/key-status";
+import type { KeyCheckResult } from "@/lib/domain/key-status";
 import { limitKeyValidation } from "@/lib/rate-limits";
 import { setProviderFallback } from "@/lib/db/provider-settings";
 import { getSealedUserApiKeyById } from "@/lib/db/keys-for-use";

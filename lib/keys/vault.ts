@@ -1,7 +1,7 @@
 import "server-only";
 import { envelopeKekId, open, seal } from "@/lib/crypto/envelope";
 import { holdsKek } from "@/lib/crypto/kek/ring";
-import { MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
+import { MAX_KEYS_PER_PROVIDER } from "@/lib/domain/key-facts";
 import { getSealedUserApiKey, getSealedUserApiKeyById, type KeyForRequest, type SealedRow, usableSealedKeys } from "@/lib/db/keys-for-use";
 import { type ApiKeyRecord, getUserApiKeyForProvider, type SaveCheck, type SaveTarget, upsertUserApiKey } from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";

@@ -5,7 +5,7 @@ import { listedKeysJson } from "@/lib/db/key-list-json";
 import type { ApiKeyRecord, ListedApiKey } from "@/lib/db/user-api-keys";
 import type { ActivityEventView } from "@/lib/validation/activity";
 import { utcToday } from "@/lib/db/usage-window";
-import { monthOf } from "@/lib/spend/money";
+import { monthOf } from "@/lib/domain/money";
 import type { BudgetView, KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;

@@ -4,7 +4,7 @@ import { lookup as systemLookup } from "node:dns/promises";
 import type { LookupFunction } from "node:net";
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from "undici";
 import { EndpointNotAllowedError } from "@/lib/errors";
-import { AnswerTooLargeError } from "@/lib/http/read-limited";
+import { AnswerTooLargeError } from "@/lib/net/read-limited";
 import { log } from "@/lib/log";
 import { addressProblem, parseAddress } from "./addresses";
 import { type AllowList, checkEndpointUrl, type EndpointTarget, normaliseBaseUrl, parseAllowList } from "./endpoint-url";

@@ -9,10 +9,10 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { createXai } from "@ai-sdk/xai";
 import type { LanguageModel } from "ai";
 import { AppError } from "@/lib/errors";
-import { modelIdProblem } from "@/lib/validation/model-id";
+import { modelIdProblem } from "@/lib/domain/model-id";
 import { type FetchFunction, guardedFetch } from "@/lib/net/outbound";
 import { providerBaseURL } from "./base-url";
-import { getProviderInfo, type RegistryId } from "./catalogue";
+import { getProviderInfo, type RegistryId } from "@/lib/domain/catalogue";
 
 export interface RegistryProvider {
   languageModel(modelId: string): Exclude<LanguageModel, string>;
@@ -65,7 +65,7 @@ export function createProviderFromRegistry(
 }
 
 /**
- * A provider that refuses a model id its provider would not have (lib/validation/model-id.ts) before anything is
+ * A provider that refuses a model id its provider would not have (lib/domain/model-id.ts) before anything is
  * built with it: an id can go into a URL (Google's path), and must never change where the request goes.
  */
 function checkedModelIds(registryId: string, provider: RegistryProvider): RegistryProvider {

@@ -1,6 +1,6 @@
 import "server-only";
 import { createGuardedFetch } from "@/lib/net/outbound";
-import type { KeyCheckResult } from "./key-status";
+import type { KeyCheckResult } from "@/lib/domain/key-status";
 import { checkApiKey, type KeyCheckOptions, MAX_KEY_CHECK_BYTES, runKeyCheck } from "./key-check";
 import { fetchModelList, MAX_PAGE_BYTES, type ModelListResult, readModelList } from "./model-list";
 import { providerTimeoutMs } from "./provider-get";

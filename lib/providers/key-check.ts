@@ -2,9 +2,9 @@ import "server-only";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { providerBaseURL } from "./base-url";
-import { getProviderInfo } from "./catalogue";
+import { getProviderInfo } from "@/lib/domain/catalogue";
 import { classifyKeyCheck, type KeyCheckSpec, type Verdict } from "./key-verdict";
-import type { KeyCheckResult } from "./key-status";
+import type { KeyCheckResult } from "@/lib/domain/key-status";
 import { PROVIDER_API } from "./provider-api";
 import { describeNetworkFailure, type GetFetch, providerGet, providerTimeoutMs } from "./provider-get";
 

@@ -1,4 +1,4 @@
-import type { KeyStatus } from "./key-status";
+import type { KeyStatus } from "@/lib/domain/key-status";
 
 /** Why a check came out as it did; each reason has its own sentence for the user (key-check.ts). */
 export type Reason =

@@ -2,10 +2,10 @@ import "server-only";
 import { AppError, EndpointNotAllowedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { providerBaseURL } from "./base-url";
-import { getProviderInfo } from "./catalogue";
+import { getProviderInfo } from "@/lib/domain/catalogue";
 import { describeVerdict } from "./key-check";
 import { classifyKeyCheck } from "./key-verdict";
-import type { KeyStatus } from "./key-status";
+import type { KeyStatus } from "@/lib/domain/key-status";
 import { type ModelInfo, PROVIDER_API, type ProviderApi } from "./provider-api";
 import { describeNetworkFailure, type GetFetch, providerGet, providerTimeoutMs } from "./provider-get";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { RegistryId } from "./catalogue";
+import type { RegistryId } from "@/lib/domain/catalogue";
 import { disabled, type KeyCheckSpec, limited, rejected } from "./key-verdict";
 
 /**

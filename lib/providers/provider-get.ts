@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
-import { AnswerTooLargeError, readLimited } from "@/lib/http/read-limited";
+import { AnswerTooLargeError, readLimited } from "@/lib/net/read-limited";
 
 /**
  * One GET to a provider, by the rules every call with a user's key follows: a timeout (the caller's signal), no

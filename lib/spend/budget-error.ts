@@ -1,7 +1,7 @@
 import "server-only";
-import { DEFAULT_KEY_LABEL } from "@/lib/db/key-facts";
+import { DEFAULT_KEY_LABEL } from "@/lib/domain/key-facts";
 import { AppError } from "@/lib/errors";
-import { monthOf } from "./money";
+import { monthOf } from "@/lib/domain/money";
 
 /** "$12.50" for a budget in a sentence (server side; the browser formats with lib/client/format.ts). */
 const dollars = (micro: number) => `$${(micro / 1_000_000).toFixed(2)}`;

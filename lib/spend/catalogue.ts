@@ -1,7 +1,7 @@
 import "server-only";
 import { calcPrice, findProvider, type ModelPrice, type TieredPrices } from "@pydantic/genai-prices";
-import type { RegistryId } from "@/lib/providers/catalogue";
-import { type TokenPrice, usdToMicro } from "./money";
+import type { RegistryId } from "@/lib/domain/catalogue";
+import { type TokenPrice, usdToMicro } from "@/lib/domain/money";
 
 /**
  * The price catalogue that comes with the app: @pydantic/genai-prices, pinned by package-lock and never updated at

@@ -4,7 +4,7 @@ import { getProvider } from "@/lib/db/providers";
 import { AppError } from "@/lib/errors";
 import type { PriceView } from "@/lib/validation/spend";
 import { catalogueModels } from "./catalogue";
-import { microToUsd, type TokenPrice, usdToMicro } from "./money";
+import { microToUsd, type TokenPrice, usdToMicro } from "@/lib/domain/money";
 
 /**
  * The prices a user sees for a provider's models (GET /api/user/prices): the catalogue's (built-in providers only),

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ProviderRecord } from "@/lib/db/providers";
 import { cataloguePrice } from "./catalogue";
-import { costMicroUsd, type TokenPrice } from "./money";
+import { costMicroUsd, type TokenPrice } from "@/lib/domain/money";
 
 /**
  * What an answer cost, decided once when it ends (CONTRACT-WAVE3 "Spend and budgets"): the cost the provider

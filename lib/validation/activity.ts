@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HEALTH_SOURCES, KEY_EVENT_TYPES } from "@/lib/db/key-facts";
+import { HEALTH_SOURCES, KEY_EVENT_TYPES } from "@/lib/domain/key-facts";
 import { isoDate, keyHealthSchema } from "./api-keys";
 
 /** GET /api/user/activity: the user's activity log, newest first, a page at a time. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { BUDGET_MODES, KEY_HEALTH, MAX_KEYS_PER_PROVIDER } from "@/lib/db/key-facts";
-import { hasAtMostSixDecimals } from "@/lib/spend/money";
-import type { KeyStatus } from "@/lib/providers/key-status";
+import { BUDGET_MODES, KEY_HEALTH, MAX_KEYS_PER_PROVIDER } from "@/lib/domain/key-facts";
+import { hasAtMostSixDecimals } from "@/lib/domain/money";
+import type { KeyStatus } from "@/lib/domain/key-status";
 import { apiKeyProblem, expiryProblem, labelProblem, MAX_LABEL_LENGTH } from "./key-rules";
 import { rule } from "./rule";
 

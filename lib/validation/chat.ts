@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { providerIdField } from "./api-keys";
 import { MAX_CHAT_CHARACTERS, MAX_CHAT_MESSAGES } from "./chat-rules";
-import { modelIdField } from "./model-id";
+import { modelIdField } from "@/lib/domain/model-id";
 
 export type { ChatFailureView, ChatMetadata } from "./chat-rules";
 

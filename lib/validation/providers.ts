@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { REGISTRY_IDS } from "@/lib/providers/catalogue";
+import { REGISTRY_IDS } from "@/lib/domain/catalogue";
 
 /**
  * A provider users may add keys for, as the settings page shows it: one of the built-in catalogue, or one of the

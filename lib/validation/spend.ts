@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { dollarsField, isoDate, keyIdField, providerIdField } from "./api-keys";
-import { modelIdField } from "./model-id";
+import { modelIdField } from "@/lib/domain/model-id";
 
 /**
  * The shapes of spend: model prices (GET/PUT/DELETE /api/user/prices), the usage report (GET /api/user/usage), a
@@ -8,7 +8,7 @@ import { modelIdField } from "./model-id";
  * the contract says `…Usd`, and as integer micro-dollars where it says `…MicroUsd`.
  */
 
-/** A model id as a user types it for a price: the rule every model id follows (lib/validation/model-id.ts). */
+/** A model id as a user types it for a price: the rule every model id follows (lib/domain/model-id.ts). */
 export const priceModelField = modelIdField;
 
 const perMTok = (name: string) =>

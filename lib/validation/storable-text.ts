@@ -1,7 +1,7 @@
 /**
  * A NUL character (U+0000) cannot be stored in PostgreSQL text (SQLSTATE 22021), and no field of this API has a
  * use for one: a body or query string holding one is refused, naming each field that does, before any statement
- * (lib/api/body.ts and query.ts for every route; lib/auth/form-sign-in.ts for the auth forms). Without zod: the
+ * (lib/http/body.ts and lib/api/query.ts for every route; lib/api/form-sign-in.ts for the auth forms). Without zod: the
  * rule is a walk over any parsed value.
  */
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_ACCESS_TOKENS_PER_USER } from "@/lib/db/key-facts";
+import { MAX_ACCESS_TOKENS_PER_USER } from "@/lib/domain/key-facts";
 import { budgetInputSchema, budgetSchema, expiresAtField, isoDate, providerIdField } from "./api-keys";
 import { nameProblem } from "./label-rules";
 import { rule } from "./rule";

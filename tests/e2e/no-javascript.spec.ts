@@ -5,7 +5,7 @@ import { expect, test } from "./fixtures";
 import { mask, newEmail, testKey } from "./helpers";
 
 /**
- * The sign-in and sign-up forms are real POST forms (lib/auth/form-sign-in.ts): they work with JavaScript off,
+ * The sign-in and sign-up forms are real POST forms (lib/api/form-sign-in.ts): they work with JavaScript off,
  * and before the page's JavaScript has run, and neither the email nor the password ever lands in a URL — not
  * the address bar, not the history, not a request the browser made, not the server's log.
  */

@@ -4,7 +4,7 @@ import * as nextAuthRoute from "@/app/api/auth/[...nextauth]/route";
 import * as loginRoute from "@/app/api/auth/login/route";
 import * as logoutRoute from "@/app/api/auth/logout/route";
 import * as registerRoute from "@/app/api/auth/register/route";
-import { addressKey, peerHeaders } from "@/lib/api/client-address";
+import { addressKey, peerHeaders } from "@/lib/http/client-address";
 import { authErrorSentence } from "@/lib/auth/form-errors";
 import { consumePoint } from "@/lib/db/counters";
 import { LIMITS } from "@/lib/rate-limits";

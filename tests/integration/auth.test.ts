@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { JWT } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { peerHeaders } from "@/lib/api/client-address";
+import { peerHeaders } from "@/lib/http/client-address";
 import { authOptions } from "@/lib/auth/options";
 import * as registerRoute from "@/app/api/auth/register/route";
 import { getDb } from "@/lib/db/client";

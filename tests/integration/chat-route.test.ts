@@ -7,7 +7,7 @@ import { backgroundSettled } from "@/lib/background";
 import { listBuiltInProviders, type ProviderRecord } from "@/lib/db/providers";
 import { revokeSessions } from "@/lib/db/sessions";
 import type { PublicUser } from "@/lib/db/users";
-import { PROVIDERS, type RegistryId } from "@/lib/providers/catalogue";
+import { PROVIDERS, type RegistryId } from "@/lib/domain/catalogue";
 import { type Answer, call, sessionCookie } from "../fixtures/http";
 import { captureLogs } from "../fixtures/logs";
 import { type StreamedAnswer, streamCall } from "../fixtures/ui-stream";

@@ -14,7 +14,7 @@ import { listBuiltInProviders, type ProviderRecord } from "@/lib/db/providers";
 import { accessToken, keyEvent, modelUsage, rateLimit } from "@/lib/db/schema";
 import type { PublicUser } from "@/lib/db/users";
 import { tokenHash } from "@/lib/gateway/token-secret";
-import { PROVIDERS, type RegistryId } from "@/lib/providers/catalogue";
+import { PROVIDERS, type RegistryId } from "@/lib/domain/catalogue";
 import { anthropicClient, createToken, gatewayCalls, openaiClient, rawGateway, revokeToken } from "../fixtures/gateway";
 import { call, sessionCookie } from "../fixtures/http";
 import { captureLogs } from "../fixtures/logs";

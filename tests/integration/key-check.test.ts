@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { PROVIDERS, type RegistryId } from "@/lib/providers/catalogue";
+import { PROVIDERS, type RegistryId } from "@/lib/domain/catalogue";
 import { checkApiKey } from "@/lib/providers/key-check";
-import type { KeyStatus } from "@/lib/providers/key-status";
+import type { KeyStatus } from "@/lib/domain/key-status";
 import type { Behaviour } from "@/dev/fake-providers/behaviours";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { captureLogs } from "../fixtures/logs";

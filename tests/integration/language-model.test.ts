@@ -6,7 +6,7 @@ import { storeApiKey } from "@/lib/keys/vault";
 import { toKeyView } from "@/lib/keys/view";
 import type { PublicUser } from "@/lib/db/users";
 import { createProviderFromRegistry } from "@/lib/providers/ai-sdk";
-import type { RegistryId } from "@/lib/providers/catalogue";
+import type { RegistryId } from "@/lib/domain/catalogue";
 import { getUserLanguageModel } from "@/lib/keys/language-model";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { keyringEntry } from "../fixtures/keyring";

@@ -9,7 +9,7 @@ import { getDb } from "@/lib/db/client";
 import { listBuiltInProviders, type ProviderRecord } from "@/lib/db/providers";
 import { keyEvent } from "@/lib/db/schema";
 import type { PublicUser } from "@/lib/db/users";
-import { PROVIDERS, type RegistryId } from "@/lib/providers/catalogue";
+import { PROVIDERS, type RegistryId } from "@/lib/domain/catalogue";
 import { type Answer, call } from "../fixtures/http";
 import { keyringEntry } from "../fixtures/keyring";
 import { captureLogs } from "../fixtures/logs";

@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import * as nextAuthRoute from "@/app/api/auth/[...nextauth]/route";
-import { peerHeaders } from "@/lib/api/client-address";
+import { peerHeaders } from "@/lib/http/client-address";
 import { APP_URL, call } from "../fixtures/http";
 import { cookieHeader, registeredAccount, setCookies, signInThroughRoute } from "../fixtures/next-auth";
 import { SERVER_PAYLOADS } from "../fixtures/redirect-payloads";

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { EndpointNotAllowedError } from "@/lib/errors";
-import { AnswerTooLargeError } from "@/lib/http/read-limited";
+import { AnswerTooLargeError } from "@/lib/net/read-limited";
 import { checkBaseUrl, createGuardedFetch, type Resolver } from "@/lib/net/outbound";
 import { type FakeProviders, startFakeProviders } from "@/dev/fake-providers/server";
 import { refusedByDns, refusedByUrl, resolveTestName } from "../fixtures/refusal-corpus";

@@ -11,7 +11,7 @@ import type { PublicUser } from "@/lib/db/users";
 import { recheckKeys } from "@/lib/keys/recheck";
 import { startRechecker } from "@/lib/keys/recheck-schedule";
 import { storeApiKey } from "@/lib/keys/vault";
-import type { RegistryId } from "@/lib/providers/catalogue";
+import type { RegistryId } from "@/lib/domain/catalogue";
 import { captureLogs } from "../fixtures/logs";
 import { fakeKey, insertUser } from "../fixtures/users";
 

@@ -15,7 +15,7 @@ import { listBuiltInProviders, type ProviderRecord } from "@/lib/db/providers";
 import { keyEvent, modelUsage, userApiKey } from "@/lib/db/schema";
 import type { PublicUser } from "@/lib/db/users";
 import { recordKeyUsage } from "@/lib/keys/usage";
-import type { RegistryId } from "@/lib/providers/catalogue";
+import type { RegistryId } from "@/lib/domain/catalogue";
 import { call } from "../fixtures/http";
 import { streamCall } from "../fixtures/ui-stream";
 import { fakeKey, insertUser } from "../fixtures/users";

@@ -9,7 +9,7 @@ import { getDb } from "@/lib/db/client";
 import { listBuiltInProviders, type ProviderRecord } from "@/lib/db/providers";
 import { modelUsage } from "@/lib/db/schema";
 import type { PublicUser } from "@/lib/db/users";
-import type { RegistryId } from "@/lib/providers/catalogue";
+import type { RegistryId } from "@/lib/domain/catalogue";
 import { cataloguePrice } from "@/lib/spend/catalogue";
 import { call } from "../fixtures/http";
 import { fakeKey, insertUser } from "../fixtures/users";

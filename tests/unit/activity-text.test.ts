@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KEY_EVENT_TYPES } from "@/lib/db/key-facts";
+import { KEY_EVENT_TYPES } from "@/lib/domain/key-facts";
 import { describeEvent, isWarning } from "@/lib/client/activity-text";
 import { compactCount, plural } from "@/lib/client/format";
 import { USAGE_DAYS, usageByKey, usageWindow } from "@/lib/keys/usage-days";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { addressKey, clientAddressFromHeaders, peerHeaders } from "@/lib/api/client-address";
+import { addressKey, clientAddressFromHeaders, peerHeaders } from "@/lib/http/client-address";
 import { clientAddressFor, installClientAddressPolicy } from "@/lib/http/trust-proxy";
 
 function toHeaders(request: IncomingMessage): Headers {

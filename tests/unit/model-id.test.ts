@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MODEL_ID_MESSAGES, modelIdField, modelIdProblem } from "@/lib/validation/model-id";
+import { MODEL_ID_MESSAGES, modelIdField, modelIdProblem } from "@/lib/domain/model-id";
 
-/** lib/validation/model-id.ts: the one rule for model ids, with or without the provider known. */
+/** lib/domain/model-id.ts: the one rule for model ids, with or without the provider known. */
 
 const REAL_IDS: [string, string][] = [
   ["openai", "gpt-4o-2024-08-06"],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RegistryId } from "@/lib/providers/catalogue";
+import type { RegistryId } from "@/lib/domain/catalogue";
 import { classifyKeyCheck, type Reason } from "@/lib/providers/key-verdict";
-import type { KeyStatus } from "@/lib/providers/key-status";
+import type { KeyStatus } from "@/lib/domain/key-status";
 import { PROVIDER_API, type ProviderApi } from "@/lib/providers/provider-api";
 
 type Case = [status: number, body: unknown, expected: `${KeyStatus}/${Reason}`, why: string];

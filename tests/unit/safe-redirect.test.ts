@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { authOptions } from "@/lib/auth/options";
-import { safeReturnPath } from "@/lib/client/safe-redirect";
+import { safeReturnPath } from "@/lib/domain/safe-redirect";
 import { OFF_SITE_PAYLOADS } from "../fixtures/redirect-payloads";
 
 const SITE = "https://keys.example.test";

@@ -3,10 +3,10 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
-import { SiteHeader } from "@/components/site-header";
+import { SiteHeader } from "@/app/_components/site-header";
 import { authErrorSentence } from "@/lib/auth/form-errors";
 import { getPageUser } from "@/lib/auth/session";
-import { safeReturnPath } from "@/lib/client/safe-redirect";
+import { safeReturnPath } from "@/lib/domain/safe-redirect";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -1,4 +1,4 @@
-import { handleNextAuth } from "@/lib/auth/next-auth-route";
+import { handleNextAuth } from "@/lib/api/next-auth-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 import type { NextRequest } from "next/server";
-import { backToForm, formAtSiteAddress, formReturnPath, readAuthForm, seeOther, signInWithForm } from "@/lib/auth/form-sign-in";
+import { backToForm, formAtSiteAddress, formReturnPath, readAuthForm, seeOther, signInWithForm } from "@/lib/api/form-sign-in";
 
 export const dynamic = "force-dynamic";
 
-/** The sign-in form's post without JavaScript (lib/auth/form-sign-in.ts): signed in → the return path, else /login. */
+/** The sign-in form's post without JavaScript (lib/api/form-sign-in.ts): signed in → the return path, else /login. */
 export async function POST(request: NextRequest): Promise<Response> {
   let callbackUrl = "/settings";
   try {

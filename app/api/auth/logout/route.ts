@@ -1,10 +1,10 @@
 import type { NextRequest } from "next/server";
 import { toErrorResponse } from "@/lib/api/respond";
-import { readAuthForm, signOutWithForm } from "@/lib/auth/form-sign-in";
+import { readAuthForm, signOutWithForm } from "@/lib/api/form-sign-in";
 
 export const dynamic = "force-dynamic";
 
-/** The sign-out button's post without JavaScript (lib/auth/form-sign-in.ts): 303 to /login, signed out. */
+/** The sign-out button's post without JavaScript (lib/api/form-sign-in.ts): 303 to /login, signed out. */
 export async function POST(request: NextRequest): Promise<Response> {
   try {
     await readAuthForm(request);

@@ -1,9 +1,9 @@
 import type { NextRequest } from "next/server";
-import { clientAddressFromHeaders } from "@/lib/api/client-address";
+import { clientAddressFromHeaders } from "@/lib/http/client-address";
 import { publicRoute, type RouteContext } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
 import { authPagePath, registerProblemCode } from "@/lib/auth/form-errors";
-import { backToForm, formAtSiteAddress, formReturnPath, isFormPost, readAuthForm, seeOther, signInWithForm } from "@/lib/auth/form-sign-in";
+import { backToForm, formAtSiteAddress, formReturnPath, isFormPost, readAuthForm, seeOther, signInWithForm } from "@/lib/api/form-sign-in";
 import { hashPassword } from "@/lib/auth/password";
 import { createUser } from "@/lib/db/users";
 import { limitRegistration } from "@/lib/rate-limits";
@@ -21,7 +21,7 @@ async function createAccount(request: NextRequest, account: z.output<typeof regi
 const postJson = publicRoute(operations.register, ({ request, body }) => createAccount(request, body));
 
 /**
- * The sign-up form's post without JavaScript (lib/auth/form-sign-in.ts): the account is created and signed in
+ * The sign-up form's post without JavaScript (lib/api/form-sign-in.ts): the account is created and signed in
  * (303 to the return path), or the browser goes back to /register with the code of the problem.
  */
 async function postForm(request: NextRequest): Promise<Response> {

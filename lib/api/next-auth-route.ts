@@ -1,15 +1,15 @@
 import "server-only";
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { readCappedBody } from "@/lib/api/body";
-import { clientAddressFromHeaders } from "@/lib/api/client-address";
-import { appOrigin } from "@/lib/api/origin";
+import { readCappedBody } from "@/lib/http/body";
+import { clientAddressFromHeaders } from "@/lib/http/client-address";
+import { appOrigin } from "@/lib/http/origin";
 import { toErrorResponse } from "@/lib/api/respond";
 import { AppError } from "@/lib/errors";
-import { deviceCookieName } from "./device-cookie";
-import { authOptions } from "./options";
-import { sameSitePath } from "./redirect";
-import { type AuthRequestContext, runWithAuthContext } from "./request-context";
+import { deviceCookieName } from "@/lib/auth/device-cookie";
+import { authOptions } from "@/lib/auth/options";
+import { sameSitePath } from "@/lib/auth/redirect";
+import { type AuthRequestContext, runWithAuthContext } from "@/lib/auth/request-context";
 
 type Fields = Record<string, string>;
 
@@ -117,7 +117,7 @@ export async function handleNextAuth(request: NextRequest): Promise<Response> {
 
 /**
  * next-auth's answer to a request, with the context it ran in (what its callbacks left there, e.g. why a sign-in
- * failed: lib/auth/form-sign-in.ts reads it). Throws what the wrapper must answer instead.
+ * failed: lib/api/form-sign-in.ts reads it). Throws what the wrapper must answer instead.
  */
 export async function runNextAuth(request: NextRequest): Promise<{ response: Response; context: AuthRequestContext }> {
   const body = await readFields(request);

@@ -1,7 +1,7 @@
 import { KeyRound } from "lucide-react";
 import { isFeatureEnabled } from "@/lib/feature-flags";
-import { SignOutButton } from "./sign-out-button";
-import { ThemeToggle } from "./theme-toggle";
+import { SignOutButton } from "@/components/sign-out-button";
+import { ThemeToggle } from "@/components/theme-toggle";
 
 /**
  * Server component (it reads the feature flags): the signed-in user's pages, and the way out. Plain links, not

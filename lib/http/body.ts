@@ -1,14 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { readLimited } from "@/lib/http/read-limited";
+import { readLimited } from "@/lib/net/read-limited";
 import { NUL_MESSAGE, pathsWithNul } from "@/lib/validation/storable-text";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * The body, read at most MAX_BODY_BYTES whether or not the client sent Content-Length (or told the truth in it);
- * `payload_too_large` beyond. Shared with next-auth's routes (lib/auth/next-auth-route.ts).
+ * `payload_too_large` beyond. Shared with next-auth's routes (lib/api/next-auth-route.ts).
  */
 export async function readCappedBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   if (Number(request.headers.get("content-length")) > maxBytes) throw tooLarge(maxBytes);

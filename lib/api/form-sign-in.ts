@@ -1,15 +1,15 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { NextRequest } from "next/server";
-import { readCappedBody, refuseNul } from "@/lib/api/body";
-import { appOrigin, assertSameOrigin } from "@/lib/api/origin";
-import { safeReturnPath } from "@/lib/client/safe-redirect";
+import { readCappedBody, refuseNul } from "@/lib/http/body";
+import { appOrigin, assertSameOrigin } from "@/lib/http/origin";
+import { safeReturnPath } from "@/lib/domain/safe-redirect";
 import { describeDatabaseError } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { type AuthPage, authPagePath } from "./form-errors";
-import { runNextAuth } from "./next-auth-route";
-import { sameSitePath } from "./redirect";
+import { type AuthPage, authPagePath } from "@/lib/auth/form-errors";
+import { runNextAuth } from "@/lib/api/next-auth-route";
+import { sameSitePath } from "@/lib/auth/redirect";
 
 /**
  * The sign-in, sign-up and sign-out forms work before (or without) JavaScript: they are real `method="post"`
@@ -19,10 +19,10 @@ import { sameSitePath } from "./redirect";
  *
  * They go through next-auth itself, as the browser would: its CSRF token (GET /api/auth/csrf), then its
  * credentials callback or sign-out, both through the wrapper every next-auth route uses
- * (lib/auth/next-auth-route.ts), so the body limit, the return-path sanitiser, the rate limits and lockouts, the
+ * (lib/api/next-auth-route.ts), so the body limit, the return-path sanitiser, the rate limits and lockouts, the
  * session row and the device cookie are the same ones. The CSRF token a page would have to render is fetched
  * here instead: the pages, server components, cannot set its cookie. These routes' own protection against
- * cross-site posts is the Origin check every state-changing API route makes (lib/api/origin.ts).
+ * cross-site posts is the Origin check every state-changing API route makes (lib/http/origin.ts).
  */
 
 type Fields = Record<string, string>;

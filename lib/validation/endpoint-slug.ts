@@ -1,4 +1,4 @@
-import { REGISTRY_IDS } from "@/lib/providers/catalogue";
+import { REGISTRY_IDS } from "@/lib/domain/catalogue";
 import { MAX_ENDPOINTS_PER_USER } from "@/lib/validation/endpoint-rules";
 
 /**

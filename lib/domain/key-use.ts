@@ -1,7 +1,15 @@
-import type { KeyView } from "@/lib/validation/api-keys";
+import type { KeyHealth } from "./key-facts";
 
-type KeyUse = Pick<KeyView, "isEnabled" | "needsReentry" | "health">;
-type KeyInOrder = KeyUse & Pick<KeyView, "position" | "expiresAt">;
+/** What these rules read of a key (a listed key, KeyView, has them all). */
+interface KeyUse {
+  isEnabled: boolean;
+  needsReentry: boolean;
+  health: KeyHealth;
+}
+interface KeyInOrder extends KeyUse {
+  position: number;
+  expiresAt: string | null;
+}
 
 /** The server can send requests with this key: it is enabled and can still be opened. */
 export const canUse = (key: KeyUse): boolean => key.isEnabled && !key.needsReentry;
@@ -10,7 +18,7 @@ export const canUse = (key: KeyUse): boolean => key.isEnabled && !key.needsReent
 export const canChat = (key: KeyUse): boolean => canUse(key) && key.health !== "rejected";
 
 /** The key has an expiry and it has passed (`now` in ms): it is never used again. */
-export const isExpired = (key: Pick<KeyView, "expiresAt">, now: number): boolean =>
+export const isExpired = (key: { expiresAt: string | null }, now: number): boolean =>
   key.expiresAt !== null && Date.parse(key.expiresAt) <= now;
 
 /**
