@@ -12,7 +12,7 @@ import {
   AlertDialogFooter,
   AlertDialogTitle,
 } from "@/components/ui/alert-dialog";
-import { requestJson } from "@/lib/client/api";
+import { callApi } from "@/lib/client/api";
 import { signOut } from "@/lib/client/sign-out";
 import { PASSWORD_MESSAGES } from "@/lib/validation/password-rules";
 
@@ -29,7 +29,7 @@ export function SignOutEverywhereDialog({ onClose, returnFocusTo }: DialogProps)
 
   async function confirm() {
     setBusy(true);
-    const result = await requestJson("POST", "/api/user/sessions/revoke");
+    const result = await callApi("revokeSessions");
     if (result.ok) return signOut("/login?signedOut=everywhere");
     setBusy(false);
     setAlert(result.error.message);
@@ -70,7 +70,7 @@ export function DeleteAccountDialog({ onClose, returnFocusTo }: DialogProps) {
     setAlert(null);
     if (password === "") return setError(PASSWORD_MESSAGES.current);
     setBusy(true);
-    const result = await requestJson("DELETE", "/api/user", { password });
+    const result = await callApi("deleteAccount", { body: { password } });
     if (result.ok) return signOut("/");
     setBusy(false);
     if (result.error.code === "wrong_password") {

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Field } from "@/components/auth/field";
 import { FormAlert } from "@/components/auth/form-alert";
 import { Button } from "@/components/ui/button";
-import { requestJson } from "@/lib/client/api";
+import { callApi } from "@/lib/client/api";
 import { toast } from "@/lib/client/toast";
 import { useHydrated } from "@/lib/client/use-hydrated";
 import { newPasswordProblem, PASSWORD_MESSAGES } from "@/lib/validation/password-rules";
@@ -32,7 +32,7 @@ export function ChangePasswordForm() {
     setAlert(null);
     if (found.currentPassword || found.newPassword) return;
     setBusy(true);
-    const result = await requestJson("POST", "/api/user/password", { currentPassword, newPassword });
+    const result = await callApi("changePassword", { body: { currentPassword, newPassword } });
     setBusy(false);
     if (result.ok) {
       form.reset();

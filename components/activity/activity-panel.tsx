@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { requestJson } from "@/lib/client/api";
+import { callApi } from "@/lib/client/api";
 import { onKeyChange } from "@/lib/client/key-changes";
 import type { ActivityPageView } from "@/lib/validation/activity";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -22,7 +22,6 @@ interface ActivityPanelProps {
   moreAtStart?: boolean;
 }
 
-const ACTIVITY_URL = "/api/user/activity";
 /** The browser's clock, read when new events arrive (never during render: see `now`). */
 const browserClock = () => Date.now();
 
@@ -38,7 +37,7 @@ export function ActivityPanel({ initialPage, providers, now, keyChanges, moreAtS
 
   /** The newest page read again; what is new goes on top. */
   const refresh = useCallback(() => {
-    void requestJson<ActivityPageView>("GET", ACTIVITY_URL).then((result) => {
+    void callApi("listActivity").then((result) => {
       if (!result.ok) return;
       setClock(browserClock());
       setEvents((current) => {
@@ -58,7 +57,7 @@ export function ActivityPanel({ initialPage, providers, now, keyChanges, moreAtS
   /** The next older page (the caller has set `loading`). */
   const fetchMore = useCallback(() => {
     if (!cursor) return;
-    void requestJson<ActivityPageView>("GET", `${ACTIVITY_URL}?cursor=${encodeURIComponent(cursor)}`).then((result) => {
+    void callApi("listActivity", { query: { cursor } }).then((result) => {
       setLoading(false);
       if (!result.ok) return setError(result.error.message);
       setClock(browserClock());

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { type ApiFailure, requestJson } from "@/lib/client/api";
+import { type ApiFailure, callApi } from "@/lib/client/api";
 import { plural } from "@/lib/client/format";
 import type { ModelListView } from "@/lib/validation/models";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -25,8 +25,7 @@ export function ModelsPanel({ provider, keyId, onAnswered }: ModelsPanelProps) {
 
   useEffect(() => {
     let current = true;
-    const query = new URLSearchParams({ providerId: provider.id, ...(keyId ? { id: keyId } : {}) });
-    void requestJson<ModelListView>("GET", `/api/user/api-keys/models?${query}`).then((result) => {
+    void callApi("listModels", { query: { providerId: provider.id, ...(keyId ? { id: keyId } : {}) } }).then((result) => {
       if (!current) return;
       setState(result.ok ? { phase: "loaded", list: result.data } : { phase: "failed", error: result.error });
       onAnswered();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { type ApiFailure, requestJson } from "@/lib/client/api";
+import { type ApiFailure, callApi } from "@/lib/client/api";
 import { toast } from "@/lib/client/toast";
 import type { KeyTestResult, KeyView, SavedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -126,7 +126,7 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, 
     if (messages.rejectLocally(noKey ? null : value, options.found)) return;
     start("save");
     const body = { providerId: provider.id, apiKey: noKey ? null : value.trim(), ...target, ...(options.skipValidation ? { skipValidation: true } : {}) };
-    const result = await requestJson<SavedKeyView>("POST", "/api/user/api-keys", body);
+    const result = await callApi("saveApiKey", { body });
     setBusy(null);
     if (!result.ok) return messages.showFailure(result.error);
     const { validation: _validation, ...saved } = result.data;
@@ -140,7 +140,7 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, 
     const empty = isEmpty(value);
     if (!empty && messages.rejectLocally(value)) return;
     start("test");
-    const result = await requestJson<KeyTestResult>("POST", "/api/user/api-keys/test", testBody(provider.id, empty ? null : value.trim(), apiKey, deleteOne, keyOptional));
+    const result = await callApi("testApiKey", { body: testBody(provider.id, empty ? null : value.trim(), apiKey, deleteOne, keyOptional) });
     setBusy(null);
     if (!result.ok) return messages.showFailure(result.error);
     const { status, message } = result.data;
@@ -153,7 +153,7 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, 
   async function remove(): Promise<boolean> {
     start("delete");
     // One of several keys goes by its id; a lone key goes with its provider (DELETE { providerId }).
-    const result = deleteOne && apiKey ? await requestJson("DELETE", `/api/user/api-keys/${apiKey.id}`) : await requestJson("DELETE", "/api/user/api-keys", { providerId: provider.id });
+    const result = deleteOne && apiKey ? await callApi("deleteApiKeyById", { path: { id: apiKey.id } }) : await callApi("deleteApiKey", { body: { providerId: provider.id } });
     setBusy(null);
     if (!result.ok && result.error.code !== "api_key_not_found") {
       messages.setNotice({ tone: "error", text: result.error.message });

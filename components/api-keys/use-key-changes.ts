@@ -1,7 +1,7 @@
 "use client";
 
 import { type Dispatch, useReducer } from "react";
-import { type ApiResult, requestJson } from "@/lib/client/api";
+import { type ApiResult, callApi } from "@/lib/client/api";
 import { announceKeyChange } from "@/lib/client/key-changes";
 import { toast } from "@/lib/client/toast";
 import type { KeyTestResult, KeyView, ListedKeyView } from "@/lib/validation/api-keys";
@@ -10,7 +10,6 @@ import { type KeysEvent, type KeysState, keysOf, keysReducer } from "./keys-stat
 
 /** The browser's clock, read in event handlers only (never during render: see KeysState.clock). */
 const browserClock = () => Date.now();
-const keyUrl = (key: ListedKeyView) => `/api/user/api-keys/${key.id}`;
 
 export type KeyTestAnswer = ApiResult<KeyTestResult>;
 
@@ -24,7 +23,7 @@ export function useKeyChanges(initialKeys: ListedKeyView[], firstKeyOnly: string
   const [state, dispatch] = useReducer(keysReducer, undefined, (): KeysState => ({ keys: initialKeys, firstOnly: new Set(firstKeyOnly), clock: now }));
 
   async function reload() {
-    const result = await requestJson<ListedKeyView[]>("GET", "/api/user/api-keys");
+    const result = await callApi("listApiKeys");
     if (result.ok) dispatch({ type: "loaded", keys: result.data, clock: browserClock() });
     announceKeyChange();
   }
@@ -78,28 +77,28 @@ function keyEdits({ dispatch, optimistic, reload, keys }: EditTools) {
     async toggle(provider: ProviderView, key: ListedKeyView, isEnabled: boolean) {
       const verb = isEnabled ? "enable" : "disable";
       const name = single(provider) ? `the ${provider.name} key` : `the key “${key.label}”`;
-      const result = await optimistic({ type: "changed", id: key.id, changes: { isEnabled } }, () => requestJson<KeyView>("PATCH", keyUrl(key), { isEnabled }), `Couldn't ${verb} ${name}`);
+      const result = await optimistic({ type: "changed", id: key.id, changes: { isEnabled } }, () => callApi("updateApiKey", { path: { id: key.id }, body: { isEnabled } }), `Couldn't ${verb} ${name}`);
       if (!result.ok) return;
       dispatch({ type: "saved", key: result.data, clock: browserClock() });
       toast.success(single(provider) ? `${provider.name} API key ${verb}d` : `${isEnabled ? "Enabled" : "Disabled"} “${key.label}”`);
     },
     async rename(key: ListedKeyView, label: string): Promise<boolean> {
-      const result = await optimistic({ type: "changed", id: key.id, changes: { label } }, () => requestJson<KeyView>("PATCH", keyUrl(key), { label }), `Couldn't rename the key “${key.label}”`);
+      const result = await optimistic({ type: "changed", id: key.id, changes: { label } }, () => callApi("updateApiKey", { path: { id: key.id }, body: { label } }), `Couldn't rename the key “${key.label}”`);
       if (result.ok) toast.success(`Renamed to “${label}”`);
       return result.ok;
     },
     async move(key: ListedKeyView, direction: "up" | "down") {
       const position = key.position + (direction === "up" ? -1 : 1);
-      const result = await optimistic({ type: "moved", id: key.id, position }, () => requestJson<KeyView>("PATCH", keyUrl(key), { position }), `Couldn't move the key “${key.label}”`);
+      const result = await optimistic({ type: "moved", id: key.id, position }, () => callApi("updateApiKey", { path: { id: key.id }, body: { position } }), `Couldn't move the key “${key.label}”`);
       if (result.ok) toast.success(position === 0 ? `“${key.label}” is now the first key` : `Moved “${key.label}” ${direction}`);
     },
     async remove(provider: ProviderView, key: ListedKeyView) {
-      const result = await optimistic({ type: "removed", id: key.id }, () => requestJson("DELETE", keyUrl(key)), `Couldn't delete the key “${key.label}”`);
+      const result = await optimistic({ type: "removed", id: key.id }, () => callApi("deleteApiKeyById", { path: { id: key.id } }), `Couldn't delete the key “${key.label}”`);
       if (result.ok) toast.success(`Deleted the ${provider.name} key “${key.label}”`);
     },
     /** Asks the provider about the stored key; its health is recorded, so the keys are read again. */
     async test(key: ListedKeyView): Promise<KeyTestAnswer> {
-      const result = await requestJson<KeyTestResult>("POST", "/api/user/api-keys/test", { id: key.id });
+      const result = await callApi("testApiKey", { body: { id: key.id } });
       if (result.ok) await reload();
       return result;
     },
@@ -110,7 +109,7 @@ function keyEdits({ dispatch, optimistic, reload, keys }: EditTools) {
 async function changeFallback(dispatch: Dispatch<KeysEvent>, provider: ProviderView, fallback: boolean) {
   const step: KeysEvent = { type: "fallback", providerId: provider.id, fallback };
   dispatch(step);
-  const result = await requestJson("PATCH", `/api/providers/${provider.id}/settings`, { fallback });
+  const result = await callApi("setProviderSettings", { path: { id: provider.id }, body: { fallback } });
   if (result.ok) {
     toast.success(fallback ? `${provider.name}: the next key is tried when one fails` : `${provider.name}: always the first key`);
     announceKeyChange();

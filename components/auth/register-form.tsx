@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { requestJson } from "@/lib/client/api";
+import { callApi } from "@/lib/client/api";
 import { registerSchema } from "@/lib/validation/auth";
 import { Field } from "./field";
 import { AuthForm } from "./auth-form";
@@ -16,7 +16,7 @@ export function RegisterForm({ returnTo, notice }: { returnTo: string; notice: s
     const account = validate({ email: raw.email ?? "", password: raw.password ?? "", ...(raw.name?.trim() ? { name: raw.name } : {}) });
     if (!account) return;
     setBusy(true);
-    const created = await requestJson<{ id: string; email: string }>("POST", "/api/auth/register", account);
+    const created = await callApi("register", { body: account });
     if (!created.ok) {
       setBusy(false);
       if (created.error.code === "email_taken") return setErrors({ email: created.error.message });

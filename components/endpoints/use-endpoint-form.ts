@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { requestJson } from "@/lib/client/api";
+import { callApi } from "@/lib/client/api";
 import { originOf } from "@/lib/client/origin";
 import { toast } from "@/lib/client/toast";
 import { baseUrlProblem, endpointNameProblem } from "@/lib/validation/endpoint-rules";
@@ -18,11 +18,12 @@ const NO_ERRORS: EndpointErrors = { name: null, baseUrl: null, form: null };
 
 /** Only what changed, for PATCH; the whole endpoint for POST. */
 function requestFor(endpoint: Editing | undefined, body: { name: string; baseUrl: string }) {
-  if (!endpoint) return requestJson<EndpointView>("POST", "/api/user/endpoints", body);
-  return requestJson<EndpointView>("PATCH", `/api/user/endpoints/${endpoint.id}`, {
+  if (!endpoint) return callApi("createEndpoint", { body });
+  const changes = {
     ...(body.name !== endpoint.name ? { name: body.name } : {}),
     ...(body.baseUrl !== endpoint.baseUrl ? { baseUrl: body.baseUrl } : {}),
-  });
+  };
+  return callApi("updateEndpoint", { path: { id: endpoint.id }, body: changes });
 }
 
 /** Where the server's refusal shows: the outbound guard's under the URL, a field's under it, else the form's. */
@@ -60,7 +61,7 @@ export function useEndpointForm(endpoint: Editing | undefined, done: { onSaved: 
   async function remove() {
     if (!endpoint) return;
     setBusy("delete");
-    const result = await requestJson("DELETE", `/api/user/endpoints/${endpoint.id}`);
+    const result = await callApi("deleteEndpoint", { path: { id: endpoint.id } });
     setBusy(null);
     setConfirmOpen(false);
     if (!result.ok && result.error.code !== "endpoint_not_found") return setErrors({ ...NO_ERRORS, form: result.error.message });

@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { requestJson } from "@/lib/client/api";
+import { callApi } from "@/lib/client/api";
 import { isChatModel } from "@/lib/client/chat-models";
 import type { ModelListView } from "@/lib/validation/models";
 
@@ -17,7 +17,7 @@ function useChatModels(providerId: string, providerName: string): State {
   const [state, setState] = useState<State>({ phase: "loading" });
   useEffect(() => {
     let current = true;
-    void requestJson<ModelListView>("GET", `/api/user/api-keys/models?providerId=${encodeURIComponent(providerId)}`).then((result) => {
+    void callApi("listModels", { query: { providerId } }).then((result) => {
       if (!current) return;
       // Chat models only: the playground cannot talk to an embedding, speech or image model.
       const models = result.ok ? result.data.models.filter((m) => isChatModel(m.id)) : [];

@@ -1,4 +1,5 @@
 /** The browser's side of the REST API: JSON in, JSON out, every failure turned into a sentence to show. */
+import { ROUTES } from "./api-types";
 
 export interface ApiFailure {
   status: number;
@@ -54,4 +55,40 @@ export async function requestJson<T>(method: string, url: string, body?: unknown
       fields: payload.fields,
     },
   };
+}
+
+type Operations = import("./api-types").operations;
+type OperationName = keyof typeof ROUTES;
+type Params<O, Where extends "path" | "query"> = O extends { parameters: { [K in Where]?: infer P } } ? P : never;
+type Body<O> = O extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
+type OptionalBody<O> = O extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
+type Present<T> = [T] extends [never] ? false : [T] extends [undefined] ? false : true;
+
+/** What a call of that operation takes: its path parameters, its query, its JSON body, each when it has one. */
+export type ApiInput<N extends OperationName> = (Present<Params<Operations[N], "path">> extends true ? { path: Params<Operations[N], "path"> } : unknown) &
+  (Present<Params<Operations[N], "query">> extends true ? { query?: Params<Operations[N], "query"> } : unknown) &
+  (Present<Body<Operations[N]>> extends true
+    ? { body: Body<Operations[N]> }
+    : Present<OptionalBody<Operations[N]>> extends true
+      ? { body?: OptionalBody<Operations[N]> }
+      : unknown);
+
+type SuccessStatus = 200 | 201 | 202 | 204;
+/** What that operation answers when it succeeds (undefined for an empty answer). */
+export type ApiOutput<N extends OperationName> = Operations[N] extends { responses: infer R }
+  ? { [S in keyof R & SuccessStatus]: R[S] extends { content: { "application/json": infer J } } ? J : undefined }[keyof R & SuccessStatus]
+  : never;
+
+/**
+ * Calls an operation of the REST API by its name (its operationId), typed from the OpenAPI document
+ * (lib/client/api-types.ts): the method, the path, its parameters, the body and the answer come from there, so no
+ * component writes a URL or casts an answer.
+ */
+export function callApi<N extends OperationName>(name: N, ...[input]: object extends ApiInput<N> ? [input?: ApiInput<N>] : [input: ApiInput<N>]) {
+  const [method, template] = ROUTES[name];
+  const given = (input ?? {}) as { path?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+  const path = template.replace(/\{(\w+)\}/g, (_, key: string) => encodeURIComponent(String(given.path?.[key])));
+  const query = Object.entries(given.query ?? {}).filter(([, value]) => value !== undefined && value !== null);
+  const url = query.length === 0 ? path : `${path}?${new URLSearchParams(query.map(([key, value]) => [key, String(value)]))}`;
+  return requestJson<ApiOutput<N>>(method, url, given.body);
 }
