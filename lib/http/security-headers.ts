@@ -1,4 +1,4 @@
-import { env } from "@/lib/env";
+import { env } from "../env";
 /**
  * The security headers of pages (proxy.ts), of API answers (next.config.ts), and HSTS on every answer
  * (lib/http/site-headers.ts, besides proxy.ts for pages). Pages get a Content-Security-
