@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { AddEndpointCard, EditEndpointButton } from "@/components/endpoints/endpoint-triggers";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
+import { BudgetNotice } from "./budget-notice";
 import { keysOf } from "./keys-state";
 import { ProviderCard } from "./provider-card";
 import { RejectedKeysNotice } from "./rejected-keys-notice";
@@ -65,6 +66,7 @@ function BuiltInProviders({ providers, everyProvider, ...cards }: CardsProps & {
   return (
     <section aria-labelledby="provider-api-keys" className="space-y-4">
       <RejectedKeysNotice providers={everyProvider} keys={cards.changes.state.keys} now={cards.changes.state.clock} />
+      <BudgetNotice providers={everyProvider} keys={cards.changes.state.keys} />
       <div className="space-y-1">
         <h2 id="provider-api-keys" className="text-lg font-semibold">
           Provider API Keys
