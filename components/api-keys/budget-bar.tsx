@@ -1,7 +1,12 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { requestJson } from "@/lib/client/api";
 import { usd } from "@/lib/client/format";
 import { BUDGET_WARNING_PERCENT } from "@/lib/db/key-facts";
 import { cn } from "@/lib/utils";
 import type { BudgetView } from "@/lib/validation/api-keys";
+import type { BalanceView } from "@/lib/validation/spend";
 
 type Budget = NonNullable<BudgetView>;
 
@@ -29,4 +34,31 @@ export function BudgetBar({ budget }: { budget: Budget }) {
       </div>
     </div>
   );
+}
+
+const money = (amount: number, currency: string) => (currency === "USD" ? usd(Math.round(amount * 1_000_000)) : `${amount.toFixed(2)} ${currency}`);
+
+/**
+ * "Balance at OpenRouter: $12.50 of $20.00 left": what the provider says is left on the key (OpenRouter and
+ * DeepSeek tell; the server caches it). Nothing until it answers; why not, when it cannot.
+ */
+export function KeyBalance({ keyId, providerName }: { keyId: string; providerName: string }) {
+  const [text, setText] = useState("");
+  useEffect(() => {
+    let current = true;
+    void requestJson<BalanceView>("GET", `/api/user/api-keys/${keyId}/balance`).then((result) => {
+      if (!current) return;
+      if (!result.ok) return setText(`Balance unknown: ${result.error.message}`);
+      const { currency, remainingUsd, limitUsd } = result.data;
+      setText(`Balance at ${providerName}: ${money(remainingUsd, currency)}${limitUsd === undefined ? "" : ` of ${money(limitUsd, currency)}`} left`);
+    });
+    return () => {
+      current = false;
+    };
+  }, [keyId, providerName]);
+  return text ? (
+    <p className="text-muted-foreground" data-testid="key-balance">
+      {text}
+    </p>
+  ) : null;
 }

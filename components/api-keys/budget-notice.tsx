@@ -1,7 +1,8 @@
-import { Gauge } from "lucide-react";
+import { AlertTriangle } from "lucide-react";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { budgetLevel, resetDay } from "./budget-bar";
+import { KeysNotice } from "./keys-notice";
 import { cardAnchor } from "./provider-card-header";
 
 /**
@@ -13,31 +14,22 @@ export function BudgetNotice({ providers, keys }: { providers: ProviderView[]; k
     const provider = providers.find((p) => p.id === key.providerId);
     return key.isEnabled && key.budget && provider && budgetLevel(key.budget) !== "ok" ? [{ key, provider, budget: key.budget }] : [];
   });
-  if (flagged.length === 0) return null;
+  const first = flagged[0];
+  if (!first) return null;
   const reached = flagged.some((f) => budgetLevel(f.budget) === "reached");
   const title =
     flagged.length === 1
-      ? `Your ${flagged[0]!.provider.name} key “${flagged[0]!.key.label}” ${reached ? "has reached" : "is near"} its monthly budget`
+      ? `Your ${first.provider.name} key “${first.key.label}” ${reached ? "has reached" : "is near"} its monthly budget`
       : `${flagged.length} of your keys are at or past 80 % of their monthly budget`;
+  const links = flagged.map(({ key, provider, budget }) => ({
+    key: key.id,
+    href: `#${cardAnchor(provider)}`,
+    text: `${provider.name} “${key.label}”: ${Math.floor((budget.spentMicroUsd * 100) / budget.monthlyMicroUsd)} %`,
+  }));
   return (
-    <div role="status" className="flex items-start gap-3 rounded-lg border border-warning/60 bg-warning/10 p-4 text-sm" data-testid="budget-notice">
-      <Gauge className="mt-0.5 size-5 shrink-0 text-warning" aria-hidden />
-      <div className="space-y-1">
-        <p className="font-semibold">{title}</p>
-        <p>
-          A hard budget stops using the key once it is reached (your next key serves); a soft one only warns. Budgets start again on{" "}
-          {resetDay(flagged[0]!.budget)} (00:00 UTC). Raise or remove a budget with the key&apos;s Budget button.
-        </p>
-        <ul className="flex flex-wrap gap-x-4 gap-y-1">
-          {flagged.map(({ key, provider, budget }) => (
-            <li key={key.id}>
-              <a href={`#${cardAnchor(provider)}`} className="font-medium underline underline-offset-4">
-                {provider.name} “{key.label}”: {Math.floor((budget.spentMicroUsd * 100) / budget.monthlyMicroUsd)} %
-              </a>
-            </li>
-          ))}
-        </ul>
-      </div>
-    </div>
+    <KeysNotice tone="warning" icon={AlertTriangle} title={title} testId="budget-notice" links={links}>
+      A hard budget stops using the key once it is reached (your next key serves); a soft one only warns. Budgets start again on {resetDay(first.budget)} (00:00 UTC).
+      Raise or remove a budget with the key&apos;s Budget button.
+    </KeysNotice>
   );
 }

@@ -7,14 +7,13 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
-import { BudgetBar } from "./budget-bar";
+import { BudgetBar, KeyBalance } from "./budget-bar";
 import { KeyActions, type KeyItemActions } from "./key-actions";
 import { ExpiryBadge, HealthBadge, HealthLine, ReentryBadge, UsageLine } from "./key-status";
 import { RenameForm } from "./rename-form";
 import type { KeyChanges, KeyTestAnswer } from "./use-key-changes";
 
 const ModelsPanel = lazy(() => import("./models-panel").then((m) => ({ default: m.ModelsPanel })));
-const KeyBalance = lazy(() => import("./key-balance").then((m) => ({ default: m.KeyBalance })));
 
 /** The providers that tell what is left on a key (GET /api/user/api-keys/<id>/balance). */
 const TELLS_BALANCE = new Set(["openrouter", "deepseek"]);
@@ -169,11 +168,7 @@ function KeyDetails({ apiKey, now, chart, balanceOf }: { apiKey: ListedKeyView; 
         {apiKey.expiresAt ? ` · expires ${apiKey.expiresAt.slice(0, 10)}` : ""}
       </p>
       {apiKey.budget ? <BudgetBar budget={apiKey.budget} /> : null}
-      {balanceOf ? (
-        <Suspense fallback={null}>
-          <KeyBalance keyId={apiKey.id} providerName={balanceOf} />
-        </Suspense>
-      ) : null}
+      {balanceOf ? <KeyBalance keyId={apiKey.id} providerName={balanceOf} /> : null}
       {chart ? <div className="pt-1">{chart}</div> : null}
     </div>
   );

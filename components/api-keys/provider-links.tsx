@@ -1,6 +1,6 @@
 "use client";
 
-import { CircleDollarSign, List, MessageSquare } from "lucide-react";
+import { List, MessageSquare } from "lucide-react";
 import { lazy, Suspense, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { anyChat, anyUsable } from "@/lib/client/key-use";
@@ -48,7 +48,6 @@ export function ProviderLinks({ provider, keys, now, onChecked }: { provider: Pr
           aria-label={`${showPrices ? "Hide" : "Show"} ${provider.name} prices`}
           onClick={() => setShowPrices((shown) => !shown)}
         >
-          <CircleDollarSign aria-hidden />
           {showPrices ? "Hide prices" : "Prices"}
         </Button>
         {usable && anyChat(keys, now) ? (
