@@ -26,27 +26,28 @@ function renderSection(keys: ListedKeyView[]) {
 }
 
 describe("a key's budget", () => {
-  it("under 80 %: the bar and when it resets, no notice", () => {
+  it("under 80 %: the bar and when it resets, no notice", async () => {
     const { card } = renderSection([keyFor(openai, { budget: budget(1_000_000) })]);
-    const bar = card("OpenAI").getByTestId("budget");
+    // The bar's code loads with the first key that has a budget.
+    const bar = await card("OpenAI").findByTestId("budget");
     expect(bar.dataset.level).toBe("ok");
     expect(bar.textContent).toBe("Budget: $1.00 of $2.00 this month (hard budget) · resets Dec 1");
     expect(within(bar).getByRole("progressbar", { name: "Budget used this month" }).getAttribute("aria-valuenow")).toBe("50");
     expect(screen.queryByTestId("budget-notice")).toBeNull();
   });
 
-  it("from 80 %: amber, and the notice at the top names the key; at 100 %: red and reached", () => {
+  it("from 80 %: amber, and the notice at the top names the key; at 100 %: red and reached", async () => {
     const { unmount } = render(<ApiKeysSection providers={providers} initialKeys={[keyFor(openai, { budget: budget(1_600_000, "soft") })]} now={NOW} />);
-    expect(screen.getByTestId("budget").dataset.level).toBe("warning");
-    const notice = screen.getByTestId("budget-notice");
+    expect((await screen.findByTestId("budget")).dataset.level).toBe("warning");
+    const notice = await screen.findByTestId("budget-notice");
     expect(notice.textContent).toContain("Your OpenAI key “Default” is near its monthly budget");
     expect(within(notice).getByRole("link", { name: "OpenAI “Default”: 80 %" }).getAttribute("href")).toBe("#provider-openai");
     unmount();
     renderSection([keyFor(openai, { budget: budget(2_000_001) }), keyFor(openrouter, { budget: budget(1_900_000) })]);
-    const reached = screen.getAllByTestId("budget")[0]!;
+    const reached = (await screen.findAllByTestId("budget"))[0]!;
     expect(reached.dataset.level).toBe("reached");
     expect(reached.textContent).toMatch(/^Budget reached: \$2.00 of \$2.00/);
-    expect(screen.getByTestId("budget-notice").textContent).toContain("2 of your keys are at or past 80 % of their monthly budget");
+    expect((await screen.findByTestId("budget-notice")).textContent).toContain("2 of your keys are at or past 80 % of their monthly budget");
   });
 
   it("Budget… sets a monthly budget (checked first), then removes it; the keyboard comes back to the button", async () => {
@@ -64,7 +65,7 @@ describe("a key's budget", () => {
     await user.click(dialog.getByRole("button", { name: "Save budget" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(api.calls.at(-1)).toEqual({ method: "PATCH", url: `/api/user/api-keys/${key.id}`, body: { budget: { monthlyUsd: 20, mode: "hard" } } });
-    expect(card("OpenAI").getByTestId("budget").textContent).toContain("$0.00 of $20.00 this month");
+    expect((await card("OpenAI").findByTestId("budget")).textContent).toContain("$0.00 of $20.00 this month");
     await waitFor(() => expect(document.activeElement).toBe(button));
 
     await user.click(button);
