@@ -126,9 +126,12 @@ export function PricesPanel({ provider }: { provider: ProviderView }) {
                   <td className="px-2 py-1 text-right tabular-nums">{perMillion(price.outputPerMTokUsd)}</td>
                   <td className="px-2 py-1 text-right">
                     {price.source === "user" ? (
-                      <Button variant="link" size="sm" className="h-auto px-0 text-xs" aria-label={`Clear your price for ${price.model}`} busy={sending === price.model} onClick={() => void clear(price.model)}>
-                        Yours · Clear
-                      </Button>
+                      <span className="inline-flex items-center gap-2">
+                        Yours
+                        <Button variant="link" size="sm" className="h-auto px-0 text-xs" aria-label={`Clear your price for ${price.model}`} busy={sending === price.model} onClick={() => void clear(price.model)}>
+                          Clear
+                        </Button>
+                      </span>
                     ) : (
                       <span className="text-muted-foreground">Catalogue</span>
                     )}
