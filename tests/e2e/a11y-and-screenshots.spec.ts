@@ -17,6 +17,12 @@ async function expectNoViolations(page: Page, what: string) {
   console.log(`axe ${what}: 0 violations, ${results.passes.length} rules passed`);
 }
 
+/** axe once no toast is on screen: a toast fading in is measured at its half-transparent colours. */
+async function settledThenAxe(page: Page, what: string) {
+  await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 20_000 });
+  await expectNoViolations(page, what);
+}
+
 async function prepareSettings(page: Page) {
   await signUpAndSignIn(page, "a11y");
   // One key saved, one disabled, so every card state is on the page.
@@ -129,7 +135,7 @@ for (const theme of THEMES) {
       const tokens = page.getByRole("region", { name: "Access tokens" });
       await expect(tokens.getByTestId("tokens-empty")).toBeVisible();
       await expect(page.getByTestId("spend-section")).toBeVisible();
-      await expectNoViolations(page, `/settings, no spend and no tokens yet (${theme})`);
+      await settledThenAxe(page, `/settings, no spend and no tokens yet (${theme})`);
 
       // Prices, with the form's errors; then a price of $1000 per million input tokens.
       await openai.getByRole("button", { name: "Show OpenAI prices" }).click();
@@ -137,7 +143,7 @@ for (const theme of THEMES) {
       await expect(openai.getByTestId("price-table")).toBeVisible();
       await prices.getByRole("button", { name: "Set price" }).click();
       await expect(prices.getByText("Enter the model's id, as the provider names it.")).toBeVisible();
-      await expectNoViolations(page, `/settings prices with errors (${theme})`);
+      await settledThenAxe(page, `/settings prices with errors (${theme})`);
       await prices.getByLabel("Model").fill("gpt-4o-mini");
       await prices.getByLabel("Input $/M").fill("1000");
       await prices.getByLabel("Output $/M").fill("0");
@@ -151,7 +157,7 @@ for (const theme of THEMES) {
       await budget.getByLabel("Monthly budget in USD").fill("-3");
       await budget.getByRole("button", { name: "Save budget" }).click();
       await expect(budget.getByText("Enter the budget in dollars, such as 20 or 7.50.")).toBeVisible();
-      await expectNoViolations(page, `/settings budget dialog with an error (${theme})`);
+      await settledThenAxe(page, `/settings budget dialog with an error (${theme})`);
       await page.screenshot({ path: `test-results/screenshots/budget-dialog-desktop-${theme}.png` });
       await budget.getByLabel("Monthly budget in USD").fill("0.012");
       await budget.getByRole("radio", { name: "Only warn me (soft)" }).check();
@@ -163,12 +169,12 @@ for (const theme of THEMES) {
       const form = page.getByRole("form", { name: "New access token" });
       await form.getByRole("button", { name: "Create token" }).click();
       await expect(form.getByText("Enter a name for the token, such as where it will be used.")).toBeVisible();
-      await expectNoViolations(page, `/settings token form with an error (${theme})`);
+      await settledThenAxe(page, `/settings token form with an error (${theme})`);
       await form.getByLabel("Name").fill("a11y");
       await form.getByRole("button", { name: "Create token" }).click();
       const created = tokens.getByTestId("created-token");
       const token = await created.getByLabel("Your new access token").inputValue();
-      await expectNoViolations(page, `/settings with a token just created (${theme})`);
+      await settledThenAxe(page, `/settings with a token just created (${theme})`);
       for (const [size, viewport] of Object.entries(SIZES)) {
         await page.setViewportSize(viewport);
         await tokens.screenshot({ path: `test-results/screenshots/access-tokens-${size}-${theme}.png` });
@@ -187,7 +193,7 @@ for (const theme of THEMES) {
       await expect(openai.getByTestId("budget")).toHaveAttribute("data-level", "warning");
       await expect(page.getByTestId("spend-by-model")).toBeVisible();
       await expect(tokens.getByTestId("token-a11y")).toBeVisible();
-      await expectNoViolations(page, `/settings with spend, a budget at 83 % and a token (${theme})`);
+      await settledThenAxe(page, `/settings with spend, a budget at 83 % and a token (${theme})`);
       for (const [size, viewport] of Object.entries(SIZES)) {
         await page.setViewportSize(viewport);
         await page.screenshot({ path: `test-results/screenshots/spend-${size}-${theme}.png`, fullPage: true });
@@ -198,7 +204,7 @@ for (const theme of THEMES) {
 
       await tokens.getByRole("button", { name: "Revoke a11y" }).click();
       await expect(page.getByRole("alertdialog", { name: "Revoke the token “a11y”?" })).toBeVisible();
-      await expectNoViolations(page, `/settings revoke-token dialog (${theme})`);
+      await settledThenAxe(page, `/settings revoke-token dialog (${theme})`);
       await page.screenshot({ path: `test-results/screenshots/revoke-token-desktop-${theme}.png` });
     });
 
