@@ -23,7 +23,8 @@ if (!Number.isInteger(PORT_BASE) || PORT_BASE < 1024 || PORT_BASE > 64_000) {
 }
 export const APP_PORT = PORT_BASE;
 export const FLAG_OFF_PORT = PORT_BASE + 1;
-export const FAKE_PORT = PORT_BASE + 1000;
+/** E2E_FAKE_PORT puts the fake providers elsewhere (a range of ports that base + 1000 would leave). */
+export const FAKE_PORT = Number(env.E2E_FAKE_PORT || PORT_BASE + 1000);
 /** The fake providers, for their control endpoints (e.g. POST /__control/revoke). */
 export const FAKE_PROVIDERS_URL = `http://127.0.0.1:${FAKE_PORT}`;
 /** An account with keys at work (usage, a rejected key…), seeded into the app's database before it starts. */

@@ -5,6 +5,10 @@ import { DeferredActivity } from "@/components/activity/deferred-activity";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { UsageChart } from "@/components/api-keys/usage-chart";
 import { SiteHeader } from "@/app/_components/site-header";
+import { SpendSection } from "@/components/spend/spend-section";
+import { DeferredTokens } from "@/components/tokens/deferred-tokens";
+import { TokensStandIn } from "@/components/tokens/tokens-stand-in";
+import { listTokens } from "@/lib/gateway/tokens";
 import { buttonVariants } from "@/components/ui/button";
 import { requirePageUser } from "@/lib/auth/session";
 import { getDailyUsage } from "@/lib/db/key-usage";
@@ -13,6 +17,7 @@ import { listProviders } from "@/lib/db/providers";
 import { getUserApiKeys } from "@/lib/db/user-api-keys";
 import { isFeatureEnabled } from "@/lib/feature-flags";
 import { getActivityPage } from "@/lib/keys/activity";
+import { loadSpend } from "@/lib/spend/spend-page";
 import { usageByKey } from "@/lib/keys/usage-days";
 import { toListedKeyView } from "@/lib/keys/view";
 
@@ -24,9 +29,9 @@ export const dynamic = "force-dynamic";
  * charts are drawn here, on the server, from one read of the daily usage, and handed over as finished elements.
  */
 async function loadKeys(userId: string, now: number) {
-  const [keys, daily, firstKeyOnly] = await Promise.all([getUserApiKeys(userId), getDailyUsage(userId), listFirstKeyOnly(userId)]);
+  const [keys, daily, firstKeyOnly, spend, tokens] = await Promise.all([getUserApiKeys(userId), getDailyUsage(userId), listFirstKeyOnly(userId), loadSpend(userId, now), listTokens(userId)]);
   const charts = Object.fromEntries([...usageByKey(daily, now)].map(([keyId, days]) => [keyId, <UsageChart key={keyId} days={days} />]));
-  return { initialKeys: keys.map(toListedKeyView), charts, firstKeyOnly };
+  return { keys: { initialKeys: keys.map(toListedKeyView), charts, firstKeyOnly }, spend, tokens };
 }
 
 /** Everything the page shows, read in parallel, with the clock every relative time is measured against. */
@@ -37,13 +42,13 @@ async function loadPage(userId: string) {
     isFeatureEnabled("showApiKeyManagement") ? loadKeys(userId, now) : null,
     getActivityPage(userId),
   ]);
-  return { providers, section: keys && { providers, ...keys, now }, activity, now };
+  return { providers, section: keys && { providers, ...keys.keys, now }, spend: keys?.spend, tokens: keys?.tokens, activity, now };
 }
 
 /** Server component: the session, the flag and the data are resolved here; the client gets plain props. */
 export default async function SettingsPage() {
   const user = await requirePageUser("/settings");
-  const { providers, section, activity, now } = await loadPage(user.id);
+  const { providers, section, spend, tokens, activity, now } = await loadPage(user.id);
 
   return (
     <>
@@ -62,6 +67,12 @@ export default async function SettingsPage() {
           </p>
         </noscript>
         {section ? <ApiKeysSection {...section} /> : null}
+        {section && spend ? <SpendSection spend={spend} keys={section.initialKeys} providers={providers} /> : null}
+        {tokens ? (
+          <DeferredTokens initialTokens={tokens} providers={providers} now={now}>
+            <TokensStandIn tokens={tokens} providers={providers} now={now} />
+          </DeferredTokens>
+        ) : null}
         <DeferredActivity initialPage={activity} providers={providers} now={now}>
           <ActivityView
             events={activity.events}

@@ -1,7 +1,9 @@
 "use client";
 
-import { Component, lazy, type ReactNode, startTransition, Suspense, useEffect, useRef, useState } from "react";
+import { lazy, type ReactNode, startTransition, Suspense, useEffect, useRef, useState } from "react";
+import { StandInOnError } from "@/components/ui/stand-in-on-error";
 import { onKeyChange } from "@/lib/client/key-changes";
+import { useNearScreen } from "@/lib/client/use-near-screen";
 import type { ActivityPageView } from "@/lib/validation/activity";
 import type { ProviderView } from "@/lib/validation/providers";
 
@@ -43,19 +45,7 @@ export function DeferredActivity({ initialPage, providers, now, children }: Defe
     [],
   );
 
-  useEffect(() => {
-    if (awake) return;
-    const element = placeholder.current;
-    const observer =
-      element && "IntersectionObserver" in window
-        ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && startTransition(() => setAwake(true)), {
-            rootMargin: "400px",
-          })
-        : null;
-    if (element && observer) observer.observe(element);
-    else setAwake(true);
-    return () => observer?.disconnect();
-  }, [awake]);
+  useNearScreen(placeholder, awake, () => setAwake(true));
 
   const onStandIn = (target: EventTarget) => (target as HTMLElement).closest("[data-activity-more]") !== null;
   return (
@@ -84,15 +74,4 @@ export function DeferredActivity({ initialPage, providers, now, children }: Defe
       </StandInOnError>
     </div>
   );
-}
-
-/** The panel's code could not be loaded (offline, or a deploy replaced it): the stand-in stays, not the page's error. */
-class StandInOnError extends Component<{ fallback: ReactNode; children: ReactNode }, { failed: boolean }> {
-  override state = { failed: false };
-  static getDerivedStateFromError() {
-    return { failed: true };
-  }
-  override render() {
-    return this.state.failed ? this.props.fallback : this.props.children;
-  }
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { AddEndpointCard, EditEndpointButton } from "@/components/endpoints/endpoint-triggers";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -9,6 +9,9 @@ import { ProviderCard } from "./provider-card";
 import { RejectedKeysNotice } from "./rejected-keys-notice";
 import { type EndpointProvider, useEndpoints } from "./use-endpoints";
 import { type KeyChanges, useKeyChanges } from "./use-key-changes";
+
+// Loaded only while some key has a budget: most pages have none, and the page's JavaScript has a budget.
+const BudgetNotice = lazy(() => import("./budget-notice").then((m) => ({ default: m.BudgetNotice })));
 
 interface ApiKeysSectionProps {
   /** The catalogue, then the user's own custom endpoints (registryId "custom"). */
@@ -65,6 +68,11 @@ function BuiltInProviders({ providers, everyProvider, ...cards }: CardsProps & {
   return (
     <section aria-labelledby="provider-api-keys" className="space-y-4">
       <RejectedKeysNotice providers={everyProvider} keys={cards.changes.state.keys} now={cards.changes.state.clock} />
+      {cards.changes.state.keys.some((k) => k.budget) ? (
+        <Suspense fallback={null}>
+          <BudgetNotice providers={everyProvider} keys={cards.changes.state.keys} />
+        </Suspense>
+      ) : null}
       <div className="space-y-1">
         <h2 id="provider-api-keys" className="text-lg font-semibold">
           Provider API Keys

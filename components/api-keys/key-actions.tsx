@@ -1,17 +1,20 @@
 "use client";
 
-import { FlaskConical, Key, List, Pencil, Trash2 } from "lucide-react";
+import { FlaskConical, Gauge, Key, List, Pencil, Trash2 } from "lucide-react";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Switch } from "@/components/ui/switch";
 import { canUse } from "@/lib/domain/key-use";
-import type { ListedKeyView } from "@/lib/validation/api-keys";
+import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 
 // The confirmation (Radix's alert dialog) loads when a delete is first pointed at or pressed, not with the page:
 // the settings page's JavaScript budget (README, Performance) has no room for it.
 const loadDeleteConfirm = () => import("@/components/ui/delete-confirm");
 const DeleteConfirm = lazy(() => loadDeleteConfirm().then((m) => ({ default: m.DeleteConfirm })));
+// The same for the budget's dialog.
+const loadBudgetDialog = () => import("./budget-dialog");
+const BudgetDialog = lazy(() => loadBudgetDialog().then((m) => ({ default: m.BudgetDialog })));
 
 /** What a key's buttons do; the card and the page's key changes (use-key-changes.ts) carry them out. */
 export interface KeyItemActions {
@@ -21,6 +24,8 @@ export interface KeyItemActions {
   replace: (opener: HTMLElement) => void;
   rename: () => void;
   remove: () => void;
+  /** The server's answer to a budget set or removed. */
+  budgetSaved: (key: KeyView) => void;
 }
 
 interface KeyActionsProps {
@@ -38,7 +43,7 @@ const small = "h-8 px-2.5 text-xs";
 /**
  * A key's own actions, in one row that wraps on a narrow screen: its switch, then Test, Models (when the provider
  * has several keys; with one, the card's "Show models" is the same list), Replace ("Update API Key" for a lone
- * key), Rename and Delete. A new per-key action (a budget) is one more button here.
+ * key), Rename, Budget… and Delete.
  */
 export function KeyActions({ provider, apiKey, only, state, actions }: KeyActionsProps) {
   const { label } = apiKey;
@@ -75,6 +80,7 @@ export function KeyActions({ provider, apiKey, only, state, actions }: KeyAction
           <Pencil aria-hidden />
           Rename
         </Button>
+        <BudgetButton provider={provider} apiKey={apiKey} onSaved={actions.budgetSaved} />
         <DeleteKeyButton provider={provider} label={label} only={only} onDelete={actions.remove} />
       </span>
     </div>
@@ -88,6 +94,35 @@ function KeySwitch({ provider, apiKey, only, onToggle }: { provider: ProviderVie
       <Switch checked={apiKey.isEnabled} onCheckedChange={onToggle} aria-label={name} />
       <span aria-hidden>{apiKey.isEnabled ? "Enabled" : "Disabled"}</span>
     </label>
+  );
+}
+
+/** "Budget…": the key's monthly budget, in a dialog that loads on demand. */
+function BudgetButton({ provider, apiKey, onSaved }: { provider: ProviderView; apiKey: ListedKeyView; onSaved: (key: KeyView) => void }) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  return (
+    <>
+      <Button
+        ref={button}
+        variant="outline"
+        size="sm"
+        className={small}
+        aria-haspopup="dialog"
+        aria-label={`Budget of ${apiKey.label}`}
+        onPointerEnter={() => void loadBudgetDialog()}
+        onFocus={() => void loadBudgetDialog()}
+        onClick={() => setOpen(true)}
+      >
+        <Gauge aria-hidden />
+        Budget…
+      </Button>
+      {open ? (
+        <Suspense fallback={null}>
+          <BudgetDialog provider={provider} apiKey={apiKey} returnFocusTo={button} onSaved={onSaved} onClose={() => setOpen(false)} />
+        </Suspense>
+      ) : null}
+    </>
   );
 }
 

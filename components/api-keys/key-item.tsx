@@ -4,6 +4,7 @@ import { ArrowDown, ArrowUp } from "lucide-react";
 import { lazy, type ReactNode, Suspense, useEffect, useId, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { useNearScreen } from "@/lib/client/use-near-screen";
 import { cn } from "@/lib/utils";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -13,6 +14,14 @@ import { RenameForm } from "./rename-form";
 import type { KeyChanges, KeyTestAnswer } from "./use-key-changes";
 
 const ModelsPanel = lazy(() => import("./models-panel").then((m) => ({ default: m.ModelsPanel })));
+// A key's budget bar and its balance at the provider load with the first key that has one (the balance when the
+// key comes near the screen), not with the page: the page's JavaScript has a budget (README, Performance).
+const loadSpend = () => import("./budget-bar");
+const BudgetBar = lazy(() => loadSpend().then((m) => ({ default: m.BudgetBar })));
+const KeyBalance = lazy(() => loadSpend().then((m) => ({ default: m.KeyBalance })));
+
+/** The providers that tell what is left on a key (GET /api/user/api-keys/<id>/balance). */
+const TELLS_BALANCE = new Set(["openrouter", "deepseek"]);
 
 export interface KeyPlace {
   first: boolean;
@@ -44,14 +53,18 @@ interface KeyItemProps {
 export function KeyItem({ provider, apiKey, place, primary, now, chart, changes, focusMove, onMove, onReplace }: KeyItemProps) {
   const labelId = useId();
   const item = useKeyItem(apiKey, changes);
+  const row = useRef<HTMLLIElement>(null);
+  const tellsBalance = TELLS_BALANCE.has(provider.registryId) && apiKey.isEnabled;
+  const [near, setNear] = useState(false);
+  useNearScreen(row, near || !tellsBalance, () => setNear(true));
   return (
-    <li aria-labelledby={labelId} className={cn("rounded-md border p-3 text-xs", !apiKey.isEnabled && "bg-muted/40")} data-testid={`key-item-${apiKey.label}`} data-position={apiKey.position}>
+    <li ref={row} aria-labelledby={labelId} className={cn("rounded-md border p-3 text-xs", !apiKey.isEnabled && "bg-muted/40")} data-testid={`key-item-${apiKey.label}`} data-position={apiKey.position}>
       <KeyTitleRow apiKey={apiKey} labelId={labelId} place={place} primary={primary} now={now} focusMove={focusMove} onMove={onMove} />
-      <KeyDetails apiKey={apiKey} now={now} chart={chart} />
+      <KeyDetails apiKey={apiKey} now={now} chart={chart} balanceOf={tellsBalance && near ? provider.name : null} />
       {item.renaming ? (
         <RenameForm label={apiKey.label} onCancel={item.closeRename} onSave={item.rename} />
       ) : (
-        <KeyActions provider={provider} apiKey={apiKey} only={place.only} state={item} actions={{ ...item.actions, replace: onReplace, remove: () => void changes.remove(provider, apiKey), toggle: (on) => void changes.toggle(provider, apiKey, on) }} />
+        <KeyActions provider={provider} apiKey={apiKey} only={place.only} state={item} actions={{ ...item.actions, replace: onReplace, remove: () => void changes.remove(provider, apiKey), budgetSaved: changes.saved, toggle: (on) => void changes.toggle(provider, apiKey, on) }} />
       )}
       {item.tested ? <TestAnswer answer={item.tested} /> : null}
       {item.showModels ? (
@@ -142,8 +155,8 @@ function MoveButtons({ label, position, place, focusMove, onMove }: { label: str
   );
 }
 
-/** The key's mask, what its provider last said, its use over 30 days and its chart. */
-function KeyDetails({ apiKey, now, chart }: { apiKey: ListedKeyView; now: number; chart: ReactNode }) {
+/** The key's mask, what its provider last said, its use over 30 days, its budget, its balance and its chart. */
+function KeyDetails({ apiKey, now, chart, balanceOf }: { apiKey: ListedKeyView; now: number; chart: ReactNode; balanceOf: string | null }) {
   return (
     <div className="space-y-0.5 pt-1">
       {apiKey.apiKey === "" ? (
@@ -163,6 +176,10 @@ function KeyDetails({ apiKey, now, chart }: { apiKey: ListedKeyView; now: number
         <UsageLine apiKey={apiKey} now={now} />
         {apiKey.expiresAt ? ` · expires ${apiKey.expiresAt.slice(0, 10)}` : ""}
       </p>
+      <Suspense fallback={null}>
+        {apiKey.budget ? <BudgetBar budget={apiKey.budget} /> : null}
+        {balanceOf ? <KeyBalance keyId={apiKey.id} providerName={balanceOf} /> : null}
+      </Suspense>
       {chart ? <div className="pt-1">{chart}</div> : null}
     </div>
   );

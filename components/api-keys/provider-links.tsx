@@ -9,18 +9,24 @@ import type { ProviderView } from "@/lib/validation/providers";
 
 // Loaded when first opened.
 const ModelsPanel = lazy(() => import("./models-panel").then((m) => ({ default: m.ModelsPanel })));
+const PricesPanel = lazy(() => import("./prices-panel").then((m) => ({ default: m.PricesPanel })));
 
 /**
  * The provider's models and its playground, offered while some key of the provider can be used: the models are
- * those of the key a request would go to (or the next, when it fails), as the playground would use them.
+ * those of the key a request would go to (or the next, when it fails), as the playground would use them. Its
+ * prices (the catalogue's and the user's own) once it has a key.
  */
 export function ProviderLinks({ provider, keys, now, onChecked }: { provider: ProviderView; keys: ListedKeyView[]; now: number; onChecked: () => void }) {
   const [showModels, setShowModels] = useState(false);
+  const [showPrices, setShowPrices] = useState(false);
   const modelsId = useId();
-  if (!anyUsable(keys, now)) return null;
+  const pricesId = useId();
+  const usable = anyUsable(keys, now);
+  if (keys.length === 0) return null;
   return (
     <div>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
+        {usable ? (
         <Button
           variant="link"
           size="sm"
@@ -32,7 +38,19 @@ export function ProviderLinks({ provider, keys, now, onChecked }: { provider: Pr
           <List aria-hidden />
           {showModels ? "Hide models" : "Show models"}
         </Button>
-        {anyChat(keys, now) ? (
+        ) : null}
+        <Button
+          variant="link"
+          size="sm"
+          className="h-auto px-0 text-xs"
+          aria-expanded={showPrices}
+          aria-controls={showPrices ? pricesId : undefined}
+          aria-label={`${showPrices ? "Hide" : "Show"} ${provider.name} prices`}
+          onClick={() => setShowPrices((shown) => !shown)}
+        >
+          {showPrices ? "Hide prices" : "Prices"}
+        </Button>
+        {usable && anyChat(keys, now) ? (
           // A plain link: next/link would add its client code (~6 kB gzip) to the settings page for one link
           // to a page that loads its own bundle anyway.
           <a
@@ -49,6 +67,13 @@ export function ProviderLinks({ provider, keys, now, onChecked }: { provider: Pr
         <div id={modelsId} className="pt-1">
           <Suspense fallback={null}>
             <ModelsPanel provider={provider} onAnswered={onChecked} />
+          </Suspense>
+        </div>
+      ) : null}
+      {showPrices ? (
+        <div id={pricesId} className="pt-1">
+          <Suspense fallback={null}>
+            <PricesPanel provider={provider} />
           </Suspense>
         </div>
       ) : null}

@@ -2,6 +2,7 @@ import { ShieldX } from "lucide-react";
 import { isExpired } from "@/lib/domain/key-use";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
+import { KeysNotice } from "./keys-notice";
 import { cardAnchor } from "./provider-card-header";
 
 /**
@@ -13,29 +14,12 @@ export function RejectedKeysNotice({ providers, keys, now }: { providers: Provid
   const rejected = providers.filter((p) => keys.some((k) => k.providerId === p.id && inUseAndRejected(k)));
   if (rejected.length === 0) return null;
   const names = rejected.map((p) => p.name);
-  const title =
-    rejected.length === 1
-      ? `Your ${names[0]} API key was rejected by ${names[0]}`
-      : `${rejected.length} of your API keys were rejected by their providers`;
+  const one = rejected.length === 1;
+  const title = one ? `Your ${names[0]} API key was rejected by ${names[0]}` : `${rejected.length} of your API keys were rejected by their providers`;
+  const it = one ? "it" : "them";
   return (
-    <div role="alert" className="flex items-start gap-3 rounded-lg border border-destructive/40 bg-destructive/10 p-4 text-sm text-destructive" data-testid="rejected-keys-notice">
-      <ShieldX className="mt-0.5 size-5 shrink-0" aria-hidden />
-      <div className="space-y-1">
-        <p className="font-semibold">{title}</p>
-        <p>
-          Requests that need {rejected.length === 1 ? "it" : "them"} will fail until you update, disable or delete{" "}
-          {rejected.length === 1 ? "it" : "them"}, or test {rejected.length === 1 ? "it" : "them"} successfully again.
-        </p>
-        <ul className="flex flex-wrap gap-x-4 gap-y-1">
-          {rejected.map((p) => (
-            <li key={p.id}>
-              <a href={`#${cardAnchor(p)}`} className="font-medium underline underline-offset-4">
-                Go to the {p.name} key
-              </a>
-            </li>
-          ))}
-        </ul>
-      </div>
-    </div>
+    <KeysNotice tone="destructive" icon={ShieldX} title={title} testId="rejected-keys-notice" links={rejected.map((p) => ({ key: p.id, href: `#${cardAnchor(p)}`, text: `Go to the ${p.name} key` }))}>
+      Requests that need {it} will fail until you update, disable or delete {it}, or test {it} successfully again.
+    </KeysNotice>
   );
 }

@@ -2,7 +2,7 @@
 
 import { TriangleAlert } from "lucide-react";
 import Link from "next/link";
-import { type ChatProblem, describeTokens, type PlaygroundMessage, textOf } from "@/lib/client/chat";
+import { type ChatProblem, describeCost, describeTokens, type PlaygroundMessage, textOf } from "@/lib/client/chat";
 import type { ChatMetadata } from "@/lib/validation/chat-rules";
 import { cn } from "@/lib/utils";
 import { MarkdownAnswer } from "./markdown";
@@ -52,6 +52,7 @@ const FAILED: Record<ChatProblem["kind"], string> = {
 /** "Answered with your key sk-…· 12 tokens in, 30 out", "Stopped · with your key …", "Rejected with your key …". */
 function AnswerFacts({ metadata, outcome }: { metadata: ChatMetadata | undefined; outcome: AnswerOutcome | undefined }) {
   const tokens = outcome ? undefined : describeTokens(metadata);
+  const cost = outcome ? undefined : describeCost(metadata);
   const how = !outcome ? "Answered" : outcome.kind === "stopped" ? "Stopped" : FAILED[outcome.problem.kind];
   const key = metadata?.keyHint;
   return (
@@ -67,6 +68,12 @@ function AnswerFacts({ metadata, outcome }: { metadata: ChatMetadata | undefined
         `${how} without a key`
       )}
       {tokens ? <span data-testid="answer-tokens"> · {tokens}</span> : null}
+      {cost ? (
+        <span data-testid="answer-cost" title={cost === "unpriced" ? "This model has no price: set one in Settings, Prices." : undefined}>
+          {" · "}
+          {cost}
+        </span>
+      ) : null}
     </p>
   );
 }

@@ -1,5 +1,6 @@
 import type { UIMessage } from "ai";
 import { NETWORK_ERROR_MESSAGE, UNKNOWN_ERROR_MESSAGE } from "@/lib/client/api";
+import { usd } from "@/lib/client/format";
 import type { ChatFailureView, ChatMetadata } from "@/lib/validation/chat-rules";
 
 /** The playground's side of POST /api/chat: what is sent, and how a failure reads. Plain functions, no React. */
@@ -75,4 +76,11 @@ export function describeTokens(metadata: ChatMetadata | undefined): string | und
   if (metadata?.inputTokens === undefined && metadata?.outputTokens === undefined) return undefined;
   const n = (v: number | undefined) => (v === undefined ? "?" : v.toLocaleString("en"));
   return `${n(metadata.inputTokens)} tokens in, ${n(metadata.outputTokens)} out`;
+}
+
+/** "$0.0042", "unpriced" (the model has no price: its cost is unknown, never $0), or undefined before the answer ends. */
+export function describeCost(metadata: ChatMetadata | undefined): string | undefined {
+  const cost = metadata?.costMicroUsd;
+  if (cost === undefined) return undefined;
+  return cost === null ? "unpriced" : usd(cost);
 }

@@ -21,3 +21,14 @@ export function usd(microUsd: number): string {
   }
   return `$${dollars.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
+
+/**
+ * What some answers cost, never "$0" for answers whose model had no price: "$1.25", "unpriced" (all of them
+ * unpriced), "$1.25 + 3 unpriced", or "none" when there were no requests.
+ */
+export function costText({ requests, costMicroUsd, unpricedRequests }: { requests: number; costMicroUsd: number; unpricedRequests: number }): string {
+  if (requests === 0) return "none";
+  if (unpricedRequests === 0) return usd(costMicroUsd);
+  if (unpricedRequests >= requests) return "unpriced";
+  return `${usd(costMicroUsd)} + ${unpricedRequests} unpriced`;
+}

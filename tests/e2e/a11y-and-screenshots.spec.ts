@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import { request as http, type Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { signInAsDemo, signUpAndSignIn, testKey } from "./helpers";
 
@@ -15,6 +15,12 @@ async function expectNoViolations(page: Page, what: string) {
   const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(summary, `${what}: axe violations`).toEqual([]);
   console.log(`axe ${what}: 0 violations, ${results.passes.length} rules passed`);
+}
+
+/** axe once no toast is on screen: a toast fading in is measured at its half-transparent colours. */
+async function settledThenAxe(page: Page, what: string) {
+  await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 20_000 });
+  await expectNoViolations(page, what);
 }
 
 async function prepareSettings(page: Page) {
@@ -116,6 +122,90 @@ for (const theme of THEMES) {
         await page.setViewportSize(viewport);
         await page.screenshot({ path: `test-results/screenshots/playground-${size}-${theme}.png`, fullPage: true });
       }
+    });
+
+    test("spend, budgets, prices and access tokens pass axe in each state; screenshots", async ({ page, baseURL }) => {
+      await signUpAndSignIn(page, "a11y-spend");
+      const openai = page.getByTestId("provider-card-openai");
+      await openai.getByRole("button", { name: "Add API Key" }).click();
+      const keyDialog = page.getByRole("dialog", { name: "OpenAI API Key" });
+      await keyDialog.getByLabel("API Key", { exact: true }).fill(testKey("valid"));
+      await keyDialog.getByRole("button", { name: "Save API Key" }).click();
+      await expect(keyDialog).toBeHidden();
+      const tokens = page.getByRole("region", { name: "Access tokens" });
+      await expect(tokens.getByTestId("tokens-empty")).toBeVisible();
+      await expect(page.getByTestId("spend-section")).toBeVisible();
+      await settledThenAxe(page, `/settings, no spend and no tokens yet (${theme})`);
+
+      // Prices, with the form's errors; then a price of $1000 per million input tokens.
+      await openai.getByRole("button", { name: "Show OpenAI prices" }).click();
+      const prices = page.getByRole("form", { name: "Set your own OpenAI price" });
+      await expect(openai.getByTestId("price-table")).toBeVisible();
+      await prices.getByRole("button", { name: "Set price" }).click();
+      await expect(prices.getByText("Enter the model's id, as the provider names it.")).toBeVisible();
+      await settledThenAxe(page, `/settings prices with errors (${theme})`);
+      await prices.getByLabel("Model").fill("gpt-4o-mini");
+      await prices.getByLabel("Input $/M").fill("1000");
+      await prices.getByLabel("Output $/M").fill("0");
+      await prices.getByRole("button", { name: "Set price" }).click();
+      await expect(openai.getByText("Your price for gpt-4o-mini is saved.")).toBeVisible();
+      await openai.screenshot({ path: `test-results/screenshots/prices-desktop-${theme}.png` });
+
+      // The budget dialog with an error, then a soft budget of $0.012.
+      await openai.getByRole("button", { name: "Budget of Default" }).click();
+      const budget = page.getByRole("dialog", { name: "Budget for “Default”" });
+      await budget.getByLabel("Monthly budget in USD").fill("-3");
+      await budget.getByRole("button", { name: "Save budget" }).click();
+      await expect(budget.getByText("Enter the budget in dollars, such as 20 or 7.50.")).toBeVisible();
+      await settledThenAxe(page, `/settings budget dialog with an error (${theme})`);
+      await page.screenshot({ path: `test-results/screenshots/budget-dialog-desktop-${theme}.png` });
+      await budget.getByLabel("Monthly budget in USD").fill("0.012");
+      await budget.getByRole("radio", { name: "Only warn me (soft)" }).check();
+      await budget.getByRole("button", { name: "Save budget" }).click();
+      await expect(budget).toBeHidden();
+
+      // The token form with an error, then a token, shown once.
+      await tokens.getByRole("button", { name: "Create token" }).click();
+      const form = page.getByRole("form", { name: "New access token" });
+      await form.getByRole("button", { name: "Create token" }).click();
+      await expect(form.getByText("Enter a name for the token, such as where it will be used.")).toBeVisible();
+      await settledThenAxe(page, `/settings token form with an error (${theme})`);
+      await form.getByLabel("Name").fill("a11y");
+      await form.getByRole("button", { name: "Create token" }).click();
+      const created = tokens.getByTestId("created-token");
+      const token = await created.getByLabel("Your new access token").inputValue();
+      await settledThenAxe(page, `/settings with a token just created (${theme})`);
+      for (const [size, viewport] of Object.entries(SIZES)) {
+        await page.setViewportSize(viewport);
+        await tokens.screenshot({ path: `test-results/screenshots/access-tokens-${size}-${theme}.png` });
+      }
+      await page.setViewportSize(SIZES.desktop);
+
+      // Two answers through the gateway: $0.010 of $0.012, the bar amber and the notice up; the spend filled in.
+      const client = await http.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+      for (const content of ["Hello", "Again"]) {
+        const chat = await client.post("/api/v1/chat/completions", { data: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content }] } });
+        expect(chat.status()).toBe(200);
+      }
+      await client.dispose();
+      await page.reload();
+      await expect(page.getByTestId("budget-notice")).toBeVisible();
+      await expect(openai.getByTestId("budget")).toHaveAttribute("data-level", "warning");
+      await expect(page.getByTestId("spend-by-model")).toBeVisible();
+      await expect(tokens.getByTestId("token-a11y")).toBeVisible();
+      await settledThenAxe(page, `/settings with spend, a budget at 83 % and a token (${theme})`);
+      for (const [size, viewport] of Object.entries(SIZES)) {
+        await page.setViewportSize(viewport);
+        await page.screenshot({ path: `test-results/screenshots/spend-${size}-${theme}.png`, fullPage: true });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `nothing wider than the screen at ${size}`).toBe(0);
+      }
+      await page.setViewportSize(SIZES.desktop);
+
+      await tokens.getByRole("button", { name: "Revoke a11y" }).click();
+      await expect(page.getByRole("alertdialog", { name: "Revoke the token “a11y”?" })).toBeVisible();
+      await settledThenAxe(page, `/settings revoke-token dialog (${theme})`);
+      await page.screenshot({ path: `test-results/screenshots/revoke-token-desktop-${theme}.png` });
     });
 
     test("keys at work pass axe: health badges, the notice, usage and its chart, a models list, the activity panel", async ({ page }) => {

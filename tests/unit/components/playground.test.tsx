@@ -13,7 +13,7 @@ const anthropic: PlaygroundProvider = { id: "22222222-2222-4222-8222-22222222222
 type Sent = { url: string; body: unknown };
 
 const sse = (parts: object[]) => parts.map((p) => `data: ${JSON.stringify(p)}\n\n`).join("") + "data: [DONE]\n\n";
-const answerParts = (texts: string[], tokens = { inputTokens: 7, outputTokens: 21 }) => [
+const answerParts = (texts: string[], tokens: Record<string, number | null> = { inputTokens: 7, outputTokens: 21, costMicroUsd: 4200 }) => [
   { type: "start", messageId: "a1", messageMetadata: { keyHint: "sk-t****abcd", model: "gpt-4o-mini" } },
   { type: "start-step" },
   { type: "text-start", id: "t1" },
@@ -85,10 +85,22 @@ describe("the playground", () => {
     const answer = await screen.findByTestId("answer-facts");
     expect(answer.textContent).toContain("sk-t****abcd");
     expect(within(answer).getByTestId("answer-tokens").textContent).toContain("7 tokens in, 21 out");
+    expect(within(answer).getByTestId("answer-cost").textContent).toBe(" · $0.0042");
     expect(chatBodies(sent)).toEqual([{ providerId: openai.id, model: "gpt-4o", messages: [{ role: "user", content: "Line one\nline two" }] }]);
     const code = screen.getByTestId("answer-markdown").querySelector("pre code");
     expect(code?.textContent).toBe("const x = 1;\n");
     expect((prompt as HTMLTextAreaElement).value).toBe("");
+  });
+
+  it("an answer whose model has no price says unpriced, never $0", async () => {
+    const user = userEvent.setup();
+    serve({ chats: [{ stream: answerParts(["Hi."], { inputTokens: 3, outputTokens: 2, costMicroUsd: null }) }] });
+    render(<Playground providers={[openai, anthropic]} />);
+    await waitFor(() => expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"));
+    await user.type(screen.getByRole("textbox", { name: "Message" }), "Hello{Enter}");
+    const answer = await screen.findByTestId("answer-facts");
+    expect(within(answer).getByTestId("answer-cost").textContent).toBe(" · unpriced");
+    expect(answer.textContent).not.toContain("$0");
   });
 
   it("a rejected key: our classification, our sentence, a link to Settings; Retry asks again with the whole conversation", async () => {
