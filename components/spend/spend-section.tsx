@@ -65,7 +65,15 @@ export function SpendSection({ spend, keys, providers }: SpendSectionProps) {
         </div>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <SpendTable caption="By key, last 30 days" csv={csvUrl(spend.byKey, "key")} head="Key" rows={spend.byKey.rows} name={(row) => keyName(row.group)} testId="spend-by-key" />
+        <SpendTable
+          caption="By key, last 30 days"
+          csv={csvUrl(spend.byKey, "key")}
+          head="Key"
+          rows={spend.byKey.rows}
+          name={(row) => keyName(row.group)}
+          month={(row) => costText(spend.monthByKey.rows.find((m) => m.group === row.group) ?? { requests: 0, costMicroUsd: 0, unpricedRequests: 0 })}
+          testId="spend-by-key"
+        />
         <SpendTable
           caption="By model, last 30 days"
           csv={csvUrl(spend.byModel, "model")}
@@ -90,10 +98,12 @@ interface SpendTableProps {
   head: string;
   rows: Row[];
   name: (row: Row) => ReactNode;
+  /** This month's cost of the row (by key: what its budget counts). */
+  month?: (row: Row) => string;
   testId: string;
 }
 
-function SpendTable({ caption, csv, head, rows, name, testId }: SpendTableProps) {
+function SpendTable({ caption, csv, head, rows, name, month, testId }: SpendTableProps) {
   return (
     <div className="min-w-0 space-y-2 rounded-lg border bg-card p-4">
       <div className="flex items-baseline justify-between gap-2">
@@ -120,6 +130,11 @@ function SpendTable({ caption, csv, head, rows, name, testId }: SpendTableProps)
                 <th scope="col" className="py-1 pr-2 text-right font-medium">
                   Tokens
                 </th>
+                {month ? (
+                  <th scope="col" className="py-1 pr-2 text-right font-medium">
+                    This month
+                  </th>
+                ) : null}
                 <th scope="col" className="py-1 text-right font-medium">
                   Cost
                 </th>
@@ -133,6 +148,7 @@ function SpendTable({ caption, csv, head, rows, name, testId }: SpendTableProps)
                   </th>
                   <td className="py-1.5 pr-2 text-right tabular-nums">{compactCount(row.requests)}</td>
                   <td className="py-1.5 pr-2 text-right tabular-nums">{compactCount(row.inputTokens + row.outputTokens)}</td>
+                  {month ? <td className="py-1.5 pr-2 text-right tabular-nums">{month(row)}</td> : null}
                   <td className="py-1.5 text-right tabular-nums">{costText(row)}</td>
                 </tr>
               ))}

@@ -9,19 +9,22 @@ export interface SpendData {
   /** The last 30 days by day, every day present (days without use are zeros). */
   days: UsageReportView;
   byKey: UsageReportView;
+  /** This month's figures per key (the key list's budgets count the same month). */
+  monthByKey: UsageReportView;
   byModel: UsageReportView;
 }
 
 const ZERO = { requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0, unpricedRequests: 0 };
 const dayBefore = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
-/** The settings page's "Spend": the usage report (GET /api/user/usage) read four ways, in parallel. */
+/** The settings page's "Spend": the usage report (GET /api/user/usage) read five ways, in parallel. */
 export async function loadSpend(userId: string, now: number): Promise<SpendData> {
   const to = utcToday(now);
   const from = dayBefore(to, 29);
   const monthFrom = `${to.slice(0, 7)}-01`;
-  const [month, days, byKey, byModel] = await Promise.all([
+  const [month, monthByKey, days, byKey, byModel] = await Promise.all([
     buildUsageReport(userId, { from: monthFrom, to, groupBy: "provider" }),
+    buildUsageReport(userId, { from: monthFrom, to, groupBy: "key" }),
     buildUsageReport(userId, { from, to, groupBy: "day" }),
     buildUsageReport(userId, { from, to, groupBy: "key" }),
     buildUsageReport(userId, { from, to, groupBy: "model" }),
@@ -31,5 +34,5 @@ export async function loadSpend(userId: string, now: number): Promise<SpendData>
     const day = dayBefore(to, 29 - i);
     return byDay.get(day) ?? { group: day, ...ZERO };
   });
-  return { month: { ...month.total, from: monthFrom, to }, days: { ...days, rows: every }, byKey, byModel };
+  return { month: { ...month.total, from: monthFrom, to }, days: { ...days, rows: every }, byKey, monthByKey, byModel };
 }

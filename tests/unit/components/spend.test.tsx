@@ -31,6 +31,13 @@ const spend: SpendData = {
     ],
     total: zero,
   },
+  monthByKey: {
+    from: "2026-11-01",
+    to: "2026-11-30",
+    groupBy: "key",
+    rows: [{ group: keyId, requests: 1, inputTokens: 250, outputTokens: 125, costMicroUsd: 312_500, unpricedRequests: 0 }],
+    total: zero,
+  },
   byModel: {
     from: "2026-11-01",
     to: "2026-11-30",
@@ -49,11 +56,11 @@ describe("spend", () => {
     expect(chart.querySelectorAll("[data-day]")).toHaveLength(30);
   });
 
-  it("by key and by model: names, requests, tokens, and unpriced rows as unpriced, never $0", () => {
+  it("by key (with this month's cost, what budgets count) and by model: names, requests, tokens, unpriced rows as unpriced, never $0", () => {
     render(<SpendSection spend={spend} keys={[key]} providers={[openai, custom]} />);
     const byKey = within(screen.getByTestId("spend-by-key"));
-    expect(byKey.getByRole("row", { name: "OpenAI · Work 4 1.5k $1.25" })).toBeTruthy();
-    expect(byKey.getByRole("row", { name: "A deleted key 2 20 unpriced" })).toBeTruthy();
+    expect(byKey.getByRole("row", { name: "OpenAI · Work 4 1.5k $0.31 $1.25" })).toBeTruthy();
+    expect(byKey.getByRole("row", { name: "A deleted key 2 20 none unpriced" })).toBeTruthy();
     const byModel = within(screen.getByTestId("spend-by-model"));
     expect(byModel.getByRole("row", { name: "llama3.2:3b My Ollama 2 20 unpriced" })).toBeTruthy();
     expect(screen.getByTestId("spend-section").textContent).not.toContain("$0.00");
