@@ -78,7 +78,8 @@ test.describe("with JavaScript turned off", () => {
 
     // Signing out is a form too: the session ends, /settings sends the browser to sign in.
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
-    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveURL(/\/login\?signedOut=1$/);
+    await expect(page.getByText("You have signed out.")).toBeVisible();
     await page.goto("/settings");
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings$/);
     await page.goto("/login?callbackUrl=%2Fsettings%3Ffrom%3Dnojs");
@@ -94,7 +95,7 @@ test.describe("with JavaScript turned off", () => {
 
     // Sign-up with a taken email, and with a short password: the page says what is wrong.
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
-    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveURL(/\/login\?signedOut=1$/);
     await page.goto("/register");
     await fillSignUp(page, email, secret);
     await expect(page).toHaveURL(/\/register\?error=email_taken$/);
