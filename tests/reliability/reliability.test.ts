@@ -268,6 +268,9 @@ describe("reliability", () => {
     const created = await http(one, "POST", "/api/user/tokens", dave.cookie, { name: "script" });
     expect(created.status).toBe(201);
     const token = created.json.token as string;
+    // The one answer that shows the token (the contract's "appears in this answer only"): every later body is
+    // scanned for it with the keys.
+    expect(bodies.pop()).toContain(token);
     keys.push(token);
     const ask = (server: AppServer) =>
       fetch(`${server.url}/api/v1/chat/completions`, {
