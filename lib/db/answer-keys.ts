@@ -1,5 +1,5 @@
 import "server-only";
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { TokenPrice } from "@/lib/spend/money";
 import { rowsOf, withDb } from "./client";
 import type { KeyHealth } from "./key-facts";
@@ -23,6 +23,46 @@ export interface HoldRequest {
   /** The catalogue's price of the model; the user's own wins when they set one. Neither: nothing is held. */
   catalogue: TokenPrice | null;
 }
+
+/** A value of a statement: given, or a placeholder filled per call (a statement prepared once: client.ts). */
+type Param<T> = T | Placeholder;
+
+/** A hold as the start statement takes it: its values, or placeholders of a prepared statement. */
+export interface HoldParams {
+  id: Param<string>;
+  model: Param<string>;
+  inputTokens: Param<number>;
+  outputTokens: Param<number>;
+  /** The catalogue's price of the model per million tokens (null: none). */
+  inputPrice: Param<number | null>;
+  outputPrice: Param<number | null>;
+}
+
+/** A hold's values for the statement. */
+export const holdParams = (hold: HoldRequest): HoldParams => ({
+  id: hold.id,
+  model: hold.model,
+  inputTokens: hold.inputTokens,
+  outputTokens: hold.outputTokens,
+  inputPrice: hold.catalogue?.inputMicroUsdPerMTok ?? null,
+  outputPrice: hold.catalogue?.outputMicroUsdPerMTok ?? null,
+});
+
+/** A hold's placeholders (`holdId`, `model`, `inputTokens`, `outputTokens`, `inputPrice`, `outputPrice`), filled by holdValues. */
+export const holdPlaceholders: HoldParams = {
+  id: sql.placeholder("holdId"),
+  model: sql.placeholder("model"),
+  inputTokens: sql.placeholder("inputTokens"),
+  outputTokens: sql.placeholder("outputTokens"),
+  inputPrice: sql.placeholder("inputPrice"),
+  outputPrice: sql.placeholder("outputPrice"),
+};
+
+/** The values of holdPlaceholders. */
+export const holdValues = (hold: HoldRequest) => {
+  const { id: holdId, ...rest } = holdParams(hold);
+  return { holdId, ...rest };
+};
 
 /** A key an answer may use, with what its budget says. */
 export interface KeyForAnswer extends KeyForRequest {
@@ -54,15 +94,15 @@ export interface AnswerPricing {
  * answers never hold more than the budget has left. `userId` and `provider` are SQL expressions of the ids;
  * `beforeHeld`, CTEs `when` may read that need `chosen` (a CTE sees only those before it).
  */
-export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldRequest, when: SQL, beforeHeld?: SQL): SQL {
+export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldParams, when: SQL, beforeHeld?: SQL): SQL {
   const k = sql.identifier("k");
   return sql`price as (
       select "inputMicroUsdPerMTok" as i, "outputMicroUsdPerMTok" as o from ${userPrice}
       where "userId" = ${userId} and "providerId" = ${provider} and model = ${hold.model}
     ),
     hold as (
-      select coalesce(ceil((${hold.inputTokens}::numeric * coalesce((select i from price), ${hold.catalogue?.inputMicroUsdPerMTok ?? null}::bigint)
-        + ${hold.outputTokens}::numeric * coalesce((select o from price), ${hold.catalogue?.outputMicroUsdPerMTok ?? null}::bigint)) / 1000000), 0)::bigint as micro
+      select coalesce(ceil((${hold.inputTokens}::numeric * coalesce((select i from price), ${hold.inputPrice}::bigint)
+        + ${hold.outputTokens}::numeric * coalesce((select o from price), ${hold.outputPrice}::bigint)) / 1000000), 0)::bigint as micro
     ),
     setting as (
       select coalesce((select fallback from ${userProviderSetting} where "userId" = ${userId} and "providerId" = ${provider}), true) as fallback
