@@ -43,7 +43,7 @@ export const GATEWAY_BENCH = {
 };
 
 /** The fake's key (its behaviour word "valid"), the one stored for the bench's user and sent directly. */
-const FAKE_KEY = "sk-test-valid-gateway-bench-0000000000";
+export const FAKE_KEY = "sk-test-valid-gateway-bench-0000000000";
 const MODEL = "gpt-4o-mini";
 const MESSAGES = [{ role: "user", content: "Say hello" }];
 
@@ -110,7 +110,7 @@ const percentile = (values: number[], p: number) => {
 };
 
 /** A whole answer: ms from the request to its last byte. */
-async function whole(url: string, headers: Record<string, string>, body: string): Promise<Sample> {
+export async function whole(url: string, headers: Record<string, string>, body: string): Promise<Sample> {
   const started = performance.now();
   try {
     const response = await request(url, { method: "POST", headers, body, dispatcher });
@@ -150,7 +150,7 @@ async function streamed(url: string, headers: Record<string, string>, body: stri
 }
 
 /** `workers` clients, each asking again when its answer is complete, for `seconds`; the first starts staggered. */
-async function closedLoop(workers: number, seconds: number, call: () => Promise<Sample>, staggerMs = 0): Promise<{ samples: Sample[]; seconds: number }> {
+export async function closedLoop(workers: number, seconds: number, call: () => Promise<Sample>, staggerMs = 0): Promise<{ samples: Sample[]; seconds: number }> {
   const started = performance.now();
   const until = started + seconds * 1000;
   const samples: Sample[] = [];
@@ -175,7 +175,7 @@ function roundStat({ samples, seconds }: { samples: Sample[]; seconds: number })
 }
 
 /** A child process started with `args`, ready once its output matches `ready`. */
-async function startChild(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<ChildProcess & { output: string[] }> {
+export async function startChild(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<ChildProcess & { output: string[] }> {
   const child = Object.assign(spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }), { output: [] as string[] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${child.output.join("")}`)), 60_000);
@@ -196,7 +196,7 @@ async function startChild(args: string[], ready: RegExp, env: Record<string, str
   return child;
 }
 
-const stopChild = async (child: ChildProcess | undefined) => {
+export const stopChild = async (child: ChildProcess | undefined) => {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
@@ -205,7 +205,7 @@ const stopChild = async (child: ChildProcess | undefined) => {
 };
 
 /** The bench's user, their OpenAI key and an access token, written before the app starts (PGlite: one process per folder). */
-async function seedGatewayUser(env: Record<string, string>) {
+export async function seedGatewayUser(env: Record<string, string>) {
   Object.assign(process.env, env);
   const providers = await listProviders("");
   const openai = providers.find((p) => p.registryId === "openai")!;

@@ -92,9 +92,11 @@ export interface AnswerPricing {
  * budget; and, when `when` holds, `lastUsedAt` stamped on it and the hold taken on it if its budget is hard — by an
  * UPDATE whose WHERE checks the budget again on the row's latest version (lib/db/spend-sql.ts), so concurrent
  * answers never hold more than the budget has left. `userId` and `provider` are SQL expressions of the ids;
- * `beforeHeld`, CTEs `when` may read that need `chosen` (a CTE sees only those before it).
+ * `beforeHeld`, CTEs `when` may read that need `chosen` (a CTE sees only those before it). With `writes: "hold"`
+ * (the gateway) the UPDATE touches the key only to take a hard budget's hold: no row lock, no write otherwise, and
+ * `lastUsedAt` is stamped by the answer's usage statement (lib/db/key-usage.ts), which writes the row anyway.
  */
-export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldParams, when: SQL, beforeHeld?: SQL): SQL {
+export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldParams, when: SQL, beforeHeld?: SQL, writes: "stamp" | "hold" = "stamp"): SQL {
   const k = sql.identifier("k");
   return sql`price as (
       select "inputMicroUsdPerMTok" as i, "outputMicroUsdPerMTok" as o from ${userPrice}
@@ -119,7 +121,7 @@ export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldParams, whe
     held as (
       update ${userApiKey} as ${k} set "lastUsedAt" = now(),
         reservations = case when k."budgetMode" = 'hard' then ${withHold("k", hold.id, sql`(select micro from hold)`)} else k.reservations end
-      where ${when} and k.id = (select id from chosen) and ${withinHardBudget("k")}
+      where ${when} and k.id = (select id from chosen) and ${withinHardBudget("k")}${writes === "hold" ? sql` and k."budgetMode" = 'hard'` : sql``}
       returning k.id
     )`;
 }

@@ -34,7 +34,8 @@ const startStatement = preparedStatement("gateway_start", () => {
   const token = sql`(select id from tok)`;
   const userId = sql`(select "userId" from tok)`;
   return sql`with tok as (
-      select id, "userId", name, "providerIds", "budgetMicroUsd"::float8 as "budgetMicroUsd", ${withinHardBudget("t")} as within
+      select id, "userId", name, "providerIds", "budgetMicroUsd"::float8 as "budgetMicroUsd", ${withinHardBudget("t")} as within,
+        "budgetMode" is not distinct from 'hard' as hard
       from ${accessToken} as t where "tokenHash" = ${p("tokenHash")} and ("expiresAt" is null or "expiresAt" > now())
     ),
     counted as (${pointUpsert(p("limitKey"), p("windowSeconds"), sql`exists (select 1 from tok)`)}),
@@ -51,20 +52,24 @@ const startStatement = preparedStatement("gateway_start", () => {
       userId,
       sql`(select id from provider)`,
       hold,
-      sql`(select ok from proceed) and exists (select 1 from token_held)`,
-      sql`token_held as (
-        update ${accessToken} as t set "lastUsedAt" = now(),
-          reservations = case when t."budgetMode" = 'hard' then ${withHold("t", hold.id, sql`(select micro from hold)`)} else t.reservations end
-        where t.id = ${token} and (select ok from proceed) and exists (select 1 from chosen) and ${withinHardBudget("t")}
+      sql`(select ok from proceed) and (select ok from token_held)`,
+      sql`token_hold as (
+        update ${accessToken} as t set "lastUsedAt" = now(), reservations = ${withHold("t", hold.id, sql`(select micro from hold)`)}
+        where t.id = ${token} and t."budgetMode" = 'hard' and (select ok from proceed) and exists (select 1 from chosen) and ${withinHardBudget("t")}
         returning t.id
+      ),
+      token_held as (
+        select (select ok from proceed) and exists (select 1 from chosen)
+          and (not (select hard from tok) or exists (select 1 from token_hold)) as ok
       )`,
+      "hold",
     )}
     select (select json_build_object('id', id, 'userId', "userId", 'name', name, 'budgetMicroUsd', "budgetMicroUsd") from tok) as token,
       (select row_to_json(c) from counted as c) as "limit",
       (select row_to_json(p) from provider as p) as provider,
       coalesce((select ok from scoped), false) as "inScope",
       not coalesce((select within from tok), true) as "tokenOverBudget",
-      exists (select 1 from token_held) as "tokenHeld",
+      coalesce((select ok from token_held), false) as "tokenHeld",
       ${candidatesJson(sql`(select ok from proceed)`)} as keys,
       ${pricingJson} as pricing`;
 });
@@ -73,9 +78,12 @@ const startStatement = preparedStatement("gateway_start", () => {
  * Everything a gateway request reads and writes before its provider is asked, in ONE statement (as the
  * playground's lib/db/chat-start.ts): the token by its hash, unexpired (revocation deletes the row: refused at once
  * on every instance); one point of its limit; the provider `prefix` names; whether the token may use it; the
- * token's hold on its own hard budget; the provider's keys in the user's order with their budgets, stamped and
- * held (lib/db/answer-keys.ts). Nothing is counted, read, stamped or held that the answer's order (401, 429, 404,
- * 403, 402) would refuse.
+ * token's hold on its own hard budget; the provider's keys in the user's order with their budgets, and the hold on
+ * the first one's hard budget (lib/db/answer-keys.ts). Nothing is counted, read or held that the answer's order
+ * (401, 429, 404, 403, 402) would refuse. The token's and the key's rows are written only to take a hard budget's
+ * hold: without one, the only row this statement locks is the token's rate-limit window, so an answer never waits
+ * here for another's usage statement on the same token and key; `lastUsedAt` of both is stamped by that usage
+ * statement (lib/db/key-usage.ts), which writes both rows anyway.
  */
 export async function startGatewayAnswer(
   tokenHash: string,

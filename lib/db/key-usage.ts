@@ -132,7 +132,7 @@ const addUsageStatement = preparedPerHandle((db) => {
       month: sql<string>`month`.as("month"),
     })
     .as(
-      sql`update ${userApiKey} set "usageThrough" = ${u.day}, ${runningTotals(u.apiKeyId, u.day, u)},
+      sql`update ${userApiKey} set "lastUsedAt" = now(), "usageThrough" = ${u.day}, ${runningTotals(u.apiKeyId, u.day, u)},
           "spendMonth" = ${thisMonth}, "spendMicroUsd" = ${spend}, "budgetAlerted" = greatest(before.alerted, ${level}),
           "reservations" = ${withoutHold("UserApiKey", p("reservationId"))}
         from ${u}, before where ${userApiKey.id} = ${u.apiKeyId} and before.id = ${userApiKey.id}
@@ -150,7 +150,7 @@ const addUsageStatement = preparedPerHandle((db) => {
     { ...of, type: eventType("budget_reached"), when: sql`${k.was} < 100 and ${k.now} >= 100` },
   );
   const t = db.$with("t", {}).as(
-    sql`update ${accessToken} set ${settleSpend("AccessToken", sql`${p("cost")}`)},
+    sql`update ${accessToken} set "lastUsedAt" = now(), ${settleSpend("AccessToken", sql`${p("cost")}`)},
         "reservations" = ${withoutHold("AccessToken", p("tokenRelease"))}
       where id = ${p("tokenId")}::uuid and "userId" = ${p("userId")}::uuid`,
   );
@@ -159,11 +159,12 @@ const addUsageStatement = preparedPerHandle((db) => {
 
 /**
  * Records one finished call in ONE statement (an answer's tokens and cost are never half-written): today's row of
- * the key (KeyUsage) and of its model and token (ModelUsage); on the key row, its 30-day running totals rebuilt
+ * the key (KeyUsage) and of its model and token (ModelUsage); on the key row, `lastUsedAt`, its 30-day running totals rebuilt
  * from its day rows (usage-window.ts), the month's spend, its budget hold let go of, and `budget_warning` /
  * `budget_reached` once a month when the spend crosses 80 % / 100 % of its budget (the previous alert read under
  * the row's lock, so concurrent calls write each event once); on the token, its month's spend and hold. Concurrent
- * calls serialise on the rows: no increment is lost. False when there was no such key.
+ * calls serialise on the rows: no increment is lost. On the token, `lastUsedAt` too (the gateway's start statement
+ * writes neither row unless it holds a hard budget: lib/db/gateway-start.ts). False when there was no such key.
  */
 export async function addKeyUsage(userId: string, apiKeyId: string, call: CallUsage): Promise<boolean> {
   if (!isUuid(userId) || !isUuid(apiKeyId)) return false;
