@@ -8,7 +8,10 @@
  * makes the browser load (page-js.ts); and streaming chat through the app against the fake directly
  * (streaming.ts): through the app on the keyring and, side by side, through a second app whose keys are under a
  * SoftHSM2 token (KEK_BACKEND=pkcs11, kek.ts), with the token's own costs measured one call at a time. Prints a
- * table; writes bench/results/<date>.json (report.ts).
+ * table; writes bench/results/<date>.json (report.ts). Last, the gateway (gateway.ts): /api/v1 beside Portkey's
+ * open-source gateway and a Next.js pass-through floor, against one fake provider in its own process, and the
+ * playground's chat over a Next.js + AI SDK floor route (the floor routes: a `BENCH_FLOOR_ROUTES=1` build only);
+ * bench/results/<date>-gateway-<database>.json and .txt. BENCH_ONLY=gateway|streaming|page runs one part alone.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
