@@ -7,6 +7,7 @@ export const dynamic = "force-dynamic";
  * What the framework and one fetch cost; the bench sets POST /api/v1/chat/completions beside it.
  */
 export async function POST(request: Request) {
+  // eslint-disable-next-line no-restricted-globals -- the operator's PROVIDER_BASE_URL_OPENAI (the bench's fake), never a user's URL, as lib/providers/chat-fetch.ts
   const upstream = await fetch(`${process.env.PROVIDER_BASE_URL_OPENAI}/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: request.headers.get("authorization") ?? "" },
