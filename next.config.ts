@@ -22,6 +22,10 @@ const nextConfig: NextConfig = {
     ],
   },
   poweredByHeader: false,
+  // The bench's own build (`BENCH_FLOOR_ROUTES=1 next build`) also serves its floor routes (app/api/bench-floor/,
+  // files named route.bench.ts): a Next.js + AI SDK chat route and a pass-through route that do nothing else.
+  // Every other build leaves them out.
+  ...(process.env.BENCH_FLOOR_ROUTES === "1" ? { pageExtensions: ["bench.ts", "tsx", "ts", "jsx", "js"] } : {}),
   experimental: {
     // `next dev` starts from a clean compile every time. With Turbopack's cache of the last dev server kept in
     // .next/dev/cache, a restarted dev server sometimes answers a page's first HMR subscription with a "restart"

@@ -8,7 +8,10 @@
  * makes the browser load (page-js.ts); and streaming chat through the app against the fake directly
  * (streaming.ts): through the app on the keyring and, side by side, through a second app whose keys are under a
  * SoftHSM2 token (KEK_BACKEND=pkcs11, kek.ts), with the token's own costs measured one call at a time. Prints a
- * table; writes bench/results/<date>.json (report.ts).
+ * table; writes bench/results/<date>.json (report.ts). Last, the gateway (gateway.ts): /api/v1 beside Portkey's
+ * open-source gateway and a Next.js pass-through floor, against one fake provider in its own process, and the
+ * playground's chat over a Next.js + AI SDK floor route (the floor routes: a `BENCH_FLOOR_ROUTES=1` build only);
+ * bench/results/<date>-gateway-<database>.json and .txt. BENCH_ONLY=gateway|streaming|page runs one part alone.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -18,6 +21,7 @@ import { startFakeProviders } from "@/dev/fake-providers/server";
 import { throwawayDatabase } from "@/dev/throwaway-database";
 import { READS, runHttp } from "./http-runs";
 import { kekCosts, printKekCosts, seedHsmUser, startHsmSide } from "./kek";
+import { benchGateway, GATEWAY_BENCH, gatewayReport, writeGatewayResult } from "./gateway";
 import { measureInProcess } from "./in-process";
 import { measurePageJs } from "./page-js";
 import { type BenchResult, compareWithFloor, printReport, writeResult } from "./report";
@@ -26,7 +30,10 @@ import { KEYRING, SETTINGS } from "./settings";
 import { measureStreaming, printStreaming, STREAMING, type StreamTarget } from "./streaming";
 
 let step = 0;
-const TOTAL_STEPS = 9 + SETTINGS.rounds * Object.keys(READS).length + STREAMING.rounds;
+/** The gateway section's steps: seeding, starting, then per row (three, and the playground's) a warm-up and its rounds. */
+const GATEWAY_STEPS = 2 + 4 * (1 + GATEWAY_BENCH.rounds);
+const TOTAL_STEPS =
+  process.env.BENCH_ONLY === "gateway" ? GATEWAY_STEPS : 9 + SETTINGS.rounds * Object.keys(READS).length + STREAMING.rounds + GATEWAY_STEPS;
 function progress(text: string) {
   step++;
   const line = `[${String(step).padStart(2)}/${TOTAL_STEPS}] ${text}`;
@@ -40,6 +47,11 @@ async function main() {
     process.exit(1);
   }
   const serverUrl = process.env.DATABASE_URL;
+  if (process.env.BENCH_ONLY === "gateway") {
+    // Just the gateway section: direct, this gateway, Portkey's (and the build's floor routes), in a database of its own.
+    await gatewaySection(serverUrl);
+    return;
+  }
   const database = await throwawayDatabase({ server: serverUrl, prefix: "byok_bench", pglite: "folder" });
   // The token first: SoftHSM2 reads its configuration when this process first loads it.
   const hsmSide = await startHsmSide();
@@ -130,6 +142,7 @@ async function main() {
     printStreaming(streaming);
     printKekCosts(kek);
     console.log(`\nWrote ${writeResult(result, serverUrl ? "postgres" : "pglite")}`);
+    await gatewaySection(serverUrl);
   } finally {
     await Promise.all([app?.stop(), hsmApp?.stop()]);
     await fake.close();
@@ -137,6 +150,14 @@ async function main() {
     await hsmDatabase.drop();
     hsmSide.hsm.drop();
   }
+}
+
+/** The gateway section (bench/gateway.ts): measured, printed, written to bench/results. */
+async function gatewaySection(serverUrl: string | undefined) {
+  const result = await benchGateway(serverUrl, progress);
+  const lines = gatewayReport(result);
+  console.log(`\n\n${lines.join("\n")}`);
+  console.log(`\nWrote ${writeGatewayResult(result, lines)}`);
 }
 
 await main();

@@ -1,5 +1,5 @@
 import "server-only";
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { TokenPrice } from "@/lib/domain/money";
 import { rowsOf, withDb } from "./client";
 import type { KeyHealth } from "../domain/key-facts";
@@ -23,6 +23,46 @@ export interface HoldRequest {
   /** The catalogue's price of the model; the user's own wins when they set one. Neither: nothing is held. */
   catalogue: TokenPrice | null;
 }
+
+/** A value of a statement: given, or a placeholder filled per call (a statement prepared once: client.ts). */
+type Param<T> = T | Placeholder;
+
+/** A hold as the start statement takes it: its values, or placeholders of a prepared statement. */
+export interface HoldParams {
+  id: Param<string>;
+  model: Param<string>;
+  inputTokens: Param<number>;
+  outputTokens: Param<number>;
+  /** The catalogue's price of the model per million tokens (null: none). */
+  inputPrice: Param<number | null>;
+  outputPrice: Param<number | null>;
+}
+
+/** A hold's values for the statement. */
+export const holdParams = (hold: HoldRequest): HoldParams => ({
+  id: hold.id,
+  model: hold.model,
+  inputTokens: hold.inputTokens,
+  outputTokens: hold.outputTokens,
+  inputPrice: hold.catalogue?.inputMicroUsdPerMTok ?? null,
+  outputPrice: hold.catalogue?.outputMicroUsdPerMTok ?? null,
+});
+
+/** A hold's placeholders (`holdId`, `model`, `inputTokens`, `outputTokens`, `inputPrice`, `outputPrice`), filled by holdValues. */
+export const holdPlaceholders: HoldParams = {
+  id: sql.placeholder("holdId"),
+  model: sql.placeholder("model"),
+  inputTokens: sql.placeholder("inputTokens"),
+  outputTokens: sql.placeholder("outputTokens"),
+  inputPrice: sql.placeholder("inputPrice"),
+  outputPrice: sql.placeholder("outputPrice"),
+};
+
+/** The values of holdPlaceholders. */
+export const holdValues = (hold: HoldRequest) => {
+  const { id: holdId, ...rest } = holdParams(hold);
+  return { holdId, ...rest };
+};
 
 /** A key an answer may use, with what its budget says. */
 export interface KeyForAnswer extends KeyForRequest {
@@ -52,17 +92,19 @@ export interface AnswerPricing {
  * budget; and, when `when` holds, `lastUsedAt` stamped on it and the hold taken on it if its budget is hard — by an
  * UPDATE whose WHERE checks the budget again on the row's latest version (lib/db/spend-sql.ts), so concurrent
  * answers never hold more than the budget has left. `userId` and `provider` are SQL expressions of the ids;
- * `beforeHeld`, CTEs `when` may read that need `chosen` (a CTE sees only those before it).
+ * `beforeHeld`, CTEs `when` may read that need `chosen` (a CTE sees only those before it). With `writes: "hold"`
+ * (the gateway) the UPDATE touches the key only to take a hard budget's hold: no row lock, no write otherwise, and
+ * `lastUsedAt` is stamped by the answer's usage statement (lib/db/key-usage.ts), which writes the row anyway.
  */
-export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldRequest, when: SQL, beforeHeld?: SQL): SQL {
+export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldParams, when: SQL, beforeHeld?: SQL, writes: "stamp" | "hold" = "stamp"): SQL {
   const k = sql.identifier("k");
   return sql`price as (
       select "inputMicroUsdPerMTok" as i, "outputMicroUsdPerMTok" as o from ${userPrice}
       where "userId" = ${userId} and "providerId" = ${provider} and model = ${hold.model}
     ),
     hold as (
-      select coalesce(ceil((${hold.inputTokens}::numeric * coalesce((select i from price), ${hold.catalogue?.inputMicroUsdPerMTok ?? null}::bigint)
-        + ${hold.outputTokens}::numeric * coalesce((select o from price), ${hold.catalogue?.outputMicroUsdPerMTok ?? null}::bigint)) / 1000000), 0)::bigint as micro
+      select coalesce(ceil((${hold.inputTokens}::numeric * coalesce((select i from price), ${hold.inputPrice}::bigint)
+        + ${hold.outputTokens}::numeric * coalesce((select o from price), ${hold.outputPrice}::bigint)) / 1000000), 0)::bigint as micro
     ),
     setting as (
       select coalesce((select fallback from ${userProviderSetting} where "userId" = ${userId} and "providerId" = ${provider}), true) as fallback
@@ -79,7 +121,7 @@ export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldRequest, wh
     held as (
       update ${userApiKey} as ${k} set "lastUsedAt" = now(),
         reservations = case when k."budgetMode" = 'hard' then ${withHold("k", hold.id, sql`(select micro from hold)`)} else k.reservations end
-      where ${when} and k.id = (select id from chosen) and ${withinHardBudget("k")}
+      where ${when} and k.id = (select id from chosen) and ${withinHardBudget("k")}${writes === "hold" ? sql` and k."budgetMode" = 'hard'` : sql``}
       returning k.id
     )`;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { rowsOf, withDb } from "./client";
 import { pointUpsert, type RateLimitState, sometimesPurge } from "./counters";
-import { type AnswerPricing, answerKeysCtes, candidatesJson, type HoldRequest, type KeyForAnswer, pricingJson } from "./answer-keys";
+import { type AnswerPricing, answerKeysCtes, candidatesJson, holdParams, type HoldRequest, type KeyForAnswer, pricingJson } from "./answer-keys";
 import { type ProviderRecord, type ProviderRow, toProviderRecord } from "./providers";
 import { modelProvider, session } from "./schema";
 import { isUuid } from "./uuid";
@@ -50,7 +50,7 @@ export async function startChat(
           select id, "registryId", name, description, "ownerId", "baseUrl" from ${modelProvider}
           where id = ${provider} and "isEnabled" and ("ownerId" is null or "ownerId" = ${userId}::uuid) and exists (select 1 from live)
         ),
-        ${answerKeysCtes(sql`${userId}::uuid`, sql`(select id from provider)`, hold, sql`(select ok from allowed)`)}
+        ${answerKeysCtes(sql`${userId}::uuid`, sql`(select id from provider)`, holdParams(hold), sql`(select ok from allowed)`)}
         select exists (select 1 from live) as live,
           (select row_to_json(c) from counted as c) as "limit",
           (select row_to_json(p) from provider as p) as provider,

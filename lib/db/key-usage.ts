@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, gte, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { type Database, rowsOf, withDb } from "./client";
+import { type Database, preparedPerHandle, rowsOf, withDb } from "./client";
 import { BUDGET_WARNING_PERCENT } from "../domain/key-facts";
 import { eventsFrom, eventType } from "./key-events";
 import { accessToken, keyUsage, modelUsage, userApiKey } from "./schema";
@@ -54,23 +54,26 @@ function figures(call: CallUsage) {
   };
 }
 
+/** The statement's values, placeholders filled per call (addKeyUsage). */
+const p = sql.placeholder;
+
 /** INSERT … SELECT from the user's own key row (another user's key, or a deleted one, records nothing) ON CONFLICT
  * adding to today's counters, returning the day row as it now stands. */
-function addToToday(db: Database, userId: string, apiKeyId: string, add: ReturnType<typeof figures>) {
+function addToToday(db: Database) {
   const one = db
     .select({
       apiKeyId: userApiKey.id,
       userId: userApiKey.userId,
       day: sql<string>`${today}`.as("day"),
       requests: sql<number>`1`.as("requests"),
-      inputTokens: sql<number>`${add.inputTokens}::bigint`.as("inputTokens"),
-      outputTokens: sql<number>`${add.outputTokens}::bigint`.as("outputTokens"),
-      errors: sql<number>`${add.errors}::int`.as("errors"),
-      costMicroUsd: sql<number>`${add.cost}::bigint`.as("costMicroUsd"),
-      unpricedRequests: sql<number>`${add.unpriced}::int`.as("unpricedRequests"),
+      inputTokens: sql<number>`${p("inputTokens")}::bigint`.as("inputTokens"),
+      outputTokens: sql<number>`${p("outputTokens")}::bigint`.as("outputTokens"),
+      errors: sql<number>`${p("errors")}::int`.as("errors"),
+      costMicroUsd: sql<number>`${p("cost")}::bigint`.as("costMicroUsd"),
+      unpricedRequests: sql<number>`${p("unpriced")}::int`.as("unpricedRequests"),
     })
     .from(userApiKey)
-    .where(and(eq(userApiKey.id, apiKeyId), eq(userApiKey.userId, userId)));
+    .where(and(eq(userApiKey.id, p("apiKeyId")), eq(userApiKey.userId, p("userId"))));
   const plus = (column: AnyPgColumn) => sql`${column} + excluded.${sql.identifier(column.name)}`;
   return db
     .insert(keyUsage)
@@ -90,14 +93,14 @@ function addToToday(db: Database, userId: string, apiKeyId: string, add: ReturnT
 }
 
 /** The same call added to its (key, day, model, token) row of ModelUsage: what the usage report groups. */
-function addToModelDay(userId: string, apiKeyId: string, call: CallUsage, add: ReturnType<typeof figures>) {
+function addToModelDay() {
   const m = modelUsage;
   const plus = (column: AnyPgColumn) => sql`${sql.identifier(column.name)} = ${m}.${sql.identifier(column.name)} + excluded.${sql.identifier(column.name)}`;
   return sql`insert into ${m} ("userId", "apiKeyId", "providerId", "tokenId", "day", "model", "requests", "inputTokens",
       "outputTokens", "errors", "costMicroUsd", "unpricedRequests")
-    select k."userId", k.id, k."providerId", ${call.tokenId ?? null}::uuid, ${today}, ${call.model ?? ""}, 1, ${add.inputTokens},
-      ${add.outputTokens}, ${add.errors}, ${add.cost}, ${add.unpriced}
-    from ${userApiKey} as k where k.id = ${apiKeyId}::uuid and k."userId" = ${userId}::uuid
+    select k."userId", k.id, k."providerId", ${p("tokenId")}::uuid, ${today}, ${p("model")}::text, 1, ${p("inputTokens")}::bigint,
+      ${p("outputTokens")}::bigint, ${p("errors")}::int, ${p("cost")}::bigint, ${p("unpriced")}::int
+    from ${userApiKey} as k where k.id = ${p("apiKeyId")}::uuid and k."userId" = ${p("userId")}::uuid
     on conflict on constraint "ModelUsage_key_day_model_token_key" do update set
       ${sql.join([m.requests, m.inputTokens, m.outputTokens, m.errors, m.costMicroUsd, m.unpricedRequests].map(plus), sql`, `)}`;
 }
@@ -107,63 +110,76 @@ const alertLevel = (spend: SQL, budget: SQL) =>
   sql`(case when ${budget} is null then 0 when ${spend} >= ${budget} then 100
     when ${spend} * 100 >= ${budget} * ${BUDGET_WARNING_PERCENT} then ${BUDGET_WARNING_PERCENT} else 0 end)`;
 
+/** The statement of addKeyUsage, built and prepared once per database handle (client.ts); values filled per call. */
+const addUsageStatement = preparedPerHandle((db) => {
+  const u = db.$with("u").as(addToToday(db));
+  const m = db.$with("m", {}).as(addToModelDay());
+  const before = db.$with("before", {}).as(
+    sql`select id, ${monthSpend("UserApiKey")} as spend, (case when "spendMonth" = ${thisMonth} then "budgetAlerted" else 0 end) as alerted
+      from ${userApiKey} where id = ${p("apiKeyId")}::uuid and "userId" = ${p("userId")}::uuid for update`,
+  );
+  const spend = sql`(before.spend + ${p("cost")}::bigint)`;
+  const level = alertLevel(spend, sql`${userApiKey}."budgetMicroUsd"`);
+  const k = db
+    .$with("k", {
+      userId: userApiKey.userId,
+      providerId: userApiKey.providerId,
+      label: userApiKey.label,
+      spend: sql<number>`spend`.as("spend"),
+      budget: sql<number>`budget`.as("budget"),
+      was: sql<number>`was`.as("was"),
+      now: sql<number>`now`.as("now"),
+      month: sql<string>`month`.as("month"),
+    })
+    .as(
+      sql`update ${userApiKey} set "lastUsedAt" = now(), "usageThrough" = ${u.day}, ${runningTotals(u.apiKeyId, u.day, u)},
+          "spendMonth" = ${thisMonth}, "spendMicroUsd" = ${spend}, "budgetAlerted" = greatest(before.alerted, ${level}),
+          "reservations" = ${withoutHold("UserApiKey", p("reservationId"))}
+        from ${u}, before where ${userApiKey.id} = ${u.apiKeyId} and before.id = ${userApiKey.id}
+        returning ${userApiKey}."userId", ${userApiKey}."providerId", ${userApiKey}.label, ${userApiKey}."spendMicroUsd" as spend,
+          ${userApiKey}."budgetMicroUsd" as budget, before.alerted as was, ${userApiKey}."budgetAlerted" as now,
+          to_char(${thisMonth}, 'YYYY-MM') as month`,
+    );
+  const detail = sql`jsonb_build_object('label', ${k.label}, 'month', ${k.month}, 'spentMicroUsd', ${k.spend}, 'budgetMicroUsd', ${k.budget})`;
+  const of = { userId: k.userId, providerId: k.providerId, detail };
+  const e = eventsFrom(
+    db,
+    "e",
+    k,
+    { ...of, type: eventType("budget_warning"), when: sql`${k.was} < ${BUDGET_WARNING_PERCENT} and ${k.now} >= ${BUDGET_WARNING_PERCENT}` },
+    { ...of, type: eventType("budget_reached"), when: sql`${k.was} < 100 and ${k.now} >= 100` },
+  );
+  const t = db.$with("t", {}).as(
+    sql`update ${accessToken} set "lastUsedAt" = now(), ${settleSpend("AccessToken", sql`${p("cost")}`)},
+        "reservations" = ${withoutHold("AccessToken", p("tokenRelease"))}
+      where id = ${p("tokenId")}::uuid and "userId" = ${p("userId")}::uuid`,
+  );
+  return db.with(u, m, before, k, e, t).select({ day: u.day }).from(u).prepare("key_usage_add");
+});
+
 /**
  * Records one finished call in ONE statement (an answer's tokens and cost are never half-written): today's row of
- * the key (KeyUsage) and of its model and token (ModelUsage); on the key row, its 30-day running totals rebuilt
+ * the key (KeyUsage) and of its model and token (ModelUsage); on the key row, `lastUsedAt`, its 30-day running totals rebuilt
  * from its day rows (usage-window.ts), the month's spend, its budget hold let go of, and `budget_warning` /
  * `budget_reached` once a month when the spend crosses 80 % / 100 % of its budget (the previous alert read under
  * the row's lock, so concurrent calls write each event once); on the token, its month's spend and hold. Concurrent
- * calls serialise on the rows: no increment is lost. False when there was no such key.
+ * calls serialise on the rows: no increment is lost. On the token, `lastUsedAt` too (the gateway's start statement
+ * writes neither row unless it holds a hard budget: lib/db/gateway-start.ts). False when there was no such key.
  */
 export async function addKeyUsage(userId: string, apiKeyId: string, call: CallUsage): Promise<boolean> {
   if (!isUuid(userId) || !isUuid(apiKeyId)) return false;
-  const add = figures(call);
   const reservationId = call.reservationId ?? null;
-  const rows = await withDb((db) => {
-    const u = db.$with("u").as(addToToday(db, userId, apiKeyId, add));
-    const m = db.$with("m", {}).as(addToModelDay(userId, apiKeyId, call, add));
-    const before = db.$with("before", {}).as(
-      sql`select id, ${monthSpend("UserApiKey")} as spend, (case when "spendMonth" = ${thisMonth} then "budgetAlerted" else 0 end) as alerted
-        from ${userApiKey} where id = ${apiKeyId}::uuid and "userId" = ${userId}::uuid for update`,
-    );
-    const spend = sql`(before.spend + ${add.cost}::bigint)`;
-    const level = alertLevel(spend, sql`${userApiKey}."budgetMicroUsd"`);
-    const k = db
-      .$with("k", {
-        userId: userApiKey.userId,
-        providerId: userApiKey.providerId,
-        label: userApiKey.label,
-        spend: sql<number>`spend`.as("spend"),
-        budget: sql<number>`budget`.as("budget"),
-        was: sql<number>`was`.as("was"),
-        now: sql<number>`now`.as("now"),
-        month: sql<string>`month`.as("month"),
-      })
-      .as(
-        sql`update ${userApiKey} set "usageThrough" = ${u.day}, ${runningTotals(u.apiKeyId, u.day, u)},
-            "spendMonth" = ${thisMonth}, "spendMicroUsd" = ${spend}, "budgetAlerted" = greatest(before.alerted, ${level}),
-            "reservations" = ${withoutHold("UserApiKey", reservationId)}
-          from ${u}, before where ${userApiKey.id} = ${u.apiKeyId} and before.id = ${userApiKey.id}
-          returning ${userApiKey}."userId", ${userApiKey}."providerId", ${userApiKey}.label, ${userApiKey}."spendMicroUsd" as spend,
-            ${userApiKey}."budgetMicroUsd" as budget, before.alerted as was, ${userApiKey}."budgetAlerted" as now,
-            to_char(${thisMonth}, 'YYYY-MM') as month`,
-      );
-    const detail = sql`jsonb_build_object('label', ${k.label}, 'month', ${k.month}, 'spentMicroUsd', ${k.spend}, 'budgetMicroUsd', ${k.budget})`;
-    const of = { userId: k.userId, providerId: k.providerId, detail };
-    const e = eventsFrom(
-      db,
-      "e",
-      k,
-      { ...of, type: eventType("budget_warning"), when: sql`${k.was} < ${BUDGET_WARNING_PERCENT} and ${k.now} >= ${BUDGET_WARNING_PERCENT}` },
-      { ...of, type: eventType("budget_reached"), when: sql`${k.was} < 100 and ${k.now} >= 100` },
-    );
-    const t = db.$with("t", {}).as(
-      sql`update ${accessToken} set ${settleSpend("AccessToken", add.cost)},
-          "reservations" = ${withoutHold("AccessToken", call.keepTokenHold ? null : reservationId)}
-        where id = ${call.tokenId ?? null}::uuid and "userId" = ${userId}::uuid`,
-    );
-    return db.with(u, m, before, k, e, t).select({ day: u.day }).from(u);
-  });
+  const values = {
+    userId,
+    apiKeyId,
+    ...figures(call),
+    model: call.model ?? "",
+    tokenId: call.tokenId ?? null,
+    reservationId,
+    // The token's hold stays while the answer goes on with another key.
+    tokenRelease: call.keepTokenHold ? null : reservationId,
+  };
+  const rows = await withDb((db) => addUsageStatement(db).execute(values));
   return rows.length > 0;
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { AnyPgTable } from "drizzle-orm/pg-core";
 
 /**
@@ -38,17 +38,17 @@ export const withinHardBudget = (table: AnyPgTable | string): SQL =>
   sql`(${col(table, "budgetMode")} is distinct from 'hard' or ${monthSpend(table)} + ${heldNow(table)} < ${col(table, "budgetMicroUsd")})`;
 
 /** The row's holds without lapsed ones and without `releaseId` (null: keep all live holds). */
-const liveHolds = (table: AnyPgTable | string, releaseId: string | null) =>
+const liveHolds = (table: AnyPgTable | string, releaseId: string | null | Placeholder) =>
   sql`coalesce((select jsonb_agg(r) from jsonb_array_elements(${col(table, "reservations")}) as r
     where (r->>'until')::float8 > extract(epoch from now()) and (r->>'id') is distinct from ${releaseId}::text), '[]'::jsonb)`;
 
 /** `reservations` with a new hold of `micro` under `id`. */
-export const withHold = (table: AnyPgTable | string, id: string, micro: SQL | number): SQL =>
+export const withHold = (table: AnyPgTable | string, id: string | Placeholder, micro: SQL | number): SQL =>
   sql`${liveHolds(table, null)} || jsonb_build_array(jsonb_build_object('id', ${id}::text, 'micro', ${micro}::bigint,
     'until', extract(epoch from now()) + ${RESERVATION_SECONDS}))`;
 
 /** `reservations` without the hold `id` (a settled answer). */
-export const withoutHold = (table: AnyPgTable | string, id: string | null): SQL => liveHolds(table, id);
+export const withoutHold = (table: AnyPgTable | string, id: string | null | Placeholder): SQL => liveHolds(table, id);
 
 /** The SET of a settlement: `cost` added to this month's spend (a new month starts from it). */
 export const settleSpend = (table: AnyPgTable | string, cost: SQL | number): SQL =>
