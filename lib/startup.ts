@@ -1,7 +1,7 @@
 import "server-only";
 import { checkSiteUrl, getAuthSecret } from "@/lib/auth/secret";
 import { checkKeks } from "@/lib/crypto/kek/check";
-import { describeDatabaseTarget, getDb } from "@/lib/db/client";
+import { describeDatabaseTarget, getDb, poolerMode } from "@/lib/db/client";
 import { getFeatureFlags } from "@/lib/feature-flags";
 import { trustProxyHops } from "@/lib/http/trust-proxy";
 import { reportUnreadableKeys } from "@/lib/keys/unreadable";
@@ -11,7 +11,7 @@ import { log } from "@/lib/log";
  * Every configuration check a server makes before it answers; each throws with a sentence naming its variable.
  * The key-encryption keys first, as the keyring was: a token, PIN or key that cannot be used is named there.
  */
-const CHECKS: (() => unknown)[] = [checkKeks, getAuthSecret, checkSiteUrl, getFeatureFlags, trustProxyHops];
+const CHECKS: (() => unknown)[] = [checkKeks, getAuthSecret, checkSiteUrl, getFeatureFlags, trustProxyHops, poolerMode];
 
 /** What is wrong with the configuration: every problem, not only the first (a fix per start would take several). */
 export async function startupProblems(checks: (() => unknown)[] = CHECKS): Promise<string[]> {

@@ -102,7 +102,10 @@ async function openPglite(): Promise<Handle> {
  * migrations' lock is a transaction's own); the setting turns off postgres-js's prepared statements.
  */
 export function poolerMode(): "transaction" | undefined {
-  return process.env.DATABASE_POOLER === "transaction" ? "transaction" : undefined;
+  const value = process.env.DATABASE_POOLER;
+  if (!value) return undefined;
+  if (value === "transaction") return value;
+  throw new Error(`DATABASE_POOLER must be "transaction" (a transaction-mode pooler such as PgBouncer's) or unset, got "${value}".`);
 }
 
 /** The SQLSTATEs a transaction-mode pooler causes for a client that prepares statements. */
