@@ -141,10 +141,10 @@ function clientOptions() {
 /**
  * Applies drizzle's pending migrations and the provider seed in ONE transaction under a transaction-level
  * advisory lock, so that only one instance migrates a shared PostgreSQL at a time. The same bookkeeping as
- * drizzle's migrator (drizzle.__drizzle_migrations: hash, created_at = the migration's folder time), which takes
- * a session-level lock nowhere but reads the last migration outside its transaction; here nothing outlives the
- * transaction, so it works the same through a transaction-mode pooler, and a lock can never stay behind on a
- * pooled server connection. (Its own connection, ended afterwards: a connection reserved from the app's pool
+ * drizzle's migrator (drizzle.__drizzle_migrations: hash, created_at = the migration's folder time), which reads
+ * the last migration outside its transaction and needed a session-level lock around it; here nothing outlives the
+ * transaction, so it works the same through a transaction-mode pooler, and no lock can stay behind on a pooled
+ * server connection (a session lock taken through PgBouncer stays on whichever connection ran it). (Its own connection, ended afterwards: a connection reserved from the app's pool
  * was once seen to hang queries after a network reset.)
  */
 async function migrateAndSeed(url: string, db: Database): Promise<void> {
