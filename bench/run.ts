@@ -24,6 +24,7 @@ import { kekCosts, printKekCosts, seedHsmUser, startHsmSide } from "./kek";
 import { benchGateway, GATEWAY_BENCH, gatewayReport, writeGatewayResult } from "./gateway";
 import { measureInProcess } from "./in-process";
 import { measurePageJs } from "./page-js";
+import { measurePooler, printPooler, writePoolerResult } from "./pooler";
 import { type BenchResult, compareWithFloor, printReport, writeResult } from "./report";
 import { BENCH_CHAT_KEY, BENCH_PASSWORD, KEYS_PER_USER, seedBenchUsers } from "./seed";
 import { KEYRING, SETTINGS } from "./settings";
@@ -90,6 +91,15 @@ async function main() {
       // Just the settings page's JavaScript, for a signed-in user with the bench's keys.
       const cookie = await signInOverHttp(app.url, seeded.emails[0]!, BENCH_PASSWORD, false);
       console.log(JSON.stringify(await measurePageJs(app.url, cookie), null, 2));
+      return;
+    }
+    if (process.env.BENCH_ONLY === "pooler") {
+      // Just the pooler's cost: the key list straight to PostgreSQL and through PgBouncer (transaction mode).
+      if (!serverUrl) throw new Error("BENCH_ONLY=pooler measures PostgreSQL behind PgBouncer: set DATABASE_URL");
+      const env = { ...database.env, API_KEY_ENCRYPTION_KEYS: KEYRING, ...appEnv };
+      const result = await measurePooler(app, database.location, env, seeded.emails, progress);
+      printPooler(result);
+      console.log(`\nWrote ${writePoolerResult(result, database.label)}`);
       return;
     }
     if (process.env.BENCH_ONLY === "streaming") {

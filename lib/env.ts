@@ -44,6 +44,11 @@ export const VARIABLES = {
     true,
   ),
   DATABASE_POOL_MAX: variable(positive(1000), 10, "connections per app instance"),
+  DATABASE_POOLER: variable(
+    z.enum(["transaction"]).optional() as z.ZodType<"transaction" | undefined>,
+    undefined,
+    "transaction behind a transaction-mode pooler (PgBouncer, Supavisor, RDS Proxy): no named prepared statements",
+  ),
   DB_AUTO_MIGRATE: variable(flag, true, "apply pending migrations and the provider seed when the app opens the database"),
   DB_OPERATION_TIMEOUT_MS: variable(positive(), 5000, "longest a PostgreSQL operation may take before a 503"),
   PGLITE_DIR: variable(trimmed, ".data/pglite", "the embedded database's folder when DATABASE_URL is unset"),
@@ -137,9 +142,10 @@ export function envProblems(): string[] {
 
 /**
  * Hands a value to a library that reads the environment itself (next-auth reads NEXTAUTH_SECRET and
- * AUTH_TRUST_HOST): the one place that writes `process.env`. `keep` leaves a value already set alone.
+ * AUTH_TRUST_HOST; Next.js, NEXT_MANUAL_SIG_HANDLE once the app has its signals): the one place that writes
+ * `process.env`. `keep` leaves a value already set alone.
  */
-export function exportToProcessEnv(name: "NEXTAUTH_SECRET" | "AUTH_TRUST_HOST", value: string, options: { keep?: boolean } = {}): void {
+export function exportToProcessEnv(name: "NEXTAUTH_SECRET" | "AUTH_TRUST_HOST" | "NEXT_MANUAL_SIG_HANDLE", value: string, options: { keep?: boolean } = {}): void {
   if (options.keep && process.env[name] !== undefined) return;
   process.env[name] = value;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { env, isProduction } from "@/lib/env";
+import { env, exportToProcessEnv, isProduction } from "@/lib/env";
 import { backgroundSettled } from "@/lib/background";
 import { closeDb } from "@/lib/db/client";
 import { drainRequests } from "@/lib/http/requests";
@@ -8,8 +8,9 @@ import { log } from "@/lib/log";
 /**
  * Graceful shutdown on SIGTERM (a container stopping) and SIGINT: stop accepting connections, let the requests in
  * flight finish for up to 10 s (SHUTDOWN_GRACE_MS), wait for background work, close the database (PGlite
- * writes its files out), exit 0. Next.js only stands aside when NEXT_MANUAL_SIG_HANDLE is set (`npm start`,
- * the Dockerfile and dev/app-server.ts set it); without it Next's own handler runs, as under `next dev`.
+ * writes its files out), exit 0. Next.js stands aside when NEXT_MANUAL_SIG_HANDLE is set (`npm start`, the
+ * Dockerfile and dev/app-server.ts set it); in production without it (a bare `next start` or standalone
+ * `server.js`) the app removes Next's handlers, which exit at once, and installs its own. `next dev` keeps Next's.
  */
 
 // One per process, whichever bundle loads this module first (see lib/request-context.ts).
@@ -51,10 +52,15 @@ export function handleShutdownSignals(): void {
   if (lifecycle.installed) return;
   lifecycle.installed = true;
   if (!env("NEXT_MANUAL_SIG_HANDLE")) {
-    if (isProduction()) {
-      log.warn({ scope: "shutdown" }, "NEXT_MANUAL_SIG_HANDLE is not set: Next.js handles SIGTERM itself (no time bound, the database is not closed). Start with `npm start`.");
+    if (!isProduction()) return; // `next dev`: its parent process owns the signals
+    // A bare `next start` or `node .next/standalone/server.js`: Next's start-server registered its own handlers
+    // (exit 143 at once, requests in flight cut) before it loaded this instrumentation. They are the only
+    // SIGTERM/SIGINT listeners at this point; the app takes their place, as NEXT_MANUAL_SIG_HANDLE would have.
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
     }
-    return;
+    exportToProcessEnv("NEXT_MANUAL_SIG_HANDLE", "true");
+    log.info({ scope: "shutdown" }, "SIGTERM and SIGINT taken over from Next.js: a stop drains the requests in flight");
   }
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void shutdown(signal));
 }

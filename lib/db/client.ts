@@ -10,7 +10,7 @@ import { DatabaseFailure, describeDatabaseError, sqlState, toDatabaseError } fro
 import { DatabaseUnavailableError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import * as schema from "./schema";
-import { seedProviders } from "./seed";
+import { seedProviders, seedProvidersQuery } from "./seed";
 
 import type { Database, Driver } from "./types";
 
@@ -27,7 +27,8 @@ interface Handle {
 
 // turbopackIgnore: these paths are read at run time from the working directory, not traced into the build.
 const MIGRATIONS_FOLDER = join(/* turbopackIgnore: true */ process.cwd(), "drizzle");
-// Any fixed 64-bit number; all app instances take it so that only one migrates a shared PostgreSQL at a time.
+// Any fixed 64-bit number; all app instances take it (for one transaction) so that only one migrates a shared
+// PostgreSQL at a time.
 const MIGRATION_LOCK = 7_242_011_905;
 
 /**
@@ -96,41 +97,100 @@ async function openPglite(): Promise<Handle> {
   };
 }
 
+/**
+ * `DATABASE_POOLER=transaction`: the database is reached through a transaction-mode pooler (PgBouncer with
+ * `pool_mode = transaction`, Supavisor, RDS Proxy, Neon's pooled URL), which hands each transaction, or each
+ * statement outside one, to whichever server connection is free. Nothing may then outlive one transaction on a
+ * server connection: no named prepared statements (postgres-js prepares every statement by default), no
+ * session-level advisory lock, SET, LISTEN or temporary table. The app holds none of these in either mode (the
+ * migrations' lock is a transaction's own); the setting turns off postgres-js's prepared statements.
+ */
+export const poolerMode = (): "transaction" | undefined => env("DATABASE_POOLER");
+
+/** The SQLSTATEs a transaction-mode pooler causes for a client that prepares statements. */
+const POOLER_STATES = new Set(["26000", "42P05"]);
+const pooler = globalThis as unknown as { __byokPoolerReported?: boolean };
+
+/**
+ * The first "prepared statement … does not exist / already exists" of a process without DATABASE_POOLER is
+ * logged once as what it is, with what to set; the request itself answers 503 like any unavailability.
+ */
+function reportPoolerError(error: unknown, operation?: string): void {
+  const state = sqlState(error);
+  if (!state || !POOLER_STATES.has(state) || poolerMode() || pooler.__byokPoolerReported) return;
+  pooler.__byokPoolerReported = true;
+  log.error(
+    { scope: "db", sqlState: state, fix: "DATABASE_POOLER=transaction" },
+    `PostgreSQL answered ${describeDatabaseError(error, operation)}: the database is reached through a transaction-mode pooler ` +
+      "(PgBouncer pool_mode=transaction, Supavisor, RDS Proxy), which does not keep prepared statements. " +
+      "Set DATABASE_POOLER=transaction and restart the app (or connect it to PostgreSQL directly).",
+  );
+}
+
+/** postgres-js options shared by the app's pool and the migrations' connection. */
+function clientOptions() {
+  return {
+    connect_timeout: 5,
+    // Unnamed statements only behind a transaction-mode pooler (see poolerMode).
+    prepare: poolerMode() !== "transaction",
+    onnotice: () => {},
+  };
+}
+
+/**
+ * Applies drizzle's pending migrations and the provider seed in ONE transaction under a transaction-level
+ * advisory lock, so that only one instance migrates a shared PostgreSQL at a time. The same bookkeeping as
+ * drizzle's migrator (drizzle.__drizzle_migrations: hash, created_at = the migration's folder time), which reads
+ * the last migration outside its transaction and needed a session-level lock around it; here nothing outlives the
+ * transaction, so it works the same through a transaction-mode pooler, and no lock can stay behind on a pooled
+ * server connection (a session lock taken through PgBouncer stays on whichever connection ran it). (Its own connection, ended afterwards: a connection reserved from the app's pool
+ * was once seen to hang queries after a network reset.)
+ */
+async function migrateAndSeed(url: string, db: Database): Promise<void> {
+  const { default: postgres } = await import("postgres");
+  const { readMigrationFiles } = await import("drizzle-orm/migrator");
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
+  const seed = seedProvidersQuery(db).toSQL();
+  const connection = postgres(url, { ...clientOptions(), max: 1 });
+  try {
+    await connection.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
+      await tx`create schema if not exists drizzle`;
+      await tx`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`;
+      const [last] = await tx<{ created_at: string | null }[]>`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`;
+      for (const migration of migrations) {
+        if (last && Number(last.created_at) >= migration.folderMillis) continue;
+        for (const statement of migration.sql) await tx.unsafe(statement);
+        await tx`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`;
+      }
+      await tx.unsafe(seed.sql, seed.params as never[]);
+    });
+  } finally {
+    await connection.end({ timeout: 5 });
+  }
+}
+
 async function openPostgres(url: string): Promise<Handle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
   const client = postgres(url, {
+    ...clientOptions(),
     max: env("DATABASE_POOL_MAX"),
-    connect_timeout: 5,
     idle_timeout: 30,
     // postgres-js backs off up to 20 s between reconnects by default, and queries wait out the backoff: after an
     // outage requests hung for many seconds. A short, bounded backoff lets the app recover within half a second.
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 0.5),
-    onnotice: () => {},
   });
-  const db = drizzle({ client, schema, logger: publishingLogger });
+  const db = drizzle({ client, schema, logger: publishingLogger }) as unknown as Database;
   try {
-    if (autoMigrate()) {
-      // The lock lives on a connection of its own, closed afterwards. (A connection reserved from the pool and
-      // released back into it hung queries for ~35 s after a network reset: it never reaches the app's pool.)
-      const lock = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
-      try {
-        await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
-        await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-        await seedProviders(db as unknown as Database);
-      } finally {
-        await lock.end({ timeout: 5 }); // ending the session releases the advisory lock
-      }
-    } else {
-      await client`select 1`;
-    }
+    if (autoMigrate()) await migrateAndSeed(url, db);
+    else await client`select 1`;
   } catch (error) {
     await client.end({ timeout: 1 });
     throw error;
   }
   return {
-    db: db as unknown as Database,
+    db,
     driver: "postgres",
     close: () => client.end({ timeout: 1 }),
     isDead: () => false,
@@ -178,6 +238,7 @@ export async function withDb<T>(work: (db: Database) => Promise<T>, operation?: 
     return await (opened.driver === "postgres" ? withTimeout(opened, work) : work(opened.db));
   } catch (error) {
     if (opened.isDead()) forget(opened);
+    reportPoolerError(error, operation);
     const typed = toDatabaseError(error, operation);
     if (isAppError(typed, "invalid_body")) {
       log.warn({ scope: "db", operation, sqlState: sqlState(typed.cause) }, `the database refused a value: ${describeDatabaseError(typed.cause)}`);

@@ -8,7 +8,13 @@ import { modelProvider } from "./schema";
  * follow the catalogue, and an operator's `isEnabled` choice is left alone.
  */
 export async function seedProviders(db: Database): Promise<number> {
-  const rows = await db
+  const rows = await seedProvidersQuery(db);
+  return rows.length;
+}
+
+/** The seed's one statement: run by seedProviders, or as SQL inside the migrations' transaction (lib/db/client.ts). */
+export function seedProvidersQuery(db: Database) {
+  return db
     .insert(modelProvider)
     .values(
       PROVIDERS.map((p, index) => ({
@@ -29,5 +35,4 @@ export async function seedProviders(db: Database): Promise<number> {
       },
     })
     .returning({ id: modelProvider.id });
-  return rows.length;
 }

@@ -114,3 +114,23 @@ describe("a statement in flight when the database goes away", () => {
     }
   });
 });
+
+describe("the error a transaction-mode pooler causes for prepared statements", () => {
+  // PostgreSQL's own 26000, as a server connection answers a client whose statement was prepared on another one.
+  const lost = (db: Database) => db.execute(sql.raw("execute byok_lost_statement"));
+
+  it("is 503, and its first occurrence is logged once as what it is, with DATABASE_POOLER=transaction to set", async () => {
+    delete process.env.DATABASE_POOLER;
+    logs.length = 0;
+    for (let i = 0; i < 3; i++) {
+      const error = await failureOf(withDb(lost, "list providers"));
+      expect(error).toBeInstanceOf(DatabaseUnavailableError);
+      expect(sqlState(error)).toBe("26000");
+    }
+    const told = logs.filter((line) => line.includes("DATABASE_POOLER=transaction"));
+    expect(told, logs.join("\n")).toHaveLength(1);
+    const entry = JSON.parse(told[0]!) as { msg: string; sqlState: string };
+    expect(entry.sqlState).toBe("26000");
+    expect(entry.msg).toMatch(/^PostgreSQL answered list providers: 26000 prepared statement "byok_lost_statement" does not exist: .*transaction-mode pooler/);
+  });
+});

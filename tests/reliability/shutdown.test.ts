@@ -117,4 +117,19 @@ describe("graceful shutdown", () => {
     const list = (await (await fetch(`${again.url}/api/user/api-keys`, { headers: { cookie } })).json()) as { providerId: string }[];
     expect(list.map((k) => k.providerId)).not.toContain(providers[1]!.id);
   });
+
+  it.each([
+    ["a bare `next start`", undefined],
+    ["a bare `node .next/standalone/server.js`", ".next/standalone"],
+  ])("drains the same when started as %s, without NEXT_MANUAL_SIG_HANDLE", async (_how, standalone) => {
+    const server = await startApp({ standalone, env: { ...database.env, ...fake.env, ...env, NEXT_MANUAL_SIG_HANDLE: "" } });
+    servers.push(server);
+    const { cookie, providers } = await signedIn(server);
+    const { answer: pending } = await slowSave(server, cookie, providers[2]!.id);
+    const exitCode = server.stop();
+    const answer = await pending;
+    expect(answer.status).toBe(200);
+    expect(await exitCode).toBe(0);
+    expect(logLines(server).find((e) => e.scope === "shutdown" && e.msg.startsWith("stopped"))).toMatchObject({ inFlight: 1, cut: 0 });
+  });
 });

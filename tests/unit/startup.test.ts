@@ -12,9 +12,10 @@ describe("the start checks", () => {
     vi.stubEnv("NEXTAUTH_URL", "");
     vi.stubEnv("TRUST_PROXY", "many");
     vi.stubEnv("FEATURE_FLAGS", "showPlayground=maybe");
+    vi.stubEnv("DATABASE_POOLER", "pgbouncer");
     const problems = await startupProblems();
-    expect(problems).toHaveLength(5);
-    for (const variable of ["API_KEY_ENCRYPTION_KEYS", "NEXTAUTH_SECRET", "NEXTAUTH_URL", "TRUST_PROXY", "FEATURE_FLAGS"]) {
+    expect(problems).toHaveLength(6);
+    for (const variable of ["API_KEY_ENCRYPTION_KEYS", "NEXTAUTH_SECRET", "NEXTAUTH_URL", "TRUST_PROXY", "FEATURE_FLAGS", "DATABASE_POOLER"]) {
       expect(problems.filter((p) => p.includes(variable)), variable).toHaveLength(1);
     }
   });
@@ -36,6 +37,7 @@ describe("the start checks", () => {
     vi.stubEnv("NEXTAUTH_URL", "https://keys.example.com");
     vi.stubEnv("TRUST_PROXY", "1");
     vi.stubEnv("FEATURE_FLAGS", "");
+    vi.stubEnv("DATABASE_POOLER", "transaction");
     expect(await startupProblems()).toEqual([]);
   });
 });
