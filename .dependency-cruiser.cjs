@@ -53,7 +53,8 @@ module.exports = {
     {
       name: "validation-below-services",
       severity: "error",
-      comment: "Schemas and input rules (lib/validation) are shared with the browser: only lib/domain and lib/errors below them.",
+      comment:
+        "Schemas and input rules (lib/validation) are shared with the browser: only lib/domain and lib/errors below them.",
       from: { path: "^lib/validation/" },
       to: { path: "^(app|components|lib)/", pathNot: "^lib/(validation|domain)/|^lib/errors\\.ts$", ...VALUE },
     },
@@ -85,7 +86,8 @@ module.exports = {
     {
       name: "outbound-through-the-guard",
       severity: "error",
-      comment: "Providers and custom endpoints are reached through lib/net and lib/providers; nothing below them calls the services.",
+      comment:
+        "Providers and custom endpoints are reached through lib/net and lib/providers; nothing below them calls the services.",
       from: { path: "^lib/(net|providers|crypto)/" },
       to: { path: "^lib/(api|http|auth|keys|endpoints|spend|gateway|db|client)/", ...VALUE },
     },
@@ -95,6 +97,9 @@ module.exports = {
     exclude: { path: "^(node_modules|\\.next|\\.data|drizzle)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
   },
 };

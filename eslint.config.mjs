@@ -6,7 +6,8 @@ const devImports = {
   regex: "^(@/|(\\.\\./)+)dev(/|$)",
   message: "dev/ is tooling for tests, the bench and scripts; product code must not import it.",
 };
-const guardMessage = "Requests to user-chosen URLs go through lib/net/outbound.ts (guardedFetch), which refuses private and internal addresses.";
+const guardMessage =
+  "Requests to user-chosen URLs go through lib/net/outbound.ts (guardedFetch), which refuses private and internal addresses.";
 const networkImports = {
   regex: "^(node:)?(http|https|http2|net|tls|dgram|dns|dns/promises)$|^undici(/|$)",
   message: guardMessage,
@@ -15,7 +16,17 @@ const networkImports = {
 };
 
 const config = [
-  { ignores: [".next/**", ".data/**", "node_modules/**", "drizzle/**", "next-env.d.ts", "test-results/**", "bench/results/**"] },
+  {
+    ignores: [
+      ".next/**",
+      ".data/**",
+      "node_modules/**",
+      "drizzle/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "bench/results/**",
+    ],
+  },
   ...nextVitals,
   ...nextTypescript,
   {
@@ -66,7 +77,8 @@ const config = [
         "error",
         {
           selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: "Read configuration through lib/env.ts (env(\"NAME\")): every variable is declared there with its type and default.",
+          message:
+            'Read configuration through lib/env.ts (env("NAME")): every variable is declared there with its type and default.',
         },
       ],
     },

@@ -8,8 +8,16 @@ import { PROVIDERS } from "@/lib/domain/catalogue";
 export const dynamic = "force-dynamic";
 
 const POINTS = [
-  { icon: Lock, title: "Encrypted at rest", text: "AES-256-GCM, bound to your account, under a rotatable key. Shown only masked." },
-  { icon: FlaskConical, title: "Checked before saving", text: "Each key is verified with its provider, without spending tokens." },
+  {
+    icon: Lock,
+    title: "Encrypted at rest",
+    text: "AES-256-GCM, bound to your account, under a rotatable key. Shown only masked.",
+  },
+  {
+    icon: FlaskConical,
+    title: "Checked before saving",
+    text: "Each key is verified with its provider, without spending tokens.",
+  },
   { icon: ToggleRight, title: "Yours to control", text: "Test, disable, replace or delete a key at any time." },
 ];
 

@@ -33,13 +33,19 @@ export function topFrames(profile: CpuProfile, count = 25): string[] {
     if (node.callFrame.functionName === "(idle)") continue;
     total += hits;
     const { functionName, url, lineNumber } = node.callFrame;
-    const where = url.replace(/^.*\/node_modules\//, "").replace(/^.*\/\.next\//, ".next/").replace(/^file:\/\//, "");
+    const where = url
+      .replace(/^.*\/node_modules\//, "")
+      .replace(/^.*\/\.next\//, ".next/")
+      .replace(/^file:\/\//, "");
     const key = `${functionName || "(anonymous)"}  ${where ? `${where}:${lineNumber + 1}` : ""}`.trim();
     byFunction.set(key, (byFunction.get(key) ?? 0) + hits);
     byOrigin.set(origin(url), (byOrigin.get(origin(url)) ?? 0) + hits);
   }
   const share = (hits: number) => `${((100 * hits) / Math.max(total, 1)).toFixed(1).padStart(5)}%`;
   const top = (map: Map<string, number>, n: number) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, hits]) => `${share(hits)}  ${key}`);
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([key, hits]) => `${share(hits)}  ${key}`);
   return ["by origin:", ...top(byOrigin, 15), "by function:", ...top(byFunction, count)];
 }

@@ -48,7 +48,12 @@ const MODEL = "gpt-4o-mini";
 const MESSAGES = [{ role: "user", content: "Say hello" }];
 
 type Side = "direct" | "gateway" | "portkey" | "floor";
-const SIDE_NAMES: Record<Side, string> = { direct: "direct", gateway: "this gateway", portkey: "Portkey", floor: "Next.js pass-through" };
+const SIDE_NAMES: Record<Side, string> = {
+  direct: "direct",
+  gateway: "this gateway",
+  portkey: "Portkey",
+  floor: "Next.js pass-through",
+};
 type ChatSide = "chat-floor" | "chat";
 type Row = "small" | "streams" | "serial";
 
@@ -122,7 +127,12 @@ export async function whole(url: string, headers: Record<string, string>, body: 
 }
 
 /** A streamed answer: ms from the request to the first network read holding text; the text's spread and reads. */
-async function streamed(url: string, headers: Record<string, string>, body: string, isText: (text: string) => boolean): Promise<Sample> {
+async function streamed(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  isText: (text: string) => boolean,
+): Promise<Sample> {
   const started = performance.now();
   try {
     const response = await request(url, { method: "POST", headers, body, dispatcher });
@@ -150,7 +160,12 @@ async function streamed(url: string, headers: Record<string, string>, body: stri
 }
 
 /** `workers` clients, each asking again when its answer is complete, for `seconds`; the first starts staggered. */
-export async function closedLoop(workers: number, seconds: number, call: () => Promise<Sample>, staggerMs = 0): Promise<{ samples: Sample[]; seconds: number }> {
+export async function closedLoop(
+  workers: number,
+  seconds: number,
+  call: () => Promise<Sample>,
+  staggerMs = 0,
+): Promise<{ samples: Sample[]; seconds: number }> {
   const started = performance.now();
   const until = started + seconds * 1000;
   const samples: Sample[] = [];
@@ -175,10 +190,20 @@ function roundStat({ samples, seconds }: { samples: Sample[]; seconds: number })
 }
 
 /** A child process started with `args`, ready once its output matches `ready`. */
-export async function startChild(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<ChildProcess & { output: string[] }> {
-  const child = Object.assign(spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }), { output: [] as string[] });
+export async function startChild(
+  args: string[],
+  ready: RegExp,
+  env: Record<string, string> = {},
+): Promise<ChildProcess & { output: string[] }> {
+  const child = Object.assign(
+    spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }),
+    { output: [] as string[] },
+  );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${child.output.join("")}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${args.join(" ")} did not start:\n${child.output.join("")}`)),
+      60_000,
+    );
     const seen = (chunk: Buffer) => {
       child.output.push(chunk.toString());
       if (ready.test(child.output.join(""))) {
@@ -209,7 +234,10 @@ export async function seedGatewayUser(env: Record<string, string>) {
   Object.assign(process.env, env);
   const providers = await listProviders("");
   const openai = providers.find((p) => p.registryId === "openai")!;
-  const user = await createUser({ email: `gw.${randomUUID().slice(0, 6)}@bench.test`, passwordHash: await hashPassword(BENCH_PASSWORD) });
+  const user = await createUser({
+    email: `gw.${randomUUID().slice(0, 6)}@bench.test`,
+    passwordHash: await hashPassword(BENCH_PASSWORD),
+  });
   await storeApiKey(user.id, openai.id, FAKE_KEY, { health: "ok", message: "Verified." });
   const { token } = await createToken(user.id, { name: "bench" });
   await closeDb();
@@ -220,7 +248,10 @@ const isOpenAiText = (text: string) => /"delta":\{[^}]*"content":"[^"]/.test(tex
 const isUiText = (text: string) => text.includes('"type":"text-delta"');
 
 /** The gateway section against the database `server` names (PGlite without one); its result, printed and written. */
-export async function benchGateway(server: string | undefined, progress: (text: string) => void): Promise<GatewayBenchResult> {
+export async function benchGateway(
+  server: string | undefined,
+  progress: (text: string) => void,
+): Promise<GatewayBenchResult> {
   const { rounds, roundSeconds, concurrent, streams, chunks, intervalMs } = GATEWAY_BENCH;
   const base = Number(process.env.BENCH_PORT_BASE ?? 0);
   const port = async (offset: number) => (base ? base + offset : freePort());
@@ -237,10 +268,20 @@ export async function benchGateway(server: string | undefined, progress: (text: 
   let portkey: (ChildProcess & { output: string[] }) | undefined;
   let app: AppServer | undefined;
   try {
-    progress(`gateway: starting the fake provider (:${fakePort}), Portkey's gateway (:${portkeyPort}) and next start (:${appPort})`);
-    fake = await startChild(["--import", "tsx", "scripts/fake-providers.ts"], /listening on/, { FAKE_PROVIDERS_PORT: String(fakePort) });
+    progress(
+      `gateway: starting the fake provider (:${fakePort}), Portkey's gateway (:${portkeyPort}) and next start (:${appPort})`,
+    );
+    fake = await startChild(["--import", "tsx", "scripts/fake-providers.ts"], /listening on/, {
+      FAKE_PROVIDERS_PORT: String(fakePort),
+    });
     portkey = await startChild(
-      ["--import", "./bench/portkey-fetch.mjs", "node_modules/@portkey-ai/gateway/build/start-server.js", `--port=${portkeyPort}`, "--headless"],
+      [
+        "--import",
+        "./bench/portkey-fetch.mjs",
+        "node_modules/@portkey-ai/gateway/build/start-server.js",
+        `--port=${portkeyPort}`,
+        "--headless",
+      ],
       /Ready for connections/,
     );
     app = await startApp({
@@ -256,21 +297,44 @@ export async function benchGateway(server: string | undefined, progress: (text: 
     });
     const cookie = await signInOverHttp(app.url, seeded.email, BENCH_PASSWORD, false);
     const pace = async (n: number, ms: number) => {
-      const answer = await request(`${fakeUrl}/__control/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chunks: n, intervalMs: ms }), dispatcher });
+      const answer = await request(`${fakeUrl}/__control/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ chunks: n, intervalMs: ms }),
+        dispatcher,
+      });
       await answer.body.dump();
     };
 
     const json = { "content-type": "application/json" };
-    const bodyOf = (model: string, stream: boolean) => JSON.stringify({ model, messages: MESSAGES, ...(stream ? { stream: true } : {}) });
+    const bodyOf = (model: string, stream: boolean) =>
+      JSON.stringify({ model, messages: MESSAGES, ...(stream ? { stream: true } : {}) });
     const targets: Record<Side, { url: string; headers: Record<string, string>; model: string }> = {
-      direct: { url: `${fakeOpenAi}/chat/completions`, headers: { ...json, authorization: `Bearer ${FAKE_KEY}` }, model: MODEL },
-      gateway: { url: `${app.url}/api/v1/chat/completions`, headers: { ...json, authorization: `Bearer ${seeded.token}` }, model: `openai/${MODEL}` },
-      portkey: {
-        url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
-        headers: { ...json, authorization: `Bearer ${FAKE_KEY}`, "x-portkey-provider": "openai", "x-portkey-custom-host": fakeOpenAi },
+      direct: {
+        url: `${fakeOpenAi}/chat/completions`,
+        headers: { ...json, authorization: `Bearer ${FAKE_KEY}` },
         model: MODEL,
       },
-      floor: { url: `${app.url}/api/bench-floor/v1/chat/completions`, headers: { ...json, authorization: `Bearer ${FAKE_KEY}` }, model: MODEL },
+      gateway: {
+        url: `${app.url}/api/v1/chat/completions`,
+        headers: { ...json, authorization: `Bearer ${seeded.token}` },
+        model: `openai/${MODEL}`,
+      },
+      portkey: {
+        url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
+        headers: {
+          ...json,
+          authorization: `Bearer ${FAKE_KEY}`,
+          "x-portkey-provider": "openai",
+          "x-portkey-custom-host": fakeOpenAi,
+        },
+        model: MODEL,
+      },
+      floor: {
+        url: `${app.url}/api/bench-floor/v1/chat/completions`,
+        headers: { ...json, authorization: `Bearer ${FAKE_KEY}` },
+        model: MODEL,
+      },
     };
     await pace(5, 0);
     const floorBuilt = (await whole(targets.floor.url, targets.floor.headers, bodyOf(MODEL, false))).ok;
@@ -293,8 +357,16 @@ export async function benchGateway(server: string | undefined, progress: (text: 
     };
 
     /** Rounds of each side in turn (every other round reversed); per side, per round, the samples. */
-    async function rowRounds<S extends string>(label: string, names: S[], workers: number, calls: Record<S, () => Promise<Sample>>, stagger: number) {
-      const perSide = Object.fromEntries(names.map((n) => [n, [] as { samples: Sample[]; seconds: number }[]])) as Record<S, { samples: Sample[]; seconds: number }[]>;
+    async function rowRounds<S extends string>(
+      label: string,
+      names: S[],
+      workers: number,
+      calls: Record<S, () => Promise<Sample>>,
+      stagger: number,
+    ) {
+      const perSide = Object.fromEntries(
+        names.map((n) => [n, [] as { samples: Sample[]; seconds: number }[]]),
+      ) as Record<S, { samples: Sample[]; seconds: number }[]>;
       progress(`gateway: ${label}: warming up ${names.join(", ")}`);
       for (const name of names) await closedLoop(workers, Math.min(2, roundSeconds), calls[name], stagger);
       for (let round = 1; round <= rounds; round++) {
@@ -309,8 +381,17 @@ export async function benchGateway(server: string | undefined, progress: (text: 
     for (const row of ["small", "streams", "serial"] as Row[]) {
       const streamingRow = row === "streams";
       await pace(streamingRow ? chunks : 5, streamingRow ? intervalMs : 0);
-      const calls = Object.fromEntries(sides.map((side) => [side, callOf(row, side)])) as Record<Side, () => Promise<Sample>>;
-      const perSide = await rowRounds(labels[row], sides, workersOf[row], calls, streamingRow ? (chunks * intervalMs) / streams : 0);
+      const calls = Object.fromEntries(sides.map((side) => [side, callOf(row, side)])) as Record<
+        Side,
+        () => Promise<Sample>
+      >;
+      const perSide = await rowRounds(
+        labels[row],
+        sides,
+        workersOf[row],
+        calls,
+        streamingRow ? (chunks * intervalMs) / streams : 0,
+      );
       rows[row] = summarize(perSide, "direct", streamingRow ? chunks : undefined);
     }
 
@@ -319,10 +400,22 @@ export async function benchGateway(server: string | undefined, progress: (text: 
       await pace(chunks, intervalMs);
       const chatBody = JSON.stringify({ providerId: seeded.providerId, model: MODEL, messages: MESSAGES });
       const calls: Record<ChatSide, () => Promise<Sample>> = {
-        "chat-floor": () => streamed(`${app!.url}/api/bench-floor/chat`, { ...json, "x-bench-key": FAKE_KEY }, JSON.stringify({ model: MODEL, messages: MESSAGES }), isUiText),
+        "chat-floor": () =>
+          streamed(
+            `${app!.url}/api/bench-floor/chat`,
+            { ...json, "x-bench-key": FAKE_KEY },
+            JSON.stringify({ model: MODEL, messages: MESSAGES }),
+            isUiText,
+          ),
         chat: () => streamed(`${app!.url}/api/chat`, { ...json, cookie, origin: app!.url }, chatBody, isUiText),
       };
-      const perSide = await rowRounds(`the playground: POST /api/chat over a Next.js + AI SDK route, ${streams} streams in flight`, ["chat-floor", "chat"], streams, calls, (chunks * intervalMs) / streams);
+      const perSide = await rowRounds(
+        `the playground: POST /api/chat over a Next.js + AI SDK route, ${streams} streams in flight`,
+        ["chat-floor", "chat"],
+        streams,
+        calls,
+        (chunks * intervalMs) / streams,
+      );
       playground = summarize(perSide, "chat-floor", chunks);
     }
 
@@ -347,7 +440,11 @@ export async function benchGateway(server: string | undefined, progress: (text: 
 }
 
 /** Each side against `baseline`, round by round. */
-function summarize<S extends string>(perSide: Record<S, { samples: Sample[]; seconds: number }[]>, baseline: S, chunks?: number): Partial<Record<S, SideResult>> {
+function summarize<S extends string>(
+  perSide: Record<S, { samples: Sample[]; seconds: number }[]>,
+  baseline: S,
+  chunks?: number,
+): Partial<Record<S, SideResult>> {
   const names = Object.keys(perSide) as S[];
   const stats = Object.fromEntries(names.map((n) => [n, perSide[n].map(roundStat)])) as Record<S, RoundStat[]>;
   const good = (n: S) => perSide[n].flatMap((r) => r.samples.filter((s) => s.ok));
@@ -359,15 +456,29 @@ function summarize<S extends string>(perSide: Record<S, { samples: Sample[]; sec
       const worstSpreadRatio = chunks ? Math.min(...ok.map((s) => (s.spread ?? 0) / baseSpread)) : undefined;
       const fewestReads = chunks ? Math.min(...ok.map((s) => s.reads ?? 0)) : undefined;
       const side: SideResult = {
-        p50: round2(percentile(ok.map((s) => s.ms), 50)),
-        p99: round2(percentile(ok.map((s) => s.ms), 99)),
+        p50: round2(
+          percentile(
+            ok.map((s) => s.ms),
+            50,
+          ),
+        ),
+        p99: round2(
+          percentile(
+            ok.map((s) => s.ms),
+            99,
+          ),
+        ),
         requestsPerSecond: median(stats[n].map((r) => r.requestsPerSecond)),
         added: { p50: round2(median(diffs("p50"))), p99: round2(median(diffs("p99"))) },
         addedP50Range: [round2(Math.min(...diffs("p50"))), round2(Math.max(...diffs("p50")))],
         samples: ok.length,
         failed: stats[n].reduce((sum, r) => sum + r.failed, 0),
         ...(chunks
-          ? { worstSpreadRatio: round2(worstSpreadRatio!), fewestReads, unbuffered: worstSpreadRatio! >= 0.8 && fewestReads! >= chunks / 2 }
+          ? {
+              worstSpreadRatio: round2(worstSpreadRatio!),
+              fewestReads,
+              unbuffered: worstSpreadRatio! >= 0.8 && fewestReads! >= chunks / 2,
+            }
           : {}),
         rounds: stats[n],
       };
@@ -381,14 +492,21 @@ function gatewayTargets(result: GatewayBenchResult): [string, boolean][] {
   const g = (row: Partial<Record<Side, SideResult>>) => row.gateway!;
   const p = (row: Partial<Record<Side, SideResult>>) => row.portkey!;
   const targets: [string, boolean][] = [];
-  for (const [name, row] of [["small", small], ["streams", streams], ["one at a time", serial]] as const) {
+  for (const [name, row] of [
+    ["small", small],
+    ["streams", streams],
+    ["one at a time", serial],
+  ] as const) {
     targets.push([`${name}: added p50 ≤ Portkey's`, g(row).added.p50 <= p(row).added.p50]);
     if (row !== serial) targets.push([`${name}: added p99 ≤ Portkey's`, g(row).added.p99 <= p(row).added.p99]);
   }
   targets.push(["small: req/s ≥ Portkey's", g(small).requestsPerSecond >= p(small).requestsPerSecond]);
   targets.push(["streams: never buffered", g(streams).unbuffered === true]);
   targets.push(["one at a time: added p50 ≤ 1.5 ms", g(serial).added.p50 <= 1.5]);
-  targets.push(["no failed requests", Object.values(result.rows).every((row) => Object.values(row).every((s) => s.failed === 0))]);
+  targets.push([
+    "no failed requests",
+    Object.values(result.rows).every((row) => Object.values(row).every((s) => s.failed === 0)),
+  ]);
   const chat = result.playground?.chat;
   if (chat) {
     targets.push(["playground: chat adds ≤ 3 ms p50 over the AI SDK floor", chat.added.p50 <= 3]);
@@ -404,12 +522,20 @@ export function gatewayReport(result: GatewayBenchResult): string[] {
   const say = (line = "") => lines.push(line);
   const shown: Side[] = ["gateway", "portkey", "floor"].filter((s) => result.rows.small[s as Side]) as Side[];
   const cell = (value: string | number | undefined, width = 16) => String(value ?? "–").padStart(width);
-  const row = (label: string, values: (string | number | undefined)[]) => say(`${label.padEnd(46)}${values.map((v) => cell(v)).join("")}`);
+  const row = (label: string, values: (string | number | undefined)[]) =>
+    say(`${label.padEnd(46)}${values.map((v) => cell(v)).join("")}`);
   const range = (s: SideResult) => `${s.addedP50Range[0]}…${s.addedP50Range[1]}`;
 
-  say(`Gateway — ${result.database}; ${rounds} rounds × ${roundSeconds} s per side, alternating order; node ${result.machine.node}, ${result.machine.cpus} cores (load ${result.load})`);
-  say("Added = median over rounds of (side's percentile − direct's in the same round); range = lowest…highest per-round added p50 (noise).");
-  row("", shown.map((s) => SIDE_NAMES[s]));
+  say(
+    `Gateway — ${result.database}; ${rounds} rounds × ${roundSeconds} s per side, alternating order; node ${result.machine.node}, ${result.machine.cpus} cores (load ${result.load})`,
+  );
+  say(
+    "Added = median over rounds of (side's percentile − direct's in the same round); range = lowest…highest per-round added p50 (noise).",
+  );
+  row(
+    "",
+    shown.map((s) => SIDE_NAMES[s]),
+  );
   for (const [key, label] of [
     ["small", `small answers, ${concurrent} in flight`],
     ["streams", `${streams} streams, ${chunks} chunks ${intervalMs} ms apart (TTFT)`],
@@ -417,12 +543,32 @@ export function gatewayReport(result: GatewayBenchResult): string[] {
   ] as [Row, string][]) {
     const r = result.rows[key];
     say(`${label}   (direct: p50 ${r.direct!.p50} ms, p99 ${r.direct!.p99} ms, ${r.direct!.requestsPerSecond} req/s)`);
-    row("  added p50 (ms)", shown.map((s) => r[s]!.added.p50));
-    if (key !== "serial") row("  added p99 (ms)", shown.map((s) => r[s]!.added.p99));
-    row("  added p50, per-round range (ms)", shown.map((s) => range(r[s]!)));
-    row("  requests per second (median of rounds)", shown.map((s) => r[s]!.requestsPerSecond));
-    if (key === "streams") row("  not buffered (worst spread × direct, reads)", shown.map((s) => `${r[s]!.unbuffered ? "yes" : "NO"} ${r[s]!.worstSpreadRatio}× ${r[s]!.fewestReads}`));
-    row("  samples (failed)", shown.map((s) => `${r[s]!.samples} (${r[s]!.failed})`));
+    row(
+      "  added p50 (ms)",
+      shown.map((s) => r[s]!.added.p50),
+    );
+    if (key !== "serial")
+      row(
+        "  added p99 (ms)",
+        shown.map((s) => r[s]!.added.p99),
+      );
+    row(
+      "  added p50, per-round range (ms)",
+      shown.map((s) => range(r[s]!)),
+    );
+    row(
+      "  requests per second (median of rounds)",
+      shown.map((s) => r[s]!.requestsPerSecond),
+    );
+    if (key === "streams")
+      row(
+        "  not buffered (worst spread × direct, reads)",
+        shown.map((s) => `${r[s]!.unbuffered ? "yes" : "NO"} ${r[s]!.worstSpreadRatio}× ${r[s]!.fewestReads}`),
+      );
+    row(
+      "  samples (failed)",
+      shown.map((s) => `${r[s]!.samples} (${r[s]!.failed})`),
+    );
   }
   const pg = result.playground;
   if (pg?.chat && pg["chat-floor"]) {

@@ -38,7 +38,11 @@ export interface HttpRuns {
 }
 
 export async function load(name: string, options: autocannon.Options): Promise<Run> {
-  const result = await autocannon({ connections: SETTINGS.connections, duration: SETTINGS.durationSeconds, ...options });
+  const result = await autocannon({
+    connections: SETTINGS.connections,
+    duration: SETTINGS.durationSeconds,
+    ...options,
+  });
   const failures: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) {
     if (!code.startsWith("2")) failures[code] = (stat as { count: number }).count;
@@ -70,7 +74,10 @@ export function cookieRotation(cookies: string[]) {
   let turn = 0;
   const nextCookie = () => cookies[turn++ % cookies.length]!;
   const rotate = (extra: Record<string, string> = {}): autocannon.Request => ({
-    setupRequest: (request: autocannon.Request) => ({ ...request, headers: { ...request.headers, ...extra, cookie: nextCookie() } }),
+    setupRequest: (request: autocannon.Request) => ({
+      ...request,
+      headers: { ...request.headers, ...extra, cookie: nextCookie() },
+    }),
   });
   return { nextCookie, rotate };
 }
@@ -103,7 +110,9 @@ export async function runHttp(
   const upsert = await load("POST upsert (validated)", {
     url: `${base}/api/user/api-keys`,
     method: "POST",
-    requests: [{ ...rotate(JSON_BODY), body: JSON.stringify({ providerId: providers[0]!.id, apiKey: BENCH_CHAT_KEY }) }],
+    requests: [
+      { ...rotate(JSON_BODY), body: JSON.stringify({ providerId: providers[0]!.id, apiKey: BENCH_CHAT_KEY }) },
+    ],
   });
   let flip = false;
   const toggle = await load("PATCH toggle", {
@@ -132,7 +141,11 @@ export async function runHttp(
         method: "POST",
         setupRequest: (r, context) => {
           const pair = ((context as { pair?: Pair }).pair = free.shift()!);
-          const body = { providerId: pair.providerId, apiKey: "sk-test-valid-readd-00000000000000", skipValidation: true };
+          const body = {
+            providerId: pair.providerId,
+            apiKey: "sk-test-valid-readd-00000000000000",
+            skipValidation: true,
+          };
           return { ...r, headers: { ...r.headers, ...JSON_BODY, cookie: pair.cookie }, body: JSON.stringify(body) };
         },
       },
@@ -140,7 +153,11 @@ export async function runHttp(
         method: "DELETE",
         setupRequest: (r, context) => {
           const { pair } = context as { pair: Pair };
-          return { ...r, headers: { ...r.headers, ...JSON_BODY, cookie: pair.cookie }, body: JSON.stringify({ providerId: pair.providerId }) };
+          return {
+            ...r,
+            headers: { ...r.headers, ...JSON_BODY, cookie: pair.cookie },
+            body: JSON.stringify({ providerId: pair.providerId }),
+          };
         },
         onResponse: (_status, _body, context) => free.push((context as { pair: Pair }).pair),
       },

@@ -81,6 +81,11 @@ export async function measureInProcess(env: Record<string, string>) {
   return {
     statementsPerOperation,
     decryptionsPerList,
-    listLatencyMs: { small: { rows: smallRows, ...small }, large: { rows: largeRows, ...large }, p50Ratio: large.p50 / small.p50, p99Ratio: large.p99 / small.p99 },
+    listLatencyMs: {
+      small: { rows: smallRows, ...small },
+      large: { rows: largeRows, ...large },
+      p50Ratio: large.p50 / small.p50,
+      p99Ratio: large.p99 / small.p99,
+    },
   };
 }

@@ -34,10 +34,16 @@ export async function startHsmSide(): Promise<HsmSide> {
 }
 
 /** One user in the database `databaseEnv` names, whose chat key (the bench's) is sealed under the token. */
-export async function seedHsmUser(side: HsmSide, databaseEnv: Record<string, string>): Promise<{ email: string; provider: ProviderRecord }> {
+export async function seedHsmUser(
+  side: HsmSide,
+  databaseEnv: Record<string, string>,
+): Promise<{ email: string; provider: ProviderRecord }> {
   return withEnv({ ...databaseEnv, ...side.env }, async () => {
     const [provider] = await listProviders("");
-    const user = await createUser({ email: `hsm.${randomUUID().slice(0, 6)}@bench.test`, passwordHash: await hashPassword(BENCH_PASSWORD) });
+    const user = await createUser({
+      email: `hsm.${randomUUID().slice(0, 6)}@bench.test`,
+      passwordHash: await hashPassword(BENCH_PASSWORD),
+    });
     await storeApiKey(user.id, provider!.id, BENCH_CHAT_KEY);
     await closeDb();
     return { email: user.email, provider: provider! };
@@ -75,10 +81,13 @@ export interface KekCosts {
 /** The costs behind the streaming figures, measured one call at a time. */
 export async function kekCosts(side: HsmSide): Promise<KekCosts> {
   const owner = { userId: randomUUID(), providerId: randomUUID() };
-  const local = await withEnv({ KEK_BACKEND: "local", API_KEY_ENCRYPTION_KEYS: KEYRING, PKCS11_MODULE: "" }, async () => {
-    const { envelope } = await seal(BENCH_CHAT_KEY, owner);
-    return timeMicros(() => open(envelope, owner));
-  });
+  const local = await withEnv(
+    { KEK_BACKEND: "local", API_KEY_ENCRYPTION_KEYS: KEYRING, PKCS11_MODULE: "" },
+    async () => {
+      const { envelope } = await seal(BENCH_CHAT_KEY, owner);
+      return timeMicros(() => open(envelope, owner));
+    },
+  );
   const token = async (cacheSeconds: string) =>
     withEnv({ ...side.env, KEK_CACHE_SECONDS: cacheSeconds }, async () => {
       const { envelope } = await seal(BENCH_CHAT_KEY, owner);
@@ -98,7 +107,10 @@ async function tokenCalls(): Promise<KekCosts["tokenCallMicros"]> {
   const times = { init: [] as number[], async: [] as number[], sync: [] as number[] };
   await token.withKey(config.keyLabels[0]!, async (library, session, key) => {
     const iv = Buffer.alloc(12, 1);
-    const mechanism = { mechanism: p11.CKM_AES_GCM, parameter: { type: p11.CK_PARAMS_AES_GCM, iv, aad: Buffer.from("bench"), ivBits: 96, tagBits: 128 } };
+    const mechanism = {
+      mechanism: p11.CKM_AES_GCM,
+      parameter: { type: p11.CK_PARAMS_AES_GCM, iv, aad: Buffer.from("bench"), ivBits: 96, tagBits: 128 },
+    };
     library.C_EncryptInit(session, mechanism, key);
     const wrapped = library.C_Encrypt(session, Buffer.alloc(32, 7), Buffer.alloc(48));
     for (let i = 0; i < SAMPLES; i++) {
@@ -114,7 +126,11 @@ async function tokenCalls(): Promise<KekCosts["tokenCallMicros"]> {
       times.sync.push((performance.now() - started) * 1000);
     }
   });
-  return { decryptInitBlocking: micros(times.init), decryptAsync: micros(times.async), decryptIfSynchronous: micros(times.sync) };
+  return {
+    decryptInitBlocking: micros(times.init),
+    decryptAsync: micros(times.async),
+    decryptIfSynchronous: micros(times.sync),
+  };
 }
 
 async function timeMicros(work: () => Promise<unknown>): Promise<Micros> {
@@ -130,14 +146,18 @@ async function timeMicros(work: () => Promise<unknown>): Promise<Micros> {
 
 function micros(values: number[]): Micros {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]! * 10) / 10;
+  const at = (p: number) =>
+    Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]! * 10) / 10;
   return { p50: at(0.5), p99: at(0.99) };
 }
 
 export function printKekCosts(costs: KekCosts) {
   const { openMicros: o, tokenCallMicros: t } = costs;
-  const line = (label: string, m: Micros) => console.log(`${label.padEnd(52)}${String(m.p50).padStart(9)}${String(m.p99).padStart(9)}`);
-  console.log(`\nKey-encryption key costs, one call at a time in this process (${costs.samples} samples; µs)        p50      p99`);
+  const line = (label: string, m: Micros) =>
+    console.log(`${label.padEnd(52)}${String(m.p50).padStart(9)}${String(m.p99).padStart(9)}`);
+  console.log(
+    `\nKey-encryption key costs, one call at a time in this process (${costs.samples} samples; µs)        p50      p99`,
+  );
   line("  open a stored key: keyring (local)", o.local);
   line("  open a stored key: token, data key cached", o.pkcs11Cached);
   line("  open a stored key: token, uncached (KEK_CACHE_SECONDS=0)", o.pkcs11Uncached);

@@ -7,7 +7,15 @@ export async function measurePageJs(base: string, cookie: string) {
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     const context = await browser.newContext();
@@ -21,12 +29,18 @@ export async function measurePageJs(base: string, cookie: string) {
         (async () => {
           const body = await response.body();
           const sizes = await response.request().sizes();
-          return { url: new URL(response.url()).pathname, transfer: sizes.responseBodySize, gzip: gzipSync(body).length, raw: body.length };
+          return {
+            url: new URL(response.url()).pathname,
+            transfer: sizes.responseBodySize,
+            gzip: gzipSync(body).length,
+            raw: body.length,
+          };
         })(),
       );
     });
     await page.goto(`${base}/settings`, { waitUntil: "networkidle" });
-    if (!(await page.getByRole("heading", { name: "Provider API Keys" }).isVisible())) throw new Error("settings page did not render");
+    if (!(await page.getByRole("heading", { name: "Provider API Keys" }).isVisible()))
+      throw new Error("settings page did not render");
     const files = await Promise.all(scripts);
     return {
       files: files.length,

@@ -7,5 +7,9 @@
 const original = globalThis.fetch;
 globalThis.fetch = async (...args) => {
   const response = await original(...args);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: new Headers(response.headers),
+  });
 };

@@ -26,12 +26,17 @@ import { KEYRING, SETTINGS } from "./settings";
 async function main() {
   const read = (process.argv[2] ?? "list") as Read | "chat" | "gateway";
   if (read === "gateway") return profileGateway();
-  if (read !== "chat" && !(read in READS)) throw new Error(`which route? one of ${[...Object.keys(READS), "chat"].join(", ")}`);
+  if (read !== "chat" && !(read in READS))
+    throw new Error(`which route? one of ${[...Object.keys(READS), "chat"].join(", ")}`);
   const seconds = Number(process.env.BENCH_PROFILE_SECONDS ?? 15);
   const dir = resolve("bench/profiles", `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}-${read}`);
   mkdirSync(dir, { recursive: true });
 
-  const database = await throwawayDatabase({ server: process.env.DATABASE_URL, prefix: "byok_bench", pglite: "folder" });
+  const database = await throwawayDatabase({
+    server: process.env.DATABASE_URL,
+    prefix: "byok_bench",
+    pglite: "folder",
+  });
   const seeded = await seedBenchUsers(database.env); // before the app opens the database (PGlite: one process)
   const fake = await startFakeProviders();
   try {
@@ -56,9 +61,13 @@ async function main() {
       const cookies = await signIn(app.url, seeded.emails, (text) => console.log(text));
       const requests = [cookieRotation(cookies).rotate()];
       await load("warm-up", { url: `${app.url}${READS[read]}`, duration: 3, requests });
-      console.log(`profiling GET ${READS[read]} on ${database.label}: ${seconds} s × ${SETTINGS.connections} connections`);
+      console.log(
+        `profiling GET ${READS[read]} on ${database.label}: ${seconds} s × ${SETTINGS.connections} connections`,
+      );
       const run = await load(read, { url: `${app.url}${READS[read]}`, duration: seconds, requests });
-      console.log(`${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, errors ${run.errors}`);
+      console.log(
+        `${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, errors ${run.errors}`,
+      );
     }
     await app.stop();
   } finally {
@@ -71,12 +80,18 @@ async function main() {
 /** The heaviest functions of each thread's profile in `dir`. */
 function printProfiles(dir: string) {
   // Node writes one profile per thread: CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0 the server's.
-  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .sort();
   if (files.length === 0) throw new Error(`no profile was written to ${dir}`);
   for (const file of files) {
     const thread = file.split(".").at(-3) === "0" ? "the server's thread" : `worker thread ${file.split(".").at(-3)}`;
     console.log(`\n${join(dir, file)} (${thread}) — self time, idle excluded (warm-up and seeding included):`);
-    for (const line of topFrames(JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile, thread.startsWith("worker") ? 8 : 25)) console.log(line);
+    for (const line of topFrames(
+      JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile,
+      thread.startsWith("worker") ? 8 : 25,
+    ))
+      console.log(line);
   }
 }
 
@@ -86,11 +101,17 @@ async function profileGateway() {
   const concurrency = Number(process.env.BENCH_PROFILE_CONCURRENCY ?? 50);
   const dir = resolve("bench/profiles", `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}-gateway`);
   mkdirSync(dir, { recursive: true });
-  const database = await throwawayDatabase({ server: process.env.DATABASE_URL, prefix: "byok_bench_gw", pglite: "folder" });
+  const database = await throwawayDatabase({
+    server: process.env.DATABASE_URL,
+    prefix: "byok_bench_gw",
+    pglite: "folder",
+  });
   const secret = randomBytes(32).toString("base64");
   const seeded = await seedGatewayUser({ ...database.env, API_KEY_ENCRYPTION_KEYS: KEYRING, NEXTAUTH_SECRET: secret });
   const fakePort = await freePort();
-  const fake = await startChild(["--import", "tsx", "scripts/fake-providers.ts"], /listening on/, { FAKE_PROVIDERS_PORT: String(fakePort) });
+  const fake = await startChild(["--import", "tsx", "scripts/fake-providers.ts"], /listening on/, {
+    FAKE_PROVIDERS_PORT: String(fakePort),
+  });
   try {
     const app = await startApp({
       nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
@@ -109,10 +130,17 @@ async function profileGateway() {
         JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }] }),
       );
     await closedLoop(concurrency, 3, call);
-    console.log(`profiling POST /api/v1/chat/completions on ${database.label}: ${seconds} s × ${concurrency} in flight`);
+    console.log(
+      `profiling POST /api/v1/chat/completions on ${database.label}: ${seconds} s × ${concurrency} in flight`,
+    );
     const { samples } = await closedLoop(concurrency, seconds, call);
-    const ms = samples.filter((s) => s.ok).map((s) => s.ms).sort((a, b) => a - b);
-    console.log(`${(ms.length / seconds).toFixed(0)} req/s, p50 ${ms[ms.length >> 1]?.toFixed(2)} ms, failed ${samples.length - ms.length}`);
+    const ms = samples
+      .filter((s) => s.ok)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
+    console.log(
+      `${(ms.length / seconds).toFixed(0)} req/s, p50 ${ms[ms.length >> 1]?.toFixed(2)} ms, failed ${samples.length - ms.length}`,
+    );
     await app.stop();
   } finally {
     await stopChild(fake);

@@ -22,12 +22,12 @@ export type BenchResult = {
     providersOverList: number;
   };
 } & Awaited<ReturnType<typeof measureInProcess>> & {
-  settingsPageJs: Awaited<ReturnType<typeof measurePageJs>>;
-  /** Chat streamed through the app against the fake directly (streaming.ts); absent in results written before it. */
-  streaming?: StreamingResult;
-  /** The key-encryption key's costs, one call at a time (kek.ts); absent in results written before it. */
-  kekCosts?: KekCosts;
-};
+    settingsPageJs: Awaited<ReturnType<typeof measurePageJs>>;
+    /** Chat streamed through the app against the fake directly (streaming.ts); absent in results written before it. */
+    streaming?: StreamingResult;
+    /** The key-encryption key's costs, one call at a time (kek.ts); absent in results written before it. */
+    kekCosts?: KekCosts;
+  };
 
 export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -36,7 +36,10 @@ export const median = (values: number[]) => {
 };
 
 /** Each read against the floor of its own round, each write against the floor's median run. */
-export function compareWithFloor(reads: Record<Read, Run[]>, writes: Record<"upsert" | "toggle" | "deletion", Run>): BenchResult["versusFloor"] {
+export function compareWithFloor(
+  reads: Record<Read, Run[]>,
+  writes: Record<"upsert" | "toggle" | "deletion", Run>,
+): BenchResult["versusFloor"] {
   const floors = reads.floor;
   const perRound = (runs: Run[]): VersusFloor => ({
     throughput: median(runs.map((run, i) => run.requestsPerSecond / floors[i]!.requestsPerSecond)),
@@ -51,7 +54,9 @@ export function compareWithFloor(reads: Record<Read, Run[]>, writes: Record<"ups
     upsert: single(writes.upsert),
     toggle: single(writes.toggle),
     deletion: single(writes.deletion),
-    providersOverList: median(reads.providers.map((run, i) => run.requestsPerSecond / reads.list[i]!.requestsPerSecond)),
+    providersOverList: median(
+      reads.providers.map((run, i) => run.requestsPerSecond / reads.list[i]!.requestsPerSecond),
+    ),
   };
 }
 
@@ -76,12 +81,20 @@ export function printReport(result: BenchResult) {
   const { durationSeconds, connections, rounds } = result.settings;
   const pad = (value: string | number, width: number) => String(value).padStart(width);
   const ratio = (value: number) => value.toFixed(2);
-  console.log(`\n\nBenchmark — ${result.database}, ${durationSeconds} s × ${connections} connections per run, ${rounds} interleaved rounds`);
-  console.log(`Each list answers ${result.settings.keysPerUser} keys, each with its health and 30 days of usage (read in the list's one statement).`);
-  console.log(`${"run".padEnd(26)}${pad("req/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("errors", 8)}${pad("load", 7)}`);
+  console.log(
+    `\n\nBenchmark — ${result.database}, ${durationSeconds} s × ${connections} connections per run, ${rounds} interleaved rounds`,
+  );
+  console.log(
+    `Each list answers ${result.settings.keysPerUser} keys, each with its health and 30 days of usage (read in the list's one statement).`,
+  );
+  console.log(
+    `${"run".padEnd(26)}${pad("req/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("errors", 8)}${pad("load", 7)}`,
+  );
   for (const run of result.runs) {
     const failures = run.failures ? `  ${JSON.stringify(run.failures)}` : "";
-    console.log(`${run.name.padEnd(26)}${pad(run.requestsPerSecond.toFixed(0), 10)}${pad(run.p50, 9)}${pad(run.p99, 9)}${pad(run.errors, 8)}${pad(run.load.toFixed(1), 7)}${failures}`);
+    console.log(
+      `${run.name.padEnd(26)}${pad(run.requestsPerSecond.toFixed(0), 10)}${pad(run.p50, 9)}${pad(run.p99, 9)}${pad(run.errors, 8)}${pad(run.load.toFixed(1), 7)}${failures}`,
+    );
   }
   console.log(`\nagainst the floor (GET /api/health/live)    throughput    p99`);
   const { providersOverList, ...routes } = result.versusFloor;
@@ -89,13 +102,21 @@ export function printReport(result: BenchResult) {
     console.log(`  ${name.padEnd(42)}${pad(ratio(versus.throughput), 10)}${pad(ratio(versus.p99), 7)}`);
   }
   console.log(`  providers / list throughput: ${ratio(providersOverList)}`);
-  console.log(`targets: ${targets(result).map(([name, met]) => `${name}: ${met ? "met" : "MISSED"}`).join("; ")}`);
+  console.log(
+    `targets: ${targets(result)
+      .map(([name, met]) => `${name}: ${met ? "met" : "MISSED"}`)
+      .join("; ")}`,
+  );
   console.log(`SQL statements per operation: ${JSON.stringify(result.statementsPerOperation)}`);
   console.log(`keys decrypted per list request: ${result.decryptionsPerList}`);
-  console.log(`list latency (data layer, ms): ${JSON.stringify(result.listLatencyMs, (_k, v) => (typeof v === "number" ? Math.round(v * 1000) / 1000 : v))}`);
+  console.log(
+    `list latency (data layer, ms): ${JSON.stringify(result.listLatencyMs, (_k, v) => (typeof v === "number" ? Math.round(v * 1000) / 1000 : v))}`,
+  );
   const js = result.settingsPageJs;
   if (js.gzipBytes !== undefined) {
-    console.log(`settings page JavaScript: ${(js.gzipBytes / 1024).toFixed(1)} kB gzip in ${js.files} files (transferred: ${((js.transferBytes ?? 0) / 1024).toFixed(1)} kB)`);
+    console.log(
+      `settings page JavaScript: ${(js.gzipBytes / 1024).toFixed(1)} kB gzip in ${js.files} files (transferred: ${((js.transferBytes ?? 0) / 1024).toFixed(1)} kB)`,
+    );
   }
 }
 

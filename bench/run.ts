@@ -34,7 +34,9 @@ let step = 0;
 /** The gateway section's steps: seeding, starting, then per row (three, and the playground's) a warm-up and its rounds. */
 const GATEWAY_STEPS = 2 + 4 * (1 + GATEWAY_BENCH.rounds);
 const TOTAL_STEPS =
-  process.env.BENCH_ONLY === "gateway" ? GATEWAY_STEPS : 9 + SETTINGS.rounds * Object.keys(READS).length + STREAMING.rounds + GATEWAY_STEPS;
+  process.env.BENCH_ONLY === "gateway"
+    ? GATEWAY_STEPS
+    : 9 + SETTINGS.rounds * Object.keys(READS).length + STREAMING.rounds + GATEWAY_STEPS;
 function progress(text: string) {
   step++;
   const line = `[${String(step).padStart(2)}/${TOTAL_STEPS}] ${text}`;
@@ -127,7 +129,9 @@ async function main() {
 
     progress("statements and decryptions per operation; list latency at 1k and 1M rows");
     // This process opens its own database: the same PostgreSQL database, or a fresh in-memory PGlite.
-    const inProcessDatabase = serverUrl ? database : await throwawayDatabase({ prefix: "byok_bench", pglite: "memory" });
+    const inProcessDatabase = serverUrl
+      ? database
+      : await throwawayDatabase({ prefix: "byok_bench", pglite: "memory" });
     const inProcess = await measureInProcess(inProcessDatabase.env);
 
     const result: BenchResult = {

@@ -23,7 +23,9 @@ export const BENCH_CHAT_KEY = "sk-test-valid-bench-key-000000000000";
  * key with a health other than `unchecked` and 30 days of usage, so the list the bench loads carries everything a
  * real one does, at the most keys a user can hold.
  */
-export async function seedBenchUsers(env: Record<string, string>): Promise<{ emails: string[]; providers: ProviderRecord[] }> {
+export async function seedBenchUsers(
+  env: Record<string, string>,
+): Promise<{ emails: string[]; providers: ProviderRecord[] }> {
   Object.assign(process.env, env, { API_KEY_ENCRYPTION_KEYS: KEYRING });
   const providers = await listProviders("");
   const passwordHash = await hashPassword(BENCH_PASSWORD);
@@ -44,10 +46,20 @@ export async function giveKeysAtWork(userId: string, providers: ProviderRecord[]
   for (const [k, provider] of providers.slice(0, PROVIDERS_PER_USER).entries()) {
     for (let n = 0; n < KEYS_PER_PROVIDER; n++) {
       const label = n === 0 ? "Default" : `Key ${n + 1}`;
-      const stored = await storeApiKey(userId, provider.id, `sk-test-valid-${randomUUID()}`, { health: "ok", message: "Verified." }, { label });
+      const stored = await storeApiKey(
+        userId,
+        provider.id,
+        `sk-test-valid-${randomUUID()}`,
+        { health: "ok", message: "Verified." },
+        { label },
+      );
       const { sealed } = (await openStoredApiKeyById(userId, stored.id))!;
       const checked = { userId, providerId: provider.id, encryptedKey: sealed, id: stored.id };
-      await recordHealth(checked, { health: HEALTHS[(k + n) % HEALTHS.length]!, message: "Checked.", source: "recheck" });
+      await recordHealth(checked, {
+        health: HEALTHS[(k + n) % HEALTHS.length]!,
+        message: "Checked.",
+        source: "recheck",
+      });
       await giveUsage(userId, stored.id);
     }
   }

@@ -127,7 +127,12 @@ const stats = (values: number[]) => ({ p50: round1(percentile(values, 50)), p99:
 const good = (list: StreamTiming[]) => list.filter((t) => t.ok);
 
 /** Streaming through each app in `apps` and straight from the fake, rounds interleaved so machine noise falls on all. */
-export async function measureStreaming(apps: StreamTarget[], fake: FakeProviders, apiKey: string, progress: (text: string) => void): Promise<StreamingResult> {
+export async function measureStreaming(
+  apps: StreamTarget[],
+  fake: FakeProviders,
+  apiKey: string,
+  progress: (text: string) => void,
+): Promise<StreamingResult> {
   const { streams, chunks, intervalMs, rounds } = STREAMING;
   const previous = fake.chat;
   fake.chat = { chunks, intervalMs };
@@ -158,23 +163,34 @@ export async function measureStreaming(apps: StreamTarget[], fake: FakeProviders
   const timings = sides.map(() => [] as StreamTiming[][]);
   const bursts = sides.map(() => [] as StreamTiming[]);
   try {
-    progress(`streaming: warming up, then a burst of ${streams} simultaneous starts each way (direct, ${apps.map((a) => a.name).join(", ")})`);
+    progress(
+      `streaming: warming up, then a burst of ${streams} simultaneous starts each way (direct, ${apps.map((a) => a.name).join(", ")})`,
+    );
     for (const one of sides) await batch(one);
     for (const [i, one] of sides.entries()) bursts[i] = await batch(one);
     for (let round = 1; round <= rounds; round++) {
       // Every other round in the reverse order, so that no side always runs first or last.
       const order = round % 2 ? [...sides.keys()] : [...sides.keys()].reverse();
-      progress(`streaming round ${round}/${rounds}: ${streams} streams in flight for ${STREAMING.roundSeconds} s, ${chunks} chunks ${intervalMs} ms apart, ${order.map((i) => (i === 0 ? "direct" : apps[i - 1]!.name)).join(", ")}`);
+      progress(
+        `streaming round ${round}/${rounds}: ${streams} streams in flight for ${STREAMING.roundSeconds} s, ${chunks} chunks ${intervalMs} ms apart, ${order.map((i) => (i === 0 ? "direct" : apps[i - 1]!.name)).join(", ")}`,
+      );
       for (const i of order) timings[i]!.push(await sustained(sides[i]!));
     }
   } finally {
     fake.chat = previous;
   }
-  const [straight, ...throughApps] = timings.map((perRound) => perRound.flat()) as [StreamTiming[], ...StreamTiming[][]];
+  const [straight, ...throughApps] = timings.map((perRound) => perRound.flat()) as [
+    StreamTiming[],
+    ...StreamTiming[][],
+  ];
   const directFirst = stats(good(straight).map((t) => t.firstToken));
   return {
     settings: STREAMING,
-    direct: { firstTokenMs: directFirst, burst: stats(good(bursts[0]!).map((t) => t.firstToken)), failed: straight.length - good(straight).length },
+    direct: {
+      firstTokenMs: directFirst,
+      burst: stats(good(bursts[0]!).map((t) => t.firstToken)),
+      failed: straight.length - good(straight).length,
+    },
     apps: apps.map((app, i) => summarize(app.name, throughApps[i]!, bursts[i + 1]!, straight, directFirst)),
     overFirstMs: Object.fromEntries(apps.slice(1).map((app, i) => [app.name, overFirst(timings[1]!, timings[i + 2]!)])),
     load: Math.round(loadavg()[0]! * 100) / 100,
@@ -183,7 +199,20 @@ export async function measureStreaming(apps: StreamTarget[], fake: FakeProviders
 
 /** The median over rounds of (other's p50 − first's p50), and the same for p99. */
 function overFirst(first: StreamTiming[][], other: StreamTiming[][]): { p50: number; p99: number } {
-  const per = (p: number) => median(first.map((round, r) => percentile(good(other[r]!).map((t) => t.firstToken), p) - percentile(good(round).map((t) => t.firstToken), p)));
+  const per = (p: number) =>
+    median(
+      first.map(
+        (round, r) =>
+          percentile(
+            good(other[r]!).map((t) => t.firstToken),
+            p,
+          ) -
+          percentile(
+            good(round).map((t) => t.firstToken),
+            p,
+          ),
+      ),
+    );
   return { p50: round1(per(50)), p99: round1(per(99)) };
 }
 
@@ -205,7 +234,13 @@ async function sustained(one: () => Promise<StreamTiming>): Promise<StreamTiming
   return timings;
 }
 
-function summarize(name: string, viaApp: StreamTiming[], burst: StreamTiming[], straight: StreamTiming[], direct: { p50: number; p99: number }): AppStreaming {
+function summarize(
+  name: string,
+  viaApp: StreamTiming[],
+  burst: StreamTiming[],
+  straight: StreamTiming[],
+  direct: { p50: number; p99: number },
+): AppStreaming {
   const directSpread = median(good(straight).map((t) => t.spread));
   const worstSpreadRatio = Math.min(...good(viaApp).map((t) => t.spread / directSpread));
   const fewestReads = Math.min(...good(viaApp).map((t) => t.reads));
@@ -217,7 +252,9 @@ function summarize(name: string, viaApp: StreamTiming[], burst: StreamTiming[], 
     addedMs: { p50: round1(first.p50 - direct.p50), p99: round1(first.p99 - direct.p99) },
     serverTimingMs: Object.fromEntries(
       ["db", "provider"].flatMap((metric) => {
-        const values = good(viaApp).flatMap((t) => (t.serverTiming?.[metric] === undefined ? [] : [t.serverTiming[metric]]));
+        const values = good(viaApp).flatMap((t) =>
+          t.serverTiming?.[metric] === undefined ? [] : [t.serverTiming[metric]],
+        );
         return values.length > 0 ? [[metric, stats(values)]] : [];
       }),
     ),
@@ -238,17 +275,46 @@ export function printStreaming(result: StreamingResult) {
   console.log(
     `\nStreaming — ${streams} streams in flight, ${rounds} rounds of ${roundSeconds} s each way, ${chunks} chunks ${intervalMs} ms apart; ${apps.map((a) => `${a.samples} streams through ${a.name}`).join(", ")} (load ${result.load})`,
   );
-  const row = (label: string, cells: (string | number)[]) => console.log(`${label.padEnd(36)}${cells.map((c) => pad(c, 10)).join("")}`);
-  const both = (get: (a: AppStreaming) => { p50: number; p99: number } | undefined) => apps.flatMap((a) => [get(a)?.p50 ?? "–", get(a)?.p99 ?? "–"]);
-  row("", apps.flatMap((a) => [a.name, ""]));
-  row("time to first token (ms)", apps.flatMap(() => ["p50", "p99"]));
-  row("  direct to the fake", apps.flatMap(() => [result.direct.firstTokenMs.p50, result.direct.firstTokenMs.p99]));
-  row("  through the app", both((a) => a.firstTokenMs));
-  row("  added by the app", both((a) => a.addedMs));
-  row("    of which: database (+ keys)", both((a) => a.serverTimingMs.db));
-  row("    of which: provider → output", both((a) => a.serverTimingMs.provider));
-  row(`  burst of ${streams}, direct`, apps.flatMap(() => [result.direct.burst.p50, result.direct.burst.p99]));
-  row(`  burst of ${streams}, the app`, both((a) => a.burst));
+  const row = (label: string, cells: (string | number)[]) =>
+    console.log(`${label.padEnd(36)}${cells.map((c) => pad(c, 10)).join("")}`);
+  const both = (get: (a: AppStreaming) => { p50: number; p99: number } | undefined) =>
+    apps.flatMap((a) => [get(a)?.p50 ?? "–", get(a)?.p99 ?? "–"]);
+  row(
+    "",
+    apps.flatMap((a) => [a.name, ""]),
+  );
+  row(
+    "time to first token (ms)",
+    apps.flatMap(() => ["p50", "p99"]),
+  );
+  row(
+    "  direct to the fake",
+    apps.flatMap(() => [result.direct.firstTokenMs.p50, result.direct.firstTokenMs.p99]),
+  );
+  row(
+    "  through the app",
+    both((a) => a.firstTokenMs),
+  );
+  row(
+    "  added by the app",
+    both((a) => a.addedMs),
+  );
+  row(
+    "    of which: database (+ keys)",
+    both((a) => a.serverTimingMs.db),
+  );
+  row(
+    "    of which: provider → output",
+    both((a) => a.serverTimingMs.provider),
+  );
+  row(
+    `  burst of ${streams}, direct`,
+    apps.flatMap(() => [result.direct.burst.p50, result.direct.burst.p99]),
+  );
+  row(
+    `  burst of ${streams}, the app`,
+    both((a) => a.burst),
+  );
   for (const [name, over] of Object.entries(result.overFirstMs)) {
     console.log(
       `${name} over ${apps[0]!.name} (median over rounds of the difference in each round): ${over.p50} ms p50, ${over.p99} ms p99 (target ≤ 1 ms added p50: ${over.p50 <= 1 ? "met" : "MISSED"})`,

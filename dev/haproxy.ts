@@ -28,11 +28,22 @@ export class HaProxy {
 
   async start(): Promise<void> {
     const config = join(this.dir, "haproxy.cfg");
-    writeFileSync(config, haproxyConfig({ bind: `127.0.0.1:${this.port}`, socket: join(this.dir, "admin.sock"), instances: this.instances.map((i) => ({ name: i.name, address: `127.0.0.1:${i.port}` })) }));
+    writeFileSync(
+      config,
+      haproxyConfig({
+        bind: `127.0.0.1:${this.port}`,
+        socket: join(this.dir, "admin.sock"),
+        instances: this.instances.map((i) => ({ name: i.name, address: `127.0.0.1:${i.port}` })),
+      }),
+    );
     const child = spawn("haproxy", ["-db", "-f", config], { stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) collectLines(stream, this.log);
-    await waitForPort(this.port, () => child.exitCode !== null, () => this.log.join("\n"));
+    await waitForPort(
+      this.port,
+      () => child.exitCode !== null,
+      () => this.log.join("\n"),
+    );
   }
 
   /**
@@ -55,7 +66,12 @@ export class HaProxy {
       socket.on("error", reject);
     });
     const rows = csv.split("\n").filter((line) => line.startsWith("app,"));
-    return Object.fromEntries(rows.map((row) => row.split(",")).filter((f) => f[1] !== "BACKEND").map((f) => [f[1]!, f[17]!.split(" ")[0]!]));
+    return Object.fromEntries(
+      rows
+        .map((row) => row.split(","))
+        .filter((f) => f[1] !== "BACKEND")
+        .map((f) => [f[1]!, f[17]!.split(" ")[0]!]),
+    );
   }
 
   /** Resolves once HAProxy's checks see the instance in `state` (polled on its admin socket). */
@@ -79,7 +95,11 @@ export class HaProxy {
  * named instead of found through Docker's DNS, an admin socket, a log line per request naming its X-Request-Id and
  * instance. Every other line is the file's own.
  */
-export function haproxyConfig(options: { bind: string; socket?: string; instances: { name: string; address: string }[] }): string {
+export function haproxyConfig(options: {
+  bind: string;
+  socket?: string;
+  instances: { name: string; address: string }[];
+}): string {
   const deployed = readFileSync(join(process.cwd(), "deploy", "haproxy.cfg"), "utf8");
   const replace = (text: string, pattern: RegExp, by: string) => {
     if (!pattern.test(text)) throw new Error(`deploy/haproxy.cfg no longer has ${pattern}: update dev/haproxy.ts`);
@@ -88,11 +108,20 @@ export function haproxyConfig(options: { bind: string; socket?: string; instance
   let config = replace(deployed, /\nresolvers docker\n(?: {2}.*\n|\s*#.*\n)*/, "\n");
   config = replace(config, /^ {2}bind \*:8080$/m, `  bind ${options.bind}`);
   config = replace(config, / resolvers docker init-addr none$/m, "");
-  config = replace(config, /^ {2}server-template .*$/m, options.instances.map((i) => `  server ${i.name} ${i.address}`).join("\n"));
+  config = replace(
+    config,
+    /^ {2}server-template .*$/m,
+    options.instances.map((i) => `  server ${i.name} ${i.address}`).join("\n"),
+  );
   // One line per request on stdout: its X-Request-Id, the instance it went to and how it ended (see servedBy).
   config = replace(config, /^ {2}log stdout.*$/m, "  log stdout format raw local0");
   config = replace(config, /^ {2}option httplog$/m, '  log-format "request %[capture.req.hdr(0)] %s %ST %tsc"');
-  config = replace(config, /^ {2}default_backend app$/m, "  http-request capture req.hdr(x-request-id) len 128\n  default_backend app");
-  if (options.socket) config = replace(config, /^global\n/m, `global\n  stats socket ${options.socket} mode 600 level admin\n`);
+  config = replace(
+    config,
+    /^ {2}default_backend app$/m,
+    "  http-request capture req.hdr(x-request-id) len 128\n  default_backend app",
+  );
+  if (options.socket)
+    config = replace(config, /^global\n/m, `global\n  stats socket ${options.socket} mode 600 level admin\n`);
   return config;
 }

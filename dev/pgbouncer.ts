@@ -32,14 +32,26 @@ export class PgBouncer {
     if (this.child) return;
     const ini = join(this.dir, "pgbouncer.ini");
     writeFileSync(join(this.dir, "users.txt"), '"postgres" ""\n');
-    writeFileSync(ini, pgbouncerConfig({ port: this.port, server: this.server, authFile: join(this.dir, "users.txt"), ...this.options }));
+    writeFileSync(
+      ini,
+      pgbouncerConfig({ port: this.port, server: this.server, authFile: join(this.dir, "users.txt"), ...this.options }),
+    );
     chmodSync(this.dir, 0o755);
     const asRoot = process.getuid?.() === 0;
-    const ids = asRoot ? { uid: Number(execFileSync("id", ["-u", "postgres"]).toString()), gid: Number(execFileSync("id", ["-g", "postgres"]).toString()) } : {};
+    const ids = asRoot
+      ? {
+          uid: Number(execFileSync("id", ["-u", "postgres"]).toString()),
+          gid: Number(execFileSync("id", ["-g", "postgres"]).toString()),
+        }
+      : {};
     const child = spawn("pgbouncer", [ini], { stdio: ["ignore", "pipe", "pipe"], ...ids });
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) collectLines(stream, this.log);
-    await waitForPort(this.port, () => child.exitCode !== null, () => this.log.slice(-5).join("\n"));
+    await waitForPort(
+      this.port,
+      () => child.exitCode !== null,
+      () => this.log.slice(-5).join("\n"),
+    );
   }
 
   /** Stops it (SIGINT: PgBouncer's "immediate shutdown"; its clients' connections drop). */
@@ -74,7 +86,13 @@ export function collectLines(stream: Readable | null, lines: string[]): void {
  * to `server`, on 127.0.0.1:`port`, trust auth (the server here trusts 127.0.0.1), the pool sizes given. Every other
  * line (transaction mode, the ignored startup parameters, no reset query) is the file's own.
  */
-export function pgbouncerConfig(options: { port: number; server: { host: string; port: number }; authFile: string; poolSize?: number; maxClients?: number }): string {
+export function pgbouncerConfig(options: {
+  port: number;
+  server: { host: string; port: number };
+  authFile: string;
+  poolSize?: number;
+  maxClients?: number;
+}): string {
   const deployed = readFileSync(join(process.cwd(), "deploy", "pgbouncer.ini"), "utf8");
   const set = (text: string, key: string, value: string | number | undefined) => {
     if (value === undefined) return text;
@@ -82,7 +100,10 @@ export function pgbouncerConfig(options: { port: number; server: { host: string;
     if (!line.test(text)) throw new Error(`deploy/pgbouncer.ini no longer sets ${key}: update dev/pgbouncer.ts`);
     return text.replace(line, `${key} = ${value}`);
   };
-  let config = deployed.replace(/^\[databases\]\n(?:[^[\n].*\n)*/m, `[databases]\n* = host=${options.server.host} port=${options.server.port}\n\n`);
+  let config = deployed.replace(
+    /^\[databases\]\n(?:[^[\n].*\n)*/m,
+    `[databases]\n* = host=${options.server.host} port=${options.server.port}\n\n`,
+  );
   config = set(config, "listen_addr", "127.0.0.1");
   config = set(config, "listen_port", options.port);
   config = set(config, "auth_type", "trust");
@@ -94,7 +115,12 @@ export function pgbouncerConfig(options: { port: number; server: { host: string;
 }
 
 /** Resolves once something accepts connections on the port; rejects when `failed()` says the process ended. */
-export async function waitForPort(port: number, failed: () => boolean, why: () => string, timeoutMs = 30_000): Promise<void> {
+export async function waitForPort(
+  port: number,
+  failed: () => boolean,
+  why: () => string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (failed()) throw new Error(`the process for port ${port} exited:\n${why()}`);

@@ -26,7 +26,10 @@ const user = await createUser({ email, passwordHash: await hashPassword(password
 const providers = Object.fromEntries((await listBuiltInProviders()).map((p) => [p.registryId, p]));
 const suffix = () => crypto.randomUUID().replaceAll("-", "");
 
-await storeApiKey(user.id, providers.openai!.id, `sk-test-valid-${suffix()}`, { health: "ok", message: "Verified with OpenAI: the key can list models." });
+await storeApiKey(user.id, providers.openai!.id, `sk-test-valid-${suffix()}`, {
+  health: "ok",
+  message: "Verified with OpenAI: the key can list models.",
+});
 const openai = (await openApiKeyForUse(user.id, providers.openai!.id))!;
 const db = await getDb();
 // 29 days of history, busier on weekdays, a few failures; then today's calls through the app's own recorder.
@@ -43,13 +46,24 @@ for (let daysAgo = 29; daysAgo >= 1; daysAgo--) {
     errors: daysAgo % 10 === 0 ? 1 : 0,
   });
 }
-for (let i = 0; i < 6; i++) await recordKeyUsage(user.id, openai.id, { inputTokens: 420, outputTokens: 130, failed: i === 5 });
+for (let i = 0; i < 6; i++)
+  await recordKeyUsage(user.id, openai.id, { inputTokens: 420, outputTokens: 130, failed: i === 5 });
 
-await storeApiKey(user.id, providers.anthropic!.id, `sk-test-invalid-${suffix()}`, { health: "ok", message: "Verified with Anthropic: the key can list models." });
+await storeApiKey(user.id, providers.anthropic!.id, `sk-test-invalid-${suffix()}`, {
+  health: "ok",
+  message: "Verified with Anthropic: the key can list models.",
+});
 const anthropic = (await openStoredApiKey(user.id, providers.anthropic!.id))!;
-await recordKeyHealth({ userId: user.id, providerId: providers.anthropic!.id, encryptedKey: anthropic.sealed }, { status: "invalid", message: "Anthropic rejected this key." }, "recheck");
+await recordKeyHealth(
+  { userId: user.id, providerId: providers.anthropic!.id, encryptedKey: anthropic.sealed },
+  { status: "invalid", message: "Anthropic rejected this key." },
+  "recheck",
+);
 
-await storeApiKey(user.id, providers.google!.id, `sk-test-limited-${suffix()}`, { health: "limited", message: "Google Gemini recognised this key but is rate-limiting it right now." });
+await storeApiKey(user.id, providers.google!.id, `sk-test-limited-${suffix()}`, {
+  health: "limited",
+  message: "Google Gemini recognised this key but is rate-limiting it right now.",
+});
 await storeApiKey(user.id, providers.deepseek!.id, `sk-test-valid-${suffix()}`);
 await setUserApiKeyEnabled(user.id, providers.deepseek!.id, false);
 

@@ -20,11 +20,17 @@ const providers = await listBuiltInProviders();
 const db = await getDb();
 let made = 0;
 for (let u = 0; made < total; u++) {
-  const user = await createUser({ email: `sample${u}.${randomUUID().slice(0, 6)}@example.test`, passwordHash: "not-a-real-hash" });
+  const user = await createUser({
+    email: `sample${u}.${randomUUID().slice(0, 6)}@example.test`,
+    passwordHash: "not-a-real-hash",
+  });
   for (const provider of providers) {
     if (made === total) break;
     const behaviour = BEHAVIOURS[made % BEHAVIOURS.length];
-    await storeApiKey(user.id, provider.id, `sk-test-${behaviour}-${randomUUID().replaceAll("-", "")}`, { health: "ok", message: "Verified." });
+    await storeApiKey(user.id, provider.id, `sk-test-${behaviour}-${randomUUID().replaceAll("-", "")}`, {
+      health: "ok",
+      message: "Verified.",
+    });
     await db
       .update(userApiKey)
       .set({ healthCheckedAt: sql`now() - interval '2 days'`, lastValidatedAt: sql`now() - interval '2 days'` })

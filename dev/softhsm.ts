@@ -33,7 +33,10 @@ const PKCS11_HEADERS = fileURLToPath(new URL("../node_modules/pkcs11js/includes"
 
 export function softHsmModule(): string {
   const found = [process.env.SOFTHSM2_MODULE, ...MODULE_CANDIDATES].find((path) => path && existsSync(path));
-  if (!found) throw new Error("SoftHSM2 is not installed (apt-get install -y softhsm2 opensc), or set SOFTHSM2_MODULE to its libsofthsm2.so.");
+  if (!found)
+    throw new Error(
+      "SoftHSM2 is not installed (apt-get install -y softhsm2 opensc), or set SOFTHSM2_MODULE to its libsofthsm2.so.",
+    );
   return found;
 }
 
@@ -42,13 +45,20 @@ export function startSoftHsm(options: { tokenLabel?: string; pin?: string; keyLa
   const dir = mkdtempSync(join(tmpdir(), "byok-softhsm-"));
   const tokenLabel = options.tokenLabel ?? "byok-test";
   const pin = options.pin ?? "4321-test-pin";
-  writeFileSync(join(dir, "softhsm2.conf"), `directories.tokendir = ${join(dir, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  writeFileSync(
+    join(dir, "softhsm2.conf"),
+    `directories.tokendir = ${join(dir, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
+  );
   mkdirSync(join(dir, "tokens"));
   const conf = { SOFTHSM2_CONF: join(dir, "softhsm2.conf") };
-  execFileSync("softhsm2-util", ["--init-token", "--free", "--label", tokenLabel, "--pin", pin, "--so-pin", `${pin}-so`], {
-    env: { ...process.env, ...conf },
-    stdio: "ignore",
-  });
+  execFileSync(
+    "softhsm2-util",
+    ["--init-token", "--free", "--label", tokenLabel, "--pin", pin, "--so-pin", `${pin}-so`],
+    {
+      env: { ...process.env, ...conf },
+      stdio: "ignore",
+    },
+  );
   const shim = join(dir, "failing-pkcs11.so");
   execFileSync("gcc", ["-shared", "-fPIC", "-O2", "-o", shim, SHIM_SOURCE, "-I", PKCS11_HEADERS, "-ldl"]);
   const failFile = join(dir, "token-down");

@@ -23,7 +23,11 @@ export interface ThrowawayDatabase {
  * With `server` (a PostgreSQL URL): a uniquely named database created on it now. Without: PGlite, in memory or in
  * a fresh temporary folder. `prefix` names it (`byok_test` → database `byok_test_<pid>_<random>`).
  */
-export async function throwawayDatabase(options: { server?: string; prefix: string; pglite?: "memory" | "folder" }): Promise<ThrowawayDatabase> {
+export async function throwawayDatabase(options: {
+  server?: string;
+  prefix: string;
+  pglite?: "memory" | "folder";
+}): Promise<ThrowawayDatabase> {
   const { server, prefix } = options;
   if (!/^[a-z][a-z0-9_]*$/.test(prefix)) throw new Error(`prefix must be a lower-case SQL identifier: ${prefix}`);
   if (!server) return options.pglite === "folder" ? pgliteFolder(prefix) : pgliteInMemory();
@@ -51,7 +55,12 @@ function pgliteFolder(prefix: string): ThrowawayDatabase {
 }
 
 function pgliteInMemory(): ThrowawayDatabase {
-  return { location: "memory://", env: { DATABASE_URL: "", PGLITE_DIR: "memory://" }, label: "PGlite (in memory)", drop: async () => {} };
+  return {
+    location: "memory://",
+    env: { DATABASE_URL: "", PGLITE_DIR: "memory://" },
+    label: "PGlite (in memory)",
+    drop: async () => {},
+  };
 }
 
 /** One statement on a short-lived connection to the server's own database. */

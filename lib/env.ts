@@ -35,10 +35,17 @@ const variable = <T>(schema: z.ZodType<T>, fallback: T, meaning: string, secret 
 const text = (meaning: string, secret = false) => variable<string | undefined>(trimmed, undefined, meaning, secret);
 
 export const VARIABLES = {
-  NODE_ENV: variable(z.enum(["development", "production", "test"]), "development" as const, "set by Next.js and the test runner"),
+  NODE_ENV: variable(
+    z.enum(["development", "production", "test"]),
+    "development" as const,
+    "set by Next.js and the test runner",
+  ),
   PORT: variable(whole(0, 65535), 3000, "the HTTP port of `npm start`, `npm run dev` and the standalone server"),
   DATABASE_URL: variable(
-    z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional() as z.ZodType<string | undefined>,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional() as z.ZodType<string | undefined>,
     undefined,
     "a PostgreSQL server (postgres-js); unset: the embedded PGlite database",
     true,
@@ -49,7 +56,11 @@ export const VARIABLES = {
     undefined,
     "transaction behind a transaction-mode pooler (PgBouncer, Supavisor, RDS Proxy): no named prepared statements",
   ),
-  DB_AUTO_MIGRATE: variable(flag, true, "apply pending migrations and the provider seed when the app opens the database"),
+  DB_AUTO_MIGRATE: variable(
+    flag,
+    true,
+    "apply pending migrations and the provider seed when the app opens the database",
+  ),
   DB_OPERATION_TIMEOUT_MS: variable(positive(), 5000, "longest a PostgreSQL operation may take before a 503"),
   PGLITE_DIR: variable(trimmed, ".data/pglite", "the embedded database's folder when DATABASE_URL is unset"),
   KEK_BACKEND: text("local or pkcs11: where the key-encryption keys live (lib/crypto/kek/ring.ts checks it)"),
@@ -76,7 +87,14 @@ export const VARIABLES = {
     "info" as const,
     "the least severe log line written",
   ),
-  KEY_RECHECK_HOURS: variable(z.coerce.number().min(0).max(24 * 365), 24, "re-check keys older than this; 0: never"),
+  KEY_RECHECK_HOURS: variable(
+    z.coerce
+      .number()
+      .min(0)
+      .max(24 * 365),
+    24,
+    "re-check keys older than this; 0: never",
+  ),
 } satisfies Record<string, Variable<unknown>>;
 
 export type EnvName = keyof typeof VARIABLES;
@@ -88,7 +106,8 @@ type ValueOf<N extends EnvName> = (typeof VARIABLES)[N]["fallback"];
 /** One family of variables named after a provider: PROVIDER_BASE_URL_<REGISTRYID>. */
 export const PROVIDER_BASE_URL_PREFIX = "PROVIDER_BASE_URL_";
 const baseUrl = z.url({ protocol: /^https?$/ }).optional() as z.ZodType<string | undefined>;
-const baseUrlVariable = (registryId: string) => variable(baseUrl, undefined, `where the provider ${registryId} is reached`);
+const baseUrlVariable = (registryId: string) =>
+  variable(baseUrl, undefined, `where the provider ${registryId} is reached`);
 
 const memo = new Map<string, { raw: string | undefined; value: unknown; problem?: string }>();
 
@@ -145,7 +164,11 @@ export function envProblems(): string[] {
  * AUTH_TRUST_HOST; Next.js, NEXT_MANUAL_SIG_HANDLE once the app has its signals): the one place that writes
  * `process.env`. `keep` leaves a value already set alone.
  */
-export function exportToProcessEnv(name: "NEXTAUTH_SECRET" | "AUTH_TRUST_HOST" | "NEXT_MANUAL_SIG_HANDLE", value: string, options: { keep?: boolean } = {}): void {
+export function exportToProcessEnv(
+  name: "NEXTAUTH_SECRET" | "AUTH_TRUST_HOST" | "NEXT_MANUAL_SIG_HANDLE",
+  value: string,
+  options: { keep?: boolean } = {},
+): void {
   if (options.keep && process.env[name] !== undefined) return;
   process.env[name] = value;
 }

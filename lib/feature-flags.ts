@@ -31,9 +31,15 @@ export class FeatureFlagConfigError extends Error {
   }
 }
 
-export function parseFeatureFlags(value: string | undefined, warn: (message: string) => void = (message) => log.warn({ scope: "flags" }, message)): FeatureFlags {
+export function parseFeatureFlags(
+  value: string | undefined,
+  warn: (message: string) => void = (message) => log.warn({ scope: "flags" }, message),
+): FeatureFlags {
   const flags: FeatureFlags = { ...DEFAULTS };
-  for (const entry of (value ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (value ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z][A-Za-z0-9_]*)\s*=\s*(true|false|1|0|on|off)$/i.exec(entry);
     if (!match) {
       throw new FeatureFlagConfigError(

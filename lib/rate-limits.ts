@@ -57,7 +57,8 @@ async function consumeAll(counters: Counter[]): Promise<{ blocked: boolean; wait
   return { blocked: over.length > 0, wait: Math.max(0, ...over.map((s) => s.resetInSeconds)) };
 }
 
-const tooMany = (sentence: (waitSeconds: number) => string, wait: number) => new AppError("rate_limited", sentence(wait), { retryAfter: wait });
+const tooMany = (sentence: (waitSeconds: number) => string, wait: number) =>
+  new AppError("rate_limited", sentence(wait), { retryAfter: wait });
 
 /** Spends one point of `key`; over `limit`, throws a 429 with `sentence(wait)` and the wait as retryAfter. */
 async function enforce(key: string, limit: Counter[1], sentence: (waitSeconds: number) => string): Promise<void> {
@@ -81,7 +82,10 @@ export const chatCounter = (userId: string) => ({ key: USER_COUNTERS.chat(userId
 export function assertWithinChatLimit(state: RateLimitState): void {
   const { points } = LIMITS.chats;
   if (state.points > points) {
-    throw tooMany((wait) => `Too many messages. You can send ${points} a minute; try again in ${wait} s.`, state.resetInSeconds);
+    throw tooMany(
+      (wait) => `Too many messages. You can send ${points} a minute; try again in ${wait} s.`,
+      state.resetInSeconds,
+    );
   }
 }
 
@@ -118,7 +122,9 @@ export async function countSignInAttempt(attempt: SignInAttempt): Promise<string
   ];
   const { blocked, wait } = await consumeAll(unknownBrowser);
   if (blocked) {
-    throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${waitInWords(wait)}.`, { retryAfter: wait });
+    throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${waitInWords(wait)}.`, {
+      retryAfter: wait,
+    });
   }
   return unknownBrowser.map(([key]) => key);
 }

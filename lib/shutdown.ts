@@ -15,7 +15,9 @@ import { log } from "@/lib/log";
 
 // One per process, whichever bundle loads this module first (see lib/request-context.ts).
 const KEY = Symbol.for("byok.lifecycle");
-const holder = globalThis as unknown as { [KEY]?: { installed: boolean; stopping: boolean; stoppers: (() => Promise<void>)[] } };
+const holder = globalThis as unknown as {
+  [KEY]?: { installed: boolean; stopping: boolean; stoppers: (() => Promise<void>)[] };
+};
 const lifecycle = (holder[KEY] ??= { installed: false, stopping: false, stoppers: [] });
 
 function graceMs(): number {
@@ -34,12 +36,23 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     log.error({ scope: "shutdown" }, "shutdown did not finish in time: exiting");
     process.exit(1);
   }, grace + 5_000).unref();
-  log.info({ scope: "shutdown", signal, graceMs: grace }, "stopping: no new connections, finishing the requests in flight");
+  log.info(
+    { scope: "shutdown", signal, graceMs: grace },
+    "stopping: no new connections, finishing the requests in flight",
+  );
 
-  const [{ inFlight, cut }] = await Promise.all([drainRequests(grace), ...lifecycle.stoppers.map((stop) => stop().catch(() => {}))]);
+  const [{ inFlight, cut }] = await Promise.all([
+    drainRequests(grace),
+    ...lifecycle.stoppers.map((stop) => stop().catch(() => {})),
+  ]);
   await backgroundSettled();
-  await closeDb().catch((error: unknown) => log.error({ scope: "shutdown", reason: String(error) }, "closing the database failed"));
-  log.info({ scope: "shutdown", inFlight, cut }, `stopped: ${inFlight - cut} of ${inFlight} requests in flight finished`);
+  await closeDb().catch((error: unknown) =>
+    log.error({ scope: "shutdown", reason: String(error) }, "closing the database failed"),
+  );
+  log.info(
+    { scope: "shutdown", inFlight, cut },
+    `stopped: ${inFlight - cut} of ${inFlight} requests in flight finished`,
+  );
   process.exit(0);
 }
 

@@ -31,7 +31,9 @@ if (process.argv[1]?.endsWith("api-types.ts")) {
   const source = await apiTypesSource();
   if (process.argv.includes("--check")) {
     if (readFileSync(API_TYPES_FILE, "utf8") !== source) {
-      console.error(`${API_TYPES_FILE} is not what the OpenAPI document gives: run \`npm run api:types\` and commit it.`);
+      console.error(
+        `${API_TYPES_FILE} is not what the OpenAPI document gives: run \`npm run api:types\` and commit it.`,
+      );
       process.exit(1);
     }
     console.log(`✔ ${API_TYPES_FILE} matches the OpenAPI document`);

@@ -12,6 +12,8 @@ await run(async () => {
   const [row] = rowsOf<{ n: number | string }>(
     await db.execute(sql`select count(*) as n from drizzle.__drizzle_migrations`),
   );
-  console.log(`Done in ${Date.now() - started} ms: ${Number(row?.n ?? 0)} migrations applied in all; providers seeded.`);
+  console.log(
+    `Done in ${Date.now() - started} ms: ${Number(row?.n ?? 0)} migrations applied in all; providers seeded.`,
+  );
   await closeDb();
 });

@@ -21,7 +21,13 @@ const site = `http://localhost:${port}`;
 
 const fake = await startFakeProviders({ port: fakePort, slowMs: 5_000, chat: { chunks: 5, intervalMs: 250 } });
 const app: ChildProcess = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "dev", "-p", String(port)], {
-  env: { ...process.env, ...fake.env, ALLOWED_ENDPOINT_HOSTS: "127.0.0.1", PGLITE_DIR: join(dataDir, "pglite"), NEXT_TELEMETRY_DISABLED: "1" },
+  env: {
+    ...process.env,
+    ...fake.env,
+    ALLOWED_ENDPOINT_HOSTS: "127.0.0.1",
+    PGLITE_DIR: join(dataDir, "pglite"),
+    NEXT_TELEMETRY_DISABLED: "1",
+  },
   stdio: ["ignore", "inherit", "inherit"],
 });
 
@@ -31,18 +37,24 @@ function stop(code = 0) {
   stopping = true;
   // As Ctrl-C would: `next dev` stops its server, then this process ends with it.
   if (app.exitCode === null) app.kill("SIGINT");
-  void fake.close().then(() => (app.exitCode === null ? app.once("exit", () => process.exit(code)) : process.exit(code)));
+  void fake
+    .close()
+    .then(() => (app.exitCode === null ? app.once("exit", () => process.exit(code)) : process.exit(code)));
 }
 process.on("SIGINT", () => stop());
 process.on("SIGTERM", () => stop());
 app.once("exit", (code) => {
   if (!stopping) {
-    console.error(`\nThe app stopped (exit ${code}). Is another \`npm run dev\` running in this folder? Stop it, then run \`npm run demo\` again.`);
+    console.error(
+      `\nThe app stopped (exit ${code}). Is another \`npm run dev\` running in this folder? Stop it, then run \`npm run demo\` again.`,
+    );
     stop(1);
   }
 });
 
-console.log(`\nStarting the demo: fake providers on ${fake.url}, the app on ${site} (the first start compiles each page: a minute or so)…\n`);
+console.log(
+  `\nStarting the demo: fake providers on ${fake.url}, the app on ${site} (the first start compiles each page: a minute or so)…\n`,
+);
 await waitForHealth();
 await createDemoAccount();
 console.log(banner());
@@ -50,7 +62,10 @@ console.log(banner());
 async function waitForHealth() {
   for (;;) {
     if (stopping) return;
-    const ready = await fetch(`${site}/api/health`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${site}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -63,7 +78,8 @@ async function createDemoAccount() {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ ...DEMO, name: "Demo" }),
   });
-  if (answer.status !== 201 && answer.status !== 409) console.error(`Couldn't create the demo account: ${answer.status} ${await answer.text()}`);
+  if (answer.status !== 201 && answer.status !== 409)
+    console.error(`Couldn't create the demo account: ${answer.status} ${await answer.text()}`);
 }
 
 function banner(): string {

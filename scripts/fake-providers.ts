@@ -13,7 +13,9 @@ console.log(`Fake providers listening on ${fake.url}. Point the app at them with
 for (const [name, value] of Object.entries(fake.env)) console.log(`${name}=${value}`);
 console.log(`\nKey behaviours (put the word in the key, e.g. sk-test-valid-123): ${BEHAVIOURS.join(", ")}.`);
 console.log("Unmarked keys are rejected. Make every provider start rejecting a key that was valid with:");
-console.log(`  curl -X POST ${fake.url}/__control/revoke -H 'content-type: application/json' -d '{"key":"sk-test-valid-123"}'`);
+console.log(
+  `  curl -X POST ${fake.url}/__control/revoke -H 'content-type: application/json' -d '{"key":"sk-test-valid-123"}'`,
+);
 console.log("(and /__control/restore to undo). Ctrl-C to stop.");
 
 const stop = () => void fake.close().then(() => process.exit(0));

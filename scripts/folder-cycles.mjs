@@ -6,9 +6,14 @@ import extractTSConfig from "dependency-cruiser/config-utl/extract-ts-config";
 
 const folderOf = (path) => path.match(/^(app|components(?:\/[^/]+(?=\/))?|lib\/[^/]+)/)?.[1] ?? null;
 
-const { output } = await cruise(["app", "components", "lib"], { tsPreCompilationDeps: true, doNotFollow: { path: "node_modules" }, tsConfig: { fileName: "tsconfig.json" } }, undefined, {
-  tsConfig: extractTSConfig("tsconfig.json"),
-});
+const { output } = await cruise(
+  ["app", "components", "lib"],
+  { tsPreCompilationDeps: true, doNotFollow: { path: "node_modules" }, tsConfig: { fileName: "tsconfig.json" } },
+  undefined,
+  {
+    tsConfig: extractTSConfig("tsconfig.json"),
+  },
+);
 const edges = new Map();
 for (const cruised of output.modules) {
   const from = folderOf(cruised.source);
@@ -59,7 +64,9 @@ if (cycles.length === 0) {
   for (const cycle of cycles) {
     console.error(`✘ folders that import each other: ${cycle.join(", ")}`);
     for (const from of cycle) {
-      for (const [to, imports] of edges.get(from) ?? []) if (cycle.includes(to)) console.error(`    ${imports[0]}${imports.length > 1 ? ` (+${imports.length - 1})` : ""}`);
+      for (const [to, imports] of edges.get(from) ?? [])
+        if (cycle.includes(to))
+          console.error(`    ${imports[0]}${imports.length > 1 ? ` (+${imports.length - 1})` : ""}`);
     }
   }
   process.exit(1);

@@ -18,7 +18,8 @@ const { values } = parseArgs({
 });
 const number = (name: keyof typeof values, min: number) => {
   const value = Number(values[name]);
-  if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${values[name]}"`);
+  if (!Number.isFinite(value) || value < min)
+    throw new Error(`--${name} must be a number ≥ ${min}, got "${values[name]}"`);
   return value;
 };
 
@@ -28,8 +29,11 @@ await run(async () => {
   const olderThanHours = number("older-than-hours", 0);
   const started = Date.now();
   const checkedBefore = new Date((await databaseNow()).getTime() - olderThanHours * 3_600_000);
-  const which = olderThanHours > 0 ? `enabled keys last checked more than ${olderThanHours} h ago` : "every enabled key";
-  console.log(`Re-checking ${which} in ${describeDatabaseTarget()} (${concurrency} at a time, ≥ ${spacing} ms apart per provider) …`);
+  const which =
+    olderThanHours > 0 ? `enabled keys last checked more than ${olderThanHours} h ago` : "every enabled key";
+  console.log(
+    `Re-checking ${which} in ${describeDatabaseTarget()} (${concurrency} at a time, ≥ ${spacing} ms apart per provider) …`,
+  );
   const summary = await recheckKeys({
     checkedBefore,
     concurrency,
@@ -39,9 +43,16 @@ await run(async () => {
   endProgress();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`Checked ${summary.checked} of ${summary.due} due keys in ${seconds} s:`);
-  for (const [health, n] of Object.entries(summary.byHealth)) console.log(`  ${health.padEnd(14)}${String(n).padStart(5)}`);
-  if (summary.undecryptable) console.log(`  ${"undecryptable".padEnd(14)}${String(summary.undecryptable).padStart(5)}  (their users must enter them again)`);
-  if (summary.goneMeanwhile) console.log(`  ${"gone meanwhile".padEnd(14)}${String(summary.goneMeanwhile).padStart(5)}  (replaced, disabled or deleted during the check)`);
+  for (const [health, n] of Object.entries(summary.byHealth))
+    console.log(`  ${health.padEnd(14)}${String(n).padStart(5)}`);
+  if (summary.undecryptable)
+    console.log(
+      `  ${"undecryptable".padEnd(14)}${String(summary.undecryptable).padStart(5)}  (their users must enter them again)`,
+    );
+  if (summary.goneMeanwhile)
+    console.log(
+      `  ${"gone meanwhile".padEnd(14)}${String(summary.goneMeanwhile).padStart(5)}  (replaced, disabled or deleted during the check)`,
+    );
   const changes = Object.entries(summary.changes).sort();
   if (changes.length === 0) console.log("No key changed health.");
   else {
@@ -49,7 +60,9 @@ await run(async () => {
     for (const [change, n] of changes) console.log(`  ${change.padEnd(40)}${String(n).padStart(5)}`);
   }
   if (summary.due > summary.checked + summary.undecryptable) {
-    console.log(`(${summary.due - summary.checked - summary.undecryptable} due keys were taken by another re-checker or are for a provider no longer offered.)`);
+    console.log(
+      `(${summary.due - summary.checked - summary.undecryptable} due keys were taken by another re-checker or are for a provider no longer offered.)`,
+    );
   }
   await closeDb();
 });

@@ -41,7 +41,10 @@ async function smoke(app: AppServer) {
   const cookie = await signInOverHttp(app.url, email, "smoke-password-1");
   step(`signed up and signed in as ${email}`);
 
-  const providers = (await (await fetch(`${app.url}/api/providers`, { headers: { cookie } })).json()) as { id: string; registryId: string }[];
+  const providers = (await (await fetch(`${app.url}/api/providers`, { headers: { cookie } })).json()) as {
+    id: string;
+    registryId: string;
+  }[];
   expect(providers.length === 8, `expected 8 providers, got ${providers.length}`);
   const apiKey = `sk-test-valid-${randomBytes(12).toString("hex")}`;
   const saved = await fetch(`${app.url}/api/user/api-keys`, {
@@ -54,8 +57,14 @@ async function smoke(app: AppServer) {
   expect(!savedText.includes(apiKey), "the saved key came back in plaintext");
   step(`saved a key for ${providers[0]!.registryId}, checked by the (fake) provider`);
 
-  const list = (await (await fetch(`${app.url}/api/user/api-keys`, { headers: { cookie } })).json()) as { providerId: string; apiKey: string }[];
-  expect(list.length === 1 && list[0]!.providerId === providers[0]!.id && list[0]!.apiKey !== apiKey, `list: ${JSON.stringify(list)}`);
+  const list = (await (await fetch(`${app.url}/api/user/api-keys`, { headers: { cookie } })).json()) as {
+    providerId: string;
+    apiKey: string;
+  }[];
+  expect(
+    list.length === 1 && list[0]!.providerId === providers[0]!.id && list[0]!.apiKey !== apiKey,
+    `list: ${JSON.stringify(list)}`,
+  );
   step("listed it, masked");
 
   const page = await fetch(`${app.url}/settings`, { headers: { cookie } });
@@ -66,7 +75,10 @@ async function smoke(app: AppServer) {
   expect(file.status === 200 && (await file.arrayBuffer()).byteLength > 0, `${asset}: ${file.status}`);
   step(`GET /settings renders; ${asset} is served`);
 
-  const lines = app.output.join("").split("\n").filter((line) => line.startsWith("{"));
+  const lines = app.output
+    .join("")
+    .split("\n")
+    .filter((line) => line.startsWith("{"));
   const check = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((e) => e.scope === "providers");
   expect(check?.requestId === "smoke-save", `the key check's log line lacks its request id: ${JSON.stringify(check)}`);
   expect(!app.output.join("").includes(apiKey), "the key appears in the server's output");
@@ -75,7 +87,11 @@ async function smoke(app: AppServer) {
 
 await run(async () => {
   const folder = layOut();
-  const database = await throwawayDatabase({ server: process.env.DATABASE_URL, prefix: "byok_smoke", pglite: "folder" });
+  const database = await throwawayDatabase({
+    server: process.env.DATABASE_URL,
+    prefix: "byok_smoke",
+    pglite: "folder",
+  });
   const fake = await startFakeProviders();
   let app: AppServer | undefined;
   try {

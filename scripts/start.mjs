@@ -26,18 +26,22 @@ const standalone = join(root, ".next", "standalone");
 const server = join(standalone, "server.js");
 
 if (!existsSync(server)) {
-  console.error("There is no production build here (.next/standalone/server.js is missing). Run `npm run build` first.");
+  console.error(
+    "There is no production build here (.next/standalone/server.js is missing). Run `npm run build` first.",
+  );
   process.exit(1);
 }
 
 cpSync(join(root, ".next", "static"), join(standalone, ".next", "static"), { recursive: true, force: true });
-if (existsSync(join(root, "public"))) cpSync(join(root, "public"), join(standalone, "public"), { recursive: true, force: true });
+if (existsSync(join(root, "public")))
+  cpSync(join(root, "public"), join(standalone, "public"), { recursive: true, force: true });
 
 const require = createRequire(import.meta.url);
 require("@next/env").loadEnvConfig(root, false, { info: () => {}, error: console.error });
 
 const env = process.env;
-if (!env.DATABASE_URL && !env.PGLITE_DIR?.includes("://")) env.PGLITE_DIR = resolve(root, env.PGLITE_DIR || join(".data", "pglite"));
+if (!env.DATABASE_URL && !env.PGLITE_DIR?.includes("://"))
+  env.PGLITE_DIR = resolve(root, env.PGLITE_DIR || join(".data", "pglite"));
 if (!(env.HOSTNAME && (isIP(env.HOSTNAME) || env.HOSTNAME === "localhost"))) env.HOSTNAME = "0.0.0.0";
 env.NEXT_MANUAL_SIG_HANDLE ??= "true";
 

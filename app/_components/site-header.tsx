@@ -38,7 +38,10 @@ export function SiteHeader({ email, current }: { email?: string | null; current?
         <div className="ml-auto flex items-center gap-2">
           {email ? (
             <>
-              <span className="hidden max-w-[16rem] truncate text-sm text-muted-foreground md:inline" data-testid="signed-in-email">
+              <span
+                className="hidden max-w-[16rem] truncate text-sm text-muted-foreground md:inline"
+                data-testid="signed-in-email"
+              >
                 {email}
               </span>
               <SignOutButton />

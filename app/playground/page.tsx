@@ -30,7 +30,11 @@ async function chatProviders(userId: string): Promise<PlaygroundProvider[]> {
 }
 
 /** Server component: session, flag and the usable providers are resolved here; the chat runs in the browser. */
-export default async function PlaygroundPage({ searchParams }: { searchParams: Promise<{ provider?: string | string[] }> }) {
+export default async function PlaygroundPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ provider?: string | string[] }>;
+}) {
   const user = await requirePageUser("/playground");
   if (!isFeatureEnabled("showPlayground")) notFound();
   const [providers, { provider }] = await Promise.all([chatProviders(user.id), searchParams]);
@@ -41,7 +45,9 @@ export default async function PlaygroundPage({ searchParams }: { searchParams: P
       <main className="mx-auto max-w-3xl space-y-6 px-4 py-8 sm:px-6">
         <div className="space-y-1">
           <h1 className="text-2xl font-semibold tracking-tight">Playground</h1>
-          <p className="text-sm text-muted-foreground">Chat with a provider through your own key. Nothing is kept after you leave.</p>
+          <p className="text-sm text-muted-foreground">
+            Chat with a provider through your own key. Nothing is kept after you leave.
+          </p>
         </div>
         <Playground providers={providers} initialProviderId={typeof provider === "string" ? provider : undefined} />
       </main>

@@ -29,8 +29,16 @@ export const dynamic = "force-dynamic";
  * charts are drawn here, on the server, from one read of the daily usage, and handed over as finished elements.
  */
 async function loadKeys(userId: string, now: number) {
-  const [keys, daily, firstKeyOnly, spend, tokens] = await Promise.all([getUserApiKeys(userId), getDailyUsage(userId), listFirstKeyOnly(userId), loadSpend(userId, now), listTokens(userId)]);
-  const charts = Object.fromEntries([...usageByKey(daily, now)].map(([keyId, days]) => [keyId, <UsageChart key={keyId} days={days} />]));
+  const [keys, daily, firstKeyOnly, spend, tokens] = await Promise.all([
+    getUserApiKeys(userId),
+    getDailyUsage(userId),
+    listFirstKeyOnly(userId),
+    loadSpend(userId, now),
+    listTokens(userId),
+  ]);
+  const charts = Object.fromEntries(
+    [...usageByKey(daily, now)].map(([keyId, days]) => [keyId, <UsageChart key={keyId} days={days} />]),
+  );
   return { keys: { initialKeys: keys.map(toListedKeyView), charts, firstKeyOnly }, spend, tokens };
 }
 
@@ -42,7 +50,14 @@ async function loadPage(userId: string) {
     isFeatureEnabled("showApiKeyManagement") ? loadKeys(userId, now) : null,
     getActivityPage(userId),
   ]);
-  return { providers, section: keys && { providers, ...keys.keys, now }, spend: keys?.spend, tokens: keys?.tokens, activity, now };
+  return {
+    providers,
+    section: keys && { providers, ...keys.keys, now },
+    spend: keys?.spend,
+    tokens: keys?.tokens,
+    activity,
+    now,
+  };
 }
 
 /** Server component: the session, the flag and the data are resolved here; the client gets plain props. */

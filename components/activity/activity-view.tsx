@@ -5,7 +5,8 @@ import { relativeTime } from "@/lib/client/relative-time";
 import { cn } from "@/lib/utils";
 import type { ActivityEventView } from "@/lib/validation/activity";
 
-const absolute = (iso: string) => new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+const absolute = (iso: string) =>
+  new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 
 interface ActivityViewProps {
   events: ActivityEventView[];
@@ -39,7 +40,12 @@ export function ActivityView({ events, names, now, error, more }: ActivityViewPr
       ) : (
         <ol className="divide-y rounded-lg border bg-card" data-testid="activity-list">
           {events.map((event) => (
-            <ActivityItem key={event.id} event={event} providerName={event.providerId ? names[event.providerId] : undefined} now={now} />
+            <ActivityItem
+              key={event.id}
+              event={event}
+              providerName={event.providerId ? names[event.providerId] : undefined}
+              now={now}
+            />
           ))}
         </ol>
       )}
@@ -53,7 +59,15 @@ export function ActivityView({ events, names, now, error, more }: ActivityViewPr
   );
 }
 
-function ActivityItem({ event, providerName, now }: { event: ActivityEventView; providerName: string | undefined; now: number }) {
+function ActivityItem({
+  event,
+  providerName,
+  now,
+}: {
+  event: ActivityEventView;
+  providerName: string | undefined;
+  now: number;
+}) {
   const warning = isWarning(event);
   return (
     <li className="flex flex-col gap-0.5 px-4 py-2.5 text-sm sm:flex-row sm:items-baseline sm:justify-between sm:gap-4">
@@ -69,4 +83,5 @@ function ActivityItem({ event, providerName, now }: { event: ActivityEventView; 
 }
 
 /** Provider names by id. */
-export const providerNames = (providers: { id: string; name: string }[]) => Object.fromEntries(providers.map((p) => [p.id, p.name]));
+export const providerNames = (providers: { id: string; name: string }[]) =>
+  Object.fromEntries(providers.map((p) => [p.id, p.name]));

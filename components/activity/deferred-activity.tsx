@@ -66,7 +66,13 @@ export function DeferredActivity({ initialPage, providers, now, children }: Defe
       <StandInOnError fallback={children}>
         <Suspense fallback={children}>
           {awake ? (
-            <ActivityPanel initialPage={initialPage} providers={providers} now={now} keyChanges={keyChanges} moreAtStart={moreAtStart} />
+            <ActivityPanel
+              initialPage={initialPage}
+              providers={providers}
+              now={now}
+              keyChanges={keyChanges}
+              moreAtStart={moreAtStart}
+            />
           ) : (
             children
           )}

@@ -49,7 +49,12 @@ export function ApiKeysSection({ providers, initialKeys, firstKeyOnly = [], char
 }
 
 /** One provider's card, wired to the page's keys. */
-function KeysCard({ provider, changes, charts, extra = {} }: CardsProps & { provider: ProviderView; extra?: { actions?: ReactNode; startOpen?: boolean } }) {
+function KeysCard({
+  provider,
+  changes,
+  charts,
+  extra = {},
+}: CardsProps & { provider: ProviderView; extra?: { actions?: ReactNode; startOpen?: boolean } }) {
   const { state } = changes;
   return (
     <ProviderCard
@@ -64,7 +69,11 @@ function KeysCard({ provider, changes, charts, extra = {} }: CardsProps & { prov
   );
 }
 
-function BuiltInProviders({ providers, everyProvider, ...cards }: CardsProps & { providers: ProviderView[]; everyProvider: ProviderView[] }) {
+function BuiltInProviders({
+  providers,
+  everyProvider,
+  ...cards
+}: CardsProps & { providers: ProviderView[]; everyProvider: ProviderView[] }) {
   return (
     <section aria-labelledby="provider-api-keys" className="space-y-4">
       <RejectedKeysNotice providers={everyProvider} keys={cards.changes.state.keys} now={cards.changes.state.clock} />

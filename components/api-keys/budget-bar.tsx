@@ -16,9 +16,14 @@ export function budgetLevel(budget: Budget): "ok" | "warning" | "reached" {
 }
 
 /** The day a budget's month ends, as people read it: "Dec 1". */
-export const resetDay = (budget: Budget) => new Date(budget.resetsAt).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
+export const resetDay = (budget: Budget) =>
+  new Date(budget.resetsAt).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
 
-const TONE = { ok: ["bg-primary", "text-muted-foreground"], warning: ["bg-warning", "text-warning"], reached: ["bg-destructive", "text-destructive"] } as const;
+const TONE = {
+  ok: ["bg-primary", "text-muted-foreground"],
+  warning: ["bg-warning", "text-warning"],
+  reached: ["bg-destructive", "text-destructive"],
+} as const;
 
 /** A key's spend this month against its budget: a line and a bar, amber from 80 %, red at 100 %. */
 export function BudgetBar({ budget }: { budget: Budget }) {
@@ -28,14 +33,23 @@ export function BudgetBar({ budget }: { budget: Budget }) {
   return (
     <div className="space-y-1 pt-1" data-testid="budget" data-level={level}>
       <p className={TONE[level][1]}>{level === "reached" ? `Budget reached: ${text}` : `Budget: ${text}`}</p>
-      <div role="progressbar" aria-label="Budget used this month" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-valuetext={`${percent} %`} className="h-1.5 overflow-hidden rounded-full bg-muted">
+      <div
+        role="progressbar"
+        aria-label="Budget used this month"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-valuetext={`${percent} %`}
+        className="h-1.5 overflow-hidden rounded-full bg-muted"
+      >
         <div className={cn("h-full rounded-full", TONE[level][0])} style={{ width: `${percent}%` }} />
       </div>
     </div>
   );
 }
 
-const money = (amount: number, currency: string) => (currency === "USD" ? usd(Math.round(amount * 1_000_000)) : `${amount.toFixed(2)} ${currency}`);
+const money = (amount: number, currency: string) =>
+  currency === "USD" ? usd(Math.round(amount * 1_000_000)) : `${amount.toFixed(2)} ${currency}`;
 
 /**
  * "Balance at OpenRouter: $12.50 of $20.00 left": what the provider says is left on the key (OpenRouter and
@@ -49,7 +63,9 @@ export function KeyBalance({ keyId, providerName }: { keyId: string; providerNam
       if (!current) return;
       if (!result.ok) return setText(`Balance unknown: ${result.error.message}`);
       const { currency, remainingUsd, limitUsd } = result.data;
-      setText(`Balance at ${providerName}: ${money(remainingUsd, currency)}${limitUsd === undefined ? "" : ` of ${money(limitUsd, currency)}`} left`);
+      setText(
+        `Balance at ${providerName}: ${money(remainingUsd, currency)}${limitUsd === undefined ? "" : ` of ${money(limitUsd, currency)}`} left`,
+      );
     });
     return () => {
       current = false;

@@ -3,7 +3,14 @@
 import { type RefObject, useId, useState } from "react";
 import { type BudgetDraft, BudgetFields, budgetOfDraft } from "@/components/spend/budget-fields";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { callApi } from "@/lib/client/api";
 import { toast } from "@/lib/client/toast";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
@@ -19,7 +26,9 @@ interface BudgetDialogProps {
 }
 
 const draftOf = (key: ListedKeyView): BudgetDraft =>
-  key.budget ? { amount: String(key.budget.monthlyMicroUsd / 1_000_000), mode: key.budget.mode } : { amount: "", mode: "hard" };
+  key.budget
+    ? { amount: String(key.budget.monthlyMicroUsd / 1_000_000), mode: key.budget.mode }
+    : { amount: "", mode: "hard" };
 
 /** "Budget…" of a key (loaded on demand): a monthly amount in dollars, hard or soft; or the budget removed. */
 export function BudgetDialog({ provider, apiKey, returnFocusTo, onSaved, onClose }: BudgetDialogProps) {
@@ -37,14 +46,19 @@ export function BudgetDialog({ provider, apiKey, returnFocusTo, onSaved, onClose
       return setError(field ? { field } : { form: result.error.message });
     }
     onSaved(result.data);
-    toast.success(budget ? `Budget of $${budget.monthlyUsd} a month set on “${apiKey.label}”` : `Budget removed from “${apiKey.label}”`);
+    toast.success(
+      budget
+        ? `Budget of $${budget.monthlyUsd} a month set on “${apiKey.label}”`
+        : `Budget removed from “${apiKey.label}”`,
+    );
     onClose();
   }
 
   function save() {
     const parsed = budgetOfDraft(draft);
     if ("problem" in parsed) return setError({ field: parsed.problem });
-    if (parsed.budget === null) return setError({ field: "Enter the monthly budget in dollars, or remove the budget." });
+    if (parsed.budget === null)
+      return setError({ field: "Enter the monthly budget in dollars, or remove the budget." });
     setError({});
     void send(parsed.budget);
   }
@@ -61,7 +75,8 @@ export function BudgetDialog({ provider, apiKey, returnFocusTo, onSaved, onClose
         <DialogHeader>
           <DialogTitle>Budget for “{apiKey.label}”</DialogTitle>
           <DialogDescription>
-            What your {provider.name} key may spend a calendar month (UTC), counted from the prices of its answers. Answers without a price are not counted.
+            What your {provider.name} key may spend a calendar month (UTC), counted from the prices of its answers.
+            Answers without a price are not counted.
           </DialogDescription>
         </DialogHeader>
         <form
@@ -80,7 +95,12 @@ export function BudgetDialog({ provider, apiKey, returnFocusTo, onSaved, onClose
           ) : null}
           <DialogFooter spread={apiKey.budget !== null}>
             {apiKey.budget ? (
-              <Button variant="destructive-outline" waiting={sending === "save"} busy={sending === "remove"} onClick={() => void send(null)}>
+              <Button
+                variant="destructive-outline"
+                waiting={sending === "save"}
+                busy={sending === "remove"}
+                onClick={() => void send(null)}
+              >
                 {sending === "remove" ? "Removing..." : "Remove budget"}
               </Button>
             ) : null}

@@ -12,7 +12,9 @@ import { cardAnchor } from "./provider-card-header";
 export function BudgetNotice({ providers, keys }: { providers: ProviderView[]; keys: ListedKeyView[] }) {
   const flagged = keys.flatMap((key) => {
     const provider = providers.find((p) => p.id === key.providerId);
-    return key.isEnabled && key.budget && provider && budgetLevel(key.budget) !== "ok" ? [{ key, provider, budget: key.budget }] : [];
+    return key.isEnabled && key.budget && provider && budgetLevel(key.budget) !== "ok"
+      ? [{ key, provider, budget: key.budget }]
+      : [];
   });
   const first = flagged[0];
   if (!first) return null;
@@ -28,8 +30,8 @@ export function BudgetNotice({ providers, keys }: { providers: ProviderView[]; k
   }));
   return (
     <KeysNotice tone="warning" icon={AlertTriangle} title={title} testId="budget-notice" links={links}>
-      A hard budget stops using the key once it is reached (your next key serves); a soft one only warns. Budgets start again on {resetDay(first.budget)} (00:00 UTC).
-      Raise or remove a budget with the key&apos;s Budget button.
+      A hard budget stops using the key once it is reached (your next key serves); a soft one only warns. Budgets start
+      again on {resetDay(first.budget)} (00:00 UTC). Raise or remove a budget with the key&apos;s Budget button.
     </KeysNotice>
   );
 }

@@ -55,12 +55,26 @@ export function KeyActions({ provider, apiKey, only, state, actions }: KeyAction
     <div className="flex flex-wrap items-center gap-x-4 gap-y-2 pt-2">
       <KeySwitch provider={provider} apiKey={apiKey} only={only} onToggle={actions.toggle} />
       <span className="flex flex-wrap gap-1.5">
-        <Button variant="outline" size="sm" className={small} aria-label={`Test ${label}`} busy={state.testing} onClick={() => void actions.test()}>
+        <Button
+          variant="outline"
+          size="sm"
+          className={small}
+          aria-label={`Test ${label}`}
+          busy={state.testing}
+          onClick={() => void actions.test()}
+        >
           {state.testing ? null : <FlaskConical aria-hidden />}
           {state.testing ? "Testing..." : "Test"}
         </Button>
         {!only && canUse(apiKey) ? (
-          <Button variant="outline" size="sm" className={small} aria-label={`Models of ${label}`} aria-expanded={state.showModels} onClick={actions.models}>
+          <Button
+            variant="outline"
+            size="sm"
+            className={small}
+            aria-label={`Models of ${label}`}
+            aria-expanded={state.showModels}
+            onClick={actions.models}
+          >
             <List aria-hidden />
             Models
           </Button>
@@ -76,7 +90,14 @@ export function KeyActions({ provider, apiKey, only, state, actions }: KeyAction
           <Key aria-hidden />
           {only ? "Update API Key" : "Replace"}
         </Button>
-        <Button ref={renameButton} variant="outline" size="sm" className={small} aria-label={`Rename ${label}`} onClick={actions.rename}>
+        <Button
+          ref={renameButton}
+          variant="outline"
+          size="sm"
+          className={small}
+          aria-label={`Rename ${label}`}
+          onClick={actions.rename}
+        >
           <Pencil aria-hidden />
           Rename
         </Button>
@@ -87,8 +108,22 @@ export function KeyActions({ provider, apiKey, only, state, actions }: KeyAction
   );
 }
 
-function KeySwitch({ provider, apiKey, only, onToggle }: { provider: ProviderView; apiKey: ListedKeyView; only: boolean; onToggle: (on: boolean) => void }) {
-  const name = only ? (provider.registryId === "custom" ? `Use ${provider.name}` : `Use the ${provider.name} API key`) : `Use the ${provider.name} key ${apiKey.label}`;
+function KeySwitch({
+  provider,
+  apiKey,
+  only,
+  onToggle,
+}: {
+  provider: ProviderView;
+  apiKey: ListedKeyView;
+  only: boolean;
+  onToggle: (on: boolean) => void;
+}) {
+  const name = only
+    ? provider.registryId === "custom"
+      ? `Use ${provider.name}`
+      : `Use the ${provider.name} API key`
+    : `Use the ${provider.name} key ${apiKey.label}`;
   return (
     <label className="flex cursor-pointer items-center gap-2">
       <Switch checked={apiKey.isEnabled} onCheckedChange={onToggle} aria-label={name} />
@@ -98,7 +133,15 @@ function KeySwitch({ provider, apiKey, only, onToggle }: { provider: ProviderVie
 }
 
 /** "Budget…": the key's monthly budget, in a dialog that loads on demand. */
-function BudgetButton({ provider, apiKey, onSaved }: { provider: ProviderView; apiKey: ListedKeyView; onSaved: (key: KeyView) => void }) {
+function BudgetButton({
+  provider,
+  apiKey,
+  onSaved,
+}: {
+  provider: ProviderView;
+  apiKey: ListedKeyView;
+  onSaved: (key: KeyView) => void;
+}) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   return (
@@ -119,7 +162,13 @@ function BudgetButton({ provider, apiKey, onSaved }: { provider: ProviderView; a
       </Button>
       {open ? (
         <Suspense fallback={null}>
-          <BudgetDialog provider={provider} apiKey={apiKey} returnFocusTo={button} onSaved={onSaved} onClose={() => setOpen(false)} />
+          <BudgetDialog
+            provider={provider}
+            apiKey={apiKey}
+            returnFocusTo={button}
+            onSaved={onSaved}
+            onClose={() => setOpen(false)}
+          />
         </Suspense>
       ) : null}
     </>
@@ -127,7 +176,17 @@ function BudgetButton({ provider, apiKey, onSaved }: { provider: ProviderView; a
 }
 
 /** "Delete", asked twice: the confirmation loads on demand and names the key. */
-function DeleteKeyButton({ provider, label, only, onDelete }: { provider: ProviderView; label: string; only: boolean; onDelete: () => void }) {
+function DeleteKeyButton({
+  provider,
+  label,
+  only,
+  onDelete,
+}: {
+  provider: ProviderView;
+  label: string;
+  only: boolean;
+  onDelete: () => void;
+}) {
   const [open, setOpen] = useState(false);
   const [loaded, setLoaded] = useState(false);
   const trigger = (
@@ -154,7 +213,11 @@ function DeleteKeyButton({ provider, label, only, onDelete }: { provider: Provid
         label={`Delete ${label}`}
         trigger={trigger}
         title={`Delete the ${provider.name} key “${label}”?`}
-        description={only ? `Requests to ${provider.name} will stop working until you add a key again. This cannot be undone.` : "Requests will use your other keys for this provider. This cannot be undone."}
+        description={
+          only
+            ? `Requests to ${provider.name} will stop working until you add a key again. This cannot be undone.`
+            : "Requests will use your other keys for this provider. This cannot be undone."
+        }
         keepLabel="Keep key"
         open={open}
         onOpenChange={setOpen}

@@ -56,7 +56,9 @@ export function KeyDialog({ provider, mode, taken, returnFocusTo, changes, onClo
         }}
       >
         <DialogHeader>
-          <DialogTitle>{mode.kind === "add" ? `Add another ${provider.name} key` : `${provider.name} API Key`}</DialogTitle>
+          <DialogTitle>
+            {mode.kind === "add" ? `Add another ${provider.name} key` : `${provider.name} API Key`}
+          </DialogTitle>
           <DialogDescription>{describe(provider, mode, several)}</DialogDescription>
         </DialogHeader>
         <KeyForm provider={provider} mode={mode} taken={taken} changes={changes} onClose={onClose} />

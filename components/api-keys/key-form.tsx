@@ -31,7 +31,11 @@ const endOfDay = (day: string) => new Date(`${day}T23:59:59`).toISOString();
 function readTarget(label: string, day: string, taken: string[]): { target: KeyTarget; found: FieldErrors } {
   const expiresAt = day ? endOfDay(day) : undefined;
   const found: FieldErrors = {
-    label: labelProblem(label) ?? (taken.some((t) => t.toLowerCase() === label.trim().toLowerCase()) ? "Another key of this provider has that label." : undefined),
+    label:
+      labelProblem(label) ??
+      (taken.some((t) => t.toLowerCase() === label.trim().toLowerCase())
+        ? "Another key of this provider has that label."
+        : undefined),
     expiresAt: expiresAt && expiryProblem(expiresAt) ? "Choose a day after today." : undefined,
   };
   return { target: { label: label.trim(), ...(expiresAt ? { expiresAt } : {}) }, found };
@@ -56,7 +60,17 @@ export function KeyForm({ provider, mode, taken, changes, onClose }: KeyFormProp
         if (!actions.busy) void form.save();
       }}
     >
-      {mode.kind === "add" ? <Field ref={labelRef} id={ids.label} label="Label" error={actions.fieldErrors.label} placeholder="e.g. Work" maxLength={60} autoComplete="off" /> : null}
+      {mode.kind === "add" ? (
+        <Field
+          ref={labelRef}
+          id={ids.label}
+          label="Label"
+          error={actions.fieldErrors.label}
+          placeholder="e.g. Work"
+          maxLength={60}
+          autoComplete="off"
+        />
+      ) : null}
       <KeyInput
         provider={provider}
         stored={form.stored}
@@ -67,8 +81,22 @@ export function KeyForm({ provider, mode, taken, changes, onClose }: KeyFormProp
           actions.clearMessages();
         }}
       />
-      {mode.kind === "add" ? <Field ref={expiryRef} id={ids.expiry} label="Expires (optional)" error={actions.fieldErrors.expiresAt} type="date" /> : null}
-      {actions.notice ? <KeyResultNotice notice={actions.notice} waiting={actions.busy !== null} onSaveAnyway={() => void form.save(true)} /> : null}
+      {mode.kind === "add" ? (
+        <Field
+          ref={expiryRef}
+          id={ids.expiry}
+          label="Expires (optional)"
+          error={actions.fieldErrors.expiresAt}
+          type="date"
+        />
+      ) : null}
+      {actions.notice ? (
+        <KeyResultNotice
+          notice={actions.notice}
+          waiting={actions.busy !== null}
+          onSaveAnyway={() => void form.save(true)}
+        />
+      ) : null}
       <KeyFormButtons form={form} providerName={provider.name} onClose={onClose} />
     </form>
   );
@@ -77,7 +105,10 @@ export function KeyForm({ provider, mode, taken, changes, onClose }: KeyFormProp
 /** The form's fields, and its requests with what each one sends besides the key. */
 type InputRef = RefObject<HTMLInputElement | null>;
 
-function useKeyForm({ provider, mode, taken, changes, onClose }: KeyFormProps, fields: { labelRef: InputRef; keyRef: InputRef; expiryRef: InputRef }) {
+function useKeyForm(
+  { provider, mode, taken, changes, onClose }: KeyFormProps,
+  fields: { labelRef: InputRef; keyRef: InputRef; expiryRef: InputRef },
+) {
   const { labelRef, keyRef, expiryRef } = fields;
   const ids = { label: useId(), expiry: useId() };
   const [hasInput, setHasInput] = useState(false);
@@ -103,17 +134,42 @@ function useKeyForm({ provider, mode, taken, changes, onClose }: KeyFormProps, f
     // One of several keys keeps its label (the server replaces that key); a lone key is the provider's primary.
     return actions.save(typedKey(), stored && several ? { label: stored.label } : {}, { skipValidation });
   };
-  return { actions, ids, stored, several, hasInput, setHasInput, confirmOpen, setConfirmOpen, save, test: () => actions.test(typedKey()) };
+  return {
+    actions,
+    ids,
+    stored,
+    several,
+    hasInput,
+    setHasInput,
+    confirmOpen,
+    setConfirmOpen,
+    save,
+    test: () => actions.test(typedKey()),
+  };
 }
 
-function KeyFormButtons({ form, providerName, onClose }: { form: ReturnType<typeof useKeyForm>; providerName: string; onClose: () => void }) {
+function KeyFormButtons({
+  form,
+  providerName,
+  onClose,
+}: {
+  form: ReturnType<typeof useKeyForm>;
+  providerName: string;
+  onClose: () => void;
+}) {
   const { actions, stored, hasInput } = form;
   const { busy, keyOptional } = actions;
   const testLabel = hasInput ? "Test key" : stored ? "Test saved key" : keyOptional ? "Test without a key" : "Test key";
   return (
     <DialogFooter spread>
       <div className="flex flex-col gap-2 sm:flex-row">
-        <Button variant="secondary" disabled={!hasInput && !stored && !keyOptional} waiting={busy !== null} busy={busy === "test"} onClick={() => void form.test()}>
+        <Button
+          variant="secondary"
+          disabled={!hasInput && !stored && !keyOptional}
+          waiting={busy !== null}
+          busy={busy === "test"}
+          onClick={() => void form.test()}
+        >
           {busy === "test" ? "Testing..." : testLabel}
         </Button>
         {stored ? (

@@ -26,7 +26,12 @@ export const aKey = (name: string) => `${/^[aeiox]/i.test(name) ? "an" : "a"} ${
 /** Where the provider hands out keys, in a new tab. */
 function GetKeyLink({ href, providerName }: { href: string; providerName: string }) {
   return (
-    <a href={href} target="_blank" rel="noopener noreferrer" className="inline-flex items-center gap-1 text-xs text-primary underline-offset-4 hover:underline">
+    <a
+      href={href}
+      target="_blank"
+      rel="noopener noreferrer"
+      className="inline-flex items-center gap-1 text-xs text-primary underline-offset-4 hover:underline"
+    >
       Get a key from {providerName}
       <ExternalLink className="size-3" aria-hidden />
       <span className="sr-only">(opens in a new tab)</span>
@@ -41,7 +46,10 @@ function keyHint(provider: ProviderView, stored: KeyView | undefined, shapeWarni
     const looksLike = getProviderInfo(provider.registryId)?.keyShape.looksLike;
     return `This doesn't look like ${aKey(provider.name)} (they usually ${looksLike}).${refused ? "" : " You can still save it."}`;
   }
-  if (stored) return stored.apiKey === "" ? "Saved without a key. Saving a key replaces that." : `A key is saved (${shortMask(stored.apiKey)}). Saving replaces it.`;
+  if (stored)
+    return stored.apiKey === ""
+      ? "Saved without a key. Saving a key replaces that."
+      : `A key is saved (${shortMask(stored.apiKey)}). Saving replaces it.`;
   return provider.registryId === "custom"
     ? "Paste the key exactly as the endpoint expects it, or leave the field empty if it needs none."
     : "Paste the key exactly as the provider shows it.";

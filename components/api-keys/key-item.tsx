@@ -50,7 +50,18 @@ interface KeyItemProps {
  * chart, then its own actions (key-actions.tsx), or the rename form in their place; a test's answer and the
  * key's models show under them.
  */
-export function KeyItem({ provider, apiKey, place, primary, now, chart, changes, focusMove, onMove, onReplace }: KeyItemProps) {
+export function KeyItem({
+  provider,
+  apiKey,
+  place,
+  primary,
+  now,
+  chart,
+  changes,
+  focusMove,
+  onMove,
+  onReplace,
+}: KeyItemProps) {
   const labelId = useId();
   const item = useKeyItem(apiKey, changes);
   const row = useRef<HTMLLIElement>(null);
@@ -58,13 +69,39 @@ export function KeyItem({ provider, apiKey, place, primary, now, chart, changes,
   const [near, setNear] = useState(false);
   useNearScreen(row, near || !tellsBalance, () => setNear(true));
   return (
-    <li ref={row} aria-labelledby={labelId} className={cn("rounded-md border p-3 text-xs", !apiKey.isEnabled && "bg-muted/40")} data-testid={`key-item-${apiKey.label}`} data-position={apiKey.position}>
-      <KeyTitleRow apiKey={apiKey} labelId={labelId} place={place} primary={primary} now={now} focusMove={focusMove} onMove={onMove} />
+    <li
+      ref={row}
+      aria-labelledby={labelId}
+      className={cn("rounded-md border p-3 text-xs", !apiKey.isEnabled && "bg-muted/40")}
+      data-testid={`key-item-${apiKey.label}`}
+      data-position={apiKey.position}
+    >
+      <KeyTitleRow
+        apiKey={apiKey}
+        labelId={labelId}
+        place={place}
+        primary={primary}
+        now={now}
+        focusMove={focusMove}
+        onMove={onMove}
+      />
       <KeyDetails apiKey={apiKey} now={now} chart={chart} balanceOf={tellsBalance && near ? provider.name : null} />
       {item.renaming ? (
         <RenameForm label={apiKey.label} onCancel={item.closeRename} onSave={item.rename} />
       ) : (
-        <KeyActions provider={provider} apiKey={apiKey} only={place.only} state={item} actions={{ ...item.actions, replace: onReplace, remove: () => void changes.remove(provider, apiKey), budgetSaved: changes.saved, toggle: (on) => void changes.toggle(provider, apiKey, on) }} />
+        <KeyActions
+          provider={provider}
+          apiKey={apiKey}
+          only={place.only}
+          state={item}
+          actions={{
+            ...item.actions,
+            replace: onReplace,
+            remove: () => void changes.remove(provider, apiKey),
+            budgetSaved: changes.saved,
+            toggle: (on) => void changes.toggle(provider, apiKey, on),
+          }}
+        />
       )}
       {item.tested ? <TestAnswer answer={item.tested} /> : null}
       {item.showModels ? (
@@ -110,7 +147,12 @@ function useKeyItem(apiKey: ListedKeyView, changes: KeyChanges) {
   return { renaming, renamed, closeRename, testing, tested, showModels, actions, rename };
 }
 
-function KeyTitleRow(props: { apiKey: ListedKeyView; labelId: string; place: KeyPlace; primary: boolean; now: number } & Pick<KeyItemProps, "focusMove" | "onMove">) {
+function KeyTitleRow(
+  props: { apiKey: ListedKeyView; labelId: string; place: KeyPlace; primary: boolean; now: number } & Pick<
+    KeyItemProps,
+    "focusMove" | "onMove"
+  >,
+) {
   const { apiKey, labelId, place, primary, now } = props;
   return (
     <div className="flex flex-wrap items-center justify-between gap-2">
@@ -128,12 +170,26 @@ function KeyTitleRow(props: { apiKey: ListedKeyView; labelId: string; place: Key
           </>
         )}
       </span>
-      {place.only ? null : <MoveButtons label={apiKey.label} position={apiKey.position} place={place} focusMove={props.focusMove} onMove={props.onMove} />}
+      {place.only ? null : (
+        <MoveButtons
+          label={apiKey.label}
+          position={apiKey.position}
+          place={place}
+          focusMove={props.focusMove}
+          onMove={props.onMove}
+        />
+      )}
     </div>
   );
 }
 
-function MoveButtons({ label, position, place, focusMove, onMove }: { label: string; position: number; place: KeyPlace } & Pick<KeyItemProps, "focusMove" | "onMove">) {
+function MoveButtons({
+  label,
+  position,
+  place,
+  focusMove,
+  onMove,
+}: { label: string; position: number; place: KeyPlace } & Pick<KeyItemProps, "focusMove" | "onMove">) {
   const up = useRef<HTMLButtonElement>(null);
   const down = useRef<HTMLButtonElement>(null);
   // After a move the key is in its new place: the keyboard goes back to the same button, or to the other one
@@ -145,10 +201,26 @@ function MoveButtons({ label, position, place, focusMove, onMove }: { label: str
   }, [focusMove, position, place.first, place.last]);
   return (
     <span className="flex items-center gap-1">
-      <Button variant="ghost" size="icon" className="size-7" aria-label={`Move ${label} up`} ref={up} disabled={place.first} onClick={() => onMove("up")}>
+      <Button
+        variant="ghost"
+        size="icon"
+        className="size-7"
+        aria-label={`Move ${label} up`}
+        ref={up}
+        disabled={place.first}
+        onClick={() => onMove("up")}
+      >
         <ArrowUp aria-hidden />
       </Button>
-      <Button variant="ghost" size="icon" className="size-7" aria-label={`Move ${label} down`} ref={down} disabled={place.last} onClick={() => onMove("down")}>
+      <Button
+        variant="ghost"
+        size="icon"
+        className="size-7"
+        aria-label={`Move ${label} down`}
+        ref={down}
+        disabled={place.last}
+        onClick={() => onMove("down")}
+      >
         <ArrowDown aria-hidden />
       </Button>
     </span>
@@ -156,7 +228,17 @@ function MoveButtons({ label, position, place, focusMove, onMove }: { label: str
 }
 
 /** The key's mask, what its provider last said, its use over 30 days, its budget, its balance and its chart. */
-function KeyDetails({ apiKey, now, chart, balanceOf }: { apiKey: ListedKeyView; now: number; chart: ReactNode; balanceOf: string | null }) {
+function KeyDetails({
+  apiKey,
+  now,
+  chart,
+  balanceOf,
+}: {
+  apiKey: ListedKeyView;
+  now: number;
+  chart: ReactNode;
+  balanceOf: string | null;
+}) {
   return (
     <div className="space-y-0.5 pt-1">
       {apiKey.apiKey === "" ? (
@@ -164,12 +246,19 @@ function KeyDetails({ apiKey, now, chart, balanceOf }: { apiKey: ListedKeyView; 
       ) : (
         <p className="flex min-w-0 items-center gap-2">
           <span className="sr-only">Saved key:</span>
-          <code className="truncate rounded bg-muted px-1.5 py-0.5 font-mono" title={apiKey.apiKey} data-testid="masked-key">
+          <code
+            className="truncate rounded bg-muted px-1.5 py-0.5 font-mono"
+            title={apiKey.apiKey}
+            data-testid="masked-key"
+          >
             {apiKey.apiKey}
           </code>
         </p>
       )}
-      <p className={apiKey.health === "rejected" ? "text-destructive" : "text-muted-foreground"} data-testid="health-line">
+      <p
+        className={apiKey.health === "rejected" ? "text-destructive" : "text-muted-foreground"}
+        data-testid="health-line"
+      >
         <HealthLine apiKey={apiKey} now={now} />
       </p>
       <p className="text-muted-foreground" data-testid="usage-line">

@@ -53,7 +53,15 @@ export function KeyList({ provider, keys, serving, now, charts, changes, onRepla
 }
 
 /** "Always use my first key": the provider's setting, shown under its list of keys. */
-export function FallbackSwitch({ fallback, onChange, describedBy }: { fallback: boolean; onChange: (fallback: boolean) => void; describedBy: string }) {
+export function FallbackSwitch({
+  fallback,
+  onChange,
+  describedBy,
+}: {
+  fallback: boolean;
+  onChange: (fallback: boolean) => void;
+  describedBy: string;
+}) {
   return (
     <div>
       <label className="flex w-fit cursor-pointer items-center gap-2 text-xs">
@@ -61,7 +69,9 @@ export function FallbackSwitch({ fallback, onChange, describedBy }: { fallback: 
         <span>Always use my first key</span>
       </label>
       <p id={describedBy} className="pt-1 text-xs text-muted-foreground">
-        {fallback ? "When a key is rejected, limited or unreachable, the next one is tried." : "Only the first key is used; the others wait."}
+        {fallback
+          ? "When a key is rejected, limited or unreachable, the next one is tried."
+          : "Only the first key is used; the others wait."}
       </p>
     </div>
   );

@@ -13,7 +13,15 @@ const TONE_CLASS: Record<KeyNotice["tone"], string> = {
 const TONE_ICON = { success: CheckCircle2, warning: AlertTriangle, error: XCircle };
 
 /** What the provider (or the server) said about the last test or save, announced to screen readers. */
-export function KeyResultNotice({ notice, waiting, onSaveAnyway }: { notice: KeyNotice; waiting: boolean; onSaveAnyway: () => void }) {
+export function KeyResultNotice({
+  notice,
+  waiting,
+  onSaveAnyway,
+}: {
+  notice: KeyNotice;
+  waiting: boolean;
+  onSaveAnyway: () => void;
+}) {
   const Icon = TONE_ICON[notice.tone];
   return (
     <div role="status" className={cn("flex items-start gap-2 rounded-md border p-3 text-sm", TONE_CLASS[notice.tone])}>

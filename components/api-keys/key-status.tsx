@@ -31,7 +31,11 @@ export function ExpiryBadge({ expiresAt, now }: { expiresAt: string | null; now:
   const text = expiryBadgeText(expiresAt, now);
   if (!text) return null;
   return (
-    <Badge variant={text === "Expired" ? "destructive" : "warning"} data-testid="expiry-badge" title={expiresAt ?? undefined}>
+    <Badge
+      variant={text === "Expired" ? "destructive" : "warning"}
+      data-testid="expiry-badge"
+      title={expiresAt ?? undefined}
+    >
       <Clock aria-hidden />
       {text}
     </Badge>
@@ -43,7 +47,17 @@ export function ExpiryBadge({ expiresAt, now }: { expiresAt: string | null; now:
  * its health, expiry, whether it must be entered again), or "Not in use" when every key is disabled or expired.
  * `endpoint`: a custom endpoint, which may need no key at all. `now`: the time expiry is measured from.
  */
-export function KeyBadges({ keys, serving, endpoint, now }: { keys: KeyView[]; serving: KeyView | undefined; endpoint: boolean; now: number }) {
+export function KeyBadges({
+  keys,
+  serving,
+  endpoint,
+  now,
+}: {
+  keys: KeyView[];
+  serving: KeyView | undefined;
+  endpoint: boolean;
+  now: number;
+}) {
   if (keys.length === 0) {
     return (
       <Badge variant="warning">
@@ -88,7 +102,11 @@ export function HealthLine({ apiKey, now }: { apiKey: KeyView; now: number }) {
     case "ok":
       return <>Verified {relativeTime(apiKey.healthCheckedAt ?? apiKey.lastValidatedAt ?? apiKey.updatedAt, now)}</>;
     case "unchecked":
-      return <>{apiKey.lastValidatedAt ? `Verified ${relativeTime(apiKey.lastValidatedAt, now)}` : "Saved without a check"}</>;
+      return (
+        <>
+          {apiKey.lastValidatedAt ? `Verified ${relativeTime(apiKey.lastValidatedAt, now)}` : "Saved without a check"}
+        </>
+      );
     default:
       return <>{`${apiKey.healthMessage ?? "The provider could not confirm this key."}${checked}`}</>;
   }

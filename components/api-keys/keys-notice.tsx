@@ -20,7 +20,11 @@ interface KeysNoticeProps {
 /** A notice at the top of the settings page about some keys (rejected, near their budget), with links to them. */
 export function KeysNotice({ tone, icon: Icon, title, children, links, testId }: KeysNoticeProps) {
   return (
-    <div role={TONE[tone].role} className={cn("flex items-start gap-3 rounded-lg border p-4 text-sm", TONE[tone].box)} data-testid={testId}>
+    <div
+      role={TONE[tone].role}
+      className={cn("flex items-start gap-3 rounded-lg border p-4 text-sm", TONE[tone].box)}
+      data-testid={testId}
+    >
       <Icon className={cn("mt-0.5 size-5 shrink-0", TONE[tone].icon)} aria-hidden />
       <div className="space-y-1">
         <p className="font-semibold">{title}</p>

@@ -34,7 +34,9 @@ export const keysOf = (keys: readonly ListedKeyView[], providerId: string): List
 /** The provider's keys with `ordered` as their new order: positions 0, 1, 2… as the server numbers them. */
 function renumbered(keys: ListedKeyView[], providerId: string, ordered: ListedKeyView[]): ListedKeyView[] {
   const position = new Map(ordered.map((key, index) => [key.id, index]));
-  return keys.filter((k) => k.providerId !== providerId || position.has(k.id)).map((k) => (position.has(k.id) ? { ...k, position: position.get(k.id)! } : k));
+  return keys
+    .filter((k) => k.providerId !== providerId || position.has(k.id))
+    .map((k) => (position.has(k.id) ? { ...k, position: position.get(k.id)! } : k));
 }
 
 function saved(keys: ListedKeyView[], key: KeyView): ListedKeyView[] {
@@ -56,7 +58,11 @@ function moved(keys: ListedKeyView[], id: string, position: number): ListedKeyVi
 function removed(keys: ListedKeyView[], id: string): ListedKeyView[] {
   const key = keys.find((k) => k.id === id);
   if (!key) return keys;
-  return renumbered(keys, key.providerId, keysOf(keys, key.providerId).filter((k) => k.id !== id));
+  return renumbered(
+    keys,
+    key.providerId,
+    keysOf(keys, key.providerId).filter((k) => k.id !== id),
+  );
 }
 
 function withFallback(firstOnly: ReadonlySet<string>, providerId: string, fallback: boolean): ReadonlySet<string> {

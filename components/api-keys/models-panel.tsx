@@ -25,11 +25,13 @@ export function ModelsPanel({ provider, keyId, onAnswered }: ModelsPanelProps) {
 
   useEffect(() => {
     let current = true;
-    void callApi("listModels", { query: { providerId: provider.id, ...(keyId ? { id: keyId } : {}) } }).then((result) => {
-      if (!current) return;
-      setState(result.ok ? { phase: "loaded", list: result.data } : { phase: "failed", error: result.error });
-      onAnswered();
-    });
+    void callApi("listModels", { query: { providerId: provider.id, ...(keyId ? { id: keyId } : {}) } }).then(
+      (result) => {
+        if (!current) return;
+        setState(result.ok ? { phase: "loaded", list: result.data } : { phase: "failed", error: result.error });
+        onAnswered();
+      },
+    );
     return () => {
       current = false;
     };
@@ -65,7 +67,11 @@ export function ModelsPanel({ provider, keyId, onAnswered }: ModelsPanelProps) {
           data-testid="model-list"
         >
           {models.map((model) => (
-            <li key={model.id} className="truncate py-0.5" title={model.name === model.id ? model.id : `${model.name} (${model.id})`}>
+            <li
+              key={model.id}
+              className="truncate py-0.5"
+              title={model.name === model.id ? model.id : `${model.name} (${model.id})`}
+            >
               {model.id}
             </li>
           ))}

@@ -13,7 +13,8 @@ type State = { phase: "loading" } | { phase: "loaded"; prices: PriceView[] } | {
 type Draft = { model: string; input: string; output: string };
 type Errors = Partial<Record<keyof Draft | "form", string>>;
 
-const perMillion = (usd: number) => `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
+const perMillion = (usd: number) =>
+  `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
 const DOLLARS = /^\d+(\.\d{1,6})?$/;
 
 async function readPrices(providerId: string): Promise<State> {
@@ -23,7 +24,8 @@ async function readPrices(providerId: string): Promise<State> {
 
 function priceProblem(text: string): string | undefined {
   const value = Number(text.trim().replace(/^\$/, ""));
-  if (!DOLLARS.test(text.trim().replace(/^\$/, "")) || !Number.isFinite(value)) return "Enter dollars per million tokens, such as 2.50 (0 to 1000).";
+  if (!DOLLARS.test(text.trim().replace(/^\$/, "")) || !Number.isFinite(value))
+    return "Enter dollars per million tokens, such as 2.50 (0 to 1000).";
   return value > 1000 ? "Enter at most $1000 per million tokens." : undefined;
 }
 
@@ -69,7 +71,12 @@ export function PricesPanel({ provider }: { provider: ProviderView }) {
     setSending(null);
     if (!result.ok) {
       const fields = result.error.fields ?? {};
-      return setErrors({ model: fields.model, input: fields.inputPerMTokUsd, output: fields.outputPerMTokUsd, form: Object.keys(fields).length ? undefined : result.error.message });
+      return setErrors({
+        model: fields.model,
+        input: fields.inputPerMTokUsd,
+        output: fields.outputPerMTokUsd,
+        form: Object.keys(fields).length ? undefined : result.error.message,
+      });
     }
     setDraft({ model: "", input: "", output: "" });
     setSaid(`Your price for ${model} is saved.`);
@@ -97,9 +104,16 @@ export function PricesPanel({ provider }: { provider: ProviderView }) {
           {`Couldn't load the prices: ${state.error.message}`}
         </p>
       ) : state.prices.length === 0 ? (
-        <p className="text-muted-foreground">No prices yet: its answers count as unpriced. Set a price for the models you use below.</p>
+        <p className="text-muted-foreground">
+          No prices yet: its answers count as unpriced. Set a price for the models you use below.
+        </p>
       ) : (
-        <div className="max-h-56 overflow-y-auto rounded-md border outline-none focus-visible:ring-2 focus-visible:ring-ring" role="region" aria-label={`${provider.name} prices`} tabIndex={0}>
+        <div
+          className="max-h-56 overflow-y-auto rounded-md border outline-none focus-visible:ring-2 focus-visible:ring-ring"
+          role="region"
+          aria-label={`${provider.name} prices`}
+          tabIndex={0}
+        >
           <table className="w-full" data-testid="price-table">
             <caption className="sr-only">{`${plural(state.prices.length, "model")} with a price`}</caption>
             <thead className="sticky top-0 bg-card text-left text-muted-foreground">
@@ -130,7 +144,14 @@ export function PricesPanel({ provider }: { provider: ProviderView }) {
                     {price.source === "user" ? (
                       <span className="inline-flex items-center gap-2">
                         Yours
-                        <Button variant="link" size="sm" className="h-auto px-0 text-xs" aria-label={`Clear your price for ${price.model}`} busy={sending === price.model} onClick={() => void clear(price.model)}>
+                        <Button
+                          variant="link"
+                          size="sm"
+                          className="h-auto px-0 text-xs"
+                          aria-label={`Clear your price for ${price.model}`}
+                          busy={sending === price.model}
+                          onClick={() => void clear(price.model)}
+                        >
                           Clear
                         </Button>
                       </span>
@@ -153,9 +174,30 @@ export function PricesPanel({ provider }: { provider: ProviderView }) {
           if (!sending) void save();
         }}
       >
-        <PriceInput id={`${id}-model`} label="Model" placeholder="gpt-4o-mini" value={draft.model} error={errors.model} onChange={(model) => setDraft({ ...draft, model })} />
-        <PriceInput id={`${id}-input`} label="Input $/M" placeholder="0.15" value={draft.input} error={errors.input} onChange={(input) => setDraft({ ...draft, input })} />
-        <PriceInput id={`${id}-output`} label="Output $/M" placeholder="0.60" value={draft.output} error={errors.output} onChange={(output) => setDraft({ ...draft, output })} />
+        <PriceInput
+          id={`${id}-model`}
+          label="Model"
+          placeholder="gpt-4o-mini"
+          value={draft.model}
+          error={errors.model}
+          onChange={(model) => setDraft({ ...draft, model })}
+        />
+        <PriceInput
+          id={`${id}-input`}
+          label="Input $/M"
+          placeholder="0.15"
+          value={draft.input}
+          error={errors.input}
+          onChange={(input) => setDraft({ ...draft, input })}
+        />
+        <PriceInput
+          id={`${id}-output`}
+          label="Output $/M"
+          placeholder="0.60"
+          value={draft.output}
+          error={errors.output}
+          onChange={(output) => setDraft({ ...draft, output })}
+        />
         <Button type="submit" size="sm" variant="outline" busy={sending === "save"}>
           {sending === "save" ? "Saving..." : "Set price"}
         </Button>
@@ -172,13 +214,36 @@ export function PricesPanel({ provider }: { provider: ProviderView }) {
   );
 }
 
-function PriceInput({ id, label, placeholder, value, error, onChange }: { id: string; label: string; placeholder: string; value: string; error?: string; onChange: (value: string) => void }) {
+function PriceInput({
+  id,
+  label,
+  placeholder,
+  value,
+  error,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  error?: string;
+  onChange: (value: string) => void;
+}) {
   return (
     <div className="space-y-1">
       <Label htmlFor={id} className="text-xs">
         {label}
       </Label>
-      <Input id={id} className="h-8 text-xs" autoComplete="off" placeholder={placeholder} value={value} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} onChange={(event) => onChange(event.target.value)} />
+      <Input
+        id={id}
+        className="h-8 text-xs"
+        autoComplete="off"
+        placeholder={placeholder}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(event) => onChange(event.target.value)}
+      />
       {error ? (
         <p id={`${id}-error`} className="text-destructive">
           {error}

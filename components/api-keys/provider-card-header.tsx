@@ -4,10 +4,21 @@ import type { ProviderView } from "@/lib/validation/providers";
 import { KeyBadges } from "./key-status";
 
 /** The card's element id (`#provider-openai`, or by id for an endpoint: a user may have several). */
-export const cardAnchor = (provider: ProviderView) => `provider-${provider.registryId === "custom" ? provider.id : provider.registryId}`;
+export const cardAnchor = (provider: ProviderView) =>
+  `provider-${provider.registryId === "custom" ? provider.id : provider.registryId}`;
 
 /** The provider's name and description (an endpoint: its base URL), with the badges of the key that would serve now. */
-export function ProviderCardHeader({ provider, keys, serving, now }: { provider: ProviderView; keys: ListedKeyView[]; serving: ListedKeyView | undefined; now: number }) {
+export function ProviderCardHeader({
+  provider,
+  keys,
+  serving,
+  now,
+}: {
+  provider: ProviderView;
+  keys: ListedKeyView[];
+  serving: ListedKeyView | undefined;
+  now: number;
+}) {
   const endpoint = provider.registryId === "custom";
   return (
     <CardHeader>

@@ -47,7 +47,16 @@ const BORDER: Partial<Record<KeyView["health"], string>> = {
  * "Add another key" (or "Add API Key" before the first). The card's health, border and "Primary" are those of the
  * key a request would go to now: the first enabled, unexpired one.
  */
-export function ProviderCard({ provider, keys, fallback, charts, now, changes, startOpen = false, actions }: ProviderCardProps) {
+export function ProviderCard({
+  provider,
+  keys,
+  fallback,
+  charts,
+  now,
+  changes,
+  startOpen = false,
+  actions,
+}: ProviderCardProps) {
   const dialog = useKeyDialog(startOpen ? { kind: "first" } : null);
   const serving = servingKey(keys, now);
   const anchor = cardAnchor(provider);
@@ -57,7 +66,9 @@ export function ProviderCard({ provider, keys, fallback, charts, now, changes, s
       aria-labelledby={`${anchor}-title`}
       role="group"
       id={anchor}
-      data-testid={provider.registryId === "custom" ? `endpoint-card-${provider.id}` : `provider-card-${provider.registryId}`}
+      data-testid={
+        provider.registryId === "custom" ? `endpoint-card-${provider.id}` : `provider-card-${provider.registryId}`
+      }
       data-health={serving?.health}
       data-provider-id={provider.id}
       className={cn("scroll-mt-6", flagged)}
@@ -67,18 +78,43 @@ export function ProviderCard({ provider, keys, fallback, charts, now, changes, s
         {keys.length === 0 ? (
           <NoKeyNote provider={provider} />
         ) : (
-          <KeyList provider={provider} keys={keys} serving={serving} now={now} charts={charts} changes={changes} onReplace={(key, opener) => dialog.open({ kind: "replace", key }, opener)} />
+          <KeyList
+            provider={provider}
+            keys={keys}
+            serving={serving}
+            now={now}
+            charts={charts}
+            changes={changes}
+            onReplace={(key, opener) => dialog.open({ kind: "replace", key }, opener)}
+          />
         )}
-        {keys.length > 1 ? <FallbackSwitch fallback={fallback} onChange={(on) => void changes.setFallback(provider, on)} describedBy={`${anchor}-fallback`} /> : null}
+        {keys.length > 1 ? (
+          <FallbackSwitch
+            fallback={fallback}
+            onChange={(on) => void changes.setFallback(provider, on)}
+            describedBy={`${anchor}-fallback`}
+          />
+        ) : null}
         <ProviderLinks provider={provider} keys={keys} now={now} onChecked={() => void changes.reload()} />
       </CardContent>
       <CardFooter className="flex-wrap justify-end gap-2">
         {actions}
-        <AddKeyButton count={keys.length} opening={dialog.mode !== null && dialog.mode.kind !== "replace"} onOpen={(opener) => dialog.open({ kind: keys.length === 0 ? "first" : "add" }, opener)} />
+        <AddKeyButton
+          count={keys.length}
+          opening={dialog.mode !== null && dialog.mode.kind !== "replace"}
+          onOpen={(opener) => dialog.open({ kind: keys.length === 0 ? "first" : "add" }, opener)}
+        />
       </CardFooter>
       {dialog.mode ? (
         <Suspense fallback={null}>
-          <KeyDialog provider={provider} mode={dialog.mode} taken={keys.map((k) => k.label)} returnFocusTo={dialog.opener} changes={changes} onClose={dialog.close} />
+          <KeyDialog
+            provider={provider}
+            mode={dialog.mode}
+            taken={keys.map((k) => k.label)}
+            returnFocusTo={dialog.opener}
+            changes={changes}
+            onClose={dialog.close}
+          />
         </Suspense>
       ) : null}
     </Card>
@@ -111,11 +147,26 @@ function NoKeyNote({ provider }: { provider: ProviderView }) {
 }
 
 /** "Add API Key" before the first key, "Add another key" after it, nothing at the most a provider may have. */
-function AddKeyButton({ count, opening, onOpen }: { count: number; opening: boolean; onOpen: (opener: HTMLElement) => void }) {
+function AddKeyButton({
+  count,
+  opening,
+  onOpen,
+}: {
+  count: number;
+  opening: boolean;
+  onOpen: (opener: HTMLElement) => void;
+}) {
   if (count >= MAX_KEYS_PER_PROVIDER) return null;
   const first = count === 0;
   return (
-    <Button variant="outline" size="sm" aria-haspopup="dialog" aria-expanded={opening} {...preload} onClick={(event) => onOpen(event.currentTarget)}>
+    <Button
+      variant="outline"
+      size="sm"
+      aria-haspopup="dialog"
+      aria-expanded={opening}
+      {...preload}
+      onClick={(event) => onOpen(event.currentTarget)}
+    >
       {first ? <Key aria-hidden /> : <Plus aria-hidden />}
       {first ? "Add API Key" : "Add another key"}
     </Button>

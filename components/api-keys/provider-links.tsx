@@ -16,7 +16,17 @@ const PricesPanel = lazy(() => import("./prices-panel").then((m) => ({ default: 
  * those of the key a request would go to (or the next, when it fails), as the playground would use them. Its
  * prices (the catalogue's and the user's own) once it has a key.
  */
-export function ProviderLinks({ provider, keys, now, onChecked }: { provider: ProviderView; keys: ListedKeyView[]; now: number; onChecked: () => void }) {
+export function ProviderLinks({
+  provider,
+  keys,
+  now,
+  onChecked,
+}: {
+  provider: ProviderView;
+  keys: ListedKeyView[];
+  now: number;
+  onChecked: () => void;
+}) {
   const [showModels, setShowModels] = useState(false);
   const [showPrices, setShowPrices] = useState(false);
   const modelsId = useId();
@@ -27,17 +37,17 @@ export function ProviderLinks({ provider, keys, now, onChecked }: { provider: Pr
     <div>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
         {usable ? (
-        <Button
-          variant="link"
-          size="sm"
-          className="h-auto px-0 text-xs"
-          aria-expanded={showModels}
-          aria-controls={showModels ? modelsId : undefined}
-          onClick={() => setShowModels((shown) => !shown)}
-        >
-          <List aria-hidden />
-          {showModels ? "Hide models" : "Show models"}
-        </Button>
+          <Button
+            variant="link"
+            size="sm"
+            className="h-auto px-0 text-xs"
+            aria-expanded={showModels}
+            aria-controls={showModels ? modelsId : undefined}
+            onClick={() => setShowModels((shown) => !shown)}
+          >
+            <List aria-hidden />
+            {showModels ? "Hide models" : "Show models"}
+          </Button>
         ) : null}
         <Button
           variant="link"

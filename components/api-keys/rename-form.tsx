@@ -6,7 +6,15 @@ import { Input } from "@/components/ui/input";
 import { labelProblem } from "@/lib/validation/label-rules";
 
 /** A key's new label, in place of its actions: checked in the browser first (the server's rules), Escape cancels. */
-export function RenameForm({ label, onCancel, onSave }: { label: string; onCancel: () => void; onSave: (label: string) => Promise<void> }) {
+export function RenameForm({
+  label,
+  onCancel,
+  onSave,
+}: {
+  label: string;
+  onCancel: () => void;
+  onSave: (label: string) => Promise<void>;
+}) {
   const [value, setValue] = useState(label);
   const [error, setError] = useState<string | null>(null);
   const inputId = useId();

@@ -11,7 +11,8 @@ const HEIGHT = 40;
 const SLOT = WIDTH / 30;
 const BAR = SLOT - 2;
 
-const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
+const dayLabel = (day: string) =>
+  new Date(`${day}T00:00:00Z`).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
 
 function describeUsage(days: UsageDay[]): string {
   const requests = days.reduce((n, d) => n + d.requests, 0);
@@ -40,8 +41,12 @@ export function UsageChart({ days }: { days: UsageDay[] }) {
         return (
           <g key={d.day} data-day={d.day} data-requests={d.requests}>
             <rect x={x} y={HEIGHT - 1} width={BAR} height={1} className="fill-border" />
-            {total > 0 ? <rect x={x} y={HEIGHT - total} width={BAR} height={total - failed} className="fill-primary" /> : null}
-            {failed > 0 ? <rect x={x} y={HEIGHT - failed} width={BAR} height={failed} className="fill-destructive" /> : null}
+            {total > 0 ? (
+              <rect x={x} y={HEIGHT - total} width={BAR} height={total - failed} className="fill-primary" />
+            ) : null}
+            {failed > 0 ? (
+              <rect x={x} y={HEIGHT - failed} width={BAR} height={failed} className="fill-destructive" />
+            ) : null}
           </g>
         );
       })}

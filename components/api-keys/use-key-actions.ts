@@ -50,22 +50,40 @@ function placeFailure(error: ApiFailure): { fields?: FieldErrors; notice?: KeyNo
     if (label || apiKey || expiresAt) return { fields: { label, apiKey, expiresAt } };
     return error.code === "label_taken" ? { fields: { label: error.message } } : { fields: { apiKey: error.message } };
   }
-  if (error.code === "provider_unreachable") return { notice: { tone: "warning", text: error.message, saveAnyway: true } };
+  if (error.code === "provider_unreachable")
+    return { notice: { tone: "warning", text: error.message, saveAnyway: true } };
   return { notice: { tone: "error", text: error.message } };
 }
 
 /** What a test sends: the typed key; or the stored one (one of several by its id, a lone key as the primary); or none. */
-function testBody(providerId: string, typed: string | null, stored: KeyView | undefined, byId: boolean, keyOptional: boolean) {
+function testBody(
+  providerId: string,
+  typed: string | null,
+  stored: KeyView | undefined,
+  byId: boolean,
+  keyOptional: boolean,
+) {
   if (typed !== null) return { providerId, apiKey: typed };
   if (stored) return byId ? { id: stored.id } : { providerId };
   return { providerId, ...(keyOptional ? { apiKey: null } : {}) };
 }
 
 /** The toast of a save: saved, added (a new labelled key), or saved without a key or a check. */
-function announceSave(provider: ProviderView, saved: SavedKeyView, how: { noKey: boolean; added: boolean; skipped: boolean }) {
-  const title = how.noKey ? `${provider.name} saved without a key` : how.added ? `Added the ${provider.name} key “${saved.label}”` : `${provider.name} API key saved`;
+function announceSave(
+  provider: ProviderView,
+  saved: SavedKeyView,
+  how: { noKey: boolean; added: boolean; skipped: boolean },
+) {
+  const title = how.noKey
+    ? `${provider.name} saved without a key`
+    : how.added
+      ? `Added the ${provider.name} key “${saved.label}”`
+      : `${provider.name} API key saved`;
   const { validation } = saved;
-  toast.success(title, { description: validation?.status === "limited" ? validation.message : how.skipped ? "Saved without a check." : undefined });
+  toast.success(title, {
+    description:
+      validation?.status === "limited" ? validation.message : how.skipped ? "Saved without a check." : undefined,
+  });
 }
 
 /**
@@ -96,7 +114,10 @@ function useKeyMessages(focusInput: () => void) {
      * true when something was wrong, and is now shown.
      */
     rejectLocally(value: string | null, found: FieldErrors = {}): boolean {
-      const problems = { ...found, apiKey: found.apiKey ?? (value === null ? undefined : (apiKeyProblem(value) ?? undefined)) };
+      const problems = {
+        ...found,
+        apiKey: found.apiKey ?? (value === null ? undefined : (apiKeyProblem(value) ?? undefined)),
+      };
       if (!Object.values(problems).some(Boolean)) return false;
       setFieldErrors(problems);
       if (problems.apiKey) focusInput();
@@ -110,7 +131,16 @@ function useKeyMessages(focusInput: () => void) {
  * fields' errors and the result notice. The key itself is passed in by the caller at the moment of the request
  * (read from the password input), never held here.
  */
-export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, onClose, focusInput, deleteOne = false }: Options) {
+export function useKeyActions({
+  provider,
+  apiKey,
+  onSaved,
+  onDeleted,
+  onTested,
+  onClose,
+  focusInput,
+  deleteOne = false,
+}: Options) {
   // A custom endpoint may need no key: its field may be left empty (sent as null, "no key").
   const keyOptional = provider.registryId === "custom";
   const isEmpty = (value: string) => (keyOptional ? value.trim() === "" : value === "");
@@ -121,17 +151,30 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, 
     messages.clear();
   };
 
-  async function save(value: string, target: KeyTarget = {}, options: { skipValidation?: boolean; found?: FieldErrors } = {}) {
+  async function save(
+    value: string,
+    target: KeyTarget = {},
+    options: { skipValidation?: boolean; found?: FieldErrors } = {},
+  ) {
     const noKey = isEmpty(value) && keyOptional;
     if (messages.rejectLocally(noKey ? null : value, options.found)) return;
     start("save");
-    const body = { providerId: provider.id, apiKey: noKey ? null : value.trim(), ...target, ...(options.skipValidation ? { skipValidation: true } : {}) };
+    const body = {
+      providerId: provider.id,
+      apiKey: noKey ? null : value.trim(),
+      ...target,
+      ...(options.skipValidation ? { skipValidation: true } : {}),
+    };
     const result = await callApi("saveApiKey", { body });
     setBusy(null);
     if (!result.ok) return messages.showFailure(result.error);
     const { validation: _validation, ...saved } = result.data;
     onSaved(saved);
-    announceSave(provider, result.data, { noKey, added: Boolean(target.label && !apiKey), skipped: Boolean(options.skipValidation) });
+    announceSave(provider, result.data, {
+      noKey,
+      added: Boolean(target.label && !apiKey),
+      skipped: Boolean(options.skipValidation),
+    });
     onClose();
   }
 
@@ -140,7 +183,9 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, 
     const empty = isEmpty(value);
     if (!empty && messages.rejectLocally(value)) return;
     start("test");
-    const result = await callApi("testApiKey", { body: testBody(provider.id, empty ? null : value.trim(), apiKey, deleteOne, keyOptional) });
+    const result = await callApi("testApiKey", {
+      body: testBody(provider.id, empty ? null : value.trim(), apiKey, deleteOne, keyOptional),
+    });
     setBusy(null);
     if (!result.ok) return messages.showFailure(result.error);
     const { status, message } = result.data;
@@ -153,7 +198,10 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, 
   async function remove(): Promise<boolean> {
     start("delete");
     // One of several keys goes by its id; a lone key goes with its provider (DELETE { providerId }).
-    const result = deleteOne && apiKey ? await callApi("deleteApiKeyById", { path: { id: apiKey.id } }) : await callApi("deleteApiKey", { body: { providerId: provider.id } });
+    const result =
+      deleteOne && apiKey
+        ? await callApi("deleteApiKeyById", { path: { id: apiKey.id } })
+        : await callApi("deleteApiKey", { body: { providerId: provider.id } });
     setBusy(null);
     if (!result.ok && result.error.code !== "api_key_not_found") {
       messages.setNotice({ tone: "error", text: result.error.message });
@@ -165,5 +213,14 @@ export function useKeyActions({ provider, apiKey, onSaved, onDeleted, onTested, 
     return true;
   }
 
-  return { busy, fieldErrors: messages.fieldErrors, notice: messages.notice, keyOptional, clearMessages: messages.clear, save, test, remove };
+  return {
+    busy,
+    fieldErrors: messages.fieldErrors,
+    notice: messages.notice,
+    keyOptional,
+    clearMessages: messages.clear,
+    save,
+    test,
+    remove,
+  };
 }

@@ -20,7 +20,11 @@ export type KeyTestAnswer = ApiResult<KeyTestResult>;
  * health may have changed). Every accepted change tells the activity panel.
  */
 export function useKeyChanges(initialKeys: ListedKeyView[], firstKeyOnly: string[], now: number) {
-  const [state, dispatch] = useReducer(keysReducer, undefined, (): KeysState => ({ keys: initialKeys, firstOnly: new Set(firstKeyOnly), clock: now }));
+  const [state, dispatch] = useReducer(keysReducer, undefined, (): KeysState => ({
+    keys: initialKeys,
+    firstOnly: new Set(firstKeyOnly),
+    clock: now,
+  }));
 
   async function reload() {
     const result = await callApi("listApiKeys");
@@ -29,7 +33,11 @@ export function useKeyChanges(initialKeys: ListedKeyView[], firstKeyOnly: string
   }
 
   /** Shows `step` now, then sends it; on a refusal the keys from before come back, with the reason. */
-  async function optimistic<T>(step: KeysEvent, send: () => Promise<ApiResult<T>>, failure: string): Promise<ApiResult<T>> {
+  async function optimistic<T>(
+    step: KeysEvent,
+    send: () => Promise<ApiResult<T>>,
+    failure: string,
+  ): Promise<ApiResult<T>> {
     // Handlers are made anew with each render: `state` is the list the user acted on, which a refusal brings back.
     const before = state.keys;
     dispatch(step);
@@ -38,7 +46,8 @@ export function useKeyChanges(initialKeys: ListedKeyView[], firstKeyOnly: string
       announceKeyChange();
       return result;
     }
-    if (result.error.code === "api_key_not_found") void reload(); // gone meanwhile (another tab): show what is left
+    if (result.error.code === "api_key_not_found")
+      void reload(); // gone meanwhile (another tab): show what is left
     else dispatch({ type: "restored", keys: before });
     toast.error(failure, { description: result.error.message });
     return result;
@@ -77,23 +86,42 @@ function keyEdits({ dispatch, optimistic, reload, keys }: EditTools) {
     async toggle(provider: ProviderView, key: ListedKeyView, isEnabled: boolean) {
       const verb = isEnabled ? "enable" : "disable";
       const name = single(provider) ? `the ${provider.name} key` : `the key “${key.label}”`;
-      const result = await optimistic({ type: "changed", id: key.id, changes: { isEnabled } }, () => callApi("updateApiKey", { path: { id: key.id }, body: { isEnabled } }), `Couldn't ${verb} ${name}`);
+      const result = await optimistic(
+        { type: "changed", id: key.id, changes: { isEnabled } },
+        () => callApi("updateApiKey", { path: { id: key.id }, body: { isEnabled } }),
+        `Couldn't ${verb} ${name}`,
+      );
       if (!result.ok) return;
       dispatch({ type: "saved", key: result.data, clock: browserClock() });
-      toast.success(single(provider) ? `${provider.name} API key ${verb}d` : `${isEnabled ? "Enabled" : "Disabled"} “${key.label}”`);
+      toast.success(
+        single(provider) ? `${provider.name} API key ${verb}d` : `${isEnabled ? "Enabled" : "Disabled"} “${key.label}”`,
+      );
     },
     async rename(key: ListedKeyView, label: string): Promise<boolean> {
-      const result = await optimistic({ type: "changed", id: key.id, changes: { label } }, () => callApi("updateApiKey", { path: { id: key.id }, body: { label } }), `Couldn't rename the key “${key.label}”`);
+      const result = await optimistic(
+        { type: "changed", id: key.id, changes: { label } },
+        () => callApi("updateApiKey", { path: { id: key.id }, body: { label } }),
+        `Couldn't rename the key “${key.label}”`,
+      );
       if (result.ok) toast.success(`Renamed to “${label}”`);
       return result.ok;
     },
     async move(key: ListedKeyView, direction: "up" | "down") {
       const position = key.position + (direction === "up" ? -1 : 1);
-      const result = await optimistic({ type: "moved", id: key.id, position }, () => callApi("updateApiKey", { path: { id: key.id }, body: { position } }), `Couldn't move the key “${key.label}”`);
-      if (result.ok) toast.success(position === 0 ? `“${key.label}” is now the first key` : `Moved “${key.label}” ${direction}`);
+      const result = await optimistic(
+        { type: "moved", id: key.id, position },
+        () => callApi("updateApiKey", { path: { id: key.id }, body: { position } }),
+        `Couldn't move the key “${key.label}”`,
+      );
+      if (result.ok)
+        toast.success(position === 0 ? `“${key.label}” is now the first key` : `Moved “${key.label}” ${direction}`);
     },
     async remove(provider: ProviderView, key: ListedKeyView) {
-      const result = await optimistic({ type: "removed", id: key.id }, () => callApi("deleteApiKeyById", { path: { id: key.id } }), `Couldn't delete the key “${key.label}”`);
+      const result = await optimistic(
+        { type: "removed", id: key.id },
+        () => callApi("deleteApiKeyById", { path: { id: key.id } }),
+        `Couldn't delete the key “${key.label}”`,
+      );
       if (result.ok) toast.success(`Deleted the ${provider.name} key “${key.label}”`);
     },
     /** Asks the provider about the stored key; its health is recorded, so the keys are read again. */
@@ -111,7 +139,9 @@ async function changeFallback(dispatch: Dispatch<KeysEvent>, provider: ProviderV
   dispatch(step);
   const result = await callApi("setProviderSettings", { path: { id: provider.id }, body: { fallback } });
   if (result.ok) {
-    toast.success(fallback ? `${provider.name}: the next key is tried when one fails` : `${provider.name}: always the first key`);
+    toast.success(
+      fallback ? `${provider.name}: the next key is tried when one fails` : `${provider.name}: always the first key`,
+    );
     announceKeyChange();
   } else {
     dispatch({ ...step, fallback: !fallback });

@@ -1,7 +1,17 @@
 import type { ReactNode } from "react";
 import { Card, CardDescription, CardHeader } from "@/components/ui/card";
 
-export function AuthCard({ title, description, children, footer }: { title: string; description: string; children: ReactNode; footer: ReactNode }) {
+export function AuthCard({
+  title,
+  description,
+  children,
+  footer,
+}: {
+  title: string;
+  description: string;
+  children: ReactNode;
+  footer: ReactNode;
+}) {
   return (
     <main className="flex min-h-[calc(100dvh-3.5rem)] items-center justify-center px-4 py-12">
       <Card className="w-full max-w-sm">

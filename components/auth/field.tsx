@@ -3,7 +3,13 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 
 /** A labelled input with its error announced and tied to it. */
-export function Field({ id, label, error, hint, ...props }: ComponentProps<typeof Input> & { id: string; label: string; error?: string; hint?: string }) {
+export function Field({
+  id,
+  label,
+  error,
+  hint,
+  ...props
+}: ComponentProps<typeof Input> & { id: string; label: string; error?: string; hint?: string }) {
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="space-y-2">

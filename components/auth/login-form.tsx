@@ -25,9 +25,25 @@ export function LoginForm({ returnTo, notice }: { returnTo: string; notice: stri
   }
 
   return (
-    <AuthForm action="/api/auth/login" returnTo={returnTo} busy={busy} error={formError} submitLabel="Sign in" busyLabel="Signing in..." onSubmit={(form) => void submit(form)}>
+    <AuthForm
+      action="/api/auth/login"
+      returnTo={returnTo}
+      busy={busy}
+      error={formError}
+      submitLabel="Sign in"
+      busyLabel="Signing in..."
+      onSubmit={(form) => void submit(form)}
+    >
       <Field id="email" name="email" type="email" label="Email" autoComplete="email" required error={errors.email} />
-      <Field id="password" name="password" type="password" label="Password" autoComplete="current-password" required error={errors.password} />
+      <Field
+        id="password"
+        name="password"
+        type="password"
+        label="Password"
+        autoComplete="current-password"
+        required
+        error={errors.password}
+      />
     </AuthForm>
   );
 }

@@ -13,7 +13,11 @@ export function RegisterForm({ returnTo, notice }: { returnTo: string; notice: s
 
   async function submit(form: HTMLFormElement) {
     const raw = Object.fromEntries(new FormData(form)) as Record<string, string>;
-    const account = validate({ email: raw.email ?? "", password: raw.password ?? "", ...(raw.name?.trim() ? { name: raw.name } : {}) });
+    const account = validate({
+      email: raw.email ?? "",
+      password: raw.password ?? "",
+      ...(raw.name?.trim() ? { name: raw.name } : {}),
+    });
     if (!account) return;
     setBusy(true);
     const created = await callApi("register", { body: account });
@@ -32,7 +36,15 @@ export function RegisterForm({ returnTo, notice }: { returnTo: string; notice: s
   }
 
   return (
-    <AuthForm action="/api/auth/register" returnTo={returnTo} busy={busy} error={formError} submitLabel="Create account" busyLabel="Creating account..." onSubmit={(form) => void submit(form)}>
+    <AuthForm
+      action="/api/auth/register"
+      returnTo={returnTo}
+      busy={busy}
+      error={formError}
+      submitLabel="Create account"
+      busyLabel="Creating account..."
+      onSubmit={(form) => void submit(form)}
+    >
       <Field id="name" name="name" label="Name (optional)" autoComplete="name" error={errors.name} />
       <Field id="email" name="email" type="email" label="Email" autoComplete="email" required error={errors.email} />
       <Field

@@ -33,5 +33,7 @@ export async function signInWithPassword(email: string, password: string, callba
   const result = await signIn("credentials", { email, password, redirect: false, callbackUrl }).catch(() => undefined);
   if (result?.ok && !result.error) return null;
   if (!result) return "Couldn't reach the server. Check your connection and try again.";
-  return result.error === "CredentialsSignin" ? "Incorrect email or password." : (result.error ?? "Sign-in failed. Please try again.");
+  return result.error === "CredentialsSignin"
+    ? "Incorrect email or password."
+    : (result.error ?? "Sign-in failed. Please try again.");
 }

@@ -3,7 +3,14 @@
 import { type ReactNode, type RefObject, useId } from "react";
 import { Button } from "@/components/ui/button";
 import { DeleteConfirm } from "@/components/ui/delete-confirm";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { MAX_ENDPOINT_NAME_LENGTH } from "@/lib/validation/endpoint-rules";
@@ -25,7 +32,14 @@ interface EndpointDialogProps {
  * "Add endpoint" and "Edit endpoint": a name and a base URL, checked in the browser for shape and by the server's
  * outbound guard for where it points (its refusal shows under the URL). Editing also offers "Delete endpoint".
  */
-export function EndpointDialog({ endpoint, returnFocusTo, fallbackFocusId, onClose, onSaved, onDeleted }: EndpointDialogProps) {
+export function EndpointDialog({
+  endpoint,
+  returnFocusTo,
+  fallbackFocusId,
+  onClose,
+  onSaved,
+  onDeleted,
+}: EndpointDialogProps) {
   const form = useEndpointForm(endpoint, { onSaved, onDeleted, onClose });
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()}>
@@ -39,7 +53,10 @@ export function EndpointDialog({ endpoint, returnFocusTo, fallbackFocusId, onClo
       >
         <DialogHeader>
           <DialogTitle>{endpoint ? `Edit ${endpoint.name}` : "Add endpoint"}</DialogTitle>
-          <DialogDescription>Your own OpenAI-compatible server (Ollama, vLLM, LM Studio) or gateway. Only you see it; its key is saved next.</DialogDescription>
+          <DialogDescription>
+            Your own OpenAI-compatible server (Ollama, vLLM, LM Studio) or gateway. Only you see it; its key is saved
+            next.
+          </DialogDescription>
         </DialogHeader>
         <form
           className="space-y-4"
@@ -51,7 +68,10 @@ export function EndpointDialog({ endpoint, returnFocusTo, fallbackFocusId, onClo
         >
           <EndpointFields form={form} />
           {form.errors.form ? (
-            <p role="status" className="rounded-md border border-destructive/30 bg-destructive/10 p-3 text-sm text-destructive">
+            <p
+              role="status"
+              className="rounded-md border border-destructive/30 bg-destructive/10 p-3 text-sm text-destructive"
+            >
               {form.errors.form}
             </p>
           ) : null}
@@ -94,7 +114,16 @@ function EndpointFields({ form }: { form: EndpointForm }) {
         label="Name"
         hint={`What this page calls it, up to ${MAX_ENDPOINT_NAME_LENGTH} characters.`}
         error={errors.name}
-        input={<Input id={ids.name} value={form.name} autoComplete="off" aria-invalid={errors.name ? true : undefined} aria-describedby={describedBy(ids.name, errors.name)} onChange={(event) => form.setName(event.currentTarget.value)} />}
+        input={
+          <Input
+            id={ids.name}
+            value={form.name}
+            autoComplete="off"
+            aria-invalid={errors.name ? true : undefined}
+            aria-describedby={describedBy(ids.name, errors.name)}
+            onChange={(event) => form.setName(event.currentTarget.value)}
+          />
+        }
       />
       <Field
         id={ids.url}
@@ -121,7 +150,15 @@ function EndpointFields({ form }: { form: EndpointForm }) {
   );
 }
 
-function EndpointButtons({ endpoint, form, onClose }: { endpoint: Editing | undefined; form: EndpointForm; onClose: () => void }) {
+function EndpointButtons({
+  endpoint,
+  form,
+  onClose,
+}: {
+  endpoint: Editing | undefined;
+  form: EndpointForm;
+  onClose: () => void;
+}) {
   const { busy } = form;
   return (
     <DialogFooter spread>

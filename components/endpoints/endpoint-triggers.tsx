@@ -28,7 +28,16 @@ export function AddEndpointCard({ count, onAdded }: { count: number; onAdded: (e
         </CardDescription>
       </CardHeader>
       <CardFooter className="justify-end">
-        <Button ref={button} variant="outline" size="sm" aria-haspopup="dialog" aria-expanded={open} disabled={full} {...preload} onClick={() => setOpen(true)}>
+        <Button
+          ref={button}
+          variant="outline"
+          size="sm"
+          aria-haspopup="dialog"
+          aria-expanded={open}
+          disabled={full}
+          {...preload}
+          onClick={() => setOpen(true)}
+        >
           <Plus aria-hidden />
           Add endpoint
         </Button>
@@ -53,7 +62,16 @@ export function EditEndpointButton(props: {
   const button = useRef<HTMLButtonElement>(null);
   return (
     <>
-      <Button ref={button} variant="ghost" size="sm" aria-haspopup="dialog" aria-expanded={open} aria-label={`Edit ${props.endpoint.name}`} {...preload} onClick={() => setOpen(true)}>
+      <Button
+        ref={button}
+        variant="ghost"
+        size="sm"
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        aria-label={`Edit ${props.endpoint.name}`}
+        {...preload}
+        onClick={() => setOpen(true)}
+      >
         <Pencil aria-hidden />
         Edit
       </Button>

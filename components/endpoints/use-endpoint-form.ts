@@ -29,7 +29,8 @@ function requestFor(endpoint: Editing | undefined, body: { name: string; baseUrl
 /** Where the server's refusal shows: the outbound guard's under the URL, a field's under it, else the form's. */
 function placeRefusal(code: string, message: string, fields: Record<string, string> | undefined): EndpointErrors {
   if (code === "endpoint_not_allowed") return { ...NO_ERRORS, baseUrl: message };
-  if (code === "invalid_body" && (fields?.name || fields?.baseUrl)) return { ...NO_ERRORS, name: fields.name ?? null, baseUrl: fields.baseUrl ?? null };
+  if (code === "invalid_body" && (fields?.name || fields?.baseUrl))
+    return { ...NO_ERRORS, name: fields.name ?? null, baseUrl: fields.baseUrl ?? null };
   return { ...NO_ERRORS, form: message };
 }
 
@@ -37,13 +38,17 @@ function placeRefusal(code: string, message: string, fields: Record<string, stri
  * The endpoint dialog's fields and requests: checked in the browser for shape, then by the server's outbound guard
  * for where the URL points; saving a new endpoint or the changes to one; deleting it after a confirmation.
  */
-export function useEndpointForm(endpoint: Editing | undefined, done: { onSaved: (endpoint: EndpointView) => void; onDeleted?: () => void; onClose: () => void }) {
+export function useEndpointForm(
+  endpoint: Editing | undefined,
+  done: { onSaved: (endpoint: EndpointView) => void; onDeleted?: () => void; onClose: () => void },
+) {
   const [name, setName] = useState(endpoint?.name ?? "");
   const [baseUrl, setBaseUrl] = useState(endpoint?.baseUrl ?? "");
   const [errors, setErrors] = useState<EndpointErrors>(NO_ERRORS);
   const [busy, setBusy] = useState<"save" | "delete" | null>(null);
   const [confirmOpen, setConfirmOpen] = useState(false);
-  const moving = endpoint !== undefined && baseUrl.trim() !== "" && originOf(baseUrl.trim()) !== originOf(endpoint.baseUrl);
+  const moving =
+    endpoint !== undefined && baseUrl.trim() !== "" && originOf(baseUrl.trim()) !== originOf(endpoint.baseUrl);
 
   async function save() {
     const local = { name: endpointNameProblem(name), baseUrl: baseUrlProblem(baseUrl), form: null };
@@ -64,7 +69,8 @@ export function useEndpointForm(endpoint: Editing | undefined, done: { onSaved: 
     const result = await callApi("deleteEndpoint", { path: { id: endpoint.id } });
     setBusy(null);
     setConfirmOpen(false);
-    if (!result.ok && result.error.code !== "endpoint_not_found") return setErrors({ ...NO_ERRORS, form: result.error.message });
+    if (!result.ok && result.error.code !== "endpoint_not_found")
+      return setErrors({ ...NO_ERRORS, form: result.error.message });
     done.onDeleted?.();
     toast.success(`${endpoint.name} deleted`);
     done.onClose();

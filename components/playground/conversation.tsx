@@ -22,7 +22,13 @@ export function Conversation({ chat, provider }: { chat: PlaygroundState; provid
         <div role="log" aria-live="polite" aria-relevant="additions text" data-testid="messages">
           <ol className="divide-y">
             {messages.map((message) => (
-              <MessageView key={message.id} message={message} streaming={busy && message === lastAssistant} outcome={chat.outcomeOf(message)} providerName={provider.name} />
+              <MessageView
+                key={message.id}
+                message={message}
+                streaming={busy && message === lastAssistant}
+                outcome={chat.outcomeOf(message)}
+                providerName={provider.name}
+              />
             ))}
           </ol>
         </div>

@@ -29,14 +29,20 @@ export function MessageView({ message, streaming, outcome, providerName }: Messa
   }
   const { metadata } = message;
   return (
-    <li className="space-y-1 bg-muted/30 px-4 py-3" data-testid="assistant-message" data-streaming={streaming || undefined}>
+    <li
+      className="space-y-1 bg-muted/30 px-4 py-3"
+      data-testid="assistant-message"
+      data-streaming={streaming || undefined}
+    >
       <p className="text-xs font-medium text-muted-foreground">
         {providerName}
         {metadata?.model ? <span className="font-normal"> · {metadata.model}</span> : null}
         {streaming ? <span className="font-normal"> · answering…</span> : null}
       </p>
       {text ? <MarkdownAnswer text={text} /> : null}
-      {!streaming && (metadata?.keyHint !== undefined || outcome) ? <AnswerFacts metadata={metadata} outcome={outcome} /> : null}
+      {!streaming && (metadata?.keyHint !== undefined || outcome) ? (
+        <AnswerFacts metadata={metadata} outcome={outcome} />
+      ) : null}
     </li>
   );
 }
@@ -50,26 +56,42 @@ const FAILED: Record<ChatProblem["kind"], string> = {
 };
 
 /** "Answered with your key sk-…· 12 tokens in, 30 out", "Stopped · with your key …", "Rejected with your key …". */
-function AnswerFacts({ metadata, outcome }: { metadata: ChatMetadata | undefined; outcome: AnswerOutcome | undefined }) {
+function AnswerFacts({
+  metadata,
+  outcome,
+}: {
+  metadata: ChatMetadata | undefined;
+  outcome: AnswerOutcome | undefined;
+}) {
   const tokens = outcome ? undefined : describeTokens(metadata);
   const cost = outcome ? undefined : describeCost(metadata);
   const how = !outcome ? "Answered" : outcome.kind === "stopped" ? "Stopped" : FAILED[outcome.problem.kind];
   const key = metadata?.keyHint;
   return (
-    <p className="pt-1 text-xs text-muted-foreground" data-testid="answer-facts" data-outcome={outcome?.kind ?? "answered"}>
+    <p
+      className="pt-1 text-xs text-muted-foreground"
+      data-testid="answer-facts"
+      data-outcome={outcome?.kind ?? "answered"}
+    >
       {key === undefined ? (
         how
       ) : key ? (
         <>
           {how}
-          {outcome?.kind === "stopped" ? " · " : " "}with your key <code className="font-mono" data-testid="answer-key">{key}</code>
+          {outcome?.kind === "stopped" ? " · " : " "}with your key{" "}
+          <code className="font-mono" data-testid="answer-key">
+            {key}
+          </code>
         </>
       ) : (
         `${how} without a key`
       )}
       {tokens ? <span data-testid="answer-tokens"> · {tokens}</span> : null}
       {cost ? (
-        <span data-testid="answer-cost" title={cost === "unpriced" ? "This model has no price: set one in Settings, Prices." : undefined}>
+        <span
+          data-testid="answer-cost"
+          title={cost === "unpriced" ? "This model has no price: set one in Settings, Prices." : undefined}
+        >
           {" · "}
           {cost}
         </span>
@@ -88,7 +110,12 @@ const TONE: Record<ChatProblem["kind"], string> = {
 /** A failed answer: our classification, our sentence, and where to fix the key when the key is the problem. */
 export function ChatProblemView({ problem }: { problem: ChatProblem }) {
   return (
-    <div role="alert" className={cn("m-3 flex gap-2 rounded-md border p-3 text-sm", TONE[problem.kind])} data-testid="chat-error" data-kind={problem.kind}>
+    <div
+      role="alert"
+      className={cn("m-3 flex gap-2 rounded-md border p-3 text-sm", TONE[problem.kind])}
+      data-testid="chat-error"
+      data-kind={problem.kind}
+    >
       <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
       <div className="min-w-0 space-y-1">
         <p className="font-medium">{problem.title}</p>

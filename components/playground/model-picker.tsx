@@ -7,7 +7,8 @@ import { callApi } from "@/lib/client/api";
 import { isChatModel } from "@/lib/client/chat-models";
 import type { ModelListView } from "@/lib/validation/models";
 
-type State = { phase: "loading" } | { phase: "listed"; models: ModelListView["models"] } | { phase: "typed"; reason: string };
+type State =
+  { phase: "loading" } | { phase: "listed"; models: ModelListView["models"] } | { phase: "typed"; reason: string };
 
 export const SELECT_CLASS =
   "flex h-9 w-full min-w-0 rounded-md border border-input bg-background px-3 py-1 text-sm shadow-xs outline-none focus-visible:ring-2 focus-visible:ring-ring disabled:opacity-60";
@@ -22,7 +23,11 @@ function useChatModels(providerId: string, providerName: string): State {
       // Chat models only: the playground cannot talk to an embedding, speech or image model.
       const models = result.ok ? result.data.models.filter((m) => isChatModel(m.id)) : [];
       if (models.length > 0) setState({ phase: "listed", models });
-      else setState({ phase: "typed", reason: result.ok ? `${providerName} lists no chat models for this key.` : result.error.message });
+      else
+        setState({
+          phase: "typed",
+          reason: result.ok ? `${providerName} lists no chat models for this key.` : result.error.message,
+        });
     });
     return () => {
       current = false;

@@ -17,7 +17,13 @@ export type { PlaygroundProvider } from "./use-playground";
  * through the user's own key (POST /api/chat, read by the AI SDK's `useChat`). Enter sends, Shift+Enter starts a
  * new line; Stop ends the answer (the server aborts the provider's request), Retry asks again, Clear starts over.
  */
-export function Playground({ providers, initialProviderId }: { providers: PlaygroundProvider[]; initialProviderId?: string }) {
+export function Playground({
+  providers,
+  initialProviderId,
+}: {
+  providers: PlaygroundProvider[];
+  initialProviderId?: string;
+}) {
   const chat = usePlayground(providers, initialProviderId);
   if (!chat.provider) return <NoKeysYet />;
   return (
@@ -29,7 +35,15 @@ export function Playground({ providers, initialProviderId }: { providers: Playgr
   );
 }
 
-function Pickers({ providers, provider, chat }: { providers: PlaygroundProvider[]; provider: PlaygroundProvider; chat: PlaygroundState }) {
+function Pickers({
+  providers,
+  provider,
+  chat,
+}: {
+  providers: PlaygroundProvider[];
+  provider: PlaygroundProvider;
+  chat: PlaygroundState;
+}) {
   const providerSelectId = useId();
   return (
     <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
@@ -51,7 +65,14 @@ function Pickers({ providers, provider, chat }: { providers: PlaygroundProvider[
         </select>
       </div>
       {/* Keyed by the provider: another provider is a new picker, asking for its own models. */}
-      <ModelPicker key={provider.id} providerId={provider.id} providerName={provider.name} value={chat.model} onChange={chat.changeModel} disabled={chat.busy} />
+      <ModelPicker
+        key={provider.id}
+        providerId={provider.id}
+        providerName={provider.name}
+        value={chat.model}
+        onChange={chat.changeModel}
+        disabled={chat.busy}
+      />
     </div>
   );
 }
@@ -62,7 +83,9 @@ function NoKeysYet() {
       <h2 id="no-keys-title" className="font-semibold">
         No key to chat with yet
       </h2>
-      <p className="mt-1 text-sm text-muted-foreground">The playground answers through your own keys. Save and enable a key for a provider first.</p>
+      <p className="mt-1 text-sm text-muted-foreground">
+        The playground answers through your own keys. Save and enable a key for a provider first.
+      </p>
       <Link href="/settings" className={cn(buttonVariants(), "mt-4")}>
         Add a key in Settings
       </Link>

@@ -31,7 +31,9 @@ export type AnswerOutcome = { kind: "stopped" } | { kind: "failed"; problem: Cha
  * another (each has its own models).
  */
 export function usePlayground(providers: PlaygroundProvider[], initialProviderId?: string) {
-  const [providerId, setProviderId] = useState(() => providers.find((p) => p.id === initialProviderId)?.id ?? providers[0]?.id ?? "");
+  const [providerId, setProviderId] = useState(
+    () => providers.find((p) => p.id === initialProviderId)?.id ?? providers[0]?.id ?? "",
+  );
   const [model, setModel] = useState("");
   const [draft, setDraft] = useState("");
   const [stopped, setStopped] = useState<ReadonlySet<string>>(new Set());

@@ -8,11 +8,14 @@ export interface BudgetDraft {
 }
 
 /** The draft as the API takes it (`{ monthlyUsd, mode }`, null without one), or the sentence that says what to fix. */
-export function budgetOfDraft(draft: BudgetDraft): { budget: { monthlyUsd: number; mode: "hard" | "soft" } | null } | { problem: string } {
+export function budgetOfDraft(
+  draft: BudgetDraft,
+): { budget: { monthlyUsd: number; mode: "hard" | "soft" } | null } | { problem: string } {
   const text = draft.amount.trim().replace(/^\$/, "");
   if (text === "") return { budget: null };
   const monthlyUsd = Number(text);
-  if (!/^\d+(\.\d{1,6})?$/.test(text) || !Number.isFinite(monthlyUsd)) return { problem: "Enter the budget in dollars, such as 20 or 7.50." };
+  if (!/^\d+(\.\d{1,6})?$/.test(text) || !Number.isFinite(monthlyUsd))
+    return { problem: "Enter the budget in dollars, such as 20 or 7.50." };
   if (monthlyUsd < 0.01 || monthlyUsd > 1_000_000) return { problem: "Enter a budget between $0.01 and $1,000,000." };
   return { budget: { monthlyUsd, mode: draft.mode } };
 }
@@ -56,11 +59,25 @@ export function BudgetFields({ id, draft, onChange, error, optional = false }: B
         <legend className="text-sm leading-none font-medium">When it is reached</legend>
         <div className="space-y-1.5 pt-1 text-sm">
           <label className="flex items-center gap-2">
-            <input type="radio" name={`${id}-mode`} value="hard" checked={draft.mode === "hard"} onChange={() => onChange({ ...draft, mode: "hard" })} className="accent-primary" />
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              value="hard"
+              checked={draft.mode === "hard"}
+              onChange={() => onChange({ ...draft, mode: "hard" })}
+              className="accent-primary"
+            />
             Stop requests (hard)
           </label>
           <label className="flex items-center gap-2">
-            <input type="radio" name={`${id}-mode`} value="soft" checked={draft.mode === "soft"} onChange={() => onChange({ ...draft, mode: "soft" })} className="accent-primary" />
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              value="soft"
+              checked={draft.mode === "soft"}
+              onChange={() => onChange({ ...draft, mode: "soft" })}
+              className="accent-primary"
+            />
             Only warn me (soft)
           </label>
         </div>

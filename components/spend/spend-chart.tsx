@@ -14,17 +14,26 @@ const BAR = SLOT - 2;
 
 type Day = UsageReportView["rows"][number];
 
-const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
+const dayLabel = (day: string) =>
+  new Date(`${day}T00:00:00Z`).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
 
 function describeSpend(days: Day[]): string {
-  const total = days.reduce((n, d) => ({ requests: n.requests + d.requests, costMicroUsd: n.costMicroUsd + d.costMicroUsd, unpricedRequests: n.unpricedRequests + d.unpricedRequests }), {
-    requests: 0,
-    costMicroUsd: 0,
-    unpricedRequests: 0,
-  });
+  const total = days.reduce(
+    (n, d) => ({
+      requests: n.requests + d.requests,
+      costMicroUsd: n.costMicroUsd + d.costMicroUsd,
+      unpricedRequests: n.unpricedRequests + d.unpricedRequests,
+    }),
+    {
+      requests: 0,
+      costMicroUsd: 0,
+      unpricedRequests: 0,
+    },
+  );
   if (total.requests === 0) return "Spend per day over the last 30 days: no requests.";
   const costliest = days.reduce((best, d) => (d.costMicroUsd > best.costMicroUsd ? d : best), days[0]!);
-  const peak = costliest.costMicroUsd > 0 ? `; most on ${dayLabel(costliest.group!)} with ${usd(costliest.costMicroUsd)}` : "";
+  const peak =
+    costliest.costMicroUsd > 0 ? `; most on ${dayLabel(costliest.group!)} with ${usd(costliest.costMicroUsd)}` : "";
   return `Spend per day over the last 30 days: ${costText(total)} in all${peak}.`;
 }
 
@@ -32,7 +41,14 @@ export function SpendChart({ days }: { days: Day[] }) {
   const peak = Math.max(1, ...days.map((d) => d.costMicroUsd));
   const height = (n: number) => (n === 0 ? 0 : Math.max(2, (n / peak) * (HEIGHT - 4)));
   return (
-    <svg role="img" aria-label={describeSpend(days)} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" className="h-16 w-full" data-testid="spend-chart">
+    <svg
+      role="img"
+      aria-label={describeSpend(days)}
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      preserveAspectRatio="none"
+      className="h-16 w-full"
+      data-testid="spend-chart"
+    >
       {days.map((d, i) => {
         const bar = height(d.costMicroUsd);
         const x = i * SLOT + 1;
@@ -40,7 +56,9 @@ export function SpendChart({ days }: { days: Day[] }) {
           <g key={d.group} data-day={d.group} data-cost={d.costMicroUsd} data-unpriced={d.unpricedRequests}>
             <rect x={x} y={HEIGHT - 4} width={BAR} height={1} className="fill-border" />
             {bar > 0 ? <rect x={x} y={HEIGHT - 4 - bar} width={BAR} height={bar} className="fill-primary" /> : null}
-            {d.unpricedRequests > 0 ? <rect x={x} y={HEIGHT - 2} width={BAR} height={2} className="fill-warning" /> : null}
+            {d.unpricedRequests > 0 ? (
+              <rect x={x} y={HEIGHT - 2} width={BAR} height={2} className="fill-warning" />
+            ) : null}
           </g>
         );
       })}

@@ -39,11 +39,16 @@ export function SpendSection({ spend, keys, providers }: SpendSectionProps) {
             Spend
           </h2>
           <p className="text-sm text-muted-foreground">
-            What your answers cost, from the playground and your access tokens. Answers whose model has no price are counted as unpriced: set a price in a
-            provider&apos;s Prices.
+            What your answers cost, from the playground and your access tokens. Answers whose model has no price are
+            counted as unpriced: set a price in a provider&apos;s Prices.
           </p>
         </div>
-        <a href={csvUrl(spend.days, "day")} download className={buttonVariants({ variant: "outline", size: "sm" })} data-testid="spend-csv">
+        <a
+          href={csvUrl(spend.days, "day")}
+          download
+          className={buttonVariants({ variant: "outline", size: "sm" })}
+          data-testid="spend-csv"
+        >
           <Download aria-hidden />
           Download CSV
         </a>
@@ -54,7 +59,9 @@ export function SpendSection({ spend, keys, providers }: SpendSectionProps) {
           <span className="block text-2xl font-semibold tabular-nums" data-testid="month-spend">
             {costText(spend.month)}
           </span>
-          <span className="block text-xs text-muted-foreground">{spend.month.requests === 0 ? "No requests yet" : `${compactCount(spend.month.requests)} requests`}</span>
+          <span className="block text-xs text-muted-foreground">
+            {spend.month.requests === 0 ? "No requests yet" : `${compactCount(spend.month.requests)} requests`}
+          </span>
         </p>
         <div className="min-w-0 space-y-1">
           <SpendChart days={spend.days.rows} />
@@ -71,7 +78,15 @@ export function SpendSection({ spend, keys, providers }: SpendSectionProps) {
           head="Key"
           rows={spend.byKey.rows}
           name={(row) => keyName(row.group)}
-          month={(row) => costText(spend.monthByKey.rows.find((m) => m.group === row.group) ?? { requests: 0, costMicroUsd: 0, unpricedRequests: 0 })}
+          month={(row) =>
+            costText(
+              spend.monthByKey.rows.find((m) => m.group === row.group) ?? {
+                requests: 0,
+                costMicroUsd: 0,
+                unpricedRequests: 0,
+              },
+            )
+          }
           testId="spend-by-key"
         />
         <SpendTable
@@ -110,7 +125,12 @@ function SpendTable({ caption, csv, head, rows, name, month, testId }: SpendTabl
         <h3 className="text-sm font-semibold" id={`${testId}-caption`}>
           {caption}
         </h3>
-        <a href={csv} download aria-label={`CSV of the spend ${caption.toLowerCase()}`} className="text-xs text-primary underline underline-offset-4">
+        <a
+          href={csv}
+          download
+          aria-label={`CSV of the spend ${caption.toLowerCase()}`}
+          className="text-xs text-primary underline underline-offset-4"
+        >
           CSV
         </a>
       </div>
@@ -147,7 +167,9 @@ function SpendTable({ caption, csv, head, rows, name, month, testId }: SpendTabl
                     {name(row)}
                   </th>
                   <td className="py-1.5 pr-2 text-right tabular-nums">{compactCount(row.requests)}</td>
-                  <td className="py-1.5 pr-2 text-right tabular-nums">{compactCount(row.inputTokens + row.outputTokens)}</td>
+                  <td className="py-1.5 pr-2 text-right tabular-nums">
+                    {compactCount(row.inputTokens + row.outputTokens)}
+                  </td>
                   {month ? <td className="py-1.5 pr-2 text-right tabular-nums">{month(row)}</td> : null}
                   <td className="py-1.5 text-right tabular-nums">{costText(row)}</td>
                 </tr>

@@ -11,7 +11,11 @@ import { nameProblem } from "@/lib/validation/label-rules";
 import type { ProviderView } from "@/lib/validation/providers";
 import type { CreatedTokenView } from "@/lib/validation/tokens";
 
-const NAME_MESSAGES = { blank: "Enter a name for the token, such as where it will be used.", tooLong: "Use at most 60 characters.", control: "Remove the line breaks and control characters." };
+const NAME_MESSAGES = {
+  blank: "Enter a name for the token, such as where it will be used.",
+  tooLong: "Use at most 60 characters.",
+  control: "Remove the line breaks and control characters.",
+};
 
 interface CreateTokenFormProps {
   providers: ProviderView[];
@@ -37,7 +41,10 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenF
     const spend = budgetOfDraft(budget);
     const found: Errors = {
       name: nameProblem(name, 60, NAME_MESSAGES) ?? undefined,
-      expiresAt: expires && Date.parse(`${expires}T23:59:59Z`) <= Date.now() ? "Pick a day from today on, or leave it empty for no expiry." : undefined,
+      expiresAt:
+        expires && Date.parse(`${expires}T23:59:59Z`) <= Date.now()
+          ? "Pick a day from today on, or leave it empty for no expiry."
+          : undefined,
       budget: "problem" in spend ? spend.problem : undefined,
     };
     setErrors(found);
@@ -76,7 +83,17 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenF
       <h3 id={`${id}-title`} className="text-base font-semibold">
         New access token
       </h3>
-      <Field ref={nameInput} id={`${id}-name`} label="Name" hint="Where it will live, such as “laptop scripts” or “Continue in VS Code”." autoComplete="off" maxLength={80} value={name} error={errors.name} onChange={(event) => setName(event.target.value)} />
+      <Field
+        ref={nameInput}
+        id={`${id}-name`}
+        label="Name"
+        hint="Where it will live, such as “laptop scripts” or “Continue in VS Code”."
+        autoComplete="off"
+        maxLength={80}
+        value={name}
+        error={errors.name}
+        onChange={(event) => setName(event.target.value)}
+      />
       <div className="space-y-2">
         <Label htmlFor={`${id}-expires`}>Expires on (optional)</Label>
         <Input
@@ -101,7 +118,9 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenF
       {providers.length > 0 ? (
         <fieldset className="space-y-2">
           <legend className="text-sm leading-none font-medium">Providers (optional)</legend>
-          <p className="text-xs text-muted-foreground">None ticked: every provider you have a key for, now and later.</p>
+          <p className="text-xs text-muted-foreground">
+            None ticked: every provider you have a key for, now and later.
+          </p>
           <div className="flex flex-wrap gap-x-4 gap-y-1.5 text-sm">
             {providers.map((provider) => (
               <label key={provider.id} className="flex items-center gap-2">
@@ -109,7 +128,11 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenF
                   type="checkbox"
                   className="accent-primary"
                   checked={scope.includes(provider.id)}
-                  onChange={(event) => setScope((ids) => (event.target.checked ? [...ids, provider.id] : ids.filter((i) => i !== provider.id)))}
+                  onChange={(event) =>
+                    setScope((ids) =>
+                      event.target.checked ? [...ids, provider.id] : ids.filter((i) => i !== provider.id),
+                    )
+                  }
                 />
                 {provider.name}
               </label>

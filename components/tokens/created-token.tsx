@@ -26,11 +26,18 @@ export function CreatedToken({ token, onDone }: { token: CreatedTokenView; onDon
   }
 
   return (
-    <div role="region" aria-labelledby="created-token-title" className="space-y-3 rounded-lg border border-success/50 bg-success/10 p-4 text-sm" data-testid="created-token">
+    <div
+      role="region"
+      aria-labelledby="created-token-title"
+      className="space-y-3 rounded-lg border border-success/50 bg-success/10 p-4 text-sm"
+      data-testid="created-token"
+    >
       <p id="created-token-title" ref={heading} tabIndex={-1} className="font-semibold outline-none">
         Token “{token.name}” created. Copy it now: you will not see it again.
       </p>
-      <p className="text-muted-foreground">Only a hash of it is stored. If you lose it, revoke it and create another.</p>
+      <p className="text-muted-foreground">
+        Only a hash of it is stored. If you lose it, revoke it and create another.
+      </p>
       <div className="flex flex-col gap-2 sm:flex-row">
         <label htmlFor="created-token-value" className="sr-only">
           Your new access token
@@ -51,7 +58,11 @@ export function CreatedToken({ token, onDone }: { token: CreatedTokenView; onDon
         <Button onClick={onDone}>Done</Button>
       </div>
       <p role="status" className="text-xs">
-        {copied === "yes" ? "Copied to the clipboard." : copied === "no" ? "This browser did not allow copying: the token is selected, press Ctrl+C (⌘C on a Mac)." : ""}
+        {copied === "yes"
+          ? "Copied to the clipboard."
+          : copied === "no"
+            ? "This browser did not allow copying: the token is selected, press Ctrl+C (⌘C on a Mac)."
+            : ""}
       </p>
     </div>
   );

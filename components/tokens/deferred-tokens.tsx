@@ -29,7 +29,8 @@ export function DeferredTokens({ initialTokens, providers, now, children }: Defe
   const placeholder = useRef<HTMLDivElement>(null);
   useNearScreen(placeholder, awake, () => setAwake(true));
 
-  const wakeOf = (target: EventTarget) => (target as HTMLElement).closest<HTMLElement>("[data-tokens-wake]")?.dataset.tokensWake;
+  const wakeOf = (target: EventTarget) =>
+    (target as HTMLElement).closest<HTMLElement>("[data-tokens-wake]")?.dataset.tokensWake;
   return (
     <div
       ref={placeholder}
@@ -46,7 +47,13 @@ export function DeferredTokens({ initialTokens, providers, now, children }: Defe
       }}
     >
       <StandInOnError fallback={children}>
-        <Suspense fallback={children}>{awake ? <TokensPanel initialTokens={initialTokens} providers={providers} now={now} start={start} /> : children}</Suspense>
+        <Suspense fallback={children}>
+          {awake ? (
+            <TokensPanel initialTokens={initialTokens} providers={providers} now={now} start={start} />
+          ) : (
+            children
+          )}
+        </Suspense>
       </StandInOnError>
     </div>
   );

@@ -35,7 +35,8 @@ export function TokensPanel({ initialTokens, providers, now, start = null }: Tok
   const createButton = useRef<HTMLButtonElement>(null);
   const names = Object.fromEntries(providers.map((p) => [p.id, p.name]));
 
-  const focusCreate = () => requestAnimationFrame(() => (createButton.current ?? document.getElementById("access-tokens"))?.focus());
+  const focusCreate = () =>
+    requestAnimationFrame(() => (createButton.current ?? document.getElementById("access-tokens"))?.focus());
 
   async function revoke(token: TokenView) {
     setError(null);
@@ -82,25 +83,50 @@ export function TokensPanel({ initialTokens, providers, now, start = null }: Tok
             }}
           />
         ) : (
-          <Button ref={createButton} variant="outline" size="sm" onClick={() => setCreating(true)} data-testid="create-token">
+          <Button
+            ref={createButton}
+            variant="outline"
+            size="sm"
+            onClick={() => setCreating(true)}
+            data-testid="create-token"
+          >
             <Plus aria-hidden />
             Create token
           </Button>
         )
       }
-      revoke={(token) => <RevokeButton token={token} startOpen={start !== null && "revoke" in start && start.revoke === token.id} onRevoke={() => revoke(token)} />}
+      revoke={(token) => (
+        <RevokeButton
+          token={token}
+          startOpen={start !== null && "revoke" in start && start.revoke === token.id}
+          onRevoke={() => revoke(token)}
+        />
+      )}
     />
   );
 }
 
-function RevokeButton({ token, startOpen, onRevoke }: { token: TokenView; startOpen: boolean; onRevoke: () => Promise<boolean> }) {
+function RevokeButton({
+  token,
+  startOpen,
+  onRevoke,
+}: {
+  token: TokenView;
+  startOpen: boolean;
+  onRevoke: () => Promise<boolean>;
+}) {
   const [open, setOpen] = useState(startOpen);
   const [revoking, setRevoking] = useState(false);
   return (
     <DeleteConfirm
       label="Revoke token"
       trigger={
-        <Button variant="destructive-outline" size="sm" className="h-8 px-2.5 text-xs" aria-label={`Revoke ${token.name}`}>
+        <Button
+          variant="destructive-outline"
+          size="sm"
+          className="h-8 px-2.5 text-xs"
+          aria-label={`Revoke ${token.name}`}
+        >
           <Trash2 aria-hidden />
           Revoke
         </Button>

@@ -32,8 +32,8 @@ export function TokensView({ tokens, names, now, create, created, revoke, error 
           Access tokens
         </h2>
         <p className="text-sm text-muted-foreground">
-          Use your keys from your own scripts and tools: point them at <code className="font-mono">/api/v1</code> with a token as their API key. Each token
-          is shown once; only a hash of it is kept.
+          Use your keys from your own scripts and tools: point them at <code className="font-mono">/api/v1</code> with a
+          token as their API key. Each token is shown once; only a hash of it is kept.
         </p>
       </div>
       {created}
@@ -50,7 +50,10 @@ export function TokensView({ tokens, names, now, create, created, revoke, error 
         </p>
       ) : null}
       {tokens.length === 0 ? (
-        <p className="rounded-lg border border-dashed p-6 text-center text-sm text-muted-foreground" data-testid="tokens-empty">
+        <p
+          className="rounded-lg border border-dashed p-6 text-center text-sm text-muted-foreground"
+          data-testid="tokens-empty"
+        >
           No access tokens yet. Create one for each tool or script that should use your keys.
         </p>
       ) : (
@@ -64,10 +67,23 @@ export function TokensView({ tokens, names, now, create, created, revoke, error 
   );
 }
 
-function TokenRow({ token, names, now, revoke }: { token: TokenView; names: Record<string, string>; now: number; revoke: ReactNode }) {
+function TokenRow({
+  token,
+  names,
+  now,
+  revoke,
+}: {
+  token: TokenView;
+  names: Record<string, string>;
+  now: number;
+  revoke: ReactNode;
+}) {
   const expired = token.expiresAt !== null && Date.parse(token.expiresAt) <= now;
   return (
-    <li className="flex flex-col gap-2 px-4 py-3 text-sm sm:flex-row sm:items-start sm:justify-between" data-testid={`token-${token.name}`}>
+    <li
+      className="flex flex-col gap-2 px-4 py-3 text-sm sm:flex-row sm:items-start sm:justify-between"
+      data-testid={`token-${token.name}`}
+    >
       <div className="min-w-0 space-y-0.5">
         <p className="flex flex-wrap items-center gap-2">
           <span className="font-medium break-all">{token.name}</span>
@@ -77,10 +93,16 @@ function TokenRow({ token, names, now, revoke }: { token: TokenView; names: Reco
           {expired ? <span className="text-xs font-medium text-destructive">Expired</span> : null}
         </p>
         <p className="text-xs text-muted-foreground">
-          {token.providerIds === null ? "Every provider" : token.providerIds.map((id) => names[id] ?? "a removed provider").join(", ")}
+          {token.providerIds === null
+            ? "Every provider"
+            : token.providerIds.map((id) => names[id] ?? "a removed provider").join(", ")}
           {" · "}
-          {token.expiresAt === null ? "No expiry" : `${expired ? "Expired" : "Expires"} ${token.expiresAt.slice(0, 10)}`}
-          {token.budget ? ` · Budget ${usd(token.budget.monthlyMicroUsd)} a month (${token.budget.mode}), ${usd(token.budget.spentMicroUsd)} spent` : ""}
+          {token.expiresAt === null
+            ? "No expiry"
+            : `${expired ? "Expired" : "Expires"} ${token.expiresAt.slice(0, 10)}`}
+          {token.budget
+            ? ` · Budget ${usd(token.budget.monthlyMicroUsd)} a month (${token.budget.mode}), ${usd(token.budget.spentMicroUsd)} spent`
+            : ""}
         </p>
         <p className="text-xs text-muted-foreground" data-testid="token-usage">
           {token.lastUsedAt ? `Used ${relativeTime(token.lastUsedAt, now)}` : "Never used"}

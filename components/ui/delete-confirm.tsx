@@ -32,7 +32,18 @@ interface DeleteConfirmProps {
 }
 
 /** A destructive action asked twice: the trigger button, and the confirmation it opens. */
-export function DeleteConfirm({ label, trigger, title, description, keepLabel, open, onOpenChange, waiting, deleting, onConfirm }: DeleteConfirmProps) {
+export function DeleteConfirm({
+  label,
+  trigger,
+  title,
+  description,
+  keepLabel,
+  open,
+  onOpenChange,
+  waiting,
+  deleting,
+  onConfirm,
+}: DeleteConfirmProps) {
   return (
     <AlertDialog open={open} onOpenChange={onOpenChange}>
       <AlertDialogTrigger asChild>

@@ -12,7 +12,10 @@ export function DialogContent({ className, children, ...props }: ComponentProps<
   return (
     <DialogPrimitive.Portal>
       <DialogPrimitive.Overlay className={modalOverlayClass} />
-      <DialogPrimitive.Content className={cn(modalPanelClass, "max-h-[calc(100dvh-2rem)] max-w-lg overflow-y-auto", className)} {...props}>
+      <DialogPrimitive.Content
+        className={cn(modalPanelClass, "max-h-[calc(100dvh-2rem)] max-w-lg overflow-y-auto", className)}
+        {...props}
+      >
         {children}
         <DialogPrimitive.Close className="absolute top-4 right-4 rounded-sm opacity-70 outline-none hover:opacity-100 focus-visible:ring-2 focus-visible:ring-ring">
           <X className="size-4" aria-hidden />
@@ -31,7 +34,11 @@ export function DialogHeader({ className, ...props }: ComponentProps<"div">) {
 export function DialogFooter({ className, spread = false, ...props }: ComponentProps<"div"> & { spread?: boolean }) {
   return (
     <div
-      className={cn("flex flex-col-reverse gap-2 sm:flex-row", spread ? "sm:justify-between" : "sm:justify-end", className)}
+      className={cn(
+        "flex flex-col-reverse gap-2 sm:flex-row",
+        spread ? "sm:justify-between" : "sm:justify-end",
+        className,
+      )}
       {...props}
     />
   );

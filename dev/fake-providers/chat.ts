@@ -26,7 +26,10 @@ const envNumber = (name: string, fallback: number) => {
 
 /** FAKE_CHAT_CHUNKS / FAKE_CHAT_INTERVAL_MS, or 5 chunks sent at once. */
 export function defaultPacing(): ChatPacing {
-  return { chunks: Math.max(1, envNumber("FAKE_CHAT_CHUNKS", REPLY_WORDS.length)), intervalMs: envNumber("FAKE_CHAT_INTERVAL_MS", 0) };
+  return {
+    chunks: Math.max(1, envNumber("FAKE_CHAT_CHUNKS", REPLY_WORDS.length)),
+    intervalMs: envNumber("FAKE_CHAT_INTERVAL_MS", 0),
+  };
 }
 
 /** The text chunks of an answer: the five words, then numbered ones when more are asked for. */
@@ -41,12 +44,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type ChatPath = "openai" | "anthropic" | "google";
 
-export function chatPathOf(registryId: RegistryId, method: string, path: string): { dialect: ChatPath; stream?: boolean; model?: string } | undefined {
+export function chatPathOf(
+  registryId: RegistryId,
+  method: string,
+  path: string,
+): { dialect: ChatPath; stream?: boolean; model?: string } | undefined {
   if (method !== "POST") return undefined;
   if (registryId === "anthropic") return path === "/messages" ? { dialect: "anthropic" } : undefined;
   if (registryId === "google") {
     const match = /^\/models\/([^/:]+):(streamGenerateContent|generateContent)$/.exec(path);
-    return match ? { dialect: "google", stream: match[2] === "streamGenerateContent", model: decodeURIComponent(match[1]!) } : undefined;
+    return match
+      ? { dialect: "google", stream: match[2] === "streamGenerateContent", model: decodeURIComponent(match[1]!) }
+      : undefined;
   }
   return path === "/chat/completions" ? { dialect: "openai" } : undefined;
 }
@@ -54,7 +63,11 @@ export function chatPathOf(registryId: RegistryId, method: string, path: string)
 /** A failure in the provider's own error shape, for the behaviours that are not an answer. */
 function errorReply(registryId: RegistryId, behaviour: Behaviour, key: string): Reply {
   const as = behaviour === "limited" || behaviour === "nocredit" ? behaviour : "invalid";
-  return keyCheckReply(registryId, as, key) ?? keyCheckReply(registryId, "invalid", key) ?? json(401, { error: { message: "Unauthorized" } });
+  return (
+    keyCheckReply(registryId, as, key) ??
+    keyCheckReply(registryId, "invalid", key) ??
+    json(401, { error: { message: "Unauthorized" } })
+  );
 }
 
 export async function chat(
@@ -67,7 +80,8 @@ export async function chat(
   pacing: ChatPacing = defaultPacing(),
 ): Promise<void> {
   const route = chatPathOf(registryId, "POST", path)!;
-  if (behaviour !== "valid" && behaviour !== "slow" && behaviour !== "cut") return send(res, errorReply(registryId, behaviour, key));
+  if (behaviour !== "valid" && behaviour !== "slow" && behaviour !== "cut")
+    return send(res, errorReply(registryId, behaviour, key));
   const request = (body ?? {}) as { model?: string; stream?: boolean; stream_options?: { include_usage?: unknown } };
   const model = route.model ?? request.model ?? "fake-model";
   const stream = route.stream ?? request.stream === true;
@@ -100,49 +114,111 @@ type Usage = { input: number; output: number };
 
 function wholeAnswer(dialect: ChatPath, model: string, text: string, usage: Usage, registryId: RegistryId): unknown {
   if (dialect === "anthropic") {
-    return { id: "msg_fake", type: "message", role: "assistant", model, content: [{ type: "text", text }], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: usage.output } };
+    return {
+      id: "msg_fake",
+      type: "message",
+      role: "assistant",
+      model,
+      content: [{ type: "text", text }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: usage.input, output_tokens: usage.output },
+    };
   }
   if (dialect === "google") {
-    return { candidates: [{ content: { parts: [{ text }], role: "model" }, finishReason: "STOP", index: 0 }], usageMetadata: googleUsage(usage), modelVersion: model };
+    return {
+      candidates: [{ content: { parts: [{ text }], role: "model" }, finishReason: "STOP", index: 0 }],
+      usageMetadata: googleUsage(usage),
+      modelVersion: model,
+    };
   }
-  return { id: "chatcmpl-fake", object: "chat.completion", created: 1, model, choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }], usage: usageOf(registryId, usage) };
+  return {
+    id: "chatcmpl-fake",
+    object: "chat.completion",
+    created: 1,
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+    usage: usageOf(registryId, usage),
+  };
 }
 
-const openAiUsage = (u: Usage) => ({ prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output });
+const openAiUsage = (u: Usage) => ({
+  prompt_tokens: u.input,
+  completion_tokens: u.output,
+  total_tokens: u.input + u.output,
+});
 /** OpenRouter adds what the answer cost, in dollars: here $1 per million input tokens and $3 per million output. */
 export const openRouterCostUsd = (u: Usage) => (u.input * 1 + u.output * 3) / 1_000_000;
-const usageOf = (registryId: RegistryId, u: Usage) => (registryId === "openrouter" ? { ...openAiUsage(u), cost: openRouterCostUsd(u) } : openAiUsage(u));
-const googleUsage = (u: Usage) => ({ promptTokenCount: u.input, candidatesTokenCount: u.output, totalTokenCount: u.input + u.output });
+const usageOf = (registryId: RegistryId, u: Usage) =>
+  registryId === "openrouter" ? { ...openAiUsage(u), cost: openRouterCostUsd(u) } : openAiUsage(u);
+const googleUsage = (u: Usage) => ({
+  promptTokenCount: u.input,
+  candidatesTokenCount: u.output,
+  totalTokenCount: u.input + u.output,
+});
 
 /** The SSE events of one streamed answer in a dialect: its opening, each text chunk, its close with usage. */
-function frameWriter(dialect: ChatPath, model: string, res: ServerResponse, registryId: RegistryId, includeUsage: boolean) {
+function frameWriter(
+  dialect: ChatPath,
+  model: string,
+  res: ServerResponse,
+  registryId: RegistryId,
+  includeUsage: boolean,
+) {
   const data = (payload: object) => res.write(`data: ${JSON.stringify(payload)}\n\n`);
   if (dialect === "anthropic") {
-    const event = (type: string, payload: object) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`);
+    const event = (type: string, payload: object) =>
+      res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`);
     return {
       start() {
-        event("message_start", { message: { id: "msg_fake", type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } });
+        event("message_start", {
+          message: {
+            id: "msg_fake",
+            type: "message",
+            role: "assistant",
+            model,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: 5, output_tokens: 1 },
+          },
+        });
         event("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
       },
       text: (text: string) => event("content_block_delta", { index: 0, delta: { type: "text_delta", text } }),
       finish(usage: Usage) {
         event("content_block_stop", { index: 0 });
-        event("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: usage.output } });
+        event("message_delta", {
+          delta: { stop_reason: "end_turn", stop_sequence: null },
+          usage: { output_tokens: usage.output },
+        });
         event("message_stop", {});
       },
     };
   }
   if (dialect === "google") {
-    const candidate = (text: string, finishReason?: string) => ({ content: { parts: [{ text }], role: "model" }, index: 0, ...(finishReason ? { finishReason } : {}) });
+    const candidate = (text: string, finishReason?: string) => ({
+      content: { parts: [{ text }], role: "model" },
+      index: 0,
+      ...(finishReason ? { finishReason } : {}),
+    });
     return {
       start() {},
       text: (text: string) => data({ candidates: [candidate(text)], modelVersion: model }),
       // The last event: an empty text with the finish reason, and the usage.
-      finish: (usage: Usage) => data({ candidates: [candidate("", "STOP")], usageMetadata: googleUsage(usage), modelVersion: model }),
+      finish: (usage: Usage) =>
+        data({ candidates: [candidate("", "STOP")], usageMetadata: googleUsage(usage), modelVersion: model }),
     };
   }
   const chunk = (delta: object, finish: string | null, extra: object = {}) =>
-    data({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+    data({
+      id: "chatcmpl-fake",
+      object: "chat.completion.chunk",
+      created: 1,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...extra,
+    });
   return {
     start: () => chunk({ role: "assistant", content: "" }, null),
     text: (text: string) => chunk({ content: text }, null),
@@ -150,12 +226,20 @@ function frameWriter(dialect: ChatPath, model: string, res: ServerResponse, regi
       // Where each one puts the usage: Mistral and DeepSeek on the finishing chunk, Groq in `x_groq` there as
       // well, OpenRouter always in a last chunk without choices, OpenAI (and OpenAI-compatible servers) and xAI
       // there too but only when asked with stream_options.include_usage.
-      if (registryId === "mistral" || registryId === "deepseek") chunk({ content: "" }, "stop", { usage: openAiUsage(usage) });
+      if (registryId === "mistral" || registryId === "deepseek")
+        chunk({ content: "" }, "stop", { usage: openAiUsage(usage) });
       else if (registryId === "groq") chunk({}, "stop", { x_groq: { id: "req_fake", usage: openAiUsage(usage) } });
       else {
         chunk({}, "stop");
         if (includeUsage || registryId === "openrouter") {
-          data({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 1, model, choices: [], usage: usageOf(registryId, usage) });
+          data({
+            id: "chatcmpl-fake",
+            object: "chat.completion.chunk",
+            created: 1,
+            model,
+            choices: [],
+            usage: usageOf(registryId, usage),
+          });
         }
       }
       res.write("data: [DONE]\n\n");

@@ -31,9 +31,11 @@ export function endpointReply(
   pacing?: ChatPacing,
 ) {
   const effective: Behaviour = mount === ENDPOINT_PATHS.open && key === undefined ? "valid" : behaviour;
-  if (req.method === "POST" && path === "/chat/completions") return void chat("openai", path, effective, key ?? "", body, res, pacing);
+  if (req.method === "POST" && path === "/chat/completions")
+    return void chat("openai", path, effective, key ?? "", body, res, pacing);
   if (path !== "/models") return send(res, json(404, { error: { message: `no route ${path}`, type: "not_found" } }));
-  if (effective === "valid" || effective === "cut") return send(res, json(200, { object: "list", data: ENDPOINT_MODELS }));
+  if (effective === "valid" || effective === "cut")
+    return send(res, json(200, { object: "list", data: ENDPOINT_MODELS }));
   if (effective === "huge") return huge(res);
   return send(res, keyCheckReply("openai", effective, key ?? "") ?? keyCheckReply("openai", "invalid", key ?? "")!);
 }

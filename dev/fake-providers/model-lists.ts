@@ -13,7 +13,10 @@ const ANTHROPIC_PAGE = 2;
 const GOOGLE_PAGE = 3;
 
 const openAiStyle = (owner: string, ids: string[]) =>
-  json(200, { object: "list", data: ids.map((id, i) => ({ id, object: "model", created: 1_700_000_000 + i, owned_by: owner })) });
+  json(200, {
+    object: "list",
+    data: ids.map((id, i) => ({ id, object: "model", created: 1_700_000_000 + i, owned_by: owner })),
+  });
 
 const ANTHROPIC_MODELS = [
   ["claude-opus-4-1", "Claude Opus 4.1"],
@@ -37,12 +40,19 @@ const GOOGLE_MODELS = [
 export const FAKE_MODEL_IDS: Record<RegistryId, string[]> = {
   openai: ["gpt-4.1", "gpt-4o", "gpt-4o-mini", "o3-mini", "text-embedding-3-small"],
   anthropic: ANTHROPIC_MODELS.map(([id]) => id),
-  google: GOOGLE_MODELS.filter(([, , methods]) => (methods as readonly string[]).includes("generateContent")).map(([id]) => id),
+  google: GOOGLE_MODELS.filter(([, , methods]) => (methods as readonly string[]).includes("generateContent")).map(
+    ([id]) => id,
+  ),
   mistral: ["mistral-large-latest", "mistral-small-latest", "codestral-latest"],
   groq: ["llama-3.3-70b-versatile", "llama-3.1-8b-instant", "gemma2-9b-it"],
   xai: ["grok-4", "grok-3-mini"],
   deepseek: ["deepseek-chat", "deepseek-reasoner"],
-  openrouter: ["openai/gpt-4o-mini", "anthropic/claude-sonnet-4.5", "meta-llama/llama-3.3-70b-instruct", "google/gemini-2.5-flash"],
+  openrouter: [
+    "openai/gpt-4o-mini",
+    "anthropic/claude-sonnet-4.5",
+    "meta-llama/llama-3.3-70b-instruct",
+    "google/gemini-2.5-flash",
+  ],
 };
 
 function anthropicPage(query: URLSearchParams): Reply {
@@ -85,10 +95,24 @@ export function modelListReply(registryId: RegistryId, query: URLSearchParams): 
       return googlePage(query);
     case "openrouter":
       return json(200, {
-        data: FAKE_MODEL_IDS.openrouter.map((id) => ({ id, name: id.split("/")[1]!.replaceAll("-", " "), context_length: 128_000, pricing: { prompt: "0.000001", completion: "0.000002" } })),
+        data: FAKE_MODEL_IDS.openrouter.map((id) => ({
+          id,
+          name: id.split("/")[1]!.replaceAll("-", " "),
+          context_length: 128_000,
+          pricing: { prompt: "0.000001", completion: "0.000002" },
+        })),
       });
     case "mistral":
-      return json(200, { object: "list", data: FAKE_MODEL_IDS.mistral.map((id) => ({ id, object: "model", owned_by: "mistralai", name: id, capabilities: { completion_chat: true } })) });
+      return json(200, {
+        object: "list",
+        data: FAKE_MODEL_IDS.mistral.map((id) => ({
+          id,
+          object: "model",
+          owned_by: "mistralai",
+          name: id,
+          capabilities: { completion_chat: true },
+        })),
+      });
     default:
       return openAiStyle(registryId, FAKE_MODEL_IDS[registryId]);
   }

@@ -35,7 +35,10 @@ const BASE_PATH: Record<RegistryId, string> = {
 /** PROVIDER_BASE_URL_<ID> for every provider, pointing at a fake server at `url`. */
 export function fakeProviderEnv(url: string): Record<string, string> {
   return Object.fromEntries(
-    (Object.keys(BASE_PATH) as RegistryId[]).map((id) => [`PROVIDER_BASE_URL_${id.toUpperCase()}`, `${url}${BASE_PATH[id]}`]),
+    (Object.keys(BASE_PATH) as RegistryId[]).map((id) => [
+      `PROVIDER_BASE_URL_${id.toUpperCase()}`,
+      `${url}${BASE_PATH[id]}`,
+    ]),
   );
 }
 
@@ -110,16 +113,26 @@ export async function startFakeProviders(
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
-    if (url.pathname.startsWith(CONTROL_PATH)) return control(url.pathname.slice(CONTROL_PATH.length), await readBody(req), res);
+    if (url.pathname.startsWith(CONTROL_PATH))
+      return control(url.pathname.slice(CONTROL_PATH.length), await readBody(req), res);
     const mount = endpointMount(url.pathname);
-    const registryId = mount ? "custom" : (Object.keys(BASE_PATH) as RegistryId[]).find((id) => url.pathname.startsWith(`${BASE_PATH[id]}/`));
+    const registryId = mount
+      ? "custom"
+      : (Object.keys(BASE_PATH) as RegistryId[]).find((id) => url.pathname.startsWith(`${BASE_PATH[id]}/`));
     if (!registryId) return send(res, json(404, { error: "no such fake provider" }));
     const path = url.pathname.slice(mount ? mount.length : BASE_PATH[registryId as RegistryId].length);
     // Custom endpoints speak OpenAI's dialect: a Bearer key, OpenAI's error bodies.
     const dialect: RegistryId = registryId === "custom" ? "openai" : registryId;
     const credential = credentialOf(dialect, req, url);
     const body = await readBody(req);
-    const record: RecordedRequest = { registryId, method: req.method ?? "GET", path, credential, headers: req.headers, body };
+    const record: RecordedRequest = {
+      registryId,
+      method: req.method ?? "GET",
+      path,
+      credential,
+      headers: req.headers,
+      body,
+    };
     requests.push(record);
     res.on("close", () => {
       if (!res.writableFinished && !cutByFake.has(res)) record.aborted = true;
@@ -138,22 +151,37 @@ export async function startFakeProviders(
 
     function route() {
       if (behaviour === "redirect") {
-        return send(res, { status: 302, body: "", headers: { location: options.redirectTo ?? `${url.pathname}/elsewhere` } });
+        return send(res, {
+          status: 302,
+          body: "",
+          headers: { location: options.redirectTo ?? `${url.pathname}/elsewhere` },
+        });
       }
       if (behaviour === "error500") {
-        return send(res, keyCheckReply(dialect, behaviour, credential ?? "") ?? json(500, { error: { message: "Internal server error" } }));
+        return send(
+          res,
+          keyCheckReply(dialect, behaviour, credential ?? "") ??
+            json(500, { error: { message: "Internal server error" } }),
+        );
       }
       if (behaviour === "malformed") {
-        return send(res, { status: 200, body: "<html><body>Service temporarily unavailable</body></html>", headers: { "content-type": "text/html" } });
+        return send(res, {
+          status: 200,
+          body: "<html><body>Service temporarily unavailable</body></html>",
+          headers: { "content-type": "text/html" },
+        });
       }
       if (mount) return endpointReply(mount, path, behaviour, credential, req, body, res, state.chat);
       const id = registryId as RegistryId;
-      if (chatPathOf(id, req.method ?? "GET", path)) return void chat(id, path, behaviour, credential ?? "", body, res, state.chat);
-      if (id === "deepseek" && req.method === "GET" && path === "/user/balance") return send(res, deepseekBalanceReply(behaviour, credential ?? ""));
+      if (chatPathOf(id, req.method ?? "GET", path))
+        return void chat(id, path, behaviour, credential ?? "", body, res, state.chat);
+      if (id === "deepseek" && req.method === "GET" && path === "/user/balance")
+        return send(res, deepseekBalanceReply(behaviour, credential ?? ""));
       if (req.method === "GET" && path === "/models") {
         if (behaviour === "oddshape") return send(res, ODD_MODEL_LIST);
         // OpenRouter's catalogue is public: it answers whatever key comes with the request, or none.
-        if (behaviour === "valid" || behaviour === "cut" || id === "openrouter") return send(res, modelListReply(id, url.searchParams));
+        if (behaviour === "valid" || behaviour === "cut" || id === "openrouter")
+          return send(res, modelListReply(id, url.searchParams));
       }
       // A slow provider that answers in the end accepts; an odd-shaped one, or one that cuts chats, checks keys as usual.
       const as = behaviour === "slow" || behaviour === "oddshape" || behaviour === "cut" ? "valid" : behaviour;
@@ -165,9 +193,17 @@ export async function startFakeProviders(
   function control(action: string, body: unknown, res: ServerResponse) {
     if (action === "chat") {
       const { chunks, intervalMs } = (body ?? {}) as Partial<Record<keyof ChatPacing, unknown>>;
-      const ok = (v: unknown, min: number) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= min);
-      if (!ok(chunks, 1) || !ok(intervalMs, 0)) return send(res, json(400, { error: "POST /__control/chat with { chunks?: integer ≥ 1, intervalMs?: integer ≥ 0 }" }));
-      state.chat = { chunks: (chunks as number | undefined) ?? state.chat.chunks, intervalMs: (intervalMs as number | undefined) ?? state.chat.intervalMs };
+      const ok = (v: unknown, min: number) =>
+        v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= min);
+      if (!ok(chunks, 1) || !ok(intervalMs, 0))
+        return send(
+          res,
+          json(400, { error: "POST /__control/chat with { chunks?: integer ≥ 1, intervalMs?: integer ≥ 0 }" }),
+        );
+      state.chat = {
+        chunks: (chunks as number | undefined) ?? state.chat.chunks,
+        intervalMs: (intervalMs as number | undefined) ?? state.chat.intervalMs,
+      };
       return send(res, json(200, state.chat));
     }
     const key = (body as { key?: unknown } | undefined)?.key;

@@ -29,13 +29,16 @@ type Fields = Record<string, string>;
 
 /** Whether the body is an HTML form's (urlencoded), not JSON. */
 export function isFormPost(request: Request): boolean {
-  return request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
+  return (
+    request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded"
+  );
 }
 
 /** The fields of a form post from this site: urlencoded, at most 16 KiB, without a NUL character (invalid_body). */
 export async function readAuthForm(request: NextRequest): Promise<Fields> {
   assertSameOrigin(request);
-  if (!isFormPost(request)) throw new AppError("unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
+  if (!isFormPost(request))
+    throw new AppError("unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
   const fields = Object.fromEntries(new URLSearchParams((await readCappedBody(request)).toString("utf8")));
   refuseNul("invalid_body", fields);
   return fields;
@@ -55,11 +58,20 @@ export function seeOther(path: string, setCookies: readonly string[] = []): Resp
  * Back to the form's page with the code of what went wrong (`CredentialsSignin`: a wrong email or password);
  * anything that is not one of our errors is logged and stays generic there.
  */
-export function backToForm(page: AuthPage, error: unknown, callbackUrl: string, setCookies: readonly string[] = []): Response {
+export function backToForm(
+  page: AuthPage,
+  error: unknown,
+  callbackUrl: string,
+  setCookies: readonly string[] = [],
+): Response {
   if (error === "CredentialsSignin") return seeOther(authPagePath(page, { error, callbackUrl }), setCookies);
-  if (!isAppError(error)) log.error({ scope: "auth-form", reason: describeDatabaseError(error) }, `The form of ${page} failed`);
+  if (!isAppError(error))
+    log.error({ scope: "auth-form", reason: describeDatabaseError(error) }, `The form of ${page} failed`);
   const known = isAppError(error) ? error : undefined;
-  return seeOther(authPagePath(page, { error: known?.code ?? "internal_error", retryAfter: known?.retryAfter, callbackUrl }), setCookies);
+  return seeOther(
+    authPagePath(page, { error: known?.code ?? "internal_error", retryAfter: known?.retryAfter, callbackUrl }),
+    setCookies,
+  );
 }
 
 /**
@@ -99,9 +111,18 @@ function nextAuthRequest(request: NextRequest, path: string, cookies: Fields, fo
   const headers = new Headers(request.headers);
   headers.delete("content-length");
   headers.delete("content-type");
-  headers.set("cookie", Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join("; "));
+  headers.set(
+    "cookie",
+    Object.entries(cookies)
+      .map(([name, value]) => `${name}=${value}`)
+      .join("; "),
+  );
   if (form) headers.set("content-type", "application/x-www-form-urlencoded");
-  return new NextRequest(new URL(path, request.url), { method: form ? "POST" : "GET", headers, body: form?.toString() });
+  return new NextRequest(new URL(path, request.url), {
+    method: form ? "POST" : "GET",
+    headers,
+    body: form?.toString(),
+  });
 }
 
 const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token$/;
@@ -116,17 +137,29 @@ async function csrfFor(request: NextRequest) {
 }
 
 /** Signs in through next-auth's credentials callback; the cookies it set go back to the browser either way. */
-export async function signInWithForm(request: NextRequest, credentials: { email: string; password: string; callbackUrl: string }): Promise<FormSignIn> {
+export async function signInWithForm(
+  request: NextRequest,
+  credentials: { email: string; password: string; callbackUrl: string },
+): Promise<FormSignIn> {
   const csrf = await csrfFor(request);
   const form = new URLSearchParams({ csrfToken: csrf.csrfToken, ...credentials });
-  const { response, context } = await runNextAuth(nextAuthRequest(request, "/api/auth/callback/credentials", csrf.jar, form));
+  const { response, context } = await runNextAuth(
+    nextAuthRequest(request, "/api/auth/callback/credentials", csrf.jar, form),
+  );
   const setCookies = [...csrf.setCookies, ...response.headers.getSetCookie()];
-  const signedIn = Object.entries(cookiePairs(response.headers.getSetCookie())).some(([name, value]) => SESSION_COOKIE.test(name) && value !== "");
+  const signedIn = Object.entries(cookiePairs(response.headers.getSetCookie())).some(
+    ([name, value]) => SESSION_COOKIE.test(name) && value !== "",
+  );
   const location = response.headers.get("location") ?? "";
-  if (signedIn && !context.signInFailure) return { signedIn: true, location: sameSitePath(location, appOrigin(request)), setCookies };
+  if (signedIn && !context.signInFailure)
+    return { signedIn: true, location: sameSitePath(location, appOrigin(request)), setCookies };
   if (context.signInFailure) return { signedIn: false, error: context.signInFailure, setCookies };
   const refused = location.includes("error=CredentialsSignin");
-  return { signedIn: false, error: refused ? "CredentialsSignin" : new Error(`next-auth answered ${response.status} ${location}`), setCookies };
+  return {
+    signedIn: false,
+    error: refused ? "CredentialsSignin" : new Error(`next-auth answered ${response.status} ${location}`),
+    setCookies,
+  };
 }
 
 /**

@@ -70,7 +70,14 @@ async function handle<B extends Schema, R extends z.ZodType, P extends Schema, Q
     const params = await parseParams(op, context);
     const query = (op.query ? parseQuery(request.nextUrl, op.query) : undefined) as Query<Q>;
     const body = (op.body ? await parseJsonBody(request, op.body, op.maxBodyBytes) : undefined) as Body<B>;
-    const result = await handler({ request, userId: session.userId, sessionId: session.sessionId, body, params, query });
+    const result = await handler({
+      request,
+      userId: session.userId,
+      sessionId: session.sessionId,
+      body,
+      params,
+      query,
+    });
     return result instanceof Response ? result : json(result, op.status);
   } catch (error) {
     return toErrorResponse(error, `${request.method} ${request.nextUrl.pathname}`);
@@ -84,7 +91,12 @@ async function handle<B extends Schema, R extends z.ZodType, P extends Schema, Q
  * (400) → handler. The operation (operations.ts) supplies the flag, the schemas and the success status. Typed errors map to
  * their status; anything else is logged and answered with a generic 500.
  */
-export function userRoute<B extends Schema, R extends z.ZodType, P extends Schema = undefined, Q extends Schema = undefined>(
+export function userRoute<
+  B extends Schema,
+  R extends z.ZodType,
+  P extends Schema = undefined,
+  Q extends Schema = undefined,
+>(
   op: Operation<B, R, P, Q> & { signedIn: true },
   handler: (context: UserContext<Body<B>, Params<P>, Query<Q>>) => Result<R>,
 ): RouteHandler {
@@ -92,7 +104,12 @@ export function userRoute<B extends Schema, R extends z.ZodType, P extends Schem
 }
 
 /** The same guard without a session (sign-up). */
-export function publicRoute<B extends Schema, R extends z.ZodType, P extends Schema = undefined, Q extends Schema = undefined>(
+export function publicRoute<
+  B extends Schema,
+  R extends z.ZodType,
+  P extends Schema = undefined,
+  Q extends Schema = undefined,
+>(
   op: Operation<B, R, P, Q> & { signedIn: false },
   handler: (context: PublicContext<Body<B>, Params<P>, Query<Q>>) => Result<R>,
 ): RouteHandler {

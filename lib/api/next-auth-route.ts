@@ -92,7 +92,15 @@ class CollectedResponse {
  * client logger (`_log`, which wrote whatever anyone posted into the server's log), session updates, its HTML
  * sign-out and verify-request pages, other providers' sign-ins and callbacks.
  */
-const ROUTES_IN_USE = new Set(["GET csrf", "GET providers", "GET session", "GET signin", "GET error", "POST callback/credentials", "POST signout"]);
+const ROUTES_IN_USE = new Set([
+  "GET csrf",
+  "GET providers",
+  "GET session",
+  "GET signin",
+  "GET error",
+  "POST callback/credentials",
+  "POST signout",
+]);
 
 function isRouteInUse(request: NextRequest): boolean {
   const method = request.method === "HEAD" ? "GET" : request.method;

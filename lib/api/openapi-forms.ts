@@ -8,10 +8,14 @@ import { apiErrorSchema } from "@/lib/validation/errors";
  * page with `?error=<code>`).
  */
 /** An error response of the document: its description and the ApiError JSON body (also used by the other parts). */
-export const failure = (description: string) => ({ description, content: { "application/json": { schema: apiErrorSchema } } });
+export const failure = (description: string) => ({
+  description,
+  content: { "application/json": { schema: apiErrorSchema } },
+});
 
 const seeOther = {
-  description: "See Other: the return path once signed in, else the form's page with `?error=<code>` (never the email or password)",
+  description:
+    "See Other: the return path once signed in, else the form's page with `?error=<code>` (never the email or password)",
   headers: { Location: { schema: { type: "string" as const } } },
 };
 const form = (schema: z.ZodType) => ({ "application/x-www-form-urlencoded": { schema } });
@@ -21,7 +25,10 @@ export const formPaths: ZodOpenApiPathsObject = {
   "/api/auth/login": {
     post: {
       summary: "Sign in from the HTML form (no JavaScript needed): sets the session cookie",
-      requestBody: { required: true, content: form(z.object({ email: z.string(), password: z.string(), callbackUrl })) },
+      requestBody: {
+        required: true,
+        content: form(z.object({ email: z.string(), password: z.string(), callbackUrl })),
+      },
       responses: { "303": seeOther },
     },
   },

@@ -7,11 +7,20 @@ import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from "zod-opena
  * and the statuses it answers, each error in that API's own shape.
  */
 
-const openAiError = z.object({ error: z.object({ message: z.string(), type: z.string(), param: z.null().optional(), code: z.string() }) }).meta({ id: "OpenAiError" });
-const anthropicError = z.object({ type: z.literal("error"), error: z.object({ type: z.string(), message: z.string() }) }).meta({ id: "AnthropicError" });
+const openAiError = z
+  .object({ error: z.object({ message: z.string(), type: z.string(), param: z.null().optional(), code: z.string() }) })
+  .meta({ id: "OpenAiError" });
+const anthropicError = z
+  .object({ type: z.literal("error"), error: z.object({ type: z.string(), message: z.string() }) })
+  .meta({ id: "AnthropicError" });
 
 const errors = (schema: z.ZodType, statuses: Record<string, string>) =>
-  Object.fromEntries(Object.entries(statuses).map(([status, description]) => [status, { description, content: { "application/json": { schema } } }]));
+  Object.fromEntries(
+    Object.entries(statuses).map(([status, description]) => [
+      status,
+      { description, content: { "application/json": { schema } } },
+    ]),
+  );
 
 const COMMON = {
   "400": "Malformed body (at most 4 MiB), naming the field",
@@ -36,8 +45,13 @@ function proxied(summary: string, docs: string, error: z.ZodType, stream: boolea
     requestBody: { required: true, content: { "application/json": { schema: anyJson } } },
     responses: {
       "200": {
-        description: stream ? "The answer, whole (JSON) or streamed (server-sent events with `stream: true`)" : "The answer",
-        content: { "application/json": { schema: anyJson }, ...(stream ? { "text/event-stream": { schema: z.string() } } : {}) },
+        description: stream
+          ? "The answer, whole (JSON) or streamed (server-sent events with `stream: true`)"
+          : "The answer",
+        content: {
+          "application/json": { schema: anyJson },
+          ...(stream ? { "text/event-stream": { schema: z.string() } } : {}),
+        },
       },
       ...errors(error, COMMON),
     },
@@ -62,7 +76,14 @@ export const gatewayPaths: ZodOpenApiPathsObject = {
             "application/json": {
               schema: z.object({
                 object: z.literal("list"),
-                data: z.array(z.object({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() })),
+                data: z.array(
+                  z.object({
+                    id: z.string(),
+                    object: z.literal("model"),
+                    created: z.number().int(),
+                    owned_by: z.string(),
+                  }),
+                ),
               }),
             },
           },

@@ -11,14 +11,20 @@ const bodyFailures = {
   "400": failure("A JSON body that does not parse: `invalid_json`"),
   "413": failure("Body too large: `payload_too_large`"),
 };
-const redirect = { description: "Redirect (without `json=true`)", headers: { Location: { schema: { type: "string" as const } } } };
+const redirect = {
+  description: "Redirect (without `json=true`)",
+  headers: { Location: { schema: { type: "string" as const } } },
+};
 
 export const nextAuthPaths: ZodOpenApiPathsObject = {
   "/api/auth/csrf": {
     get: {
       summary: "A CSRF token for the sign-in and sign-out forms (sets its cookie)",
       responses: {
-        "200": { description: "The token", content: { "application/json": { schema: z.object({ csrfToken: z.string() }) } } },
+        "200": {
+          description: "The token",
+          content: { "application/json": { schema: z.object({ csrfToken: z.string() }) } },
+        },
       },
     },
   },
@@ -35,9 +41,15 @@ export const nextAuthPaths: ZodOpenApiPathsObject = {
         }),
       ),
       responses: {
-        "200": { description: "With `json=true`: where to go next", content: { "application/json": { schema: redirectTo } } },
+        "200": {
+          description: "With `json=true`: where to go next",
+          content: { "application/json": { schema: redirectTo } },
+        },
         "302": redirect,
-        "401": { description: "Wrong email or password (with `json=true`)", content: { "application/json": { schema: redirectTo } } },
+        "401": {
+          description: "Wrong email or password (with `json=true`)",
+          content: { "application/json": { schema: redirectTo } },
+        },
         ...bodyFailures,
       },
     },
@@ -66,9 +78,14 @@ export const nextAuthPaths: ZodOpenApiPathsObject = {
   "/api/auth/signout": {
     post: {
       summary: "Sign out (clears the session cookie)",
-      requestBody: form(z.object({ csrfToken: z.string(), callbackUrl: z.string().optional(), json: z.literal("true").optional() })),
+      requestBody: form(
+        z.object({ csrfToken: z.string(), callbackUrl: z.string().optional(), json: z.literal("true").optional() }),
+      ),
       responses: {
-        "200": { description: "With `json=true`: where to go next", content: { "application/json": { schema: redirectTo } } },
+        "200": {
+          description: "With `json=true`: where to go next",
+          content: { "application/json": { schema: redirectTo } },
+        },
         "302": redirect,
         ...bodyFailures,
         "503": failure("The session could not be ended (the database is unavailable): `database_unavailable`"),

@@ -42,7 +42,12 @@ function toOperationObject(op: Operation, operationId: string): ZodOpenApiOperat
     summary: op.summary,
     ...(op.signedIn ? { security: [{ session: [] }] } : {}),
     ...(op.params || op.query
-      ? { requestParams: { ...(op.params ? { path: op.params as z.ZodObject } : {}), ...(op.query ? { query: op.query as z.ZodObject } : {}) } }
+      ? {
+          requestParams: {
+            ...(op.params ? { path: op.params as z.ZodObject } : {}),
+            ...(op.query ? { query: op.query as z.ZodObject } : {}),
+          },
+        }
       : {}),
     ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: op.body } } } } : {}),
     responses: {
@@ -108,10 +113,14 @@ function withOperationIds(all: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
     for (const method of METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      const words = path.replace(/^\/api\//, "").split(/[^A-Za-z0-9]+/).filter(Boolean);
+      const words = path
+        .replace(/^\/api\//, "")
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean);
       item[method] = {
         ...operation,
-        operationId: operation.operationId ?? method + words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join(""),
+        operationId:
+          operation.operationId ?? method + words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join(""),
         security: operation.security ?? [],
       };
     }
@@ -135,11 +144,17 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     servers: [{ url: "/", description: "This site (the document is served by the deployment it describes)" }],
     components: {
       securitySchemes: {
-        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "next-auth's session cookie (`__Secure-` prefixed over https)." },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description: "next-auth's session cookie (`__Secure-` prefixed over https).",
+        },
         accessToken: {
           type: "http",
           scheme: "bearer",
-          description: "A personal access token (`kr_…`, created in Settings → Access tokens), for the gateway (/api/v1) only; `x-api-key` works too.",
+          description:
+            "A personal access token (`kr_…`, created in Settings → Access tokens), for the gateway (/api/v1) only; `x-api-key` works too.",
         },
       },
     },

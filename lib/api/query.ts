@@ -10,7 +10,10 @@ import { InvalidInputError, refuseNul } from "@/lib/http/body";
 export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S> {
   const params: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
-    if (name in params) throw new AppError("invalid_query", `${name}: give this parameter once.`, { details: { fields: { [name]: "Give this parameter once." } } });
+    if (name in params)
+      throw new AppError("invalid_query", `${name}: give this parameter once.`, {
+        details: { fields: { [name]: "Give this parameter once." } },
+      });
     params[name] = value;
   }
   refuseNul("invalid_query", params);

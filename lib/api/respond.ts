@@ -19,17 +19,25 @@ export function jsonText(text: string, status = 200): Response {
 function errorResponse(error: AppError): NextResponse {
   const headers: Record<string, string> = { ...NO_STORE };
   if (error.retryAfter !== undefined) headers["Retry-After"] = String(error.retryAfter);
-  return NextResponse.json({ ...error.details, error: error.message, code: error.code }, { status: error.status, headers });
+  return NextResponse.json(
+    { ...error.details, error: error.message, code: error.code },
+    { status: error.status, headers },
+  );
 }
 
 /** The stack's frames alone: a message can span lines (drizzle's lists the statement's parameters). */
-const frames = (error: Error) => error.stack?.split("\n").filter((line) => /^\s+at /.test(line)).join("\n") ?? "";
+const frames = (error: Error) =>
+  error.stack
+    ?.split("\n")
+    .filter((line) => /^\s+at /.test(line))
+    .join("\n") ?? "";
 
 /** A line for the server log. Never a request body; never drizzle's message (it lists query parameters). */
 function describeForLog(error: unknown): string {
   if (error instanceof DatabaseUnavailableError) return `database unavailable (${describeDatabaseError(error.cause)})`;
   // The KEK's failure as its service said it (a PKCS#11 return value and call: no key material, no PIN).
-  if (error instanceof KeyServiceUnavailableError) return `key service unavailable (${error.cause instanceof Error ? error.cause.message : "no answer"})`;
+  if (error instanceof KeyServiceUnavailableError)
+    return `key service unavailable (${error.cause instanceof Error ? error.cause.message : "no answer"})`;
   if (error instanceof AppError) return `${error.code}: ${error.message}`;
   if (error instanceof Error && (error instanceof DatabaseFailure || error.cause)) {
     return `${error.name}: ${describeDatabaseError(error)}\n${frames(error)}`;
@@ -47,9 +55,15 @@ function databaseFields(error: unknown, where: string): Record<string, string> {
 /** Every failure becomes a JSON answer: our typed errors as they are, anything else a logged, generic 500. */
 export function toErrorResponse(error: unknown, where: string): NextResponse {
   if (error instanceof AppError) {
-    if (error.status >= 500) log.error({ scope: "api", where, code: error.code, ...databaseFields(error, where) }, describeForLog(error));
+    if (error.status >= 500)
+      log.error({ scope: "api", where, code: error.code, ...databaseFields(error, where) }, describeForLog(error));
     return errorResponse(error);
   }
-  log.error({ scope: "api", where, code: "internal_error", ...databaseFields(error, where) }, `failed unexpectedly: ${describeForLog(error)}`);
-  return errorResponse(new AppError("internal_error", "Something went wrong on our side. Nothing was changed; please try again."));
+  log.error(
+    { scope: "api", where, code: "internal_error", ...databaseFields(error, where) },
+    `failed unexpectedly: ${describeForLog(error)}`,
+  );
+  return errorResponse(
+    new AppError("internal_error", "Something went wrong on our side. Nothing was changed; please try again."),
+  );
 }

@@ -11,7 +11,11 @@ import { sessionEnded } from "./session";
 const wrong = (message: string) => new AppError("wrong_password", message);
 
 /** The account's password hash (to change or delete only if it is still this one) and email, once the password is right. */
-async function checkPassword(userId: string, password: string, message: string): Promise<{ hash: string; email: string }> {
+async function checkPassword(
+  userId: string,
+  password: string,
+  message: string,
+): Promise<{ hash: string; email: string }> {
   const counted = await countPasswordCheck(userId);
   const account = await getPasswordCheck(userId);
   if (!account) throw sessionEnded();

@@ -39,7 +39,9 @@ export async function authorizeCredentials(credentials: Record<string, string> |
   } catch (error) {
     // next-auth hands a thrown message to the sign-in form; only our own sentences may go there. The error
     // itself stays in the context, for the form post without JavaScript (lib/api/form-sign-in.ts).
-    context.signInFailure = isAppError(error) ? error : new AppError("internal_error", "Sign-in is unavailable right now. Please try again.");
+    context.signInFailure = isAppError(error)
+      ? error
+      : new AppError("internal_error", "Sign-in is unavailable right now. Please try again.");
     throw new Error(context.signInFailure.message);
   }
 }

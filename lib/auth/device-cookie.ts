@@ -29,7 +29,13 @@ const sign = (email: string, nonce: string) => createHmac("sha256", signingKey()
 export function deviceCookieHeader(email: string, secure: boolean): string {
   const nonce = randomBytes(16).toString("base64url");
   const value = `${nonce}.${sign(email, nonce).toString("base64url")}`;
-  const attributes = [`Path=/api/auth`, `Max-Age=${DEVICE_COOKIE_MAX_AGE}`, "HttpOnly", "SameSite=Lax", ...(secure ? ["Secure"] : [])];
+  const attributes = [
+    `Path=/api/auth`,
+    `Max-Age=${DEVICE_COOKIE_MAX_AGE}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    ...(secure ? ["Secure"] : []),
+  ];
   return [`${deviceCookieName(secure)}=${value}`, ...attributes].join("; ");
 }
 

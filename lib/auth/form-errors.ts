@@ -19,33 +19,45 @@ const SENTENCES: Record<string, string> = {
   invalid_body: "A field holds a character that cannot be used (a NUL character). Type it again.",
   payload_too_large: "The form was too large to send.",
   cross_origin: "The form was sent from another site. Fill it in on this page and try again.",
-  other_address: "You opened this site at another of its addresses, where signing in cannot work. Here is its own address: please try again.",
+  other_address:
+    "You opened this site at another of its addresses, where signing in cannot work. Here is its own address: please try again.",
   database_unavailable: "This service is unavailable right now. Please try again in a moment.",
   internal_error: "Something went wrong on our side. Please try again.",
 };
 
 /** A page's fallback for a code it does not know (next-auth's, an old link's). */
-export const FALLBACK_SENTENCE = { "/login": "Sign-in failed. Please try again.", "/register": "Couldn't create your account. Please try again." };
+export const FALLBACK_SENTENCE = {
+  "/login": "Sign-in failed. Please try again.",
+  "/register": "Couldn't create your account. Please try again.",
+};
 
 export type AuthPage = keyof typeof FALLBACK_SENTENCE;
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-
 /** The sentence a page shows for the `error` (and `retry`, in seconds) of its query; null without an error. */
-export function authErrorSentence(page: AuthPage, error: string | string[] | undefined, retry?: string | string[]): string | null {
+export function authErrorSentence(
+  page: AuthPage,
+  error: string | string[] | undefined,
+  retry?: string | string[],
+): string | null {
   const code = first(error);
   if (!code) return null;
   if (code === "rate_limited") {
     const seconds = Number(first(retry));
     const wait = Number.isFinite(seconds) && seconds > 0 && seconds <= 86_400 ? `in ${waitInWords(seconds)}` : "later";
-    return page === "/login" ? `Too many sign-in attempts. Try again ${wait}.` : `Too many new accounts from your network. Try again ${wait}.`;
+    return page === "/login"
+      ? `Too many sign-in attempts. Try again ${wait}.`
+      : `Too many new accounts from your network. Try again ${wait}.`;
   }
   return Object.hasOwn(SENTENCES, code) ? SENTENCES[code]! : FALLBACK_SENTENCE[page];
 }
 
 /** Where a failed form post goes back to: its page, the error's code, and the path to return to after signing in. */
-export function authPagePath(page: AuthPage, options: { error?: string; retryAfter?: number; callbackUrl: string; registered?: boolean }): string {
+export function authPagePath(
+  page: AuthPage,
+  options: { error?: string; retryAfter?: number; callbackUrl: string; registered?: boolean },
+): string {
   const query = new URLSearchParams();
   if (options.registered) query.set("registered", "1");
   if (options.error) query.set("error", options.error);

@@ -50,7 +50,8 @@ export const authOptions: NextAuthOptions = {
     // /api/auth/session) a token whose row is gone is refused, and next-auth clears its cookie.
     async jwt({ token, user }) {
       if (user) return { ...token, id: user.id, sid: user.sessionId };
-      if (!token.id || !token.sid || !(await isSessionLive(token.id, token.sid))) throw new Error("This session has ended.");
+      if (!token.id || !token.sid || !(await isSessionLive(token.id, token.sid)))
+        throw new Error("This session has ended.");
       return token;
     },
     session({ session, token }) {

@@ -35,7 +35,8 @@ export function getAuthSecret(): string {
   }
   if (!generated) {
     const secret = readOrCreateLocalSecret("nextauth-secret", () => randomBase64(32));
-    if (secret.created) log.warn({ scope: "auth" }, "No NEXTAUTH_SECRET set: generated a development secret in .data/nextauth-secret.");
+    if (secret.created)
+      log.warn({ scope: "auth" }, "No NEXTAUTH_SECRET set: generated a development secret in .data/nextauth-secret.");
     generated = secret.value;
   }
   exportToProcessEnv("NEXTAUTH_SECRET", generated);
@@ -61,6 +62,8 @@ export function checkSiteUrl(): void {
     );
   }
   if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
-    throw new AuthConfigError(`NEXTAUTH_URL must be the site's public http(s) URL, e.g. https://keys.example.com; got "${url}".`);
+    throw new AuthConfigError(
+      `NEXTAUTH_URL must be the site's public http(s) URL, e.g. https://keys.example.com; got "${url}".`,
+    );
   }
 }

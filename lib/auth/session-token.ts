@@ -26,7 +26,13 @@ function forSecret(secret: string) {
   return state;
 }
 
-export async function decodeSessionToken({ token, secret }: { token?: string; secret: string | Buffer }): Promise<JWT | null> {
+export async function decodeSessionToken({
+  token,
+  secret,
+}: {
+  token?: string;
+  secret: string | Buffer;
+}): Promise<JWT | null> {
   if (!token) return null;
   const { key, claims } = forSecret(String(secret));
   const remembered = claims.get(token);

@@ -30,7 +30,9 @@ async function claimedSession(request: NextRequest): Promise<RequestSession | nu
   const secret = getAuthSecret();
   // The usual case, one whole session cookie, is read directly (next-auth's cookie store showed in the list's
   // profile); a token split over several cookies, or sent as a Bearer header, goes through next-auth's getToken.
-  const cookie = request.cookies.get(secureCookie ? "__Secure-next-auth.session-token" : "next-auth.session-token")?.value;
+  const cookie = request.cookies.get(
+    secureCookie ? "__Secure-next-auth.session-token" : "next-auth.session-token",
+  )?.value;
   const token = cookie
     ? await decodeSessionToken({ token: cookie, secret }).catch(() => null)
     : await getToken({ req: request, secret, decode: decodeSessionToken, secureCookie });

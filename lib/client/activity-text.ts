@@ -47,9 +47,13 @@ export function describeEvent(event: ActivityEventView, providerName: string | u
     case "key_renamed":
       return `Renamed ${key}${detail.previousLabel ? ` (was “${detail.previousLabel}”)` : ""}`;
     case "key_moved":
-      return detail.position === 0 ? `Made ${key} the first to use` : `Moved ${key} to place ${(detail.position ?? 0) + 1}`;
+      return detail.position === 0
+        ? `Made ${key} the first to use`
+        : `Moved ${key} to place ${(detail.position ?? 0) + 1}`;
     case "key_expiry_changed":
-      return detail.expiresAt ? `Set ${key} to expire on ${detail.expiresAt.slice(0, 10)}` : `Set ${key} to never expire`;
+      return detail.expiresAt
+        ? `Set ${key} to expire on ${detail.expiresAt.slice(0, 10)}`
+        : `Set ${key} to never expire`;
     case "fallback_changed":
       return detail.fallback === false
         ? `${capitalise(providerName ?? "the provider")}: always use the first key`
@@ -71,11 +75,16 @@ export function describeEvent(event: ActivityEventView, providerName: string | u
   }
 }
 
-const spendOf = (detail: ActivityEventView["detail"]) => `${usd(detail.spentMicroUsd ?? 0)} of ${usd(detail.budgetMicroUsd ?? 0)}`;
+const spendOf = (detail: ActivityEventView["detail"]) =>
+  `${usd(detail.spentMicroUsd ?? 0)} of ${usd(detail.budgetMicroUsd ?? 0)}`;
 
 /** Whether an event is bad news, for its icon and colour. */
 export function isWarning(event: ActivityEventView): boolean {
-  return (event.type === "key_health_changed" && event.detail.to !== "ok") || event.type === "budget_warning" || event.type === "budget_reached";
+  return (
+    (event.type === "key_health_changed" && event.detail.to !== "ok") ||
+    event.type === "budget_warning" ||
+    event.type === "budget_reached"
+  );
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -47,10 +47,7 @@ export async function requestJson<T>(method: string, url: string, body?: unknown
     error: {
       status: response.status,
       code: typeof payload.code === "string" ? payload.code : "unknown_error",
-      message:
-        typeof payload.error === "string"
-          ? payload.error
-          : (FALLBACK[response.status] ?? UNKNOWN_ERROR_MESSAGE),
+      message: typeof payload.error === "string" ? payload.error : (FALLBACK[response.status] ?? UNKNOWN_ERROR_MESSAGE),
       retryAfter,
       fields: payload.fields,
     },
@@ -65,7 +62,9 @@ type OptionalBody<O> = O extends { requestBody?: { content: { "application/json"
 type Present<T> = [T] extends [never] ? false : [T] extends [undefined] ? false : true;
 
 /** What a call of that operation takes: its path parameters, its query, its JSON body, each when it has one. */
-export type ApiInput<N extends OperationName> = (Present<Params<Operations[N], "path">> extends true ? { path: Params<Operations[N], "path"> } : unknown) &
+export type ApiInput<N extends OperationName> = (Present<Params<Operations[N], "path">> extends true
+  ? { path: Params<Operations[N], "path"> }
+  : unknown) &
   (Present<Params<Operations[N], "query">> extends true ? { query?: Params<Operations[N], "query"> } : unknown) &
   (Present<Body<Operations[N]>> extends true
     ? { body: Body<Operations[N]> }
@@ -76,7 +75,9 @@ export type ApiInput<N extends OperationName> = (Present<Params<Operations[N], "
 type SuccessStatus = 200 | 201 | 202 | 204;
 /** What that operation answers when it succeeds (undefined for an empty answer). */
 export type ApiOutput<N extends OperationName> = Operations[N] extends { responses: infer R }
-  ? { [S in keyof R & SuccessStatus]: R[S] extends { content: { "application/json": infer J } } ? J : undefined }[keyof R & SuccessStatus]
+  ? {
+      [S in keyof R & SuccessStatus]: R[S] extends { content: { "application/json": infer J } } ? J : undefined;
+    }[keyof R & SuccessStatus]
   : never;
 
 /**
@@ -84,11 +85,15 @@ export type ApiOutput<N extends OperationName> = Operations[N] extends { respons
  * (lib/client/api-types.ts): the method, the path, its parameters, the body and the answer come from there, so no
  * component writes a URL or casts an answer.
  */
-export function callApi<N extends OperationName>(name: N, ...[input]: object extends ApiInput<N> ? [input?: ApiInput<N>] : [input: ApiInput<N>]) {
+export function callApi<N extends OperationName>(
+  name: N,
+  ...[input]: object extends ApiInput<N> ? [input?: ApiInput<N>] : [input: ApiInput<N>]
+) {
   const [method, template] = ROUTES[name];
   const given = (input ?? {}) as { path?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
   const path = template.replace(/\{(\w+)\}/g, (_, key: string) => encodeURIComponent(String(given.path?.[key])));
   const query = Object.entries(given.query ?? {}).filter(([, value]) => value !== undefined && value !== null);
-  const url = query.length === 0 ? path : `${path}?${new URLSearchParams(query.map(([key, value]) => [key, String(value)]))}`;
+  const url =
+    query.length === 0 ? path : `${path}?${new URLSearchParams(query.map(([key, value]) => [key, String(value)]))}`;
   return requestJson<ApiOutput<N>>(method, url, given.body);
 }

@@ -41,7 +41,12 @@ const TITLES: Record<ChatProblemKind, string> = {
   request: "Not sent",
 };
 
-const SETTINGS_CODES = new Set(["api_key_not_found", "api_key_disabled", "api_key_undecryptable", "provider_not_found"]);
+const SETTINGS_CODES = new Set([
+  "api_key_not_found",
+  "api_key_disabled",
+  "api_key_undecryptable",
+  "provider_not_found",
+]);
 
 /**
  * `useChat`'s error, read back: the stream's error part carries `{ status, message }` (our classification of the
@@ -55,8 +60,16 @@ export function readChatError(error: Error): ChatProblem {
     data = undefined;
   }
   const payload = (data ?? {}) as { status?: unknown; message?: unknown; error?: unknown; code?: unknown };
-  if ((payload.status === "invalid" || payload.status === "limited" || payload.status === "unreachable") && typeof payload.message === "string") {
-    return { kind: payload.status, title: TITLES[payload.status], message: payload.message, settings: payload.status !== "unreachable" };
+  if (
+    (payload.status === "invalid" || payload.status === "limited" || payload.status === "unreachable") &&
+    typeof payload.message === "string"
+  ) {
+    return {
+      kind: payload.status,
+      title: TITLES[payload.status],
+      message: payload.message,
+      settings: payload.status !== "unreachable",
+    };
   }
   if (typeof payload.error === "string") {
     const code = typeof payload.code === "string" ? payload.code : "";

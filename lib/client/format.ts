@@ -17,7 +17,10 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function usd(microUsd: number): string {
   const dollars = microUsd / 1_000_000;
   if (microUsd !== 0 && Math.abs(dollars) < 0.01) {
-    return `$${dollars.toFixed(6).replace(/0+$/, "").replace(/(\.\d{4})\d+$/, "$1")}`;
+    return `$${dollars
+      .toFixed(6)
+      .replace(/0+$/, "")
+      .replace(/(\.\d{4})\d+$/, "$1")}`;
   }
   return `$${dollars.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
@@ -26,7 +29,15 @@ export function usd(microUsd: number): string {
  * What some answers cost, never "$0" for answers whose model had no price: "$1.25", "unpriced" (all of them
  * unpriced), "$1.25 + 3 unpriced", or "none" when there were no requests.
  */
-export function costText({ requests, costMicroUsd, unpricedRequests }: { requests: number; costMicroUsd: number; unpricedRequests: number }): string {
+export function costText({
+  requests,
+  costMicroUsd,
+  unpricedRequests,
+}: {
+  requests: number;
+  costMicroUsd: number;
+  unpricedRequests: number;
+}): string {
   if (requests === 0) return "none";
   if (unpricedRequests === 0) return usd(costMicroUsd);
   if (unpricedRequests >= requests) return "unpriced";

@@ -4,7 +4,9 @@
  */
 export async function signOut(destination = "/login"): Promise<void> {
   try {
-    const { csrfToken } = (await (await fetch("/api/auth/csrf", { cache: "no-store" })).json()) as { csrfToken: string };
+    const { csrfToken } = (await (await fetch("/api/auth/csrf", { cache: "no-store" })).json()) as {
+      csrfToken: string;
+    };
     await fetch("/api/auth/signout", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },

@@ -10,7 +10,9 @@ export function useNearScreen(element: RefObject<HTMLElement | null>, awake: boo
     const target = element.current;
     const observer =
       target && "IntersectionObserver" in window
-        ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && startTransition(wake), { rootMargin: "400px" })
+        ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && startTransition(wake), {
+            rootMargin: "400px",
+          })
         : null;
     if (target && observer) observer.observe(target);
     else wake();

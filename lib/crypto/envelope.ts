@@ -36,7 +36,8 @@ interface Parsed {
 }
 
 const payloadAad = ({ userId, providerId }: SealContext) => Buffer.from(`${VERSION}|${userId}|${providerId}`, "utf8");
-const wrapAad = (kekId: string, { userId, providerId }: SealContext) => Buffer.from(`${VERSION}-data-key|${kekId}|${userId}|${providerId}`, "utf8");
+const wrapAad = (kekId: string, { userId, providerId }: SealContext) =>
+  Buffer.from(`${VERSION}-data-key|${kekId}|${userId}|${providerId}`, "utf8");
 
 function format(kekId: string, wrapped: Buffer, { iv, ciphertext, tag }: GcmSealed): string {
   return [VERSION, kekId, ...[wrapped, iv, ciphertext, tag].map((part) => part.toString("base64url"))].join(".");
@@ -45,7 +46,12 @@ function format(kekId: string, wrapped: Buffer, { iv, ciphertext, tag }: GcmSeal
 function parse(envelope: string): Parsed | undefined {
   const parts = envelope.split(".");
   if (parts.length !== 6 || parts[0] !== VERSION || !parts[1]) return undefined;
-  const [wrapped, iv, ciphertext, tag] = parts.slice(2).map((part) => Buffer.from(part, "base64url")) as [Buffer, Buffer, Buffer, Buffer];
+  const [wrapped, iv, ciphertext, tag] = parts.slice(2).map((part) => Buffer.from(part, "base64url")) as [
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+  ];
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES || wrapped.length === 0) return undefined;
   return { kekId: parts[1], wrapped, payload: { iv, ciphertext, tag } };
 }
@@ -60,7 +66,11 @@ export function envelopeKekId(envelope: string): string | undefined {
  * without a key (lib/keys/vault.ts): its row is sealed like any other. KeyServiceUnavailableError when the KEK's
  * service does not answer (nothing is stored then).
  */
-export async function seal(plaintext: string, context: SealContext, options: { allowEmpty?: boolean } = {}): Promise<Sealed> {
+export async function seal(
+  plaintext: string,
+  context: SealContext,
+  options: { allowEmpty?: boolean } = {},
+): Promise<Sealed> {
   if (plaintext.length === 0 && !options.allowEmpty) throw new TypeError("Refusing to encrypt an empty API key.");
   const ring = await kekRing();
   const dataKey = randomBytes(DATA_KEY_BYTES);
@@ -73,7 +83,13 @@ export async function seal(plaintext: string, context: SealContext, options: { a
 }
 
 /** The envelope's data key wrapped by `kek` (and remembered: the first use after a save needs no unwrap). */
-async function wrapped(ring: KekRing, kek: Kek, dataKey: Buffer, payload: GcmSealed, context: SealContext): Promise<string> {
+async function wrapped(
+  ring: KekRing,
+  kek: Kek,
+  dataKey: Buffer,
+  payload: GcmSealed,
+  context: SealContext,
+): Promise<string> {
   const aad = wrapAad(kek.id, context);
   const wrappedKey = await kek.wrap(dataKey, aad);
   ring.cache.set(cacheId(aad, wrappedKey), dataKey);

@@ -37,10 +37,19 @@ function associatedData(keyId: string, { userId, providerId }: SealContext): Buf
  * `allowEmpty` is for a custom endpoint saved without a key (lib/keys/vault.ts): its row is sealed like any other,
  * so listing, rotation and use treat it alike. Anywhere else an empty key is a bug, refused here.
  */
-export function seal(keyring: Keyring, plaintext: string, context: SealContext, options: { allowEmpty?: boolean } = {}): Sealed {
+export function seal(
+  keyring: Keyring,
+  plaintext: string,
+  context: SealContext,
+  options: { allowEmpty?: boolean } = {},
+): Sealed {
   if (plaintext.length === 0 && !options.allowEmpty) throw new TypeError("Refusing to encrypt an empty API key.");
   const keyId = keyring.activeId;
-  const { iv, ciphertext, tag } = gcmEncrypt(keyring.keys.get(keyId)!, Buffer.from(plaintext, "utf8"), associatedData(keyId, context));
+  const { iv, ciphertext, tag } = gcmEncrypt(
+    keyring.keys.get(keyId)!,
+    Buffer.from(plaintext, "utf8"),
+    associatedData(keyId, context),
+  );
   const parts = [VERSION, keyId, iv.toString("base64url"), ciphertext.toString("base64url"), tag.toString("base64url")];
   return { envelope: parts.join("."), keyId };
 }

@@ -79,7 +79,8 @@ function toRecord(row: Record<string, unknown>): AccessTokenRecord {
 }
 
 /** The ids as one parameter (uuids hold no commas), or null. */
-const idList = (ids: string[] | null) => (ids === null ? sql`null::uuid[]` : sql`string_to_array(${ids.join(",")}, ',')::uuid[]`);
+const idList = (ids: string[] | null) =>
+  ids === null ? sql`null::uuid[]` : sql`string_to_array(${ids.join(",")}, ',')::uuid[]`;
 
 /** Every id names a provider the user can see (a built-in, or their own endpoint). */
 const providersVisible = (userId: string, ids: string[] | null) =>
@@ -95,7 +96,10 @@ const freeSlot = (userId: string) => sql`(
 )`;
 
 const limitReached = () =>
-  new AppError("token_limit_reached", `You can hold at most ${MAX_ACCESS_TOKENS_PER_USER} access tokens. Revoke one to create another.`);
+  new AppError(
+    "token_limit_reached",
+    `You can hold at most ${MAX_ACCESS_TOKENS_PER_USER} access tokens. Revoke one to create another.`,
+  );
 const noProvider = () => new AppError("provider_not_found", "providerIds names a provider you do not have.");
 const noUser = () => new AppError("unauthorized", "Your session is no longer valid. Please sign in again.");
 
@@ -104,31 +108,41 @@ const noUser = () => new AppError("unauthorized", "Your session is no longer val
  * Two creates racing for a slot meet at the (userId, slot) index: the loser runs again; with no slot free the row
  * breaks the slot's range check, so the limit holds whatever the concurrency.
  */
-export async function createAccessToken(userId: string, hash: string, prefix: string, fields: TokenFields): Promise<AccessTokenRecord> {
+export async function createAccessToken(
+  userId: string,
+  hash: string,
+  prefix: string,
+  fields: TokenFields,
+): Promise<AccessTokenRecord> {
   if (!isUuid(userId)) throw noUser();
   for (let attempt = 0; attempt <= MAX_ACCESS_TOKENS_PER_USER; attempt++) {
     try {
       const rows = await withDb((db) => {
-          const c = db.$with("c", tokenColumns).as(
-            sql`insert into ${t} ("userId", slot, name, prefix, "tokenHash", "providerIds", "expiresAt", "budgetMicroUsd", "budgetMode")
+        const c = db.$with("c", tokenColumns).as(
+          sql`insert into ${t} ("userId", slot, name, prefix, "tokenHash", "providerIds", "expiresAt", "budgetMicroUsd", "budgetMode")
               select ${userId}::uuid, ${freeSlot(userId)}, ${fields.name}, ${prefix}, ${hash}, ${idList(fields.providerIds)},
                 ${fields.expiresAt?.toISOString() ?? null}::timestamptz, ${fields.budget?.microUsd ?? null}::bigint, ${fields.budget?.mode ?? null}::text
               where ${providersVisible(userId, fields.providerIds)}
               on conflict ("userId", slot) do nothing
-              returning ${sql.raw(Object.values(tokenColumns).map((column) => `"${column.name}"`).join(", "))}`,
-          );
-          const e = eventsFrom(db, "e", c, {
-            userId: c.userId,
-            type: eventType("token_created"),
-            providerId: sql`null::uuid`,
-            detail: sql`jsonb_build_object('tokenId', ${c.id}, 'name', ${c.name})`,
-          });
-          return db.with(c, e).select().from(c);
+              returning ${sql.raw(
+                Object.values(tokenColumns)
+                  .map((column) => `"${column.name}"`)
+                  .join(", "),
+              )}`,
+        );
+        const e = eventsFrom(db, "e", c, {
+          userId: c.userId,
+          type: eventType("token_created"),
+          providerId: sql`null::uuid`,
+          detail: sql`jsonb_build_object('tokenId', ${c.id}, 'name', ${c.name})`,
         });
+        return db.with(c, e).select().from(c);
+      });
       if (rows[0]) return rows[0];
       if (!(await providersAllVisible(userId, fields.providerIds))) throw noProvider();
     } catch (error) {
-      if (sqlState(error) === CHECK_VIOLATION && constraintName(error) === "AccessToken_slot_range") throw limitReached();
+      if (sqlState(error) === CHECK_VIOLATION && constraintName(error) === "AccessToken_slot_range")
+        throw limitReached();
       if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw noUser();
       throw error;
     }
@@ -137,7 +151,9 @@ export async function createAccessToken(userId: string, hash: string, prefix: st
 }
 
 async function providersAllVisible(userId: string, ids: string[] | null): Promise<boolean> {
-  const [row] = rowsOf<{ ok: boolean }>(await withDb((db) => db.execute(sql`select ${providersVisible(userId, ids)} as ok`)));
+  const [row] = rowsOf<{ ok: boolean }>(
+    await withDb((db) => db.execute(sql`select ${providersVisible(userId, ids)} as ok`)),
+  );
   return row?.ok ?? false;
 }
 
@@ -171,7 +187,11 @@ export async function listAccessTokens(userId: string): Promise<ListedAccessToke
 }
 
 /** Changes a token's name, expiry, providers or budget; null when the user has no such token. One statement. */
-export async function updateAccessToken(userId: string, id: string, changes: Partial<TokenFields>): Promise<AccessTokenRecord | null> {
+export async function updateAccessToken(
+  userId: string,
+  id: string,
+  changes: Partial<TokenFields>,
+): Promise<AccessTokenRecord | null> {
   if (!isUuid(userId) || !isUuid(id)) return null;
   const set = (field: keyof TokenFields) => changes[field] !== undefined;
   const rows = rowsOf<Record<string, unknown>>(
@@ -195,9 +215,9 @@ export async function updateAccessToken(userId: string, id: string, changes: Par
 export async function deleteAccessToken(userId: string, id: string): Promise<boolean> {
   if (!isUuid(userId) || !isUuid(id)) return false;
   const rows = await withDb((db) => {
-    const d = db.$with("d", { userId: t.userId, id: t.id, name: t.name }).as(
-      sql`delete from ${t} where id = ${id}::uuid and "userId" = ${userId}::uuid returning "userId", id, name`,
-    );
+    const d = db
+      .$with("d", { userId: t.userId, id: t.id, name: t.name })
+      .as(sql`delete from ${t} where id = ${id}::uuid and "userId" = ${userId}::uuid returning "userId", id, name`);
     const e = eventsFrom(db, "e", d, {
       userId: d.userId,
       type: eventType("token_revoked"),

@@ -96,7 +96,14 @@ export interface AnswerPricing {
  * (the gateway) the UPDATE touches the key only to take a hard budget's hold: no row lock, no write otherwise, and
  * `lastUsedAt` is stamped by the answer's usage statement (lib/db/key-usage.ts), which writes the row anyway.
  */
-export function answerKeysCtes(userId: SQL, provider: SQL, hold: HoldParams, when: SQL, beforeHeld?: SQL, writes: "stamp" | "hold" = "stamp"): SQL {
+export function answerKeysCtes(
+  userId: SQL,
+  provider: SQL,
+  hold: HoldParams,
+  when: SQL,
+  beforeHeld?: SQL,
+  writes: "stamp" | "hold" = "stamp",
+): SQL {
   const k = sql.identifier("k");
   return sql`price as (
       select "inputMicroUsdPerMTok" as i, "outputMicroUsdPerMTok" as o from ${userPrice}
@@ -144,7 +151,9 @@ export const pricingJson = sql`json_build_object(
 export async function releaseTokenHold(userId: string, tokenId: string, holdId: string): Promise<void> {
   if (!isUuid(userId) || !isUuid(tokenId)) return;
   await withDb((db) =>
-    db.execute(sql`update ${accessToken} set reservations = ${withoutHold("AccessToken", holdId)} where id = ${tokenId}::uuid and "userId" = ${userId}::uuid`),
+    db.execute(
+      sql`update ${accessToken} set reservations = ${withoutHold("AccessToken", holdId)} where id = ${tokenId}::uuid and "userId" = ${userId}::uuid`,
+    ),
   );
 }
 
@@ -152,7 +161,9 @@ export async function releaseTokenHold(userId: string, tokenId: string, holdId: 
 export async function releaseKeyHold(userId: string, keyId: string, holdId: string): Promise<void> {
   if (!isUuid(userId) || !isUuid(keyId)) return;
   await withDb((db) =>
-    db.execute(sql`update ${userApiKey} set reservations = ${withoutHold("UserApiKey", holdId)} where id = ${keyId}::uuid and "userId" = ${userId}::uuid`),
+    db.execute(
+      sql`update ${userApiKey} set reservations = ${withoutHold("UserApiKey", holdId)} where id = ${keyId}::uuid and "userId" = ${userId}::uuid`,
+    ),
   );
 }
 

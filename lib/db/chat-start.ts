@@ -2,7 +2,15 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { rowsOf, withDb } from "./client";
 import { pointUpsert, type RateLimitState, sometimesPurge } from "./counters";
-import { type AnswerPricing, answerKeysCtes, candidatesJson, holdParams, type HoldRequest, type KeyForAnswer, pricingJson } from "./answer-keys";
+import {
+  type AnswerPricing,
+  answerKeysCtes,
+  candidatesJson,
+  holdParams,
+  type HoldRequest,
+  type KeyForAnswer,
+  pricingJson,
+} from "./answer-keys";
 import { type ProviderRecord, type ProviderRow, toProviderRecord } from "./providers";
 import { modelProvider, session } from "./schema";
 import { isUuid } from "./uuid";
@@ -37,9 +45,16 @@ export async function startChat(
   hold: HoldRequest,
 ): Promise<ChatStart> {
   const none: AnswerPricing = { userPrice: null, holdMicroUsd: 0 };
-  if (!isUuid(userId) || !isUuid(sessionId)) return { live: false, limit: null, provider: null, keys: [], pricing: none };
+  if (!isUuid(userId) || !isUuid(sessionId))
+    return { live: false, limit: null, provider: null, keys: [], pricing: none };
   const provider = isUuid(providerId) ? sql`${providerId}::uuid` : sql`null::uuid`;
-  const [row] = rowsOf<{ live: boolean; limit: RateLimitState | null; provider: ProviderRow | null; keys: KeyForAnswer[]; pricing: AnswerPricing }>(
+  const [row] = rowsOf<{
+    live: boolean;
+    limit: RateLimitState | null;
+    provider: ProviderRow | null;
+    keys: KeyForAnswer[];
+    pricing: AnswerPricing;
+  }>(
     await withDb((db) =>
       db.execute(sql`with live as (
           select 1 from ${session} where id = ${sessionId}::uuid and "userId" = ${userId}::uuid and "expiresAt" > now()

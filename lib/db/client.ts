@@ -157,7 +157,9 @@ async function migrateAndSeed(url: string, db: Database): Promise<void> {
       await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
       await tx`create schema if not exists drizzle`;
       await tx`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`;
-      const [last] = await tx<{ created_at: string | null }[]>`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`;
+      const [last] = await tx<
+        { created_at: string | null }[]
+      >`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`;
       for (const migration of migrations) {
         if (last && Number(last.created_at) >= migration.folderMillis) continue;
         for (const statement of migration.sql) await tx.unsafe(statement);
@@ -208,7 +210,10 @@ async function handle(): Promise<Handle> {
     // A failed open is not cached: the next request tries again, so the app recovers when the database does.
     opening.catch((error: unknown) => {
       if (cache.__byokDatabase === opening) cache.__byokDatabase = undefined;
-      log.error({ scope: "db", reason: describeDatabaseError(error) }, `Could not open the ${describeDatabaseTarget()}`);
+      log.error(
+        { scope: "db", reason: describeDatabaseError(error) },
+        `Could not open the ${describeDatabaseTarget()}`,
+      );
     });
   }
   try {
@@ -241,7 +246,10 @@ export async function withDb<T>(work: (db: Database) => Promise<T>, operation?: 
     reportPoolerError(error, operation);
     const typed = toDatabaseError(error, operation);
     if (isAppError(typed, "invalid_body")) {
-      log.warn({ scope: "db", operation, sqlState: sqlState(typed.cause) }, `the database refused a value: ${describeDatabaseError(typed.cause)}`);
+      log.warn(
+        { scope: "db", operation, sqlState: sqlState(typed.cause) },
+        `the database refused a value: ${describeDatabaseError(typed.cause)}`,
+      );
     }
     throw typed;
   }
@@ -312,9 +320,14 @@ const dialect = new PgDialect();
  * once and the server may keep its plan, rather than drizzle building the SQL text and the server parsing and
  * planning it on every call (the gateway's statements: bench/gateway.ts). Answers rows as db.execute does.
  */
-export function preparedStatement(name: string, build: () => SQL): (values: Record<string, unknown>) => Promise<unknown> {
+export function preparedStatement(
+  name: string,
+  build: () => SQL,
+): (values: Record<string, unknown>) => Promise<unknown> {
   let query: ReturnType<PgDialect["sqlToQuery"]> | undefined;
-  const prepared = preparedPerHandle((db) => db._.session.prepareQuery((query ??= dialect.sqlToQuery(build())), undefined, name, false));
+  const prepared = preparedPerHandle((db) =>
+    db._.session.prepareQuery((query ??= dialect.sqlToQuery(build())), undefined, name, false),
+  );
   return (values) => withDb((db) => prepared(db).execute(values));
 }
 

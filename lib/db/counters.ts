@@ -16,7 +16,11 @@ export interface RateLimitState {
  * returning `points` (this one included) and `resetInSeconds` (on the database's clock, the one that decides when
  * a window expires). A statement of its own (consumePoint), or a CTE of a larger one (lib/db/chat-start.ts).
  */
-export function pointUpsert(key: string | Placeholder, windowSeconds: number | Placeholder, when: SQL = sql`true`): SQL {
+export function pointUpsert(
+  key: string | Placeholder,
+  windowSeconds: number | Placeholder,
+  when: SQL = sql`true`,
+): SQL {
   return sql`insert into ${rateLimit} ("key", "points", "expiresAt")
     select ${key}, 1, now() + make_interval(secs => ${windowSeconds}) where ${when}
     on conflict ("key") do update set

@@ -31,10 +31,14 @@ const endpointColumns = {
   createdAt: modelProvider.createdAt,
 };
 
-const owned = (userId: string, endpointId: string) => and(eq(modelProvider.id, endpointId), eq(modelProvider.ownerId, userId));
+const owned = (userId: string, endpointId: string) =>
+  and(eq(modelProvider.id, endpointId), eq(modelProvider.ownerId, userId));
 
 const limitReached = () =>
-  new AppError("endpoint_limit_reached", `You can add at most ${MAX_ENDPOINTS_PER_USER} endpoints. Delete one to add another.`);
+  new AppError(
+    "endpoint_limit_reached",
+    `You can add at most ${MAX_ENDPOINTS_PER_USER} endpoints. Delete one to add another.`,
+  );
 const notSignedIn = () => new AppError("unauthorized", "Your session is no longer valid. Please sign in again.");
 
 export async function listEndpoints(userId: string): Promise<EndpointRecord[]> {
@@ -67,14 +71,18 @@ const freeSlug = (userId: string, name: string, self: string | null = null) => s
 )`;
 
 /** A slug taken by a concurrent write of the same user: the statement is run again and picks the next. */
-const slugRace = (error: unknown) => sqlState(error) === UNIQUE_VIOLATION && constraintName(error) === "ModelProvider_ownerId_slug_key";
+const slugRace = (error: unknown) =>
+  sqlState(error) === UNIQUE_VIOLATION && constraintName(error) === "ModelProvider_ownerId_slug_key";
 
 /**
  * Adds an endpoint in one statement that takes the user's lowest free slot. Two concurrent adds that pick the same
  * slot meet at the (ownerId, endpointSlot) unique index: the second inserts nothing and tries the next slot. When
  * no slot is free the row breaks a check constraint: the limit holds under any concurrency.
  */
-export async function createEndpoint(userId: string, input: { name: string; baseUrl: string }): Promise<EndpointRecord> {
+export async function createEndpoint(
+  userId: string,
+  input: { name: string; baseUrl: string },
+): Promise<EndpointRecord> {
   if (!isUuid(userId)) throw notSignedIn();
   for (let attempt = 0; attempt <= MAX_ENDPOINTS_PER_USER; attempt++) {
     try {
@@ -94,7 +102,8 @@ export async function createEndpoint(userId: string, input: { name: string; base
       );
       if (row) return row;
     } catch (error) {
-      if (sqlState(error) === CHECK_VIOLATION && constraintName(error) === "ModelProvider_endpoint_slot") throw limitReached();
+      if (sqlState(error) === CHECK_VIOLATION && constraintName(error) === "ModelProvider_endpoint_slot")
+        throw limitReached();
       if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw notSignedIn();
       if (slugRace(error)) continue;
       throw error;
@@ -134,9 +143,12 @@ async function writeEndpointChanges(
     const update = db.update(modelProvider).set(set).where(owned(userId, endpointId)).returning(endpointColumns);
     if (changes.baseUrl === undefined) return update;
     const origin = (url: unknown) => sql`substring(${url} from '^[a-z][a-z0-9+.-]*://[^/]+')`;
-    const previous = db
-      .$with("previous")
-      .as(db.select({ origin: sql<string>`${origin(modelProvider.baseUrl)}`.as("origin") }).from(modelProvider).where(owned(userId, endpointId)));
+    const previous = db.$with("previous").as(
+      db
+        .select({ origin: sql<string>`${origin(modelProvider.baseUrl)}`.as("origin") })
+        .from(modelProvider)
+        .where(owned(userId, endpointId)),
+    );
     const updated = db.$with("updated").as(update);
     const keysGone = db.$with("keys_gone").as(
       db
@@ -159,6 +171,8 @@ async function writeEndpointChanges(
 /** Deletes an endpoint, and with it (ON DELETE CASCADE, the same statement) every key saved for it. */
 export async function deleteEndpoint(userId: string, endpointId: string): Promise<boolean> {
   if (!isUuid(userId) || !isUuid(endpointId)) return false;
-  const rows = await withDb((db) => db.delete(modelProvider).where(owned(userId, endpointId)).returning({ id: modelProvider.id }));
+  const rows = await withDb((db) =>
+    db.delete(modelProvider).where(owned(userId, endpointId)).returning({ id: modelProvider.id }),
+  );
   return rows.length > 0;
 }

@@ -46,7 +46,8 @@ export function constraintName(error: unknown): string | undefined {
 /** The statement's parameters, as text, when drizzle's error holds them. */
 function parametersOf(error: unknown): string[] {
   for (const e of causes(error)) {
-    if (isDrizzleQueryError(e) && Array.isArray(e.params)) return e.params.map((p) => (p instanceof Date ? p.toISOString() : String(p)));
+    if (isDrizzleQueryError(e) && Array.isArray(e.params))
+      return e.params.map((p) => (p instanceof Date ? p.toISOString() : String(p)));
   }
   return [];
 }
@@ -86,7 +87,8 @@ export class DatabaseFailure extends Error {
     this.constraint = constraintName(error);
     this.operation = operation ?? (error instanceof DatabaseFailure ? error.operation : undefined);
     // Where it failed, without drizzle's first lines (its message: the statement and its parameters).
-    const frames = error instanceof Error ? (error.stack?.split("\n").filter((line) => /^\s+at /.test(line)) ?? []) : [];
+    const frames =
+      error instanceof Error ? (error.stack?.split("\n").filter((line) => /^\s+at /.test(line)) ?? []) : [];
     this.stack = [`${this.name}: ${this.message}`, ...frames].join("\n");
   }
 }

@@ -12,7 +12,10 @@ export interface GatewayModelsStart {
   providers: { id: string; prefix: string }[];
 }
 
-export async function startGatewayModels(tokenHash: string, limit: { points: number; windowSeconds: number }): Promise<GatewayModelsStart> {
+export async function startGatewayModels(
+  tokenHash: string,
+  limit: { points: number; windowSeconds: number },
+): Promise<GatewayModelsStart> {
   const [row] = rowsOf<GatewayModelsStart>(
     await withDb((db) =>
       db.execute(sql`with tok as (

@@ -1,6 +1,15 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { type AnswerPricing, answerKeysCtes, candidatesJson, holdPlaceholders, type HoldRequest, holdValues, type KeyForAnswer, pricingJson } from "./answer-keys";
+import {
+  type AnswerPricing,
+  answerKeysCtes,
+  candidatesJson,
+  holdPlaceholders,
+  type HoldRequest,
+  holdValues,
+  type KeyForAnswer,
+  pricingJson,
+} from "./answer-keys";
 import { preparedStatement, rowsOf, withDb } from "./client";
 import { pointUpsert, type RateLimitState, sometimesPurge } from "./counters";
 import { type ProviderRecord, type ProviderRow, toProviderRecord } from "./providers";
@@ -109,7 +118,9 @@ export async function startGatewayAnswer(
 export async function tokenExists(tokenHash: string): Promise<boolean> {
   const rows = rowsOf<{ id: string }>(
     await withDb((db) =>
-      db.execute(sql`select id from ${accessToken} where "tokenHash" = ${tokenHash} and ("expiresAt" is null or "expiresAt" > now())`),
+      db.execute(
+        sql`select id from ${accessToken} where "tokenHash" = ${tokenHash} and ("expiresAt" is null or "expiresAt" > now())`,
+      ),
     ),
   );
   return rows.length > 0;

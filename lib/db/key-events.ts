@@ -66,12 +66,21 @@ export function accountEventInsert(userId: string, type: AccountEventType, onlyI
 export type ActivityRecord = Pick<KeyEventRow, "id" | "at" | "type" | "providerId" | "detail">;
 
 /** One page of a user's events, newest first, older than the event `before` when given. */
-export async function listKeyEvents(userId: string, options: { before?: number; limit: number }): Promise<ActivityRecord[]> {
+export async function listKeyEvents(
+  userId: string,
+  options: { before?: number; limit: number },
+): Promise<ActivityRecord[]> {
   if (!isUuid(userId)) return [];
   const older = options.before === undefined ? undefined : lt(keyEvent.id, options.before);
   return withDb((db) =>
     db
-      .select({ id: keyEvent.id, at: keyEvent.at, type: keyEvent.type, providerId: keyEvent.providerId, detail: keyEvent.detail })
+      .select({
+        id: keyEvent.id,
+        at: keyEvent.at,
+        type: keyEvent.type,
+        providerId: keyEvent.providerId,
+        detail: keyEvent.detail,
+      })
       .from(keyEvent)
       .where(and(eq(keyEvent.userId, userId), older))
       .orderBy(desc(keyEvent.id))

@@ -81,7 +81,11 @@ export async function recordHealth(key: CheckedKey, verdict: HealthVerdict): Pro
         }),
     );
     const of = { userId: k.userId, providerId: k.providerId };
-    const tested = { ...of, type: eventType("key_tested"), detail: sql`${detailOf({ health: verdict.health })} || jsonb_build_object('label', ${k.label})` };
+    const tested = {
+      ...of,
+      type: eventType("key_tested"),
+      detail: sql`${detailOf({ health: verdict.health })} || jsonb_build_object('label', ${k.label})`,
+    };
     const changed = {
       ...of,
       type: eventType("key_health_changed"),
@@ -110,7 +114,11 @@ export interface ClaimedKey extends CheckedKey {
  * leased: several app instances and `npm run keys:check` share the work and never check one key twice at once.
  * Deliberately not scoped by user: this is the operator's maintenance pass, like rotation (lib/db/key-rotation.ts).
  */
-export async function claimKeysForRecheck(options: { checkedBefore: Date; limit: number; leaseSeconds: number }): Promise<ClaimedKey[]> {
+export async function claimKeysForRecheck(options: {
+  checkedBefore: Date;
+  limit: number;
+  leaseSeconds: number;
+}): Promise<ClaimedKey[]> {
   const due = and(
     checkedBefore(options.checkedBefore),
     or(isNull(userApiKey.recheckLeaseUntil), lt(userApiKey.recheckLeaseUntil, sql`now()`)),
@@ -169,6 +177,8 @@ export async function countKeysDueForRecheck(moment: Date): Promise<number> {
 
 /** The database's clock: a re-check pass measures "checked before it started" on the clock that stamps checks. */
 export async function databaseNow(): Promise<Date> {
-  const [row] = await withDb((db) => db.select({ now: sql<Date>`now()`.mapWith(keyEvent.at) }).from(sql`(select 1) as one`));
+  const [row] = await withDb((db) =>
+    db.select({ now: sql<Date>`now()`.mapWith(keyEvent.at) }).from(sql`(select 1) as one`),
+  );
   return row!.now;
 }

@@ -42,9 +42,10 @@ const budget = sql`case when ${k.budgetMicroUsd} is null then null else json_bui
 const state = (db: Database) =>
   db
     .select({
-      version: sql<string>`encode(sha256(convert_to(pg_postmaster_start_time()::text || '|' || coalesce(string_agg(${k.id}::text || ':' || ${k}.xmin::text, ',' order by ${k.id}), ''), 'UTF8')), 'hex')`.as(
-        "version",
-      ),
+      version:
+        sql<string>`encode(sha256(convert_to(pg_postmaster_start_time()::text || '|' || coalesce(string_agg(${k.id}::text || ':' || ${k}.xmin::text, ',' order by ${k.id}), ''), 'UTF8')), 'hex')`.as(
+          "version",
+        ),
     })
     .from(k)
     .where(eq(k.userId, placeholder("userId")))
@@ -75,7 +76,13 @@ const listJsonQuery = preparedPerHandle((db) => {
     })
     .from(session)
     .innerJoin(keys, sql`true`)
-    .where(and(eq(session.id, placeholder("sessionId")), eq(session.userId, placeholder("userId")), gt(session.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(session.id, placeholder("sessionId")),
+        eq(session.userId, placeholder("userId")),
+        gt(session.expiresAt, sql`now()`),
+      ),
+    )
     .prepare("user_api_keys_list_json");
 });
 
@@ -116,7 +123,11 @@ export function forgetKeyList(userId: string): void {
  * sealed by another needs re-entry. ONE statement, which builds the JSON only when the keys changed since this
  * process last answered for this user (or the day or the keyring did).
  */
-export async function listedKeysJson(userId: string, sessionId: string, readableKeyIds: string[]): Promise<string | null> {
+export async function listedKeysJson(
+  userId: string,
+  sessionId: string,
+  readableKeyIds: string[],
+): Promise<string | null> {
   if (!isUuid(userId) || !isUuid(sessionId)) return null;
   const today = utcToday();
   const readable = readableKeyIds.join(",");

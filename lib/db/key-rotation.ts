@@ -47,7 +47,9 @@ export async function keysNotSealedBy(keyId: string, afterId: string, limit: num
  * across every user (an operator's view: the start-up report and `keys:rotate`'s summary). No envelope is read.
  */
 export async function keysPerKek(): Promise<Map<string, number>> {
-  const rows = await withDb((db) => db.select({ keyId: userApiKey.keyId, keys: count() }).from(userApiKey).groupBy(userApiKey.keyId));
+  const rows = await withDb((db) =>
+    db.select({ keyId: userApiKey.keyId, keys: count() }).from(userApiKey).groupBy(userApiKey.keyId),
+  );
   return new Map(rows.map((row) => [row.keyId, row.keys]));
 }
 
@@ -77,7 +79,12 @@ export async function replaceEnvelopes(
         .where(sql`(${userApiKey.id}, ${userApiKey.encryptedKey}) in (${stillOld})`)
         .returning({ id: userApiKey.id, userId: userApiKey.userId, providerId: userApiKey.providerId }),
     );
-    const e = eventsFrom(db, "e", k, { userId: k.userId, type: eventType("key_rotated"), providerId: k.providerId, detail: detailOf({}) });
+    const e = eventsFrom(db, "e", k, {
+      userId: k.userId,
+      type: eventType("key_rotated"),
+      providerId: k.providerId,
+      detail: detailOf({}),
+    });
     return db.with(k, e).select({ id: k.id }).from(k);
   });
   return rotated.length;

@@ -41,7 +41,10 @@ export const keyLimit = sql.raw(String(MAX_KEYS_PER_PROVIDER));
  * The provider's keys of this user, locked in id order (so concurrent writers queue instead of deadlocking) and
  * read in their latest committed version: what a write's new positions are computed from.
  */
-export const lockedKeys = (userId: string, providerId: SQL | string) => sql`select ${userApiKey.id}, ${userApiKey.label}, ${userApiKey.position},
+export const lockedKeys = (
+  userId: string,
+  providerId: SQL | string,
+) => sql`select ${userApiKey.id}, ${userApiKey.label}, ${userApiKey.position},
   ${userApiKey.isEnabled}, ${userApiKey.expiresAt} from ${userApiKey} where ${userApiKey.userId} = ${userId}::uuid and ${userApiKey.providerId} = ${providerId}::uuid
   order by ${userApiKey.id} for update`;
 
@@ -54,7 +57,9 @@ export const writtenColumns = { ...recordColumns, userId: userApiKey.userId };
 
 /** The record's columns of a CTE that returned them (and maybe more). */
 export function pickRecord<T extends Record<keyof typeof recordColumns, unknown>>(cte: T) {
-  return Object.fromEntries(Object.keys(recordColumns).map((name) => [name, cte[name as keyof typeof recordColumns]])) as {
+  return Object.fromEntries(
+    Object.keys(recordColumns).map((name) => [name, cte[name as keyof typeof recordColumns]]),
+  ) as {
     [K in keyof typeof recordColumns]: T[K];
   };
 }

@@ -95,7 +95,8 @@ function addToToday(db: Database) {
 /** The same call added to its (key, day, model, token) row of ModelUsage: what the usage report groups. */
 function addToModelDay() {
   const m = modelUsage;
-  const plus = (column: AnyPgColumn) => sql`${sql.identifier(column.name)} = ${m}.${sql.identifier(column.name)} + excluded.${sql.identifier(column.name)}`;
+  const plus = (column: AnyPgColumn) =>
+    sql`${sql.identifier(column.name)} = ${m}.${sql.identifier(column.name)} + excluded.${sql.identifier(column.name)}`;
   return sql`insert into ${m} ("userId", "apiKeyId", "providerId", "tokenId", "day", "model", "requests", "inputTokens",
       "outputTokens", "errors", "costMicroUsd", "unpricedRequests")
     select k."userId", k.id, k."providerId", ${p("tokenId")}::uuid, ${today}, ${p("model")}::text, 1, ${p("inputTokens")}::bigint,
@@ -146,7 +147,11 @@ const addUsageStatement = preparedPerHandle((db) => {
     db,
     "e",
     k,
-    { ...of, type: eventType("budget_warning"), when: sql`${k.was} < ${BUDGET_WARNING_PERCENT} and ${k.now} >= ${BUDGET_WARNING_PERCENT}` },
+    {
+      ...of,
+      type: eventType("budget_warning"),
+      when: sql`${k.was} < ${BUDGET_WARNING_PERCENT} and ${k.now} >= ${BUDGET_WARNING_PERCENT}`,
+    },
     { ...of, type: eventType("budget_reached"), when: sql`${k.was} < 100 and ${k.now} >= 100` },
   );
   const t = db.$with("t", {}).as(

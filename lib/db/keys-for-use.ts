@@ -35,7 +35,12 @@ const sealedColumns = {
 export async function getSealedUserApiKey(userId: string, providerId: string): Promise<SealedRow | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const [row] = await withDb((db) =>
-    db.select(sealedColumns).from(userApiKey).where(ownedBy(userId, providerId)).orderBy(asc(userApiKey.position), asc(userApiKey.id)).limit(1),
+    db
+      .select(sealedColumns)
+      .from(userApiKey)
+      .where(ownedBy(userId, providerId))
+      .orderBy(asc(userApiKey.position), asc(userApiKey.id))
+      .limit(1),
   );
   return row ?? null;
 }
@@ -44,7 +49,10 @@ export async function getSealedUserApiKey(userId: string, providerId: string): P
 export async function getSealedUserApiKeyById(userId: string, id: string): Promise<SealedRow | null> {
   if (!isUuid(userId) || !isUuid(id)) return null;
   const [row] = await withDb((db) =>
-    db.select(sealedColumns).from(userApiKey).where(and(eq(userApiKey.userId, userId), eq(userApiKey.id, id))),
+    db
+      .select(sealedColumns)
+      .from(userApiKey)
+      .where(and(eq(userApiKey.userId, userId), eq(userApiKey.id, id))),
   );
   return row ?? null;
 }
@@ -81,7 +89,11 @@ export function usableKeysCtes(userId: string, providerId: SQL, stampWhen: SQL):
  * For a request to the provider, in ONE statement: its usable keys in order (usableKeysCtes), `lastUsedAt`
  * stamped on the first unless `stamp` is false (a models list is not a use).
  */
-export async function usableSealedKeys(userId: string, providerId: string, options: { stamp?: boolean } = {}): Promise<KeyForRequest[]> {
+export async function usableSealedKeys(
+  userId: string,
+  providerId: string,
+  options: { stamp?: boolean } = {},
+): Promise<KeyForRequest[]> {
   const stamp = options.stamp ?? true;
   if (!isUuid(userId) || !isUuid(providerId)) return [];
   return rowsOf<KeyForRequest>(
@@ -96,6 +108,9 @@ export async function usableSealedKeys(userId: string, providerId: string, optio
 export async function stampKeyUse(userId: string, id: string): Promise<void> {
   if (!isUuid(userId) || !isUuid(id)) return;
   await withDb((db) =>
-    db.update(userApiKey).set({ lastUsedAt: sql`now()` }).where(and(eq(userApiKey.userId, userId), eq(userApiKey.id, id))),
+    db
+      .update(userApiKey)
+      .set({ lastUsedAt: sql`now()` })
+      .where(and(eq(userApiKey.userId, userId), eq(userApiKey.id, id))),
   );
 }

@@ -19,7 +19,10 @@ const asText = (value) => value;
 // Dates and intervals stay text, as drizzle's own PGlite driver asks: drizzle maps them from PostgreSQL's text.
 // (1231 numeric[], 1115 timestamp[], 1185 timestamptz[], 1187 interval[], 1182 date[].)
 const parsers = Object.fromEntries(
-  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((oid) => [oid, asText]),
+  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((oid) => [
+    oid,
+    asText,
+  ]),
 );
 
 /** @param {unknown} error a PGlite DatabaseError (SQLSTATE `code`, `constraint`, …) or any failure */
@@ -60,7 +63,8 @@ async function answer(request) {
       return [];
     }
     case "query":
-      return (await database(request.db).query(request.sql, request.params, { rowMode: request.rowMode, parsers })).rows;
+      return (await database(request.db).query(request.sql, request.params, { rowMode: request.rowMode, parsers }))
+        .rows;
     case "migrate":
       // All pending migrations in one transaction: a failure leaves the database as it was.
       await database(request.db).transaction(async (tx) => {

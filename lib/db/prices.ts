@@ -33,7 +33,11 @@ export async function listUserPrices(userId: string, providerId: string): Promis
  * Sets the user's price for a model of a provider they can see (a built-in, or their own endpoint), in one
  * statement: INSERT … SELECT from that provider, so another user's endpoint or no provider writes nothing (null).
  */
-export async function upsertUserPrice(userId: string, providerId: string, price: UserPriceRecord): Promise<UserPriceRecord | null> {
+export async function upsertUserPrice(
+  userId: string,
+  providerId: string,
+  price: UserPriceRecord,
+): Promise<UserPriceRecord | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const rows = rowsOf<UserPriceRecord>(
     await withDb((db) =>

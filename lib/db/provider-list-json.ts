@@ -34,7 +34,9 @@ const listJsonQuery = preparedPerHandle((db) =>
       )`,
     })
     .from(session)
-    .where(and(eq(session.id, sql.placeholder("sessionId")), eq(session.userId, userId), gt(session.expiresAt, sql`now()`)))
+    .where(
+      and(eq(session.id, sql.placeholder("sessionId")), eq(session.userId, userId), gt(session.expiresAt, sql`now()`)),
+    )
     .prepare("providers_list_json"),
 );
 

@@ -44,8 +44,16 @@ export interface ProviderRow extends Common {
 }
 
 /** A row as a record; null for a built-in the catalogue (lib/domain/catalogue.ts) no longer knows. */
-export function toProviderRecord({ id, registryId, name, description, ownerId, baseUrl }: ProviderRow): ProviderRecord | null {
-  if (ownerId !== null) return registryId === "custom" && baseUrl !== null ? { id, registryId, name, description, baseUrl } : null;
+export function toProviderRecord({
+  id,
+  registryId,
+  name,
+  description,
+  ownerId,
+  baseUrl,
+}: ProviderRow): ProviderRecord | null {
+  if (ownerId !== null)
+    return registryId === "custom" && baseUrl !== null ? { id, registryId, name, description, baseUrl } : null;
   return isRegistryId(registryId) ? { id, registryId, name, description } : null;
 }
 
@@ -53,7 +61,12 @@ const toRecords = (rows: ProviderRow[]) => rows.flatMap((row) => toProviderRecor
 
 /** The built-ins, and the user's own endpoints; never another user's. */
 const visibleTo = (userId: string) =>
-  and(eq(modelProvider.isEnabled, true), isUuid(userId) ? or(isNull(modelProvider.ownerId), eq(modelProvider.ownerId, userId)) : isNull(modelProvider.ownerId));
+  and(
+    eq(modelProvider.isEnabled, true),
+    isUuid(userId)
+      ? or(isNull(modelProvider.ownerId), eq(modelProvider.ownerId, userId))
+      : isNull(modelProvider.ownerId),
+  );
 
 /** The catalogue in its order, then the user's endpoints in the order they were added. */
 const displayOrder = [
@@ -65,7 +78,13 @@ const displayOrder = [
 
 /** Providers this user may add keys for, in display order. */
 export async function listProviders(userId: string): Promise<ProviderRecord[]> {
-  const rows = await withDb((db) => db.select(providerColumns).from(modelProvider).where(visibleTo(userId)).orderBy(...displayOrder));
+  const rows = await withDb((db) =>
+    db
+      .select(providerColumns)
+      .from(modelProvider)
+      .where(visibleTo(userId))
+      .orderBy(...displayOrder),
+  );
   return toRecords(rows);
 }
 
@@ -76,14 +95,23 @@ export async function listBuiltInProviders(): Promise<BuiltInProviderRecord[]> {
 
 /** Every provider of every user, built-ins first: for background work over all keys (the re-checker). */
 export async function listAllProviders(): Promise<ProviderRecord[]> {
-  const rows = await withDb((db) => db.select(providerColumns).from(modelProvider).where(eq(modelProvider.isEnabled, true)).orderBy(...displayOrder));
+  const rows = await withDb((db) =>
+    db
+      .select(providerColumns)
+      .from(modelProvider)
+      .where(eq(modelProvider.isEnabled, true))
+      .orderBy(...displayOrder),
+  );
   return toRecords(rows);
 }
 
 export async function getProvider(userId: string, providerId: string): Promise<ProviderRecord | null> {
   if (!isUuid(providerId)) return null;
   const rows = await withDb((db) =>
-    db.select(providerColumns).from(modelProvider).where(and(eq(modelProvider.id, providerId), visibleTo(userId))),
+    db
+      .select(providerColumns)
+      .from(modelProvider)
+      .where(and(eq(modelProvider.id, providerId), visibleTo(userId))),
   );
   return toRecords(rows)[0] ?? null;
 }
@@ -95,22 +123,36 @@ export async function getProviderByRegistryId(registryId: string): Promise<Built
     db
       .select({ id: modelProvider.id, name: modelProvider.name, description: modelProvider.description })
       .from(modelProvider)
-      .where(and(eq(modelProvider.registryId, registryId), isNull(modelProvider.ownerId), eq(modelProvider.isEnabled, true))),
+      .where(
+        and(eq(modelProvider.registryId, registryId), isNull(modelProvider.ownerId), eq(modelProvider.isEnabled, true)),
+      ),
   );
   return row ? { ...row, registryId } : null;
 }
 
 export type ProviderForUser = ProviderRecord & { hasApiKey: boolean; isEnabled: boolean; fallback: boolean };
 
-const withKeyColumns = { ...providerColumns, keyId: userApiKey.id, keyEnabled: userApiKey.isEnabled, fallback: userProviderSetting.fallback };
+const withKeyColumns = {
+  ...providerColumns,
+  keyId: userApiKey.id,
+  keyEnabled: userApiKey.isEnabled,
+  fallback: userProviderSetting.fallback,
+};
 const visibleWithKey = {
   provider: and(
     eq(modelProvider.isEnabled, true),
     or(isNull(modelProvider.ownerId), eq(modelProvider.ownerId, sql.placeholder("userId"))),
   ),
   // The primary key (position 0) stands for the provider: `isEnabled` is its state, as with one key per provider.
-  key: and(eq(userApiKey.providerId, modelProvider.id), eq(userApiKey.userId, sql.placeholder("userId")), eq(userApiKey.position, 0)),
-  setting: and(eq(userProviderSetting.providerId, modelProvider.id), eq(userProviderSetting.userId, sql.placeholder("userId"))),
+  key: and(
+    eq(userApiKey.providerId, modelProvider.id),
+    eq(userApiKey.userId, sql.placeholder("userId")),
+    eq(userApiKey.position, 0),
+  ),
+  setting: and(
+    eq(userProviderSetting.providerId, modelProvider.id),
+    eq(userProviderSetting.userId, sql.placeholder("userId")),
+  ),
 };
 
 type RowWithKey = ProviderRow & { keyId: string | null; keyEnabled: boolean | null; fallback: boolean | null };
@@ -118,7 +160,9 @@ type RowWithKey = ProviderRow & { keyId: string | null; keyEnabled: boolean | nu
 function withKeys(rows: RowWithKey[]): ProviderForUser[] {
   return rows.flatMap(({ keyId, keyEnabled, fallback, ...row }) => {
     const record = toProviderRecord(row);
-    return record ? [{ ...record, hasApiKey: keyId !== null, isEnabled: keyEnabled ?? false, fallback: fallback ?? true }] : [];
+    return record
+      ? [{ ...record, hasApiKey: keyId !== null, isEnabled: keyEnabled ?? false, fallback: fallback ?? true }]
+      : [];
   });
 }
 
@@ -159,8 +203,14 @@ export async function builtInRegistryId(providerId: string): Promise<RegistryId 
   const db = await getDb();
   let ids = builtIns.get(db);
   if (!ids) {
-    ids = withDb((d) => d.select({ id: modelProvider.id, registryId: modelProvider.registryId }).from(modelProvider).where(isNull(modelProvider.ownerId))).then(
-      (rows) => new Map(rows.flatMap((row) => (isRegistryId(row.registryId) ? [[row.id, row.registryId] as const] : []))),
+    ids = withDb((d) =>
+      d
+        .select({ id: modelProvider.id, registryId: modelProvider.registryId })
+        .from(modelProvider)
+        .where(isNull(modelProvider.ownerId)),
+    ).then(
+      (rows) =>
+        new Map(rows.flatMap((row) => (isRegistryId(row.registryId) ? [[row.id, row.registryId] as const] : []))),
     );
     ids.catch(() => builtIns.delete(db));
     builtIns.set(db, ids);

@@ -54,7 +54,10 @@ const budgetColumns = () => ({
 /** Both budget columns or neither; an amount within what the API accepts. */
 const budgetChecks = (table: string, t: { budgetMicroUsd: AnyPgColumn; budgetMode: AnyPgColumn }) => [
   check(`${table}_budget_pair`, sql`(${t.budgetMicroUsd} is null) = (${t.budgetMode} is null)`),
-  check(`${table}_budget_range`, sql`${t.budgetMicroUsd} is null or ${t.budgetMicroUsd} between 10000 and 1000000000000`),
+  check(
+    `${table}_budget_range`,
+    sql`${t.budgetMicroUsd} is null or ${t.budgetMicroUsd} between 10000 and 1000000000000`,
+  ),
 ];
 
 export const user = pgTable(
@@ -102,7 +105,9 @@ export const modelProvider = pgTable(
   },
   (t) => [
     // The catalogue's own ids are unique; a user's endpoints all share the registryId "custom".
-    uniqueIndex("ModelProvider_registryId_key").on(t.registryId).where(sql`${t.ownerId} is null`),
+    uniqueIndex("ModelProvider_registryId_key")
+      .on(t.registryId)
+      .where(sql`${t.ownerId} is null`),
     uniqueIndex("ModelProvider_ownerId_endpointSlot_key").on(t.ownerId, t.endpointSlot),
     uniqueIndex("ModelProvider_ownerId_slug_key").on(t.ownerId, t.slug),
     check(
@@ -238,7 +243,9 @@ export const modelUsage = pgTable(
   (t) => [
     unique("ModelUsage_key_day_model_token_key").on(t.apiKeyId, t.day, t.model, t.tokenId).nullsNotDistinct(),
     index("ModelUsage_userId_day_idx").on(t.userId, t.day),
-    index("ModelUsage_tokenId_day_idx").on(t.tokenId, t.day).where(sql`${t.tokenId} is not null`),
+    index("ModelUsage_tokenId_day_idx")
+      .on(t.tokenId, t.day)
+      .where(sql`${t.tokenId} is not null`),
   ],
 );
 

@@ -39,7 +39,10 @@ export async function createSession(userId: string, maxAgeSeconds: number): Prom
         .values({ userId, expiresAt: sql`now() + make_interval(secs => ${maxAgeSeconds})` })
         .returning({ id: session.id }),
     );
-    return db.with(created, accountEventCte(db, "logged", userId, "signed_in")).select({ id: created.id }).from(created);
+    return db
+      .with(created, accountEventCte(db, "logged", userId, "signed_in"))
+      .select({ id: created.id })
+      .from(created);
   });
   if (Math.random() < 0.01) inBackground(purgeExpiredSessions());
   return row!.id;
@@ -60,7 +63,10 @@ export async function revokeSessions(userId: string): Promise<number> {
   if (!isUuid(userId)) return 0;
   const rows = await withDb((db) => {
     const ended = db.$with("ended").as(db.delete(session).where(sessionsOf(userId)).returning({ id: session.id }));
-    return db.with(ended, accountEventCte(db, "logged", userId, "sessions_revoked")).select({ id: ended.id }).from(ended);
+    return db
+      .with(ended, accountEventCte(db, "logged", userId, "sessions_revoked"))
+      .select({ id: ended.id })
+      .from(ended);
   });
   return rows.length;
 }

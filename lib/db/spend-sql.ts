@@ -22,7 +22,9 @@ export const RESERVATION_SECONDS = 15 * 60;
 export const thisMonth = sql`date_trunc('month', now() at time zone 'utc')::date`;
 
 const col = (table: AnyPgTable | string, name: string) =>
-  typeof table === "string" ? sql`${sql.identifier(table)}.${sql.identifier(name)}` : sql`${table}.${sql.identifier(name)}`;
+  typeof table === "string"
+    ? sql`${sql.identifier(table)}.${sql.identifier(name)}`
+    : sql`${table}.${sql.identifier(name)}`;
 
 /** The row's spend this month (its stored figure when it is for this month, else 0). */
 export const monthSpend = (table: AnyPgTable | string): SQL =>

@@ -42,7 +42,11 @@ const sums = sql`sum(u.requests)::float8 as requests, sum(u."inputTokens")::floa
   sum(u."outputTokens")::float8 as "outputTokens", sum(u."costMicroUsd")::float8 as "costMicroUsd",
   sum(u."unpricedRequests")::float8 as "unpricedRequests"`;
 
-export async function usageReport(userId: string, range: { from: string; to: string }, groupBy: UsageGroup): Promise<UsageReportRow[]> {
+export async function usageReport(
+  userId: string,
+  range: { from: string; to: string },
+  groupBy: UsageGroup,
+): Promise<UsageReportRow[]> {
   if (!isUuid(userId)) return [];
   // A model id is one group per provider: two providers may both serve "gpt-4o".
   const byProvider = groupBy === "model" ? sql`, u."providerId"::text as "providerId"` : sql``;

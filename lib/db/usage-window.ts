@@ -37,7 +37,9 @@ const RUNNING = {
 /** The last 30 days' total of one metric as of `day` (a YYYY-MM-DD parameter), from the key row alone. */
 export function last30Days(metric: Metric, day: SQLWrapper): SQL.Aliased<number> {
   const running = RUNNING[metric];
-  return sql<number>`coalesce(${running}[greatest(${day}::date - ${userApiKey.usageThrough}, 0) + 1], 0)`.mapWith(Number).as(metric);
+  return sql<number>`coalesce(${running}[greatest(${day}::date - ${userApiKey.usageThrough}, 0) + 1], 0)`
+    .mapWith(Number)
+    .as(metric);
 }
 
 /**

@@ -4,7 +4,15 @@ import { AppError } from "@/lib/errors";
 import { rowsOf, withDb } from "./client";
 import { constraintName, sqlState, UNIQUE_VIOLATION } from "./errors";
 import { eventsFrom, eventType, eventTypeWhen } from "./key-events";
-import { type ApiKeyRecord, LABEL_INDEX, lockedKeys, pickRecord, providerOfKey, retryingPositionClash, writtenColumns } from "./key-rows";
+import {
+  type ApiKeyRecord,
+  LABEL_INDEX,
+  lockedKeys,
+  pickRecord,
+  providerOfKey,
+  retryingPositionClash,
+  writtenColumns,
+} from "./key-rows";
 import type { BudgetMode } from "../domain/key-facts";
 import { userApiKey } from "./schema";
 import { isUuid } from "./uuid";
@@ -21,7 +29,8 @@ export interface KeyChanges {
   budget?: { microUsd: number; mode: BudgetMode } | null;
 }
 
-export type KeyChangeResult = { record: ApiKeyRecord } | { problem: "not_found" | "position_out_of_range"; keys: number };
+export type KeyChangeResult =
+  { record: ApiKeyRecord } | { problem: "not_found" | "position_out_of_range"; keys: number };
 
 /**
  * Changes one key by its id in ONE statement, with an event for each change made: `key_renamed`, `key_enabled` /
@@ -107,7 +116,11 @@ export async function changeUserApiKey(userId: string, id: string, changes: KeyC
             when: sql`${mine} and ${k.expiresAt} is distinct from ${k.wasExpiresAt}::timestamptz`,
           },
         );
-        return db.with(k, e).select({ ...pickRecord(k), keys: k.keys }).from(k).where(mine);
+        return db
+          .with(k, e)
+          .select({ ...pickRecord(k), keys: k.keys })
+          .from(k)
+          .where(mine);
       }),
     );
     const [row] = rows;
@@ -148,10 +161,17 @@ export async function deleteUserApiKeyById(userId: string, id: string): Promise<
     withDb((db) => {
       // Data-modifying CTEs must sit at the statement's top level: each is one of its own.
       const locked = db.$with("locked", {}).as(lockedKeys(userId, provider));
-      const d = db.$with("d", { id: userApiKey.id, userId: userApiKey.userId, providerId: userApiKey.providerId, label: userApiKey.label }).as(
-        sql`delete from ${userApiKey} where id = ${id}::uuid and "userId" = ${userId}::uuid and id in (select id from locked)
+      const d = db
+        .$with("d", {
+          id: userApiKey.id,
+          userId: userApiKey.userId,
+          providerId: userApiKey.providerId,
+          label: userApiKey.label,
+        })
+        .as(
+          sql`delete from ${userApiKey} where id = ${id}::uuid and "userId" = ${userId}::uuid and id in (select id from locked)
           returning id, "userId", "providerId", label`,
-      );
+        );
       const moved = db.$with("moved", {}).as(
         sql`update ${userApiKey} as u set position = placed.position
           from (select id, row_number() over (order by position, id) - 1 as position from locked where id <> ${id}::uuid) as placed

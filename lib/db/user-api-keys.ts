@@ -6,7 +6,15 @@ import type { Database } from "./types";
 import { ownerForeignKeyError } from "./errors";
 import { detailOf, eventsFrom, eventType, eventTypeWhen } from "./key-events";
 import { DEFAULT_KEY_LABEL, type KeyHealth } from "../domain/key-facts";
-import { type ApiKeyRecord, keyLimit, lockedKeys, pickRecord, recordColumns, retryingPositionClash, writtenColumns } from "./key-rows";
+import {
+  type ApiKeyRecord,
+  keyLimit,
+  lockedKeys,
+  pickRecord,
+  recordColumns,
+  retryingPositionClash,
+  writtenColumns,
+} from "./key-rows";
 import { userApiKey } from "./schema";
 import { last30Days, utcToday } from "./usage-window";
 import { isUuid } from "./uuid";
@@ -88,7 +96,12 @@ export async function getUserApiKeys(userId: string): Promise<ListedApiKey[]> {
 export async function getUserApiKeyForProvider(userId: string, providerId: string): Promise<ApiKeyRecord | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const [row] = await withDb((db) =>
-    db.select(recordColumns).from(userApiKey).where(ownedBy(userId, providerId)).orderBy(asc(userApiKey.position), asc(userApiKey.id)).limit(1),
+    db
+      .select(recordColumns)
+      .from(userApiKey)
+      .where(ownedBy(userId, providerId))
+      .orderBy(asc(userApiKey.position), asc(userApiKey.id))
+      .limit(1),
   );
   return row ?? null;
 }
@@ -118,7 +131,10 @@ export async function upsertUserApiKey(
   if (!isUuid(userId)) throw new AppError("unauthorized", "Your session is no longer valid. Please sign in again.");
   const checkedAt = check ? sql`now()` : sql`null::timestamptz`;
   const health = check?.health ?? ("unchecked" as KeyHealth);
-  const expiresAt = target.expiresAt === undefined ? sql`null::timestamptz` : sql`${target.expiresAt?.toISOString() ?? null}::timestamptz`;
+  const expiresAt =
+    target.expiresAt === undefined
+      ? sql`null::timestamptz`
+      : sql`${target.expiresAt?.toISOString() ?? null}::timestamptz`;
   const label =
     target.label === undefined
       ? sql`coalesce((select label from locked order by position, id limit 1), ${DEFAULT_KEY_LABEL}::text)`
@@ -182,7 +198,12 @@ export async function deleteUserApiKey(userId: string, providerId: string): Prom
       db
         .delete(userApiKey)
         .where(and(ownedBy(userId, providerId), sql`${userApiKey.id} in (select id from locked)`))
-        .returning({ id: userApiKey.id, userId: userApiKey.userId, providerId: userApiKey.providerId, label: userApiKey.label }),
+        .returning({
+          id: userApiKey.id,
+          userId: userApiKey.userId,
+          providerId: userApiKey.providerId,
+          label: userApiKey.label,
+        }),
     );
     const e = eventsFrom(db, "e", k, {
       userId: k.userId,
@@ -205,7 +226,11 @@ const isPrimary = (userId: string, providerId: string) =>
  * when the state changed. The previous state is read under the row's lock (FOR UPDATE), so two concurrent toggles
  * log one change, not two. Null when the user had no key for that provider.
  */
-export async function setUserApiKeyEnabled(userId: string, providerId: string, isEnabled: boolean): Promise<ApiKeyRecord | null> {
+export async function setUserApiKeyEnabled(
+  userId: string,
+  providerId: string,
+  isEnabled: boolean,
+): Promise<ApiKeyRecord | null> {
   if (!isUuid(userId) || !isUuid(providerId)) return null;
   const [row] = await withDb((db) => {
     const prev = db.$with("prev").as(
@@ -234,4 +259,3 @@ export async function setUserApiKeyEnabled(userId: string, providerId: string, i
   });
   return row ?? null;
 }
-

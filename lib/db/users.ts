@@ -19,7 +19,11 @@ export function normaliseEmail(email: string): string {
 }
 
 /** Inserts a user; a taken email (any case) is `email_taken`, decided by the unique index, not a prior read. */
-export async function createUser(input: { email: string; passwordHash: string; name?: string | null }): Promise<PublicUser> {
+export async function createUser(input: {
+  email: string;
+  passwordHash: string;
+  name?: string | null;
+}): Promise<PublicUser> {
   try {
     const [row] = await withDb(
       (db) =>
@@ -52,7 +56,9 @@ export async function getUserCredentials(email: string): Promise<(PublicUser & {
 /** The password hash of a signed-in user, to check the password they give before an account change, and their email. */
 export async function getPasswordCheck(userId: string): Promise<{ passwordHash: string; email: string } | null> {
   if (!isUuid(userId)) return null;
-  const [row] = await withDb((db) => db.select({ passwordHash: user.passwordHash, email: user.email }).from(user).where(eq(user.id, userId)));
+  const [row] = await withDb((db) =>
+    db.select({ passwordHash: user.passwordHash, email: user.email }).from(user).where(eq(user.id, userId)),
+  );
   return row ?? null;
 }
 
@@ -61,7 +67,12 @@ export async function getPasswordCheck(userId: string): Promise<{ passwordHash: 
  * `keep`, with a `password_changed` event, in ONE statement (data-modifying CTEs: the sessions go and the event is
  * written only if the hash changed). False when the hash had changed meanwhile: nothing is changed.
  */
-export async function replacePasswordHash(userId: string, expected: string, next: string, keep: string): Promise<boolean> {
+export async function replacePasswordHash(
+  userId: string,
+  expected: string,
+  next: string,
+  keep: string,
+): Promise<boolean> {
   if (!isUuid(userId)) return false;
   const changed = sql`update ${user} set "passwordHash" = ${next} where ${and(eq(user.id, userId), eq(user.passwordHash, expected))} returning ${user.id}`;
   const result = await withDb((db) =>
@@ -85,7 +96,8 @@ export async function deleteUser(userId: string, expected: string, counterKeys: 
   const deleted = sql`delete from ${user} where ${and(eq(user.id, userId), eq(user.passwordHash, expected))} returning ${user.id}`;
   const counters = sql`delete from ${rateLimit} where ${inArray(rateLimit.key, counterKeys)} and exists (select 1 from deleted)`;
   const result = await withDb(
-    (db) => db.execute(sql`with deleted as (${deleted}), counters as (${counters}) select count(*)::int as n from deleted`),
+    (db) =>
+      db.execute(sql`with deleted as (${deleted}), counters as (${counters}) select count(*)::int as n from deleted`),
     "delete account",
   );
   return rowsOf<{ n: number }>(result)[0]?.n === 1;

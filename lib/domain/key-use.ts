@@ -30,7 +30,9 @@ export function servingKey<K extends KeyInOrder>(keys: readonly K[], now: number
 }
 
 /** Some key of the provider can be used now: the models list and the playground are worth offering. */
-export const anyUsable = (keys: readonly KeyInOrder[], now: number): boolean => keys.some((key) => canUse(key) && !isExpired(key, now));
+export const anyUsable = (keys: readonly KeyInOrder[], now: number): boolean =>
+  keys.some((key) => canUse(key) && !isExpired(key, now));
 
 /** Some key of the provider can chat now. */
-export const anyChat = (keys: readonly KeyInOrder[], now: number): boolean => keys.some((key) => canChat(key) && !isExpired(key, now));
+export const anyChat = (keys: readonly KeyInOrder[], now: number): boolean =>
+  keys.some((key) => canChat(key) && !isExpired(key, now));

@@ -31,7 +31,8 @@ function shapeProblem(modelId: string): string | null {
   if (modelId.length === 0) return MODEL_ID_MESSAGES.blank;
   if (modelId.length > MAX_MODEL_ID_LENGTH) return MODEL_ID_MESSAGES.tooLong;
   if (!CHARACTERS.test(modelId)) return MODEL_ID_MESSAGES.characters;
-  if (modelId.split("/").some((part) => part === "" || part === "." || part === "..")) return MODEL_ID_MESSAGES.segments;
+  if (modelId.split("/").some((part) => part === "" || part === "." || part === ".."))
+    return MODEL_ID_MESSAGES.segments;
   return null;
 }
 

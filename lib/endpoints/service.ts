@@ -13,7 +13,13 @@ import type { CreateEndpointInput, EndpointView, UpdateEndpointInput } from "@/l
 const notFound = () => new AppError("endpoint_not_found", "You have no such endpoint.");
 
 export function toEndpointView(record: EndpointRecord): EndpointView {
-  return { id: record.id, name: record.name, slug: record.slug, baseUrl: record.baseUrl, createdAt: record.createdAt.toISOString() };
+  return {
+    id: record.id,
+    name: record.name,
+    slug: record.slug,
+    baseUrl: record.baseUrl,
+    createdAt: record.createdAt.toISOString(),
+  };
 }
 
 export async function listUserEndpoints(userId: string): Promise<EndpointView[]> {
@@ -24,7 +30,11 @@ export async function addUserEndpoint(userId: string, input: CreateEndpointInput
   return toEndpointView(await createEndpoint(userId, { name: input.name, baseUrl: checkBaseUrl(input.baseUrl) }));
 }
 
-export async function changeUserEndpoint(userId: string, endpointId: string, input: UpdateEndpointInput): Promise<EndpointView> {
+export async function changeUserEndpoint(
+  userId: string,
+  endpointId: string,
+  input: UpdateEndpointInput,
+): Promise<EndpointView> {
   const changes = { name: input.name, baseUrl: input.baseUrl === undefined ? undefined : checkBaseUrl(input.baseUrl) };
   const row = await updateEndpoint(userId, endpointId, changes);
   if (!row) throw notFound();

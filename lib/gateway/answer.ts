@@ -57,21 +57,33 @@ function refuseEarly(start: GatewayStart, prefix: string, model: string): void {
     );
   }
   if (!start.provider) {
-    throw new GatewayError("not_found", "model_not_found", `There is no provider "${prefix}" for "${prefix}/${model}": GET /api/v1/models lists the models you can use.`);
+    throw new GatewayError(
+      "not_found",
+      "model_not_found",
+      `There is no provider "${prefix}" for "${prefix}/${model}": GET /api/v1/models lists the models you can use.`,
+    );
   }
   if (!start.inScope) {
-    throw new GatewayError("permission", "provider_not_allowed", `This access token may not use ${start.provider.name}. Change its providers in Settings → Access tokens.`);
+    throw new GatewayError(
+      "permission",
+      "provider_not_allowed",
+      `This access token may not use ${start.provider.name}. Change its providers in Settings → Access tokens.`,
+    );
   }
   if (start.tokenOverBudget) throw tokenBudgetExceeded(start.token.name, start.token.budgetMicroUsd);
 }
 
 /** The keys the answer may try, opened; 402 when budgets leave none, 404 when there is none usable. */
-async function usableKeys(start: GatewayStart, provider: ProviderRecord): Promise<{ keys: KeyForUse[]; budgets: Map<string, KeyForAnswer> }> {
+async function usableKeys(
+  start: GatewayStart,
+  provider: ProviderRecord,
+): Promise<{ keys: KeyForUse[]; budgets: Map<string, KeyForAnswer> }> {
   const userId = start.token!.userId;
   const affordable = start.keys.filter((key) => !key.overBudget);
   if (start.keys.length > 0 && affordable.length === 0) throw keyBudgetExceeded(provider.name, start.keys);
   // The token's hold was raced away between the statement's read and its write: its budget is spent after all.
-  if (affordable.length > 0 && !start.tokenHeld) throw tokenBudgetExceeded(start.token!.name, start.token!.budgetMicroUsd);
+  if (affordable.length > 0 && !start.tokenHeld)
+    throw tokenBudgetExceeded(start.token!.name, start.token!.budgetMicroUsd);
   const keys = await openKeysForUse({ userId, providerId: provider.id }, affordable);
   if (keys.length > 0) return { keys, budgets: new Map(affordable.map((key) => [key.id, key])) };
   const reason = await noUsableKeyError(userId, provider, {
@@ -83,15 +95,30 @@ async function usableKeys(start: GatewayStart, provider: ProviderRecord): Promis
 
 /** The error the caller gets when every key failed before any output. */
 function failureError(failure: ChatFailure, refused?: { status: number; message: string }): GatewayError {
-  if (refused) return new GatewayError("invalid_request", "provider_refused_request", refused.message, refused.status === 404 ? 404 : refused.status < 500 ? refused.status : 400);
+  if (refused)
+    return new GatewayError(
+      "invalid_request",
+      "provider_refused_request",
+      refused.message,
+      refused.status === 404 ? 404 : refused.status < 500 ? refused.status : 400,
+    );
   if (failure.status === "limited") return new GatewayError("rate_limit", "provider_rate_limited", failure.message);
-  return new GatewayError("upstream", failure.status === "invalid" ? "provider_rejected_key" : "provider_unreachable", failure.message);
+  return new GatewayError(
+    "upstream",
+    failure.status === "invalid" ? "provider_rejected_key" : "provider_unreachable",
+    failure.message,
+  );
 }
 
 export async function serveGatewayAnswer(request: GatewayRequest): Promise<Response> {
   const info = getProviderInfo(request.prefix);
   const holdId = randomUUID();
-  const hold = { id: holdId, model: request.model, ...request.estimate, catalogue: info ? cataloguePrice(info.registryId, request.model, request.estimate.inputTokens) : null };
+  const hold = {
+    id: holdId,
+    model: request.model,
+    ...request.estimate,
+    catalogue: info ? cataloguePrice(info.registryId, request.model, request.estimate.inputTokens) : null,
+  };
   const start = await startGatewayAnswer(request.tokenHash, request.prefix, LIMITS.gateway, hold);
   refuseEarly(start, request.prefix, request.model);
   const token = start.token!;
@@ -101,7 +128,17 @@ export async function serveGatewayAnswer(request: GatewayRequest): Promise<Respo
     const { keys, budgets } = await usableKeys(start, provider);
     const timeoutMs = providerTimeoutMs();
     const record = (key: KeyForUse, outcome: { finished?: Finished; failure?: ChatFailure }) =>
-      recordAnswer({ userId, tokenId: token.id, holdId, provider, model: request.model, key, budget: budgets.get(key.id)!, userPrice: start.pricing.userPrice, ...outcome });
+      recordAnswer({
+        userId,
+        tokenId: token.id,
+        holdId,
+        provider,
+        model: request.model,
+        key,
+        budget: budgets.get(key.id)!,
+        userPrice: start.pricing.userPrice,
+        ...outcome,
+      });
     let last: { failure: ChatFailure; refused?: { status: number; message: string } } | undefined;
     const spent: KeyForAnswer[] = [];
     for (const key of keys) {
@@ -126,7 +163,9 @@ export async function serveGatewayAnswer(request: GatewayRequest): Promise<Respo
     throw failureError(last.failure, last.refused);
   } catch (error) {
     inBackground(releaseTokenHold(userId, token.id, holdId));
-    throw error instanceof AppError && error.code === "api_key_not_found" ? new GatewayError("not_found", error.code, error.message) : error;
+    throw error instanceof AppError && error.code === "api_key_not_found"
+      ? new GatewayError("not_found", error.code, error.message)
+      : error;
   }
 }
 
@@ -153,10 +192,19 @@ async function recordAnswer(answer: {
       return;
     }
     const usage = finished!.usage;
-    const cost = usage ? answerCost(provider, answer.model, usage, { reportedMicroUsd: reportedCost(usage.costUsd), user: answer.userPrice }) : null;
+    const cost = usage
+      ? answerCost(provider, answer.model, usage, {
+          reportedMicroUsd: reportedCost(usage.costUsd),
+          user: answer.userPrice,
+        })
+      : null;
     await recordKeyUsage(userId, key.id, { ...usage, failed: finished!.broken, costMicroUsd: cost, ...common });
     if (!finished!.broken && answer.budget.health !== "ok") {
-      await recordKeyHealth(checked, { status: "valid", message: `${provider.name} answered a request through an access token with this key.` }, "gateway");
+      await recordKeyHealth(
+        checked,
+        { status: "valid", message: `${provider.name} answered a request through an access token with this key.` },
+        "gateway",
+      );
     }
   } catch (error) {
     log.error({ scope: "gateway", err: error }, "could not record a gateway answer's usage");

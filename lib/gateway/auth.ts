@@ -19,10 +19,18 @@ export function tokenHashOf(request: Request): string {
 }
 
 const missingToken = () =>
-  new GatewayError("authentication", "missing_token", "No access token: send `Authorization: Bearer kr_…` (create a token in Settings → Access tokens).");
+  new GatewayError(
+    "authentication",
+    "missing_token",
+    "No access token: send `Authorization: Bearer kr_…` (create a token in Settings → Access tokens).",
+  );
 
 export const unknownToken = () =>
-  new GatewayError("authentication", "invalid_api_key", "This access token is not valid: it is unknown, revoked or expired. Create a new one in Settings → Access tokens.");
+  new GatewayError(
+    "authentication",
+    "invalid_api_key",
+    "This access token is not valid: it is unknown, revoked or expired. Create a new one in Settings → Access tokens.",
+  );
 
 /**
  * A request refused before its one statement (a malformed body) is refused as unauthenticated first when its token

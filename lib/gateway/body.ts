@@ -23,4 +23,5 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   return body as Record<string, unknown>;
 }
 
-const tooLarge = () => new GatewayError("too_large", "payload_too_large", `The body is larger than ${MAX_GATEWAY_BODY_BYTES >> 20} MiB.`);
+const tooLarge = () =>
+  new GatewayError("too_large", "payload_too_large", `The body is larger than ${MAX_GATEWAY_BODY_BYTES >> 20} MiB.`);

@@ -22,7 +22,11 @@ async function parse(request: Request) {
   if (translated) toModelMessages(chat.messages); // a request it cannot translate is a 400 before anything is spent
   const stream = chat.stream === true;
   const hideUsageChunk = stream && chat.stream_options?.include_usage !== true;
-  const payload = { ...body, model, ...(hideUsageChunk ? { stream_options: { ...(chat.stream_options ?? {}), include_usage: true } } : {}) };
+  const payload = {
+    ...body,
+    model,
+    ...(hideUsageChunk ? { stream_options: { ...(chat.stream_options ?? {}), include_usage: true } } : {}),
+  };
   const size = conversationSize(chat.messages);
   const estimate = estimateTokens(size.characters, size.messages, chat.max_completion_tokens ?? chat.max_tokens);
   return { chat, prefix, model, translated, stream, hideUsageChunk, payload, estimate };
@@ -37,8 +41,8 @@ async function parse(request: Request) {
 export async function chatCompletions(request: Request): Promise<Response> {
   try {
     const tokenHash = tokenHashOf(request);
-    const { chat, prefix, model, translated, stream, hideUsageChunk, payload, estimate } = await parse(request).catch((error: unknown) =>
-      unauthenticatedFirst(tokenHash, error),
+    const { chat, prefix, model, translated, stream, hideUsageChunk, payload, estimate } = await parse(request).catch(
+      (error: unknown) => unauthenticatedFirst(tokenHash, error),
     );
     return await serveGatewayAnswer({
       tokenHash,
@@ -48,7 +52,14 @@ export async function chatCompletions(request: Request): Promise<Response> {
       signal: request.signal,
       attempt: (provider, key, timeoutMs) =>
         translated
-          ? translate(chat, { provider, apiKey: key.apiKey, model, name: chat.model, signal: request.signal, timeoutMs })
+          ? translate(chat, {
+              provider,
+              apiKey: key.apiKey,
+              model,
+              name: chat.model,
+              signal: request.signal,
+              timeoutMs,
+            })
           : passThrough(chatCompletionsUpstream(provider, key, timeoutMs), payload, {
               stream,
               hideUsageChunk,

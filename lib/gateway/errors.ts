@@ -9,7 +9,16 @@ import { log } from "@/lib/log";
  */
 export type WireFormat = "openai" | "anthropic";
 
-type Kind = "invalid_request" | "authentication" | "permission" | "not_found" | "billing" | "too_large" | "rate_limit" | "upstream" | "unavailable";
+type Kind =
+  | "invalid_request"
+  | "authentication"
+  | "permission"
+  | "not_found"
+  | "billing"
+  | "too_large"
+  | "rate_limit"
+  | "upstream"
+  | "unavailable";
 
 const STATUS: Record<Kind, number> = {
   invalid_request: 400,
@@ -75,20 +84,42 @@ export const CORS_HEADERS = {
 /** Our typed errors as the gateway says them (the database down, the key service down, a 429 of our own…). */
 function fromAppError(error: AppError): GatewayError {
   const kind: Kind =
-    error.status === 503 ? "unavailable" : error.status === 429 ? "rate_limit" : error.status === 402 ? "billing" : error.status === 404 ? "not_found"
-      : error.status === 401 ? "authentication" : error.status === 403 ? "permission" : error.status >= 500 ? "upstream" : "invalid_request";
+    error.status === 503
+      ? "unavailable"
+      : error.status === 429
+        ? "rate_limit"
+        : error.status === 402
+          ? "billing"
+          : error.status === 404
+            ? "not_found"
+            : error.status === 401
+              ? "authentication"
+              : error.status === 403
+                ? "permission"
+                : error.status >= 500
+                  ? "upstream"
+                  : "invalid_request";
   return new GatewayError(kind, error.code, error.message, undefined, error.retryAfter);
 }
 
 export function gatewayErrorResponse(format: WireFormat, caught: unknown, where: string): Response {
   const error =
-    caught instanceof GatewayError ? caught : caught instanceof AppError ? fromAppError(caught) : new GatewayError("upstream", "internal_error", "Something went wrong on our side.");
-  if (!(caught instanceof GatewayError) && !(caught instanceof AppError)) log.error({ scope: "gateway", err: caught }, `${where} failed`);
+    caught instanceof GatewayError
+      ? caught
+      : caught instanceof AppError
+        ? fromAppError(caught)
+        : new GatewayError("upstream", "internal_error", "Something went wrong on our side.");
+  if (!(caught instanceof GatewayError) && !(caught instanceof AppError))
+    log.error({ scope: "gateway", err: caught }, `${where} failed`);
   const body =
     format === "openai"
       ? { error: { message: error.message, type: OPENAI_TYPE[error.kind], param: null, code: error.code } }
       : { type: "error", error: { type: ANTHROPIC_TYPE[error.kind], message: error.message } };
-  const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store", ...CORS_HEADERS };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    ...CORS_HEADERS,
+  };
   if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
   return new Response(JSON.stringify(body), { status: error.status, headers });
 }
@@ -101,7 +132,8 @@ export function preflight(request: Request, methods: string): Response {
     headers: {
       ...CORS_HEADERS,
       "access-control-allow-methods": `${methods}, OPTIONS`,
-      "access-control-allow-headers": asked && /^[\w\-, ]{1,2000}$/.test(asked) ? asked : "authorization, content-type, x-api-key, anthropic-version",
+      "access-control-allow-headers":
+        asked && /^[\w\-, ]{1,2000}$/.test(asked) ? asked : "authorization, content-type, x-api-key, anthropic-version",
       "access-control-max-age": "86400",
     },
   });

@@ -17,10 +17,17 @@ import { messagesUpstream } from "./upstream";
  */
 const messagesSchema = z.looseObject({
   model: z.string({ error: "must be a model name" }).min(1, { error: "must be a model name" }),
-  messages: z.array(z.looseObject({ role: z.string({ error: "must be user or assistant" }) }), { error: "must be a list of messages" }).min(1, {
-    error: "must hold at least one message",
-  }),
-  max_tokens: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).positive({ error: "must be at least 1" }),
+  messages: z
+    .array(z.looseObject({ role: z.string({ error: "must be user or assistant" }) }), {
+      error: "must be a list of messages",
+    })
+    .min(1, {
+      error: "must hold at least one message",
+    }),
+  max_tokens: z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .positive({ error: "must be at least 1" }),
   stream: z.boolean({ error: "must be true or false" }).nullable().optional(),
 });
 
@@ -28,15 +35,24 @@ const messagesSchema = z.looseObject({
 async function parse(request: Request) {
   const body = await readJsonObject(request);
   const message = checked(messagesSchema, body);
-  const { model } = splitModelName(message.model.startsWith("anthropic/") ? message.model : `anthropic/${message.model}`);
+  const { model } = splitModelName(
+    message.model.startsWith("anthropic/") ? message.model : `anthropic/${message.model}`,
+  );
   const size = conversationSize([...message.messages, { content: (body as { system?: unknown }).system ?? "" }]);
-  return { model, payload: { ...body, model }, stream: message.stream === true, estimate: estimateTokens(size.characters, size.messages, message.max_tokens) };
+  return {
+    model,
+    payload: { ...body, model },
+    stream: message.stream === true,
+    estimate: estimateTokens(size.characters, size.messages, message.max_tokens),
+  };
 }
 
 export async function anthropicMessages(request: Request): Promise<Response> {
   try {
     const tokenHash = tokenHashOf(request);
-    const { model, payload, stream, estimate } = await parse(request).catch((error: unknown) => unauthenticatedFirst(tokenHash, error));
+    const { model, payload, stream, estimate } = await parse(request).catch((error: unknown) =>
+      unauthenticatedFirst(tokenHash, error),
+    );
     return await serveGatewayAnswer({
       tokenHash,
       prefix: "anthropic",

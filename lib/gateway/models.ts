@@ -17,7 +17,13 @@ export async function listGatewayModels(request: Request): Promise<Response> {
     const start = await startGatewayModels(tokenHashOf(request), LIMITS.gateway);
     if (!start.token || !start.limit) throw unknownToken();
     if (start.limit.points > LIMITS.gateway.points) {
-      throw new GatewayError("rate_limit", "rate_limit_exceeded", `Too many requests; try again in ${start.limit.resetInSeconds} s.`, undefined, start.limit.resetInSeconds);
+      throw new GatewayError(
+        "rate_limit",
+        "rate_limit_exceeded",
+        `Too many requests; try again in ${start.limit.resetInSeconds} s.`,
+        undefined,
+        start.limit.resetInSeconds,
+      );
     }
     const userId = start.token.userId;
     const lists = await Promise.all(
@@ -25,14 +31,25 @@ export async function listGatewayModels(request: Request): Promise<Response> {
         try {
           const list = await listModelsForKey(userId, id);
           const created = Math.floor(Date.parse(list.fetchedAt) / 1000);
-          return list.models.map((model) => ({ id: `${prefix}/${model.id}`, object: "model", created, owned_by: prefix }));
+          return list.models.map((model) => ({
+            id: `${prefix}/${model.id}`,
+            object: "model",
+            created,
+            owned_by: prefix,
+          }));
         } catch (error) {
-          log.warn({ scope: "gateway", provider: prefix, code: (error as { code?: string }).code }, "a provider's models were left out of /v1/models");
+          log.warn(
+            { scope: "gateway", provider: prefix, code: (error as { code?: string }).code },
+            "a provider's models were left out of /v1/models",
+          );
           return [];
         }
       }),
     );
-    return Response.json({ object: "list", data: lists.flat() }, { headers: { ...CORS_HEADERS, "cache-control": "no-store" } });
+    return Response.json(
+      { object: "list", data: lists.flat() },
+      { headers: { ...CORS_HEADERS, "cache-control": "no-store" } },
+    );
   } catch (error) {
     return gatewayErrorResponse("openai", error, "GET /api/v1/models");
   }

@@ -47,7 +47,14 @@ function refusal(status: number, text: string, apiKey: string): { status: number
 export async function passThrough(
   upstream: Upstream,
   payload: Record<string, unknown>,
-  options: { stream: boolean; hideUsageChunk: boolean; provider: ProviderRecord; apiKey: string; signal: AbortSignal; timeoutMs: number },
+  options: {
+    stream: boolean;
+    hideUsageChunk: boolean;
+    provider: ProviderRecord;
+    apiKey: string;
+    signal: AbortSignal;
+    timeoutMs: number;
+  },
 ): Promise<AttemptOutcome> {
   const abort = new AbortController();
   const signal = AbortSignal.any([options.signal, abort.signal]);
@@ -55,7 +62,11 @@ export async function passThrough(
   try {
     response = await upstream.fetch(upstream.url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(options.stream ? { accept: "text/event-stream" } : {}), ...upstream.headers },
+      headers: {
+        "content-type": "application/json",
+        ...(options.stream ? { accept: "text/event-stream" } : {}),
+        ...upstream.headers,
+      },
       body: JSON.stringify(payload),
       signal,
     });
@@ -65,9 +76,15 @@ export async function passThrough(
   if (!response.ok) {
     const text = (await readLimited(response.body, MAX_ERROR_BYTES).catch(() => null))?.toString("utf8") ?? "";
     const failure = classifyProviderStatus(response.status, text, options.provider);
-    return { ok: false, failure, ...(failure.concernsKey ? {} : { refused: refusal(response.status, text, options.apiKey) }) };
+    return {
+      ok: false,
+      failure,
+      ...(failure.concernsKey ? {} : { refused: refusal(response.status, text, options.apiKey) }),
+    };
   }
-  const headers = { "content-type": response.headers.get("content-type") ?? (options.stream ? "text/event-stream" : "application/json") };
+  const headers = {
+    "content-type": response.headers.get("content-type") ?? (options.stream ? "text/event-stream" : "application/json"),
+  };
   if (options.stream && response.body) {
     let settle: (finished: Finished) => void = () => {};
     const finished = new Promise<Finished>((resolve) => (settle = resolve));
@@ -78,7 +95,11 @@ export async function passThrough(
       onCancel: () => abort.abort(),
       brokenMessage: `The connection to ${options.provider.name} broke off before the answer was complete.`,
     });
-    return { ok: true, response: new Response(body, { headers: { ...headers, "cache-control": "no-store, no-transform" } }), finished };
+    return {
+      ok: true,
+      response: new Response(body, { headers: { ...headers, "cache-control": "no-store, no-transform" } }),
+      finished,
+    };
   }
   let bytes: Buffer | null;
   try {
@@ -86,9 +107,21 @@ export async function passThrough(
   } catch (error) {
     return { ok: false, failure: classifyChatFailure(error, options.provider, { timeoutMs: options.timeoutMs }) };
   }
-  if (!bytes) return { ok: false, failure: { status: "unreachable", concernsKey: false, message: `${options.provider.name}'s answer was too large.` } };
+  if (!bytes)
+    return {
+      ok: false,
+      failure: {
+        status: "unreachable",
+        concernsKey: false,
+        message: `${options.provider.name}'s answer was too large.`,
+      },
+    };
   const usage = wholeAnswerUsage(bytes, upstream.dialect);
-  return { ok: true, response: new Response(new Uint8Array(bytes), { headers }), finished: Promise.resolve({ usage, broken: false, stopped: false }) };
+  return {
+    ok: true,
+    response: new Response(new Uint8Array(bytes), { headers }),
+    finished: Promise.resolve({ usage, broken: false, stopped: false }),
+  };
 }
 
 function wholeAnswerUsage(bytes: Buffer, dialect: Dialect): AnswerUsage | null {

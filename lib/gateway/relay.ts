@@ -35,22 +35,34 @@ const USAGE = Buffer.from('"usage"');
 /** The event that ends a broken stream, in the dialect's own shape. */
 function brokenEvent(dialect: Dialect, message: string): Uint8Array {
   if (dialect === "anthropic") {
-    return encoder.encode(`event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message } })}\n\n`);
+    return encoder.encode(
+      `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message } })}\n\n`,
+    );
   }
-  return encoder.encode(`data: ${JSON.stringify({ error: { message, type: "api_error", param: null, code: "provider_stream_broken" } })}\n\n`);
+  return encoder.encode(
+    `data: ${JSON.stringify({ error: { message, type: "api_error", param: null, code: "provider_stream_broken" } })}\n\n`,
+  );
 }
 
-const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined);
+const number = (value: unknown) =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 
 /** Usage in one parsed OpenAI-style object (a chunk or a whole answer): `usage`, or Groq's `x_groq.usage`. */
 export function openAiUsage(payload: unknown): AnswerUsage | null {
-  const record = payload as { usage?: Record<string, unknown> | null; x_groq?: { usage?: Record<string, unknown> } } | null;
+  const record = payload as {
+    usage?: Record<string, unknown> | null;
+    x_groq?: { usage?: Record<string, unknown> };
+  } | null;
   const usage = record?.usage ?? record?.x_groq?.usage;
   if (!usage || typeof usage !== "object") return null;
   const input = number(usage.prompt_tokens);
   const output = number(usage.completion_tokens);
   if (input === undefined && output === undefined) return null;
-  return { inputTokens: input ?? 0, outputTokens: output ?? 0, ...(number(usage.cost) !== undefined ? { costUsd: number(usage.cost) } : {}) };
+  return {
+    inputTokens: input ?? 0,
+    outputTokens: output ?? 0,
+    ...(number(usage.cost) !== undefined ? { costUsd: number(usage.cost) } : {}),
+  };
 }
 
 /** Usage as Anthropic reports it: `input_tokens` in message_start (and in a whole answer), `output_tokens` growing. */
@@ -58,7 +70,10 @@ export function anthropicUsage(payload: unknown, previous: AnswerUsage | null): 
   const record = payload as { usage?: Record<string, unknown>; message?: { usage?: Record<string, unknown> } } | null;
   const usage = record?.message?.usage ?? record?.usage;
   if (!usage || typeof usage !== "object") return previous;
-  const input = (number(usage.input_tokens) ?? 0) + (number(usage.cache_creation_input_tokens) ?? 0) + (number(usage.cache_read_input_tokens) ?? 0);
+  const input =
+    (number(usage.input_tokens) ?? 0) +
+    (number(usage.cache_creation_input_tokens) ?? 0) +
+    (number(usage.cache_read_input_tokens) ?? 0);
   return {
     inputTokens: number(usage.input_tokens) !== undefined ? input : (previous?.inputTokens ?? 0),
     outputTokens: number(usage.output_tokens) ?? previous?.outputTokens ?? 0,
@@ -151,7 +166,10 @@ export function relayEvents(source: ReadableStream<Uint8Array>, options: RelayOp
           end({ broken: false, stopped: false });
           return;
         }
-        const bytes = pending.length > 0 ? Buffer.concat([pending, chunk.value]) : Buffer.from(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength);
+        const bytes =
+          pending.length > 0
+            ? Buffer.concat([pending, chunk.value])
+            : Buffer.from(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength);
         const cut = lastEventEnd(bytes);
         if (cut < 0) {
           pending = bytes;

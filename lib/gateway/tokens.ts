@@ -31,7 +31,11 @@ function fieldsOf(record: AccessTokenRecord) {
   };
 }
 
-const toView = (record: ListedAccessToken): TokenView => ({ ...fieldsOf(record), lastUsedAt: iso(record.lastUsedAt), usage: record.usage });
+const toView = (record: ListedAccessToken): TokenView => ({
+  ...fieldsOf(record),
+  lastUsedAt: iso(record.lastUsedAt),
+  usage: record.usage,
+});
 
 const budgetOf = (budget: BudgetInput) => budget && { microUsd: usdToMicro(budget.monthlyUsd), mode: budget.mode };
 
@@ -55,7 +59,10 @@ export async function listTokens(userId: string): Promise<TokenView[]> {
 
 export async function changeToken(userId: string, id: string, input: UpdateTokenInput): Promise<TokenView> {
   const { budget, ...rest } = input;
-  const updated = await updateAccessToken(userId, id, { ...rest, ...(budget === undefined ? {} : { budget: budgetOf(budget) }) });
+  const updated = await updateAccessToken(userId, id, {
+    ...rest,
+    ...(budget === undefined ? {} : { budget: budgetOf(budget) }),
+  });
   if (!updated) throw notFound();
   const listed = (await listAccessTokens(userId)).find((token) => token.id === id);
   return toView(listed ?? { ...updated, usage: { requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } });

@@ -25,7 +25,11 @@ function textOf(message: Message, index: number): string {
   return content
     .map((part, p) => {
       if (part.type !== "text" || typeof part.text !== "string") {
-        throw new GatewayError("invalid_request", "unsupported_content", `messages.${index}.content.${p}: only text parts can be sent to this provider.`);
+        throw new GatewayError(
+          "invalid_request",
+          "unsupported_content",
+          `messages.${index}.content.${p}: only text parts can be sent to this provider.`,
+        );
       }
       return part.text;
     })
@@ -41,13 +45,24 @@ export function toModelMessages(messages: Message[]): { system?: string; message
     if (message.role === "system" || message.role === "developer") system.push(text);
     else if (message.role === "user") turns.push({ role: "user", content: text });
     else if (message.role === "assistant") turns.push({ role: "assistant", content: text });
-    else throw new GatewayError("invalid_request", "unsupported_content", `messages.${index}.role: tool messages cannot be sent to this provider.`);
+    else
+      throw new GatewayError(
+        "invalid_request",
+        "unsupported_content",
+        `messages.${index}.role: tool messages cannot be sent to this provider.`,
+      );
   });
-  if (turns.length === 0) throw new GatewayError("invalid_request", "invalid_request_body", "messages: at least one user message is needed.");
+  if (turns.length === 0)
+    throw new GatewayError("invalid_request", "invalid_request_body", "messages: at least one user message is needed.");
   return { ...(system.length > 0 ? { system: system.join("\n\n") } : {}), messages: turns };
 }
 
-const FINISH: Record<string, string> = { stop: "stop", length: "length", "content-filter": "content_filter", "tool-calls": "tool_calls" };
+const FINISH: Record<string, string> = {
+  stop: "stop",
+  length: "length",
+  "content-filter": "content_filter",
+  "tool-calls": "tool_calls",
+};
 
 const openAiUsage = (usage: AnswerUsage) => ({
   prompt_tokens: usage.inputTokens,
@@ -77,7 +92,9 @@ function settings(request: ChatCompletionRequest, options: TranslateOptions) {
     ...toModelMessages(request.messages),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(request.top_p != null ? { topP: request.top_p } : {}),
-    ...((request.max_completion_tokens ?? request.max_tokens) != null ? { maxOutputTokens: (request.max_completion_tokens ?? request.max_tokens)! } : {}),
+    ...((request.max_completion_tokens ?? request.max_tokens) != null
+      ? { maxOutputTokens: (request.max_completion_tokens ?? request.max_tokens)! }
+      : {}),
     ...(stop != null ? { stopSequences: typeof stop === "string" ? [stop] : stop } : {}),
     abortSignal: options.signal,
     // One request per call: a retry would spend the user's quota twice.
@@ -92,16 +109,30 @@ export async function translate(request: ChatCompletionRequest, options: Transla
   const result = streamText({ ...settings(request, options) });
   const parts = result.fullStream.getReader();
   // Read ahead to the first output: a failure before it lets the next key try.
-  const read = () => parts.read().catch((error: unknown) => ({ done: false as const, value: { type: "error", error } as TextStreamPart<ToolSet> }));
+  const read = () =>
+    parts
+      .read()
+      .catch((error: unknown) => ({
+        done: false as const,
+        value: { type: "error", error } as TextStreamPart<ToolSet>,
+      }));
   let ahead: TextStreamPart<ToolSet>[] = [];
   let next = await read();
-  while (!next.done && next.value.type !== "text-delta" && next.value.type !== "finish" && next.value.type !== "error") {
+  while (
+    !next.done &&
+    next.value.type !== "text-delta" &&
+    next.value.type !== "finish" &&
+    next.value.type !== "error"
+  ) {
     ahead.push(next.value);
     next = await read();
   }
   if (!next.done && next.value.type === "error") {
     await parts.cancel().catch(() => {});
-    return { ok: false, failure: classifyChatFailure(next.value.error, options.provider, { timeoutMs: options.timeoutMs }) };
+    return {
+      ok: false,
+      failure: classifyChatFailure(next.value.error, options.provider, { timeoutMs: options.timeoutMs }),
+    };
   }
   if (!next.done) ahead.push(next.value);
   const chunk = (delta: object, finish: string | null, extra: object = {}) =>
@@ -118,7 +149,9 @@ export async function translate(request: ChatCompletionRequest, options: Transla
     if (part.type === "finish") {
       usage = sdkUsage(part.totalUsage);
       const last = chunk({}, FINISH[part.finishReason] ?? "stop");
-      return wantsUsage ? `${last}data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.name, choices: [], usage: openAiUsage(usage) })}\n\n` : last;
+      return wantsUsage
+        ? `${last}data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.name, choices: [], usage: openAiUsage(usage) })}\n\n`
+        : last;
     }
     if (part.type === "error") throw part.error;
     return "";
@@ -145,7 +178,11 @@ export async function translate(request: ChatCompletionRequest, options: Transla
         }
       } catch {
         const message = `The connection to ${options.provider.name} broke off before the answer was complete.`;
-        controller.enqueue(encoder.encode(`data: ${JSON.stringify({ error: { message, type: "api_error", param: null, code: "provider_stream_broken" } })}\n\n`));
+        controller.enqueue(
+          encoder.encode(
+            `data: ${JSON.stringify({ error: { message, type: "api_error", param: null, code: "provider_stream_broken" } })}\n\n`,
+          ),
+        );
         controller.close();
         settle({ usage, broken: true, stopped: false });
       }
@@ -155,10 +192,21 @@ export async function translate(request: ChatCompletionRequest, options: Transla
       await parts.cancel().catch(() => {});
     },
   });
-  return { ok: true, response: new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-store, no-transform" } }), finished };
+  return {
+    ok: true,
+    response: new Response(body, {
+      headers: { "content-type": "text/event-stream", "cache-control": "no-store, no-transform" },
+    }),
+    finished,
+  };
 }
 
-async function whole(request: ChatCompletionRequest, options: TranslateOptions, id: string, created: number): Promise<AttemptOutcome> {
+async function whole(
+  request: ChatCompletionRequest,
+  options: TranslateOptions,
+  id: string,
+  created: number,
+): Promise<AttemptOutcome> {
   let result: Awaited<ReturnType<typeof generateText>>;
   try {
     result = await generateText(settings(request, options));
@@ -171,7 +219,13 @@ async function whole(request: ChatCompletionRequest, options: TranslateOptions, 
     object: "chat.completion",
     created,
     model: options.name,
-    choices: [{ index: 0, message: { role: "assistant", content: result.text }, finish_reason: FINISH[result.finishReason] ?? "stop" }],
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content: result.text },
+        finish_reason: FINISH[result.finishReason] ?? "stop",
+      },
+    ],
     usage: openAiUsage(usage),
   };
   return {

@@ -15,19 +15,42 @@ import type { Upstream } from "./passthrough";
 export function chatCompletionsUpstream(provider: ProviderRecord, key: KeyForUse, timeoutMs: number): Upstream {
   const fetch = answerFetch(provider, timeoutMs);
   if (provider.registryId === "custom") {
-    return { url: `${provider.baseUrl}/chat/completions`, headers: ENDPOINT_API.authHeaders(key.apiKey), fetch, dialect: "openai" };
+    return {
+      url: `${provider.baseUrl}/chat/completions`,
+      headers: ENDPOINT_API.authHeaders(key.apiKey),
+      fetch,
+      dialect: "openai",
+    };
   }
   const info = getProviderInfo(provider.registryId)!;
-  return { url: `${providerBaseURL(info)}/chat/completions`, headers: PROVIDER_API[info.registryId].authHeaders(key.apiKey), fetch, dialect: "openai" };
+  return {
+    url: `${providerBaseURL(info)}/chat/completions`,
+    headers: PROVIDER_API[info.registryId].authHeaders(key.apiKey),
+    fetch,
+    dialect: "openai",
+  };
 }
 
 /** The Anthropic API version asked for when the caller names none (the one every SDK version understands). */
 const ANTHROPIC_VERSION = "2023-06-01";
 
-export function messagesUpstream(provider: ProviderRecord, key: KeyForUse, timeoutMs: number, caller: Headers): Upstream {
+export function messagesUpstream(
+  provider: ProviderRecord,
+  key: KeyForUse,
+  timeoutMs: number,
+  caller: Headers,
+): Upstream {
   const info = getProviderInfo("anthropic")!;
-  const headers: Record<string, string> = { "x-api-key": key.apiKey, "anthropic-version": caller.get("anthropic-version") ?? ANTHROPIC_VERSION };
+  const headers: Record<string, string> = {
+    "x-api-key": key.apiKey,
+    "anthropic-version": caller.get("anthropic-version") ?? ANTHROPIC_VERSION,
+  };
   const beta = caller.get("anthropic-beta");
   if (beta && /^[\w.,-]{1,500}$/.test(beta)) headers["anthropic-beta"] = beta;
-  return { url: `${providerBaseURL(info)}/messages`, headers, fetch: answerFetch(provider, timeoutMs), dialect: "anthropic" };
+  return {
+    url: `${providerBaseURL(info)}/messages`,
+    headers,
+    fetch: answerFetch(provider, timeoutMs),
+    dialect: "anthropic",
+  };
 }

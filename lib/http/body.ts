@@ -31,7 +31,11 @@ function isJson(contentType: string | null): boolean {
 }
 
 /** Content type (415) → size (413, past `maxBytes`) → JSON (400) → NUL characters, then the schema (400, naming the field). */
-export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.output<S>> {
+export async function parseJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<z.output<S>> {
   if (!isJson(request.headers.get("content-type"))) {
     throw new AppError("unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).");
   }
@@ -59,7 +63,10 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
 export function refuseNul(code: "invalid_body" | "invalid_query", data: unknown): void {
   const paths = pathsWithNul(data);
   if (paths.length === 0) return;
-  throw new InvalidInputError(code, new z.ZodError(paths.map((path) => ({ code: "custom", path, message: NUL_MESSAGE, input: undefined }))));
+  throw new InvalidInputError(
+    code,
+    new z.ZodError(paths.map((path) => ({ code: "custom", path, message: NUL_MESSAGE, input: undefined }))),
+  );
 }
 
 /** A body (or query string) that fails its schema: the first problem as the message, every field's in `fields`. */
@@ -73,7 +80,11 @@ export class InvalidInputError extends AppError {
       }
     }
     const [first] = Object.entries(fields);
-    const message = first ? (first[0] === "body" ? first[1] : `${first[0]}: ${first[1]}`) : "The request body is invalid.";
+    const message = first
+      ? first[0] === "body"
+        ? first[1]
+        : `${first[0]}: ${first[1]}`
+      : "The request body is invalid.";
     super(code, message, { details: { fields } });
   }
 }

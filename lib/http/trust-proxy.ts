@@ -22,7 +22,13 @@ export function trustProxyHops(value = env("TRUST_PROXY")): number {
 
 /** The one address the policy trusts, from the TCP peer and the X-Forwarded-For chain. */
 export function clientAddressFor(peer: string | undefined, forwardedFor: string | undefined, hops: number): string {
-  const chain = hops === 0 ? [] : (forwardedFor ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+  const chain =
+    hops === 0
+      ? []
+      : (forwardedFor ?? "")
+          .split(",")
+          .map((part) => part.trim())
+          .filter(Boolean);
   const address = chain.length === 0 ? (peer ?? "unknown") : chain[Math.max(chain.length - hops, 0)]!;
   return ipaddr.isValid(address) ? ipaddr.process(address).toString() : address;
 }

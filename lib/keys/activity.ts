@@ -8,7 +8,10 @@ import { toActivityEvent } from "./view";
  * page). One more row than a page is read to know whether another page follows.
  */
 export async function getActivityPage(userId: string, cursor?: string): Promise<ActivityPageView> {
-  const rows = await listKeyEvents(userId, { before: cursor === undefined ? undefined : Number(cursor), limit: ACTIVITY_PAGE_SIZE + 1 });
+  const rows = await listKeyEvents(userId, {
+    before: cursor === undefined ? undefined : Number(cursor),
+    limit: ACTIVITY_PAGE_SIZE + 1,
+  });
   const page = rows.slice(0, ACTIVITY_PAGE_SIZE);
   return {
     events: page.map(toActivityEvent),

@@ -39,16 +39,28 @@ export async function keyBalance(userId: string, keyId: string): Promise<Balance
   const timeoutMs = providerTimeoutMs();
   let answer;
   try {
-    answer = await providerGet(`${providerBaseURL(info)}${spec.path}`, PROVIDER_API[info.registryId].authHeaders(apiKey), {
-      signal: AbortSignal.timeout(timeoutMs),
-      maxBytes: MAX_ANSWER_BYTES,
-    });
+    answer = await providerGet(
+      `${providerBaseURL(info)}${spec.path}`,
+      PROVIDER_API[info.registryId].authHeaders(apiKey),
+      {
+        signal: AbortSignal.timeout(timeoutMs),
+        maxBytes: MAX_ANSWER_BYTES,
+      },
+    );
   } catch (error) {
-    throw new AppError("provider_unreachable", describeNetworkFailure(error, provider.name, "read the key's balance", timeoutMs));
+    throw new AppError(
+      "provider_unreachable",
+      describeNetworkFailure(error, provider.name, "read the key's balance", timeoutMs),
+    );
   }
-  if (answer.status === 401 || answer.status === 403) throw new AppError("invalid_api_key", `${provider.name} refused this key.`);
+  if (answer.status === 401 || answer.status === 403)
+    throw new AppError("invalid_api_key", `${provider.name} refused this key.`);
   const reading = answer.status === 200 ? spec.read(answer.body) : undefined;
-  if (!reading) throw new AppError("provider_unreachable", `${provider.name} did not tell this key's balance (HTTP ${answer.status}).`);
+  if (!reading)
+    throw new AppError(
+      "provider_unreachable",
+      `${provider.name} did not tell this key's balance (HTTP ${answer.status}).`,
+    );
   const balance = { ...reading, fetchedAt: new Date().toISOString() };
   cache.set(cacheKey, balance);
   return balance;

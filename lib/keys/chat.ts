@@ -1,9 +1,22 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { generateId, type LanguageModelUsage, streamText, type TextStreamPart, type ToolSet, UI_MESSAGE_STREAM_HEADERS } from "ai";
+import {
+  generateId,
+  type LanguageModelUsage,
+  streamText,
+  type TextStreamPart,
+  type ToolSet,
+  UI_MESSAGE_STREAM_HEADERS,
+} from "ai";
 import { sessionEnded } from "@/lib/auth/session";
 import { inBackground } from "@/lib/background";
-import { type AnswerPricing, type HoldRequest, holdOnKey, type KeyForAnswer, releaseKeyHold } from "@/lib/db/answer-keys";
+import {
+  type AnswerPricing,
+  type HoldRequest,
+  holdOnKey,
+  type KeyForAnswer,
+  releaseKeyHold,
+} from "@/lib/db/answer-keys";
 import { startChat } from "@/lib/db/chat-start";
 import { assertEndpointAllowed } from "@/lib/endpoints/guard";
 import { stampKeyUse } from "@/lib/db/keys-for-use";
@@ -94,7 +107,12 @@ const headerSafe = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : en
  * key tried has its failure counted and its health recorded; the key that served is the one reported
  * (X-Key-Hint, the metadata) and counted. When every key failed, the last one's answer ends with its error part.
  */
-export async function streamChat(userId: string, sessionId: string, input: ChatRequest, signal: AbortSignal): Promise<Response> {
+export async function streamChat(
+  userId: string,
+  sessionId: string,
+  input: ChatRequest,
+  signal: AbortSignal,
+): Promise<Response> {
   const started = performance.now();
   const { provider, keys, budgets, spend } = await begin(userId, sessionId, input);
   const asked = performance.now();
@@ -117,7 +135,12 @@ export async function streamChat(userId: string, sessionId: string, input: ChatR
       if (!budget.held && !heldNow) inBackground(stampKeyUse(userId, key.id));
       return { ok: true, value: answer };
     }
-    return { ok: false, status: failure.status, message: failure.message, final: !failure.concernsKey || signal.aborted };
+    return {
+      ok: false,
+      status: failure.status,
+      message: failure.message,
+      final: !failure.concernsKey || signal.aborted,
+    };
   });
   if (answers.length === 0) throw keyBudgetExceeded(provider.name, spent);
   const response = outcome.ok ? outcome.value.response : answers.at(-1)!.response;
@@ -156,14 +179,19 @@ function answerCostOf(provider: ProviderRecord, spend: Spend) {
           includeRawChunks: true,
           providerOptions: { openrouter: { usage: { include: true } } },
           onChunk: ({ chunk }: { chunk: { type: string; rawValue?: unknown } }) => {
-            if (chunk.type === "raw") reported = reportedCost((chunk.rawValue as { usage?: { cost?: unknown } } | null)?.usage?.cost) ?? reported;
+            if (chunk.type === "raw")
+              reported =
+                reportedCost((chunk.rawValue as { usage?: { cost?: unknown } } | null)?.usage?.cost) ?? reported;
           },
         }
       : {};
   const of = (usage: LanguageModelUsage): number | null => {
     if (cost?.of !== usage) {
       const tokens = { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
-      cost = { of: usage, micro: answerCost(provider, spend.model, tokens, { reportedMicroUsd: reported, user: spend.pricing.userPrice }) };
+      cost = {
+        of: usage,
+        micro: answerCost(provider, spend.model, tokens, { reportedMicroUsd: reported, user: spend.pricing.userPrice }),
+      };
     }
     return cost.micro;
   };
@@ -184,7 +212,9 @@ function answerRecord(userId: string, provider: ProviderRecord, key: KeyForUse, 
     if (recorded) return;
     recorded = true;
     inBackground(
-      work().catch((error: unknown) => log.error({ scope: "chat", err: error }, "could not record a playground answer's usage or health")),
+      work().catch((error: unknown) =>
+        log.error({ scope: "chat", err: error }, "could not record a playground answer's usage or health"),
+      ),
     );
   };
   const classify = (error: unknown): ChatFailure =>
@@ -196,7 +226,10 @@ function answerRecord(userId: string, provider: ProviderRecord, key: KeyForUse, 
     fail(error: unknown): ChatFailure {
       if (failure) return failure;
       const seen = (failure = classify(error));
-      log.warn({ scope: "chat", provider: provider.registryId, status: seen.status, httpStatus: seen.httpStatus }, "a playground answer failed");
+      log.warn(
+        { scope: "chat", provider: provider.registryId, status: seen.status, httpStatus: seen.httpStatus },
+        "a playground answer failed",
+      );
       record(async () => {
         await recordKeyUsage(userId, key.id, { failed: true, ...recordedAs });
         if (seen.concernsKey) await recordKeyHealth(checked, { status: seen.status, message: seen.message }, "chat");
@@ -205,8 +238,17 @@ function answerRecord(userId: string, provider: ProviderRecord, key: KeyForUse, 
     },
     finished(usage: LanguageModelUsage, costMicroUsd: number | null) {
       record(async () => {
-        await recordKeyUsage(userId, key.id, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicroUsd, ...recordedAs });
-        await recordKeyHealth(checked, { status: "valid", message: `${provider.name} answered a playground message with this key.` }, "chat");
+        await recordKeyUsage(userId, key.id, {
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          costMicroUsd,
+          ...recordedAs,
+        });
+        await recordKeyHealth(
+          checked,
+          { status: "valid", message: `${provider.name} answered a playground message with this key.` },
+          "chat",
+        );
       });
     },
     stopped: () => record(() => recordKeyUsage(userId, key.id, recordedAs)),
@@ -244,11 +286,21 @@ function startAnswer(
     if (part.type === "start") return { keyHint: key.keyHint, model: input.model };
     if (part.type !== "finish") return undefined;
     const { inputTokens, outputTokens } = part.totalUsage;
-    return { keyHint: key.keyHint, model: input.model, inputTokens, outputTokens, costMicroUsd: cost.of(part.totalUsage) };
+    return {
+      keyHint: key.keyHint,
+      model: input.model,
+      inputTokens,
+      outputTokens,
+      costMicroUsd: cost.of(part.totalUsage),
+    };
   };
   const errorText = (error: unknown) => chatErrorText(outcome.fail(error));
   const { body, beforeOutput } = answerBody(
-    result.toUIMessageStream({ messageMetadata: ({ part }) => metadata(part), onError: errorText, generateMessageId: generateId }),
+    result.toUIMessageStream({
+      messageMetadata: ({ part }) => metadata(part),
+      onError: errorText,
+      generateMessageId: generateId,
+    }),
     { failure: outcome.failure, brokenText: errorText, stopped: () => signal.aborted },
   );
   const response = new Response(body, {

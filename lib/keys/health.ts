@@ -32,5 +32,10 @@ export function recordKeyHealth(
   source: HealthSource,
   options: { tested?: boolean } = {},
 ): Promise<HealthChange | null> {
-  return recordHealth(key, { health: healthOf(outcome.status), message: outcome.message, source, tested: options.tested });
+  return recordHealth(key, {
+    health: healthOf(outcome.status),
+    message: outcome.message,
+    source,
+    tested: options.tested,
+  });
 }

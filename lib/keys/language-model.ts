@@ -22,7 +22,11 @@ export interface KeyedLanguageModel {
  * caller walks with `withKeyFallback` (lib/keys/fallback.ts), trying the next when one is rejected, limited or
  * unreachable before any output.
  */
-export async function getUserLanguageModels(userId: string, registryId: string, modelId: string): Promise<KeyedLanguageModel[]> {
+export async function getUserLanguageModels(
+  userId: string,
+  registryId: string,
+  modelId: string,
+): Promise<KeyedLanguageModel[]> {
   const provider = await getProviderByRegistryId(registryId);
   if (!provider) throw new AppError("provider_not_found", `There is no provider "${registryId}".`);
   const keys = await openApiKeysForUse(userId, provider.id);

@@ -30,9 +30,13 @@ const cacheKey = (userId: string, providerId: string, envelope: string) =>
 /** One key of the provider's by its id (its models alone), as a request would take it: enabled and unexpired. */
 async function oneKey(userId: string, provider: { id: string; name: string }, id: string): Promise<KeyForRequest[]> {
   const row = await getSealedUserApiKeyById(userId, id);
-  if (!row || row.providerId !== provider.id) throw new AppError("api_key_not_found", `You have no such ${provider.name} key.`);
+  if (!row || row.providerId !== provider.id)
+    throw new AppError("api_key_not_found", `You have no such ${provider.name} key.`);
   if (!row.isEnabled || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
-    throw new AppError("api_key_disabled", `The ${provider.name} key “${row.label}” is disabled or expired. Enable it to list its models.`);
+    throw new AppError(
+      "api_key_disabled",
+      `The ${provider.name} key “${row.label}” is disabled or expired. Enable it to list its models.`,
+    );
   }
   return [{ id: row.id, label: row.label, keyHint: row.keyHint, encryptedKey: row.encryptedKey }];
 }
@@ -40,7 +44,9 @@ async function oneKey(userId: string, provider: { id: string; name: string }, id
 /** The models of the provider's usable keys (the first that answers), or of one key of theirs (`keyId`). */
 export async function listModelsForKey(userId: string, providerId: string, keyId?: string): Promise<ModelListView> {
   const provider = await requireProvider(userId, providerId);
-  const keys = keyId ? await oneKey(userId, provider, keyId) : await usableSealedKeys(userId, provider.id, { stamp: false });
+  const keys = keyId
+    ? await oneKey(userId, provider, keyId)
+    : await usableSealedKeys(userId, provider.id, { stamp: false });
   if (keys.length === 0) {
     throw await noUsableKeyError(userId, provider, {
       disabled: `Your ${provider.name} keys are disabled or expired. Enable one to list its models.`,
@@ -61,7 +67,9 @@ export async function listModelsForKey(userId: string, providerId: string, keyId
     async (key) => {
       const apiKey = await openEnvelope(key.encryptedKey, { userId, providerId: provider.id }); // 409 unreadable, 503 KEK down
       const answer = await listProviderModels(provider, apiKey);
-      return answer.status === "valid" ? { ok: true as const, value: answer } : { ok: false as const, status: answer.status, message: answer.message };
+      return answer.status === "valid"
+        ? { ok: true as const, value: answer }
+        : { ok: false as const, status: answer.status, message: answer.message };
     },
     {
       onOutcome: async (key, outcome) => {

@@ -40,7 +40,9 @@ export function startRechecker(hours: number, options: { random?: () => number }
       const checkedBefore = new Date((await databaseNow()).getTime() - periodMs);
       const summary = await recheckKeys({ checkedBefore, concurrency: 2, signal: controller.signal });
       if (summary.checked > 0) {
-        const changes = Object.entries(summary.changes).map(([change, n]) => `${change} (${n})`).join(", ");
+        const changes = Object.entries(summary.changes)
+          .map(([change, n]) => `${change} (${n})`)
+          .join(", ");
         const message = `[recheck] ${summary.checked} keys re-checked${changes ? `; changed: ${changes}` : ", none changed"}`;
         log.info({ scope: "recheck", checked: summary.checked, changed: summary.changed }, message);
       }
@@ -92,5 +94,8 @@ export function startKeyRechecks(): void {
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   }
-  log.info({ scope: "recheck", hours }, `[recheck] keys last checked more than ${hours} h ago are re-checked in the background`);
+  log.info(
+    { scope: "recheck", hours },
+    `[recheck] keys last checked more than ${hours} h ago are re-checked in the background`,
+  );
 }

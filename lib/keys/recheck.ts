@@ -84,7 +84,8 @@ export async function recheckKeys(options: RecheckOptions): Promise<RecheckSumma
   let failure: unknown;
   async function worker(): Promise<void> {
     try {
-      for (let key = await claims.next(); key; key = await claims.next()) await recheck(pass, key, providers.get(key.providerId));
+      for (let key = await claims.next(); key; key = await claims.next())
+        await recheck(pass, key, providers.get(key.providerId));
     } catch (error) {
       if (!signal.aborted) failure ??= error;
       halt.abort();
@@ -121,7 +122,11 @@ function claimer(options: RecheckOptions, signal: AbortSignal) {
   return {
     async next(): Promise<ClaimedKey | undefined> {
       while (queue.length === 0 && !exhausted && !signal.aborted) {
-        claiming ??= claimKeysForRecheck({ checkedBefore: options.checkedBefore, limit: batchSize, leaseSeconds: options.leaseSeconds ?? 300 })
+        claiming ??= claimKeysForRecheck({
+          checkedBefore: options.checkedBefore,
+          limit: batchSize,
+          leaseSeconds: options.leaseSeconds ?? 300,
+        })
           .then((batch) => {
             queue.push(...batch);
             exhausted = batch.length < batchSize;
@@ -137,7 +142,11 @@ function claimer(options: RecheckOptions, signal: AbortSignal) {
 }
 
 /** One key: opened, asked about at its provider's pace, its health recorded and counted. */
-async function recheck({ options, signal, pacer, summary }: Pass, key: ClaimedKey, provider: ProviderRecord | undefined): Promise<void> {
+async function recheck(
+  { options, signal, pacer, summary }: Pass,
+  key: ClaimedKey,
+  provider: ProviderRecord | undefined,
+): Promise<void> {
   if (!provider) return postponeRecheck(key, options.postponeSeconds ?? 86_400); // a provider no longer offered
   let apiKey: string;
   try {

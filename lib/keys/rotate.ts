@@ -38,7 +38,14 @@ export async function rotateApiKeys(
   const batchSize = options.batchSize ?? 500;
   const wrappingId = kekSettings().wrappingId;
   const total = await countKeysNotSealedBy(wrappingId);
-  const progress: RotationProgress = { total, scanned: 0, rotated: 0, resealed: 0, undecryptable: 0, changedMeanwhile: 0 };
+  const progress: RotationProgress = {
+    total,
+    scanned: 0,
+    rotated: 0,
+    resealed: 0,
+    undecryptable: 0,
+    changedMeanwhile: 0,
+  };
   let after = "00000000-0000-0000-0000-000000000000";
 
   for (;;) {

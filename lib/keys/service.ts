@@ -8,7 +8,14 @@ import { limitKeyValidation } from "@/lib/rate-limits";
 import { setProviderFallback } from "@/lib/db/provider-settings";
 import { getSealedUserApiKeyById } from "@/lib/db/keys-for-use";
 import { changeUserApiKey, deleteUserApiKeyById } from "@/lib/db/user-api-keys-by-id";
-import type { KeyTestResult, KeyView, SaveApiKeyInput, SavedKeyView, TestApiKeyInput, UpdateApiKeyInput } from "@/lib/validation/api-keys";
+import type {
+  KeyTestResult,
+  KeyView,
+  SaveApiKeyInput,
+  SavedKeyView,
+  TestApiKeyInput,
+  UpdateApiKeyInput,
+} from "@/lib/validation/api-keys";
 import { recordKeyHealth } from "./health";
 import { type OpenedApiKey, openSealedRow, openStoredApiKey, storeApiKey } from "./vault";
 import { toKeyView } from "./view";
@@ -108,7 +115,12 @@ async function testStored(userId: string, provider: ProviderRecord, stored: Open
   const result = await check(userId, provider, stored.apiKey);
   const { status, message } = result;
   if (status !== "undecryptable") {
-    await recordKeyHealth({ userId, providerId: provider.id, encryptedKey: stored.sealed, id: stored.id }, { status, message }, "test", { tested: true });
+    await recordKeyHealth(
+      { userId, providerId: provider.id, encryptedKey: stored.sealed, id: stored.id },
+      { status, message },
+      "test",
+      { tested: true },
+    );
   }
   return result;
 }
@@ -116,7 +128,8 @@ async function testStored(userId: string, provider: ProviderRecord, stored: Open
 /** Changes one of the user's keys by its id (label, enabled, position, expiry, budget): one statement. */
 export async function changeApiKey(userId: string, id: string, changes: UpdateApiKeyInput): Promise<KeyView> {
   const { budget, ...rest } = changes;
-  const inMicro = budget === undefined ? {} : { budget: budget && { microUsd: usdToMicro(budget.monthlyUsd), mode: budget.mode } };
+  const inMicro =
+    budget === undefined ? {} : { budget: budget && { microUsd: usdToMicro(budget.monthlyUsd), mode: budget.mode } };
   const result = await changeUserApiKey(userId, id, { ...rest, ...inMicro });
   if ("record" in result) return toKeyView(result.record);
   if (result.problem === "not_found") throw new AppError("api_key_not_found", "You have no such key.");

@@ -21,7 +21,8 @@ export async function unreadableKeys(): Promise<Record<string, number>> {
 export function unreadableKeysAdvice(byKek: Record<string, number>): string {
   const ids = Object.keys(byKek);
   const advice = ids.map((id) => {
-    if (id.startsWith("pkcs11:")) return `if the token still holds "${id.slice(7)}", add that label to PKCS11_KEY_LABELS (after the first)`;
+    if (id.startsWith("pkcs11:"))
+      return `if the token still holds "${id.slice(7)}", add that label to PKCS11_KEY_LABELS (after the first)`;
     if (id === DEV_KEY_ID) {
       return `${DEV_KEY_ID} is the key development generates into ${LOCAL_DATA_DIR}/${DEV_KEYRING_FILE}: add that file's line after the first entry of ${KEYRING_ENV}`;
     }
@@ -35,7 +36,9 @@ export async function reportUnreadableKeys(): Promise<void> {
   const byKek = await unreadableKeys();
   const total = Object.values(byKek).reduce((sum, n) => sum + n, 0);
   if (total === 0) return;
-  const list = Object.entries(byKek).map(([id, n]) => `${id}: ${n}`).join(", ");
+  const list = Object.entries(byKek)
+    .map(([id, n]) => `${id}: ${n}`)
+    .join(", ");
   log.warn(
     { scope: "keys", unreadable: byKek },
     `${total} stored ${total === 1 ? "key was" : "keys were"} sealed by keys this server does not hold (${list}). ${unreadableKeysAdvice(byKek)}`,

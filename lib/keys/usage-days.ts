@@ -15,7 +15,9 @@ export const USAGE_DAYS = 30;
 export function usageWindow(now: number): string[] {
   const date = new Date(now);
   const today = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
-  return Array.from({ length: USAGE_DAYS }, (_, i) => new Date(today - (USAGE_DAYS - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+  return Array.from({ length: USAGE_DAYS }, (_, i) =>
+    new Date(today - (USAGE_DAYS - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+  );
 }
 
 /** Each key's days over the window, every day present (zero when unused); keys without usage are absent. */
@@ -31,7 +33,12 @@ export function usageByKey(rows: DailyUsage[], now: number): Map<string, UsageDa
       apiKeyId,
       days.map((day) => {
         const row = rowsByDay.get(day);
-        return { day, requests: row?.requests ?? 0, errors: row?.errors ?? 0, tokens: (row?.inputTokens ?? 0) + (row?.outputTokens ?? 0) };
+        return {
+          day,
+          requests: row?.requests ?? 0,
+          errors: row?.errors ?? 0,
+          tokens: (row?.inputTokens ?? 0) + (row?.outputTokens ?? 0),
+        };
       }),
     ]),
   );

@@ -2,8 +2,20 @@ import "server-only";
 import { envelopeKekId, open, seal } from "@/lib/crypto/envelope";
 import { holdsKek } from "@/lib/crypto/kek/ring";
 import { MAX_KEYS_PER_PROVIDER } from "@/lib/domain/key-facts";
-import { getSealedUserApiKey, getSealedUserApiKeyById, type KeyForRequest, type SealedRow, usableSealedKeys } from "@/lib/db/keys-for-use";
-import { type ApiKeyRecord, getUserApiKeyForProvider, type SaveCheck, type SaveTarget, upsertUserApiKey } from "@/lib/db/user-api-keys";
+import {
+  getSealedUserApiKey,
+  getSealedUserApiKeyById,
+  type KeyForRequest,
+  type SealedRow,
+  usableSealedKeys,
+} from "@/lib/db/keys-for-use";
+import {
+  type ApiKeyRecord,
+  getUserApiKeyForProvider,
+  type SaveCheck,
+  type SaveTarget,
+  upsertUserApiKey,
+} from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { maskApiKey } from "./mask";
 
@@ -36,7 +48,10 @@ export async function storeApiKey(
 }
 
 const tooManyKeys = () =>
-  new AppError("too_many_keys", `A provider can hold ${MAX_KEYS_PER_PROVIDER} keys at most. Delete one, or save over one by its label.`);
+  new AppError(
+    "too_many_keys",
+    `A provider can hold ${MAX_KEYS_PER_PROVIDER} keys at most. Delete one, or save over one by its label.`,
+  );
 
 /**
  * Opens a stored envelope of this user and provider; KeyDecryptionError when this server cannot (a KEK it does not
@@ -63,7 +78,14 @@ export interface OpenedApiKey {
 
 async function opened(userId: string, row: SealedRow): Promise<OpenedApiKey> {
   const apiKey = await openEnvelope(row.encryptedKey, { userId, providerId: row.providerId });
-  return { id: row.id, label: row.label, apiKey, isEnabled: row.isEnabled, expiresAt: row.expiresAt, sealed: row.encryptedKey };
+  return {
+    id: row.id,
+    label: row.label,
+    apiKey,
+    isEnabled: row.isEnabled,
+    expiresAt: row.expiresAt,
+    sealed: row.encryptedKey,
+  };
 }
 
 /** The provider's primary key in plaintext; null when there is none; KeyDecryptionError when the keyring cannot open it. */
@@ -73,7 +95,10 @@ export async function openStoredApiKey(userId: string, providerId: string): Prom
 }
 
 /** One of the user's keys by its id, in plaintext; null when they have no such key. */
-export async function openStoredApiKeyById(userId: string, id: string): Promise<(OpenedApiKey & { providerId: string }) | null> {
+export async function openStoredApiKeyById(
+  userId: string,
+  id: string,
+): Promise<(OpenedApiKey & { providerId: string }) | null> {
   const row = await getSealedUserApiKeyById(userId, id);
   return row && openSealedRow(userId, row);
 }
@@ -107,14 +132,23 @@ export async function openApiKeysForUse(userId: string, providerId: string): Pro
  * The usable keys read (openApiKeysForUse, or the playground's statement), opened together, in their order: the
  * ones that can be. A KEK that does not answer fails the whole (503): no key is silently skipped for it.
  */
-export async function openKeysForUse(owner: { userId: string; providerId: string }, rows: KeyForRequest[]): Promise<KeyForUse[]> {
+export async function openKeysForUse(
+  owner: { userId: string; providerId: string },
+  rows: KeyForRequest[],
+): Promise<KeyForUse[]> {
   const outcomes = await Promise.allSettled(rows.map((row) => openEnvelope(row.encryptedKey, owner)));
   const readable: KeyForUse[] = [];
   let unreadable: KeyDecryptionError | null = null;
   for (const [index, outcome] of outcomes.entries()) {
     const row = rows[index]!;
     if (outcome.status === "fulfilled") {
-      readable.push({ id: row.id, label: row.label, keyHint: row.keyHint, apiKey: outcome.value, sealed: row.encryptedKey });
+      readable.push({
+        id: row.id,
+        label: row.label,
+        keyHint: row.keyHint,
+        apiKey: outcome.value,
+        sealed: row.encryptedKey,
+      });
     } else if (outcome.reason instanceof KeyDecryptionError) {
       unreadable ??= outcome.reason;
     } else {
@@ -135,7 +169,9 @@ export async function noUsableKeyError(
   sentences: { disabled: string; missing: string },
 ): Promise<AppError> {
   const stored = await getUserApiKeyForProvider(userId, provider.id);
-  return stored ? new AppError("api_key_disabled", sentences.disabled) : new AppError("api_key_not_found", sentences.missing);
+  return stored
+    ? new AppError("api_key_disabled", sentences.disabled)
+    : new AppError("api_key_not_found", sentences.missing);
 }
 
 /** The first usable key (openApiKeysForUse); null when there is none. */

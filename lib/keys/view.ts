@@ -46,7 +46,12 @@ export function budgetView(
 ): BudgetView {
   if (row.budgetMicroUsd === null || row.budgetMode === null) return null;
   const { month, resetsAt } = monthOf(today);
-  return { monthlyMicroUsd: row.budgetMicroUsd, mode: row.budgetMode, spentMicroUsd: row.spendMonth === month ? row.spendMicroUsd : 0, resetsAt };
+  return {
+    monthlyMicroUsd: row.budgetMicroUsd,
+    mode: row.budgetMode,
+    spentMicroUsd: row.spendMonth === month ? row.spendMicroUsd : 0,
+    resetsAt,
+  };
 }
 
 /**

@@ -27,7 +27,11 @@ export function parseAllowList(raw: string | undefined): AllowList {
     const value = bareName(entry.trim().toLowerCase());
     if (value === "") continue;
     const address = parseAddress(value);
-    const range = value.includes("/") ? parseCidr(value) : address ? ([address, address.kind() === "ipv4" ? 32 : 128] as Cidr) : null;
+    const range = value.includes("/")
+      ? parseCidr(value)
+      : address
+        ? ([address, address.kind() === "ipv4" ? 32 : 128] as Cidr)
+        : null;
     if (range) ranges.push(range);
     else if (!value.includes("/") && HOST_NAME.test(value)) names.add(value);
     else invalid.push(entry.trim());
@@ -63,7 +67,11 @@ const isLoopbackName = (name: string) => name === "localhost" || name.endsWith("
  * Checks a URL against the rules above and says why it is refused (EndpointNotAllowedError). `allowQuery` is
  * for request URLs built from a stored base URL (a base URL itself never has one).
  */
-export function checkEndpointUrl(raw: string, allowList: AllowList, options: { allowQuery?: boolean } = {}): EndpointTarget {
+export function checkEndpointUrl(
+  raw: string,
+  allowList: AllowList,
+  options: { allowQuery?: boolean } = {},
+): EndpointTarget {
   if (CONTROL_OR_SPACE.test(raw)) throw refuse("the URL contains spaces or control characters");
   if (raw.length > MAX_BASE_URL_LENGTH) throw refuse(`the URL is longer than ${MAX_BASE_URL_LENGTH} characters`);
   if (!URL.canParse(raw)) throw refuse(`"${shorten(raw)}" is not a URL; enter one such as https://api.example.com/v1`);
@@ -79,12 +87,18 @@ export function checkEndpointUrl(raw: string, allowList: AllowList, options: { a
 
   const host = hostOf(url);
   if (host.kind === "name" && host.name === "") throw refuse("the host name is empty");
-  const allowed = host.kind === "ip" ? allowList.ranges.some((range) => inCidr(host.address, range)) : allowList.names.has(host.name);
+  const allowed =
+    host.kind === "ip" ? allowList.ranges.some((range) => inCidr(host.address, range)) : allowList.names.has(host.name);
   if (url.protocol === "http:" && !allowed) {
     throw refuse(`plain http:// is accepted only for hosts this server allows (ALLOWED_ENDPOINT_HOSTS); use https://`);
   }
   if (!allowed) {
-    const problem = host.kind === "ip" ? addressProblem(host.address) : isLoopbackName(host.name) ? "a name for this server itself (loopback)" : null;
+    const problem =
+      host.kind === "ip"
+        ? addressProblem(host.address)
+        : isLoopbackName(host.name)
+          ? "a name for this server itself (loopback)"
+          : null;
     if (problem) throw refuse(`${host.text} is ${problem}`);
   }
   return { url, host, allowed };

@@ -7,7 +7,13 @@ import { EndpointNotAllowedError } from "@/lib/errors";
 import { AnswerTooLargeError } from "@/lib/net/read-limited";
 import { log } from "@/lib/log";
 import { addressProblem, parseAddress } from "./addresses";
-import { type AllowList, checkEndpointUrl, type EndpointTarget, normaliseBaseUrl, parseAllowList } from "./endpoint-url";
+import {
+  type AllowList,
+  checkEndpointUrl,
+  type EndpointTarget,
+  normaliseBaseUrl,
+  parseAllowList,
+} from "./endpoint-url";
 
 /**
  * The one way this server makes a request to a URL a user chose (a custom endpoint). In order: the URL rules
@@ -50,7 +56,10 @@ export function allowedEndpointHosts(): AllowList {
   if (allowListMemo && allowListMemo.raw === raw) return allowListMemo.list;
   const list = parseAllowList(raw);
   if (list.invalid.length > 0) {
-    log.warn({ scope: "net", ignored: list.invalid }, "ALLOWED_ENDPOINT_HOSTS: ignoring entries that are not a host name, an address or a CIDR");
+    log.warn(
+      { scope: "net", ignored: list.invalid },
+      "ALLOWED_ENDPOINT_HOSTS: ignoring entries that are not a host name, an address or a CIDR",
+    );
   }
   allowListMemo = { raw, list };
   return list;
@@ -77,7 +86,11 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** The addresses to connect to: the IP literal itself, or every address the name resolves to, all checked. */
-async function resolveTarget(target: EndpointTarget, resolve: Resolver, signal: AbortSignal): Promise<ResolvedAddress[]> {
+async function resolveTarget(
+  target: EndpointTarget,
+  resolve: Resolver,
+  signal: AbortSignal,
+): Promise<ResolvedAddress[]> {
   const { host } = target;
   if (host.kind === "ip") return [{ address: host.address.toString(), family: host.address.kind() === "ipv4" ? 4 : 6 }];
   let addresses: ResolvedAddress[];
@@ -87,13 +100,17 @@ async function resolveTarget(target: EndpointTarget, resolve: Resolver, signal: 
     if (signal.aborted) throw error;
     throw fetchFailed(error);
   }
-  if (addresses.length === 0) throw fetchFailed(Object.assign(new Error(`${host.name} has no address`), { code: "ENOTFOUND" }));
+  if (addresses.length === 0)
+    throw fetchFailed(Object.assign(new Error(`${host.name} has no address`), { code: "ENOTFOUND" }));
   if (target.allowed) return addresses;
   for (const { address } of addresses) {
     const parsed = parseAddress(address);
     const problem = parsed ? addressProblem(parsed) : "something that is not an IP address";
     if (problem) {
-      log.warn({ scope: "net", host: host.name, address, problem }, `refused ${host.name}: it resolves to ${address} (${problem})`);
+      log.warn(
+        { scope: "net", host: host.name, address, problem },
+        `refused ${host.name}: it resolves to ${address} (${problem})`,
+      );
       // The address itself stays in the server's log: users learn the kind, not the layout of the network.
       throw new EndpointNotAllowedError(`${host.name} resolves to ${problem}`);
     }
@@ -104,7 +121,11 @@ async function resolveTarget(target: EndpointTarget, resolve: Resolver, signal: 
 /** A lookup that never asks DNS: it hands back the addresses that were checked. */
 function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options.all) return callback(null, addresses.map(({ address, family }) => ({ address, family })));
+    if (options.all)
+      return callback(
+        null,
+        addresses.map(({ address, family }) => ({ address, family })),
+      );
     callback(null, addresses[0]!.address, addresses[0]!.family);
   };
 }
@@ -119,14 +140,20 @@ function redirectRefusal(target: EndpointTarget, location: string): EndpointNotA
   } catch (error) {
     if (error instanceof EndpointNotAllowedError) alsoRefused = `, itself refused: ${error.reason}`;
   }
-  return new EndpointNotAllowedError(`it answers with a redirect (${where}${alsoRefused}), and redirects are never followed`);
+  return new EndpointNotAllowedError(
+    `it answers with a redirect (${where}${alsoRefused}), and redirects are never followed`,
+  );
 }
 
 /** The answer as a plain Response whose body errors past `maxBytes`; the agent goes when the body is done. */
 function capped(response: Awaited<ReturnType<typeof undiciFetch>>, agent: Agent, maxBytes: number): Response {
   const done = () => void agent.close().catch(() => {});
   const drop = () => void agent.destroy().catch(() => {});
-  const init = { status: response.status, statusText: response.statusText, headers: new Headers([...response.headers]) };
+  const init = {
+    status: response.status,
+    statusText: response.statusText,
+    headers: new Headers([...response.headers]),
+  };
   if (!response.body || NULL_BODY_STATUSES.has(response.status)) {
     void response.body?.cancel().catch(() => {});
     done();
@@ -171,7 +198,9 @@ export function createGuardedFetch(options: GuardOptions = {}): FetchFunction {
   return async (input, init = {}) => {
     const request = input instanceof Request ? input : undefined;
     const target = checkEndpointUrl(request?.url ?? String(input), allowedEndpointHosts(), { allowQuery: true });
-    const signals = [AbortSignal.timeout(timeoutMs), init.signal ?? request?.signal].filter((s): s is AbortSignal => !!s);
+    const signals = [AbortSignal.timeout(timeoutMs), init.signal ?? request?.signal].filter(
+      (s): s is AbortSignal => !!s,
+    );
     const signal = AbortSignal.any(signals);
     const addresses = await resolveTarget(target, resolve, signal);
 
@@ -219,10 +248,17 @@ const DEFAULT_PREFLIGHT_MS = 5_000;
  * Only a refusal is thrown: a host that does not resolve, or not within `timeoutMs`, is left for the request to
  * report as it would.
  */
-export async function assertUrlAllowed(url: string, options: { timeoutMs?: number; resolve?: Resolver } = {}): Promise<void> {
+export async function assertUrlAllowed(
+  url: string,
+  options: { timeoutMs?: number; resolve?: Resolver } = {},
+): Promise<void> {
   const target = checkEndpointUrl(url, allowedEndpointHosts());
   try {
-    await resolveTarget(target, options.resolve ?? systemResolver, AbortSignal.timeout(options.timeoutMs ?? DEFAULT_PREFLIGHT_MS));
+    await resolveTarget(
+      target,
+      options.resolve ?? systemResolver,
+      AbortSignal.timeout(options.timeoutMs ?? DEFAULT_PREFLIGHT_MS),
+    );
   } catch (error) {
     if (error instanceof EndpointNotAllowedError) throw error;
   }

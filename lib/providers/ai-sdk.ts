@@ -84,7 +84,11 @@ function checkedModelIds(registryId: string, provider: RegistryProvider): Regist
  * key ("") no Authorization header is sent at all. createOpenAICompatible reads nothing from the environment.
  * `fetch` must be one of the guard's (createGuardedFetch); the default bounds a whole exchange to 60 s.
  */
-export function createEndpointProvider(endpoint: { baseUrl: string }, apiKey: string, fetch: FetchFunction = guardedFetch): RegistryProvider {
+export function createEndpointProvider(
+  endpoint: { baseUrl: string },
+  apiKey: string,
+  fetch: FetchFunction = guardedFetch,
+): RegistryProvider {
   const provider = createOpenAICompatible({
     name: "custom",
     baseURL: endpoint.baseUrl,

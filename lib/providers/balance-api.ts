@@ -33,9 +33,15 @@ export const BALANCE_API: Partial<Record<string, BalanceSpec>> = {
       if (!data) return undefined;
       const limit = amount(data.limit);
       const used = amount(data.usage);
-      const remaining = amount(data.limit_remaining) ?? (limit !== undefined && used !== undefined ? limit - used : undefined);
+      const remaining =
+        amount(data.limit_remaining) ?? (limit !== undefined && used !== undefined ? limit - used : undefined);
       if (remaining === undefined) return undefined;
-      return { currency: "USD", remainingUsd: remaining, ...(limit !== undefined ? { limitUsd: limit } : {}), ...(used !== undefined ? { usedUsd: used } : {}) };
+      return {
+        currency: "USD",
+        remainingUsd: remaining,
+        ...(limit !== undefined ? { limitUsd: limit } : {}),
+        ...(used !== undefined ? { usedUsd: used } : {}),
+      };
     },
   },
   deepseek: {
@@ -46,7 +52,9 @@ export const BALANCE_API: Partial<Record<string, BalanceSpec>> = {
       const readings = infos.flatMap((info) => {
         const entry = record(info);
         const total = amount(entry?.total_balance);
-        return entry && typeof entry.currency === "string" && total !== undefined ? [{ currency: entry.currency, remainingUsd: total }] : [];
+        return entry && typeof entry.currency === "string" && total !== undefined
+          ? [{ currency: entry.currency, remainingUsd: total }]
+          : [];
       });
       // Dollars when the account has them; otherwise the first currency it answers in (CNY), named as such.
       return readings.find((r) => r.currency === "USD") ?? readings[0];

@@ -26,7 +26,12 @@ function seconds(ms: number): string {
  */
 export function classifyProviderStatus(httpStatus: number, body: string, { name }: { name: string }): ChatFailure {
   if (httpStatus === 401 || httpStatus === 403 || (httpStatus === 400 && KEY_REJECTED_400.test(body))) {
-    return { status: "invalid", concernsKey: true, httpStatus, message: `${name} rejected your key (HTTP ${httpStatus}). Replace it in Settings.` };
+    return {
+      status: "invalid",
+      concernsKey: true,
+      httpStatus,
+      message: `${name} rejected your key (HTTP ${httpStatus}). Replace it in Settings.`,
+    };
   }
   if (httpStatus === 429 || httpStatus === 402) {
     return {
@@ -37,7 +42,12 @@ export function classifyProviderStatus(httpStatus: number, body: string, { name 
     };
   }
   if (httpStatus >= 500) {
-    return { status: "unreachable", concernsKey: true, httpStatus, message: `${name} failed to answer (HTTP ${httpStatus}). Try again in a moment.` };
+    return {
+      status: "unreachable",
+      concernsKey: true,
+      httpStatus,
+      message: `${name} failed to answer (HTTP ${httpStatus}). Try again in a moment.`,
+    };
   }
   // 400, 404, 422…: the request (the model, most often), not the key.
   return {
@@ -48,22 +58,47 @@ export function classifyProviderStatus(httpStatus: number, body: string, { name 
   };
 }
 
-export function classifyChatFailure(error: unknown, provider: { name: string }, options: { timeoutMs: number }): ChatFailure {
+export function classifyChatFailure(
+  error: unknown,
+  provider: { name: string },
+  options: { timeoutMs: number },
+): ChatFailure {
   const { name } = provider;
   // A 2xx here is an answer that began and then broke (the SDK's "Failed to process successful response").
-  if (APICallError.isInstance(error) && error.statusCode !== undefined && (error.statusCode < 200 || error.statusCode >= 300)) {
+  if (
+    APICallError.isInstance(error) &&
+    error.statusCode !== undefined &&
+    (error.statusCode < 200 || error.statusCode >= 300)
+  ) {
     return classifyProviderStatus(error.statusCode, error.responseBody ?? "", provider);
   }
   const cause = APICallError.isInstance(error) ? error.cause : error;
-  const err = (cause ?? {}) as { name?: string; message?: string; code?: string; cause?: { code?: string; name?: string } };
+  const err = (cause ?? {}) as {
+    name?: string;
+    message?: string;
+    code?: string;
+    cause?: { code?: string; name?: string };
+  };
   if (err.name === "TimeoutError" || /TIMEOUT/.test(err.code ?? err.cause?.code ?? "")) {
-    return { status: "unreachable", concernsKey: true, message: `${name} did not start answering within ${seconds(options.timeoutMs)}. Try again in a moment.` };
+    return {
+      status: "unreachable",
+      concernsKey: true,
+      message: `${name} did not start answering within ${seconds(options.timeoutMs)}. Try again in a moment.`,
+    };
   }
   if (APICallError.isInstance(error) && error.statusCode === undefined) {
-    return { status: "unreachable", concernsKey: true, message: `Couldn't reach ${name}. Check your connection, or try again in a moment.` };
+    return {
+      status: "unreachable",
+      concernsKey: true,
+      message: `Couldn't reach ${name}. Check your connection, or try again in a moment.`,
+    };
   }
   // After the answer began: the connection dropped (undici's "terminated"), or the stream made no sense.
-  return { status: "unreachable", concernsKey: true, message: `The connection to ${name} broke off before the answer was complete. Try again.` };
+  return {
+    status: "unreachable",
+    concernsKey: true,
+    message: `The connection to ${name} broke off before the answer was complete. Try again.`,
+  };
 }
 
 /** The error part's `errorText`: JSON the playground reads back (lib/client/chat-error.ts). */

@@ -31,10 +31,16 @@ async function checkEndpointKey(
 }
 
 /** The models a custom endpoint lists for a key, through the guard. */
-async function listEndpointModels(endpoint: { name: string; baseUrl: string }, apiKey: string): Promise<ModelListResult> {
+async function listEndpointModels(
+  endpoint: { name: string; baseUrl: string },
+  apiKey: string,
+): Promise<ModelListResult> {
   const timeoutMs = providerTimeoutMs();
   const fetch = createGuardedFetch({ timeoutMs, maxBytes: MAX_PAGE_BYTES });
-  return readModelList({ name: endpoint.name, label: "custom", baseUrl: endpoint.baseUrl, api: ENDPOINT_API, apiKey, fetch }, { timeoutMs });
+  return readModelList(
+    { name: endpoint.name, label: "custom", baseUrl: endpoint.baseUrl, api: ENDPOINT_API, apiKey, fetch },
+    { timeoutMs },
+  );
 }
 
 /** A built-in (by its registry id) or a custom endpoint (registry id "custom", with its base URL). */
@@ -48,8 +54,14 @@ const isEndpoint = (provider: AnyProvider): provider is AnyProvider & { baseUrl:
   provider.registryId === "custom" && typeof provider.baseUrl === "string";
 
 /** A key check for any provider: a built-in at its catalogue address, an endpoint through the guard. */
-export function checkProviderKey(provider: AnyProvider, apiKey: string, options: KeyCheckOptions = {}): Promise<KeyCheckResult> {
-  return isEndpoint(provider) ? checkEndpointKey(provider, apiKey, options) : checkApiKey(provider.registryId, apiKey, options);
+export function checkProviderKey(
+  provider: AnyProvider,
+  apiKey: string,
+  options: KeyCheckOptions = {},
+): Promise<KeyCheckResult> {
+  return isEndpoint(provider)
+    ? checkEndpointKey(provider, apiKey, options)
+    : checkApiKey(provider.registryId, apiKey, options);
 }
 
 /** The model list for any provider. */

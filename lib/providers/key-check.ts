@@ -30,7 +30,9 @@ export function describeVerdict(
   const { proves, purpose, keyless = false } = words;
   switch (verdict.reason) {
     case "accepted":
-      return keyless ? `Verified with ${name}: it lets anyone ${proves} without a key.` : `Verified with ${name}: the key can ${proves}.`;
+      return keyless
+        ? `Verified with ${name}: it lets anyone ${proves} without a key.`
+        : `Verified with ${name}: the key can ${proves}.`;
     case "rejected":
       return keyless ? `${name} asks for a key: it refused the request without one.` : `${name} rejected this key.`;
     case "disabled":
@@ -79,7 +81,10 @@ export async function runKeyCheck(target: KeyCheckTarget, options: KeyCheckOptio
   const record = (outcome: string) => {
     if (options.log === false) return;
     const ms = Date.now() - started;
-    log.info({ scope: "providers", provider: target.label, outcome, ms }, `${target.label} key check: ${outcome} in ${ms} ms`);
+    log.info(
+      { scope: "providers", provider: target.label, outcome, ms },
+      `${target.label} key check: ${outcome} in ${ms} ms`,
+    );
   };
   const keyless = Object.keys(target.authHeaders).length === 0;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -95,7 +100,11 @@ export async function runKeyCheck(target: KeyCheckTarget, options: KeyCheckOptio
     // A refusal of the outbound guard is the user's to fix (400), not the provider being down.
     if (error instanceof EndpointNotAllowedError) throw error;
     record(`unreachable (${(error as Error).name})`);
-    return { valid: false, status: "unreachable", message: describeNetworkFailure(error, target.name, PURPOSE, timeoutMs) };
+    return {
+      valid: false,
+      status: "unreachable",
+      message: describeNetworkFailure(error, target.name, PURPOSE, timeoutMs),
+    };
   }
 
   const verdict = classifyKeyCheck(target.spec, answer.status, answer.body);
@@ -103,13 +112,21 @@ export async function runKeyCheck(target: KeyCheckTarget, options: KeyCheckOptio
   return {
     valid: verdict.status === "valid" || verdict.status === "limited",
     status: verdict.status,
-    message: describeVerdict(target.name, verdict, answer.status, { proves: target.spec.proves, purpose: PURPOSE, keyless }),
+    message: describeVerdict(target.name, verdict, answer.status, {
+      proves: target.spec.proves,
+      purpose: PURPOSE,
+      keyless,
+    }),
     httpStatus: answer.status,
   };
 }
 
 /** Asks a built-in provider about a key, at its catalogue address (or PROVIDER_BASE_URL_<ID>). */
-export async function checkApiKey(registryId: string, apiKey: string, options: KeyCheckOptions = {}): Promise<KeyCheckResult> {
+export async function checkApiKey(
+  registryId: string,
+  apiKey: string,
+  options: KeyCheckOptions = {},
+): Promise<KeyCheckResult> {
   const provider = getProviderInfo(registryId);
   if (!provider) throw new AppError("provider_not_found", "Keys for this provider cannot be checked.");
   const api = PROVIDER_API[provider.registryId];

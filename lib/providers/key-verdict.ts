@@ -33,7 +33,9 @@ const valid: Verdict = { status: "valid", reason: "accepted" };
 export const rejected: Verdict = { status: "invalid", reason: "rejected" };
 export const disabled: Verdict = { status: "invalid", reason: "disabled" };
 const unexpected: Verdict = { status: "unreachable", reason: "unexpected_answer" };
-export const limited = (reason: Extract<Reason, "rate_limited" | "no_credit" | "missing_scope" | "no_access">): Verdict => ({
+export const limited = (
+  reason: Extract<Reason, "rate_limited" | "no_credit" | "missing_scope" | "no_access">,
+): Verdict => ({
   status: "limited",
   reason,
 });
@@ -44,7 +46,11 @@ export const limited = (reason: Extract<Reason, "rate_limited" | "no_credit" | "
  * provider answers alike follows: 5xx is the provider's trouble (Anthropic's 529 "overloaded" included), 429 a
  * real key being throttled, 200 a pass if it looks like the provider's answer, 401 a rejected key.
  */
-export function classifyKeyCheck(spec: Pick<KeyCheckSpec, "accepts" | "exceptions">, status: number, body: unknown): Verdict {
+export function classifyKeyCheck(
+  spec: Pick<KeyCheckSpec, "accepts" | "exceptions">,
+  status: number,
+  body: unknown,
+): Verdict {
   const special = spec.exceptions?.(status, body);
   if (special) return special;
   if (status >= 500) return { status: "unreachable", reason: "server_error" };

@@ -35,14 +35,27 @@ export interface ModelListTarget {
 }
 
 /** The models of a built-in provider, at its catalogue address (or PROVIDER_BASE_URL_<ID>). */
-export async function fetchModelList(registryId: string, apiKey: string, options: { timeoutMs?: number } = {}): Promise<ModelListResult> {
+export async function fetchModelList(
+  registryId: string,
+  apiKey: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ModelListResult> {
   const provider = getProviderInfo(registryId);
   if (!provider) throw new AppError("provider_not_found", "Models of this provider cannot be listed.");
-  const target = { name: provider.name, label: registryId, baseUrl: providerBaseURL(provider), api: PROVIDER_API[provider.registryId], apiKey };
+  const target = {
+    name: provider.name,
+    label: registryId,
+    baseUrl: providerBaseURL(provider),
+    api: PROVIDER_API[provider.registryId],
+    apiKey,
+  };
   return readModelList(target, options);
 }
 
-export async function readModelList(target: ModelListTarget, options: { timeoutMs?: number } = {}): Promise<ModelListResult> {
+export async function readModelList(
+  target: ModelListTarget,
+  options: { timeoutMs?: number } = {},
+): Promise<ModelListResult> {
   const { api, apiKey } = target;
   const spec = api.models;
   const timeoutMs = options.timeoutMs ?? providerTimeoutMs();
@@ -50,7 +63,10 @@ export async function readModelList(target: ModelListTarget, options: { timeoutM
   const started = Date.now();
   const record = (outcome: string) => {
     const ms = Date.now() - started;
-    log.info({ scope: "providers", provider: target.label, outcome, ms }, `${target.label} model list: ${outcome} in ${ms} ms`);
+    log.info(
+      { scope: "providers", provider: target.label, outcome, ms },
+      `${target.label} model list: ${outcome} in ${ms} ms`,
+    );
   };
   const words = { proves: "list models", purpose: PURPOSE };
   const byId = new Map<string, ModelInfo>();
@@ -61,14 +77,22 @@ export async function readModelList(target: ModelListTarget, options: { timeoutM
     for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);
     let answer;
     try {
-      answer = await providerGet(url.toString(), api.authHeaders(apiKey), { signal, maxBytes: MAX_PAGE_BYTES, fetch: target.fetch });
+      answer = await providerGet(url.toString(), api.authHeaders(apiKey), {
+        signal,
+        maxBytes: MAX_PAGE_BYTES,
+        fetch: target.fetch,
+      });
     } catch (error) {
       if (error instanceof EndpointNotAllowedError) throw error;
       record(`unreachable (${(error as Error).name}) on page ${page}`);
       return { status: "unreachable", message: describeNetworkFailure(error, target.name, PURPOSE, timeoutMs) };
     }
     const read = answer.status === 200 ? spec.read(answer.body) : undefined;
-    const verdict = classifyKeyCheck({ accepts: () => read !== undefined, exceptions: api.keyCheck.exceptions }, answer.status, answer.body);
+    const verdict = classifyKeyCheck(
+      { accepts: () => read !== undefined, exceptions: api.keyCheck.exceptions },
+      answer.status,
+      answer.body,
+    );
     if (verdict.status !== "valid" || !read) {
       record(`${verdict.status}/${verdict.reason} (HTTP ${answer.status}) on page ${page}`);
       const status = verdict.status === "valid" ? "unreachable" : verdict.status;
@@ -79,5 +103,10 @@ export async function readModelList(target: ModelListTarget, options: { timeoutM
   }
   record(`${byId.size} models`);
   const models = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
-  return { status: "valid", models, provesKey: spec.provesKey, message: describeVerdict(target.name, { status: "valid", reason: "accepted" }, 200, words) };
+  return {
+    status: "valid",
+    models,
+    provesKey: spec.provesKey,
+    message: describeVerdict(target.name, { status: "valid", reason: "accepted" }, 200, words),
+  };
 }

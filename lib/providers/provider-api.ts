@@ -61,7 +61,10 @@ const listModels = (listKey = "data"): KeyCheckSpec => ({
 const text = (value: unknown): value is string => typeof value === "string" && value !== "";
 
 /** Each entry of a list as a model, or undefined when any entry lacks an id: a foreign shape, not a model list. */
-function modelsOf(entries: unknown, toModel: (entry: unknown) => ModelInfo | undefined | null): ModelInfo[] | undefined {
+function modelsOf(
+  entries: unknown,
+  toModel: (entry: unknown) => ModelInfo | undefined | null,
+): ModelInfo[] | undefined {
   if (!Array.isArray(entries)) return undefined;
   const models: ModelInfo[] = [];
   for (const entry of entries) {
@@ -97,7 +100,11 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
       exceptions(status, body) {
         // A restricted key without the models scope: 401 with code null and a "Missing scopes" message. Real key.
         const message = String(field(body, "error", "message") ?? "");
-        if (status === 401 && field(body, "error", "code") === null && /insufficient permissions|missing scopes/i.test(message)) {
+        if (
+          status === 401 &&
+          field(body, "error", "code") === null &&
+          /insufficient permissions|missing scopes/i.test(message)
+        ) {
           return limited("missing_scope");
         }
         if (status === 429 && field(body, "error", "code") === "insufficient_quota") return limited("no_credit");
@@ -131,7 +138,10 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
         });
         const lastId = field(body, "last_id");
         if (!models || typeof field(body, "has_more") !== "boolean") return undefined;
-        return { models, next: field(body, "has_more") === true && text(lastId) ? { limit: "1000", after_id: lastId } : undefined };
+        return {
+          models,
+          next: field(body, "has_more") === true && text(lastId) ? { limit: "1000", after_id: lastId } : undefined,
+        };
       },
     },
   },
@@ -144,7 +154,8 @@ export const PROVIDER_API: Record<RegistryId, ProviderApi> = {
         const details = field(body, "error", "details");
         const reasons = Array.isArray(details) ? details.map((detail) => field(detail, "reason")) : [];
         const message = String(field(body, "error", "message"));
-        if (status === 400 && (reasons.includes("API_KEY_INVALID") || /api key not valid/i.test(message))) return rejected;
+        if (status === 400 && (reasons.includes("API_KEY_INVALID") || /api key not valid/i.test(message)))
+          return rejected;
         // A real key whose project has no access to the Gemini API.
         if (status === 403 && field(body, "error") !== undefined) return limited("no_access");
         return undefined;

@@ -9,7 +9,6 @@ import { AnswerTooLargeError, readLimited } from "@/lib/net/read-limited";
  * key). `fetch` is the plain one for the built-in providers, the outbound guard's for custom endpoints.
  */
 
-
 export interface ProviderAnswer {
   status: number;
   /** The parsed JSON body; undefined when it is empty or not JSON. */

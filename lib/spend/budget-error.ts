@@ -16,9 +16,15 @@ export function budgetResetWords(now = new Date()): string {
  * 402 budget_exceeded for a provider whose usable keys have all reached their hard monthly budgets: says which
  * budget and when it resets (CONTRACT-WAVE3 "Spend and budgets").
  */
-export function keyBudgetExceeded(providerName: string, keys: { label: string; budgetMicroUsd: number | null }[]): AppError {
-  const named = keys.map((key) => `${key.label === DEFAULT_KEY_LABEL ? "your" : `“${key.label}”`} key's ${dollars(key.budgetMicroUsd ?? 0)}`);
-  const which = named.length === 1 ? `${named[0]} monthly budget is` : `the monthly budgets of your keys (${named.join(", ")}) are`;
+export function keyBudgetExceeded(
+  providerName: string,
+  keys: { label: string; budgetMicroUsd: number | null }[],
+): AppError {
+  const named = keys.map(
+    (key) => `${key.label === DEFAULT_KEY_LABEL ? "your" : `“${key.label}”`} key's ${dollars(key.budgetMicroUsd ?? 0)}`,
+  );
+  const which =
+    named.length === 1 ? `${named[0]} monthly budget is` : `the monthly budgets of your keys (${named.join(", ")}) are`;
   return new AppError(
     "budget_exceeded",
     `${providerName}: ${which} spent. It resets on ${budgetResetWords()}; raise or remove the budget in Settings to use the key before then.`,

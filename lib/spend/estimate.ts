@@ -14,6 +14,9 @@ export interface TokenEstimate {
 }
 
 export function estimateTokens(characters: number, messages: number, maxOutputTokens?: number | null): TokenEstimate {
-  const output = maxOutputTokens && maxOutputTokens > 0 ? Math.min(Math.ceil(maxOutputTokens), MAX_HELD_OUTPUT_TOKENS) : DEFAULT_HELD_OUTPUT_TOKENS;
+  const output =
+    maxOutputTokens && maxOutputTokens > 0
+      ? Math.min(Math.ceil(maxOutputTokens), MAX_HELD_OUTPUT_TOKENS)
+      : DEFAULT_HELD_OUTPUT_TOKENS;
   return { inputTokens: Math.ceil(characters / 3) + 4 * messages, outputTokens: output };
 }

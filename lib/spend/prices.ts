@@ -26,7 +26,8 @@ export async function listPrices(userId: string, providerId: string): Promise<{ 
   const own = await listUserPrices(userId, provider.id);
   const byModel = new Map<string, PriceView>();
   if (provider.registryId !== "custom") {
-    for (const { model, price } of catalogueModels(provider.registryId)) byModel.set(model, view(model, price, "catalogue"));
+    for (const { model, price } of catalogueModels(provider.registryId))
+      byModel.set(model, view(model, price, "catalogue"));
   }
   for (const price of own) byModel.set(price.model, view(price.model, price, "user"));
   return { prices: [...byModel.values()].sort((a, b) => a.model.localeCompare(b.model)) };
@@ -45,7 +46,10 @@ export async function setPrice(
   return view(saved.model, saved, "user");
 }
 
-export async function removePrice(userId: string, input: { providerId: string; model: string }): Promise<{ success: true }> {
+export async function removePrice(
+  userId: string,
+  input: { providerId: string; model: string },
+): Promise<{ success: true }> {
   if (!(await deleteUserPrice(userId, input.providerId, input.model))) {
     throw new AppError("not_found", "You have set no price for that model.");
   }

@@ -15,13 +15,18 @@ export function answerCost(
   usage: { inputTokens: number; outputTokens: number },
   prices: { reportedMicroUsd?: number | null; user?: TokenPrice | null },
 ): number | null {
-  if (prices.reportedMicroUsd != null && Number.isFinite(prices.reportedMicroUsd)) return Math.max(0, Math.round(prices.reportedMicroUsd));
+  if (prices.reportedMicroUsd != null && Number.isFinite(prices.reportedMicroUsd))
+    return Math.max(0, Math.round(prices.reportedMicroUsd));
   const price = prices.user ?? catalogueFor(provider, model, usage.inputTokens);
   return price ? costMicroUsd(usage, price) : null;
 }
 
 /** The catalogue's price for a built-in provider's model (at this many input tokens, for tiered prices). */
-export function catalogueFor(provider: Pick<ProviderRecord, "registryId">, model: string, inputTokens = 0): TokenPrice | null {
+export function catalogueFor(
+  provider: Pick<ProviderRecord, "registryId">,
+  model: string,
+  inputTokens = 0,
+): TokenPrice | null {
   return provider.registryId === "custom" ? null : cataloguePrice(provider.registryId, model, inputTokens);
 }
 

@@ -15,7 +15,8 @@ export interface SpendData {
 }
 
 const ZERO = { requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0, unpricedRequests: 0 };
-const dayBefore = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+const dayBefore = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
 /** The settings page's "Spend": the usage report (GET /api/user/usage) read five ways, in parallel. */
 export async function loadSpend(userId: string, now: number): Promise<SpendData> {

@@ -5,9 +5,13 @@ import type { UsageGroup, UsageReportView } from "@/lib/validation/spend";
 
 /** GET /api/user/usage: the user's requests, tokens and cost over a range of days, grouped; as JSON or CSV. */
 
-const dayBefore = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+const dayBefore = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
-export async function buildUsageReport(userId: string, query: { from?: string; to?: string; groupBy?: UsageGroup }): Promise<UsageReportView> {
+export async function buildUsageReport(
+  userId: string,
+  query: { from?: string; to?: string; groupBy?: UsageGroup },
+): Promise<UsageReportView> {
   const to = query.to ?? utcToday();
   const from = query.from ?? dayBefore(to, 29);
   const groupBy = query.groupBy ?? "day";
@@ -15,13 +19,20 @@ export async function buildUsageReport(userId: string, query: { from?: string; t
   return { from, to, groupBy, rows: rows.map(clean(groupBy)), total: totalOf(rows) };
 }
 
-const FIGURES = ["requests", "inputTokens", "outputTokens", "costMicroUsd", "unpricedRequests"] as const satisfies readonly (keyof UsageFigures)[];
+const FIGURES = [
+  "requests",
+  "inputTokens",
+  "outputTokens",
+  "costMicroUsd",
+  "unpricedRequests",
+] as const satisfies readonly (keyof UsageFigures)[];
 
-const clean = (groupBy: UsageGroup) => (row: UsageReportRow) => ({
-  group: row.group,
-  ...(groupBy === "model" ? { providerId: row.providerId! } : {}),
-  ...Object.fromEntries(FIGURES.map((name) => [name, Number(row[name])])),
-}) as UsageReportView["rows"][number];
+const clean = (groupBy: UsageGroup) => (row: UsageReportRow) =>
+  ({
+    group: row.group,
+    ...(groupBy === "model" ? { providerId: row.providerId! } : {}),
+    ...Object.fromEntries(FIGURES.map((name) => [name, Number(row[name])])),
+  }) as UsageReportView["rows"][number];
 
 function totalOf(rows: UsageFigures[]): UsageFigures {
   const total = { requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0, unpricedRequests: 0 };
@@ -44,6 +55,7 @@ function field(value: string | number | null | undefined): string {
 export function usageCsv(report: UsageReportView): string {
   const columns = ["group", ...(report.groupBy === "model" ? ["providerId"] : []), ...FIGURES] as const;
   const lines = [columns.join(",")];
-  for (const row of report.rows) lines.push(columns.map((c) => field((row as Record<string, string | number | null>)[c])).join(","));
+  for (const row of report.rows)
+    lines.push(columns.map((c) => field((row as Record<string, string | number | null>)[c])).join(","));
   return `${lines.join("\r\n")}\r\n`;
 }

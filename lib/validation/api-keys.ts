@@ -24,7 +24,9 @@ export const labelField = z
   .string({ error: "label must be a string." })
   .superRefine(rule(labelProblem))
   .transform((value) => value.trim())
-  .meta({ description: `The user's name for the key, ${MAX_LABEL_LENGTH} characters at most, unique per provider whatever its case.` });
+  .meta({
+    description: `The user's name for the key, ${MAX_LABEL_LENGTH} characters at most, unique per provider whatever its case.`,
+  });
 
 /** An expiry: an ISO date-time with its offset, in the future; null: never. */
 export const expiresAtField = z
@@ -47,7 +49,8 @@ export const saveApiKeySchema = z
     apiKey: optionalKey,
     skipValidation: z.boolean({ error: "skipValidation must be true or false." }).optional(),
     label: labelField.optional().meta({
-      description: "Save the key with this label: replaces the key of that label (any case), or adds one last. Without: the primary key.",
+      description:
+        "Save the key with this label: replaces the key of that label (any case), or adds one last. Without: the primary key.",
     }),
     expiresAt: expiresAtField.optional(),
   })
@@ -68,7 +71,9 @@ export const testApiKeySchema = z
   .strictObject({
     providerId: providerIdField.optional(),
     apiKey: optionalKey.optional(),
-    id: keyIdField.optional().meta({ description: "Test this stored key (from the list), instead of a provider's primary." }),
+    id: keyIdField
+      .optional()
+      .meta({ description: "Test this stored key (from the list), instead of a provider's primary." }),
   })
   .superRefine((value, context) => {
     if ((value.id === undefined) === (value.providerId === undefined)) {
@@ -99,9 +104,12 @@ export function dollarsField(name: string, min: number, max: number) {
 
 export const budgetInputSchema = z
   .strictObject({
-    monthlyUsd: dollarsField("budget.monthlyUsd", 0.01, 1_000_000).meta({ description: "The monthly budget in dollars (0.01 to 1,000,000)." }),
+    monthlyUsd: dollarsField("budget.monthlyUsd", 0.01, 1_000_000).meta({
+      description: "The monthly budget in dollars (0.01 to 1,000,000).",
+    }),
     mode: z.enum(BUDGET_MODES, { error: 'budget.mode must be "hard" or "soft".' }).meta({
-      description: "`hard`: once the month's spend reaches the budget the key is not used (the next key serves, or 402); `soft`: it only warns.",
+      description:
+        "`hard`: once the month's spend reaches the budget the key is not used (the next key serves, or 402); `soft`: it only warns.",
     }),
   })
   .nullable()
@@ -118,7 +126,9 @@ export const updateApiKeySchema = z
       .int({ error: "position must be a whole number." })
       .min(0, { error: "position must be 0 (the primary) or more." })
       // The database's column (and its check) hold 0..4: a larger number is refused here, naming the field.
-      .max(MAX_KEYS_PER_PROVIDER - 1, { error: `position must be at most ${MAX_KEYS_PER_PROVIDER - 1}: a provider holds ${MAX_KEYS_PER_PROVIDER} keys at most.` })
+      .max(MAX_KEYS_PER_PROVIDER - 1, {
+        error: `position must be at most ${MAX_KEYS_PER_PROVIDER - 1}: a provider holds ${MAX_KEYS_PER_PROVIDER} keys at most.`,
+      })
       .optional()
       .meta({ description: "The key's new place: 0 is the primary; at most the number of the provider's keys - 1." }),
     expiresAt: expiresAtField.optional(),
@@ -147,10 +157,14 @@ const micro = z.number().int().nonnegative();
 /** A row's monthly budget as answered (keys, access tokens). */
 export const budgetSchema = z
   .object({
-    monthlyMicroUsd: micro.meta({ description: "The budget in micro-dollars (USD × 1,000,000) a calendar month (UTC)." }),
+    monthlyMicroUsd: micro.meta({
+      description: "The budget in micro-dollars (USD × 1,000,000) a calendar month (UTC).",
+    }),
     mode: z.enum(BUDGET_MODES),
     spentMicroUsd: micro.meta({ description: "What this month's answers cost so far, in micro-dollars." }),
-    resetsAt: isoDate.meta({ description: "When the month ends and the spend starts again at 0 (00:00 UTC on the 1st)." }),
+    resetsAt: isoDate.meta({
+      description: "When the month ends and the spend starts again at 0 (00:00 UTC on the 1st).",
+    }),
   })
   .nullable()
   .meta({ id: "Budget" });
@@ -167,8 +181,14 @@ export const keyViewSchema = z
         "The masked key: `********` up to 8 characters; else min(4, floor(length / 8)) characters at each end and one * per hidden character. Empty for a custom endpoint saved without a key.",
     }),
     isEnabled: z.boolean(),
-    label: z.string().meta({ description: "The user's name for the key, unique per provider (any case); the first is \"Default\"." }),
-    position: z.number().int().nonnegative().meta({ description: "The key's place in the provider's order: 0 is the primary, tried first." }),
+    label: z
+      .string()
+      .meta({ description: 'The user\'s name for the key, unique per provider (any case); the first is "Default".' }),
+    position: z
+      .number()
+      .int()
+      .nonnegative()
+      .meta({ description: "The key's place in the provider's order: 0 is the primary, tried first." }),
     expiresAt: isoDate.nullable().meta({ description: "After this the key is never used; null: it does not expire." }),
     createdAt: isoDate,
     updatedAt: isoDate,
@@ -178,7 +198,10 @@ export const keyViewSchema = z
     }),
     health: keyHealthSchema,
     healthCheckedAt: isoDate.nullable().meta({ description: "When the provider was last asked about this key." }),
-    healthMessage: z.string().nullable().meta({ description: "Our sentence about that answer; never the provider's words." }),
+    healthMessage: z
+      .string()
+      .nullable()
+      .meta({ description: "Our sentence about that answer; never the provider's words." }),
     lastUsedAt: isoDate.nullable().meta({ description: "When the server last used this key for a request." }),
     budget: budgetSchema,
   })
@@ -196,7 +219,10 @@ export const usageTotalsSchema = z
     errors: count,
     costMicroUsd: count.meta({ description: "What the priced answers cost, in micro-dollars (USD × 1,000,000)." }),
   })
-  .meta({ id: "UsageTotals", description: "Requests, tokens, failed requests and cost over the last 30 days (UTC days, today included)." });
+  .meta({
+    id: "UsageTotals",
+    description: "Requests, tokens, failed requests and cost over the last 30 days (UTC days, today included).",
+  });
 
 export type UsageTotals = z.infer<typeof usageTotalsSchema>;
 
@@ -212,9 +238,13 @@ const keyStatusSchema: z.ZodType<KeyStatus> = z
 /** What a provider said about a key. */
 export const keyTestResultSchema = z
   .object({
-    valid: z.boolean().meta({ description: "The key is genuine: `valid`, or `limited` (real, but throttled or out of credit)." }),
+    valid: z
+      .boolean()
+      .meta({ description: "The key is genuine: `valid`, or `limited` (real, but throttled or out of credit)." }),
     status: keyStatusSchema,
-    message: z.string().meta({ description: "A sentence for the user; never the key, never the provider's own words." }),
+    message: z
+      .string()
+      .meta({ description: "A sentence for the user; never the key, never the provider's own words." }),
     httpStatus: z.number().int().optional().meta({ description: "The provider's HTTP status, when it answered." }),
   })
   .meta({ id: "KeyTestResult" });

@@ -37,9 +37,7 @@ const currentPassword = z
   .min(1, { error: PASSWORD_MESSAGES.current })
   .max(PASSWORD_MAX, { error: PASSWORD_MESSAGES.long });
 
-export const changePasswordSchema = z
-  .strictObject({ currentPassword, newPassword })
-  .meta({ id: "ChangePassword" });
+export const changePasswordSchema = z.strictObject({ currentPassword, newPassword }).meta({ id: "ChangePassword" });
 
 export const deleteAccountSchema = z.strictObject({ password: currentPassword }).meta({ id: "DeleteAccount" });
 

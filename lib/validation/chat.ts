@@ -18,7 +18,9 @@ const chatMessageSchema = z
 
 export const chatRequestSchema = z
   .strictObject({
-    providerId: providerIdField.meta({ description: "The provider whose stored, enabled key answers (a uuid from GET /api/providers)." }),
+    providerId: providerIdField.meta({
+      description: "The provider whose stored, enabled key answers (a uuid from GET /api/providers).",
+    }),
     model: modelIdField,
     messages: z
       .array(chatMessageSchema, { error: "messages must be a list of { role, content }." })

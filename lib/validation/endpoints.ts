@@ -24,14 +24,19 @@ const baseUrlField = z
       "appended). https only; http only for hosts the server's ALLOWED_ENDPOINT_HOSTS lists; no user-info, query or fragment.",
   });
 
-export const createEndpointSchema = z.strictObject({ name: nameField, baseUrl: baseUrlField }).meta({ id: "CreateEndpoint" });
+export const createEndpointSchema = z
+  .strictObject({ name: nameField, baseUrl: baseUrlField })
+  .meta({ id: "CreateEndpoint" });
 
 export const updateEndpointSchema = z
   .strictObject({ name: nameField.optional(), baseUrl: baseUrlField.optional() })
-  .refine((body) => body.name !== undefined || body.baseUrl !== undefined, { message: "Send a name, a baseUrl or both." })
+  .refine((body) => body.name !== undefined || body.baseUrl !== undefined, {
+    message: "Send a name, a baseUrl or both.",
+  })
   .meta({
     id: "UpdateEndpoint",
-    description: "Moving the endpoint to another origin (scheme, host or port) removes its saved key in the same statement.",
+    description:
+      "Moving the endpoint to another origin (scheme, host or port) removes its saved key in the same statement.",
   });
 
 export type CreateEndpointInput = z.infer<typeof createEndpointSchema>;
@@ -42,7 +47,8 @@ export const endpointViewSchema = z
     id: z.guid(),
     name: z.string(),
     slug: z.string().meta({
-      description: "The endpoint's name on the gateway (`<slug>/<model>`): the name in lower case, other characters as `-`, unique per user.",
+      description:
+        "The endpoint's name on the gateway (`<slug>/<model>`): the name in lower case, other characters as `-`, unique per user.",
     }),
     baseUrl: z.string(),
     createdAt: z.iso.datetime(),

@@ -8,6 +8,9 @@ export const apiErrorSchema = z
     fields: z
       .record(z.string(), z.string())
       .optional()
-      .meta({ description: "For `invalid_body` and `invalid_query`: each offending field or parameter and what is wrong with it." }),
+      .meta({
+        description:
+          "For `invalid_body` and `invalid_query`: each offending field or parameter and what is wrong with it.",
+      }),
   })
   .meta({ id: "Error" });

@@ -14,7 +14,8 @@ const KEY_CHARACTERS = /^[\x21-\x7e]+$/;
 
 export const KEY_MESSAGES = {
   control: "The key contains control characters (such as a line break). Paste it again.",
-  characters: "API keys contain only letters, digits and simple symbols; this one has spaces or other characters. Paste it again.",
+  characters:
+    "API keys contain only letters, digits and simple symbols; this one has spaces or other characters. Paste it again.",
   blank: "Enter an API key.",
   tooLong: `That is too long to be an API key (${MAX_API_KEY_LENGTH} characters at most).`,
 } as const;
@@ -35,7 +36,8 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
 /** The problem with an expiry date, or null: unparseable, or not in the future. */
 export function expiryProblem(value: string, now: Date = new Date()): string | null {
   const time = ISO_DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(time)) return "expiresAt must be an ISO 8601 date and time with its zone, e.g. 2027-01-31T00:00:00Z.";
+  if (Number.isNaN(time))
+    return "expiresAt must be an ISO 8601 date and time with its zone, e.g. 2027-01-31T00:00:00Z.";
   if (time <= now.getTime()) return "expiresAt must be in the future.";
   return null;
 }

@@ -19,7 +19,11 @@ export const LABEL_MESSAGES = {
  * The first rule a short name (a key's label, an endpoint's name) breaks, or null: no control characters, not
  * blank once trimmed, at most `max` characters (code points, so an emoji counts once).
  */
-export function nameProblem(value: string, max: number, messages: { control: string; blank: string; tooLong: string }): string | null {
+export function nameProblem(
+  value: string,
+  max: number,
+  messages: { control: string; blank: string; tooLong: string },
+): string | null {
   if (CONTROL_CHARACTERS.test(value)) return messages.control;
   const trimmed = value.trim();
   if (trimmed.length === 0) return messages.blank;

@@ -4,8 +4,15 @@ import { isoDate, keyIdField, providerIdField } from "./api-keys";
 /** GET /api/user/api-keys/models: the models the user's stored key can reach at its provider. */
 
 export const modelsQuerySchema = z.strictObject({
-  providerId: providerIdField.meta({ description: "The provider whose stored key is used (a uuid from GET /api/providers)." }),
-  id: keyIdField.optional().meta({ description: "One key of the provider's, by its id: its models only. Without it, the first usable key's (then the next)." }),
+  providerId: providerIdField.meta({
+    description: "The provider whose stored key is used (a uuid from GET /api/providers).",
+  }),
+  id: keyIdField
+    .optional()
+    .meta({
+      description:
+        "One key of the provider's, by its id: its models only. Without it, the first usable key's (then the next).",
+    }),
 });
 
 export const modelSchema = z
@@ -21,8 +28,15 @@ export const modelListSchema = z
     models: z.array(modelSchema),
     fetchedAt: isoDate.meta({ description: "When the provider was asked (answers are cached up to 10 minutes)." }),
     servedBy: z
-      .object({ id: z.guid(), label: z.string(), apiKey: z.string().meta({ description: "The mask of the key that was used." }) })
-      .meta({ description: "The key that answered: the first usable one, or the next when it was rejected, limited or unreachable." }),
+      .object({
+        id: z.guid(),
+        label: z.string(),
+        apiKey: z.string().meta({ description: "The mask of the key that was used." }),
+      })
+      .meta({
+        description:
+          "The key that answered: the first usable one, or the next when it was rejected, limited or unreachable.",
+      }),
   })
   .meta({ id: "ModelList" });
 

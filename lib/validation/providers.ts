@@ -21,9 +21,12 @@ export type ProviderView = z.infer<typeof providerViewSchema>;
 
 const keyState = {
   hasApiKey: z.boolean(),
-  isEnabled: z.boolean().meta({ description: "The user's primary key for this provider is enabled (false without a key)." }),
+  isEnabled: z
+    .boolean()
+    .meta({ description: "The user's primary key for this provider is enabled (false without a key)." }),
   fallback: z.boolean().meta({
-    description: "When a key is rejected, limited or unreachable, the next key is tried; false: \"Always use my first key\".",
+    description:
+      'When a key is rejected, limited or unreachable, the next key is tried; false: "Always use my first key".',
   }),
 };
 
@@ -32,7 +35,9 @@ export const providerSettingsSchema = z
   .strictObject({ fallback: z.boolean({ error: "fallback must be true or false." }) })
   .meta({ id: "ProviderSettings" });
 
-export const providerSettingsViewSchema = z.object({ providerId: z.guid(), fallback: z.boolean() }).meta({ id: "ProviderSettingsView" });
+export const providerSettingsViewSchema = z
+  .object({ providerId: z.guid(), fallback: z.boolean() })
+  .meta({ id: "ProviderSettingsView" });
 
 export const providerParamsSchema = z.strictObject({ id: z.guid() });
 

@@ -27,7 +27,9 @@ export const setPriceSchema = z
   })
   .meta({ id: "SetPrice" });
 
-export const deletePriceSchema = z.strictObject({ providerId: providerIdField, model: priceModelField }).meta({ id: "DeletePrice" });
+export const deletePriceSchema = z
+  .strictObject({ providerId: providerIdField, model: priceModelField })
+  .meta({ id: "DeletePrice" });
 
 export const PRICE_SOURCES = ["catalogue", "user"] as const;
 
@@ -36,7 +38,11 @@ export const priceSchema = z
     model: z.string(),
     inputPerMTokUsd: z.number().nonnegative(),
     outputPerMTokUsd: z.number().nonnegative(),
-    source: z.enum(PRICE_SOURCES).meta({ description: "`user`: the user's own price, which wins; `catalogue`: the price list that comes with the app." }),
+    source: z
+      .enum(PRICE_SOURCES)
+      .meta({
+        description: "`user`: the user's own price, which wins; `catalogue`: the price list that comes with the app.",
+      }),
   })
   .meta({ id: "Price" });
 
@@ -52,15 +58,24 @@ const dayField = (name: string) =>
   z
     .string({ error: `${name} must be a date (YYYY-MM-DD).` })
     .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${name} must be a date (YYYY-MM-DD).` })
-    .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), {
-      error: `${name} must be a real date (YYYY-MM-DD).`,
-    });
+    .refine(
+      (day) =>
+        !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day),
+      {
+        error: `${name} must be a real date (YYYY-MM-DD).`,
+      },
+    );
 
 export const usageQuerySchema = z
   .strictObject({
-    from: dayField("from").optional().meta({ description: "First UTC day (YYYY-MM-DD); default: 29 days before `to`." }),
+    from: dayField("from")
+      .optional()
+      .meta({ description: "First UTC day (YYYY-MM-DD); default: 29 days before `to`." }),
     to: dayField("to").optional().meta({ description: "Last UTC day (YYYY-MM-DD), included; default: today." }),
-    groupBy: z.enum(USAGE_GROUPS, { error: `groupBy must be one of ${USAGE_GROUPS.join(", ")}.` }).optional().meta({ description: "Default: day." }),
+    groupBy: z
+      .enum(USAGE_GROUPS, { error: `groupBy must be one of ${USAGE_GROUPS.join(", ")}.` })
+      .optional()
+      .meta({ description: "Default: day." }),
     format: z.enum(["json", "csv"], { error: 'format must be "json" or "csv".' }).optional().meta({
       description: "`csv` answers the rows as CSV (as `Accept: text/csv` does), for a download link.",
     }),
@@ -69,7 +84,8 @@ export const usageQuerySchema = z
     if (!query.from || !query.to) return;
     const days = (Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 + 1;
     if (days < 1) context.addIssue({ code: "custom", path: ["to"], message: "to must not be before from." });
-    else if (days > MAX_USAGE_DAYS) context.addIssue({ code: "custom", path: ["to"], message: `A report covers at most ${MAX_USAGE_DAYS} days.` });
+    else if (days > MAX_USAGE_DAYS)
+      context.addIssue({ code: "custom", path: ["to"], message: `A report covers at most ${MAX_USAGE_DAYS} days.` });
   });
 
 const count = z.number().int().nonnegative();
@@ -90,7 +106,8 @@ export const usageReportSchema = z
       z
         .object({
           group: z.string().nullable().meta({
-            description: "The day (YYYY-MM-DD), the key's id, the model id, the provider's id, or the access token's id (null: the playground).",
+            description:
+              "The day (YYYY-MM-DD), the key's id, the model id, the provider's id, or the access token's id (null: the playground).",
           }),
           providerId: z.guid().optional().meta({ description: "With groupBy=model: the model's provider." }),
           ...figures,
@@ -105,7 +122,9 @@ export type UsageReportView = z.infer<typeof usageReportSchema>;
 
 export const balanceSchema = z
   .object({
-    currency: z.string().meta({ description: "The balance's currency as the provider gives it (USD; DeepSeek may answer CNY)." }),
+    currency: z
+      .string()
+      .meta({ description: "The balance's currency as the provider gives it (USD; DeepSeek may answer CNY)." }),
     remainingUsd: z.number().meta({ description: "What is left, in that currency." }),
     limitUsd: z.number().optional(),
     usedUsd: z.number().optional(),

@@ -13,6 +13,7 @@ export type FieldPath = (string | number)[];
 export function pathsWithNul(value: unknown, path: FieldPath = []): FieldPath[] {
   if (typeof value === "string") return value.includes("\u0000") ? [path] : [];
   if (Array.isArray(value)) return value.flatMap((item, index) => pathsWithNul(item, [...path, index]));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => pathsWithNul(item, [...path, key]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([key, item]) => pathsWithNul(item, [...path, key]));
   return [];
 }

@@ -26,7 +26,10 @@ const providerIdsField = z
   .max(100, { error: "providerIds may name at most 100 providers." })
   .transform((ids) => [...new Set(ids)])
   .nullable()
-  .meta({ description: "The providers the token may use (ids from GET /api/providers); null or omitted: every provider of the user." });
+  .meta({
+    description:
+      "The providers the token may use (ids from GET /api/providers); null or omitted: every provider of the user.",
+  });
 
 export const createTokenSchema = z
   .strictObject({
@@ -44,7 +47,9 @@ export const updateTokenSchema = z
     providerIds: providerIdsField.optional(),
     budget: budgetInputSchema.optional(),
   })
-  .refine((value) => Object.values(value).some((v) => v !== undefined), { error: "Nothing to change: give name, expiresAt, providerIds or budget." })
+  .refine((value) => Object.values(value).some((v) => v !== undefined), {
+    error: "Nothing to change: give name, expiresAt, providerIds or budget.",
+  })
   .meta({ id: "UpdateAccessToken" });
 
 export type CreateTokenInput = z.infer<typeof createTokenSchema>;
@@ -57,7 +62,9 @@ const count = z.number().int().nonnegative();
 const tokenFields = {
   id: z.guid(),
   name: z.string(),
-  prefix: z.string().meta({ description: "The token's first characters, to tell tokens apart; never enough to use it." }),
+  prefix: z
+    .string()
+    .meta({ description: "The token's first characters, to tell tokens apart; never enough to use it." }),
   providerIds: z.array(z.guid()).nullable().meta({ description: "The providers it may use; null: every provider." }),
   expiresAt: isoDate.nullable(),
   budget: budgetSchema,
@@ -67,7 +74,9 @@ const tokenFields = {
 export const createdTokenSchema = z
   .object({
     ...tokenFields,
-    token: z.string().meta({ description: "The token (`kr_` + 43 characters). Shown in this answer only: it is stored as a hash." }),
+    token: z
+      .string()
+      .meta({ description: "The token (`kr_` + 43 characters). Shown in this answer only: it is stored as a hash." }),
   })
   .meta({ id: "CreatedAccessToken" });
 

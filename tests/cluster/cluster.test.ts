@@ -50,7 +50,11 @@ const table: ReturnType<typeof summarise>[] = [];
 
 async function startInstance(name: string): Promise<AppServer> {
   const { port } = INSTANCES.find((i) => i.name === name)!;
-  const server = await startApp({ standalone: folder, port, env: { ...env, ...fake.env, NEXTAUTH_URL: env.NEXTAUTH_URL } });
+  const server = await startApp({
+    standalone: folder,
+    port,
+    env: { ...env, ...fake.env, NEXTAUTH_URL: env.NEXTAUTH_URL },
+  });
   servers.set(name, server);
   return server;
 }
@@ -75,26 +79,41 @@ afterAll(async () => {
   await fake?.close();
   await db.end();
   if (folder) rmSync(join(folder, ".."), { recursive: true, force: true });
-  console.log(`\nCluster: HAProxy → 3 × node server.js → PgBouncer 1.18 (transaction) → PostgreSQL (${new Date().toISOString()})`);
+  console.log(
+    `\nCluster: HAProxy → 3 × node server.js → PgBouncer 1.18 (transaction) → PostgreSQL (${new Date().toISOString()})`,
+  );
   console.table(table);
 });
 
 /** Acknowledged saves found in the database, and acknowledged toggles whose state the database holds. */
 async function found(load: Load) {
   const ids = [...new Set([...load.acknowledged.saves.keys(), ...load.acknowledged.toggles.keys()])];
-  const rows = ids.length === 0 ? [] : await db<{ id: string; isEnabled: boolean }[]>`select id, "isEnabled" from "UserApiKey" where id = any(${ids}::uuid[])`;
+  const rows =
+    ids.length === 0
+      ? []
+      : await db<
+          { id: string; isEnabled: boolean }[]
+        >`select id, "isEnabled" from "UserApiKey" where id = any(${ids}::uuid[])`;
   const byId = new Map(rows.map((r) => [r.id, r.isEnabled]));
   const toggles = [...load.acknowledged.toggles].filter(([id, isEnabled]) => byId.get(id) === isEnabled).length;
   const saves = rows.filter((r) => load.acknowledged.saves.has(r.id)).length;
   const missing = [
     ...[...load.acknowledged.saves.keys()].filter((id) => !byId.has(id)).map((id) => `save ${id}: no row`),
-    ...[...load.acknowledged.toggles].filter(([id, isEnabled]) => byId.get(id) !== isEnabled).map(([id, isEnabled]) => `toggle ${id}: acknowledged ${isEnabled}, holds ${byId.get(id)}`),
+    ...[...load.acknowledged.toggles]
+      .filter(([id, isEnabled]) => byId.get(id) !== isEnabled)
+      .map(([id, isEnabled]) => `toggle ${id}: acknowledged ${isEnabled}, holds ${byId.get(id)}`),
   ];
   if (missing.length > 0) {
     const ids = missing.map((m) => m.split(" ")[1]!.replace(":", ""));
-    console.log(`acknowledged but not found:\n  ${missing.join("\n  ")}\ntheir writes:\n  ${load.writes.filter((w) => ids.some((id) => w.includes(id))).join("\n  ")}`);
+    console.log(
+      `acknowledged but not found:\n  ${missing.join("\n  ")}\ntheir writes:\n  ${load.writes.filter((w) => ids.some((id) => w.includes(id))).join("\n  ")}`,
+    );
   }
-  return { acknowledged: load.acknowledged.saves.size + load.acknowledged.toggles.size, found: saves + toggles, missing };
+  return {
+    acknowledged: load.acknowledged.saves.size + load.acknowledged.toggles.size,
+    found: saves + toggles,
+    missing,
+  };
 }
 
 const failures = (outcomes: Outcome[]) => outcomes.filter((o) => !o.ok);
@@ -109,7 +128,9 @@ describe("the cluster under a mixed load", () => {
     expect(failures(load.outcomes)).toEqual([]);
     expect(writes.missing).toEqual([]);
     // Every instance took part.
-    expect(new Set(load.outcomes.map((o) => o.servedBy).filter(Boolean))).toEqual(new Set(INSTANCES.map((i) => i.name)));
+    expect(new Set(load.outcomes.map((o) => o.servedBy).filter(Boolean))).toEqual(
+      new Set(INSTANCES.map((i) => i.name)),
+    );
   });
 
   it("a rolling restart (SIGTERM one instance at a time, the load balancer draining it): no request fails, no write is lost", async () => {
@@ -153,7 +174,12 @@ describe("the cluster under a mixed load", () => {
     table.push(summarise("kill -9 one instance", load.outcomes, writes));
     const failed = failures(load.outcomes.slice(before));
     if (failed.some((f) => !f.servedBy && !lb.servedBy(f.requestId!))) {
-      console.log(`HAProxy's lines other than 2xx:\n  ${lb.log.filter((l) => !/^request \S+ \S+ 2\d\d /.test(l)).slice(-40).join("\n  ")}`);
+      console.log(
+        `HAProxy's lines other than 2xx:\n  ${lb.log
+          .filter((l) => !/^request \S+ \S+ 2\d\d /.test(l))
+          .slice(-40)
+          .join("\n  ")}`,
+      );
     }
     // What failed was on the killed instance: answered by it (a stream cut), or held by it when it died (the load
     // balancer's log names the instance it had sent the request to).
@@ -172,10 +198,14 @@ describe("the cluster under a mixed load", () => {
     await pgbouncer.stop();
     const down = new Load(lb.url);
     for (let i = 0; i < 20; i++) {
-      const answer = await fetch(`${lb.url}/api/user/api-keys`, { headers: { cookie: people[i % people.length]!.cookie } });
+      const answer = await fetch(`${lb.url}/api/user/api-keys`, {
+        headers: { cookie: people[i % people.length]!.cookie },
+      });
       const servedBy = answer.headers.get("x-served-by") ?? "";
       // The app's own 503 names the failure; the load balancer's (every instance out, its readiness failing) not.
-      const code = servedBy ? ((await answer.json()) as { code?: string }).code : (await answer.text(), "from the load balancer");
+      const code = servedBy
+        ? ((await answer.json()) as { code?: string }).code
+        : (await answer.text(), "from the load balancer");
       down.outcomes.push({ kind: "list", result: `${answer.status} ${code}`, ok: answer.ok, servedBy, ms: 0 });
     }
     await pgbouncer.start();
@@ -186,7 +216,8 @@ describe("the cluster under a mixed load", () => {
     const writes = await found(after);
     table.push(summarise("PgBouncer down", down.outcomes, { acknowledged: 0, found: 0 }));
     table.push(summarise("after PgBouncer restart", after.outcomes, writes));
-    for (const o of down.outcomes) expect(["503 database_unavailable", "503 from the load balancer"]).toContain(o.result);
+    for (const o of down.outcomes)
+      expect(["503 database_unavailable", "503 from the load balancer"]).toContain(o.result);
     expect(failures(after.outcomes)).toEqual([]);
     expect(writes.missing).toEqual([]);
     expect([...servers.values()].map((s) => s.pid)).toEqual(pids); // the same processes: none was restarted
@@ -206,17 +237,33 @@ describe("cross-instance truth (each request straight to one instance)", () => {
   };
 
   it("a write through one instance is in the next read through another, the held key-list answer included", async () => {
-    const cookie = await signInOverHttp(at("app1"), `cross.${randomUUID().slice(0, 8)}@example.test`, "cluster-password-1");
+    const cookie = await signInOverHttp(
+      at("app1"),
+      `cross.${randomUUID().slice(0, 8)}@example.test`,
+      "cluster-password-1",
+    );
     const providers = (await json<{ id: string }[]>(`${at("app1")}/api/providers`, { cookie })).body;
     // app2 holds the list's answer for this user (empty), then app1 writes, then app2 and app3 read.
     expect((await json<unknown[]>(`${at("app2")}/api/user/api-keys`, { cookie })).body).toEqual([]);
-    const saved = await json<{ id: string }>(`${at("app1")}/api/user/api-keys`, { method: "POST", cookie, body: JSON.stringify({ providerId: providers[0]!.id, apiKey: `sk-test-valid-${randomBytes(8).toString("hex")}` }) });
+    const saved = await json<{ id: string }>(`${at("app1")}/api/user/api-keys`, {
+      method: "POST",
+      cookie,
+      body: JSON.stringify({ providerId: providers[0]!.id, apiKey: `sk-test-valid-${randomBytes(8).toString("hex")}` }),
+    });
     expect(saved.status).toBe(200);
     for (const name of ["app2", "app3"]) {
       const list = (await json<{ id: string; isEnabled: boolean }[]>(`${at(name)}/api/user/api-keys`, { cookie })).body;
       expect(list.map((k) => k.id)).toEqual([saved.body.id]);
     }
-    expect((await json(`${at("app3")}/api/user/api-keys/${saved.body.id}`, { method: "PATCH", cookie, body: JSON.stringify({ isEnabled: false }) })).status).toBe(200);
+    expect(
+      (
+        await json(`${at("app3")}/api/user/api-keys/${saved.body.id}`, {
+          method: "PATCH",
+          cookie,
+          body: JSON.stringify({ isEnabled: false }),
+        })
+      ).status,
+    ).toBe(200);
     const held = (await json<{ id: string; isEnabled: boolean }[]>(`${at("app2")}/api/user/api-keys`, { cookie })).body;
     expect(held).toMatchObject([{ id: saved.body.id, isEnabled: false }]);
   });
@@ -232,34 +279,65 @@ describe("cross-instance truth (each request straight to one instance)", () => {
       const answer = await fetch(`${at(name)}/api/auth/callback/credentials`, {
         method: "POST",
         redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "), "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 250)}` },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          cookie: csrf.headers
+            .getSetCookie()
+            .map((c) => c.split(";")[0])
+            .join("; "),
+          "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 250)}`,
+        },
         body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
       });
       const { url = "" } = (await answer.json().catch(() => ({}))) as { url?: string };
-      return decodeURIComponent(url).includes("Too many failed sign-in attempts") ? "held" : answer.headers.getSetCookie().some((c) => c.startsWith("next-auth.session-token=")) ? "signed in" : "refused";
+      return decodeURIComponent(url).includes("Too many failed sign-in attempts")
+        ? "held"
+        : answer.headers.getSetCookie().some((c) => c.startsWith("next-auth.session-token="))
+          ? "signed in"
+          : "refused";
     };
     const wrong = [];
     for (let i = 0; i < 10; i++) wrong.push(await attempt(INSTANCES[i % 3]!.name, "wrong password"));
     expect(wrong).toEqual(Array(10).fill("refused"));
-    expect([await attempt("app1", "wrong password"), await attempt("app2", "cluster-password-1"), await attempt("app3", "wrong password")]).toEqual(["held", "held", "held"]);
+    expect([
+      await attempt("app1", "wrong password"),
+      await attempt("app2", "cluster-password-1"),
+      await attempt("app3", "wrong password"),
+    ]).toEqual(["held", "held", "held"]);
 
     // An access token made on app1 works on app2, is limited to 6 calls a minute across all three, and once
     // revoked on app3 is refused by every instance.
-    const token = await json<{ id: string; token: string }>(`${at("app1")}/api/user/tokens`, { method: "POST", cookie, body: JSON.stringify({ name: "cluster" }) });
+    const token = await json<{ id: string; token: string }>(`${at("app1")}/api/user/tokens`, {
+      method: "POST",
+      cookie,
+      body: JSON.stringify({ name: "cluster" }),
+    });
     expect(token.status).toBe(201);
     const calls = [];
-    for (let i = 0; i < 7; i++) calls.push((await json(`${at(INSTANCES[i % 3]!.name)}/api/v1/models`, { bearer: token.body.token })).status);
+    for (let i = 0; i < 7; i++)
+      calls.push((await json(`${at(INSTANCES[i % 3]!.name)}/api/v1/models`, { bearer: token.body.token })).status);
     expect(calls).toEqual([200, 200, 200, 200, 200, 200, 429]);
-    expect((await json(`${at("app3")}/api/user/tokens/${token.body.id}`, { method: "DELETE", cookie })).status).toBe(200);
-    for (const { name } of INSTANCES) expect((await json(`${at(name)}/api/v1/models`, { bearer: token.body.token })).status).toBe(401);
+    expect((await json(`${at("app3")}/api/user/tokens/${token.body.id}`, { method: "DELETE", cookie })).status).toBe(
+      200,
+    );
+    for (const { name } of INSTANCES)
+      expect((await json(`${at(name)}/api/v1/models`, { bearer: token.body.token })).status).toBe(401);
 
     // "Sign out everywhere" on app2 ends the sessions that app1 and app3 were serving.
-    const other = await signInOverHttp(at("app3"), `other.${randomUUID().slice(0, 8)}@example.test`, "cluster-password-1");
+    const other = await signInOverHttp(
+      at("app3"),
+      `other.${randomUUID().slice(0, 8)}@example.test`,
+      "cluster-password-1",
+    );
     const phone = await signInOverHttp(at("app3"), email.replace("limits", "limits2"), "cluster-password-1");
     const laptop = await signInOverHttp(at("app1"), email.replace("limits", "limits2"), "cluster-password-1", false);
     expect((await json(`${at("app2")}/api/user/sessions/revoke`, { method: "POST", cookie: phone })).status).toBe(200);
     const after = [];
-    for (const { name } of INSTANCES) after.push((await json(`${at(name)}/api/user/api-keys`, { cookie: laptop })).status, (await json(`${at(name)}/api/user/api-keys`, { cookie: phone })).status);
+    for (const { name } of INSTANCES)
+      after.push(
+        (await json(`${at(name)}/api/user/api-keys`, { cookie: laptop })).status,
+        (await json(`${at(name)}/api/user/api-keys`, { cookie: phone })).status,
+      );
     expect(after).toEqual([401, 401, 401, 401, 401, 401]);
     expect((await json(`${at("app1")}/api/user/api-keys`, { cookie: other })).status).toBe(200);
   });

@@ -65,13 +65,26 @@ export class Load {
       Array.from({ length: count }, async () => {
         const email = `load.${randomUUID().slice(0, 12)}@example.test`;
         const cookie = await signInOverHttp(this.url, email, PASSWORD);
-        const providers = (await (await fetch(`${this.url}/api/providers`, { headers: { cookie } })).json()) as { id: string }[];
-        return { email, cookie, providers, keys: [], enabled: new Map(), providerOf: new Map(), saves: 0 } satisfies Person;
+        const providers = (await (await fetch(`${this.url}/api/providers`, { headers: { cookie } })).json()) as {
+          id: string;
+        }[];
+        return {
+          email,
+          cookie,
+          providers,
+          keys: [],
+          enabled: new Map(),
+          providerOf: new Map(),
+          saves: 0,
+        } satisfies Person;
       }),
     );
   }
 
-  private async timed(kind: Kind, work: (requestId: string) => Promise<{ status: number; servedBy: string; ok?: boolean; result?: string }>): Promise<void> {
+  private async timed(
+    kind: Kind,
+    work: (requestId: string) => Promise<{ status: number; servedBy: string; ok?: boolean; result?: string }>,
+  ): Promise<void> {
     const started = performance.now();
     const requestId = `load-${randomUUID()}`;
     let outcome: Omit<Outcome, "ms" | "kind" | "requestId">;
@@ -81,7 +94,11 @@ export class Load {
     } catch (error) {
       const served = (error as { servedBy?: string }).servedBy;
       const code = (error as { cause?: { code?: string } }).cause?.code;
-      outcome = { result: served === undefined ? `no answer${code ? ` (${code})` : ""}` : "stream cut", ok: false, servedBy: served ?? "" };
+      outcome = {
+        result: served === undefined ? `no answer${code ? ` (${code})` : ""}` : "stream cut",
+        ok: false,
+        servedBy: served ?? "",
+      };
     }
     this.outcomes.push({ kind, ...outcome, requestId, ms: performance.now() - started });
   }
@@ -90,7 +107,13 @@ export class Load {
     const response = await fetch(`${this.url}${path}`, {
       ...(init as object),
       dispatcher: oneConnectionEach,
-      headers: { cookie: person.cookie, "content-type": "application/json", origin: this.url, "x-request-id": requestId, ...init.headers },
+      headers: {
+        cookie: person.cookie,
+        "content-type": "application/json",
+        origin: this.url,
+        "x-request-id": requestId,
+        ...init.headers,
+      },
     });
     const servedBy = response.headers.get("x-served-by") ?? "";
     if (path === "/api/chat") this.streaming.set(requestId, servedBy);
@@ -120,7 +143,10 @@ export class Load {
         const apiKey = `sk-test-valid-${randomBytes(12).toString("hex")}`;
         // A label of its own: a new key each time (a save without one replaces the provider's primary key).
         const label = `load ${person.saves}`;
-        const answer = await this.call("/api/user/api-keys", person, requestId, { method: "POST", body: JSON.stringify({ providerId, apiKey, label }) });
+        const answer = await this.call("/api/user/api-keys", person, requestId, {
+          method: "POST",
+          body: JSON.stringify({ providerId, apiKey, label }),
+        });
         if (answer.status === 200) {
           const { id } = JSON.parse(answer.text) as { id: string };
           this.acknowledged.saves.set(id, person.email);
@@ -136,7 +162,10 @@ export class Load {
         const id = person.keys[n % person.keys.length]!;
         const isEnabled = !person.enabled.get(id);
         this.acknowledged.toggles.delete(id); // tried: until acknowledged, the key's state is not known
-        const answer = await this.call(`/api/user/api-keys/${id}`, person, requestId, { method: "PATCH", body: JSON.stringify({ isEnabled }) });
+        const answer = await this.call(`/api/user/api-keys/${id}`, person, requestId, {
+          method: "PATCH",
+          body: JSON.stringify({ isEnabled }),
+        });
         this.writes.push(`toggle ${id} → ${isEnabled}: ${answer.status} from ${answer.servedBy} (${requestId})`);
         if (answer.status === 200) {
           person.enabled.set(id, isEnabled);
@@ -156,7 +185,11 @@ export class Load {
         });
         // A streamed answer that ends without its finish event is not an answer.
         const finished = answer.text.includes('"type":"finish"');
-        return { ...answer, ok: answer.status === 200 && finished, result: answer.status === 200 && !finished ? "stream unfinished" : undefined };
+        return {
+          ...answer,
+          ok: answer.status === 200 && finished,
+          result: answer.status === 200 && !finished ? "stream unfinished" : undefined,
+        };
       });
     }
     if (which === 9) return this.timed("providers", (requestId) => this.call("/api/providers", person, requestId));
@@ -165,17 +198,21 @@ export class Load {
 
   /** Each person runs `steps` steps one after another, all people at once. */
   async run(people: Person[], steps: number): Promise<void> {
-    await Promise.all(people.map(async (person, p) => {
-      for (let n = 0; n < steps; n++) await this.step(person, n + p);
-    }));
+    await Promise.all(
+      people.map(async (person, p) => {
+        for (let n = 0; n < steps; n++) await this.step(person, n + p);
+      }),
+    );
   }
 
   /** Each person runs steps until `stop()`; resolves when every person has finished its step in flight. */
   async runUntilStopped(people: Person[]): Promise<void> {
     this.stopping = false;
-    await Promise.all(people.map(async (person, p) => {
-      for (let n = 0; !this.stopping; n++) await this.step(person, n + p);
-    }));
+    await Promise.all(
+      people.map(async (person, p) => {
+        for (let n = 0; !this.stopping; n++) await this.step(person, n + p);
+      }),
+    );
   }
 
   stop(): void {
@@ -183,7 +220,8 @@ export class Load {
   }
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** One row of the scenario table. */
 export function summarise(scenario: string, outcomes: Outcome[], writes: { acknowledged: number; found: number }) {
@@ -194,7 +232,10 @@ export function summarise(scenario: string, outcomes: Outcome[], writes: { ackno
     scenario,
     requests: outcomes.length,
     failed: outcomes.filter((o) => !o.ok).length,
-    "failures by kind": Object.entries(failures).map(([k, n]) => `${k}: ${n}`).join(", ") || "none",
+    "failures by kind":
+      Object.entries(failures)
+        .map(([k, n]) => `${k}: ${n}`)
+        .join(", ") || "none",
     "p50 ms": Math.round(percentile(times, 50)),
     "p99 ms": Math.round(percentile(times, 99)),
     "writes acknowledged / found": `${writes.acknowledged} / ${writes.found}`,

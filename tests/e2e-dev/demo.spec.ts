@@ -21,7 +21,11 @@ let demo: DevProcess;
 
 /** The masks of the user's keys by label, as the API lists them (the masking rule is the server's to choose). */
 async function masks(page: Page): Promise<Record<string, string>> {
-  const rows = (await (await page.request.get(`${SITE}/api/user/api-keys`)).json()) as { label: string; apiKey: string; providerId: string }[];
+  const rows = (await (await page.request.get(`${SITE}/api/user/api-keys`)).json()) as {
+    label: string;
+    apiKey: string;
+    providerId: string;
+  }[];
   return Object.fromEntries(rows.map((row) => [row.label, row.apiKey]));
 }
 
@@ -40,7 +44,10 @@ async function screenshots(page: Page, name: string, { dialog = false } = {}) {
   await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${prefix}-390.png`, fullPage });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${name} at 390 px`).toBe(0);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    `${name} at 390 px`,
+  ).toBe(0);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
@@ -49,22 +56,41 @@ async function accessible(page: Page, what: string) {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await expect(page.locator("html")).toHaveClass(scheme === "dark" ? /dark/ : /light/);
-    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `${what} (${scheme})`).toEqual([]);
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+      .analyze();
+    expect(
+      results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+      `${what} (${scheme})`,
+    ).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
 
 test.beforeAll(async () => {
-  demo = startProcess("npm", ["run", "demo"], { PORT: String(DEV_PORTS.demo), FAKE_PROVIDERS_PORT: String(DEV_PORTS.demoFakes), DEMO_DATA_DIR: dataDir });
+  demo = startProcess("npm", ["run", "demo"], {
+    PORT: String(DEV_PORTS.demo),
+    FAKE_PROVIDERS_PORT: String(DEV_PORTS.demoFakes),
+    DEMO_DATA_DIR: dataDir,
+  });
   await demo.printed(`Keyring demo: open ${SITE}`);
 });
 
 test.afterAll(async () => {
   // Ctrl-C stops the app and the fakes: neither answers afterwards.
   await demo?.stop();
-  expect(await fetch(`${SITE}/api/health/live`).then(() => "answered", () => "gone")).toBe("gone");
-  expect(await fetch(`${FAKES}/openai/v1/models`).then(() => "answered", () => "gone")).toBe("gone");
+  expect(
+    await fetch(`${SITE}/api/health/live`).then(
+      () => "answered",
+      () => "gone",
+    ),
+  ).toBe("gone");
+  expect(
+    await fetch(`${FAKES}/openai/v1/models`).then(
+      () => "answered",
+      () => "gone",
+    ),
+  ).toBe("gone");
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -137,10 +163,19 @@ test("the demo, as the README tells it", async ({ page }) => {
     await anthropic.getByRole("button", { name: "Add API Key" }).click();
     const dialog = page.getByRole("dialog", { name: "Anthropic API Key" });
     await dialog.getByLabel("API Key", { exact: true }).fill(DEMO_KEYS.invalid);
-    await expect(dialog.getByText("This doesn't look like an Anthropic key (they usually start with sk-ant- and have 20 or more letters and digits after it). You can still save it.")).toBeVisible();
+    await expect(
+      dialog.getByText(
+        "This doesn't look like an Anthropic key (they usually start with sk-ant- and have 20 or more letters and digits after it). You can still save it.",
+      ),
+    ).toBeVisible();
     await dialog.getByRole("button", { name: "Save API Key" }).click();
     await expect(dialog.getByRole("alert")).toContainText("rejected");
-    await expect(dialog.getByText("This doesn't look like an Anthropic key (they usually start with sk-ant- and have 20 or more letters and digits after it).", { exact: true })).toBeVisible();
+    await expect(
+      dialog.getByText(
+        "This doesn't look like an Anthropic key (they usually start with sk-ant- and have 20 or more letters and digits after it).",
+        { exact: true },
+      ),
+    ).toBeVisible();
     await expect(dialog.getByText(/You can still save it/)).toHaveCount(0);
     await screenshots(page, "rejected-key", { dialog: true });
     await dialog.getByRole("button", { name: "Cancel" }).click();
@@ -164,7 +199,9 @@ test("the demo, as the README tells it", async ({ page }) => {
   });
 
   await test.step("Stop: the answer says Stopped", async () => {
-    expect((await page.request.post(`${FAKES}/__control/chat`, { data: { chunks: 400, intervalMs: 50 } })).ok()).toBe(true);
+    expect((await page.request.post(`${FAKES}/__control/chat`, { data: { chunks: 400, intervalMs: 50 } })).ok()).toBe(
+      true,
+    );
     const answers = page.getByTestId("assistant-message");
     const before = await answers.count();
     await send(page, "Tell me a long story.");
@@ -173,7 +210,9 @@ test("the demo, as the README tells it", async ({ page }) => {
     await expect(answer).toContainText("Hello from the fake provider.");
     await expect(answer).toHaveAttribute("data-streaming", "true");
     await page.getByRole("button", { name: "Stop" }).click();
-    await expect(answer.getByTestId("answer-facts")).toHaveText(`Stopped · with your key ${(await masks(page)).Backup}`);
+    await expect(answer.getByTestId("answer-facts")).toHaveText(
+      `Stopped · with your key ${(await masks(page)).Backup}`,
+    );
     await page.request.post(`${FAKES}/__control/chat`, { data: { chunks: 5, intervalMs: 250 } });
     await screenshots(page, "playground-stopped");
   });
@@ -184,7 +223,9 @@ test("the demo, as the README tells it", async ({ page }) => {
       const before = await page.getByTestId("assistant-message").count();
       await send(page, "And now?");
       await expect(page.getByTestId("chat-error")).toContainText("Key rejected");
-      await expect(page.getByTestId("assistant-message").nth(before).getByTestId("answer-facts")).toHaveText(`Rejected with your key ${(await masks(page)).Backup}`);
+      await expect(page.getByTestId("assistant-message").nth(before).getByTestId("answer-facts")).toHaveText(
+        `Rejected with your key ${(await masks(page)).Backup}`,
+      );
       await screenshots(page, "playground-rejected");
     } finally {
       await page.request.post(`${FAKES}/__control/restore`, { data: { key: DEMO_KEYS.second } });

@@ -56,7 +56,11 @@ test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => {
   server = startDev();
   await answers(`${SITE}/api/health`);
-  const created = await fetch(`${SITE}/api/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(account) });
+  const created = await fetch(`${SITE}/api/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(account),
+  });
   expect(created.status).toBe(201);
 });
 
@@ -65,7 +69,10 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test("after a restart the open page reloads once, then settles while other pages compile", async ({ page, context }) => {
+test("after a restart the open page reloads once, then settles while other pages compile", async ({
+  page,
+  context,
+}) => {
   const { seen, reset } = watch(page);
   await page.goto(`${SITE}/login?callbackUrl=%2Fsettings`);
   await page.getByLabel("Email").fill(account.email);

@@ -36,7 +36,9 @@ export function startProcess(command: string, args: string[], env: Record<string
         };
         waiters.add(check);
         check();
-        void exited.then((code) => reject(new Error(`${command} ${args.join(" ")} exited (${code}) before printing ${text}:\n${output}`)));
+        void exited.then((code) =>
+          reject(new Error(`${command} ${args.join(" ")} exited (${code}) before printing ${text}:\n${output}`)),
+        );
       }),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGINT");
@@ -51,7 +53,13 @@ export function startProcess(command: string, args: string[], env: Record<string
 /** Resolves when `url` answers 200 (a server that is starting refuses or errs meanwhile). */
 export async function answers(url: string, until = Date.now() + 300_000): Promise<void> {
   while (Date.now() < until) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`${url} did not answer in time`);

@@ -11,8 +11,12 @@ const THEMES = ["light", "dark"] as const;
 const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 
 async function expectNoViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
   expect(summary, `${what}: axe violations`).toEqual([]);
   console.log(`axe ${what}: 0 violations, ${results.passes.length} rules passed`);
 }
@@ -26,7 +30,10 @@ async function settledThenAxe(page: Page, what: string) {
 async function prepareSettings(page: Page) {
   await signUpAndSignIn(page, "a11y");
   // One key saved, one disabled, so every card state is on the page.
-  for (const [id, name] of [["openai", "OpenAI"], ["anthropic", "Anthropic"]] as const) {
+  for (const [id, name] of [
+    ["openai", "OpenAI"],
+    ["anthropic", "Anthropic"],
+  ] as const) {
     await page.getByTestId(`provider-card-${id}`).getByRole("button", { name: "Add API Key" }).click();
     const dialog = page.getByRole("dialog", { name: `${name} API Key` });
     await dialog.getByLabel("API Key", { exact: true }).fill(testKey("valid"));
@@ -184,7 +191,9 @@ for (const theme of THEMES) {
       // Two answers through the gateway: $0.010 of $0.012, the bar amber and the notice up; the spend filled in.
       const client = await http.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
       for (const content of ["Hello", "Again"]) {
-        const chat = await client.post("/api/v1/chat/completions", { data: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content }] } });
+        const chat = await client.post("/api/v1/chat/completions", {
+          data: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content }] },
+        });
         expect(chat.status()).toBe(200);
       }
       await client.dispose();
@@ -197,7 +206,9 @@ for (const theme of THEMES) {
       for (const [size, viewport] of Object.entries(SIZES)) {
         await page.setViewportSize(viewport);
         await page.screenshot({ path: `test-results/screenshots/spend-${size}-${theme}.png`, fullPage: true });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         expect(overflow, `nothing wider than the screen at ${size}`).toBe(0);
       }
       await page.setViewportSize(SIZES.desktop);
@@ -208,7 +219,9 @@ for (const theme of THEMES) {
       await page.screenshot({ path: `test-results/screenshots/revoke-token-desktop-${theme}.png` });
     });
 
-    test("keys at work pass axe: health badges, the notice, usage and its chart, a models list, the activity panel", async ({ page }) => {
+    test("keys at work pass axe: health badges, the notice, usage and its chart, a models list, the activity panel", async ({
+      page,
+    }) => {
       await signInAsDemo(page);
       await expect(page.getByTestId("rejected-keys-notice")).toBeVisible();
       const openai = page.getByTestId("provider-card-openai");
@@ -222,7 +235,9 @@ for (const theme of THEMES) {
         await page.screenshot({ path: `test-results/screenshots/keys-at-work-${size}-${theme}.png`, fullPage: true });
       }
       // Phone width: nothing wider than the screen.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow).toBe(0);
     });
   });

@@ -7,7 +7,10 @@ import { signUpAndSignIn, testKey } from "./helpers";
  * (no cookie: a fresh client) against /api/v1 with the fake provider behind the user's key; reloading the page never
  * shows it again; revoking it in Settings refuses it at once.
  */
-test("create a token in Settings, use it from any HTTP client, never see it again, revoke it", async ({ page, baseURL }) => {
+test("create a token in Settings, use it from any HTTP client, never see it again, revoke it", async ({
+  page,
+  baseURL,
+}) => {
   await signUpAndSignIn(page, "tokens");
   const openai = page.getByTestId("provider-card-openai");
   await openai.getByRole("button", { name: "Add API Key" }).click();
@@ -42,9 +45,14 @@ test("create a token in Settings, use it from any HTTP client, never see it agai
   expect(list.object).toBe("list");
   expect(list.data.map((m) => m.id)).toContain("openai/gpt-4o-mini");
   expect(new Set(list.data.map((m) => m.owned_by))).toEqual(new Set(["openai"]));
-  const chat = await client.post("/api/v1/chat/completions", { data: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] } });
+  const chat = await client.post("/api/v1/chat/completions", {
+    data: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] },
+  });
   expect(chat.status()).toBe(200);
-  const answer = (await chat.json()) as { choices: { message: { content: string } }[]; usage: { prompt_tokens: number } };
+  const answer = (await chat.json()) as {
+    choices: { message: { content: string } }[];
+    usage: { prompt_tokens: number };
+  };
   expect(answer.choices[0]!.message.content).toContain("Hello from the fake provider.");
   expect(answer.usage.prompt_tokens).toBe(5);
 
@@ -55,7 +63,9 @@ test("create a token in Settings, use it from any HTTP client, never see it agai
   await expect(page.getByRole("heading", { name: "Access tokens" })).toBeVisible();
   expect(await page.content()).not.toContain(token.slice(3));
   await expect(section.getByTestId("created-token")).toHaveCount(0);
-  await expect(section.getByTestId("token-my script").getByTestId("token-usage")).toContainText(/^Used (just now|\d+ (seconds?|minutes?) ago) · 1 request, /);
+  await expect(section.getByTestId("token-my script").getByTestId("token-usage")).toContainText(
+    /^Used (just now|\d+ (seconds?|minutes?) ago) · 1 request, /,
+  );
 
   // Revoked in Settings (asked first): refused at once.
   await section.getByRole("button", { name: "Revoke my script" }).click();

@@ -22,7 +22,9 @@ test("signed-out visitors are sent to /login and come back after signing in", as
   await expect(page).toHaveURL(/\/login/);
 });
 
-test("a signed-out request for /settings is redirected over plain HTTP, before anything streams", async ({ request }) => {
+test("a signed-out request for /settings is redirected over plain HTTP, before anything streams", async ({
+  request,
+}) => {
   const answer = await request.get("/settings", { maxRedirects: 0 });
   expect(answer.status()).toBe(307);
   expect(answer.headers().location).toMatch(/\/login\?callbackUrl=%2Fsettings$/);
@@ -62,7 +64,10 @@ test("credentials sign-in works over plain HTTP, as the OpenAPI document describ
   expect((await request.get("/api/user/api-keys")).status()).toBe(200);
 });
 
-test("signed in, /login?callbackUrl=<payload> redirects (307) to a path of this site, for every payload", async ({ page, baseURL }) => {
+test("signed in, /login?callbackUrl=<payload> redirects (307) to a path of this site, for every payload", async ({
+  page,
+  baseURL,
+}) => {
   await signUpAndSignIn(page, "redirect");
   const site = new URL(baseURL!).origin;
   for (const payload of OFF_SITE_PAYLOADS) {

@@ -61,7 +61,10 @@ test("a user adds an endpoint at a local server, saves its key, and tests it", a
   await expect(card(page, "Local vLLM").getByRole("switch")).not.toBeChecked();
   await card(page, "Local vLLM").getByRole("button", { name: "Edit Local vLLM" }).click();
   await page.getByRole("dialog", { name: "Edit Local vLLM" }).getByRole("button", { name: "Delete endpoint" }).click();
-  await page.getByRole("alertdialog", { name: "Delete Local vLLM?" }).getByRole("button", { name: "Delete endpoint" }).click();
+  await page
+    .getByRole("alertdialog", { name: "Delete Local vLLM?" })
+    .getByRole("button", { name: "Delete endpoint" })
+    .click();
   await expect(card(page, "Local vLLM")).toHaveCount(0);
   await page.reload();
   await expect(card(page, "Local vLLM")).toHaveCount(0);
@@ -87,7 +90,9 @@ test("a base URL at an internal address is refused with the reason, and passes a
   await expect(dialog.getByRole("alert")).toContainText("169.254.169.254 is a link-local address");
   await expect(dialog.getByLabel("Base URL")).toHaveAttribute("aria-invalid", "true");
   await page.screenshot({ path: "test-results/screenshots/endpoint-dialog-refused-desktop-light.png" });
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
   await dialog.getByLabel("Base URL").fill("http://api.example.com/v1");
   await dialog.getByRole("button", { name: "Add endpoint" }).click();
@@ -109,6 +114,8 @@ test("another user sees none of the first user's endpoints", async ({ browser })
   expect(await (await otherPage.request.get("/api/user/endpoints")).json()).toEqual([]);
   const deleted = await otherPage.request.delete(`/api/user/endpoints/${endpoint!.id}`);
   expect(deleted.status()).toBe(404);
-  const saved = await otherPage.request.post("/api/user/api-keys", { data: { providerId: endpoint!.id, apiKey: testKey("valid") } });
+  const saved = await otherPage.request.post("/api/user/api-keys", {
+    data: { providerId: endpoint!.id, apiKey: testKey("valid") },
+  });
   expect(saved.status()).toBe(404);
 });

@@ -17,7 +17,9 @@ export const test = base.extend<{ cspViolations: string[] }>({
       await context.addInitScript(() => {
         document.addEventListener("securitypolicyviolation", (event) => {
           const where = `${event.sourceFile}:${event.lineNumber}`;
-          (window as unknown as Reporter).__cspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${where}`);
+          (window as unknown as Reporter).__cspViolation(
+            `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${where}`,
+          );
         });
       });
       context.on("console", (message) => {

@@ -12,6 +12,8 @@ test("with showApiKeyManagement off the section is absent and the routes answer 
   const list = await page.request.get("/api/user/api-keys");
   expect(list.status()).toBe(403);
   expect(await list.json()).toMatchObject({ code: "feature_disabled", error: expect.any(String) });
-  const post = await page.request.post("/api/user/api-keys/test", { data: { providerId: "6f1c2a6e-7d0b-4c4e-9a55-0f0a6c1d2e3f" } });
+  const post = await page.request.post("/api/user/api-keys/test", {
+    data: { providerId: "6f1c2a6e-7d0b-4c4e-9a55-0f0a6c1d2e3f" },
+  });
   expect(post.status()).toBe(403);
 });

@@ -10,7 +10,9 @@ import { signInAsDemo, signUpAndSignIn, testKey } from "./helpers";
 const card = (page: Page, registryId: string): Locator => page.getByTestId(`provider-card-${registryId}`);
 
 async function saveKey(page: Page, registryId: string, name: string, key: string) {
-  await card(page, registryId).getByRole("button", { name: /(Add|Update) API Key/ }).click();
+  await card(page, registryId)
+    .getByRole("button", { name: /(Add|Update) API Key/ })
+    .click();
   const dialog = page.getByRole("dialog", { name: `${name} API Key` });
   await dialog.getByLabel("API Key", { exact: true }).fill(key);
   await dialog.getByRole("button", { name: "Save API Key" }).click();
@@ -22,7 +24,9 @@ async function control(page: Page, action: "revoke" | "restore", key: string) {
   expect(answer.status()).toBe(200);
 }
 
-test("a key its provider starts rejecting turns red at the next contact, with the notice and an activity entry", async ({ page }) => {
+test("a key its provider starts rejecting turns red at the next contact, with the notice and an activity entry", async ({
+  page,
+}) => {
   await signUpAndSignIn(page, "erin");
   const key = testKey("valid");
   await saveKey(page, "openai", "OpenAI", key);
@@ -47,7 +51,9 @@ test("a key its provider starts rejecting turns red at the next contact, with th
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(openai.getByTestId("health-badge")).toHaveText("Rejected");
   const activity = page.getByTestId("activity-list");
-  await expect(activity.getByRole("listitem").first()).toContainText("The OpenAI key is now rejected (was working), found by a test");
+  await expect(activity.getByRole("listitem").first()).toContainText(
+    "The OpenAI key is now rejected (was working), found by a test",
+  );
 
   // It is the server's state, not the page's: after a reload everything is still there.
   await page.reload();
@@ -65,10 +71,14 @@ test("a key its provider starts rejecting turns red at the next contact, with th
   await expect(page.getByTestId("rejected-keys-notice")).toHaveCount(0);
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(card(page, "openai").getByTestId("health-badge")).toHaveCount(0);
-  await expect(activity.getByRole("listitem").first()).toContainText("The OpenAI key is now working (was rejected), found by a test");
+  await expect(activity.getByRole("listitem").first()).toContainText(
+    "The OpenAI key is now working (was rejected), found by a test",
+  );
 });
 
-test("a models fetch finds a rejected key too; the notice goes when it is disabled; the activity panel pages", async ({ page }) => {
+test("a models fetch finds a rejected key too; the notice goes when it is disabled; the activity panel pages", async ({
+  page,
+}) => {
   await signUpAndSignIn(page, "frank");
   const key = testKey("valid");
   await saveKey(page, "groq", "Groq", key);
@@ -98,13 +108,22 @@ test("a models fetch finds a rejected key too; the notice goes when it is disabl
 test("a key with usage shows when it was used, its tokens and a 30-day chart", async ({ page }) => {
   await signInAsDemo(page);
   const openai = card(page, "openai");
-  await expect(openai.getByTestId("usage-line")).toHaveText(/^Used (just now|\d+ minutes? ago) · [\d.]+k tokens in 30 days · \d+ failed$/);
+  await expect(openai.getByTestId("usage-line")).toHaveText(
+    /^Used (just now|\d+ minutes? ago) · [\d.]+k tokens in 30 days · \d+ failed$/,
+  );
   const chart = openai.getByRole("img");
-  await expect(chart).toHaveAttribute("aria-label", /^Requests per day over the last 30 days: \d+ in all, \d+ failed; busiest /);
+  await expect(chart).toHaveAttribute(
+    "aria-label",
+    /^Requests per day over the last 30 days: \d+ in all, \d+ failed; busiest /,
+  );
   expect(await chart.locator("[data-day]").count()).toBe(30);
   expect(await chart.locator("rect.fill-primary").count()).toBeGreaterThan(15);
   await expect(card(page, "anthropic").getByTestId("health-badge")).toHaveText("Rejected");
   await expect(card(page, "google").getByTestId("health-badge")).toHaveText("Limited");
   await expect(page.getByTestId("rejected-keys-notice")).toContainText("Anthropic");
-  await expect(page.getByTestId("activity-list").getByText("The Anthropic key is now rejected (was working), found by a scheduled re-check")).toBeVisible();
+  await expect(
+    page
+      .getByTestId("activity-list")
+      .getByText("The Anthropic key is now rejected (was working), found by a scheduled re-check"),
+  ).toBeVisible();
 });

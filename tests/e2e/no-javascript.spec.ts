@@ -65,7 +65,10 @@ const secretPassword = () => `no js & "quotes" ${newEmail("pw")}`;
 test.describe("with JavaScript turned off", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("signing up, failing to sign in, and signing in: POST forms, no credential in any URL, the history or the log", async ({ page, context }) => {
+  test("signing up, failing to sign in, and signing in: POST forms, no credential in any URL, the history or the log", async ({
+    page,
+    context,
+  }) => {
     const requests = watchRequests(page);
     const email = newEmail("nojs");
     const secret = secretPassword();
@@ -104,11 +107,17 @@ test.describe("with JavaScript turned off", () => {
     await expect(page).toHaveURL(/\/register\?error=short_password$/);
     await expect(page.getByRole("alert")).toHaveText("Use at least 8 characters for your password.");
 
-    expectNoCredentials([page.url(), ...requests, ...(await history(context, page))], [email, secret, "tiny7", "not the password"]);
+    expectNoCredentials(
+      [page.url(), ...requests, ...(await history(context, page))],
+      [email, secret, "tiny7", "not the password"],
+    );
     expectNotInServerLog([email, secret]);
   });
 
-  test("/settings shows the provider cards, their badges and masks, and says its buttons need JavaScript", async ({ page, context }) => {
+  test("/settings shows the provider cards, their badges and masks, and says its buttons need JavaScript", async ({
+    page,
+    context,
+  }) => {
     const email = newEmail("nojs-settings");
     const secret = secretPassword();
     await page.goto("/register");
@@ -118,7 +127,9 @@ test.describe("with JavaScript turned off", () => {
     // A key saved over the API (the dialog needs JavaScript), then the page read again without it.
     const providers = (await (await page.request.get("/api/providers")).json()) as { id: string; registryId: string }[];
     const key = testKey("valid");
-    const saved = await page.request.post("/api/user/api-keys", { data: { providerId: providers.find((p) => p.registryId === "openai")!.id, apiKey: key } });
+    const saved = await page.request.post("/api/user/api-keys", {
+      data: { providerId: providers.find((p) => p.registryId === "openai")!.id, apiKey: key },
+    });
     expect(saved.ok(), await saved.text()).toBe(true);
     await page.reload();
 
@@ -152,7 +163,10 @@ test.describe("with JavaScript, before the page has hydrated", () => {
     return { held, release };
   }
 
-  test("the forms post natively, sign in and up, and no credential reaches a URL or the history", async ({ page, context }) => {
+  test("the forms post natively, sign in and up, and no credential reaches a URL or the history", async ({
+    page,
+    context,
+  }) => {
     const requests = watchRequests(page);
     const email = newEmail("early");
     const secret = secretPassword();

@@ -17,7 +17,10 @@ async function pace(page: Page, chunks: number, intervalMs: number) {
 }
 
 async function saveKey(page: Page, registryId: string, name: string, key: string) {
-  await page.getByTestId(`provider-card-${registryId}`).getByRole("button", { name: /(Add|Update) API Key/ }).click();
+  await page
+    .getByTestId(`provider-card-${registryId}`)
+    .getByRole("button", { name: /(Add|Update) API Key/ })
+    .click();
   const dialog = page.getByRole("dialog", { name: `${name} API Key` });
   await dialog.getByLabel("API Key", { exact: true }).fill(key);
   await dialog.getByRole("button", { name: "Save API Key" }).click();
@@ -25,8 +28,12 @@ async function saveKey(page: Page, registryId: string, name: string, key: string
 }
 
 async function expectNoViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
   expect(summary, `${what}: axe violations`).toEqual([]);
 }
 
@@ -34,7 +41,9 @@ test.afterAll(async ({ request }) => {
   await request.post(`${FAKE_PROVIDERS_URL}/__control/chat`, { data: { chunks: 5, intervalMs: 0 } });
 });
 
-test("save a key, open the playground from its card, watch the answer stream, stop it, see the mask and tokens", async ({ page }) => {
+test("save a key, open the playground from its card, watch the answer stream, stop it, see the mask and tokens", async ({
+  page,
+}) => {
   await signUpAndSignIn(page, "pat");
   // No key yet: the playground says so and leads back to Settings.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Playground" }).click();
@@ -117,7 +126,9 @@ for (const theme of ["light", "dark"] as const) {
   test.describe(`${theme} theme`, () => {
     test.use({ colorScheme: theme });
 
-    test(`the playground passes axe, empty and with an answer, at desktop and phone widths (${theme}); screenshots`, async ({ page }) => {
+    test(`the playground passes axe, empty and with an answer, at desktop and phone widths (${theme}); screenshots`, async ({
+      page,
+    }) => {
       await signUpAndSignIn(page, `pg-${theme}`);
       await saveKey(page, "groq", "Groq", testKey("valid"));
       await page.goto("/playground");
@@ -131,9 +142,14 @@ for (const theme of ["light", "dark"] as const) {
       await expect(page.getByTestId("answer-tokens")).toBeVisible();
       await expectNoViolations(page, `/playground with an answer (${theme})`);
 
-      for (const [size, viewport] of Object.entries({ desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } })) {
+      for (const [size, viewport] of Object.entries({
+        desktop: { width: 1280, height: 900 },
+        phone: { width: 390, height: 844 },
+      })) {
         await page.setViewportSize(viewport);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         expect(overflow, `${size}: no sideways scrolling`).toBeLessThanOrEqual(0);
         await page.screenshot({ path: `test-results/screenshots/playground-${size}-${theme}.png`, fullPage: true });
       }

@@ -4,7 +4,9 @@ import { signUpAndSignIn } from "./helpers";
 /** The headers every page and API answer carries, read from the production server as a browser gets them. */
 const scriptTags = (html: string) => [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
 
-test("every page has a Content-Security-Policy with a fresh nonce that every script of the page carries", async ({ page }) => {
+test("every page has a Content-Security-Policy with a fresh nonce that every script of the page carries", async ({
+  page,
+}) => {
   await signUpAndSignIn(page, "csp");
   const nonces = new Set<string>();
   for (const path of ["/", "/login", "/register", "/settings", "/no-such-page"]) {
@@ -28,7 +30,12 @@ test("every page has a Content-Security-Policy with a fresh nonce that every scr
 
 test("a prefetch or an RSC request of a page gets the policy too: every HTML answer carries one", async ({ page }) => {
   await signUpAndSignIn(page, "prefetch");
-  const prefetches: Record<string, string>[] = [{ purpose: "prefetch" }, { "sec-purpose": "prefetch" }, { "next-router-prefetch": "1", rsc: "1" }, { rsc: "1" }];
+  const prefetches: Record<string, string>[] = [
+    { purpose: "prefetch" },
+    { "sec-purpose": "prefetch" },
+    { "next-router-prefetch": "1", rsc: "1" },
+    { rsc: "1" },
+  ];
   for (const path of ["/login", "/settings"]) {
     for (const headers of prefetches) {
       const answer = await page.request.get(path, { headers, maxRedirects: 0 });
@@ -41,7 +48,9 @@ test("a prefetch or an RSC request of a page gets the policy too: every HTML ans
 
 test("API answers carry a policy that runs nothing, and no page can be framed", async ({ request }) => {
   const answer = await request.get("/api/health");
-  expect(answer.headers()["content-security-policy"]).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+  expect(answer.headers()["content-security-policy"]).toBe(
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  );
   expect(answer.headers()["x-frame-options"]).toBe("DENY");
   expect((await request.get("/login")).headers()["x-frame-options"]).toBe("DENY");
 });

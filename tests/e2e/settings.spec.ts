@@ -7,7 +7,9 @@ function card(page: Page, registryId: string): Locator {
 }
 
 async function openDialog(page: Page, registryId: string, name: string) {
-  await card(page, registryId).getByRole("button", { name: /(Add|Update) API Key/ }).click();
+  await card(page, registryId)
+    .getByRole("button", { name: /(Add|Update) API Key/ })
+    .click();
   const dialog = page.getByRole("dialog", { name: `${name} API Key` });
   await expect(dialog).toBeVisible();
   return dialog;
@@ -126,7 +128,9 @@ test("an unreachable provider offers Save anyway; a limited key is saved with a 
 
   await saveKey(page, "groq", "Groq", testKey("limited"));
   await expect(page.getByText("Groq API key saved")).toBeVisible();
-  await expect(card(page, "groq").getByTestId("health-line")).toHaveText(/^Groq recognised this key but is rate-limiting it right now\. Checked/);
+  await expect(card(page, "groq").getByTestId("health-line")).toHaveText(
+    /^Groq recognised this key but is rate-limiting it right now\. Checked/,
+  );
   await expect(card(page, "groq").getByText("API Key Set")).toBeVisible();
 });
 
@@ -171,7 +175,11 @@ test("the key dialog works with the keyboard alone", async ({ page }) => {
 });
 
 test.describe("the Account section", () => {
-  test("change the password with the keyboard: the other browser is signed out, this one stays", async ({ page, browser, baseURL }) => {
+  test("change the password with the keyboard: the other browser is signed out, this one stays", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     const email = await signUpAndSignIn(page, "account");
     const other = await browser.newContext({ baseURL });
     const otherPage = await other.newPage();

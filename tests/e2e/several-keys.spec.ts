@@ -28,9 +28,15 @@ async function addAnotherKey(page: Page, label: string, key: string, expires?: s
 }
 
 /** The labels in the card's list, in order. */
-const order = (page: Page) => card(page, "openai").getByTestId("key-list").getByRole("listitem").evaluateAll((items: Element[]) => items.map((i) => i.getAttribute("data-testid")));
+const order = (page: Page) =>
+  card(page, "openai")
+    .getByTestId("key-list")
+    .getByRole("listitem")
+    .evaluateAll((items: Element[]) => items.map((i) => i.getAttribute("data-testid")));
 
-test("a second key: added with its label, listed after the first, the primary marked; a single key is a list of one", async ({ page }) => {
+test("a second key: added with its label, listed after the first, the primary marked; a single key is a list of one", async ({
+  page,
+}) => {
   await signUpAndSignIn(page, "duo");
   const first = testKey("valid");
   await saveFirstKey(page, first);
@@ -87,7 +93,9 @@ test("reordering with the keyboard: move up / move down, the focus stays with th
 
   await page.reload();
   await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Personal", "key-item-Work"]);
-  await expect(page.getByTestId("activity-list").getByRole("listitem").first()).toContainText("Moved the OpenAI key “Personal” to place 2");
+  await expect(page.getByTestId("activity-list").getByRole("listitem").first()).toContainText(
+    "Moved the OpenAI key “Personal” to place 2",
+  );
 });
 
 test("expiry badges: 'Expires in N days' within a week, 'Expired' after", async ({ page }) => {
@@ -115,7 +123,9 @@ test("expiry badges: 'Expires in N days' within a week, 'Expired' after", async 
   await expect(card(page, "openai").getByTestId("key-item-Default").getByTestId("expiry-badge")).toHaveCount(0);
 });
 
-test("the playground answers from the second key when the first is rejected, names it, and the first turns red", async ({ page }) => {
+test("the playground answers from the second key when the first is rejected, names it, and the first turns red", async ({
+  page,
+}) => {
   await signUpAndSignIn(page, "fallback");
   const first = testKey("valid");
   const second = testKey("valid");
@@ -137,8 +147,12 @@ test("the playground answers from the second key when the first is rejected, nam
     await expect(page.getByTestId("chat-error")).toHaveCount(0);
 
     await page.goto("/settings");
-    await expect(card(page, "openai").getByTestId("key-item-Default").getByText("Rejected", { exact: true })).toBeVisible();
-    await expect(card(page, "openai").getByTestId("key-item-Backup").getByText("Rejected", { exact: true })).toHaveCount(0);
+    await expect(
+      card(page, "openai").getByTestId("key-item-Default").getByText("Rejected", { exact: true }),
+    ).toBeVisible();
+    await expect(
+      card(page, "openai").getByTestId("key-item-Backup").getByText("Rejected", { exact: true }),
+    ).toHaveCount(0);
   } finally {
     await page.request.post(`${FAKE_PROVIDERS_URL}/__control/restore`, { data: { key: first } });
   }

@@ -8,7 +8,9 @@ import { signUpAndSignIn, testKey } from "./helpers";
  * $0.012: the bar turns amber, the notice at the top names the key, the answer shows its cost, and the usage CSV
  * downloads with its header line and today's cost.
  */
-test("a budget, usage past 80 % through the playground: amber bar, the notice, each answer's cost, the CSV", async ({ page }) => {
+test("a budget, usage past 80 % through the playground: amber bar, the notice, each answer's cost, the CSV", async ({
+  page,
+}) => {
   await signUpAndSignIn(page, "spend");
   const openai = page.getByTestId("provider-card-openai");
   await openai.getByRole("button", { name: "Add API Key" }).click();
@@ -25,7 +27,9 @@ test("a budget, usage past 80 % through the playground: amber bar, the notice, e
   await prices.getByLabel("Output $/M").fill("0");
   await prices.getByRole("button", { name: "Set price" }).click();
   await expect(openai.getByText("Your price for gpt-4o-mini is saved.")).toBeVisible();
-  await expect(openai.getByTestId("price-table").getByRole("row", { name: /^gpt-4o-mini \$1,000\.00 \$0\.00 Yours/ })).toBeVisible();
+  await expect(
+    openai.getByTestId("price-table").getByRole("row", { name: /^gpt-4o-mini \$1,000\.00 \$0\.00 Yours/ }),
+  ).toBeVisible();
 
   // A soft budget of $0.012 a month.
   await openai.getByRole("button", { name: "Budget of Default" }).click();
@@ -42,7 +46,10 @@ test("a budget, usage past 80 % through the playground: amber bar, the notice, e
   await expect(page.getByRole("combobox", { name: "Model" })).toBeEnabled();
   await page.getByRole("combobox", { name: "Model" }).selectOption("gpt-4o-mini");
   const prompt = page.getByRole("textbox", { name: "Message" });
-  for (const [n, text] of [[1, "Hello"], [2, "Again"]] as const) {
+  for (const [n, text] of [
+    [1, "Hello"],
+    [2, "Again"],
+  ] as const) {
     await prompt.fill(text);
     await prompt.press("Enter");
     await expect(page.getByTestId("answer-facts")).toHaveCount(n);
@@ -58,9 +65,14 @@ test("a budget, usage past 80 % through the playground: amber bar, the notice, e
   await expect(page.getByTestId("month-spend")).toHaveText("$0.01");
   await expect(page.getByTestId("spend-by-model").getByRole("row", { name: /^gpt-4o-mini OpenAI 2 / })).toBeVisible();
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download CSV" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}-by-day\.csv$/);
-  const lines = readFileSync((await download.path())!, "utf8").trim().split("\r\n");
+  const lines = readFileSync((await download.path())!, "utf8")
+    .trim()
+    .split("\r\n");
   expect(lines[0]).toBe("group,requests,inputTokens,outputTokens,costMicroUsd,unpricedRequests");
   const today = new Date().toISOString().slice(0, 10);
   expect(lines.find((line) => line.startsWith(today))).toMatch(new RegExp(`^${today},2,10,\\d+,10000,0$`));

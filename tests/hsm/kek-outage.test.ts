@@ -44,7 +44,11 @@ beforeAll(async () => {
   gatewayToken = (await createToken(ada)).token;
   for (const registryId of ["openai", "anthropic"]) {
     keys[registryId] = `sk-test-valid-${fakeKey("")}`;
-    const saved = await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: providers[registryId]!.id, apiKey: keys[registryId] } });
+    const saved = await call(keysRoute.POST, {
+      method: "POST",
+      as: ada,
+      body: { providerId: providers[registryId]!.id, apiKey: keys[registryId] },
+    });
     expect(saved.status, saved.text).toBe(200);
   }
 });
@@ -56,18 +60,29 @@ afterAll(async () => {
 });
 
 const chat = (registryId: string) =>
-  call(chatRoute.POST, { method: "POST", path: "/api/chat", as: ada, body: { providerId: providers[registryId]!.id, model: "m-1", messages: [{ role: "user", content: "Hi" }] } });
+  call(chatRoute.POST, {
+    method: "POST",
+    path: "/api/chat",
+    as: ada,
+    body: { providerId: providers[registryId]!.id, model: "m-1", messages: [{ role: "user", content: "Hi" }] },
+  });
 
 function expectUnavailable(answer: Answer) {
   expect(answer.status, answer.text).toBe(503);
   expect(answer.headers.get("retry-after")).toBe("5");
-  expect(answer.json).toMatchObject({ code: "key_service_unavailable", error: expect.stringMatching(/key service is not answering\. Nothing was lost/) });
+  expect(answer.json).toMatchObject({
+    code: "key_service_unavailable",
+    error: expect.stringMatching(/key service is not answering\. Nothing was lost/),
+  });
 }
 
 /** A playground answer from the fake provider, sent exactly this key. */
 async function expectServed(registryId: string) {
   const since = fake.requests.length;
-  const answer = await streamCall(chatRoute.POST, { as: ada, body: { providerId: providers[registryId]!.id, model: "m-1", messages: [{ role: "user", content: "Hi" }] } });
+  const answer = await streamCall(chatRoute.POST, {
+    as: ada,
+    body: { providerId: providers[registryId]!.id, model: "m-1", messages: [{ role: "user", content: "Hi" }] },
+  });
   expect(answer.status, answer.text).toBe(200);
   expect(answer.text).toMatch(/^Hello from/);
   expect(fake.requests.slice(since).map((r) => r.credential)).toEqual([keys[registryId]]);
@@ -85,7 +100,11 @@ async function recovered(): Promise<number> {
 }
 
 const envelopes = async () =>
-  (await getDb()).select({ id: userApiKey.id, encryptedKey: userApiKey.encryptedKey, keyId: userApiKey.keyId }).from(userApiKey).where(eq(userApiKey.userId, ada.id)).orderBy(asc(userApiKey.id));
+  (await getDb())
+    .select({ id: userApiKey.id, encryptedKey: userApiKey.encryptedKey, keyId: userApiKey.keyId })
+    .from(userApiKey)
+    .where(eq(userApiKey.userId, ada.id))
+    .orderBy(asc(userApiKey.id));
 
 describe("the token stops answering", () => {
   it("503 key_service_unavailable for what needs a key; lists and the page unaffected; nothing lost; recovery without a restart", async () => {
@@ -98,8 +117,12 @@ describe("the token stops answering", () => {
     hsm.fail();
     expectUnavailable(await chat("openai"));
     expectUnavailable(await chat("anthropic"));
-    expectUnavailable(await call(testRoute.POST, { method: "POST", as: ada, body: { providerId: providers.openai!.id } }));
-    expectUnavailable(await call(modelsRoute.GET, { as: ada, path: `/api/user/api-keys/models?providerId=${providers.anthropic!.id}` }));
+    expectUnavailable(
+      await call(testRoute.POST, { method: "POST", as: ada, body: { providerId: providers.openai!.id } }),
+    );
+    expectUnavailable(
+      await call(modelsRoute.GET, { as: ada, path: `/api/user/api-keys/models?providerId=${providers.anthropic!.id}` }),
+    );
     // The gateway says it in OpenAI's shape, and nothing is spent or held.
     const viaGateway = await rawGateway("/api/v1/chat/completions", {
       method: "POST",
@@ -109,7 +132,13 @@ describe("the token stops answering", () => {
     expect(viaGateway.status).toBe(503);
     expect(await viaGateway.json()).toMatchObject({ error: { type: "api_error", code: "key_service_unavailable" } });
     const groq = `sk-test-valid-${fakeKey("")}`;
-    expectUnavailable(await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: providers.groq!.id, apiKey: groq, skipValidation: true } }));
+    expectUnavailable(
+      await call(keysRoute.POST, {
+        method: "POST",
+        as: ada,
+        body: { providerId: providers.groq!.id, apiKey: groq, skipValidation: true },
+      }),
+    );
 
     // Lists and pages decrypt nothing: they answer as before (but for lastUsedAt, which the playground's one
     // statement stamps on the first key before it is opened: lib/db/chat-start.ts).
@@ -123,7 +152,9 @@ describe("the token stops answering", () => {
     expect(await envelopes()).toEqual(before);
 
     const failures = logs.filter((line) => line.includes('"level":"error"')).slice(errorsBefore);
-    expect(failures.filter((line) => line.includes('the PKCS#11 token \\"byok-test\\" failed (CKR_DEVICE_REMOVED'))).toHaveLength(1);
+    expect(
+      failures.filter((line) => line.includes('the PKCS#11 token \\"byok-test\\" failed (CKR_DEVICE_REMOVED')),
+    ).toHaveLength(1);
 
     hsm.recover();
     expect(await recovered()).toBeGreaterThanOrEqual(1);
@@ -132,7 +163,11 @@ describe("the token stops answering", () => {
     expect(await envelopes()).toEqual(before);
     expect(logs.some((line) => line.includes('the PKCS#11 token \\"byok-test\\" answers again'))).toBe(true);
     // Saving works again, under the token.
-    const saved = await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: providers.groq!.id, apiKey: groq, skipValidation: true } });
+    const saved = await call(keysRoute.POST, {
+      method: "POST",
+      as: ada,
+      body: { providerId: providers.groq!.id, apiKey: groq, skipValidation: true },
+    });
     expect(saved.status, saved.text).toBe(200);
     keys.groq = groq;
     await expectServed("groq");

@@ -40,7 +40,9 @@ let providers: ProviderRecord[];
 beforeAll(async () => {
   fake = await startFakeProviders({ chat: { chunks: 3, intervalMs: 0 } });
   for (const [name, value] of Object.entries(fake.env)) vi.stubEnv(name, value);
-  providers = (await listBuiltInProviders()).filter((p) => ["openai", "anthropic", "google", "groq"].includes(p.registryId));
+  providers = (await listBuiltInProviders()).filter((p) =>
+    ["openai", "anthropic", "google", "groq"].includes(p.registryId),
+  );
 });
 afterAll(async () => {
   await backgroundSettled();
@@ -59,7 +61,11 @@ async function saveKeys(count: number): Promise<Saved[]> {
     const user = await insertUser(`rotated${i}`);
     for (const provider of providers) {
       const apiKey = `sk-test-valid-${fakeKey("")}`;
-      const answer = await call(keysRoute.POST, { method: "POST", as: user, body: { providerId: provider.id, apiKey, skipValidation: true } });
+      const answer = await call(keysRoute.POST, {
+        method: "POST",
+        as: user,
+        body: { providerId: provider.id, apiKey, skipValidation: true },
+      });
       expect(answer.status, answer.text).toBe(200);
       saved.push({ user, providerId: provider.id, apiKey });
     }
@@ -71,7 +77,10 @@ async function saveKeys(count: number): Promise<Saved[]> {
 async function useEveryKey(saved: Saved[]) {
   for (const { user, providerId, apiKey } of saved) {
     const since = fake.requests.length;
-    const answer = await streamCall(chatRoute.POST, { as: user, body: { providerId, model: "m-1", messages: [{ role: "user", content: "Hi" }] } });
+    const answer = await streamCall(chatRoute.POST, {
+      as: user,
+      body: { providerId, model: "m-1", messages: [{ role: "user", content: "Hi" }] },
+    });
     expect(answer.status, answer.text).toBe(200);
     expect(answer.text).toMatch(/^Hello from/);
     expect(fake.requests.slice(since).map((r) => r.credential)).toEqual([apiKey]);
@@ -95,14 +104,28 @@ describe("npm run keys:rotate between key-encryption keys", () => {
     const saved = await saveKeys(3);
     // Two keys saved before this wave: sealed directly by the keyring key (v1), no data key of their own.
     const db = await getDb();
-    const old = (await db.select().from(userApiKey).limit(2)).map((row) => ({ ...row, encryptedKey: sealFirstVersion(getKeyring(), saved.find((s) => s.user.id === row.userId && s.providerId === row.providerId)!.apiKey, row).envelope }));
-    for (const row of old) await db.update(userApiKey).set({ encryptedKey: row.encryptedKey }).where(eq(userApiKey.id, row.id));
+    const old = (await db.select().from(userApiKey).limit(2)).map((row) => ({
+      ...row,
+      encryptedKey: sealFirstVersion(
+        getKeyring(),
+        saved.find((s) => s.user.id === row.userId && s.providerId === row.providerId)!.apiKey,
+        row,
+      ).envelope,
+    }));
+    for (const row of old)
+      await db.update(userApiKey).set({ encryptedKey: row.encryptedKey }).where(eq(userApiKey.id, row.id));
     await useEveryKey(saved);
 
     // local → token: kek-1 created, the app configured with it first and the keyring still unwrapping.
     configureKeks({ backend: "pkcs11", keyLabels: ["kek-1"], keyring: k1 });
     expect((await initKek()).first).toMatchObject({ label: "kek-1", created: true });
-    expect(await rotateApiKeys({ batchSize: 5 })).toMatchObject({ total: 12, rotated: 12, resealed: 2, undecryptable: 0, leftUnder: {} });
+    expect(await rotateApiKeys({ batchSize: 5 })).toMatchObject({
+      total: 12,
+      rotated: 12,
+      resealed: 2,
+      undecryptable: 0,
+      leftUnder: {},
+    });
     expect(await rowsByKek()).toEqual({ "pkcs11:kek-1": 12 });
     configureKeks({ backend: "pkcs11", keyLabels: ["kek-1"], keyring: keyringEntry("unrelated") }); // k1 removed
     await useEveryKey(saved);
@@ -133,7 +156,13 @@ describe("npm run keys:rotate between key-encryption keys", () => {
     configureKeks({ backend: "local", keyring: k1 });
     await (await getDb()).delete(userApiKey).where(sql`true`); // the test above's keys
     const saved = await saveKeys(10);
-    const settings = { ...hsm.env, KEK_BACKEND: "pkcs11", PKCS11_KEY_LABELS: "kek-2", API_KEY_ENCRYPTION_KEYS: k1, ROTATE_BATCH_SIZE: "1" };
+    const settings = {
+      ...hsm.env,
+      KEK_BACKEND: "pkcs11",
+      PKCS11_KEY_LABELS: "kek-2",
+      API_KEY_ENCRYPTION_KEYS: k1,
+      ROTATE_BATCH_SIZE: "1",
+    };
     await closeDb(); // hand the database over
 
     // Killed (SIGKILL: no chance to tidy up) as soon as it reports its third batch.
@@ -158,11 +187,17 @@ describe("npm run keys:rotate between key-encryption keys", () => {
     const again = await runScript("scripts/keys-rotate.ts", settings);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(new RegExp(`to move at start:\\s+${halfway.k1}\\n`));
-    expect(again.stdout).toContain("Nothing is left under any other key-encryption key: every KEK but pkcs11:kek-2 can be retired.");
+    expect(again.stdout).toContain(
+      "Nothing is left under any other key-encryption key: every KEK but pkcs11:kek-2 can be retired.",
+    );
     expect(await rowsByKek()).toEqual({ "pkcs11:kek-2": 40 });
 
     configureKeks({ backend: "pkcs11", keyLabels: ["kek-2"] });
-    const rows = await (await getDb()).select({ id: userApiKey.id, userId: userApiKey.userId, providerId: userApiKey.providerId }).from(userApiKey);
+    const rows = await (
+      await getDb()
+    )
+      .select({ id: userApiKey.id, userId: userApiKey.userId, providerId: userApiKey.providerId })
+      .from(userApiKey);
     for (const row of rows) {
       const expected = saved.find((s) => s.user.id === row.userId && s.providerId === row.providerId)!.apiKey;
       expect((await openStoredApiKeyById(row.userId, row.id))?.apiKey).toBe(expected);

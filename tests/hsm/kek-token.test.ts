@@ -32,7 +32,9 @@ let session: Handle;
 beforeAll(async () => {
   p11 = await pkcs11js();
   library = openLibrary(p11, hsm.env.PKCS11_MODULE!);
-  const slot = library.C_GetSlotList(true).find((s) => library.C_GetTokenInfo(s).label.trim() === hsm.env.PKCS11_TOKEN_LABEL)!;
+  const slot = library
+    .C_GetSlotList(true)
+    .find((s) => library.C_GetTokenInfo(s).label.trim() === hsm.env.PKCS11_TOKEN_LABEL)!;
   session = library.C_OpenSession(slot, p11.CKF_SERIAL_SESSION | p11.CKF_RW_SESSION);
   library.C_Login(session, p11.CKU_USER, hsm.env.PKCS11_PIN!);
 });
@@ -44,8 +46,12 @@ describe("npm run kek:init", () => {
   it("creates the first label's key once, inside the token, and says what it did", async () => {
     const first = await runScript("scripts/kek-init.ts", { PKCS11_KEY_LABELS: "kek-1,kek-0" });
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/^Token "byok-test" \(SoftHSM project SoftHSM v2, serial \w+\) through .+failing-pkcs11\.so:/);
-    expect(first.stdout).toContain("kek-1: created an AES-256 key inside the token: CKA_SENSITIVE true, CKA_EXTRACTABLE false");
+    expect(first.stdout).toMatch(
+      /^Token "byok-test" \(SoftHSM project SoftHSM v2, serial \w+\) through .+failing-pkcs11\.so:/,
+    );
+    expect(first.stdout).toContain(
+      "kek-1: created an AES-256 key inside the token: CKA_SENSITIVE true, CKA_EXTRACTABLE false",
+    );
     expect(first.stdout).toContain("kek-0: NOT in the token");
     expect(kek("kek-1")).toHaveLength(1);
 
@@ -66,7 +72,9 @@ describe("npm run kek:init", () => {
 describe("the token's key", () => {
   it("can never be read or taken out of the token", () => {
     const [key] = kek("kek-1");
-    expect(() => library.C_GetAttributeValue(session, key!, [{ type: p11.CKA_VALUE }])).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
+    expect(() => library.C_GetAttributeValue(session, key!, [{ type: p11.CKA_VALUE }])).toThrow(
+      /CKR_ATTRIBUTE_SENSITIVE/,
+    );
     const flags = library
       .C_GetAttributeValue(session, key!, [
         { type: p11.CKA_SENSITIVE },
@@ -85,16 +93,29 @@ describe("the token's key", () => {
       { type: p11.CKA_TOKEN, value: false },
       { type: p11.CKA_WRAP, value: true },
     ]);
-    expect(() => library.C_WrapKey(session, { mechanism: p11.CKM_AES_KEY_WRAP_PAD }, wrapper, key!, Buffer.alloc(64))).toThrow(/CKR_KEY_UNEXTRACTABLE/);
+    expect(() =>
+      library.C_WrapKey(session, { mechanism: p11.CKM_AES_KEY_WRAP_PAD }, wrapper, key!, Buffer.alloc(64)),
+    ).toThrow(/CKR_KEY_UNEXTRACTABLE/);
     // Its flags cannot be relaxed.
-    expect(() => library.C_SetAttributeValue(session, key!, [{ type: p11.CKA_EXTRACTABLE, value: true }])).toThrow(/CKR_/);
-    expect(() => library.C_SetAttributeValue(session, key!, [{ type: p11.CKA_SENSITIVE, value: false }])).toThrow(/CKR_/);
-    expect(() => library.C_GetAttributeValue(session, key!, [{ type: p11.CKA_VALUE }])).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
+    expect(() => library.C_SetAttributeValue(session, key!, [{ type: p11.CKA_EXTRACTABLE, value: true }])).toThrow(
+      /CKR_/,
+    );
+    expect(() => library.C_SetAttributeValue(session, key!, [{ type: p11.CKA_SENSITIVE, value: false }])).toThrow(
+      /CKR_/,
+    );
+    expect(() => library.C_GetAttributeValue(session, key!, [{ type: p11.CKA_VALUE }])).toThrow(
+      /CKR_ATTRIBUTE_SENSITIVE/,
+    );
   });
 });
 
 describe("start refuses what cannot be used, naming the variable", () => {
-  const settings = { KEK_BACKEND: "pkcs11", PKCS11_KEY_LABELS: "kek-1", API_KEY_ENCRYPTION_KEYS: "", KEK_CACHE_SECONDS: "" };
+  const settings = {
+    KEK_BACKEND: "pkcs11",
+    PKCS11_KEY_LABELS: "kek-1",
+    API_KEY_ENCRYPTION_KEYS: "",
+    KEK_CACHE_SECONDS: "",
+  };
   /** The start check in a process of its own, as a server starting (tests/fixtures/start-check.ts). */
   const refusal = async (env: Record<string, string>) => {
     const result = await runScript("tests/fixtures/start-check.ts", { ...settings, ...env });
@@ -104,15 +125,27 @@ describe("start refuses what cannot be used, naming the variable", () => {
   it("accepts the token as configured, and says which KEKs wrap and unwrap", async () => {
     expect(await refusal({})).toBe("started");
     configureKeks({ backend: "pkcs11", keyLabels: ["kek-1"], keyring: k1 }); // and in this process
-    expect(await checkKeks()).toBe("key-encryption keys: pkcs11:kek-1 wraps (pkcs11); pkcs11:kek-1, k1 unwrap; unwrapped data keys kept 60 s");
+    expect(await checkKeks()).toBe(
+      "key-encryption keys: pkcs11:kek-1 wraps (pkcs11); pkcs11:kek-1, k1 unwrap; unwrapped data keys kept 60 s",
+    );
   });
 
   it("a module, token, PIN or key that cannot be used", async () => {
-    expect(await refusal({ PKCS11_MODULE: "/nowhere/libnothing.so" })).toMatch(/^PKCS11_MODULE: cannot load "\/nowhere\/libnothing\.so"/);
-    expect(await refusal({ PKCS11_TOKEN_LABEL: "no-such-token" })).toMatch(/^PKCS11_TOKEN_LABEL: no token labelled "no-such-token" in .+ \(it has "byok-test"\)/);
-    expect(await refusal({ PKCS11_PIN: "wrong-pin" })).toMatch(/^PKCS11_PIN: the token "byok-test" refused the PIN \(CKR_PIN_INCORRECT in C_Login\)/);
-    expect(await refusal({ PKCS11_KEY_LABELS: "kek-1,kek-9" })).toMatch(/^PKCS11_KEY_LABELS: the token "byok-test" holds no secret key labelled "kek-9".+kek:init/);
-    expect(await refusal({ PKCS11_KEY_LABELS: "bad label" })).toMatch(/^PKCS11_KEY_LABELS: "bad label" is not a key label/);
+    expect(await refusal({ PKCS11_MODULE: "/nowhere/libnothing.so" })).toMatch(
+      /^PKCS11_MODULE: cannot load "\/nowhere\/libnothing\.so"/,
+    );
+    expect(await refusal({ PKCS11_TOKEN_LABEL: "no-such-token" })).toMatch(
+      /^PKCS11_TOKEN_LABEL: no token labelled "no-such-token" in .+ \(it has "byok-test"\)/,
+    );
+    expect(await refusal({ PKCS11_PIN: "wrong-pin" })).toMatch(
+      /^PKCS11_PIN: the token "byok-test" refused the PIN \(CKR_PIN_INCORRECT in C_Login\)/,
+    );
+    expect(await refusal({ PKCS11_KEY_LABELS: "kek-1,kek-9" })).toMatch(
+      /^PKCS11_KEY_LABELS: the token "byok-test" holds no secret key labelled "kek-9".+kek:init/,
+    );
+    expect(await refusal({ PKCS11_KEY_LABELS: "bad label" })).toMatch(
+      /^PKCS11_KEY_LABELS: "bad label" is not a key label/,
+    );
   });
 
   it("a key that could leave the token", async () => {
@@ -128,7 +161,9 @@ describe("start refuses what cannot be used, naming the variable", () => {
       { type: p11.CKA_ENCRYPT, value: true },
       { type: p11.CKA_DECRYPT, value: true },
     ]);
-    expect(await refusal({ PKCS11_KEY_LABELS: "loose" })).toMatch(/^PKCS11_KEY_LABELS: the key "loose" cannot serve as a key-encryption key: it could leave the token/);
+    expect(await refusal({ PKCS11_KEY_LABELS: "loose" })).toMatch(
+      /^PKCS11_KEY_LABELS: the key "loose" cannot serve as a key-encryption key: it could leave the token/,
+    );
   });
 
   it("settings that are incomplete or unknown (read before the token is touched)", async () => {
@@ -136,7 +171,10 @@ describe("start refuses what cannot be used, naming the variable", () => {
       configureKeks({ backend: "pkcs11", keyLabels: ["kek-1"] });
       vi.stubEnv("PKCS11_PIN", hsm.env.PKCS11_PIN!);
       for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-      return checkKeks().then(() => "started", (error: Error) => error.message);
+      return checkKeks().then(
+        () => "started",
+        (error: Error) => error.message,
+      );
     };
     expect(await refused({ PKCS11_PIN: "" })).toMatch(/^PKCS11_PIN is not set; a PKCS#11 token needs/);
     expect(await refused({ PKCS11_MODULE: "" })).toMatch(/^KEK_BACKEND=pkcs11 needs PKCS11_MODULE/);
@@ -194,7 +232,9 @@ describe("keys under the token", () => {
   it("an envelope moved to another user's row, or with its data key tampered, does not open under the token either", async () => {
     const [row] = await (await getDb()).select().from(userApiKey).limit(1);
     const other = saved.find((s) => s.user.id !== row!.userId)!;
-    await expect(openEnvelope(row!.encryptedKey, { userId: other.user.id, providerId: row!.providerId })).rejects.toMatchObject({ reason: "authentication_failed" });
+    await expect(
+      openEnvelope(row!.encryptedKey, { userId: other.user.id, providerId: row!.providerId }),
+    ).rejects.toMatchObject({ reason: "authentication_failed" });
     const parts = row!.encryptedKey.split(".");
     const wrapped = Buffer.from(parts[2]!, "base64url");
     wrapped[20]! ^= 1;

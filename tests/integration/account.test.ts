@@ -23,7 +23,11 @@ function changePassword(cookie: string, body: unknown): Promise<Answer<Record<st
   return call(passwordRoute.POST, { method: "POST", path: "/api/user/password", body, headers: { cookie } });
 }
 
-function deleteAccount(cookie: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer<Record<string, unknown>>> {
+function deleteAccount(
+  cookie: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer<Record<string, unknown>>> {
   return call(userRoute.DELETE, { method: "DELETE", path: "/api/user", body, headers: { cookie, ...headers } });
 }
 
@@ -32,7 +36,9 @@ const listStatus = async (cookie: string) => (await call(keysRoute.GET, { header
 /** Every table with a foreign key to "User", and what happens to its rows when the user goes. */
 /** Every foreign key to User: the table, its column (quoted), and what a delete of the user does to the row. */
 async function tablesReferencingUser(): Promise<{ table: string; column: string; onDelete: string }[]> {
-  const result = await (await getDb()).execute(sql`
+  const result = await (
+    await getDb()
+  ).execute(sql`
     select c.conrelid::regclass::text as "table", quote_ident(a.attname) as "column", c.confdeltype as "onDelete"
     from pg_constraint c
     join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
@@ -44,7 +50,10 @@ describe("POST /api/user/password", () => {
   it("changes the password with the current one, keeps this session and ends every other", async () => {
     const ada = await signedIn("ada");
     const phone = sessionOnly((await signInThroughRoute(ada.email, ada.password)).cookies);
-    const answer = await changePassword(ada.browser, { currentPassword: ada.password, newPassword: "a brand new password" });
+    const answer = await changePassword(ada.browser, {
+      currentPassword: ada.password,
+      newPassword: "a brand new password",
+    });
     expect(answer.status, answer.text).toBe(200);
     expect(answer.json).toEqual({ success: true });
     expect(await listStatus(ada.browser)).toBe(200);
@@ -56,7 +65,10 @@ describe("POST /api/user/password", () => {
   it("answers 400 wrong_password for a wrong current password, and changes nothing", async () => {
     const ada = await signedIn("ada");
     const phone = sessionOnly((await signInThroughRoute(ada.email, ada.password)).cookies);
-    const answer = await changePassword(ada.browser, { currentPassword: "not it", newPassword: "a brand new password" });
+    const answer = await changePassword(ada.browser, {
+      currentPassword: "not it",
+      newPassword: "a brand new password",
+    });
     expect(answer.status).toBe(400);
     expect(answer.json).toEqual({ error: "Your current password is not right.", code: "wrong_password" });
     expect(await listStatus(phone)).toBe(200);
@@ -68,7 +80,10 @@ describe("POST /api/user/password", () => {
     const short = await changePassword(ada.browser, { currentPassword: ada.password, newPassword: "short" });
     expect(short.status).toBe(400);
     expect(short.json).toMatchObject({ code: "invalid_body", fields: { newPassword: "Use at least 8 characters." } });
-    for (let i = 0; i < 10; i++) expect((await changePassword(ada.browser, { currentPassword: "guess", newPassword: "long enough" })).status).toBe(400);
+    for (let i = 0; i < 10; i++)
+      expect((await changePassword(ada.browser, { currentPassword: "guess", newPassword: "long enough" })).status).toBe(
+        400,
+      );
     const limited = await changePassword(ada.browser, { currentPassword: ada.password, newPassword: "long enough" });
     expect(limited.status).toBe(429);
     expect(limited.json).toMatchObject({ code: "rate_limited" });
@@ -103,10 +118,14 @@ describe("DELETE /api/user", () => {
 
     const db = await getDb();
     for (const { table, column } of await tablesReferencingUser()) {
-      const [row] = rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${table} where ${column} = '${ada.id}'`)));
+      const [row] = rowsOf<{ n: number }>(
+        await db.execute(sql.raw(`select count(*)::int as n from ${table} where ${column} = '${ada.id}'`)),
+      );
       expect(row!.n, table).toBe(0);
     }
-    const [users] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from "User" where id = ${ada.id}`));
+    const [users] = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from "User" where id = ${ada.id}`),
+    );
     expect(users!.n).toBe(0);
     expect([await listStatus(ada.browser), await listStatus(phone)]).toEqual([401, 401]);
     expect((await signInThroughRoute(ada.email, ada.password)).outcome).toBe("refused");
@@ -128,7 +147,12 @@ describe("DELETE /api/user", () => {
         .filter((key) => key.includes(who.id) || key.includes(who.email))
         .sort();
     expect((await deleteAccount(ada.browser, { password: "not it" })).status).toBe(400); // password:<id> too
-    expect(await keysOf(ada)).toEqual([`chat:${ada.id}`, `password:${ada.id}`, `signin:email:${ada.email}`, `validate:${ada.id}`]);
+    expect(await keysOf(ada)).toEqual([
+      `chat:${ada.id}`,
+      `password:${ada.id}`,
+      `signin:email:${ada.email}`,
+      `validate:${ada.id}`,
+    ]);
     const before = await keysOf(bob);
     expect(before).toHaveLength(3);
 
@@ -149,7 +173,9 @@ describe("DELETE /api/user", () => {
 
   it("refuses a cross-origin delete and a wrong password, and keeps the account", async () => {
     const ada = await signedIn("ada");
-    expect((await deleteAccount(ada.browser, { password: ada.password }, { origin: "https://evil.example" })).status).toBe(403);
+    expect(
+      (await deleteAccount(ada.browser, { password: ada.password }, { origin: "https://evil.example" })).status,
+    ).toBe(403);
     const wrong = await deleteAccount(ada.browser, { password: "not it" });
     expect(wrong.status).toBe(400);
     expect(wrong.json).toMatchObject({ code: "wrong_password" });

@@ -103,7 +103,10 @@ describe("every route", () => {
   });
 
   it.each(routes)("%s answers 401 for a forged or expired-looking session cookie", async (route) => {
-    const answer = await api(route, { body: bodies[route]?.(), headers: { cookie: "next-auth.session-token=forged.jwt.value" } });
+    const answer = await api(route, {
+      body: bodies[route]?.(),
+      headers: { cookie: "next-auth.session-token=forged.jwt.value" },
+    });
     expectError(answer, 401, "unauthorized");
   });
 
@@ -122,7 +125,11 @@ describe("every route", () => {
     const chunked = `next-auth.session-token.0=${token.slice(0, half)}; next-auth.session-token.1=${token.slice(half)}`;
     expect((await api("GET", { headers: { cookie: chunked } })).status).toBe(200);
     expect((await api("GET", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-    expectError(await api("GET", { headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } }), 401, "unauthorized");
+    expectError(
+      await api("GET", { headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } }),
+      401,
+      "unauthorized",
+    );
   });
 
   it.each(routes)("%s answers 403 with the flag off, and changes nothing", async (route) => {
@@ -147,7 +154,10 @@ describe("the key lifecycle", () => {
 
   it("saves a valid key after asking the provider, and answers it masked", async () => {
     const secret = key("valid");
-    const answer = await api<Row & { validation: unknown }>("POST", { as: ada, body: { providerId: openai.id, apiKey: secret } });
+    const answer = await api<Row & { validation: unknown }>("POST", {
+      as: ada,
+      body: { providerId: openai.id, apiKey: secret },
+    });
     expect(answer.status, answer.text).toBe(200);
     expect(answer.json).toMatchObject({
       providerId: openai.id,
@@ -209,7 +219,10 @@ describe("the key lifecycle", () => {
 
   it("saves without a check when asked to (skipValidation), leaving lastValidatedAt empty", async () => {
     const since = fake.requests.length;
-    const answer = await api<Row>("POST", { as: ada, body: { providerId: anthropic.id, apiKey: key("slow"), skipValidation: true } });
+    const answer = await api<Row>("POST", {
+      as: ada,
+      body: { providerId: anthropic.id, apiKey: key("slow"), skipValidation: true },
+    });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ providerId: anthropic.id, lastValidatedAt: null, validation: null });
     expect(fake.requests.length).toBe(since);
@@ -232,15 +245,31 @@ describe("the key lifecycle", () => {
     expect(removed.status).toBe(200);
     expect(removed.json).toEqual({ success: true });
     expectError(await api("DELETE", { as: ada, body: { providerId: google.id } }), 404, "api_key_not_found");
-    expectError(await api("PATCH", { as: ada, body: { providerId: google.id, isEnabled: true } }), 404, "api_key_not_found");
+    expectError(
+      await api("PATCH", { as: ada, body: { providerId: google.id, isEnabled: true } }),
+      404,
+      "api_key_not_found",
+    );
   });
 
   it("answers 404 for an unknown provider and 400 for an id that is not one", async () => {
     const unknown = "6f1c2a6e-7d0b-4c4e-9a55-0f0a6c1d2e3f";
-    expectError(await api("POST", { as: ada, body: { providerId: unknown, apiKey: key("valid") } }), 404, "provider_not_found");
-    expectError(await api("TEST", { as: ada, body: { providerId: unknown, apiKey: key("valid") } }), 404, "provider_not_found");
+    expectError(
+      await api("POST", { as: ada, body: { providerId: unknown, apiKey: key("valid") } }),
+      404,
+      "provider_not_found",
+    );
+    expectError(
+      await api("TEST", { as: ada, body: { providerId: unknown, apiKey: key("valid") } }),
+      404,
+      "provider_not_found",
+    );
     expectError(await api("DELETE", { as: ada, body: { providerId: unknown } }), 404, "api_key_not_found");
-    expectError(await api("POST", { as: ada, body: { providerId: "openai", apiKey: key("valid") } }), 400, "invalid_body");
+    expectError(
+      await api("POST", { as: ada, body: { providerId: "openai", apiKey: key("valid") } }),
+      400,
+      "invalid_body",
+    );
   });
 });
 
@@ -249,7 +278,12 @@ describe("testing a key", () => {
     const before = await tableSnapshot();
     const good = await api("TEST", { as: babbage, body: { providerId: openai.id, apiKey: key("valid") } });
     expect(good.status).toBe(200);
-    expect(good.json).toEqual({ valid: true, status: "valid", message: "Verified with OpenAI: the key can list models.", httpStatus: 200 });
+    expect(good.json).toEqual({
+      valid: true,
+      status: "valid",
+      message: "Verified with OpenAI: the key can list models.",
+      httpStatus: 200,
+    });
     const bad = await api("TEST", { as: babbage, body: { providerId: openai.id, apiKey: key("invalid") } });
     expect(bad.json).toMatchObject({ valid: false, status: "invalid", message: "OpenAI rejected this key." });
     const down = await api("TEST", { as: babbage, body: { providerId: openai.id, apiKey: key("error500") } });
@@ -275,7 +309,11 @@ describe("testing a key", () => {
     try {
       const answer = await api("TEST", { as: ada, body: { providerId: openai.id } });
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ valid: false, status: "undecryptable", message: expect.stringMatching(/enter it again/) });
+      expect(answer.json).toMatchObject({
+        valid: false,
+        status: "undecryptable",
+        message: expect.stringMatching(/enter it again/),
+      });
       const list = await api<Row[]>("GET", { as: ada });
       expect(list.json.find((r) => r.providerId === openai.id)?.needsReentry).toBe(true);
     } finally {
@@ -294,7 +332,11 @@ describe("two users", () => {
 
     // Babbage aims at providers only Ada has keys for.
     expectError(await api("DELETE", { as: babbage, body: { providerId: openai.id } }), 404, "api_key_not_found");
-    expectError(await api("PATCH", { as: babbage, body: { providerId: openai.id, isEnabled: false } }), 404, "api_key_not_found");
+    expectError(
+      await api("PATCH", { as: babbage, body: { providerId: openai.id, isEnabled: false } }),
+      404,
+      "api_key_not_found",
+    );
     expectError(await api("TEST", { as: babbage, body: { providerId: openai.id } }), 404, "api_key_not_found");
     // Changing his own Anthropic key leaves Ada's alone.
     await api("PATCH", { as: babbage, body: { providerId: anthropic.id, isEnabled: false } });
@@ -326,10 +368,17 @@ describe("GET /api/providers", () => {
   });
 
   it("answers in one SQL statement, with only the signed-in user's keys", async () => {
-    const withKey = (answer: Answer<{ id: string; hasApiKey: boolean }[]>) => answer.json.filter((p) => p.hasApiKey).map((p) => p.id).sort();
-    const keysOf = async (user: PublicUser) => (await api<Row[]>("GET", { as: user })).json.map((k) => k.providerId).sort();
+    const withKey = (answer: Answer<{ id: string; hasApiKey: boolean }[]>) =>
+      answer.json
+        .filter((p) => p.hasApiKey)
+        .map((p) => p.id)
+        .sort();
+    const keysOf = async (user: PublicUser) =>
+      (await api<Row[]>("GET", { as: user })).json.map((k) => k.providerId).sort();
     const cookie = await sessionCookie(babbage); // its session row is written here, not counted below
-    const counted = await countStatements(() => api<{ id: string; hasApiKey: boolean }[]>("PROVIDERS", { headers: { cookie } }));
+    const counted = await countStatements(() =>
+      api<{ id: string; hasApiKey: boolean }[]>("PROVIDERS", { headers: { cookie } }),
+    );
     expect(counted.count).toBe(1);
     expect(withKey(counted.result)).toEqual(await keysOf(babbage));
     const adas = await api<{ id: string; hasApiKey: boolean }[]>("PROVIDERS", { as: ada });
@@ -341,24 +390,52 @@ describe("GET /api/providers", () => {
 describe("request hygiene", () => {
   it("refuses state changes from another origin (403) but accepts our own", async () => {
     const before = await tableSnapshot();
-    const foreign: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }];
+    const foreign: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+    ];
     for (const headers of foreign) {
-      expectError(await api("POST", { as: ada, headers, body: { providerId: openai.id, apiKey: key("valid") } }), 403, "cross_origin");
+      expectError(
+        await api("POST", { as: ada, headers, body: { providerId: openai.id, apiKey: key("valid") } }),
+        403,
+        "cross_origin",
+      );
       expectError(await api("DELETE", { as: ada, headers, body: { providerId: openai.id } }), 403, "cross_origin");
     }
     expect(await tableSnapshot()).toBe(before);
-    const ours = await api("PATCH", { as: ada, headers: { origin: APP_URL, "sec-fetch-site": "same-origin" }, body: { providerId: openai.id, isEnabled: true } });
+    const ours = await api("PATCH", {
+      as: ada,
+      headers: { origin: APP_URL, "sec-fetch-site": "same-origin" },
+      body: { providerId: openai.id, isEnabled: true },
+    });
     expect(ours.status).toBe(200);
   });
 
   it("answers 415 for a body that is not JSON, 413 for one over 16 KiB, 400 for broken JSON", async () => {
     const body = JSON.stringify({ providerId: openai.id, apiKey: key("valid") });
-    expectError(await api("POST", { as: ada, raw: body, headers: { "content-type": "text/plain" } }), 415, "unsupported_media_type");
+    expectError(
+      await api("POST", { as: ada, raw: body, headers: { "content-type": "text/plain" } }),
+      415,
+      "unsupported_media_type",
+    );
     expectError(await api("POST", { as: ada, raw: body }), 415, "unsupported_media_type");
-    expectError(await api("POST", { as: ada, raw: body, headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported_media_type");
+    expectError(
+      await api("POST", { as: ada, raw: body, headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      415,
+      "unsupported_media_type",
+    );
     const huge = JSON.stringify({ providerId: openai.id, apiKey: "x".repeat(17 * 1024) });
-    expectError(await api("POST", { as: ada, raw: huge, headers: { "content-type": "application/json" } }), 413, "payload_too_large");
-    expectError(await api("POST", { as: ada, raw: "{\"providerId\":", headers: { "content-type": "application/json" } }), 400, "invalid_json");
+    expectError(
+      await api("POST", { as: ada, raw: huge, headers: { "content-type": "application/json" } }),
+      413,
+      "payload_too_large",
+    );
+    expectError(
+      await api("POST", { as: ada, raw: '{"providerId":', headers: { "content-type": "application/json" } }),
+      400,
+      "invalid_json",
+    );
   });
 
   it("limits validations per user (429 with Retry-After) while other users carry on", async () => {
@@ -375,8 +452,14 @@ describe("request hygiene", () => {
     expectError(limited!, 429, "rate_limited");
     expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
     // Saving with validation counts too; the limit is Carol's alone.
-    expectError(await api("POST", { as: carol, body: { providerId: openai.id, apiKey: key("valid") } }), 429, "rate_limited");
-    expect((await api("TEST", { as: babbage, body: { providerId: openai.id, apiKey: key("valid") } })).status).toBe(200);
+    expectError(
+      await api("POST", { as: carol, body: { providerId: openai.id, apiKey: key("valid") } }),
+      429,
+      "rate_limited",
+    );
+    expect((await api("TEST", { as: babbage, body: { providerId: openai.id, apiKey: key("valid") } })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -421,7 +504,10 @@ describe("bad input", () => {
     ["an extra field", () => ({ ...valid(), admin: true })],
     ["a userId field", () => ({ ...valid(), userId: babbage.id })],
     ["an id field", () => ({ ...valid(), id: "6f1c2a6e-7d0b-4c4e-9a55-0f0a6c1d2e3f" })],
-    ["__proto__", () => JSON.parse(`{"providerId":"${openai.id}","apiKey":"${key("valid")}","__proto__":{"isAdmin":true}}`)],
+    [
+      "__proto__",
+      () => JSON.parse(`{"providerId":"${openai.id}","apiKey":"${key("valid")}","__proto__":{"isAdmin":true}}`),
+    ],
     ["constructor", () => ({ ...valid(), constructor: { prototype: { x: 1 } } })],
     ["skipValidation a string", () => ({ ...valid(), skipValidation: "true" })],
     ["skipValidation a number", () => ({ ...valid(), skipValidation: 1 })],
@@ -435,7 +521,11 @@ describe("bad input", () => {
 
   it.each(corpus)("POST with %s: a clear 4xx, nothing changed", async (_name, body) => {
     const before = await tableSnapshot();
-    const answer = await api("POST", { as: ada, raw: JSON.stringify(body()), headers: { "content-type": "application/json" } });
+    const answer = await api("POST", {
+      as: ada,
+      raw: JSON.stringify(body()),
+      headers: { "content-type": "application/json" },
+    });
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expect(answer.json).toMatchObject({ error: expect.any(String), code: expect.any(String) });
@@ -457,13 +547,20 @@ describe("bad input", () => {
 
   it.each(otherBodies)("%s with %s: a clear 4xx, nothing changed", async (route, _name, body) => {
     const before = await tableSnapshot();
-    const answer = await api(route, { as: ada, raw: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    const answer = await api(route, {
+      as: ada,
+      raw: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    });
     expectError(answer, 400, "invalid_body");
     expect(await tableSnapshot()).toBe(before);
   });
 
   it("names the field at fault", async () => {
-    const answer = await api<{ error: string; fields: Record<string, string> }>("POST", { as: ada, body: { providerId: openai.id, apiKey: "  " } });
+    const answer = await api<{ error: string; fields: Record<string, string> }>("POST", {
+      as: ada,
+      body: { providerId: openai.id, apiKey: "  " },
+    });
     expect(answer.json.error).toBe("apiKey: Enter an API key.");
     expect(answer.json.fields).toEqual({ apiKey: "Enter an API key." });
     const extra = await api<{ error: string }>("POST", { as: ada, body: { ...valid(), admin: true } });
@@ -473,8 +570,20 @@ describe("bad input", () => {
   });
 
   it("answers an empty body or non-UTF-8 bytes with 400", async () => {
-    expectError(await api("POST", { as: ada, raw: "", headers: { "content-type": "application/json" } }), 400, "invalid_json");
-    expectError(await api("POST", { as: ada, raw: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), headers: { "content-type": "application/json" } }), 400, "invalid_json");
+    expectError(
+      await api("POST", { as: ada, raw: "", headers: { "content-type": "application/json" } }),
+      400,
+      "invalid_json",
+    );
+    expectError(
+      await api("POST", {
+        as: ada,
+        raw: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+        headers: { "content-type": "application/json" },
+      }),
+      400,
+      "invalid_json",
+    );
   });
 });
 

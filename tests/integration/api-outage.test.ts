@@ -41,46 +41,87 @@ beforeAll(async () => {
   signedIn = { headers: { cookie: await sessionCookie(ada) } };
   openai = (await getProviderByRegistryId("openai"))!;
   saved = `sk-test-valid-${fakeKey("")}`;
-  const first = await call(keysRoute.POST, { method: "POST", ...signedIn, body: { providerId: openai.id, apiKey: saved } });
+  const first = await call(keysRoute.POST, {
+    method: "POST",
+    ...signedIn,
+    body: { providerId: openai.id, apiKey: saved },
+  });
   expect(first.status).toBe(200);
 });
 
 const attempts: [string, () => ReturnType<typeof call>][] = [
   ["GET", () => call(keysRoute.GET, { ...signedIn })],
-  ["POST", () => call(keysRoute.POST, { method: "POST", ...signedIn, body: { providerId: openai.id, apiKey: `sk-test-valid-${fakeKey("")}` } })],
-  ["PATCH", () => call(keysRoute.PATCH, { method: "PATCH", ...signedIn, body: { providerId: openai.id, isEnabled: false } })],
+  [
+    "POST",
+    () =>
+      call(keysRoute.POST, {
+        method: "POST",
+        ...signedIn,
+        body: { providerId: openai.id, apiKey: `sk-test-valid-${fakeKey("")}` },
+      }),
+  ],
+  [
+    "PATCH",
+    () => call(keysRoute.PATCH, { method: "PATCH", ...signedIn, body: { providerId: openai.id, isEnabled: false } }),
+  ],
   ["DELETE", () => call(keysRoute.DELETE, { method: "DELETE", ...signedIn, body: { providerId: openai.id } })],
-  ["TEST", () => call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", ...signedIn, body: { providerId: openai.id } })],
+  [
+    "TEST",
+    () =>
+      call(testRoute.POST, {
+        method: "POST",
+        path: "/api/user/api-keys/test",
+        ...signedIn,
+        body: { providerId: openai.id },
+      }),
+  ],
   ["MODELS", () => call(modelsRoute.GET, { path: `/api/user/api-keys/models?providerId=${openai.id}`, ...signedIn })],
   ["ACTIVITY", () => call(activityRoute.GET, { path: "/api/user/activity", ...signedIn })],
   [
     "CHAT",
-    () => call(chatRoute.POST, { method: "POST", path: "/api/chat", ...signedIn, body: { providerId: openai.id, model: "m", messages: [{ role: "user", content: "Hi" }] } }),
+    () =>
+      call(chatRoute.POST, {
+        method: "POST",
+        path: "/api/chat",
+        ...signedIn,
+        body: { providerId: openai.id, model: "m", messages: [{ role: "user", content: "Hi" }] },
+      }),
   ],
   ["health", () => call(healthRoute.GET, { path: "/api/health" })],
 ];
 
 describe("the REST API while the database is down", () => {
-  it.each(attempts)("%s: 503 with the JSON error shape and Retry-After; liveness still answers", async (name, attempt) => {
-    await outage.takeDown();
-    // Liveness never asks the database: the process is alive while it is down.
-    const live = await call(async () => liveRoute.GET(), { path: "/api/health/live" });
-    expect([live.status, live.json]).toEqual([200, { status: "ok" }]);
-    const answer = await attempt();
-    expect(answer.status, `${name}: ${answer.text}`).toBe(503);
-    expect(answer.json).toMatchObject({ code: "database_unavailable", error: expect.any(String) });
-    expect(answer.headers.get("retry-after")).toBe("5");
-  });
+  it.each(attempts)(
+    "%s: 503 with the JSON error shape and Retry-After; liveness still answers",
+    async (name, attempt) => {
+      await outage.takeDown();
+      // Liveness never asks the database: the process is alive while it is down.
+      const live = await call(async () => liveRoute.GET(), { path: "/api/health/live" });
+      expect([live.status, live.json]).toEqual([200, { status: "ok" }]);
+      const answer = await attempt();
+      expect(answer.status, `${name}: ${answer.text}`).toBe(503);
+      expect(answer.json).toMatchObject({ code: "database_unavailable", error: expect.any(String) });
+      expect(answer.headers.get("retry-after")).toBe("5");
+    },
+  );
 
   it("recovers without a restart, with no acknowledged write lost and nothing from the failed calls", async () => {
     await outage.bringBack();
     const list = await call<{ providerId: string; isEnabled: boolean }[]>(keysRoute.GET, { ...signedIn });
     expect(list.status).toBe(200);
     expect(list.json).toMatchObject([{ providerId: openai.id, isEnabled: true }]);
-    const test = await call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", ...signedIn, body: { providerId: openai.id } });
+    const test = await call(testRoute.POST, {
+      method: "POST",
+      path: "/api/user/api-keys/test",
+      ...signedIn,
+      body: { providerId: openai.id },
+    });
     expect(test.json).toMatchObject({ status: "valid" });
     expect(fake.requests.at(-1)!.credential).toBe(saved);
-    const activity = await call<{ events: { type: string }[] }>(activityRoute.GET, { path: "/api/user/activity", as: ada });
+    const activity = await call<{ events: { type: string }[] }>(activityRoute.GET, {
+      path: "/api/user/activity",
+      as: ada,
+    });
     expect(activity.json.events.map((e) => e.type)).toEqual(["key_tested", "key_created"]); // nothing from the failed calls
     expect((await call(healthRoute.GET, { path: "/api/health" })).json).toEqual({ db: "ok" });
 

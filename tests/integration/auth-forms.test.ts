@@ -18,7 +18,12 @@ import { cookieHeader, randomAddress, registeredAccount, setCookies } from "../f
  */
 type Route = { POST: (request: never) => Promise<Response> };
 
-function post(route: Route, path: string, fields: Record<string, string>, options: { address?: string; headers?: Record<string, string>; raw?: string } = {}) {
+function post(
+  route: Route,
+  path: string,
+  fields: Record<string, string>,
+  options: { address?: string; headers?: Record<string, string>; raw?: string } = {},
+) {
   return call(route.POST as never, {
     method: "POST",
     path,
@@ -32,12 +37,17 @@ function post(route: Route, path: string, fields: Record<string, string>, option
   });
 }
 
-const signInForm = (fields: Record<string, string>, options?: Parameters<typeof post>[3]) => post(loginRoute, "/api/auth/login", fields, options);
-const signUpForm = (fields: Record<string, string>, options?: Parameters<typeof post>[3]) => post(registerRoute, "/api/auth/register", fields, options);
+const signInForm = (fields: Record<string, string>, options?: Parameters<typeof post>[3]) =>
+  post(loginRoute, "/api/auth/login", fields, options);
+const signUpForm = (fields: Record<string, string>, options?: Parameters<typeof post>[3]) =>
+  post(registerRoute, "/api/auth/register", fields, options);
 
 /** Who next-auth says is signed in with the cookies an answer set. */
 async function sessionEmail(answer: Answer): Promise<string | undefined> {
-  const session = await call<{ user?: { email: string } }>(nextAuthRoute.GET, { path: "/api/auth/session", headers: { cookie: cookieHeader(setCookies(answer)) } });
+  const session = await call<{ user?: { email: string } }>(nextAuthRoute.GET, {
+    path: "/api/auth/session",
+    headers: { cookie: cookieHeader(setCookies(answer)) },
+  });
   return session.json.user?.email;
 }
 
@@ -87,7 +97,12 @@ describe("POST /api/auth/login (the sign-in form without JavaScript)", () => {
 
   it("keeps the lockout: after 10 wrong passwords the right one is refused, with how long to wait", async () => {
     const ada = await registeredAccount("ada");
-    for (let i = 0; i < 10; i++) expectSeeOther(await signInForm({ email: ada.email, password: "wrong password" }), "/login?error=CredentialsSignin", []);
+    for (let i = 0; i < 10; i++)
+      expectSeeOther(
+        await signInForm({ email: ada.email, password: "wrong password" }),
+        "/login?error=CredentialsSignin",
+        [],
+      );
     const locked = await signInForm({ email: ada.email, password: ada.password });
     // The wait is what is left of the 15-minute window, in seconds.
     expectSeeOther(locked, locked.headers.get("location")!, [ada.email, ada.password]);
@@ -97,12 +112,21 @@ describe("POST /api/auth/login (the sign-in form without JavaScript)", () => {
 
   it("refuses a post from another site, a body over 16 KiB and a JSON body, each back to the form", async () => {
     const ada = await registeredAccount("ada");
-    const crossSite = await signInForm({ email: ada.email, password: ada.password }, { headers: { origin: "https://evil.example" } });
+    const crossSite = await signInForm(
+      { email: ada.email, password: ada.password },
+      { headers: { origin: "https://evil.example" } },
+    );
     expectSeeOther(crossSite, "/login?error=cross_origin", []);
     expect(setCookies(crossSite)["next-auth.session-token"]).toBeUndefined();
     const big = await signInForm({}, { raw: `email=${"a".repeat(17 * 1024)}` });
     expectSeeOther(big, "/login?error=payload_too_large", []);
-    const json = await signInForm({}, { raw: JSON.stringify({ email: ada.email, password: ada.password }), headers: { "content-type": "application/json" } });
+    const json = await signInForm(
+      {},
+      {
+        raw: JSON.stringify({ email: ada.email, password: ada.password }),
+        headers: { "content-type": "application/json" },
+      },
+    );
     expectSeeOther(json, "/login?error=unsupported_media_type", []);
   });
 });
@@ -118,14 +142,30 @@ describe("POST /api/auth/register as a form (the sign-up form without JavaScript
 
   it("a taken email or a field the schema refuses: back to /register with the code, nothing created", async () => {
     const ada = await registeredAccount("ada");
-    expectSeeOther(await signUpForm({ email: ada.email.toUpperCase(), password: "long enough" }), "/register?error=email_taken", [ada.email]);
+    expectSeeOther(
+      await signUpForm({ email: ada.email.toUpperCase(), password: "long enough" }),
+      "/register?error=email_taken",
+      [ada.email],
+    );
     const email = newEmail();
     expectSeeOther(await signUpForm({ email, password: "tiny7" }), "/register?error=short_password", [email, "tiny7"]);
     expectSeeOther(await signUpForm({ email, password: "" }), "/register?error=missing_password", [email]);
-    expectSeeOther(await signUpForm({ email: "not an email", password: "long enough" }), "/register?error=invalid_email", ["long enough"]);
-    expectSeeOther(await signUpForm({ email, password: "long enough", name: "n".repeat(101) }), "/register?error=long_name", [email]);
+    expectSeeOther(
+      await signUpForm({ email: "not an email", password: "long enough" }),
+      "/register?error=invalid_email",
+      ["long enough"],
+    );
+    expectSeeOther(
+      await signUpForm({ email, password: "long enough", name: "n".repeat(101) }),
+      "/register?error=long_name",
+      [email],
+    );
     // A NUL byte, which no text column can hold: refused before the database (which answered "unavailable").
-    expectSeeOther(await signUpForm({ email, password: "long enough", name: "a\u0000b" }), "/register?error=invalid_body", [email]);
+    expectSeeOther(
+      await signUpForm({ email, password: "long enough", name: "a\u0000b" }),
+      "/register?error=invalid_body",
+      [email],
+    );
     expectSeeOther(await signUpForm({ email, password: "long\u0000enough" }), "/register?error=invalid_body", [email]);
     // None of those created the account: it can still be made.
     expectSeeOther(await signUpForm({ email, password: "long enough" }), "/settings", [email]);
@@ -142,8 +182,16 @@ describe("POST /api/auth/register as a form (the sign-up form without JavaScript
 
   it("refuses a post from another site, and a body over 16 KiB", async () => {
     const email = newEmail();
-    expectSeeOther(await signUpForm({ email, password: "long enough" }, { headers: { origin: "https://evil.example" } }), "/register?error=cross_origin", []);
-    expectSeeOther(await signUpForm({}, { raw: `email=${email}&password=${"p".repeat(17 * 1024)}` }), "/register?error=payload_too_large", []);
+    expectSeeOther(
+      await signUpForm({ email, password: "long enough" }, { headers: { origin: "https://evil.example" } }),
+      "/register?error=cross_origin",
+      [],
+    );
+    expectSeeOther(
+      await signUpForm({}, { raw: `email=${email}&password=${"p".repeat(17 * 1024)}` }),
+      "/register?error=payload_too_large",
+      [],
+    );
     expectSeeOther(await signUpForm({ email, password: "long enough" }), "/settings", []);
   });
 });
@@ -159,11 +207,21 @@ describe("a form posted from another address of this server (NEXTAUTH_URL names 
       expectSeeOther(signIn, "http://localhost:3000/login?error=other_address", [ada.email, ada.password]);
       expect(setCookies(signIn)["next-auth.session-token"]).toBeUndefined();
       const email = newEmail();
-      expectSeeOther(await signUpForm({ email, password: "long enough" }, at127), "http://localhost:3000/register?error=other_address", [email]);
-      expect((await signInForm({ email, password: "long enough" })).headers.get("location")).toBe("/login?error=CredentialsSignin");
+      expectSeeOther(
+        await signUpForm({ email, password: "long enough" }, at127),
+        "http://localhost:3000/register?error=other_address",
+        [email],
+      );
+      expect((await signInForm({ email, password: "long enough" })).headers.get("location")).toBe(
+        "/login?error=CredentialsSignin",
+      );
 
       const evil = { headers: { origin: "https://evil.example", host: "127.0.0.1:3000" } };
-      expectSeeOther(await signInForm({ email: ada.email, password: ada.password }, evil), "/login?error=cross_origin", []);
+      expectSeeOther(
+        await signInForm({ email: ada.email, password: ada.password }, evil),
+        "/login?error=cross_origin",
+        [],
+      );
       expect(authErrorSentence("/login", "other_address")).toMatch(/another of its addresses/);
     } finally {
       vi.stubEnv("NEXTAUTH_URL", before);
@@ -186,7 +244,12 @@ describe("POST /api/auth/logout (the sign-out button without JavaScript)", () =>
   it("refuses a post from another site: the session stays", async () => {
     const ada = await registeredAccount("ada");
     const signedIn = await signInForm({ email: ada.email, password: ada.password });
-    const answer = await post(logoutRoute, "/api/auth/logout", {}, { headers: { cookie: cookieHeader(setCookies(signedIn)), origin: "https://evil.example" } });
+    const answer = await post(
+      logoutRoute,
+      "/api/auth/logout",
+      {},
+      { headers: { cookie: cookieHeader(setCookies(signedIn)), origin: "https://evil.example" } },
+    );
     expect(answer.status).toBe(403);
     expect(answer.json).toMatchObject({ code: "cross_origin" });
     expect(await sessionEmail(signedIn)).toBe(ada.email);

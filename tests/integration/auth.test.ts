@@ -11,10 +11,16 @@ import { type Answer, call } from "../fixtures/http";
 import { captureLogs } from "../fixtures/logs";
 
 function register(body: unknown, headers: Record<string, string> = {}): Promise<Answer<Record<string, unknown>>> {
-  return call(registerRoute.POST, { method: "POST", path: "/api/auth/register", body, headers: { ...peerHeaders(randomIp()), ...headers } });
+  return call(registerRoute.POST, {
+    method: "POST",
+    path: "/api/auth/register",
+    body,
+    headers: { ...peerHeaders(randomIp()), ...headers },
+  });
 }
 
-const randomIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+const randomIp = () =>
+  `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 const email = () => `User.${randomUUID()}@Example.test`;
 const logs = captureLogs();
 
@@ -25,7 +31,12 @@ describe("POST /api/auth/register", () => {
     const answer = await register({ email: address, password, name: "Ada" });
     expect(answer.status, answer.text).toBe(201);
     expect(answer.json).toEqual({ id: expect.any(String), email: address.toLowerCase() });
-    const [row] = await (await getDb()).select().from(user).where(eq(user.id, answer.json.id as string));
+    const [row] = await (
+      await getDb()
+    )
+      .select()
+      .from(user)
+      .where(eq(user.id, answer.json.id as string));
     expect(row!.passwordHash).toMatch(/^\$argon2id\$/);
     expect(JSON.stringify(row)).not.toContain(password);
   });
@@ -72,7 +83,9 @@ describe("POST /api/auth/register", () => {
       expect(answer.json).toMatchObject({ code: "invalid_body", fields: { [field]: expect.stringContaining("NUL") } });
     }
     expect(await (await getDb()).select().from(user).where(eq(user.email, address))).toEqual([]);
-    expect(logs.filter((line) => line.includes(address) || line.includes("$argon2") || line.includes(password))).toEqual([]);
+    expect(
+      logs.filter((line) => line.includes(address) || line.includes("$argon2") || line.includes(password)),
+    ).toEqual([]);
   });
 
   it("refuses a cross-origin sign-up", async () => {
@@ -85,7 +98,11 @@ describe("the session token", () => {
   it("puts the user's uuid into the token and the session", async () => {
     const jwt = authOptions.callbacks!.jwt!;
     const session = authOptions.callbacks!.session!;
-    const token = (await jwt({ token: { sub: "x" }, user: { id: "u-1", email: "a@b.c" }, account: null } as never)) as JWT;
+    const token = (await jwt({
+      token: { sub: "x" },
+      user: { id: "u-1", email: "a@b.c" },
+      account: null,
+    } as never)) as JWT;
     expect(token.id).toBe("u-1");
     const result = await session({ session: { user: { email: "a@b.c" }, expires: "" }, token } as never);
     expect(result).toMatchObject({ user: { id: "u-1", email: "a@b.c" } });

@@ -15,7 +15,15 @@ import { fakeKey, insertUser } from "../fixtures/users";
  * output → the second answers, reported (X-Key-Hint, metadata) and counted; the first's failure counted and its
  * health recorded. Cut after output began → no other key. "Always use my first key" → no other key.
  */
-type Row = { id: string; providerId: string; apiKey: string; label: string; position: number; health: string; usage: { requests: number; errors: number } };
+type Row = {
+  id: string;
+  providerId: string;
+  apiKey: string;
+  label: string;
+  position: number;
+  health: string;
+  usage: { requests: number; errors: number };
+};
 
 let fake: FakeProviders;
 let openai: ProviderRecord;
@@ -26,7 +34,11 @@ async function userWithKeys(name: string, behaviours: string[]): Promise<{ user:
   const user = await insertUser(name);
   const secrets = behaviours.map(key);
   for (const [i, apiKey] of secrets.entries()) {
-    const saved = await call(keysRoute.POST, { method: "POST", as: user, body: { providerId: openai.id, apiKey, label: `Key ${i + 1}`, skipValidation: true } });
+    const saved = await call(keysRoute.POST, {
+      method: "POST",
+      as: user,
+      body: { providerId: openai.id, apiKey, label: `Key ${i + 1}`, skipValidation: true },
+    });
     expect(saved.status, saved.text).toBe(200);
   }
   return { user, secrets };
@@ -34,12 +46,20 @@ async function userWithKeys(name: string, behaviours: string[]): Promise<{ user:
 
 async function rows(user: PublicUser): Promise<Row[]> {
   await backgroundSettled();
-  return (await call<Row[]>(keysRoute.GET, { as: user })).json.filter((r) => r.providerId === openai.id).sort((a, b) => a.position - b.position);
+  return (await call<Row[]>(keysRoute.GET, { as: user })).json
+    .filter((r) => r.providerId === openai.id)
+    .sort((a, b) => a.position - b.position);
 }
 
-const chat = (user: PublicUser) => streamCall(chatRoute.POST, { as: user, body: { providerId: openai.id, model: "m-1", messages: [{ role: "user", content: "Hi" }] } });
+const chat = (user: PublicUser) =>
+  streamCall(chatRoute.POST, {
+    as: user,
+    body: { providerId: openai.id, model: "m-1", messages: [{ role: "user", content: "Hi" }] },
+  });
 const asked = (secrets: string[]) =>
-  fake.requests.filter((r) => r.credential && secrets.includes(r.credential)).map((r) => secrets.indexOf(r.credential!) + 1);
+  fake.requests
+    .filter((r) => r.credential && secrets.includes(r.credential))
+    .map((r) => secrets.indexOf(r.credential!) + 1);
 
 beforeAll(async () => {
   fake = await startFakeProviders({ slowMs: 400, chat: { chunks: 5, intervalMs: 0 } });
@@ -56,19 +76,22 @@ describe("POST /api/chat with several keys", () => {
     ["rejected", "invalid", "rejected"],
     ["limited", "limited", "limited"],
     ["unreachable", "error500", "unreachable"],
-  ])("first key %s before any output → the second answers, is reported and counted; the first is marked", async (_case, behaviour, health) => {
-    const { user, secrets } = await userWithKeys(`chat-${behaviour}`, [behaviour, "valid"]);
-    const answer = await chat(user);
-    expect(answer.status).toBe(200);
-    expect(answer.error).toBeUndefined();
-    expect(answer.text.length).toBeGreaterThan(0);
-    const [first, second] = await rows(user);
-    expect(answer.headers.get("x-key-hint")).toBe(second!.apiKey);
-    expect(answer.metadata).toMatchObject({ keyHint: second!.apiKey });
-    expect(asked(secrets)).toEqual([1, 2]);
-    expect(first).toMatchObject({ health, usage: { requests: 1, errors: 1 } });
-    expect(second).toMatchObject({ health: "ok", usage: { requests: 1, errors: 0 } });
-  });
+  ])(
+    "first key %s before any output → the second answers, is reported and counted; the first is marked",
+    async (_case, behaviour, health) => {
+      const { user, secrets } = await userWithKeys(`chat-${behaviour}`, [behaviour, "valid"]);
+      const answer = await chat(user);
+      expect(answer.status).toBe(200);
+      expect(answer.error).toBeUndefined();
+      expect(answer.text.length).toBeGreaterThan(0);
+      const [first, second] = await rows(user);
+      expect(answer.headers.get("x-key-hint")).toBe(second!.apiKey);
+      expect(answer.metadata).toMatchObject({ keyHint: second!.apiKey });
+      expect(asked(secrets)).toEqual([1, 2]);
+      expect(first).toMatchObject({ health, usage: { requests: 1, errors: 1 } });
+      expect(second).toMatchObject({ health: "ok", usage: { requests: 1, errors: 0 } });
+    },
+  );
 
   it("cut after output began → the answer ends with its error; no other key is tried", async () => {
     const { user, secrets } = await userWithKeys("chat-cut", ["cut", "valid"]);
@@ -98,7 +121,12 @@ describe("POST /api/chat with several keys", () => {
 
   it('"Always use my first key" → the first key\'s rejection is the answer; the second is never tried', async () => {
     const { user, secrets } = await userWithKeys("chat-first-only", ["invalid", "valid"]);
-    await call(settingsRoute.PATCH, { method: "PATCH", as: user, path: `/api/providers/${openai.id}/settings`, body: { fallback: false } });
+    await call(settingsRoute.PATCH, {
+      method: "PATCH",
+      as: user,
+      path: `/api/providers/${openai.id}/settings`,
+      body: { fallback: false },
+    });
     const answer = await chat(user);
     expect(answer.error).toMatchObject({ status: "invalid" });
     expect(asked(secrets)).toEqual([1]);

@@ -33,12 +33,21 @@ function key(behaviour: string): string {
 }
 
 async function save(as: PublicUser, providerId: string, apiKey: string, skipValidation = false) {
-  const answer = await call(keysRoute.POST, { method: "POST", as, body: { providerId, apiKey, ...(skipValidation ? { skipValidation } : {}) } });
+  const answer = await call(keysRoute.POST, {
+    method: "POST",
+    as,
+    body: { providerId, apiKey, ...(skipValidation ? { skipValidation } : {}) },
+  });
   expect(answer.status, answer.text).toBe(200);
 }
 
 async function addEndpoint(as: PublicUser, name: string, baseUrl: string): Promise<string> {
-  const created = await call<{ id: string }>(endpointsRoute.POST, { method: "POST", path: "/api/user/endpoints", as, body: { name, baseUrl } });
+  const created = await call<{ id: string }>(endpointsRoute.POST, {
+    method: "POST",
+    path: "/api/user/endpoints",
+    as,
+    body: { name, baseUrl },
+  });
   expect(created.status, created.text).toBe(201);
   return created.json.id;
 }
@@ -49,9 +58,15 @@ async function rowOf(as: PublicUser, providerId: string): Promise<Row> {
   return list.json.find((r) => r.providerId === providerId)!;
 }
 
-const body = (providerId: string, content = "Say hello", model = "m-1") => ({ providerId, model, messages: [{ role: "user", content }] });
-const chat = (as: PublicUser, payload: unknown, stopAfter?: number) => streamCall(chatRoute.POST, { as, body: payload, stopAfter });
-const chatJson = (as: PublicUser, payload: unknown) => call(chatRoute.POST, { method: "POST", path: "/api/chat", as, body: payload });
+const body = (providerId: string, content = "Say hello", model = "m-1") => ({
+  providerId,
+  model,
+  messages: [{ role: "user", content }],
+});
+const chat = (as: PublicUser, payload: unknown, stopAfter?: number) =>
+  streamCall(chatRoute.POST, { as, body: payload, stopAfter });
+const chatJson = (as: PublicUser, payload: unknown) =>
+  call(chatRoute.POST, { method: "POST", path: "/api/chat", as, body: payload });
 
 function expectError(answer: Answer, status: number, code: string, message?: RegExp) {
   expect(answer.status, answer.text).toBe(status);
@@ -80,41 +95,52 @@ afterAll(async () => {
 });
 
 describe("an answer streamed through the user's own key", () => {
-  it.each(PROVIDERS.map((p) => p.registryId))("%s: several chunks, only the user's key, the mask, usage and health", async (registryId) => {
-    const ada = await insertUser("ada");
-    const babbage = await insertUser("babbage");
-    const adas = key("valid");
-    await save(ada, providers[registryId].id, adas);
-    await save(babbage, providers[registryId].id, key("valid"));
-    fake.chat = { chunks: 12, intervalMs: 0 };
-    const since = fake.requests.length;
+  it.each(PROVIDERS.map((p) => p.registryId))(
+    "%s: several chunks, only the user's key, the mask, usage and health",
+    async (registryId) => {
+      const ada = await insertUser("ada");
+      const babbage = await insertUser("babbage");
+      const adas = key("valid");
+      await save(ada, providers[registryId].id, adas);
+      await save(babbage, providers[registryId].id, key("valid"));
+      fake.chat = { chunks: 12, intervalMs: 0 };
+      const since = fake.requests.length;
 
-    const answer = await chat(ada, body(providers[registryId].id));
-    expectStreamed(answer);
-    const deltas = answer.parts.filter((p) => p.type === "text-delta");
-    expect(deltas.length).toBeGreaterThanOrEqual(3);
-    expect(answer.text.startsWith("Hello from the fake provider.")).toBe(true);
-    expect(answer.error).toBeUndefined();
+      const answer = await chat(ada, body(providers[registryId].id));
+      expectStreamed(answer);
+      const deltas = answer.parts.filter((p) => p.type === "text-delta");
+      expect(deltas.length).toBeGreaterThanOrEqual(3);
+      expect(answer.text.startsWith("Hello from the fake provider.")).toBe(true);
+      expect(answer.error).toBeUndefined();
 
-    const row = await rowOf(ada, providers[registryId].id);
-    expect(answer.headers.get("x-key-hint")).toBe(row.apiKey);
-    // "m-1" has no price; OpenRouter reports what each answer cost (the fake: $1 / $3 per million tokens).
-    const cost = registryId === "openrouter" ? 5 * 1 + 12 * 3 : null;
-    expect(answer.metadata).toMatchObject({ keyHint: row.apiKey, model: "m-1", inputTokens: 5, outputTokens: 12, costMicroUsd: cost });
-    expect(row.usage).toEqual({ requests: 1, inputTokens: 5, outputTokens: 12, errors: 0, costMicroUsd: cost ?? 0 });
-    expect(row.health).toBe("ok");
+      const row = await rowOf(ada, providers[registryId].id);
+      expect(answer.headers.get("x-key-hint")).toBe(row.apiKey);
+      // "m-1" has no price; OpenRouter reports what each answer cost (the fake: $1 / $3 per million tokens).
+      const cost = registryId === "openrouter" ? 5 * 1 + 12 * 3 : null;
+      expect(answer.metadata).toMatchObject({
+        keyHint: row.apiKey,
+        model: "m-1",
+        inputTokens: 5,
+        outputTokens: 12,
+        costMicroUsd: cost,
+      });
+      expect(row.usage).toEqual({ requests: 1, inputTokens: 5, outputTokens: 12, errors: 0, costMicroUsd: cost ?? 0 });
+      expect(row.health).toBe("ok");
 
-    const seen = fake.requests.slice(since);
-    expect(seen).toHaveLength(1);
-    expect(seen[0]!.credential).toBe(adas);
-    expect(seen[0]!.method).toBe("POST");
-    const expectedPath = { anthropic: "/messages", google: "/models/m-1:streamGenerateContent" }[registryId as string] ?? "/chat/completions";
-    expect(seen[0]!.path).toBe(expectedPath);
-    // No other credential anywhere in the request (a server or environment key would show here).
-    const headers = JSON.stringify(seen[0]!.headers);
-    expect(headers).toContain(adas);
-    expect(headers.match(/sk-test-[a-z0-9-]+/g)!.every((k) => k === adas)).toBe(true);
-  });
+      const seen = fake.requests.slice(since);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.credential).toBe(adas);
+      expect(seen[0]!.method).toBe("POST");
+      const expectedPath =
+        { anthropic: "/messages", google: "/models/m-1:streamGenerateContent" }[registryId as string] ??
+        "/chat/completions";
+      expect(seen[0]!.path).toBe(expectedPath);
+      // No other credential anywhere in the request (a server or environment key would show here).
+      const headers = JSON.stringify(seen[0]!.headers);
+      expect(headers).toContain(adas);
+      expect(headers.match(/sk-test-[a-z0-9-]+/g)!.every((k) => k === adas)).toBe(true);
+    },
+  );
 
   it("sends the whole conversation, roles kept", async () => {
     const ada = await insertUser("ada");
@@ -126,7 +152,11 @@ describe("an answer streamed through the user's own key", () => {
       { role: "user", content: "Tell me more" },
     ];
     expectStreamed(await chat(ada, { providerId: providers.openai.id, model: "gpt-4o-mini", messages }));
-    const sent = fake.requests[since]!.body as { model: string; stream: boolean; messages: { role: string; content: string }[] };
+    const sent = fake.requests[since]!.body as {
+      model: string;
+      stream: boolean;
+      messages: { role: string; content: string }[];
+    };
     expect(sent.model).toBe("gpt-4o-mini");
     expect(sent.stream).toBe(true);
     expect(sent.messages.map((m) => [m.role, m.content])).toEqual(messages.map((m) => [m.role, m.content]));
@@ -167,23 +197,31 @@ describe("an answer streamed through the user's own key", () => {
     const answer = await chat(ada, body(endpointId, "Hi", "llama3.2:3b"));
     expectStreamed(answer);
     expect(answer.text).toBe("Hello from the fake provider.");
-    expect(fake.requests.slice(since).map((r) => [r.registryId, r.path, r.credential])).toEqual([["custom", "/chat/completions", adas]]);
+    expect(fake.requests.slice(since).map((r) => [r.registryId, r.path, r.credential])).toEqual([
+      ["custom", "/chat/completions", adas],
+    ]);
     expect((await rowOf(ada, endpointId)).usage).toMatchObject({ requests: 1, errors: 0 });
   });
 });
 
 describe("a provider that fails", () => {
-  it.each(["openai", "anthropic", "google", "xai"] as const)("%s rejects the key: an error part `invalid`, health rejected, an error counted", async (registryId) => {
-    const ada = await insertUser("ada");
-    await save(ada, providers[registryId].id, key("invalid"), true);
-    const answer = await chat(ada, body(providers[registryId].id));
-    expectStreamed(answer);
-    expect(answer.text).toBe("");
-    expect(answer.error).toEqual({ status: "invalid", message: expect.stringMatching(/rejected your key .*Settings/) });
-    const row = await rowOf(ada, providers[registryId].id);
-    expect(row.health).toBe("rejected");
-    expect(row.usage).toMatchObject({ requests: 1, errors: 1, inputTokens: 0, outputTokens: 0 });
-  });
+  it.each(["openai", "anthropic", "google", "xai"] as const)(
+    "%s rejects the key: an error part `invalid`, health rejected, an error counted",
+    async (registryId) => {
+      const ada = await insertUser("ada");
+      await save(ada, providers[registryId].id, key("invalid"), true);
+      const answer = await chat(ada, body(providers[registryId].id));
+      expectStreamed(answer);
+      expect(answer.text).toBe("");
+      expect(answer.error).toEqual({
+        status: "invalid",
+        message: expect.stringMatching(/rejected your key .*Settings/),
+      });
+      const row = await rowOf(ada, providers[registryId].id);
+      expect(row.health).toBe("rejected");
+      expect(row.usage).toMatchObject({ requests: 1, errors: 1, inputTokens: 0, outputTokens: 0 });
+    },
+  );
 
   it("a limited key: `limited`, health limited", async () => {
     const ada = await insertUser("ada");
@@ -210,7 +248,9 @@ describe("a provider that fails", () => {
     const answer = await chat(ada, body(providers.openrouter.id));
     expect(answer.text.length).toBeGreaterThan(0);
     expect(answer.error).toMatchObject({ status: "unreachable", message: expect.stringMatching(/broke off/) });
-    expect(answer.parts.findIndex((p) => p.type === "error")).toBeGreaterThan(answer.parts.findIndex((p) => p.type === "text-delta"));
+    expect(answer.parts.findIndex((p) => p.type === "error")).toBeGreaterThan(
+      answer.parts.findIndex((p) => p.type === "text-delta"),
+    );
     const row = await rowOf(ada, providers.openrouter.id);
     expect(row.usage).toMatchObject({ requests: 1, errors: 1 });
     expect(row.health).toBe("unreachable");
@@ -223,7 +263,10 @@ describe("a provider that fails", () => {
       const ada = await insertUser("ada");
       await save(ada, providers.groq.id, key("slow"), true);
       const answer = await chat(ada, body(providers.groq.id));
-      expect(answer.error).toMatchObject({ status: "unreachable", message: expect.stringMatching(/did not start answering within 0\.2 s/) });
+      expect(answer.error).toMatchObject({
+        status: "unreachable",
+        message: expect.stringMatching(/did not start answering within 0\.2 s/),
+      });
     } finally {
       vi.stubEnv("PROVIDER_TIMEOUT_MS", "");
     }
@@ -242,10 +285,23 @@ describe("refusals before any provider is asked", () => {
       [{ providerId: "openai", model: "m", messages: [{ role: "user", content: "hi" }] }, /^providerId/],
       [{ providerId: id, messages: [{ role: "user", content: "hi" }] }, /^model/],
       [{ providerId: id, model: "m", messages: [] }, /^messages: .*at least one/],
-      [{ providerId: id, model: "m", messages: Array.from({ length: 51 }, () => ({ role: "user", content: "hi" })) }, /^messages: .*at most 50/],
+      [
+        { providerId: id, model: "m", messages: Array.from({ length: 51 }, () => ({ role: "user", content: "hi" })) },
+        /^messages: .*at most 50/,
+      ],
       [{ providerId: id, model: "m", messages: [{ role: "system", content: "hi" }] }, /^messages\.0\.role/],
       [{ providerId: id, model: "m", messages: [{ role: "user", content: "  " }] }, /^messages\.0\.content/],
-      [{ providerId: id, model: "m", messages: [{ role: "user", content: long }, { role: "user", content: long }] }, /^messages: .*32,000 characters/],
+      [
+        {
+          providerId: id,
+          model: "m",
+          messages: [
+            { role: "user", content: long },
+            { role: "user", content: long },
+          ],
+        },
+        /^messages: .*32,000 characters/,
+      ],
       [{ providerId: id, model: "m", messages: [{ role: "user", content: "hi" }], temperature: 2 }, /temperature/],
     ];
     for (const [payload, message] of cases) expectError(await chatJson(ada, payload), 400, "invalid_body", message);
@@ -282,7 +338,9 @@ describe("refusals before any provider is asked", () => {
     await save(ada, providers.google.id, key("valid"));
     const since = fake.requests.length;
     expectStreamed(await chat(ada, body(providers.google.id, "Hi", "gemini-2.0-flash:exp")));
-    expect(fake.requests.slice(since).map((r) => r.path)).toEqual(["/models/gemini-2.0-flash%3Aexp:streamGenerateContent"]);
+    expect(fake.requests.slice(since).map((r) => r.path)).toEqual([
+      "/models/gemini-2.0-flash%3Aexp:streamGenerateContent",
+    ]);
   });
 
   it("a '/' where the provider's ids have one: OpenRouter's vendor/model, Groq's, a custom endpoint's org/model", async () => {
@@ -322,7 +380,11 @@ describe("refusals before any provider is asked", () => {
     expectError(await chatJson(ada, body("00000000-0000-4000-8000-000000000000")), 404, "provider_not_found");
     expectError(await chatJson(ada, body(providers.xai.id)), 404, "api_key_not_found", /\/settings/);
     await save(ada, providers.xai.id, key("valid"));
-    const toggled = await call(keysRoute.PATCH, { method: "PATCH", as: ada, body: { providerId: providers.xai.id, isEnabled: false } });
+    const toggled = await call(keysRoute.PATCH, {
+      method: "PATCH",
+      as: ada,
+      body: { providerId: providers.xai.id, isEnabled: false },
+    });
     expect(toggled.status).toBe(200);
     expectError(await chatJson(ada, body(providers.xai.id)), 409, "api_key_disabled");
     expect(fake.requests.slice(since).filter((r) => r.path !== "/models" && r.path !== "/api-key")).toEqual([]);
@@ -340,7 +402,16 @@ describe("refusals before any provider is asked", () => {
     await revokeSessions(ada.id);
     const since = fake.requests.length;
     for (let i = 0; i < 31; i++) {
-      expectError(await call(chatRoute.POST, { method: "POST", path: "/api/chat", headers: { cookie }, body: body(providers.openai.id) }), 401, "unauthorized");
+      expectError(
+        await call(chatRoute.POST, {
+          method: "POST",
+          path: "/api/chat",
+          headers: { cookie },
+          body: body(providers.openai.id),
+        }),
+        401,
+        "unauthorized",
+      );
     }
     expect(fake.requests.length).toBe(since);
     // 31 refused requests spent none of the 30 a minute: a live session still chats.

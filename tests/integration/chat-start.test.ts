@@ -26,7 +26,10 @@ beforeAll(async () => {
 
 async function pointsSpent(userId: string): Promise<number> {
   const db = await getDb();
-  const [row] = await db.select({ points: rateLimit.points }).from(rateLimit).where(eq(rateLimit.key, `chat:${userId}`));
+  const [row] = await db
+    .select({ points: rateLimit.points })
+    .from(rateLimit)
+    .where(eq(rateLimit.key, `chat:${userId}`));
   return row?.points ?? 0;
 }
 
@@ -56,14 +59,21 @@ async function userWithKeys(name: string) {
 describe("the playground's statement before the provider", () => {
   it("in one statement: the session is live, one point spent, the provider, its usable keys in order, the first stamped", async () => {
     const { user, sessionId } = await userWithKeys("ada");
-    const counted = await countStatements(() => startChat(user.id, sessionId, openai.id, limitOf(user.id), unpricedHold()));
+    const counted = await countStatements(() =>
+      startChat(user.id, sessionId, openai.id, limitOf(user.id), unpricedHold()),
+    );
     expect(counted.count).toBe(1);
     const start = counted.result;
     expect(start.live).toBe(true);
     expect(start.limit).toMatchObject({ points: 1 });
     expect(start.limit!.resetInSeconds).toBeGreaterThan(0);
     expect(start.limit!.resetInSeconds).toBeLessThanOrEqual(60);
-    expect(start.provider).toEqual({ id: openai.id, registryId: "openai", name: openai.name, description: openai.description });
+    expect(start.provider).toEqual({
+      id: openai.id,
+      registryId: "openai",
+      name: openai.name,
+      description: openai.description,
+    });
     expect(start.keys.map((k) => k.label)).toEqual(["First", "Third"]);
     expect(start.keys[0]!.encryptedKey).toMatch(/\S/);
     expect(await lastUsed(user.id, "First")).toBeInstanceOf(Date);
@@ -82,7 +92,13 @@ describe("the playground's statement before the provider", () => {
     const { user, sessionId } = await userWithKeys("ada");
     await revokeSessions(user.id);
     const start = await startChat(user.id, sessionId, openai.id, limitOf(user.id), unpricedHold());
-    expect(start).toEqual({ live: false, limit: null, provider: null, keys: [], pricing: { userPrice: null, holdMicroUsd: 0 } });
+    expect(start).toEqual({
+      live: false,
+      limit: null,
+      provider: null,
+      keys: [],
+      pricing: { userPrice: null, holdMicroUsd: 0 },
+    });
     expect(await pointsSpent(user.id)).toBe(0);
     expect(await lastUsed(user.id, "First")).toBeNull();
     // Another user's session id is not this user's either.
@@ -94,7 +110,10 @@ describe("the playground's statement before the provider", () => {
 
   it("over the limit: the point is counted, no key read or stamped", async () => {
     const { user, sessionId } = await userWithKeys("ada");
-    for (let i = 1; i <= 2; i++) expect((await startChat(user.id, sessionId, anthropic.id, limitOf(user.id, 2), unpricedHold())).limit!.points).toBe(i);
+    for (let i = 1; i <= 2; i++)
+      expect(
+        (await startChat(user.id, sessionId, anthropic.id, limitOf(user.id, 2), unpricedHold())).limit!.points,
+      ).toBe(i);
     const over = await startChat(user.id, sessionId, openai.id, limitOf(user.id, 2), unpricedHold());
     expect(over.limit!.points).toBe(3);
     expect(over.keys).toEqual([]);
@@ -113,14 +132,24 @@ describe("the playground's statement before the provider", () => {
     }
     expect(await pointsSpent(user.id)).toBe(3);
     // The owner finds their endpoint.
-    const own = await startChat(babbage.id, await createSession(babbage.id, 3_600), theirs!.id, limitOf(babbage.id), unpricedHold());
+    const own = await startChat(
+      babbage.id,
+      await createSession(babbage.id, 3_600),
+      theirs!.id,
+      limitOf(babbage.id),
+      unpricedHold(),
+    );
     expect(own.provider).toMatchObject({ id: theirs!.id, registryId: "custom", baseUrl: "https://llm.example.com/v1" });
   });
 
   it("20 concurrent starts count 20 points", async () => {
     const { user, sessionId } = await userWithKeys("ada");
-    const starts = await Promise.all(Array.from({ length: 20 }, () => startChat(user.id, sessionId, openai.id, limitOf(user.id, 100), unpricedHold())));
-    expect(starts.map((s) => s.limit!.points).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const starts = await Promise.all(
+      Array.from({ length: 20 }, () => startChat(user.id, sessionId, openai.id, limitOf(user.id, 100), unpricedHold())),
+    );
+    expect(starts.map((s) => s.limit!.points).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     expect(await pointsSpent(user.id)).toBe(20);
   });
 });

@@ -62,20 +62,23 @@ const refused: [string, string, RegExp, (s: Secrets) => (db: Database) => Promis
 ];
 
 describe("a statement the database refuses for a value it was given", () => {
-  it.each(refused)("%s: 400 invalid_body, never 503; the log line has the SQLSTATE, PostgreSQL's message and the operation", async (_what, state, message, statement) => {
-    const s = secrets();
-    logs.length = 0;
-    const error = await failureOf(withDb(statement(s), "create user"));
-    expect(error).not.toBeInstanceOf(DatabaseUnavailableError);
-    expect(isAppError(error, "invalid_body"), String(error)).toBe(true);
-    const answer = toErrorResponse(error, "POST /api/auth/register");
-    expect(answer.status).toBe(400);
-    expect(await answer.json()).toMatchObject({ code: "invalid_body" });
-    const line = logs.find((l) => l.includes(`create user: ${state} `));
-    expect(line, logs.join("\n")).toBeDefined();
-    expect((JSON.parse(line!) as { msg: string }).msg).toMatch(message);
-    expectNoParameter(error, s);
-  });
+  it.each(refused)(
+    "%s: 400 invalid_body, never 503; the log line has the SQLSTATE, PostgreSQL's message and the operation",
+    async (_what, state, message, statement) => {
+      const s = secrets();
+      logs.length = 0;
+      const error = await failureOf(withDb(statement(s), "create user"));
+      expect(error).not.toBeInstanceOf(DatabaseUnavailableError);
+      expect(isAppError(error, "invalid_body"), String(error)).toBe(true);
+      const answer = toErrorResponse(error, "POST /api/auth/register");
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toMatchObject({ code: "invalid_body" });
+      const line = logs.find((l) => l.includes(`create user: ${state} `));
+      expect(line, logs.join("\n")).toBeDefined();
+      expect((JSON.parse(line!) as { msg: string }).msg).toMatch(message);
+      expectNoParameter(error, s);
+    },
+  );
 });
 
 describe("an integrity violation", () => {
@@ -83,13 +86,17 @@ describe("an integrity violation", () => {
     const s = secrets();
     await withDb((db) => db.insert(user).values({ email: s.email, passwordHash: s.hash }));
     logs.length = 0;
-    const error = await failureOf(withDb((db) => db.insert(user).values({ email: s.email, passwordHash: s.hash }), "create user"));
+    const error = await failureOf(
+      withDb((db) => db.insert(user).values({ email: s.email, passwordHash: s.hash }), "create user"),
+    );
     expect(error).not.toBeInstanceOf(DatabaseUnavailableError);
     expect(sqlState(error)).toBe(UNIQUE_VIOLATION);
     // Unmapped, it is a bug of ours: a 500 whose line names the operation and the constraint PostgreSQL named.
     const answer = toErrorResponse(error, "POST /api/auth/register");
     expect(answer.status).toBe(500);
-    expect(logs.find((l) => l.includes("create user: 23505 duplicate key value violates unique constraint"))).toBeDefined();
+    expect(
+      logs.find((l) => l.includes("create user: 23505 duplicate key value violates unique constraint")),
+    ).toBeDefined();
     expectNoParameter(error, s);
   });
 });
@@ -101,7 +108,9 @@ describe("a statement in flight when the database goes away", () => {
     await outage.takeDown();
     logs.length = 0;
     try {
-      const error = await failureOf(withDb((db) => db.insert(user).values({ email: s.email, passwordHash: s.hash }), "create user"));
+      const error = await failureOf(
+        withDb((db) => db.insert(user).values({ email: s.email, passwordHash: s.hash }), "create user"),
+      );
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
       const answer = toErrorResponse(error, "POST /api/auth/register");
       expect(answer.status).toBe(503);
@@ -131,6 +140,8 @@ describe("the error a transaction-mode pooler causes for prepared statements", (
     expect(told, logs.join("\n")).toHaveLength(1);
     const entry = JSON.parse(told[0]!) as { msg: string; sqlState: string };
     expect(entry.sqlState).toBe("26000");
-    expect(entry.msg).toMatch(/^PostgreSQL answered list providers: 26000 prepared statement "byok_lost_statement" does not exist: .*transaction-mode pooler/);
+    expect(entry.msg).toMatch(
+      /^PostgreSQL answered list providers: 26000 prepared statement "byok_lost_statement" does not exist: .*transaction-mode pooler/,
+    );
   });
 });

@@ -6,11 +6,7 @@ import { claimKeysForRecheck, recordHealth } from "@/lib/db/key-health";
 import { getDailyUsage } from "@/lib/db/key-usage";
 import { keyEvent, keyUsage } from "@/lib/db/schema";
 import { getProviderByRegistryId, listProviders, type ProviderRecord } from "@/lib/db/providers";
-import {
-  deleteUserApiKey,
-  getUserApiKeys,
-  setUserApiKeyEnabled,
-} from "@/lib/db/user-api-keys";
+import { deleteUserApiKey, getUserApiKeys, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { recordKeyUsage } from "@/lib/keys/usage";
 import { openApiKeyForUse, openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
 import type { PublicUser } from "@/lib/db/users";
@@ -56,7 +52,10 @@ const calls: [string, () => Promise<unknown>][] = [
   ["openStoredApiKey", () => openStoredApiKey(ada.id, openai.id)],
   ["listProviders", () => listProviders(ada.id)],
   ["recordKeyUsage", () => recordKeyUsage(ada.id, keyRow, { inputTokens: 5 })],
-  ["recordHealth", () => recordHealth(checked, { health: "rejected", message: "Rejected.", source: "recheck", tested: true })],
+  [
+    "recordHealth",
+    () => recordHealth(checked, { health: "rejected", message: "Rejected.", source: "recheck", tested: true }),
+  ],
   ["listKeyEvents", () => listKeyEvents(ada.id, { limit: 10 })],
   ["getDailyUsage", () => getDailyUsage(ada.id)],
   ["claimKeysForRecheck", () => claimKeysForRecheck({ checkedBefore: new Date(), limit: 5, leaseSeconds: 60 })],
@@ -79,10 +78,15 @@ describe("database outage", () => {
     await outage.bringBack();
     expect((await openStoredApiKey(ada.id, openai.id))?.apiKey).toBe(before);
     const db = await getDb();
-    expect((await db.select().from(keyEvent).where(eq(keyEvent.userId, ada.id))).map((e) => e.type)).toEqual(["key_created"]);
-    expect(await db.select({ requests: keyUsage.requests, inputTokens: keyUsage.inputTokens }).from(keyUsage).where(eq(keyUsage.userId, ada.id))).toEqual([
-      { requests: 1, inputTokens: 3 },
+    expect((await db.select().from(keyEvent).where(eq(keyEvent.userId, ada.id))).map((e) => e.type)).toEqual([
+      "key_created",
     ]);
+    expect(
+      await db
+        .select({ requests: keyUsage.requests, inputTokens: keyUsage.inputTokens })
+        .from(keyUsage)
+        .where(eq(keyUsage.userId, ada.id)),
+    ).toEqual([{ requests: 1, inputTokens: 3 }]);
     expect((await getUserApiKeys(ada.id))[0]).toMatchObject({ health: "unchecked", isEnabled: true });
     const after = fakeKey();
     await storeApiKey(ada.id, openai.id, after);

@@ -48,7 +48,9 @@ describe("createEndpointProvider", () => {
     expect(streamed).toBe("Hello from the fake provider.");
     expect((await stream.usage).inputTokens).toBe(5);
     const requests = fake.requests.slice(since);
-    expect(requests.map((r) => `${r.registryId} ${r.method} ${r.path} ${r.credential}`)).toEqual(Array(2).fill(`custom POST /chat/completions ${key}`));
+    expect(requests.map((r) => `${r.registryId} ${r.method} ${r.path} ${r.credential}`)).toEqual(
+      Array(2).fill(`custom POST /chat/completions ${key}`),
+    );
     for (const request of requests) expect(JSON.stringify(request.headers)).not.toContain(SERVER_KEY);
   });
 
@@ -62,7 +64,11 @@ describe("createEndpointProvider", () => {
   });
 
   it("is refused by the guard at an internal address, before any connection", async () => {
-    for (const baseUrl of [`https://127.0.0.2:${traps.port}/v1`, `http://[::1]:${traps.port}/v1`, `https://169.254.169.254/v1`]) {
+    for (const baseUrl of [
+      `https://127.0.0.2:${traps.port}/v1`,
+      `http://[::1]:${traps.port}/v1`,
+      `https://169.254.169.254/v1`,
+    ]) {
       const model = createEndpointProvider({ baseUrl }, `sk-test-valid-${fakeKey("")}`).languageModel("m");
       const error = await generateText({ model, prompt: "Hi", maxRetries: 0 }).catch((e: unknown) => e);
       expect(causes(error).some((e) => e instanceof EndpointNotAllowedError)).toBe(true);

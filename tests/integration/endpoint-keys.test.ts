@@ -41,24 +41,47 @@ function key(behaviour: string): string {
   return k;
 }
 
-const handlers = { SAVE: [keysRoute.POST, "POST"], TEST: [testRoute.POST, "POST"], LIST: [keysRoute.GET, "GET"], TOGGLE: [keysRoute.PATCH, "PATCH"], DELETE: [keysRoute.DELETE, "DELETE"] } as const;
+const handlers = {
+  SAVE: [keysRoute.POST, "POST"],
+  TEST: [testRoute.POST, "POST"],
+  LIST: [keysRoute.GET, "GET"],
+  TOGGLE: [keysRoute.PATCH, "PATCH"],
+  DELETE: [keysRoute.DELETE, "DELETE"],
+} as const;
 
-async function api<T = Record<string, unknown>>(route: keyof typeof handlers, options: CallOptions): Promise<Answer<T>> {
+async function api<T = Record<string, unknown>>(
+  route: keyof typeof handlers,
+  options: CallOptions,
+): Promise<Answer<T>> {
   const [handler, method] = handlers[route];
-  const answer = await call<T>(handler, { method, path: route === "TEST" ? "/api/user/api-keys/test" : "/api/user/api-keys", ...options });
+  const answer = await call<T>(handler, {
+    method,
+    path: route === "TEST" ? "/api/user/api-keys/test" : "/api/user/api-keys",
+    ...options,
+  });
   answers.push(answer);
   return answer;
 }
 
 async function addEndpoint(as: PublicUser, name: string, baseUrl: string): Promise<string> {
-  const answer = await call<{ id: string }>(endpointsRoute.POST, { method: "POST", path: "/api/user/endpoints", as, body: { name, baseUrl } });
+  const answer = await call<{ id: string }>(endpointsRoute.POST, {
+    method: "POST",
+    path: "/api/user/endpoints",
+    as,
+    body: { name, baseUrl },
+  });
   expect(answer.status, answer.text).toBe(201);
   return answer.json.id;
 }
 
-const chatBody = (providerId: string) => ({ providerId, model: "llama3.2:3b", messages: [{ role: "user", content: "Hi" }] });
+const chatBody = (providerId: string) => ({
+  providerId,
+  model: "llama3.2:3b",
+  messages: [{ role: "user", content: "Hi" }],
+});
 
-const tableSnapshot = async () => JSON.stringify(await (await getDb()).select().from(userApiKey).orderBy(userApiKey.id));
+const tableSnapshot = async () =>
+  JSON.stringify(await (await getDb()).select().from(userApiKey).orderBy(userApiKey.id));
 
 function expectError(answer: Answer, status: number, code: string, message?: string | RegExp) {
   expect(answer.status, answer.text).toBe(status);
@@ -115,7 +138,12 @@ describe("a key for a custom endpoint", () => {
 
   it("a key the endpoint rejects is a 400, and the saved one stays", async () => {
     const before = await tableSnapshot();
-    expectError(await api("SAVE", { as: ada, body: { providerId: vllm, apiKey: key("invalid") } }), 400, "invalid_api_key", "Ada's vLLM rejected this key.");
+    expectError(
+      await api("SAVE", { as: ada, body: { providerId: vllm, apiKey: key("invalid") } }),
+      400,
+      "invalid_api_key",
+      "Ada's vLLM rejected this key.",
+    );
     expect(await tableSnapshot()).toBe(before);
   });
 
@@ -131,7 +159,12 @@ describe("a key for a custom endpoint", () => {
       // whole, as slowly as a busy machine reads them.
       vi.stubEnv("PROVIDER_TIMEOUT_MS", behaviour === "slow" ? "600" : "");
       const before = await tableSnapshot();
-      expectError(await api("SAVE", { as: ada, body: { providerId: vllm, apiKey: key(behaviour) } }), 502, "provider_unreachable", sentence);
+      expectError(
+        await api("SAVE", { as: ada, body: { providerId: vllm, apiKey: key(behaviour) } }),
+        502,
+        "provider_unreachable",
+        sentence,
+      );
       expect(await tableSnapshot()).toBe(before);
     }
   });
@@ -139,7 +172,12 @@ describe("a key for a custom endpoint", () => {
   it("a redirect to a blocked address is not followed: 400 endpoint_not_allowed, the trap untouched", async () => {
     const before = await tableSnapshot();
     const answer = await api("SAVE", { as: ada, body: { providerId: vllm, apiKey: key("redirect") } });
-    expectError(answer, 400, "endpoint_not_allowed", /redirect \(to http:\/\/127\.0\.0\.2:\d+, itself refused: .*\), and redirects are never followed/);
+    expectError(
+      answer,
+      400,
+      "endpoint_not_allowed",
+      /redirect \(to http:\/\/127\.0\.0\.2:\d+, itself refused: .*\), and redirects are never followed/,
+    );
     expect(await tableSnapshot()).toBe(before);
     expect(traps.connections).toEqual([]);
   });
@@ -151,22 +189,36 @@ describe("a key for a custom endpoint", () => {
     const secret = key("valid");
     expect((await api("SAVE", { as: carol, body: { providerId: lab, apiKey: secret } })).status).toBe(200);
     const [request, ...more] = await seen(async () => {
-      const answer = await call<{ providerId: string; models: { id: string }[] }>(modelsRoute.GET, { as: carol, path: `/api/user/api-keys/models?providerId=${lab}` });
+      const answer = await call<{ providerId: string; models: { id: string }[] }>(modelsRoute.GET, {
+        as: carol,
+        path: `/api/user/api-keys/models?providerId=${lab}`,
+      });
       expect(answer.status, answer.text).toBe(200);
       expect(answer.json.models.map((m) => m.id)).toEqual(["llama3.2:3b", "qwen2.5-coder:7b"]);
     });
     expect(more).toEqual([]);
     expect(request).toMatchObject({ registryId: "custom", method: "GET", path: "/models", credential: secret });
     // Another user asking for Carol's endpoint finds nothing.
-    expectError(await call(modelsRoute.GET, { as: babbage, path: `/api/user/api-keys/models?providerId=${lab}` }), 404, "provider_not_found");
+    expectError(
+      await call(modelsRoute.GET, { as: babbage, path: `/api/user/api-keys/models?providerId=${lab}` }),
+      404,
+      "provider_not_found",
+    );
   });
 
   it("is tested as given or as stored, toggled and deleted through the key routes", async () => {
-    expect((await api("TEST", { as: ada, body: { providerId: vllm, apiKey: key("valid") } })).json).toMatchObject({ valid: true, status: "valid" });
-    expect((await api("TEST", { as: ada, body: { providerId: vllm, apiKey: key("invalid") } })).json).toMatchObject({ status: "invalid" });
+    expect((await api("TEST", { as: ada, body: { providerId: vllm, apiKey: key("valid") } })).json).toMatchObject({
+      valid: true,
+      status: "valid",
+    });
+    expect((await api("TEST", { as: ada, body: { providerId: vllm, apiKey: key("invalid") } })).json).toMatchObject({
+      status: "invalid",
+    });
     const stored = await api("TEST", { as: ada, body: { providerId: vllm } });
     expect(stored.json).toMatchObject({ valid: true, message: "Verified with Ada's vLLM: the key can list models." });
-    expect((await api<Row>("TOGGLE", { as: ada, body: { providerId: vllm, isEnabled: false } })).json.isEnabled).toBe(false);
+    expect((await api<Row>("TOGGLE", { as: ada, body: { providerId: vllm, isEnabled: false } })).json.isEnabled).toBe(
+      false,
+    );
     expect((await api("DELETE", { as: ada, body: { providerId: vllm } })).json).toEqual({ success: true });
     expectError(await api("TEST", { as: ada, body: { providerId: vllm } }), 404, "api_key_not_found");
   });
@@ -175,25 +227,48 @@ describe("a key for a custom endpoint", () => {
 describe("an endpoint without a key", () => {
   it("is saved with apiKey null: an empty mask, and requests with no Authorization header", async () => {
     const requests = await seen(async () => {
-      const saved = await api<Row & { validation: unknown }>("SAVE", { as: ada, body: { providerId: ollama, apiKey: null } });
+      const saved = await api<Row & { validation: unknown }>("SAVE", {
+        as: ada,
+        body: { providerId: ollama, apiKey: null },
+      });
       expect(saved.status, saved.text).toBe(200);
-      expect(saved.json).toMatchObject({ apiKey: "", validation: { status: "valid", message: "Verified with Ada's Ollama: it lets anyone list models without a key." } });
+      expect(saved.json).toMatchObject({
+        apiKey: "",
+        validation: {
+          status: "valid",
+          message: "Verified with Ada's Ollama: it lets anyone list models without a key.",
+        },
+      });
       expect((await api("TEST", { as: ada, body: { providerId: ollama } })).json).toMatchObject({ valid: true });
     });
     expect(requests).toHaveLength(2);
     for (const request of requests) expect(request.headers.authorization).toBeUndefined();
-    expect((await api<Row[]>("LIST", { as: ada })).json.find((row) => row.providerId === ollama)).toMatchObject({ apiKey: "", isEnabled: true });
+    expect((await api<Row[]>("LIST", { as: ada })).json.find((row) => row.providerId === ollama)).toMatchObject({
+      apiKey: "",
+      isEnabled: true,
+    });
   });
 
   it("is refused by an endpoint that wants a key, in words that say so", async () => {
-    expectError(await api("SAVE", { as: ada, body: { providerId: vllm, apiKey: null } }), 400, "invalid_api_key", "Ada's vLLM asks for a key: it refused the request without one.");
-    expect((await api("TEST", { as: ada, body: { providerId: vllm, apiKey: null } })).json).toMatchObject({ valid: false, status: "invalid" });
+    expectError(
+      await api("SAVE", { as: ada, body: { providerId: vllm, apiKey: null } }),
+      400,
+      "invalid_api_key",
+      "Ada's vLLM asks for a key: it refused the request without one.",
+    );
+    expect((await api("TEST", { as: ada, body: { providerId: vllm, apiKey: null } })).json).toMatchObject({
+      valid: false,
+      status: "invalid",
+    });
   });
 
   it("is never accepted for a built-in provider", async () => {
     const openai = (await getProviderByRegistryId("openai"))!;
     const before = await tableSnapshot();
-    for (const body of [{ providerId: openai.id, apiKey: null }, { providerId: openai.id, apiKey: null, skipValidation: true }]) {
+    for (const body of [
+      { providerId: openai.id, apiKey: null },
+      { providerId: openai.id, apiKey: null, skipValidation: true },
+    ]) {
       const answer = await api<{ fields: Record<string, string> }>("SAVE", { as: ada, body });
       expectError(answer, 400, "invalid_body", "apiKey: OpenAI needs an API key.");
       expect(answer.json.fields).toEqual({ apiKey: "OpenAI needs an API key." });
@@ -212,8 +287,18 @@ describe("names that resolve to refused addresses", () => {
       const endpoint = await addEndpoint(owner, what.slice(0, 40), baseUrl); // a name is judged when it is used
       const save = await api("SAVE", { as: owner, body: { providerId: endpoint, apiKey: key("valid") } });
       expectError(save, 400, "endpoint_not_allowed", why);
-      expectError(await api("TEST", { as: owner, body: { providerId: endpoint, apiKey: key("valid") } }), 400, "endpoint_not_allowed", why);
-      expectError(await api("TEST", { as: owner, body: { providerId: endpoint, apiKey: null } }), 400, "endpoint_not_allowed", why);
+      expectError(
+        await api("TEST", { as: owner, body: { providerId: endpoint, apiKey: key("valid") } }),
+        400,
+        "endpoint_not_allowed",
+        why,
+      );
+      expectError(
+        await api("TEST", { as: owner, body: { providerId: endpoint, apiKey: null } }),
+        400,
+        "endpoint_not_allowed",
+        why,
+      );
     }
     expect(await tableSnapshot()).toBe(before);
     expect(traps.connections).toEqual([]);
@@ -225,8 +310,16 @@ describe("names that resolve to refused addresses", () => {
       const owner = await insertUser("dns-chat");
       const endpoint = await addEndpoint(owner, what.slice(0, 40), baseUrl);
       // Saved without the check (skipValidation), as a key saved before the name moved would be.
-      expect((await api("SAVE", { as: owner, body: { providerId: endpoint, apiKey: key("valid"), skipValidation: true } })).status).toBe(200);
-      const answer = await call(chatRoute.POST, { method: "POST", path: "/api/chat", as: owner, body: chatBody(endpoint) });
+      expect(
+        (await api("SAVE", { as: owner, body: { providerId: endpoint, apiKey: key("valid"), skipValidation: true } }))
+          .status,
+      ).toBe(200);
+      const answer = await call(chatRoute.POST, {
+        method: "POST",
+        path: "/api/chat",
+        as: owner,
+        body: chatBody(endpoint),
+      });
       expect(answer.headers.get("content-type"), what).toMatch(/^application\/json/);
       expectError(answer, 400, "endpoint_not_allowed", why);
     }
@@ -239,8 +332,18 @@ describe("names that resolve to refused addresses", () => {
     expect((await api("SAVE", { as: babbage, body: { providerId: endpoint, apiKey: secret } })).status).toBe(200);
     vi.stubEnv("ALLOWED_ENDPOINT_HOSTS", "");
     const requests = await seen(async () => {
-      expectError(await api("TEST", { as: babbage, body: { providerId: endpoint } }), 400, "endpoint_not_allowed", /plain http:\/\//);
-      const chat = await call(chatRoute.POST, { method: "POST", path: "/api/chat", as: babbage, body: chatBody(endpoint) });
+      expectError(
+        await api("TEST", { as: babbage, body: { providerId: endpoint } }),
+        400,
+        "endpoint_not_allowed",
+        /plain http:\/\//,
+      );
+      const chat = await call(chatRoute.POST, {
+        method: "POST",
+        path: "/api/chat",
+        as: babbage,
+        body: chatBody(endpoint),
+      });
       expectError(chat, 400, "endpoint_not_allowed", /plain http:\/\//);
     });
     expect(requests).toEqual([]);
@@ -262,7 +365,9 @@ describe("no credential crosses over", () => {
     expect((await api("SAVE", { as: ada, body: { providerId: openai.id, apiKey: adaOpenAi } })).status).toBe(200);
     const babbageEndpoint = await addEndpoint(babbage, "Babbage's", fake.endpointURL("keyed"));
     const babbageKey = key("valid");
-    expect((await api("SAVE", { as: babbage, body: { providerId: babbageEndpoint, apiKey: babbageKey } })).status).toBe(200);
+    expect((await api("SAVE", { as: babbage, body: { providerId: babbageEndpoint, apiKey: babbageKey } })).status).toBe(
+      200,
+    );
     const adaKey = key("valid");
 
     const requests = await seen(async () => {

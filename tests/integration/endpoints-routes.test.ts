@@ -88,15 +88,25 @@ describe("the endpoint lifecycle", () => {
 
   it("starts empty, adds one (201, normalised), lists it", async () => {
     expect((await api("LIST", { as: ada })).json).toEqual([]);
-    const created = await create(ada, { name: "  My gateway ", baseUrl: " HTTPS://Gateway.Example.COM:443/openai/v1/ " });
+    const created = await create(ada, {
+      name: "  My gateway ",
+      baseUrl: " HTTPS://Gateway.Example.COM:443/openai/v1/ ",
+    });
     expect(created.status, created.text).toBe(201);
     endpoint = created.json;
-    expect(endpoint).toEqual({ id: expect.any(String), slug: "my-gateway", name: "My gateway", baseUrl: "https://gateway.example.com/openai/v1", createdAt: expect.any(String) });
+    expect(endpoint).toEqual({
+      id: expect.any(String),
+      slug: "my-gateway",
+      name: "My gateway",
+      baseUrl: "https://gateway.example.com/openai/v1",
+      createdAt: expect.any(String),
+    });
     expect((await api("LIST", { as: ada })).json).toEqual([endpoint]);
   });
 
   it("appears in its owner's GET /api/providers, after the catalogue, and nobody else's", async () => {
-    const providers = (await call<Record<string, unknown>[]>(providersRoute.GET, { path: "/api/providers", as: ada })).json;
+    const providers = (await call<Record<string, unknown>[]>(providersRoute.GET, { path: "/api/providers", as: ada }))
+      .json;
     expect(providers).toHaveLength(9);
     expect(providers.at(-1)).toEqual({
       id: endpoint.id,
@@ -114,18 +124,35 @@ describe("the endpoint lifecycle", () => {
   });
 
   it("renames, and moves within its origin keeping its key", async () => {
-    await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: endpoint.id, apiKey: fakeKey(), skipValidation: true } });
+    await call(keysRoute.POST, {
+      method: "POST",
+      as: ada,
+      body: { providerId: endpoint.id, apiKey: fakeKey(), skipValidation: true },
+    });
     const renamed = await api<Endpoint>("UPDATE", { id: endpoint.id, as: ada, body: { name: "Gateway" } });
     expect(renamed.json).toEqual({ ...endpoint, name: "Gateway", slug: "gateway" });
-    const moved = await api<Endpoint>("UPDATE", { id: endpoint.id, as: ada, body: { baseUrl: "https://gateway.example.com/v2" } });
-    expect(moved.json).toEqual({ ...endpoint, name: "Gateway", slug: "gateway", baseUrl: "https://gateway.example.com/v2" });
+    const moved = await api<Endpoint>("UPDATE", {
+      id: endpoint.id,
+      as: ada,
+      body: { baseUrl: "https://gateway.example.com/v2" },
+    });
+    expect(moved.json).toEqual({
+      ...endpoint,
+      name: "Gateway",
+      slug: "gateway",
+      baseUrl: "https://gateway.example.com/v2",
+    });
     const keys = (await call<{ providerId: string }[]>(keysRoute.GET, { as: ada })).json;
     expect(keys.map((k) => k.providerId)).toEqual([endpoint.id]);
   });
 
   it("moved to another origin, loses its saved key in the same statement", async () => {
     for (const baseUrl of ["https://gateway.example.com:8443/v2", "https://other.example.com/v2"]) {
-      await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: endpoint.id, apiKey: fakeKey(), skipValidation: true } });
+      await call(keysRoute.POST, {
+        method: "POST",
+        as: ada,
+        body: { providerId: endpoint.id, apiKey: fakeKey(), skipValidation: true },
+      });
       const moved = await api<Endpoint>("UPDATE", { id: endpoint.id, as: ada, body: { baseUrl } });
       expect(moved.json.baseUrl).toBe(baseUrl);
       expect((await call<unknown[]>(keysRoute.GET, { as: ada })).json).toEqual([]);
@@ -133,13 +160,21 @@ describe("the endpoint lifecycle", () => {
   });
 
   it("is deleted with its key (cascade), then is gone everywhere", async () => {
-    await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: endpoint.id, apiKey: fakeKey(), skipValidation: true } });
+    await call(keysRoute.POST, {
+      method: "POST",
+      as: ada,
+      body: { providerId: endpoint.id, apiKey: fakeKey(), skipValidation: true },
+    });
     expect((await api("DELETE", { id: endpoint.id, as: ada })).json).toEqual({ success: true });
     const db = await getDb();
     expect(await db.select().from(userApiKey).where(eq(userApiKey.providerId, endpoint.id))).toEqual([]);
     expectError(await api("DELETE", { id: endpoint.id, as: ada }), 404, "endpoint_not_found");
     expectError(await api("UPDATE", { id: endpoint.id, as: ada, body: { name: "back" } }), 404, "endpoint_not_found");
-    const saved = await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: endpoint.id, apiKey: fakeKey(), skipValidation: true } });
+    const saved = await call(keysRoute.POST, {
+      method: "POST",
+      as: ada,
+      body: { providerId: endpoint.id, apiKey: fakeKey(), skipValidation: true },
+    });
     expectError(saved, 404, "provider_not_found");
   });
 
@@ -154,15 +189,35 @@ describe("the endpoint lifecycle", () => {
 describe("ownership", () => {
   it("another user's endpoint is a 404 on every route, and for every key route", async () => {
     const mine = (await create(ada, { name: "Ada's", baseUrl: "https://ada.example.com/v1" })).json;
-    await call(keysRoute.POST, { method: "POST", as: ada, body: { providerId: mine.id, apiKey: fakeKey(), skipValidation: true } });
+    await call(keysRoute.POST, {
+      method: "POST",
+      as: ada,
+      body: { providerId: mine.id, apiKey: fakeKey(), skipValidation: true },
+    });
     const before = await snapshot();
-    expectError(await api("UPDATE", { id: mine.id, as: babbage, body: { name: "Mine now" } }), 404, "endpoint_not_found");
-    expectError(await api("UPDATE", { id: mine.id, as: babbage, body: { baseUrl: "https://babbage.example.com/v1" } }), 404, "endpoint_not_found");
+    expectError(
+      await api("UPDATE", { id: mine.id, as: babbage, body: { name: "Mine now" } }),
+      404,
+      "endpoint_not_found",
+    );
+    expectError(
+      await api("UPDATE", { id: mine.id, as: babbage, body: { baseUrl: "https://babbage.example.com/v1" } }),
+      404,
+      "endpoint_not_found",
+    );
     expectError(await api("DELETE", { id: mine.id, as: babbage }), 404, "endpoint_not_found");
     const key = { providerId: mine.id, apiKey: fakeKey(), skipValidation: true };
     expectError(await call(keysRoute.POST, { method: "POST", as: babbage, body: key }), 404, "provider_not_found");
-    expectError(await call(keysRoute.PATCH, { method: "PATCH", as: babbage, body: { providerId: mine.id, isEnabled: false } }), 404, "api_key_not_found");
-    expectError(await call(keysRoute.DELETE, { method: "DELETE", as: babbage, body: { providerId: mine.id } }), 404, "api_key_not_found");
+    expectError(
+      await call(keysRoute.PATCH, { method: "PATCH", as: babbage, body: { providerId: mine.id, isEnabled: false } }),
+      404,
+      "api_key_not_found",
+    );
+    expectError(
+      await call(keysRoute.DELETE, { method: "DELETE", as: babbage, body: { providerId: mine.id } }),
+      404,
+      "api_key_not_found",
+    );
     expect(await snapshot()).toBe(before);
   });
 
@@ -183,7 +238,8 @@ describe("ownership", () => {
 describe("the limit", () => {
   it("is 10 endpoints per user: the 11th is a 409", async () => {
     const dave = await insertUser("dave");
-    for (let i = 0; i < 10; i++) expect((await create(dave, { name: `E${i}`, baseUrl: `https://e${i}.example.com/v1` })).status).toBe(201);
+    for (let i = 0; i < 10; i++)
+      expect((await create(dave, { name: `E${i}`, baseUrl: `https://e${i}.example.com/v1` })).status).toBe(201);
     const before = await snapshot();
     const eleventh = await create(dave, { name: "E10", baseUrl: "https://e10.example.com/v1" });
     expectError(eleventh, 409, "endpoint_limit_reached");
@@ -225,7 +281,11 @@ describe("refused base URLs", () => {
   it("a PATCH to a refused URL changes nothing", async () => {
     const mine = (await create(ada, { name: "Fine", baseUrl: "https://fine.example.com/v1" })).json;
     const before = await snapshot();
-    for (const baseUrl of ["http://169.254.169.254/latest", "https://[::1]/v1", "https://user:pw@fine.example.com/v1"]) {
+    for (const baseUrl of [
+      "http://169.254.169.254/latest",
+      "https://[::1]/v1",
+      "https://user:pw@fine.example.com/v1",
+    ]) {
       expectError(await api("UPDATE", { id: mine.id, as: ada, body: { baseUrl } }), 400, "endpoint_not_allowed");
     }
     expect(await snapshot()).toBe(before);
@@ -239,7 +299,11 @@ describe("refused base URLs", () => {
       expect(created.json.baseUrl).toBe(baseUrl);
       await api("DELETE", { id: created.json.id, as: ada });
     }
-    expectError(await create(ada, { name: "Not listed", baseUrl: "http://127.0.0.1:11434/v1" }), 400, "endpoint_not_allowed");
+    expectError(
+      await create(ada, { name: "Not listed", baseUrl: "http://127.0.0.1:11434/v1" }),
+      400,
+      "endpoint_not_allowed",
+    );
   });
 });
 
@@ -256,7 +320,10 @@ describe("bad bodies", () => {
     ["baseUrl empty", { name: "A", baseUrl: "" }],
     ["baseUrl an object", { name: "A", baseUrl: { href: "https://a.example.com" } }],
     ["baseUrl 3000 characters", { name: "A", baseUrl: `https://a.example.com/${"v".repeat(3000)}` }],
-    ["an extra field", { name: "A", baseUrl: "https://a.example.com/v1", ownerId: "6f1c2a6e-7d0b-4c4e-9a55-0f0a6c1d2e3f" }],
+    [
+      "an extra field",
+      { name: "A", baseUrl: "https://a.example.com/v1", ownerId: "6f1c2a6e-7d0b-4c4e-9a55-0f0a6c1d2e3f" },
+    ],
     ["an array", [{ name: "A", baseUrl: "https://a.example.com/v1" }]],
   ];
 
@@ -278,7 +345,11 @@ describe("bad bodies", () => {
   });
 
   it("the origin check is the app's own", async () => {
-    const answer = await api("CREATE", { as: ada, headers: { origin: APP_URL }, body: { name: "Ours", baseUrl: "https://ours.example.com/v1" } });
+    const answer = await api("CREATE", {
+      as: ada,
+      headers: { origin: APP_URL },
+      body: { name: "Ours", baseUrl: "https://ours.example.com/v1" },
+    });
     expect(answer.status).toBe(201);
   });
 });

@@ -99,7 +99,10 @@ describe("access tokens", () => {
     expect(dump).toContain(tokenHash(created.token));
     const revoked = await revokeToken(ada, created.id);
     expect(revoked.status).toBe(200);
-    const events = await db.select({ type: keyEvent.type, detail: keyEvent.detail }).from(keyEvent).where(eq(keyEvent.userId, ada.id));
+    const events = await db
+      .select({ type: keyEvent.type, detail: keyEvent.detail })
+      .from(keyEvent)
+      .where(eq(keyEvent.userId, ada.id));
     expect(events.map((e) => e.type)).toEqual(["token_created", "token_revoked"]);
     expect(JSON.stringify(events)).not.toContain(created.token);
   });
@@ -108,14 +111,34 @@ describe("access tokens", () => {
     const ada = await insertUser("ada");
     const created = await createToken(ada, { name: "first" });
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-    const patch = (body: unknown) => call<Record<string, unknown>>(tokenRoute.PATCH, { method: "PATCH", path: `/api/user/tokens/${created.id}`, as: ada, body });
-    expect((await patch({ name: "renamed", providerIds: [providers.openai.id], expiresAt, budget: { monthlyUsd: 5, mode: "soft" } })).json).toMatchObject({
+    const patch = (body: unknown) =>
+      call<Record<string, unknown>>(tokenRoute.PATCH, {
+        method: "PATCH",
+        path: `/api/user/tokens/${created.id}`,
+        as: ada,
+        body,
+      });
+    expect(
+      (
+        await patch({
+          name: "renamed",
+          providerIds: [providers.openai.id],
+          expiresAt,
+          budget: { monthlyUsd: 5, mode: "soft" },
+        })
+      ).json,
+    ).toMatchObject({
       name: "renamed",
       providerIds: [providers.openai.id],
       expiresAt,
       budget: { monthlyMicroUsd: 5_000_000, mode: "soft", spentMicroUsd: 0 },
     });
-    expect((await patch({ providerIds: null, budget: null, expiresAt: null })).json).toMatchObject({ name: "renamed", providerIds: null, budget: null, expiresAt: null });
+    expect((await patch({ providerIds: null, budget: null, expiresAt: null })).json).toMatchObject({
+      name: "renamed",
+      providerIds: null,
+      budget: null,
+      expiresAt: null,
+    });
     expect((await patch({})).status).toBe(400);
     expect((await patch({ name: "x", unknown: 1 })).status).toBe(400);
   });
@@ -124,13 +147,22 @@ describe("access tokens", () => {
     const ada = await insertUser("ada");
     const babbage = await insertUser("babbage");
     const answers = await Promise.all(
-      Array.from({ length: 25 }, (_, i) => call(tokensRoute.POST, { method: "POST", path: "/api/user/tokens", as: ada, body: { name: `t${i}` } })),
+      Array.from({ length: 25 }, (_, i) =>
+        call(tokensRoute.POST, { method: "POST", path: "/api/user/tokens", as: ada, body: { name: `t${i}` } }),
+      ),
     );
     expect(answers.filter((a) => a.status === 201)).toHaveLength(20);
-    expect(answers.filter((a) => a.status === 409).every((a) => (a.json as { code: string }).code === "token_limit_reached")).toBe(true);
+    expect(
+      answers.filter((a) => a.status === 409).every((a) => (a.json as { code: string }).code === "token_limit_reached"),
+    ).toBe(true);
     const [first] = (await call<{ id: string }[]>(tokensRoute.GET, { path: "/api/user/tokens", as: ada })).json;
     expect((await revokeToken(babbage, first!.id)).status).toBe(404);
-    const patched = await call(tokenRoute.PATCH, { method: "PATCH", path: `/api/user/tokens/${first!.id}`, as: babbage, body: { name: "mine" } });
+    const patched = await call(tokenRoute.PATCH, {
+      method: "PATCH",
+      path: `/api/user/tokens/${first!.id}`,
+      as: babbage,
+      body: { name: "mine" },
+    });
     expect(patched.status).toBe(404);
   });
 
@@ -191,46 +223,67 @@ describe("GET /v1/models", () => {
 });
 
 describe("POST /v1/chat/completions with the openai SDK", () => {
-  it.each(PROVIDERS.map((p) => p.registryId))("%s: streamed and not, the user's key only, usage recorded against the key and the token", async (registryId) => {
-    const { user, token, id } = await userWithToken(`user-${registryId}`, [registryId]);
-    const client = openaiClient(token);
-    const model = registryId === "openrouter" ? "openrouter/anthropic/claude-sonnet-4" : `${registryId}/m-1`;
-    const since = fake.requests.length;
+  it.each(PROVIDERS.map((p) => p.registryId))(
+    "%s: streamed and not, the user's key only, usage recorded against the key and the token",
+    async (registryId) => {
+      const { user, token, id } = await userWithToken(`user-${registryId}`, [registryId]);
+      const client = openaiClient(token);
+      const model = registryId === "openrouter" ? "openrouter/anthropic/claude-sonnet-4" : `${registryId}/m-1`;
+      const since = fake.requests.length;
 
-    const whole = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Say hello" }] });
-    expect(whole.choices[0]!.message.content).toBe("Hello from the fake provider.");
-    expect(whole.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 5 });
+      const whole = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Say hello" }] });
+      expect(whole.choices[0]!.message.content).toBe("Hello from the fake provider.");
+      expect(whole.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 5 });
 
-    const stream = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Say hello" }], stream: true });
-    let text = "";
-    let usageChunks = 0;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta?.content ?? "";
-      if (chunk.usage && chunk.choices.length === 0) usageChunks += 1;
-    }
-    expect(text).toBe("Hello from the fake provider.");
-    // The caller did not ask for usage: it sees no usage chunk, though the gateway asked for one on its behalf.
-    if (registryId !== "openrouter") expect(usageChunks).toBe(0);
+      const stream = await client.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "Say hello" }],
+        stream: true,
+      });
+      let text = "";
+      let usageChunks = 0;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta?.content ?? "";
+        if (chunk.usage && chunk.choices.length === 0) usageChunks += 1;
+      }
+      expect(text).toBe("Hello from the fake provider.");
+      // The caller did not ask for usage: it sees no usage chunk, though the gateway asked for one on its behalf.
+      if (registryId !== "openrouter") expect(usageChunks).toBe(0);
 
-    const seen = fake.requests.slice(since);
-    expect(seen.length).toBe(2);
-    const stored = (await call<{ apiKey: string }[]>(keysRoute.GET, { as: user })).json;
-    for (const request of seen) {
-      expect(request.credential).toBeDefined();
-      expect(request.credential).not.toBe(token);
-      expect(JSON.stringify(request.headers)).not.toContain(token);
-      expect(stored[0]!.apiKey.slice(-4)).toBe(request.credential!.slice(-4));
-    }
-    if (registryId === "openai") expect(seen[1]!.body).toMatchObject({ model: "m-1", stream: true, stream_options: { include_usage: true } });
+      const seen = fake.requests.slice(since);
+      expect(seen.length).toBe(2);
+      const stored = (await call<{ apiKey: string }[]>(keysRoute.GET, { as: user })).json;
+      for (const request of seen) {
+        expect(request.credential).toBeDefined();
+        expect(request.credential).not.toBe(token);
+        expect(JSON.stringify(request.headers)).not.toContain(token);
+        expect(stored[0]!.apiKey.slice(-4)).toBe(request.credential!.slice(-4));
+      }
+      if (registryId === "openai")
+        expect(seen[1]!.body).toMatchObject({ model: "m-1", stream: true, stream_options: { include_usage: true } });
 
-    await backgroundSettled();
-    const tokens = (await call<{ id: string; usage: Record<string, number>; lastUsedAt: string | null }[]>(tokensRoute.GET, { path: "/api/user/tokens", as: user })).json;
-    expect(tokens.find((t) => t.id === id)).toMatchObject({ usage: { requests: 2, inputTokens: 10, outputTokens: 10 }, lastUsedAt: expect.any(String) });
-    const db = await getDb();
-    const rows = await db.select().from(modelUsage).where(eq(modelUsage.userId, user.id));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ tokenId: id, model: model.slice(model.indexOf("/") + 1), requests: 2, errors: 0 });
-  });
+      await backgroundSettled();
+      const tokens = (
+        await call<{ id: string; usage: Record<string, number>; lastUsedAt: string | null }[]>(tokensRoute.GET, {
+          path: "/api/user/tokens",
+          as: user,
+        })
+      ).json;
+      expect(tokens.find((t) => t.id === id)).toMatchObject({
+        usage: { requests: 2, inputTokens: 10, outputTokens: 10 },
+        lastUsedAt: expect.any(String),
+      });
+      const db = await getDb();
+      const rows = await db.select().from(modelUsage).where(eq(modelUsage.userId, user.id));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        tokenId: id,
+        model: model.slice(model.indexOf("/") + 1),
+        requests: 2,
+        errors: 0,
+      });
+    },
+  );
 
   it("include_usage asked by the caller: the last chunk carries the usage", async () => {
     const { token } = await userWithToken("ada", ["openai"]);
@@ -242,7 +295,10 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
     });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 },
+    });
   });
 
   it("a custom endpoint by its slug, through the outbound guard, with the user's key for it", async () => {
@@ -258,9 +314,16 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
     const token = (await createToken(user)).token;
     secrets.push(token);
     const since = fake.requests.length;
-    const answer = await openaiClient(token).chat.completions.create({ model: "lab-vllm/llama3.2:3b", messages: [{ role: "user", content: "hi" }] });
+    const answer = await openaiClient(token).chat.completions.create({
+      model: "lab-vllm/llama3.2:3b",
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(answer.choices[0]!.message.content).toBe("Hello from the fake provider.");
-    expect(fake.requests[since]).toMatchObject({ registryId: "custom", credential: apiKey, body: { model: "llama3.2:3b" } });
+    expect(fake.requests[since]).toMatchObject({
+      registryId: "custom",
+      credential: apiKey,
+      body: { model: "llama3.2:3b" },
+    });
   });
 
   it("falls back to the next key when one is rejected before any output, and says which key served", async () => {
@@ -269,11 +332,15 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
     const second = await saveKey(user, providers.openai.id, key(), "Second");
     const token = (await createToken(user)).token;
     secrets.push(token);
-    const { data, response } = await openaiClient(token).chat.completions.create({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }).withResponse();
+    const { data, response } = await openaiClient(token)
+      .chat.completions.create({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
     expect(data.choices[0]!.message.content).toBe("Hello from the fake provider.");
     expect(response.headers.get("x-key-hint")).toBe(second.apiKey);
     await backgroundSettled();
-    const rows = (await call<{ label: string; health: string; usage: { errors: number } }[]>(keysRoute.GET, { as: user })).json;
+    const rows = (
+      await call<{ label: string; health: string; usage: { errors: number } }[]>(keysRoute.GET, { as: user })
+    ).json;
     expect(rows.find((r) => r.label === "First")).toMatchObject({ health: "rejected", usage: { errors: 1 } });
   });
 
@@ -311,7 +378,11 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
         temperature: 0.2,
         max_tokens: 50,
       });
-      expect(whole).toMatchObject({ object: "chat.completion", model, choices: [{ message: { role: "assistant", content: "Hello from the fake provider." }, finish_reason: "stop" }] });
+      expect(whole).toMatchObject({
+        object: "chat.completion",
+        model,
+        choices: [{ message: { role: "assistant", content: "Hello from the fake provider." }, finish_reason: "stop" }],
+      });
       const stream = await openaiClient(token).chat.completions.create({
         model,
         messages: [{ role: "user", content: "Say hello" }],
@@ -339,12 +410,22 @@ describe("POST /v1/messages with the Anthropic SDK (base URL <site>/api)", () =>
     secrets.push(token);
     const client = anthropicClient(token);
     const since = fake.requests.length;
-    const message = await client.messages.create({ model: "claude-sonnet-4-5", max_tokens: 64, messages: [{ role: "user", content: "Say hello" }] });
+    const message = await client.messages.create({
+      model: "claude-sonnet-4-5",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "Say hello" }],
+    });
     expect(message.content[0]).toMatchObject({ type: "text", text: "Hello from the fake provider." });
-    const stream = client.messages.stream({ model: "claude-sonnet-4-5", max_tokens: 64, messages: [{ role: "user", content: "Say hello" }] });
+    const stream = client.messages.stream({
+      model: "claude-sonnet-4-5",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "Say hello" }],
+    });
     const final = await stream.finalMessage();
     expect(final.content[0]).toMatchObject({ type: "text", text: "Hello from the fake provider." });
-    expect(fake.requests.slice(since).map((r) => [r.path, r.credential, r.headers["anthropic-version"] !== undefined])).toEqual([
+    expect(
+      fake.requests.slice(since).map((r) => [r.path, r.credential, r.headers["anthropic-version"] !== undefined]),
+    ).toEqual([
       ["/messages", apiKey, true],
       ["/messages", apiKey, true],
     ]);
@@ -356,10 +437,15 @@ describe("POST /v1/messages with the Anthropic SDK (base URL <site>/api)", () =>
 
   it("answers errors in Anthropic's shape", async () => {
     const client = anthropicClient(`kr_${"x".repeat(43)}`);
-    const error = await client.messages.create({ model: "claude-sonnet-4-5", max_tokens: 8, messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const error = await client.messages
+      .create({ model: "claude-sonnet-4-5", max_tokens: 8, messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
     const raw = await rawGateway("/api/v1/messages", { method: "POST", token: `kr_${"x".repeat(43)}`, body: "{}" });
-    expect(await errorOf(raw)).toMatchObject({ status: 401, body: { type: "error", error: { type: "authentication_error", message: expect.any(String) } } });
+    expect(await errorOf(raw)).toMatchObject({
+      status: 401,
+      body: { type: "error", error: { type: "authentication_error", message: expect.any(String) } },
+    });
   });
 });
 
@@ -370,19 +456,38 @@ describe("who may use the gateway", () => {
     await saveKey(user, providers.mistral.id);
     const scoped = await createToken(user, { name: "openai only", providerIds: [providers.openai.id] });
     const client = openaiClient(scoped.token);
-    const refused = await client.chat.completions.create({ model: "mistral/m-1", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const refused = await client.chat.completions
+      .create({ model: "mistral/m-1", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(OpenAI.PermissionDeniedError);
-    expect((await client.chat.completions.create({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] })).choices).toHaveLength(1);
+    expect(
+      (await client.chat.completions.create({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }))
+        .choices,
+    ).toHaveLength(1);
 
     const db = await getDb();
-    await db.update(accessToken).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(accessToken.id, scoped.id));
-    const expired = await client.chat.completions.create({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    await db
+      .update(accessToken)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(accessToken.id, scoped.id));
+    const expired = await client.chat.completions
+      .create({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(expired).toBeInstanceOf(OpenAI.AuthenticationError);
 
     const live = await createToken(user);
-    expect((await openaiClient(live.token).chat.completions.create({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] })).choices).toHaveLength(1);
+    expect(
+      (
+        await openaiClient(live.token).chat.completions.create({
+          model: "openai/m-1",
+          messages: [{ role: "user", content: "hi" }],
+        })
+      ).choices,
+    ).toHaveLength(1);
     await revokeToken(user, live.id);
-    const revoked = await openaiClient(live.token).chat.completions.create({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const revoked = await openaiClient(live.token)
+      .chat.completions.create({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(revoked).toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
@@ -394,13 +499,20 @@ describe("who may use the gateway", () => {
       headers: { cookie: await sessionCookie(user) },
       body: JSON.stringify({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }),
     });
-    expect(await errorOf(answer)).toMatchObject({ status: 401, body: { error: { type: "invalid_request_error", code: "missing_token" } } });
+    expect(await errorOf(answer)).toMatchObject({
+      status: 401,
+      body: { error: { type: "invalid_request_error", code: "missing_token" } },
+    });
   });
 
   it("CORS: any origin, no credentials; preflight answered", async () => {
     const preflight = await rawGateway("/api/v1/chat/completions", {
       method: "OPTIONS",
-      headers: { origin: "https://tool.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+      headers: {
+        origin: "https://tool.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
@@ -433,36 +545,88 @@ describe("errors, in OpenAI's shape with the contract's status codes", () => {
       [{ model: "anthropic/claude", messages: [{ role: "user", content: "hi" }] }, 404, /no Anthropic key/],
     ];
     for (const [payload, status, message] of cases) {
-      const answer = await errorOf(await rawGateway("/api/v1/chat/completions", { method: "POST", token, body: body(payload) }));
+      const answer = await errorOf(
+        await rawGateway("/api/v1/chat/completions", { method: "POST", token, body: body(payload) }),
+      );
       expect(answer.status, body(payload)).toBe(status);
-      expect(answer.body).toMatchObject({ error: { message: expect.stringMatching(message), type: expect.any(String), code: expect.any(String) } });
+      expect(answer.body).toMatchObject({
+        error: { message: expect.stringMatching(message), type: expect.any(String), code: expect.any(String) },
+      });
     }
-    const huge = await rawGateway("/api/v1/chat/completions", { method: "POST", token, body: JSON.stringify({ model: "openai/m-1", messages: [{ role: "user", content: "x".repeat(4 << 20) }] }) });
+    const huge = await rawGateway("/api/v1/chat/completions", {
+      method: "POST",
+      token,
+      body: JSON.stringify({ model: "openai/m-1", messages: [{ role: "user", content: "x".repeat(4 << 20) }] }),
+    });
     expect(huge.status).toBe(413);
     await backgroundSettled();
-    expect((await call<{ usage: { requests: number } }[]>(keysRoute.GET, { as: user })).json[0]!.usage.requests).toBe(0);
+    expect((await call<{ usage: { requests: number } }[]>(keysRoute.GET, { as: user })).json[0]!.usage.requests).toBe(
+      0,
+    );
   });
 
   it("402 when a budget is spent (the key's, or the token's own), 429 over the token's limit", async () => {
     const user = await insertUser("ada");
     const stored = await saveKey(user, providers.openai.id);
-    await call(keyRoute.PATCH, { method: "PATCH", path: `/api/user/api-keys/${stored.id}`, as: user, body: { budget: { monthlyUsd: 0.01, mode: "hard" } } });
+    await call(keyRoute.PATCH, {
+      method: "PATCH",
+      path: `/api/user/api-keys/${stored.id}`,
+      as: user,
+      body: { budget: { monthlyUsd: 0.01, mode: "hard" } },
+    });
     const db = await getDb();
     const { userApiKey } = await import("@/lib/db/schema");
-    await db.update(userApiKey).set({ spendMonth: sql`date_trunc('month', now() at time zone 'utc')::date`, spendMicroUsd: 10_000 }).where(eq(userApiKey.id, stored.id));
+    await db
+      .update(userApiKey)
+      .set({ spendMonth: sql`date_trunc('month', now() at time zone 'utc')::date`, spendMicroUsd: 10_000 })
+      .where(eq(userApiKey.id, stored.id));
     const token = (await createToken(user)).token;
     secrets.push(token);
-    const spent = await errorOf(await rawGateway("/api/v1/chat/completions", { method: "POST", token, body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }) }));
-    expect(spent).toMatchObject({ status: 402, body: { error: { code: "budget_exceeded", message: expect.stringMatching(/resets on/) } } });
+    const spent = await errorOf(
+      await rawGateway("/api/v1/chat/completions", {
+        method: "POST",
+        token,
+        body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }),
+      }),
+    );
+    expect(spent).toMatchObject({
+      status: 402,
+      body: { error: { code: "budget_exceeded", message: expect.stringMatching(/resets on/) } },
+    });
 
-    const other = await userWithToken("babbage", ["openai"], { name: "tiny", budget: { monthlyUsd: 0.01, mode: "hard" } });
-    await db.update(accessToken).set({ spendMonth: sql`date_trunc('month', now() at time zone 'utc')::date`, spendMicroUsd: 10_000 }).where(eq(accessToken.id, other.id));
-    const tokenSpent = await errorOf(await rawGateway("/api/v1/chat/completions", { method: "POST", token: other.token, body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }) }));
-    expect(tokenSpent).toMatchObject({ status: 402, body: { error: { code: "budget_exceeded", message: expect.stringMatching(/access token “tiny”/) } } });
+    const other = await userWithToken("babbage", ["openai"], {
+      name: "tiny",
+      budget: { monthlyUsd: 0.01, mode: "hard" },
+    });
+    await db
+      .update(accessToken)
+      .set({ spendMonth: sql`date_trunc('month', now() at time zone 'utc')::date`, spendMicroUsd: 10_000 })
+      .where(eq(accessToken.id, other.id));
+    const tokenSpent = await errorOf(
+      await rawGateway("/api/v1/chat/completions", {
+        method: "POST",
+        token: other.token,
+        body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }),
+      }),
+    );
+    expect(tokenSpent).toMatchObject({
+      status: 402,
+      body: { error: { code: "budget_exceeded", message: expect.stringMatching(/access token “tiny”/) } },
+    });
 
     const limited = await userWithToken("carol", ["openai"]);
-    await db.insert(rateLimit).values({ key: `gateway:${tokenHash(limited.token).slice(0, 32)}`, points: 600, expiresAt: sql`now() + interval '1 minute'` });
-    const over = await rawGateway("/api/v1/chat/completions", { method: "POST", token: limited.token, body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }) });
+    await db
+      .insert(rateLimit)
+      .values({
+        key: `gateway:${tokenHash(limited.token).slice(0, 32)}`,
+        points: 600,
+        expiresAt: sql`now() + interval '1 minute'`,
+      });
+    const over = await rawGateway("/api/v1/chat/completions", {
+      method: "POST",
+      token: limited.token,
+      body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(over.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(await errorOf(over)).toMatchObject({ status: 429, body: { error: { code: "rate_limit_exceeded" } } });
   });
@@ -473,7 +637,11 @@ describe("errors, in OpenAI's shape with the contract's status codes", () => {
     await saveKey(user, providers.openai.id, down);
     const token = (await createToken(user)).token;
     secrets.push(token);
-    const failed = await rawGateway("/api/v1/chat/completions", { method: "POST", token, body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }) });
+    const failed = await rawGateway("/api/v1/chat/completions", {
+      method: "POST",
+      token,
+      body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }),
+    });
     const text = await failed.text();
     expect(failed.status).toBe(502);
     expect(text).not.toContain(down);
@@ -483,7 +651,11 @@ describe("errors, in OpenAI's shape with the contract's status codes", () => {
     await saveKey(other, providers.openai.id, limitedKey);
     const otherToken = (await createToken(other)).token;
     secrets.push(otherToken);
-    const limited = await rawGateway("/api/v1/chat/completions", { method: "POST", token: otherToken, body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }) });
+    const limited = await rawGateway("/api/v1/chat/completions", {
+      method: "POST",
+      token: otherToken,
+      body: body({ model: "openai/m-1", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(limited.status).toBe(429);
     expect(await limited.text()).not.toContain(limitedKey);
   });
@@ -502,7 +674,9 @@ describe("errors, in OpenAI's shape with the contract's status codes", () => {
       });
       expect(answer.status).toBe(200);
       const events = (await answer.text()).trim().split("\n\n");
-      expect(JSON.parse(events.at(-1)!.replace(/^data: /, ""))).toMatchObject({ error: { type: "api_error", code: "provider_stream_broken" } });
+      expect(JSON.parse(events.at(-1)!.replace(/^data: /, ""))).toMatchObject({
+        error: { type: "api_error", code: "provider_stream_broken" },
+      });
       await backgroundSettled();
       expect((await call<{ usage: { errors: number } }[]>(keysRoute.GET, { as: user })).json[0]!.usage.errors).toBe(1);
     } finally {

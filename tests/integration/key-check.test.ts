@@ -60,7 +60,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.close();
-  process.stdout.write(`\nKey-check matrix (provider × behaviour → classification, HTTP status, ms):\n${rows.join("\n")}\n`);
+  process.stdout.write(
+    `\nKey-check matrix (provider × behaviour → classification, HTTP status, ms):\n${rows.join("\n")}\n`,
+  );
 });
 
 describe.each(PROVIDERS.map((p) => p.registryId))("%s key check", (registryId) => {
@@ -77,7 +79,9 @@ describe.each(PROVIDERS.map((p) => p.registryId))("%s key check", (registryId) =
     );
     const name = PROVIDERS.find((p) => p.registryId === registryId)!.name;
     for (const { behaviour, expected, key, result, ms } of results) {
-      rows.push(`  ${registryId.padEnd(10)} ${behaviour.padEnd(10)} → ${result.status.padEnd(11)} ${String(result.httpStatus ?? "-").padEnd(4)} ${ms}`);
+      rows.push(
+        `  ${registryId.padEnd(10)} ${behaviour.padEnd(10)} → ${result.status.padEnd(11)} ${String(result.httpStatus ?? "-").padEnd(4)} ${ms}`,
+      );
       expect(result.status, `${registryId}/${behaviour}`).toBe(expected);
       expect(result.valid).toBe(expected === "valid" || expected === "limited");
       expect(result.message).toContain(name);

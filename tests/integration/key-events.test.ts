@@ -48,7 +48,9 @@ beforeAll(async () => {
 describe("every key change writes its event in the same statement", () => {
   it("create, replace, disable, enable, test, health change, delete: one statement and one event each", async () => {
     const ada = await insertUser("ada");
-    const created = await countStatements(() => storeApiKey(ada.id, openai.id, key(), { health: "ok", message: "Verified." }));
+    const created = await countStatements(() =>
+      storeApiKey(ada.id, openai.id, key(), { health: "ok", message: "Verified." }),
+    );
     masks.push(created.result.keyHint);
     expect(created.count).toBe(1);
     const replaced = await countStatements(() => storeApiKey(ada.id, openai.id, key()));
@@ -58,7 +60,9 @@ describe("every key change writes its event in the same statement", () => {
     expect((await countStatements(() => setUserApiKeyEnabled(ada.id, openai.id, true))).count).toBe(1);
     const { sealed } = (await openStoredApiKey(ada.id, openai.id))!;
     const checked = { userId: ada.id, providerId: openai.id, encryptedKey: sealed };
-    const tested = await countStatements(() => recordHealth(checked, { health: "rejected", message: "Rejected.", source: "test", tested: true }));
+    const tested = await countStatements(() =>
+      recordHealth(checked, { health: "rejected", message: "Rejected.", source: "test", tested: true }),
+    );
     expect(tested).toEqual({ count: 1, result: { previous: "unchecked", health: "rejected" } });
     expect((await countStatements(() => deleteUserApiKey(ada.id, openai.id))).count).toBe(1);
 
@@ -85,8 +89,16 @@ describe("every key change writes its event in the same statement", () => {
     expect(await setUserApiKeyEnabled(babbage.id, anthropic.id, false)).toBeNull();
     const { sealed } = (await openStoredApiKey(babbage.id, openai.id))!;
     const checked = { userId: babbage.id, providerId: openai.id, encryptedKey: sealed };
-    expect(await recordHealth(checked, { health: "ok", message: "Verified.", source: "recheck" })).toEqual({ previous: "ok", health: "ok" }); // same health
-    expect(await recordHealth({ ...checked, encryptedKey: `${sealed}x` }, { health: "rejected", message: "No.", source: "recheck" })).toBeNull();
+    expect(await recordHealth(checked, { health: "ok", message: "Verified.", source: "recheck" })).toEqual({
+      previous: "ok",
+      health: "ok",
+    }); // same health
+    expect(
+      await recordHealth(
+        { ...checked, encryptedKey: `${sealed}x` },
+        { health: "rejected", message: "No.", source: "recheck" },
+      ),
+    ).toBeNull();
     // A save that fails (no such provider) leaves neither a key nor an event.
     await expect(storeApiKey(babbage.id, randomUUID(), key())).rejects.toMatchObject({ code: "provider_not_found" });
 
@@ -97,7 +109,9 @@ describe("every key change writes its event in the same statement", () => {
   it("logs one change when concurrent toggles race (the previous state is read under the row lock)", async () => {
     const carol = await insertUser("carol");
     await storeApiKey(carol.id, openai.id, key());
-    const results = await Promise.all(Array.from({ length: 20 }, () => setUserApiKeyEnabled(carol.id, openai.id, false)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => setUserApiKeyEnabled(carol.id, openai.id, false)),
+    );
     expect(results.every((row) => row?.isEnabled === false)).toBe(true);
     expect(await typesOf(carol)).toEqual(["key_created", "key_disabled"]);
   });
@@ -140,7 +154,11 @@ describe("account events (written by the account code in the change's own statem
   it("a statement of one's own making can add one as a CTE", async () => {
     const fay = await insertUser("fay");
     const db = await getDb();
-    await db.with(accountEventCte(db, "e", fay.id, "signed_in")).select({ id: user.id }).from(user).where(eq(user.id, fay.id));
+    await db
+      .with(accountEventCte(db, "e", fay.id, "signed_in"))
+      .select({ id: user.id })
+      .from(user)
+      .where(eq(user.id, fay.id));
     expect(await typesOf(fay)).toEqual(["signed_in"]);
   });
 });
@@ -187,7 +205,9 @@ describe("event details", () => {
     for (const plaintext of plaintexts) expect(dump).not.toContain(plaintext.slice(4, -4));
     for (const mask of masks) expect(dump).not.toContain(mask);
     expect(stored).toContain("*"); // the masks exist, in the key table only
-    const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from "KeyEvent" where detail::text like '%***%'`));
+    const [row] = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from "KeyEvent" where detail::text like '%***%'`),
+    );
     expect(row).toMatchObject({ n: 0 });
   });
 });

@@ -26,7 +26,10 @@ let openai: ProviderRecord;
 
 const key = (behaviour: string) => `sk-test-${behaviour}-${fakeKey("")}`;
 
-async function userWithKeys(name: string, behaviours: string[]): Promise<{ user: PublicUser; secrets: string[]; ids: string[] }> {
+async function userWithKeys(
+  name: string,
+  behaviours: string[],
+): Promise<{ user: PublicUser; secrets: string[]; ids: string[] }> {
   const user = await insertUser(name);
   const secrets = behaviours.map(key);
   const ids: string[] = [];
@@ -42,12 +45,18 @@ async function userWithKeys(name: string, behaviours: string[]): Promise<{ user:
   return { user, secrets, ids };
 }
 
-const models = (user: PublicUser) => call<ModelList>(modelsRoute.GET, { as: user, path: `/api/user/api-keys/models?providerId=${openai.id}` });
+const models = (user: PublicUser) =>
+  call<ModelList>(modelsRoute.GET, { as: user, path: `/api/user/api-keys/models?providerId=${openai.id}` });
 const healthOf = async (user: PublicUser) =>
-  (await call<Row[]>(keysRoute.GET, { as: user })).json.filter((r) => r.providerId === openai.id).sort((a, b) => a.position - b.position).map((r) => r.health);
+  (await call<Row[]>(keysRoute.GET, { as: user })).json
+    .filter((r) => r.providerId === openai.id)
+    .sort((a, b) => a.position - b.position)
+    .map((r) => r.health);
 /** Which of the user's keys the provider was asked with, in order. */
 const asked = (secrets: string[]) =>
-  fake.requests.filter((r) => r.credential && secrets.includes(r.credential)).map((r) => secrets.indexOf(r.credential!) + 1);
+  fake.requests
+    .filter((r) => r.credential && secrets.includes(r.credential))
+    .map((r) => secrets.indexOf(r.credential!) + 1);
 
 function expectError(answer: Answer, status: number, code: string) {
   expect(answer.status, answer.text).toBe(status);
@@ -93,7 +102,12 @@ describe("models: the next key when one fails", () => {
 
   it('"Always use my first key": the second is never tried', async () => {
     const { user, secrets } = await userWithKeys("no-fallback", ["invalid", "valid"]);
-    const off = await call(settingsRoute.PATCH, { method: "PATCH", as: user, path: `/api/providers/${openai.id}/settings`, body: { fallback: false } });
+    const off = await call(settingsRoute.PATCH, {
+      method: "PATCH",
+      as: user,
+      path: `/api/providers/${openai.id}/settings`,
+      body: { fallback: false },
+    });
     expect(off.status).toBe(200);
     expectError(await models(user), 400, "invalid_api_key");
     expect(asked(secrets)).toEqual([1]);
@@ -113,6 +127,8 @@ describe("models: the next key when one fails", () => {
     // Only expired or disabled keys left: 409, as for a disabled key.
     await db.execute(sql`update "UserApiKey" set "isEnabled" = false where id = ${ids[2]}::uuid`);
     expectError(await models(user), 409, "api_key_disabled");
-    await expect(getUserLanguageModels(user.id, "openai", "gpt-4o-mini")).rejects.toMatchObject({ code: "api_key_disabled" });
+    await expect(getUserLanguageModels(user.id, "openai", "gpt-4o-mini")).rejects.toMatchObject({
+      code: "api_key_disabled",
+    });
   });
 });

@@ -28,9 +28,18 @@ it("the database's JSON list is toListedKeyView's answer, field for field, order
   const google = (await getProviderByRegistryId("google"))!;
 
   // Three OpenAI keys: checked, limited and used; disabled; expiring, with a label that needs escaping.
-  const first = await storeApiKey(ada.id, openai.id, fakeKey(), { health: "ok", message: "OpenAI accepted this key." }, { label: "Work" });
+  const first = await storeApiKey(
+    ada.id,
+    openai.id,
+    fakeKey(),
+    { health: "ok", message: "OpenAI accepted this key." },
+    { label: "Work" },
+  );
   const second = await storeApiKey(ada.id, openai.id, fakeKey(), null, { label: "Personal" });
-  const third = await storeApiKey(ada.id, openai.id, fakeKey(), null, { label: 'Ünïcødé "quoted" \\ back', expiresAt: new Date(Date.now() + 3 * 86_400_000) });
+  const third = await storeApiKey(ada.id, openai.id, fakeKey(), null, {
+    label: 'Ünïcødé "quoted" \\ back',
+    expiresAt: new Date(Date.now() + 3 * 86_400_000),
+  });
   const used = (await openApiKeyForUse(ada.id, openai.id))!;
   await recordKeyUsage(ada.id, used.id, { inputTokens: 12, outputTokens: 34 });
   await recordKeyUsage(ada.id, used.id, { failed: true });
@@ -66,7 +75,10 @@ it("the database's JSON list is toListedKeyView's answer, field for field, order
   expect(mapped.map((k) => k.id)).toEqual(expect.arrayContaining([first.id, second.id, third.id, old.id]));
   // What the fixture was built to cover is there.
   expect(mapped.find((k) => k.id === old.id)).toMatchObject({ needsReentry: true });
-  expect(mapped.find((k) => k.id === used.id)).toMatchObject({ health: "limited", usage: { requests: 2, inputTokens: 12, outputTokens: 34, errors: 1 } });
+  expect(mapped.find((k) => k.id === used.id)).toMatchObject({
+    health: "limited",
+    usage: { requests: 2, inputTokens: 12, outputTokens: 34, errors: 1 },
+  });
   expect(mapped.find((k) => k.id === second.id)).toMatchObject({ isEnabled: false, lastUsedAt: null });
   expect(mapped.find((k) => k.id === third.id)!.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 });
@@ -103,10 +115,28 @@ it("the answer is held in memory until the user's keys change, by any write, or 
     ["renamed", () => changeApiKey(ada.id, first.id, { label: "Office" })],
     ["moved", () => changeApiKey(ada.id, second.id, { position: 0 })],
     ["an expiry", () => changeApiKey(ada.id, first.id, { expiresAt: new Date(Date.now() + 86_400_000) })],
-    ["its health", () => recordKeyHealth({ userId: ada.id, providerId: openai.id, encryptedKey: opened.sealed, id: opened.id }, { status: "invalid", message: "No." }, "recheck")],
+    [
+      "its health",
+      () =>
+        recordKeyHealth(
+          { userId: ada.id, providerId: openai.id, encryptedKey: opened.sealed, id: opened.id },
+          { status: "invalid", message: "No." },
+          "recheck",
+        ),
+    ],
     ["a use counted", () => recordKeyUsage(ada.id, opened.id, { inputTokens: 1, outputTokens: 2 })],
     ["a use stamped", () => stampKeyUse(ada.id, first.id)],
-    ["a chat begun", () => startChat(ada.id, sessionId, openai.id, { key: `chat:${ada.id}`, points: 100, windowSeconds: 60 }, unpricedHold())],
+    [
+      "a chat begun",
+      () =>
+        startChat(
+          ada.id,
+          sessionId,
+          openai.id,
+          { key: `chat:${ada.id}`, points: 100, windowSeconds: 60 },
+          unpricedHold(),
+        ),
+    ],
     ["re-sealed (rotation)", () => db.update(userApiKey).set({ keyId: "retired" }).where(eq(userApiKey.id, second.id))],
     ["its endpoint deleted", () => deleteEndpoint(ada.id, endpoint.id)],
     ["deleted", () => deleteUserApiKey(ada.id, mistral.id)],
@@ -127,7 +157,10 @@ it("the answer is held in memory until the user's keys change, by any write, or 
   expect(await listing()).toBe(0);
   vi.restoreAllMocks();
   expect(await listing()).toBe(1);
-  vi.stubEnv("API_KEY_ENCRYPTION_KEYS", `${process.env.API_KEY_ENCRYPTION_KEYS},retired:${Buffer.alloc(32, 9).toString("base64")}`);
+  vi.stubEnv(
+    "API_KEY_ENCRYPTION_KEYS",
+    `${process.env.API_KEY_ENCRYPTION_KEYS},retired:${Buffer.alloc(32, 9).toString("base64")}`,
+  );
   expect(await listing()).toBe(1);
   expect(await listing()).toBe(0);
   vi.unstubAllEnvs();

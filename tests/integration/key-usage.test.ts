@@ -47,13 +47,23 @@ describe("recording usage", () => {
     expect(await Promise.all(calls)).toEqual(Array(100).fill(true));
 
     const [row] = await getUserApiKeys(ada.id);
-    expect(row!.usage).toEqual({ requests: 101, inputTokens: 1001, outputTokens: 2 + 4950, errors: 10, costMicroUsd: 0 });
+    expect(row!.usage).toEqual({
+      requests: 101,
+      inputTokens: 1001,
+      outputTokens: 2 + 4950,
+      errors: 10,
+      costMicroUsd: 0,
+    });
     expect(row!.lastUsedAt).toBeInstanceOf(Date);
     const days = await getDailyUsage(ada.id);
-    expect(days).toEqual([expect.objectContaining({ apiKeyId: key.id, requests: 101, inputTokens: 1001, outputTokens: 4952, errors: 10 })]);
+    expect(days).toEqual([
+      expect.objectContaining({ apiKeyId: key.id, requests: 101, inputTokens: 1001, outputTokens: 4952, errors: 10 }),
+    ]);
     // Usage is not an activity event: the log would drown.
     const db = await getDb();
-    expect((await db.select().from(keyEvent).where(eq(keyEvent.userId, ada.id))).map((e) => e.type)).toEqual(["key_created"]);
+    expect((await db.select().from(keyEvent).where(eq(keyEvent.userId, ada.id))).map((e) => e.type)).toEqual([
+      "key_created",
+    ]);
   });
 
   it("takes the AI SDK's usage as it comes: missing or nonsensical counts are zero", async () => {
@@ -62,7 +72,13 @@ describe("recording usage", () => {
     const key = (await openApiKeyForUse(babbage.id, openai.id))!;
     await recordKeyUsage(babbage.id, key.id, {});
     await recordKeyUsage(babbage.id, key.id, { inputTokens: Number.NaN, outputTokens: -5, failed: true });
-    expect((await getUserApiKeys(babbage.id))[0]!.usage).toEqual({ requests: 2, inputTokens: 0, outputTokens: 0, errors: 1, costMicroUsd: 0 });
+    expect((await getUserApiKeys(babbage.id))[0]!.usage).toEqual({
+      requests: 2,
+      inputTokens: 0,
+      outputTokens: 0,
+      errors: 1,
+      costMicroUsd: 0,
+    });
   });
 
   it("records nothing against another user's key, or a key that is gone", async () => {
@@ -97,8 +113,20 @@ describe("the listing's 30-day totals", () => {
     expect(listed.count).toBe(0);
     expect(listed.result.count).toBe(1);
     const byProvider = Object.fromEntries(listed.result.result.map((row) => [row.providerId, row.usage]));
-    expect(byProvider[openai.id]).toEqual({ requests: 3, inputTokens: 300, outputTokens: 0, errors: 0, costMicroUsd: 0 });
-    expect(byProvider[anthropic.id]).toEqual({ requests: 3, inputTokens: 21, outputTokens: 0, errors: 0, costMicroUsd: 0 });
+    expect(byProvider[openai.id]).toEqual({
+      requests: 3,
+      inputTokens: 300,
+      outputTokens: 0,
+      errors: 0,
+      costMicroUsd: 0,
+    });
+    expect(byProvider[anthropic.id]).toEqual({
+      requests: 3,
+      inputTokens: 21,
+      outputTokens: 0,
+      errors: 0,
+      costMicroUsd: 0,
+    });
     expect((await getDailyUsage(erin.id)).map((d) => d.requests)).toEqual([3, 2, 1]);
   });
 
@@ -106,7 +134,13 @@ describe("the listing's 30-day totals", () => {
     const frank = await insertUser("frank");
     await storeApiKey(frank.id, openai.id, fakeKey());
     const key = (await openApiKeyForUse(frank.id, openai.id))!;
-    for (const [daysAgo, requests] of [[29, 1], [28, 2], [27, 4], [10, 8]] as const) await backdate(key.id, frank.id, daysAgo, requests, requests * 10);
+    for (const [daysAgo, requests] of [
+      [29, 1],
+      [28, 2],
+      [27, 4],
+      [10, 8],
+    ] as const)
+      await backdate(key.id, frank.id, daysAgo, requests, requests * 10);
     await recordKeyUsage(frank.id, key.id, { inputTokens: 160 }); // today: 1 request
     const total = async () => (await getUserApiKeys(frank.id))[0]!.usage;
     expect(await total()).toEqual({ requests: 16, inputTokens: 310, outputTokens: 0, errors: 0, costMicroUsd: 0 });
@@ -114,8 +148,20 @@ describe("the listing's 30-day totals", () => {
     // As if the totals had been written `days` days ago and nothing recorded since: the oldest days drop out.
     const db = await getDb();
     const writtenDaysAgo = (days: number) =>
-      db.update(userApiKey).set({ usageThrough: sql`(now() at time zone 'utc')::date - ${days}::int` }).where(eq(userApiKey.id, key.id));
-    const expected: [number, number][] = [[1, 15], [2, 13], [3, 9], [19, 9], [20, 1], [29, 1], [30, 0], [400, 0]];
+      db
+        .update(userApiKey)
+        .set({ usageThrough: sql`(now() at time zone 'utc')::date - ${days}::int` })
+        .where(eq(userApiKey.id, key.id));
+    const expected: [number, number][] = [
+      [1, 15],
+      [2, 13],
+      [3, 9],
+      [19, 9],
+      [20, 1],
+      [29, 1],
+      [30, 0],
+      [400, 0],
+    ];
     for (const [days, requests] of expected) {
       await writtenDaysAgo(days);
       expect((await total()).requests, `written ${days} days ago`).toBe(requests);

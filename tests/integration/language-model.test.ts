@@ -27,7 +27,16 @@ beforeAll(async () => {
   fake = await startFakeProviders();
   for (const [name, value] of Object.entries(fake.env)) vi.stubEnv(name, value);
   // The server's own keys and base URLs, which the AI SDK would read if we let it.
-  for (const name of ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GROQ_API_KEY", "MISTRAL_API_KEY", "XAI_API_KEY", "DEEPSEEK_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY", "OPENROUTER_API_KEY"]) {
+  for (const name of [
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "GROQ_API_KEY",
+    "MISTRAL_API_KEY",
+    "XAI_API_KEY",
+    "DEEPSEEK_API_KEY",
+    "GOOGLE_GENERATIVE_AI_API_KEY",
+    "OPENROUTER_API_KEY",
+  ]) {
     vi.stubEnv(name, SERVER_KEY);
   }
   vi.stubEnv("OPENAI_BASE_URL", `${fake.url}/openai/v1`);
@@ -55,7 +64,10 @@ describe("getUserLanguageModel", () => {
     "generateText on %s runs on the user's key and nothing else",
     async (registryId) => {
       const since = fake.requests.length;
-      const { text } = await generateText({ model: await getUserLanguageModel(ada.id, registryId, "m-1"), prompt: "Hi" });
+      const { text } = await generateText({
+        model: await getUserLanguageModel(ada.id, registryId, "m-1"),
+        prompt: "Hi",
+      });
       expect(text).toBe("Hello from the fake provider.");
       expectOnlyAdasKeys(since, registryId);
       expect(fake.requests.at(-1)!.path).toBe(registryId === "anthropic" ? "/messages" : "/chat/completions");
@@ -80,7 +92,9 @@ describe("getUserLanguageModel", () => {
     const { getDb } = await import("@/lib/db/client");
     const { userApiKey } = await import("@/lib/db/schema");
     const { and, eq } = await import("drizzle-orm");
-    const [row] = await (await getDb())
+    const [row] = await (
+      await getDb()
+    )
       .select({ lastUsedAt: userApiKey.lastUsedAt })
       .from(userApiKey)
       .where(and(eq(userApiKey.userId, ada.id), eq(userApiKey.providerId, provider.id)));
@@ -105,7 +119,9 @@ describe("getUserLanguageModel", () => {
     vi.stubEnv("API_KEY_ENCRYPTION_KEYS", original);
     expect(toKeyView((await getUserApiKeyForProvider(ada.id, openai.id))!).needsReentry).toBe(false);
 
-    await expect(getUserLanguageModel(ada.id, "no-such-provider", "m")).rejects.toMatchObject({ code: "provider_not_found" });
+    await expect(getUserLanguageModel(ada.id, "no-such-provider", "m")).rejects.toMatchObject({
+      code: "provider_not_found",
+    });
     expect(fake.requests.length).toBe(since);
   });
 });
@@ -113,7 +129,9 @@ describe("getUserLanguageModel", () => {
 describe("createProviderFromRegistry", () => {
   it("refuses an empty key instead of falling back to the server's environment key", () => {
     for (const key of ["", "   "]) {
-      expect(() => createProviderFromRegistry("openai", key)).toThrow(expect.objectContaining({ code: "api_key_not_found" }));
+      expect(() => createProviderFromRegistry("openai", key)).toThrow(
+        expect.objectContaining({ code: "api_key_not_found" }),
+      );
     }
   });
 

@@ -24,7 +24,8 @@ function previousMask(apiKey: string): string {
 }
 
 const KEY_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_!";
-const keyOfLength = (length: number) => Array.from({ length }, (_, i) => KEY_CHARACTERS[(i * 7 + length) % KEY_CHARACTERS.length]).join("");
+const keyOfLength = (length: number) =>
+  Array.from({ length }, (_, i) => KEY_CHARACTERS[(i * 7 + length) % KEY_CHARACTERS.length]).join("");
 
 const stored: { userId: string; apiKey: string | null; envelope: string }[] = [];
 
@@ -39,11 +40,21 @@ const keys: (string | null)[] = [
 ];
 await withSchemaUpTo(PREVIOUS, async (query) => {
   const providerId = randomUUID();
-  await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, 'migration-mask', 'Masks')`, [providerId]);
+  await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, 'migration-mask', 'Masks')`, [
+    providerId,
+  ]);
   for (const apiKey of keys) {
     const userId = randomUUID();
-    await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [userId, `mask.${userId}@example.test`]);
-    const { envelope, keyId } = seal(getKeyring(), apiKey ?? "", { userId, providerId }, { allowEmpty: apiKey === null });
+    await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [
+      userId,
+      `mask.${userId}@example.test`,
+    ]);
+    const { envelope, keyId } = seal(
+      getKeyring(),
+      apiKey ?? "",
+      { userId, providerId },
+      { allowEmpty: apiKey === null },
+    );
     await query(
       `insert into "UserApiKey" ("userId", "providerId", "encryptedKey", "keyId", "keyHint") values ($1, $2, $3, $4, $5)`,
       [userId, providerId, envelope, keyId, apiKey === null ? "" : previousMask(apiKey)],
@@ -55,7 +66,9 @@ await withSchemaUpTo(PREVIOUS, async (query) => {
 describe("migration 0006: masks of the new rule", () => {
   it("turns every old hint into the new rule's mask of its key, without the key, leaving the envelope alone", async () => {
     const db = await getDb();
-    const rows = await db.select({ userId: userApiKey.userId, keyHint: userApiKey.keyHint, encryptedKey: userApiKey.encryptedKey }).from(userApiKey);
+    const rows = await db
+      .select({ userId: userApiKey.userId, keyHint: userApiKey.keyHint, encryptedKey: userApiKey.encryptedKey })
+      .from(userApiKey);
     const byUser = new Map(rows.map((row) => [row.userId, row]));
     for (const { userId, apiKey, envelope } of stored) {
       const row = byUser.get(userId)!;
@@ -69,6 +82,8 @@ describe("migration 0006: masks of the new rule", () => {
   it("changed the hints of keys of 9 to 31 characters only", () => {
     const changed = stored.filter(({ apiKey }) => apiKey !== null && previousMask(apiKey) !== maskApiKey(apiKey));
     expect(new Set(changed.map(({ apiKey }) => Array.from(apiKey!).length)).size).toBe(23);
-    expect(changed.every(({ apiKey }) => Array.from(apiKey!).length >= 9 && Array.from(apiKey!).length <= 31)).toBe(true);
+    expect(changed.every(({ apiKey }) => Array.from(apiKey!).length >= 9 && Array.from(apiKey!).length <= 31)).toBe(
+      true,
+    );
   });
 });

@@ -30,11 +30,18 @@ const rows: OldRow[] = [];
 await withSchemaUpTo(PREVIOUS, async (query) => {
   const providers = [randomUUID(), randomUUID()];
   for (const [i, id] of providers.entries()) {
-    await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, $2, $3)`, [id, `migration-test-${i}`, `Provider ${i}`]);
+    await query(`insert into "ModelProvider" (id, "registryId", name) values ($1, $2, $3)`, [
+      id,
+      `migration-test-${i}`,
+      `Provider ${i}`,
+    ]);
   }
   for (let u = 0; u < 3; u++) {
     const userId = randomUUID();
-    await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [userId, `old${u}.${userId}@example.test`]);
+    await query(`insert into "User" (id, email, "passwordHash") values ($1, $2, 'x')`, [
+      userId,
+      `old${u}.${userId}@example.test`,
+    ]);
     for (const providerId of providers) {
       const apiKey = fakeKey();
       const { envelope, keyId } = seal(getKeyring(), apiKey, { userId, providerId });
@@ -54,7 +61,13 @@ describe("migration 0005: several keys per provider", () => {
     for (const row of rows) {
       const listed = (await getUserApiKeys(row.userId)).filter((k) => k.providerId === row.providerId);
       expect(listed).toHaveLength(1);
-      expect(listed[0]).toMatchObject({ label: "Default", position: 0, expiresAt: null, isEnabled: row.isEnabled, health: "ok" });
+      expect(listed[0]).toMatchObject({
+        label: "Default",
+        position: 0,
+        expiresAt: null,
+        isEnabled: row.isEnabled,
+        health: "ok",
+      });
       const opened = await openStoredApiKey(row.userId, row.providerId);
       expect(opened?.apiKey).toBe(row.apiKey);
       expect(opened?.sealed).toBe(row.envelope); // nothing re-encrypted

@@ -41,7 +41,11 @@ async function models(as: PublicUser | undefined, query: string) {
 const modelsOf = (as: PublicUser, registryId: RegistryId) => models(as, `?providerId=${providers[registryId].id}`);
 
 async function save(as: PublicUser, registryId: RegistryId, apiKey: string, skipValidation = false) {
-  const answer = await call(keysRoute.POST, { method: "POST", as, body: { providerId: providers[registryId].id, apiKey, ...(skipValidation ? { skipValidation } : {}) } });
+  const answer = await call(keysRoute.POST, {
+    method: "POST",
+    as,
+    body: { providerId: providers[registryId].id, apiKey, ...(skipValidation ? { skipValidation } : {}) },
+  });
   expect(answer.status, answer.text).toBe(200);
 }
 
@@ -50,7 +54,8 @@ async function rowOf(as: PublicUser, registryId: RegistryId): Promise<Row> {
   return list.json.find((r) => r.providerId === providers[registryId].id)!;
 }
 
-const listRequests = (registryId: RegistryId) => fake.requests.filter((r) => r.registryId === registryId && r.path === "/models").length;
+const listRequests = (registryId: RegistryId) =>
+  fake.requests.filter((r) => r.registryId === registryId && r.path === "/models").length;
 
 function expectError(answer: Answer, status: number, code: string) {
   expect(answer.status, answer.text).toBe(status);
@@ -67,26 +72,36 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 describe("the models a stored key can reach", () => {
-  it.each(PROVIDERS.map((p) => p.registryId))("%s: every page of its own list endpoint, as the provider names them", async (registryId) => {
-    await save(ada, registryId, key("valid"));
-    const before = fake.requests.length;
-    const answer = await modelsOf(ada, registryId);
-    expect(answer.status, answer.text).toBe(200);
-    expect(answer.headers.get("cache-control")).toBe("no-store");
-    expect(answer.json.providerId).toBe(providers[registryId].id);
-    expect(answer.json.models.map((m) => m.id)).toEqual([...FAKE_MODEL_IDS[registryId]].sort());
-    expect(Date.parse(answer.json.fetchedAt)).not.toBeNaN();
-    const pages = fake.requests.slice(before);
-    expect(pages.every((r) => r.path === "/models" && r.method === "GET")).toBe(true);
-    if (registryId !== "openrouter") expect(pages.every((r) => r.credential?.startsWith("sk-test-valid-"))).toBe(true);
-    // Anthropic pages by has_more/after_id, Google by pageToken (the fake's pages are small on purpose).
-    const expectedPages = { anthropic: 3, google: 3 } as Partial<Record<RegistryId, number>>;
-    expect(pages).toHaveLength(expectedPages[registryId] ?? 1);
-  });
+  it.each(PROVIDERS.map((p) => p.registryId))(
+    "%s: every page of its own list endpoint, as the provider names them",
+    async (registryId) => {
+      await save(ada, registryId, key("valid"));
+      const before = fake.requests.length;
+      const answer = await modelsOf(ada, registryId);
+      expect(answer.status, answer.text).toBe(200);
+      expect(answer.headers.get("cache-control")).toBe("no-store");
+      expect(answer.json.providerId).toBe(providers[registryId].id);
+      expect(answer.json.models.map((m) => m.id)).toEqual([...FAKE_MODEL_IDS[registryId]].sort());
+      expect(Date.parse(answer.json.fetchedAt)).not.toBeNaN();
+      const pages = fake.requests.slice(before);
+      expect(pages.every((r) => r.path === "/models" && r.method === "GET")).toBe(true);
+      if (registryId !== "openrouter")
+        expect(pages.every((r) => r.credential?.startsWith("sk-test-valid-"))).toBe(true);
+      // Anthropic pages by has_more/after_id, Google by pageToken (the fake's pages are small on purpose).
+      const expectedPages = { anthropic: 3, google: 3 } as Partial<Record<RegistryId, number>>;
+      expect(pages).toHaveLength(expectedPages[registryId] ?? 1);
+    },
+  );
 
   it("names models as the provider displays them (Anthropic, Google)", async () => {
-    expect((await modelsOf(ada, "anthropic")).json.models).toContainEqual({ id: "claude-sonnet-4-5", name: "Claude Sonnet 4.5" });
-    expect((await modelsOf(ada, "google")).json.models).toContainEqual({ id: "gemini-2.5-flash", name: "Gemini 2.5 Flash" });
+    expect((await modelsOf(ada, "anthropic")).json.models).toContainEqual({
+      id: "claude-sonnet-4-5",
+      name: "Claude Sonnet 4.5",
+    });
+    expect((await modelsOf(ada, "google")).json.models).toContainEqual({
+      id: "gemini-2.5-flash",
+      name: "Gemini 2.5 Flash",
+    });
   });
 
   it("answers from a 10-minute cache per stored key: one read, nothing decrypted, the provider not asked", async () => {
@@ -118,7 +133,10 @@ describe("the models a stored key can reach", () => {
     } finally {
       fake.restore(revoked);
     }
-    expect(await rowOf(carol, "mistral")).toMatchObject({ health: "rejected", healthMessage: "Mistral rejected this key." });
+    expect(await rowOf(carol, "mistral")).toMatchObject({
+      health: "rejected",
+      healthMessage: "Mistral rejected this key.",
+    });
     const db = await getDb();
     const events = await db.select().from(keyEvent).where(eq(keyEvent.userId, carol.id)).orderBy(keyEvent.id);
     expect(events.map((e) => [e.type, e.detail])).toEqual([
@@ -137,7 +155,9 @@ describe("the models a stored key can reach", () => {
       const before = listRequests("groq");
       const answer = await modelsOf(dave, "groq");
       expectError(answer, 502, "provider_unreachable");
-      expect(answer.json).toMatchObject({ error: "Couldn't list its models: Groq gave an answer we did not recognise (HTTP 200)." });
+      expect(answer.json).toMatchObject({
+        error: "Couldn't list its models: Groq gave an answer we did not recognise (HTTP 200).",
+      });
       expect(listRequests("groq")).toBe(before + 1); // asked again: the failure was not cached
     }
     expect(await rowOf(dave, "groq")).toMatchObject({ health: "unreachable", healthCheckedAt: expect.any(String) });
@@ -147,7 +167,12 @@ describe("the models a stored key can reach", () => {
     const erin = await insertUser("erin");
     vi.stubEnv("PROVIDER_TIMEOUT_MS", "500");
     try {
-      for (const [registryId, behaviour] of [["anthropic", "overloaded"], ["deepseek", "error500"], ["xai", "slow"], ["openai", "redirect"]] as const) {
+      for (const [registryId, behaviour] of [
+        ["anthropic", "overloaded"],
+        ["deepseek", "error500"],
+        ["xai", "slow"],
+        ["openai", "redirect"],
+      ] as const) {
         await save(erin, registryId, key(behaviour), true);
         const answer = await modelsOf(erin, registryId);
         expectError(answer, 502, "provider_unreachable");
@@ -163,7 +188,9 @@ describe("the models a stored key can reach", () => {
     await save(frank, "google", key("limited"));
     const answer = await modelsOf(frank, "google");
     expectError(answer, 502, "provider_unreachable");
-    expect(answer.json).toMatchObject({ error: "Google Gemini recognised this key but is rate-limiting it right now." });
+    expect(answer.json).toMatchObject({
+      error: "Google Gemini recognised this key but is rate-limiting it right now.",
+    });
     expect((await rowOf(frank, "google")).health).toBe("limited");
   });
 
@@ -180,12 +207,18 @@ describe("one key's models, by its id", () => {
     const erin = await insertUser("erin");
     await save(erin, "mistral", key("valid"));
     const second = key("valid");
-    const added = await call<{ id: string }>(keysRoute.POST, { method: "POST", as: erin, body: { providerId: providers.mistral.id, apiKey: second, label: "Backup" } });
+    const added = await call<{ id: string }>(keysRoute.POST, {
+      method: "POST",
+      as: erin,
+      body: { providerId: providers.mistral.id, apiKey: second, label: "Backup" },
+    });
     expect(added.status, added.text).toBe(200);
     const answer = await models(erin, `?providerId=${providers.mistral.id}&id=${added.json.id}`);
     expect(answer.status, answer.text).toBe(200);
     expect(answer.json).toMatchObject({ servedBy: { id: added.json.id, label: "Backup" } });
-    expect(fake.requests.filter((r) => r.registryId === "mistral" && r.path === "/models").at(-1)!.credential).toBe(second);
+    expect(fake.requests.filter((r) => r.registryId === "mistral" && r.path === "/models").at(-1)!.credential).toBe(
+      second,
+    );
   });
 
   it("404 for another user's key or a key of another provider; 409 for a disabled key", async () => {
@@ -194,7 +227,11 @@ describe("one key's models, by its id", () => {
     const [own] = (await call<{ id: string; providerId: string }[]>(keysRoute.GET, { as: frank })).json;
     expectError(await models(ada, `?providerId=${providers.xai.id}&id=${own!.id}`), 404, "api_key_not_found");
     expectError(await models(frank, `?providerId=${providers.openai.id}&id=${own!.id}`), 404, "api_key_not_found");
-    await call(keysRoute.PATCH, { method: "PATCH", as: frank, body: { providerId: providers.xai.id, isEnabled: false } });
+    await call(keysRoute.PATCH, {
+      method: "PATCH",
+      as: frank,
+      body: { providerId: providers.xai.id, isEnabled: false },
+    });
     expectError(await models(frank, `?providerId=${providers.xai.id}&id=${own!.id}`), 409, "api_key_disabled");
     expectError(await models(frank, `?providerId=${providers.xai.id}&id=not-a-uuid`), 400, "invalid_query");
   });
@@ -206,7 +243,11 @@ describe("bad requests", () => {
     expectError(await models(ada, "?providerId=6f1c2a6e-7d0b-4c4e-9a55-0f0a6c1d2e3f"), 404, "provider_not_found");
     const heidi = await insertUser("heidi");
     expectError(await modelsOf(heidi, "openai"), 404, "api_key_not_found"); // Ada has one; Heidi does not
-    await call(keysRoute.PATCH, { method: "PATCH", as: ada, body: { providerId: providers.groq.id, isEnabled: false } });
+    await call(keysRoute.PATCH, {
+      method: "PATCH",
+      as: ada,
+      body: { providerId: providers.groq.id, isEnabled: false },
+    });
     expectError(await modelsOf(ada, "groq"), 409, "api_key_disabled");
   });
 
@@ -221,7 +262,12 @@ describe("bad requests", () => {
   });
 
   it("400 invalid_query naming the parameter", async () => {
-    for (const query of ["", "?providerId=openai", `?providerId=${providers.openai.id}&extra=1`, `?providerId=${providers.openai.id}&providerId=${providers.openai.id}`]) {
+    for (const query of [
+      "",
+      "?providerId=openai",
+      `?providerId=${providers.openai.id}&extra=1`,
+      `?providerId=${providers.openai.id}&providerId=${providers.openai.id}`,
+    ]) {
       const answer = await models(ada, query);
       expectError(answer, 400, "invalid_query");
       expect(Object.keys((answer.json as unknown as { fields: object }).fields)).toHaveLength(1);

@@ -27,7 +27,8 @@ function encode(value: string): string {
 }
 
 /** For next-auth routes the OpenAPI document does not describe (its HTML pages and redirects). */
-const get = (path: string) => nextAuthRoute.GET(new NextRequest(`${APP_URL}${path}`, { headers: peerHeaders("10.0.0.1") }));
+const get = (path: string) =>
+  nextAuthRoute.GET(new NextRequest(`${APP_URL}${path}`, { headers: peerHeaders("10.0.0.1") }));
 const form = { "content-type": "application/x-www-form-urlencoded" };
 
 describe("next-auth's routes and a client's callbackUrl", () => {

@@ -40,19 +40,32 @@ describe("the next-auth routes", () => {
   const form = { "content-type": "application/x-www-form-urlencoded" };
 
   it.each(["callback/credentials", "signout"])("answer 413 to a 1 MiB body on POST /api/auth/%s", async (action) => {
-    const answer = await call(nextAuthRoute.POST, { method: "POST", path: `/api/auth/${action}`, raw: hugeForm, headers: form });
+    const answer = await call(nextAuthRoute.POST, {
+      method: "POST",
+      path: `/api/auth/${action}`,
+      raw: hugeForm,
+      headers: form,
+    });
     expect(answer.status).toBe(413);
     expect(answer.json).toEqual(tooLarge);
   });
 
-  it.each(["signin/credentials", "session", "_log", "no-such-action"])("answer 404 to POST /api/auth/%s without reading its body", async (action) => {
-    const { stream, pulled } = countedStream(MiB);
-    const request = new NextRequest(`${APP_URL}/api/auth/${action}`, { method: "POST", body: stream, headers: form, duplex: "half" } as ConstructorParameters<typeof NextRequest>[1]);
-    const answer = await nextAuthRoute.POST(request);
-    expect(answer.status).toBe(404);
-    expect(await answer.json()).toEqual(notFound);
-    expect(pulled.bytes).toBeLessThan(64 * 1024);
-  });
+  it.each(["signin/credentials", "session", "_log", "no-such-action"])(
+    "answer 404 to POST /api/auth/%s without reading its body",
+    async (action) => {
+      const { stream, pulled } = countedStream(MiB);
+      const request = new NextRequest(`${APP_URL}/api/auth/${action}`, {
+        method: "POST",
+        body: stream,
+        headers: form,
+        duplex: "half",
+      } as ConstructorParameters<typeof NextRequest>[1]);
+      const answer = await nextAuthRoute.POST(request);
+      expect(answer.status).toBe(404);
+      expect(await answer.json()).toEqual(notFound);
+      expect(pulled.bytes).toBeLessThan(64 * 1024);
+    },
+  );
 
   it("answer 400 to a JSON body that does not parse", async () => {
     const answer = await call(nextAuthRoute.POST, {

@@ -23,7 +23,15 @@ type Handler = (request: NextRequest, context?: RouteContext) => Promise<Respons
 
 /** The route module of an operation's path (`/api/user/endpoints/{id}` → app/api/user/endpoints/[id]/route.ts). */
 async function handlerOf(path: string, method: string): Promise<Handler> {
-  const file = join(process.cwd(), "app", ...path.split("/").filter(Boolean).map((s) => s.replace(/^\{(.+)\}$/, "[$1]")), "route.ts");
+  const file = join(
+    process.cwd(),
+    "app",
+    ...path
+      .split("/")
+      .filter(Boolean)
+      .map((s) => s.replace(/^\{(.+)\}$/, "[$1]")),
+    "route.ts",
+  );
   const routeModule = (await import(/* @vite-ignore */ file)) as Record<string, Handler>;
   return routeModule[method.toUpperCase()]!;
 }
@@ -35,7 +43,11 @@ const withQuery = Object.entries(operations).filter(([, op]) => op.query !== und
 
 async function snapshot() {
   const db = await getDb();
-  return JSON.stringify([await db.select().from(user), await db.select().from(userApiKey), await db.select().from(modelProvider)]);
+  return JSON.stringify([
+    await db.select().from(user),
+    await db.select().from(userApiKey),
+    await db.select().from(modelProvider),
+  ]);
 }
 
 describe("a NUL character in any field", () => {
@@ -52,11 +64,23 @@ describe("a NUL character in any field", () => {
     for (const field of fieldsOf(op.body)) {
       const answer = await call(handler, { method: op.method.toUpperCase(), path, as: ada, body: { [field]: NUL } });
       expect(answer.status, `${field}: ${answer.text}`).toBe(400);
-      expect(answer.json).toEqual({ code: "invalid_body", error: `${field}: Must not contain a NUL character (\\u0000).`, fields: { [field]: "Must not contain a NUL character (\\u0000)." } });
+      expect(answer.json).toEqual({
+        code: "invalid_body",
+        error: `${field}: Must not contain a NUL character (\\u0000).`,
+        fields: { [field]: "Must not contain a NUL character (\\u0000)." },
+      });
     }
     // Deeper fields too, all of them named.
-    const answer = await call(handler, { method: op.method.toUpperCase(), path, as: ada, body: { list: [{ text: NUL }], other: NUL } });
-    expect(answer.json).toMatchObject({ code: "invalid_body", fields: { "list.0.text": expect.any(String), other: expect.any(String) } });
+    const answer = await call(handler, {
+      method: op.method.toUpperCase(),
+      path,
+      as: ada,
+      body: { list: [{ text: NUL }], other: NUL },
+    });
+    expect(answer.json).toMatchObject({
+      code: "invalid_body",
+      fields: { "list.0.text": expect.any(String), other: expect.any(String) },
+    });
     expect(await snapshot()).toBe(before);
   });
 
@@ -66,7 +90,10 @@ describe("a NUL character in any field", () => {
     for (const field of fieldsOf(op.query)) {
       const answer = await call(handler, { path: `${op.path}?${field}=a%00b`, as: ada });
       expect(answer.status, `${field}: ${answer.text}`).toBe(400);
-      expect(answer.json).toMatchObject({ code: "invalid_query", fields: { [field]: "Must not contain a NUL character (\\u0000)." } });
+      expect(answer.json).toMatchObject({
+        code: "invalid_query",
+        fields: { [field]: "Must not contain a NUL character (\\u0000)." },
+      });
     }
   });
 

@@ -18,7 +18,9 @@ async function servedDocument(): Promise<Document> {
 /** Every route file under app/api, as the URL path Next serves it at, with the methods it exports. */
 async function routeFiles(): Promise<{ path: string; methods: string[] }[]> {
   const root = join(process.cwd(), "app", "api");
-  const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(`${sep}route.ts`) || f === "route.ts");
+  const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.endsWith(`${sep}route.ts`) || f === "route.ts",
+  );
   return Promise.all(
     files.map(async (file) => {
       const exported = (await import(/* @vite-ignore */ join(root, file))) as Record<string, unknown>;
@@ -40,24 +42,35 @@ describe("GET /api/openapi.json", () => {
 
   it("names every operation once and says what each needs (a generated client gets a function per operation)", async () => {
     const document = await servedDocument();
-    const operations = Object.values(document.paths).flatMap((item) => Object.values(item) as { operationId?: string; security?: unknown[] }[]);
+    const operations = Object.values(document.paths).flatMap(
+      (item) => Object.values(item) as { operationId?: string; security?: unknown[] }[],
+    );
     const ids = operations.map((operation) => operation.operationId);
     expect(ids.every((id) => typeof id === "string" && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect(operations.every((operation) => Array.isArray(operation.security))).toBe(true);
-    expect(ids).toEqual(expect.arrayContaining(["listApiKeys", "getAuthCsrf", "postV1ChatCompletions", "optionsV1Messages"]));
+    expect(ids).toEqual(
+      expect.arrayContaining(["listApiKeys", "getAuthCsrf", "postV1ChatCompletions", "optionsV1Messages"]),
+    );
   });
 
   it("documents every route file and method, and nothing that does not exist", async () => {
     const document = await servedDocument();
     const documented = new Set(
-      Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`)),
+      Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
     );
     const served = new Set<string>();
     for (const { path, methods } of await routeFiles()) {
       if (path === "/api/auth/[...nextauth]") {
         // next-auth's catch-all: the document lists the endpoints a client of this API uses.
-        for (const op of ["GET /api/auth/csrf", "POST /api/auth/callback/credentials", "GET /api/auth/session", "POST /api/auth/signout"]) {
+        for (const op of [
+          "GET /api/auth/csrf",
+          "POST /api/auth/callback/credentials",
+          "GET /api/auth/session",
+          "POST /api/auth/signout",
+        ]) {
           expect(documented).toContain(op);
           served.add(op);
         }
@@ -88,13 +101,21 @@ describe("the conformance check every route test runs (fixtures/openapi.ts)", ()
     healthMessage: null,
     lastUsedAt: null,
     budget: null,
-        usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0, costMicroUsd: 0 },
+    usage: { requests: 0, inputTokens: 0, outputTokens: 0, errors: 0, costMicroUsd: 0 },
   };
-  const list = (rows: unknown[]) => documentProblems("GET", "http://localhost/api/user/api-keys", 200, JSON.stringify(rows));
+  const list = (rows: unknown[]) =>
+    documentProblems("GET", "http://localhost/api/user/api-keys", 200, JSON.stringify(rows));
 
   it("passes a documented answer", () => {
     expect(list([row])).toEqual([]);
-    expect(documentProblems("GET", "http://localhost/api/user/api-keys", 401, JSON.stringify({ error: "Sign in to continue.", code: "unauthorized" }))).toEqual([]);
+    expect(
+      documentProblems(
+        "GET",
+        "http://localhost/api/user/api-keys",
+        401,
+        JSON.stringify({ error: "Sign in to continue.", code: "unauthorized" }),
+      ),
+    ).toEqual([]);
   });
 
   it("fails an undocumented status, an undocumented field, a missing field, a wrong type, an unknown path", () => {

@@ -24,7 +24,8 @@ const resolver: Resolver = async (hostname) => {
 };
 
 // A bound every local answer meets on a busy machine; the slow case sets its own short one.
-const guarded = (options: Parameters<typeof createGuardedFetch>[0] = {}) => createGuardedFetch({ resolve: resolver, timeoutMs: 20_000, ...options });
+const guarded = (options: Parameters<typeof createGuardedFetch>[0] = {}) =>
+  createGuardedFetch({ resolve: resolver, timeoutMs: 20_000, ...options });
 
 async function refusal(promise: Promise<unknown>): Promise<EndpointNotAllowedError> {
   const error = await promise.then(
@@ -53,7 +54,8 @@ beforeEach(() => {
 describe("the traps", () => {
   it("catch a direct connection to every local address they cover", async () => {
     for (const address of ["127.0.0.1", "127.0.0.2", "127.1.2.3", "0.0.0.0", "::1", "192.0.2.2", "fd00::2"]) {
-      if ((address === "192.0.2.2" || address === "fd00::2") && !traps.ownAddresses.some((a) => a.address === address)) continue;
+      if ((address === "192.0.2.2" || address === "fd00::2") && !traps.ownAddresses.some((a) => a.address === address))
+        continue;
       await traps.probe(address);
     }
     expect(traps.connections.length).toBeGreaterThanOrEqual(5);
@@ -89,7 +91,9 @@ describe("the refusal corpus", () => {
       expect(error.message, what).toMatch(why);
       // The kind of address, not the address: the layout of the server's network stays in its log.
       // ("0.0.0.0/8" names its range, so 0.0.0.0 is not looked for.)
-      for (const address of resolveTestName(new URL(url).hostname).map((a) => a.address).filter((a) => a !== "0.0.0.0")) {
+      for (const address of resolveTestName(new URL(url).hostname)
+        .map((a) => a.address)
+        .filter((a) => a !== "0.0.0.0")) {
         expect(error.message, what).not.toContain(address);
       }
       expect(lookups.length - before, what).toBe(1);
@@ -187,15 +191,17 @@ describe("DNS rebinding", () => {
 describe("caps on every answer", () => {
   it("a slow answer ends at the timeout", async () => {
     vi.stubEnv("ALLOWED_ENDPOINT_HOSTS", "127.0.0.1");
-    const error = await guarded({ timeoutMs: 300 })(`${fake.endpointURL("keyed")}/models`, { headers: { authorization: "Bearer sk-test-slow-1" } }).catch(
-      (e: unknown) => e,
-    );
+    const error = await guarded({ timeoutMs: 300 })(`${fake.endpointURL("keyed")}/models`, {
+      headers: { authorization: "Bearer sk-test-slow-1" },
+    }).catch((e: unknown) => e);
     expect((error as Error).name).toBe("TimeoutError");
   });
 
   it("a huge answer errors once it passes the cap, and a declared huge length before the body is read", async () => {
     vi.stubEnv("ALLOWED_ENDPOINT_HOSTS", "127.0.0.1");
-    const response = await guarded({ maxBytes: 64 * 1024 })(`${fake.endpointURL("keyed")}/models`, { headers: { authorization: "Bearer sk-test-huge-1" } });
+    const response = await guarded({ maxBytes: 64 * 1024 })(`${fake.endpointURL("keyed")}/models`, {
+      headers: { authorization: "Bearer sk-test-huge-1" },
+    });
     expect(response.status).toBe(200);
     await expect(response.text()).rejects.toBeInstanceOf(AnswerTooLargeError);
 

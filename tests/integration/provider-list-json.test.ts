@@ -34,8 +34,13 @@ it("the database's JSON is listProvidersForSession's answer, in its order, for e
   await createEndpoint(babbage.id, { name: "Babbage's", baseUrl: "https://babbage.example.com/v1" });
   // A built-in row the catalogue does not know, and a disabled one: neither is listed.
   const db = await getDb();
-  await db.insert(modelProvider).values({ registryId: "retired-provider", name: "Retired", description: "", sortOrder: 99 });
-  await db.update(modelProvider).set({ isEnabled: false }).where(and(eq(modelProvider.registryId, "xai")));
+  await db
+    .insert(modelProvider)
+    .values({ registryId: "retired-provider", name: "Retired", description: "", sortOrder: 99 });
+  await db
+    .update(modelProvider)
+    .set({ isEnabled: false })
+    .where(and(eq(modelProvider.registryId, "xai")));
 
   try {
     const written = await countStatements(() => providersJsonForSession(ada.id, sessionId));
@@ -46,7 +51,10 @@ it("the database's JSON is listProvidersForSession's answer, in its order, for e
     expect(mapped.find((p) => p.id === openai.id)).toMatchObject({ hasApiKey: true, isEnabled: true, fallback: true });
     expect(mapped.find((p) => p.id === groq.id)).toMatchObject({ hasApiKey: true, isEnabled: false });
     expect(mapped.find((p) => p.id === anthropic.id)).toMatchObject({ hasApiKey: false, fallback: false });
-    expect(mapped.filter((p) => p.registryId === "custom").map((p) => p.name)).toEqual(['Ada\'s "vLLM" ✓', "Second endpoint"]);
+    expect(mapped.filter((p) => p.registryId === "custom").map((p) => p.name)).toEqual([
+      'Ada\'s "vLLM" ✓',
+      "Second endpoint",
+    ]);
     expect(mapped.map((p) => p.registryId)).not.toContain("xai");
     expect(mapped.map((p) => p.registryId)).not.toContain("retired-provider");
 

@@ -73,9 +73,16 @@ describe("a re-check pass", () => {
     await storeApiKey(babbage.id, byRegistry.groq.id, recent, { health: "ok", message: "Verified." });
     // A row whose ciphertext belongs to another user's key: the keyring refuses to open it there.
     const db = await getDb();
-    const [stolen] = await db.select({ envelope: userApiKey.encryptedKey }).from(userApiKey).where(eq(userApiKey.userId, ada.id)).limit(1);
+    const [stolen] = await db
+      .select({ envelope: userApiKey.encryptedKey })
+      .from(userApiKey)
+      .where(eq(userApiKey.userId, ada.id))
+      .limit(1);
     await storeApiKey(babbage.id, byRegistry.xai.id, key("valid"));
-    await db.update(userApiKey).set({ encryptedKey: stolen!.envelope }).where(and(eq(userApiKey.userId, babbage.id), eq(userApiKey.providerId, byRegistry.xai.id)));
+    await db
+      .update(userApiKey)
+      .set({ encryptedKey: stolen!.envelope })
+      .where(and(eq(userApiKey.userId, babbage.id), eq(userApiKey.providerId, byRegistry.xai.id)));
 
     const checkedBefore = await hoursAgo(24);
     const summary = await recheckKeys({ checkedBefore, ...quick });
@@ -103,9 +110,16 @@ describe("a re-check pass", () => {
     expect(checksOf(revoked)).toBe(1);
     expect(checksOf(disabled)).toBe(0);
     expect(checksOf(recent)).toBe(0);
-    expect(await getUserApiKeyForProvider(babbage.id, byRegistry.openai.id)).toMatchObject({ health: "rejected", healthMessage: "OpenAI rejected this key." });
-    expect((await eventsOf(babbage)).filter((e) => e.type === "key_health_changed").map((e) => [e.providerId, e.detail])).toEqual(
-      expect.arrayContaining([[byRegistry.openai.id, { from: "ok", to: "rejected", source: "recheck", label: "Default" }]]),
+    expect(await getUserApiKeyForProvider(babbage.id, byRegistry.openai.id)).toMatchObject({
+      health: "rejected",
+      healthMessage: "OpenAI rejected this key.",
+    });
+    expect(
+      (await eventsOf(babbage)).filter((e) => e.type === "key_health_changed").map((e) => [e.providerId, e.detail]),
+    ).toEqual(
+      expect.arrayContaining([
+        [byRegistry.openai.id, { from: "ok", to: "rejected", source: "recheck", label: "Default" }],
+      ]),
     );
 
     // A second pass of the same period finds nothing due: every key was just checked, the unreadable one is
@@ -185,14 +199,20 @@ describe("the background re-checker", () => {
     // A period of 3.6 s (0.001 h): the first pass runs within a second.
     const rechecker = startRechecker(0.001, { random: () => 0 });
     try {
-      await vi.waitFor(async () => expect((await getUserApiKeyForProvider(dave.id, byRegistry.groq.id))?.health).toBe("rejected"), {
-        timeout: 20_000,
-        interval: 200,
-      });
+      await vi.waitFor(
+        async () => expect((await getUserApiKeyForProvider(dave.id, byRegistry.groq.id))?.health).toBe("rejected"),
+        {
+          timeout: 20_000,
+          interval: 200,
+        },
+      );
     } finally {
       await rechecker.stop();
     }
-    expect((await eventsOf(dave)).at(-1)).toMatchObject({ type: "key_health_changed", detail: { from: "ok", to: "rejected", source: "recheck" } });
+    expect((await eventsOf(dave)).at(-1)).toMatchObject({
+      type: "key_health_changed",
+      detail: { from: "ok", to: "rejected", source: "recheck" },
+    });
     expect(logs.some((line) => line.includes("[recheck]") && line.includes("Groq: ok → rejected (1)"))).toBe(true);
   });
 });

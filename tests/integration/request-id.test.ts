@@ -35,7 +35,9 @@ const entriesFor = (path: string) =>
 describe("X-Request-Id", () => {
   it("keeps a sane incoming id, echoes it and stamps every log line of that request with it", async () => {
     const answers = await Promise.all(
-      ["one", "two", "three"].map((name) => fetch(`${url}/${name}`, { headers: { "x-request-id": `client-${name}.1:a_b` } })),
+      ["one", "two", "three"].map((name) =>
+        fetch(`${url}/${name}`, { headers: { "x-request-id": `client-${name}.1:a_b` } }),
+      ),
     );
     for (const [i, name] of ["one", "two", "three"].entries()) {
       expect(answers[i]!.headers.get("x-request-id")).toBe(`client-${name}.1:a_b`);

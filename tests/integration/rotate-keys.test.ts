@@ -71,11 +71,7 @@ describe("rotateApiKeys", () => {
     // One row is corrupted; the rotation must report it, leave it, and carry on.
     const db = await getDb();
     const victim = saved[0]!;
-    const [row] = await db
-      .select()
-      .from(userApiKey)
-      .where(eq(userApiKey.userId, victim.user.id))
-      .limit(1);
+    const [row] = await db.select().from(userApiKey).where(eq(userApiKey.userId, victim.user.id)).limit(1);
     await db
       .update(userApiKey)
       .set({ encryptedKey: row!.encryptedKey.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAA") })

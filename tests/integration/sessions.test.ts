@@ -11,7 +11,13 @@ import { getAuthSecret } from "@/lib/auth/secret";
 import { getProviderByRegistryId, listProvidersForSession } from "@/lib/db/providers";
 import { listedKeyViewsJson } from "@/lib/keys/view";
 import { type Answer, call } from "../fixtures/http";
-import { registeredAccount, sessionOnly, setCookies, signInThroughRoute, signOutThroughRoute } from "../fixtures/next-auth";
+import {
+  registeredAccount,
+  sessionOnly,
+  setCookies,
+  signInThroughRoute,
+  signOutThroughRoute,
+} from "../fixtures/next-auth";
 
 /**
  * Sessions end on the server: a session token names a row of the Session table, and a token whose row is gone
@@ -25,7 +31,10 @@ async function everyRoute(cookie: string): Promise<Record<string, Answer>> {
   const json = (method: string, path: string, body?: unknown) => ({ method, path, body, headers: { cookie } });
   return {
     list: await call(keysRoute.GET, json("GET", "/api/user/api-keys")),
-    save: await call(keysRoute.POST, json("POST", "/api/user/api-keys", { providerId, apiKey: "sk-test-valid-x", skipValidation: true })),
+    save: await call(
+      keysRoute.POST,
+      json("POST", "/api/user/api-keys", { providerId, apiKey: "sk-test-valid-x", skipValidation: true }),
+    ),
     toggle: await call(keysRoute.PATCH, json("PATCH", "/api/user/api-keys", { providerId, isEnabled: false })),
     remove: await call(keysRoute.DELETE, json("DELETE", "/api/user/api-keys", { providerId })),
     test: await call(testRoute.POST, json("POST", "/api/user/api-keys/test", { providerId })),
@@ -34,7 +43,8 @@ async function everyRoute(cookie: string): Promise<Record<string, Answer>> {
   };
 }
 
-const statuses = (answers: Record<string, Answer>) => Object.fromEntries(Object.entries(answers).map(([name, a]) => [name, a.status]));
+const statuses = (answers: Record<string, Answer>) =>
+  Object.fromEntries(Object.entries(answers).map(([name, a]) => [name, a.status]));
 
 async function nextAuthSession(cookie: string) {
   return call<Record<string, unknown>>(nextAuthRoute.GET, { path: "/api/auth/session", headers: { cookie } });
@@ -50,7 +60,15 @@ describe("sessions that end on the server", () => {
 
     const out = await signOutThroughRoute(cookies);
     expect(out.answer.status).toBe(200);
-    expect(statuses(await everyRoute(token))).toEqual({ list: 401, save: 401, toggle: 401, remove: 401, test: 401, providers: 401, revoke: 401 });
+    expect(statuses(await everyRoute(token))).toEqual({
+      list: 401,
+      save: 401,
+      toggle: 401,
+      remove: 401,
+      test: 401,
+      providers: 401,
+      revoke: 401,
+    });
     const session = await nextAuthSession(token);
     expect(session.json).toEqual({});
     expect(setCookies(session)["next-auth.session-token"]).toBe("");
@@ -63,7 +81,11 @@ describe("sessions that end on the server", () => {
     const phone = sessionOnly((await signInThroughRoute(ada.email, ada.password)).cookies);
     const bobs = sessionOnly((await signInThroughRoute(bob.email, bob.password)).cookies);
 
-    const revoked = await call(revokeRoute.POST, { method: "POST", path: "/api/user/sessions/revoke", headers: { cookie: phone } });
+    const revoked = await call(revokeRoute.POST, {
+      method: "POST",
+      path: "/api/user/sessions/revoke",
+      headers: { cookie: phone },
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.json).toEqual({ revoked: 2 });
     for (const cookie of [laptop, phone]) expect((await call(keysRoute.GET, { headers: { cookie } })).status).toBe(401);
@@ -77,10 +99,19 @@ describe("sessions that end on the server", () => {
     const { decodeSessionToken } = await import("@/lib/auth/session-token");
     const bobSid = (await decodeSessionToken({ token: bobs, secret: getAuthSecret() }))!.sid as string;
     for (const claims of [{}, { sid: uuid }, { sid: "not-a-uuid" }, { sid: bobSid }]) {
-      const token = await encode({ token: { sub: ada.id, id: ada.id, email: ada.email, ...claims }, secret: getAuthSecret() });
+      const token = await encode({
+        token: { sub: ada.id, id: ada.id, email: ada.email, ...claims },
+        secret: getAuthSecret(),
+      });
       const cookie = `next-auth.session-token=${token}`;
       expect(statuses(await everyRoute(cookie)), JSON.stringify(claims)).toEqual({
-        list: 401, save: 401, toggle: 401, remove: 401, test: 401, providers: 401, revoke: 401,
+        list: 401,
+        save: 401,
+        toggle: 401,
+        remove: 401,
+        test: 401,
+        providers: 401,
+        revoke: 401,
       });
     }
   });
@@ -91,10 +122,14 @@ describe("sessions that end on the server", () => {
     const list = await countStatements(() => call(keysRoute.GET, { headers: { cookie: token } }));
     expect(list.result.status).toBe(200);
     expect(list.count).toBe(1);
-    const providers = await countStatements(() => call(providersRoute.GET, { path: "/api/providers", headers: { cookie: token } }));
+    const providers = await countStatements(() =>
+      call(providersRoute.GET, { path: "/api/providers", headers: { cookie: token } }),
+    );
     expect(providers.result.status).toBe(200);
     expect(providers.count).toBe(1);
-    const endpoints = await countStatements(() => call(endpointsRoute.GET, { path: "/api/user/endpoints", headers: { cookie: token } }));
+    const endpoints = await countStatements(() =>
+      call(endpointsRoute.GET, { path: "/api/user/endpoints", headers: { cookie: token } }),
+    );
     expect(endpoints.result.status).toBe(200);
     expect(endpoints.count).toBe(2);
   });

@@ -18,7 +18,16 @@ import { fakeKey, insertUser } from "../fixtures/users";
 
 /** Contract: CONTRACT-NEXT.md, "Several keys per provider". Every route by provider and by id, on this database. */
 
-type Row = { id: string; providerId: string; apiKey: string; label: string; position: number; expiresAt: string | null; isEnabled: boolean; health: string };
+type Row = {
+  id: string;
+  providerId: string;
+  apiKey: string;
+  label: string;
+  position: number;
+  expiresAt: string | null;
+  isEnabled: boolean;
+  health: string;
+};
 
 let fake: FakeProviders;
 let ada: PublicUser;
@@ -29,15 +38,25 @@ let anthropic: ProviderRecord;
 const key = (behaviour = "valid") => `sk-test-${behaviour}-${fakeKey("")}`;
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
-const keys = (options: CallOptions) => call<Row & { validation: unknown }>(keysRoute.POST, { method: "POST", ...options });
+const keys = (options: CallOptions) =>
+  call<Row & { validation: unknown }>(keysRoute.POST, { method: "POST", ...options });
 const list = async (as: PublicUser, providerId = openai.id) =>
-  (await call<Row[]>(keysRoute.GET, { as })).json.filter((r) => r.providerId === providerId).sort((a, b) => a.position - b.position);
+  (await call<Row[]>(keysRoute.GET, { as })).json
+    .filter((r) => r.providerId === providerId)
+    .sort((a, b) => a.position - b.position);
 type Who = PublicUser | { cookie: string };
 const who = (as: Who): CallOptions => ("cookie" in as ? { headers: { cookie: as.cookie } } : { as });
-const patch = (id: string, body: unknown, as: Who = ada) => call<Row>(keyRoute.PATCH, { method: "PATCH", path: `/api/user/api-keys/${id}`, body, ...who(as) });
-const remove = (id: string, as: Who = ada) => call(keyRoute.DELETE, { method: "DELETE", path: `/api/user/api-keys/${id}`, ...who(as) });
+const patch = (id: string, body: unknown, as: Who = ada) =>
+  call<Row>(keyRoute.PATCH, { method: "PATCH", path: `/api/user/api-keys/${id}`, body, ...who(as) });
+const remove = (id: string, as: Who = ada) =>
+  call(keyRoute.DELETE, { method: "DELETE", path: `/api/user/api-keys/${id}`, ...who(as) });
 const settings = (providerId: string, body: unknown, as: Who = ada) =>
-  call<{ providerId: string; fallback: boolean }>(settingsRoute.PATCH, { method: "PATCH", path: `/api/providers/${providerId}/settings`, body, ...who(as) });
+  call<{ providerId: string; fallback: boolean }>(settingsRoute.PATCH, {
+    method: "PATCH",
+    path: `/api/providers/${providerId}/settings`,
+    body,
+    ...who(as),
+  });
 /** The guard's session check, then the change itself: one statement. */
 const GUARD = 1;
 
@@ -77,7 +96,12 @@ describe("POST /api/user/api-keys with and without a label", () => {
   it("keeps the seed's meaning for one key: no label creates Default, then replaces the primary", async () => {
     const user = await insertUser("solo");
     const first = await keys({ as: user, body: { providerId: anthropic.id, apiKey: key() } });
-    expect(first.json).toMatchObject({ label: "Default", position: 0, expiresAt: null, validation: { status: "valid" } });
+    expect(first.json).toMatchObject({
+      label: "Default",
+      position: 0,
+      expiresAt: null,
+      validation: { status: "valid" },
+    });
     const again = await keys({ as: user, body: { providerId: anthropic.id, apiKey: key() } });
     expect(again.json).toMatchObject({ id: first.json.id, label: "Default", position: 0 });
     expect(await list(user, anthropic.id)).toHaveLength(1);
@@ -87,23 +111,42 @@ describe("POST /api/user/api-keys with and without a label", () => {
     const user = await insertUser("many");
     const [work, personal] = await saveLabels(user, ["Work", "Personal"]);
     expect([work!.position, personal!.position]).toEqual([0, 1]);
-    const replaced = await keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: "WORK", skipValidation: true } });
+    const replaced = await keys({
+      as: user,
+      body: { providerId: openai.id, apiKey: key(), label: "WORK", skipValidation: true },
+    });
     expect(replaced.json).toMatchObject({ id: work!.id, label: "Work", position: 0 });
     // Without a label, the primary is replaced, whatever it is called.
     const primary = await keys({ as: user, body: { providerId: openai.id, apiKey: key(), skipValidation: true } });
     expect(primary.json).toMatchObject({ id: work!.id, position: 0 });
     await saveLabels(user, ["Three", "Four", "Five"]);
     const before = await snapshot();
-    expectError(await keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: "Six", skipValidation: true } }), 409, "too_many_keys");
+    expectError(
+      await keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: "Six", skipValidation: true } }),
+      409,
+      "too_many_keys",
+    );
     expect(await snapshot()).toBe(before);
     // A full provider still takes a replacement by label.
-    expect((await keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: "five", skipValidation: true } })).status).toBe(200);
-    expect((await list(user)).map((r) => [r.label, r.position])).toEqual([["Work", 0], ["Personal", 1], ["Three", 2], ["Four", 3], ["Five", 4]]);
+    expect(
+      (await keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: "five", skipValidation: true } }))
+        .status,
+    ).toBe(200);
+    expect((await list(user)).map((r) => [r.label, r.position])).toEqual([
+      ["Work", 0],
+      ["Personal", 1],
+      ["Three", 2],
+      ["Four", 3],
+      ["Five", 4],
+    ]);
   });
 
   it("saves an expiry with the key; a past or unparseable one, or a bad label, is 400 and changes nothing", async () => {
     const user = await insertUser("expiry");
-    const saved = await keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: "Temp", expiresAt: inDays(3), skipValidation: true } });
+    const saved = await keys({
+      as: user,
+      body: { providerId: openai.id, apiKey: key(), label: "Temp", expiresAt: inDays(3), skipValidation: true },
+    });
     expect(saved.json.expiresAt).toBe(new Date(saved.json.expiresAt!).toISOString());
     const before = await snapshot();
     for (const body of [
@@ -116,17 +159,31 @@ describe("POST /api/user/api-keys with and without a label", () => {
       { label: "line\nbreak" },
       { label: 7 },
     ]) {
-      expectError(await keys({ as: user, body: { providerId: openai.id, apiKey: key(), skipValidation: true, ...body } }), 400, "invalid_body");
+      expectError(
+        await keys({ as: user, body: { providerId: openai.id, apiKey: key(), skipValidation: true, ...body } }),
+        400,
+        "invalid_body",
+      );
     }
     expect(await snapshot()).toBe(before);
-    expect((await keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: "x".repeat(40), skipValidation: true } })).status).toBe(200);
+    expect(
+      (
+        await keys({
+          as: user,
+          body: { providerId: openai.id, apiKey: key(), label: "x".repeat(40), skipValidation: true },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("200 concurrent saves of one label make one row, with one created event and the rest replaced", async () => {
     const user = await insertUser("racer");
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: i % 2 ? "Shared" : "shared", skipValidation: true } }),
+        keys({
+          as: user,
+          body: { providerId: openai.id, apiKey: key(), label: i % 2 ? "Shared" : "shared", skipValidation: true },
+        }),
       ),
     );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
@@ -141,7 +198,9 @@ describe("POST /api/user/api-keys with and without a label", () => {
   it("concurrent saves of different labels never pass five keys, and positions stay 0..n-1", async () => {
     const user = await insertUser("crowd");
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: `Key ${i}`, skipValidation: true } })),
+      Array.from({ length: 12 }, (_, i) =>
+        keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: `Key ${i}`, skipValidation: true } }),
+      ),
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
     for (const a of answers.filter((a) => a.status !== 200)) expectError(a, 409, "too_many_keys");
@@ -167,15 +226,26 @@ describe("PATCH /api/user/api-keys/<id>", () => {
     expect((await patch(b!.id, { expiresAt: expiry }, user)).json.expiresAt).toBe(expiry);
     expect((await patch(b!.id, { expiresAt: null }, user)).json.expiresAt).toBeNull();
     // Everything at once.
-    expect((await patch(b!.id, { label: "Backup", isEnabled: true, position: 0, expiresAt: expiry }, user)).json).toMatchObject({
+    expect(
+      (await patch(b!.id, { label: "Backup", isEnabled: true, position: 0, expiresAt: expiry }, user)).json,
+    ).toMatchObject({
       label: "Backup",
       isEnabled: true,
       position: 0,
       expiresAt: expiry,
     });
-    const events = (await call<{ events: { type: string; detail: Record<string, unknown> }[] }>(activityRoute.GET, { as: user, path: "/api/user/activity" }))
-      .json.events;
-    expect(events.map((e) => e.type).slice(0, 4).sort()).toEqual(["key_enabled", "key_expiry_changed", "key_moved", "key_renamed"]);
+    const events = (
+      await call<{ events: { type: string; detail: Record<string, unknown> }[] }>(activityRoute.GET, {
+        as: user,
+        path: "/api/user/activity",
+      })
+    ).json.events;
+    expect(
+      events
+        .map((e) => e.type)
+        .slice(0, 4)
+        .sort(),
+    ).toEqual(["key_enabled", "key_expiry_changed", "key_moved", "key_renamed"]);
     expect(events.find((e) => e.type === "key_renamed")?.detail).toEqual({ label: "Backup", previousLabel: "B" });
   });
 
@@ -234,7 +304,9 @@ describe("mixed concurrent writes", () => {
       ...Array.from({ length: 20 }, (_, i) => patch(saved[i % 4]!.id, { position: i % 2 }, user)),
       remove(saved[1]!.id, user),
       remove(saved[2]!.id, user),
-      ...Array.from({ length: 4 }, (_, i) => keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: `New ${i}`, skipValidation: true } })),
+      ...Array.from({ length: 4 }, (_, i) =>
+        keys({ as: user, body: { providerId: openai.id, apiKey: key(), label: `New ${i}`, skipValidation: true } }),
+      ),
       patch(saved[3]!.id, { isEnabled: false }, user),
     ];
     const answers = await Promise.all(work);
@@ -254,39 +326,83 @@ describe("DELETE /api/user/api-keys/<id> and by provider", () => {
     const removed = await countStatements(() => remove(b!.id, signedIn));
     expect(removed.count).toBe(GUARD + 1);
     expect(removed.result.json).toEqual({ success: true });
-    expect((await list(user)).map((r) => [r.label, r.position])).toEqual([["A", 0], ["C", 1]]);
+    expect((await list(user)).map((r) => [r.label, r.position])).toEqual([
+      ["A", 0],
+      ["C", 1],
+    ]);
     expectError(await remove(b!.id, user), 404, "api_key_not_found");
     expect((await remove(a!.id, user)).status).toBe(200);
     expect((await list(user)).map((r) => [r.label, r.position])).toEqual([["C", 0]]);
     await saveLabels(user, ["D"]);
-    expect((await call(keysRoute.DELETE, { method: "DELETE", as: user, body: { providerId: openai.id } })).status).toBe(200);
+    expect((await call(keysRoute.DELETE, { method: "DELETE", as: user, body: { providerId: openai.id } })).status).toBe(
+      200,
+    );
     expect(await list(user)).toEqual([]);
   });
 
   it("the seed's PATCH by provider toggles the primary only", async () => {
     const user = await insertUser("toggler");
     const [a, b] = await saveLabels(user, ["A", "B"]);
-    const answer = await call<Row>(keysRoute.PATCH, { method: "PATCH", as: user, body: { providerId: openai.id, isEnabled: false } });
+    const answer = await call<Row>(keysRoute.PATCH, {
+      method: "PATCH",
+      as: user,
+      body: { providerId: openai.id, isEnabled: false },
+    });
     expect(answer.json).toMatchObject({ id: a!.id, isEnabled: false });
     expect((await list(user)).find((r) => r.id === b!.id)?.isEnabled).toBe(true);
-    const providers = (await call<{ id: string; hasApiKey: boolean; isEnabled: boolean; fallback: boolean }[]>(providersRoute.GET, { as: user, path: "/api/providers" })).json;
-    expect(providers.filter((p) => p.id === openai.id)).toEqual([expect.objectContaining({ hasApiKey: true, isEnabled: false, fallback: true })]);
+    const providers = (
+      await call<{ id: string; hasApiKey: boolean; isEnabled: boolean; fallback: boolean }[]>(providersRoute.GET, {
+        as: user,
+        path: "/api/providers",
+      })
+    ).json;
+    expect(providers.filter((p) => p.id === openai.id)).toEqual([
+      expect.objectContaining({ hasApiKey: true, isEnabled: false, fallback: true }),
+    ]);
   });
 });
 
 describe("POST /api/user/api-keys/test { id }", () => {
   it("tests that stored key and records its health; the seed's { providerId } tests the primary", async () => {
     const user = await insertUser("tester");
-    await keys({ as: user, body: { providerId: openai.id, apiKey: key("valid"), label: "Good", skipValidation: true } });
-    const bad = await keys({ as: user, body: { providerId: openai.id, apiKey: key("invalid"), label: "Bad", skipValidation: true } });
-    const tested = await call<{ status: string }>(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", as: user, body: { id: bad.json.id } });
+    await keys({
+      as: user,
+      body: { providerId: openai.id, apiKey: key("valid"), label: "Good", skipValidation: true },
+    });
+    const bad = await keys({
+      as: user,
+      body: { providerId: openai.id, apiKey: key("invalid"), label: "Bad", skipValidation: true },
+    });
+    const tested = await call<{ status: string }>(testRoute.POST, {
+      method: "POST",
+      path: "/api/user/api-keys/test",
+      as: user,
+      body: { id: bad.json.id },
+    });
     expect(tested.json).toMatchObject({ valid: false, status: "invalid" });
-    expect((await list(user)).map((r) => [r.label, r.health])).toEqual([["Good", "unchecked"], ["Bad", "rejected"]]);
-    const primary = await call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", as: user, body: { providerId: openai.id } });
+    expect((await list(user)).map((r) => [r.label, r.health])).toEqual([
+      ["Good", "unchecked"],
+      ["Bad", "rejected"],
+    ]);
+    const primary = await call(testRoute.POST, {
+      method: "POST",
+      path: "/api/user/api-keys/test",
+      as: user,
+      body: { providerId: openai.id },
+    });
     expect(primary.json).toMatchObject({ status: "valid" });
     expect((await list(user)).map((r) => r.health)).toEqual(["ok", "rejected"]);
-    for (const body of [{}, { id: bad.json.id, providerId: openai.id }, { id: bad.json.id, apiKey: key() }, { id: "nope" }]) {
-      expectError(await call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", as: user, body }), 400, "invalid_body");
+    for (const body of [
+      {},
+      { id: bad.json.id, providerId: openai.id },
+      { id: bad.json.id, apiKey: key() },
+      { id: "nope" },
+    ]) {
+      expectError(
+        await call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", as: user, body }),
+        400,
+        "invalid_body",
+      );
     }
   });
 });
@@ -300,12 +416,22 @@ describe("PATCH /api/providers/<id>/settings", () => {
     expect(off.count).toBe(GUARD + 2);
     expect(off.result.json).toEqual({ providerId: openai.id, fallback: false });
     await settings(openai.id, { fallback: false }, user); // no change, no event
-    const providers = (await call<{ id: string; fallback: boolean }[]>(providersRoute.GET, { as: user, path: "/api/providers" })).json;
+    const providers = (
+      await call<{ id: string; fallback: boolean }[]>(providersRoute.GET, { as: user, path: "/api/providers" })
+    ).json;
     expect(providers.find((p) => p.id === openai.id)?.fallback).toBe(false);
     expect(providers.find((p) => p.id === anthropic.id)?.fallback).toBe(true);
     expect((await settings(openai.id, { fallback: true }, user)).json.fallback).toBe(true);
-    const events = (await call<{ events: { type: string; detail: unknown }[] }>(activityRoute.GET, { as: user, path: "/api/user/activity" })).json.events;
-    expect(events.filter((e) => e.type === "fallback_changed").map((e) => e.detail), JSON.stringify(events)).toEqual([{ fallback: true }, { fallback: false }]);
+    const events = (
+      await call<{ events: { type: string; detail: unknown }[] }>(activityRoute.GET, {
+        as: user,
+        path: "/api/user/activity",
+      })
+    ).json.events;
+    expect(
+      events.filter((e) => e.type === "fallback_changed").map((e) => e.detail),
+      JSON.stringify(events),
+    ).toEqual([{ fallback: true }, { fallback: false }]);
   });
 
   it("refuses a bad body (400) and an unknown provider (404)", async () => {
@@ -323,7 +449,12 @@ describe("another user's key id is 404 everywhere", () => {
     expectError(await patch(mine!.id, { position: 0 }, babbage), 404, "api_key_not_found");
     expectError(await remove(mine!.id, babbage), 404, "api_key_not_found");
     expectError(
-      await call(testRoute.POST, { method: "POST", path: "/api/user/api-keys/test", as: babbage, body: { id: mine!.id } }),
+      await call(testRoute.POST, {
+        method: "POST",
+        path: "/api/user/api-keys/test",
+        as: babbage,
+        body: { id: mine!.id },
+      }),
       404,
       "api_key_not_found",
     );
@@ -335,8 +466,24 @@ describe("another user's key id is 404 everywhere", () => {
 
   it("every new route wants a session (401)", async () => {
     const [mine] = await saveLabels(ada, ["Signed"]);
-    expectError(await call(keyRoute.PATCH, { method: "PATCH", path: `/api/user/api-keys/${mine!.id}`, body: { label: "x" } }), 401, "unauthorized");
-    expectError(await call(keyRoute.DELETE, { method: "DELETE", path: `/api/user/api-keys/${mine!.id}` }), 401, "unauthorized");
-    expectError(await call(settingsRoute.PATCH, { method: "PATCH", path: `/api/providers/${openai.id}/settings`, body: { fallback: false } }), 401, "unauthorized");
+    expectError(
+      await call(keyRoute.PATCH, { method: "PATCH", path: `/api/user/api-keys/${mine!.id}`, body: { label: "x" } }),
+      401,
+      "unauthorized",
+    );
+    expectError(
+      await call(keyRoute.DELETE, { method: "DELETE", path: `/api/user/api-keys/${mine!.id}` }),
+      401,
+      "unauthorized",
+    );
+    expectError(
+      await call(settingsRoute.PATCH, {
+        method: "PATCH",
+        path: `/api/providers/${openai.id}/settings`,
+        body: { fallback: false },
+      }),
+      401,
+      "unauthorized",
+    );
   });
 });

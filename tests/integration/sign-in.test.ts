@@ -22,24 +22,31 @@ describe("credentials sign-in", () => {
 
   it("locks an account for unknown browsers after 10 failures, even from new addresses and with the right password", async () => {
     const ada = await registeredAccount("ada");
-    for (let i = 0; i < 10; i++) expect((await signInThroughRoute(ada.email, "wrong password")).outcome).toBe("refused");
+    for (let i = 0; i < 10; i++)
+      expect((await signInThroughRoute(ada.email, "wrong password")).outcome).toBe("refused");
     const held = await signInThroughRoute(ada.email, ada.password);
     expect(held.outcome).toBe("locked");
-    expect(decodeURIComponent(held.answer.json.url)).toContain("Too many failed sign-in attempts. Try again in 15 minutes.");
+    expect(decodeURIComponent(held.answer.json.url)).toContain(
+      "Too many failed sign-in attempts. Try again in 15 minutes.",
+    );
   });
 
   it("locks an address after 50 failures across emails; successes do not count", async () => {
     const address = randomAddress();
     const ada = await registeredAccount("ada");
-    for (let i = 0; i < 12; i++) expect((await signInThroughRoute(ada.email, ada.password, { address })).outcome).toBe("signed-in");
-    for (let i = 0; i < 50; i++) expect((await signInThroughRoute(email(), "wrong password", { address })).outcome).toBe("refused");
+    for (let i = 0; i < 12; i++)
+      expect((await signInThroughRoute(ada.email, ada.password, { address })).outcome).toBe("signed-in");
+    for (let i = 0; i < 50; i++)
+      expect((await signInThroughRoute(email(), "wrong password", { address })).outcome).toBe("refused");
     expect((await signInThroughRoute(ada.email, ada.password, { address })).outcome).toBe("locked");
     expect((await signInThroughRoute(ada.email, ada.password)).outcome).toBe("signed-in");
   });
 
   it("counts a burst of parallel guesses before checking any: at most 10 passwords are tried", async () => {
     const ada = await registeredAccount("ada");
-    const outcomes = await Promise.all(Array.from({ length: 30 }, () => signInThroughRoute(ada.email, "wrong password")));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () => signInThroughRoute(ada.email, "wrong password")),
+    );
     expect(outcomes.filter((o) => o.outcome === "refused")).toHaveLength(10);
     expect(outcomes.filter((o) => o.outcome === "locked")).toHaveLength(20);
   });
@@ -79,12 +86,14 @@ describe("device cookies", () => {
     const device = { [DEVICE]: (await signInThroughRoute(ada.email, ada.password)).cookies[DEVICE]! };
     for (let i = 0; i < 10; i++) await signInThroughRoute(ada.email, "wrong password"); // unknown browsers are now held
 
-    for (let i = 0; i < 4; i++) expect((await signInThroughRoute(ada.email, "wrong password", { cookies: device })).outcome).toBe("refused");
+    for (let i = 0; i < 4; i++)
+      expect((await signInThroughRoute(ada.email, "wrong password", { cookies: device })).outcome).toBe("refused");
     const fresh = (await signInThroughRoute(ada.email, ada.password, { cookies: device })).cookies[DEVICE]!;
     expect(fresh).not.toBe(device[DEVICE]);
 
     const renewed = { [DEVICE]: fresh };
-    for (let i = 0; i < 5; i++) expect((await signInThroughRoute(ada.email, "wrong password", { cookies: renewed })).outcome).toBe("refused");
+    for (let i = 0; i < 5; i++)
+      expect((await signInThroughRoute(ada.email, "wrong password", { cookies: renewed })).outcome).toBe("refused");
     expect((await signInThroughRoute(ada.email, ada.password, { cookies: renewed })).outcome).toBe("locked");
   });
 
@@ -101,8 +110,13 @@ describe("device cookies", () => {
     const flipped = `${signature![0] === "A" ? "B" : "A"}${signature!.slice(1)}`;
     const tampered = [`${nonce}x.${signature}`, `${nonce}.${flipped}`, "garbage", "", `${nonce}`];
     for (const cookie of [eves, ...tampered]) {
-      expect((await signInThroughRoute(ada.email, ada.password, { cookies: { [DEVICE]: cookie } })).outcome, cookie).toBe("locked");
+      expect(
+        (await signInThroughRoute(ada.email, ada.password, { cookies: { [DEVICE]: cookie } })).outcome,
+        cookie,
+      ).toBe("locked");
     }
-    expect((await signInThroughRoute(ada.email, ada.password, { cookies: { [DEVICE]: adas } })).outcome).toBe("signed-in");
+    expect((await signInThroughRoute(ada.email, ada.password, { cookies: { [DEVICE]: adas } })).outcome).toBe(
+      "signed-in",
+    );
   });
 });

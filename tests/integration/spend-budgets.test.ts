@@ -49,25 +49,43 @@ interface Row {
 
 async function saveKey(as: PublicUser, registryId: RegistryId, label?: string): Promise<Row> {
   const apiKey = `sk-test-valid-${fakeKey("")}`;
-  const answer = await call<Row>(keysRoute.POST, { method: "POST", as, body: { providerId: providers[registryId].id, apiKey, ...(label ? { label } : {}) } });
+  const answer = await call<Row>(keysRoute.POST, {
+    method: "POST",
+    as,
+    body: { providerId: providers[registryId].id, apiKey, ...(label ? { label } : {}) },
+  });
   expect(answer.status, answer.text).toBe(200);
   return answer.json;
 }
 
 async function setBudget(as: PublicUser, id: string, budget: { monthlyUsd: number; mode: "hard" | "soft" } | null) {
-  const answer = await call<Row>(keyRoute.PATCH, { method: "PATCH", path: `/api/user/api-keys/${id}`, as, body: { budget } });
+  const answer = await call<Row>(keyRoute.PATCH, {
+    method: "PATCH",
+    path: `/api/user/api-keys/${id}`,
+    as,
+    body: { budget },
+  });
   expect(answer.status, answer.text).toBe(200);
   return answer.json;
 }
 
-async function setPrice(as: PublicUser, registryId: RegistryId, model: string, inputPerMTokUsd: number, outputPerMTokUsd: number) {
+async function setPrice(
+  as: PublicUser,
+  registryId: RegistryId,
+  model: string,
+  inputPerMTokUsd: number,
+  outputPerMTokUsd: number,
+) {
   const body = { providerId: providers[registryId].id, model, inputPerMTokUsd, outputPerMTokUsd };
   const answer = await call(pricesRoute.PUT, { method: "PUT", path: "/api/user/prices", as, body });
   expect(answer.status, answer.text).toBe(200);
 }
 
 const chat = (as: PublicUser, registryId: RegistryId, model: string) =>
-  streamCall(chatRoute.POST, { as, body: { providerId: providers[registryId].id, model, messages: [{ role: "user", content: "Say hello" }] } });
+  streamCall(chatRoute.POST, {
+    as,
+    body: { providerId: providers[registryId].id, model, messages: [{ role: "user", content: "Say hello" }] },
+  });
 
 async function listed(as: PublicUser): Promise<Row[]> {
   await backgroundSettled();
@@ -76,7 +94,10 @@ async function listed(as: PublicUser): Promise<Row[]> {
 
 async function eventsOf(userId: string, type: "budget_warning" | "budget_reached") {
   const db = await getDb();
-  return db.select().from(keyEvent).where(and(eq(keyEvent.userId, userId), eq(keyEvent.type, type)));
+  return db
+    .select()
+    .from(keyEvent)
+    .where(and(eq(keyEvent.userId, userId), eq(keyEvent.type, type)));
 }
 
 describe("what an answer cost, from each source of price", () => {
@@ -86,7 +107,9 @@ describe("what an answer cost, from each source of price", () => {
     const answer = await chat(ada, "openai", "gpt-4o-mini");
     expect(answer.status).toBe(200);
     // The package's own figure for 5 + 5 tokens, as an independent oracle (dollars → micro-dollars).
-    const expected = Math.round(calcPrice({ input_tokens: 5, output_tokens: 5 }, "gpt-4o-mini", { providerId: "openai" })!.total_price * 1e6);
+    const expected = Math.round(
+      calcPrice({ input_tokens: 5, output_tokens: 5 }, "gpt-4o-mini", { providerId: "openai" })!.total_price * 1e6,
+    );
     expect(expected).toBeGreaterThan(0);
     expect(answer.metadata).toMatchObject({ inputTokens: 5, outputTokens: 5, costMicroUsd: expected });
     const [row] = await listed(ada);
@@ -118,14 +141,23 @@ describe("what an answer cost, from each source of price", () => {
     await backgroundSettled();
     const db = await getDb();
     const [usage] = await db.select().from(modelUsage).where(eq(modelUsage.userId, ada.id));
-    expect(usage).toMatchObject({ model: "a-model-nobody-prices", requests: 1, costMicroUsd: 0, unpricedRequests: 1, inputTokens: 5, outputTokens: 5 });
+    expect(usage).toMatchObject({
+      model: "a-model-nobody-prices",
+      requests: 1,
+      costMicroUsd: 0,
+      unpricedRequests: 1,
+      inputTokens: 5,
+      outputTokens: 5,
+    });
   });
 
   it("tokens and cost of one answer are written by one statement, on the UTC day", async () => {
     const ada = await insertUser("ada");
     const key = await saveKey(ada, "openai");
     const before = new Date().toISOString().slice(0, 10);
-    const counted = await countStatements(() => recordKeyUsage(ada.id, key.id, { inputTokens: 3, outputTokens: 4, model: "m", costMicroUsd: 7 }));
+    const counted = await countStatements(() =>
+      recordKeyUsage(ada.id, key.id, { inputTokens: 3, outputTokens: 4, model: "m", costMicroUsd: 7 }),
+    );
     const after = new Date().toISOString().slice(0, 10);
     expect(counted.count).toBe(1);
     const db = await getDb();
@@ -165,8 +197,17 @@ describe("a hard budget", () => {
     expect(taken.filter(Boolean)).toHaveLength(5);
     // Settling one lets go of its hold: room for exactly one more.
     const db = await getDb();
-    const [row] = await db.select({ reservations: userApiKey.reservations }).from(userApiKey).where(eq(userApiKey.id, key.id));
-    await recordKeyUsage(user.id, key.id, { inputTokens: 0, outputTokens: 0, costMicroUsd: 0, model: "m-1", reservationId: row!.reservations[0]!.id });
+    const [row] = await db
+      .select({ reservations: userApiKey.reservations })
+      .from(userApiKey)
+      .where(eq(userApiKey.id, key.id));
+    await recordKeyUsage(user.id, key.id, {
+      inputTokens: 0,
+      outputTokens: 0,
+      costMicroUsd: 0,
+      model: "m-1",
+      reservationId: row!.reservations[0]!.id,
+    });
     const again = await Promise.all(Array.from({ length: 5 }, () => holdOnKey(user.id, key.id, randomUUID(), 2_000)));
     expect(again.filter(Boolean)).toHaveLength(1);
   });
@@ -215,7 +256,11 @@ describe("a hard budget", () => {
     const db = await getDb();
     await db
       .update(userApiKey)
-      .set({ spendMonth: sql`(date_trunc('month', now() at time zone 'utc') - interval '1 month')::date`, spendMicroUsd: 10_000, budgetAlerted: 100 })
+      .set({
+        spendMonth: sql`(date_trunc('month', now() at time zone 'utc') - interval '1 month')::date`,
+        spendMicroUsd: 10_000,
+        budgetAlerted: 100,
+      })
       .where(eq(userApiKey.id, key.id));
     const before = (await listed(user))[0]!.budget!;
     expect(before.spentMicroUsd).toBe(0);
@@ -258,7 +303,12 @@ describe("setting a budget", () => {
       { monthlyUsd: 10, mode: "strict" },
       { monthlyUsd: 0.0000001, mode: "hard" },
     ]) {
-      const answer = await call(keyRoute.PATCH, { method: "PATCH", path: `/api/user/api-keys/${key.id}`, as: ada, body: { budget } });
+      const answer = await call(keyRoute.PATCH, {
+        method: "PATCH",
+        path: `/api/user/api-keys/${key.id}`,
+        as: ada,
+        body: { budget },
+      });
       expect(answer.status, JSON.stringify(budget)).toBe(400);
       expect(answer.text).toMatch(/budget/);
     }
@@ -269,11 +319,22 @@ describe("setting a budget", () => {
     const ada = await insertUser("ada");
     const babbage = await insertUser("babbage");
     const key = await saveKey(ada, "openai");
-    expect((await setBudget(ada, key.id, { monthlyUsd: 12.5, mode: "hard" })).budget).toMatchObject({ monthlyMicroUsd: 12_500_000, mode: "hard", spentMicroUsd: 0 });
+    expect((await setBudget(ada, key.id, { monthlyUsd: 12.5, mode: "hard" })).budget).toMatchObject({
+      monthlyMicroUsd: 12_500_000,
+      mode: "hard",
+      spentMicroUsd: 0,
+    });
     expect((await listed(ada))[0]!.budget).toMatchObject({ monthlyMicroUsd: 12_500_000, mode: "hard" });
-    expect((await setBudget(ada, key.id, { monthlyUsd: 1_000_000, mode: "soft" })).budget).toMatchObject({ monthlyMicroUsd: 1_000_000_000_000 });
+    expect((await setBudget(ada, key.id, { monthlyUsd: 1_000_000, mode: "soft" })).budget).toMatchObject({
+      monthlyMicroUsd: 1_000_000_000_000,
+    });
     expect((await setBudget(ada, key.id, null)).budget).toBeNull();
-    const theirs = await call(keyRoute.PATCH, { method: "PATCH", path: `/api/user/api-keys/${key.id}`, as: babbage, body: { budget: { monthlyUsd: 1, mode: "hard" } } });
+    const theirs = await call(keyRoute.PATCH, {
+      method: "PATCH",
+      path: `/api/user/api-keys/${key.id}`,
+      as: babbage,
+      body: { budget: { monthlyUsd: 1, mode: "hard" } },
+    });
     expect(theirs.status).toBe(404);
     expect((await listed(ada))[0]!.budget).toBeNull();
   });

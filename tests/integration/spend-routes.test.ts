@@ -28,9 +28,12 @@ afterAll(() => fake.close());
 
 type Price = { model: string; inputPerMTokUsd: number; outputPerMTokUsd: number; source: "catalogue" | "user" };
 
-const prices = (as: PublicUser, providerId: string) => call<{ prices: Price[] }>(pricesRoute.GET, { as, path: `/api/user/prices?providerId=${providerId}` });
-const put = (as: PublicUser, body: unknown) => call<Price>(pricesRoute.PUT, { method: "PUT", path: "/api/user/prices", as, body });
-const remove = (as: PublicUser, body: unknown) => call(pricesRoute.DELETE, { method: "DELETE", path: "/api/user/prices", as, body });
+const prices = (as: PublicUser, providerId: string) =>
+  call<{ prices: Price[] }>(pricesRoute.GET, { as, path: `/api/user/prices?providerId=${providerId}` });
+const put = (as: PublicUser, body: unknown) =>
+  call<Price>(pricesRoute.PUT, { method: "PUT", path: "/api/user/prices", as, body });
+const remove = (as: PublicUser, body: unknown) =>
+  call(pricesRoute.DELETE, { method: "DELETE", path: "/api/user/prices", as, body });
 
 async function endpointOf(as: PublicUser): Promise<string> {
   const created = await call<{ id: string }>(endpointsRoute.POST, {
@@ -50,22 +53,43 @@ describe("model prices", () => {
     expect(before.status).toBe(200);
     const catalogued = before.json.prices.find((p) => p.model === "gpt-4o-mini")!;
     const price = cataloguePrice("openai", "gpt-4o-mini")!;
-    expect(catalogued).toEqual({ model: "gpt-4o-mini", inputPerMTokUsd: price.inputMicroUsdPerMTok / 1e6, outputPerMTokUsd: price.outputMicroUsdPerMTok / 1e6, source: "catalogue" });
+    expect(catalogued).toEqual({
+      model: "gpt-4o-mini",
+      inputPerMTokUsd: price.inputMicroUsdPerMTok / 1e6,
+      outputPerMTokUsd: price.outputMicroUsdPerMTok / 1e6,
+      source: "catalogue",
+    });
 
-    expect((await put(ada, { providerId: providers.openai.id, model: "gpt-4o-mini", inputPerMTokUsd: 0.123456, outputPerMTokUsd: 1000 })).json).toEqual({
+    expect(
+      (
+        await put(ada, {
+          providerId: providers.openai.id,
+          model: "gpt-4o-mini",
+          inputPerMTokUsd: 0.123456,
+          outputPerMTokUsd: 1000,
+        })
+      ).json,
+    ).toEqual({
       model: "gpt-4o-mini",
       inputPerMTokUsd: 0.123456,
       outputPerMTokUsd: 1000,
       source: "user",
     });
     const after = await prices(ada, providers.openai.id);
-    expect(after.json.prices.find((p) => p.model === "gpt-4o-mini")).toMatchObject({ inputPerMTokUsd: 0.123456, source: "user" });
+    expect(after.json.prices.find((p) => p.model === "gpt-4o-mini")).toMatchObject({
+      inputPerMTokUsd: 0.123456,
+      source: "user",
+    });
     // Only Ada's: Babbage still sees the catalogue's.
     const babbage = await insertUser("babbage");
-    expect((await prices(babbage, providers.openai.id)).json.prices.find((p) => p.model === "gpt-4o-mini")!.source).toBe("catalogue");
+    expect(
+      (await prices(babbage, providers.openai.id)).json.prices.find((p) => p.model === "gpt-4o-mini")!.source,
+    ).toBe("catalogue");
 
     expect((await remove(ada, { providerId: providers.openai.id, model: "gpt-4o-mini" })).status).toBe(200);
-    expect((await prices(ada, providers.openai.id)).json.prices.find((p) => p.model === "gpt-4o-mini")!.source).toBe("catalogue");
+    expect((await prices(ada, providers.openai.id)).json.prices.find((p) => p.model === "gpt-4o-mini")!.source).toBe(
+      "catalogue",
+    );
     expect((await remove(ada, { providerId: providers.openai.id, model: "gpt-4o-mini" })).status).toBe(404);
   });
 
@@ -74,10 +98,17 @@ describe("model prices", () => {
     const babbage = await insertUser("babbage");
     const endpoint = await endpointOf(ada);
     expect((await prices(ada, endpoint)).json).toEqual({ prices: [] });
-    expect((await put(ada, { providerId: endpoint, model: "llama3.2:3b", inputPerMTokUsd: 0, outputPerMTokUsd: 0.5 })).status).toBe(200);
-    expect((await prices(ada, endpoint)).json.prices).toEqual([{ model: "llama3.2:3b", inputPerMTokUsd: 0, outputPerMTokUsd: 0.5, source: "user" }]);
+    expect(
+      (await put(ada, { providerId: endpoint, model: "llama3.2:3b", inputPerMTokUsd: 0, outputPerMTokUsd: 0.5 }))
+        .status,
+    ).toBe(200);
+    expect((await prices(ada, endpoint)).json.prices).toEqual([
+      { model: "llama3.2:3b", inputPerMTokUsd: 0, outputPerMTokUsd: 0.5, source: "user" },
+    ]);
     expect((await prices(babbage, endpoint)).status).toBe(404);
-    expect((await put(babbage, { providerId: endpoint, model: "x", inputPerMTokUsd: 1, outputPerMTokUsd: 1 })).status).toBe(404);
+    expect(
+      (await put(babbage, { providerId: endpoint, model: "x", inputPerMTokUsd: 1, outputPerMTokUsd: 1 })).status,
+    ).toBe(404);
     expect((await remove(babbage, { providerId: endpoint, model: "llama3.2:3b" })).status).toBe(404);
     expect((await prices(ada, endpoint)).json.prices).toHaveLength(1);
   });
@@ -107,7 +138,15 @@ type Report = {
   from: string;
   to: string;
   groupBy: string;
-  rows: { group: string | null; providerId?: string; requests: number; inputTokens: number; outputTokens: number; costMicroUsd: number; unpricedRequests: number }[];
+  rows: {
+    group: string | null;
+    providerId?: string;
+    requests: number;
+    inputTokens: number;
+    outputTokens: number;
+    costMicroUsd: number;
+    unpricedRequests: number;
+  }[];
   total: { requests: number; costMicroUsd: number; unpricedRequests: number };
 };
 
@@ -116,23 +155,54 @@ describe("the usage report", () => {
 
   /** Usage rows as recorded on earlier days (two keys, two models, one through a token). */
   async function history(user: PublicUser) {
-    const key = await call<{ id: string }>(keysRoute.POST, { method: "POST", as: user, body: { providerId: providers.openai.id, apiKey: fakeKey("sk-test-valid-") } });
-    const other = await call<{ id: string }>(keysRoute.POST, { method: "POST", as: user, body: { providerId: providers.anthropic.id, apiKey: fakeKey("sk-test-valid-") } });
+    const key = await call<{ id: string }>(keysRoute.POST, {
+      method: "POST",
+      as: user,
+      body: { providerId: providers.openai.id, apiKey: fakeKey("sk-test-valid-") },
+    });
+    const other = await call<{ id: string }>(keysRoute.POST, {
+      method: "POST",
+      as: user,
+      body: { providerId: providers.anthropic.id, apiKey: fakeKey("sk-test-valid-") },
+    });
     const token = "7d4f3a2e-1b6c-4d8e-9f0a-123456789abc";
     const db = await getDb();
-    const row = (apiKeyId: string, providerId: string, daysAgo: number, model: string, requests: number, cost: number, unpriced = 0, tokenId: string | null = null) => ({
-      userId: user.id, apiKeyId, providerId, tokenId, day: day(daysAgo), model, requests, inputTokens: requests * 10, outputTokens: requests * 20, errors: 0, costMicroUsd: cost, unpricedRequests: unpriced,
+    const row = (
+      apiKeyId: string,
+      providerId: string,
+      daysAgo: number,
+      model: string,
+      requests: number,
+      cost: number,
+      unpriced = 0,
+      tokenId: string | null = null,
+    ) => ({
+      userId: user.id,
+      apiKeyId,
+      providerId,
+      tokenId,
+      day: day(daysAgo),
+      model,
+      requests,
+      inputTokens: requests * 10,
+      outputTokens: requests * 20,
+      errors: 0,
+      costMicroUsd: cost,
+      unpricedRequests: unpriced,
     });
-    await db.insert(modelUsage).values([
-      row(key.json.id, providers.openai.id, 0, "gpt-4o", 2, 500),
-      row(key.json.id, providers.openai.id, 1, "gpt-4o", 1, 250, 0, token),
-      row(key.json.id, providers.openai.id, 1, "o3", 3, 0, 3),
-      row(other.json.id, providers.anthropic.id, 40, "claude-sonnet-4-5", 5, 9_000),
-    ]);
+    await db
+      .insert(modelUsage)
+      .values([
+        row(key.json.id, providers.openai.id, 0, "gpt-4o", 2, 500),
+        row(key.json.id, providers.openai.id, 1, "gpt-4o", 1, 250, 0, token),
+        row(key.json.id, providers.openai.id, 1, "o3", 3, 0, 3),
+        row(other.json.id, providers.anthropic.id, 40, "claude-sonnet-4-5", 5, 9_000),
+      ]);
     return { key: key.json.id, other: other.json.id, token };
   }
 
-  const report = (as: PublicUser, query: string, headers?: Record<string, string>) => call<Report>(usageRoute.GET, { as, path: `/api/user/usage${query}`, headers });
+  const report = (as: PublicUser, query: string, headers?: Record<string, string>) =>
+    call<Report>(usageRoute.GET, { as, path: `/api/user/usage${query}`, headers });
 
   it("groups the user's own usage by day, key, model, provider and token, with totals", async () => {
     const ada = await insertUser("ada");
@@ -147,7 +217,13 @@ describe("the usage report", () => {
       [day(1), 4, 250],
       [day(0), 2, 500],
     ]);
-    expect(byDay.json.total).toEqual({ requests: 6, inputTokens: 60, outputTokens: 120, costMicroUsd: 750, unpricedRequests: 3 });
+    expect(byDay.json.total).toEqual({
+      requests: 6,
+      inputTokens: 60,
+      outputTokens: 120,
+      costMicroUsd: 750,
+      unpricedRequests: 3,
+    });
 
     const byModel = await report(ada, `?groupBy=model&from=${day(60)}&to=${day(0)}`);
     expect(byModel.json.rows.map((r) => [r.group, r.providerId, r.costMicroUsd, r.unpricedRequests])).toEqual([
@@ -156,7 +232,10 @@ describe("the usage report", () => {
       ["o3", providers.openai.id, 0, 3],
     ]);
     expect((await report(ada, "?groupBy=key")).json.rows.map((r) => r.group)).toEqual([key]);
-    expect((await report(ada, `?groupBy=provider&from=${day(60)}`)).json.rows.map((r) => r.group)).toEqual([providers.anthropic.id, providers.openai.id]);
+    expect((await report(ada, `?groupBy=provider&from=${day(60)}`)).json.rows.map((r) => r.group)).toEqual([
+      providers.anthropic.id,
+      providers.openai.id,
+    ]);
     expect((await report(ada, "?groupBy=token")).json.rows.map((r) => [r.group, r.requests])).toEqual([
       [null, 5],
       [token, 1],
@@ -167,13 +246,18 @@ describe("the usage report", () => {
     const ada = await insertUser("ada");
     await history(ada);
     const json = await report(ada, `?groupBy=model&from=${day(60)}`);
-    for (const csv of [await report(ada, `?groupBy=model&from=${day(60)}`, { accept: "text/csv" }), await report(ada, `?groupBy=model&from=${day(60)}&format=csv`)]) {
+    for (const csv of [
+      await report(ada, `?groupBy=model&from=${day(60)}`, { accept: "text/csv" }),
+      await report(ada, `?groupBy=model&from=${day(60)}&format=csv`),
+    ]) {
       expect(csv.status).toBe(200);
       expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
       const [header, ...lines] = csv.text.trimEnd().split("\r\n");
       expect(header).toBe("group,providerId,requests,inputTokens,outputTokens,costMicroUsd,unpricedRequests");
       const columns = header!.split(",");
-      const rows = lines.map((line) => Object.fromEntries(line.split(",").map((v, i) => [columns[i], i < 2 ? v : Number(v)])));
+      const rows = lines.map((line) =>
+        Object.fromEntries(line.split(",").map((v, i) => [columns[i], i < 2 ? v : Number(v)])),
+      );
       expect(rows).toEqual(json.json.rows);
     }
   });
@@ -197,9 +281,16 @@ describe("the usage report", () => {
 });
 
 describe("a key's balance at its provider", () => {
-  const balance = (as: PublicUser, id: string) => call<Record<string, unknown>>(balanceRoute.GET, { as, path: `/api/user/api-keys/${id}/balance` });
+  const balance = (as: PublicUser, id: string) =>
+    call<Record<string, unknown>>(balanceRoute.GET, { as, path: `/api/user/api-keys/${id}/balance` });
   const save = async (as: PublicUser, registryId: RegistryId, apiKey = fakeKey("sk-test-valid-")) =>
-    (await call<{ id: string }>(keysRoute.POST, { method: "POST", as, body: { providerId: providers[registryId].id, apiKey } })).json.id;
+    (
+      await call<{ id: string }>(keysRoute.POST, {
+        method: "POST",
+        as,
+        body: { providerId: providers[registryId].id, apiKey },
+      })
+    ).json.id;
 
   it("OpenRouter's limit and usage, DeepSeek's balance; cached; other providers 404; another user's key 404", async () => {
     const ada = await insertUser("ada");
@@ -209,9 +300,22 @@ describe("a key's balance at its provider", () => {
     const openai = await save(ada, "openai");
 
     const asked = fake.requests.length;
-    expect((await balance(ada, openrouter)).json).toEqual({ currency: "USD", remainingUsd: 12.5, limitUsd: 20, usedUsd: 7.5, fetchedAt: expect.any(String) });
-    expect((await balance(ada, deepseek)).json).toEqual({ currency: "USD", remainingUsd: 12.5, fetchedAt: expect.any(String) });
-    expect(fake.requests.slice(asked).map((r) => `${r.registryId} ${r.path}`)).toEqual(["openrouter /key", "deepseek /user/balance"]);
+    expect((await balance(ada, openrouter)).json).toEqual({
+      currency: "USD",
+      remainingUsd: 12.5,
+      limitUsd: 20,
+      usedUsd: 7.5,
+      fetchedAt: expect.any(String),
+    });
+    expect((await balance(ada, deepseek)).json).toEqual({
+      currency: "USD",
+      remainingUsd: 12.5,
+      fetchedAt: expect.any(String),
+    });
+    expect(fake.requests.slice(asked).map((r) => `${r.registryId} ${r.path}`)).toEqual([
+      "openrouter /key",
+      "deepseek /user/balance",
+    ]);
     await balance(ada, openrouter);
     expect(fake.requests.length - asked).toBe(2); // the second answer came from the cache
 

@@ -34,7 +34,12 @@ describe("the start-up report of keys this server cannot open", () => {
     for (const provider of providers.slice(0, 3)) await storeApiKey(ada.id, provider.id, fakeKey());
     useKeyring(k1);
     await storeApiKey(ada.id, providers[3]!.id, fakeKey());
-    const [moved] = await (await getDb()).select({ id: userApiKey.id }).from(userApiKey).where(eq(userApiKey.providerId, providers[3]!.id));
+    const [moved] = await (
+      await getDb()
+    )
+      .select({ id: userApiKey.id })
+      .from(userApiKey)
+      .where(eq(userApiKey.providerId, providers[3]!.id));
     await storeApiKey(ada.id, providers[4]!.id, fakeKey());
     await (await getDb()).update(userApiKey).set({ keyId: "pkcs11:kek-0" }).where(eq(userApiKey.id, moved!.id));
 
@@ -46,12 +51,20 @@ describe("the start-up report of keys this server cannot open", () => {
 
     await reportUnreadableKeys();
     const line = logs.find((l) => l.includes("stored keys were sealed by keys this server does not hold"))!;
-    expect(JSON.parse(line)).toMatchObject({ level: "warn", scope: "keys", unreadable: { dev1: 3, "pkcs11:kek-0": 1, k1: 1 } });
+    expect(JSON.parse(line)).toMatchObject({
+      level: "warn",
+      scope: "keys",
+      unreadable: { dev1: 3, "pkcs11:kek-0": 1, k1: 1 },
+    });
     expect(line).toContain("5 stored keys were sealed by keys this server does not hold (");
-    expect(line).toContain("dev1 is the key development generates into .data/encryption-keys: add that file's line after the first entry of API_KEY_ENCRYPTION_KEYS");
+    expect(line).toContain(
+      "dev1 is the key development generates into .data/encryption-keys: add that file's line after the first entry of API_KEY_ENCRYPTION_KEYS",
+    );
     expect(line).toContain('if the token still holds \\"kek-0\\", add that label to PKCS11_KEY_LABELS');
     expect(line).toContain('add the key \\"k1\\" after the first entry of API_KEY_ENCRYPTION_KEYS');
-    expect(line).toContain("then run `npm run keys:rotate` to move them under k2. Otherwise their users see \\\"Needs re-entry\\\"");
+    expect(line).toContain(
+      'then run `npm run keys:rotate` to move them under k2. Otherwise their users see \\"Needs re-entry\\"',
+    );
   });
 
   it("says nothing when every key can be opened", async () => {

@@ -80,14 +80,20 @@ describe("storing a key (lib/keys/vault.ts → upsertUserApiKey)", () => {
 
     await setUserApiKeyEnabled(ada.id, openai.id, false);
     const second = key();
-    const updated = await countStatements(() => storeApiKey(ada.id, openai.id, second, { health: "ok", message: "Verified." }));
+    const updated = await countStatements(() =>
+      storeApiKey(ada.id, openai.id, second, { health: "ok", message: "Verified." }),
+    );
     expect(updated.count).toBe(1);
     expect(updated.result.id).toBe(inserted.result.id);
     expect(updated.result.createdAt).toEqual(inserted.result.createdAt);
     expect(updated.result.updatedAt.getTime()).toBeGreaterThanOrEqual(inserted.result.updatedAt.getTime());
     expect(updated.result.isEnabled).toBe(true);
     expect(updated.result.lastValidatedAt).toBeInstanceOf(Date);
-    expect(updated.result).toMatchObject({ health: "ok", healthMessage: "Verified.", healthCheckedAt: expect.any(Date) });
+    expect(updated.result).toMatchObject({
+      health: "ok",
+      healthMessage: "Verified.",
+      healthCheckedAt: expect.any(Date),
+    });
     expect((await openStoredApiKey(ada.id, openai.id))?.apiKey).toBe(second);
   });
 
@@ -103,7 +109,7 @@ describe("storing a key (lib/keys/vault.ts → upsertUserApiKey)", () => {
   });
 
   it("answers provider_not_found for an unknown or malformed provider id, saving nothing", async () => {
-    for (const providerId of [randomUUID(), "not-a-uuid", "", "'; drop table \"UserApiKey\"; --"]) {
+    for (const providerId of [randomUUID(), "not-a-uuid", "", '\'; drop table "UserApiKey"; --']) {
       await expect(storeApiKey(ada.id, providerId, key())).rejects.toMatchObject({ code: "provider_not_found" });
     }
     expect((await getUserApiKeys(ada.id)).map((k) => k.providerId)).toEqual([openai.id]);
@@ -162,7 +168,9 @@ describe("isolation between users", () => {
     expect(await setUserApiKeyEnabled(babbage.id, openai.id, false)).toBeNull();
     const adasSealed = (await openStoredApiKey(ada.id, openai.id))!.sealed;
     const verdict = { health: "rejected", message: "Rejected.", source: "test" } as const;
-    expect(await recordHealth({ userId: babbage.id, providerId: openai.id, encryptedKey: adasSealed }, verdict)).toBeNull();
+    expect(
+      await recordHealth({ userId: babbage.id, providerId: openai.id, encryptedKey: adasSealed }, verdict),
+    ).toBeNull();
     expect(await deleteUserApiKey(babbage.id, openai.id)).toBe(false);
     expect(await getUserApiKeyForProvider(ada.id, openai.id)).toMatchObject({ isEnabled: true });
 
@@ -184,7 +192,9 @@ describe("toggle, stamp and delete", () => {
     expect(off).toMatchObject({ count: 1, result: { isEnabled: false } });
     const { sealed } = (await openStoredApiKey(dave.id, openai.id))!;
     const ok = { health: "ok", message: "Verified.", source: "test" } as const;
-    const stamped = await countStatements(() => recordHealth({ userId: dave.id, providerId: openai.id, encryptedKey: sealed }, ok));
+    const stamped = await countStatements(() =>
+      recordHealth({ userId: dave.id, providerId: openai.id, encryptedKey: sealed }, ok),
+    );
     expect(stamped).toEqual({ count: 1, result: { previous: "unchecked", health: "ok" } });
     expect((await getUserApiKeyForProvider(dave.id, openai.id))?.lastValidatedAt).toBeInstanceOf(Date);
     // A key replaced while it was being checked is not stamped as verified.
@@ -240,7 +250,10 @@ describe("stored ciphertext", () => {
     body[0]! ^= 0x80;
     parts[3] = body.toString("base64url");
     const db = await getDb();
-    await db.update(userApiKey).set({ encryptedKey: parts.join(".") }).where(eq(userApiKey.id, row.id));
+    await db
+      .update(userApiKey)
+      .set({ encryptedKey: parts.join(".") })
+      .where(eq(userApiKey.id, row.id));
     await expect(openStoredApiKey(grace.id, openai.id)).rejects.toBeInstanceOf(KeyDecryptionError);
   });
 

@@ -41,7 +41,11 @@ async function app(env: Record<string, string>): Promise<AppServer> {
 }
 
 const local = { KEK_BACKEND: "local", API_KEY_ENCRYPTION_KEYS: K1, PKCS11_MODULE: "" };
-const token = (labels: string, keyring = "") => ({ KEK_BACKEND: "pkcs11", PKCS11_KEY_LABELS: labels, API_KEY_ENCRYPTION_KEYS: keyring });
+const token = (labels: string, keyring = "") => ({
+  KEK_BACKEND: "pkcs11",
+  PKCS11_KEY_LABELS: labels,
+  API_KEY_ENCRYPTION_KEYS: keyring,
+});
 
 interface Saved {
   cookie: string;
@@ -67,14 +71,22 @@ async function chat(server: AppServer, key: Saved): Promise<string> {
 /** The server's first log line holding `text`, once it has written one (it logs after the database is ready). */
 async function logged(server: AppServer, text: string): Promise<string> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const line = server.output.join("").split("\n").find((l) => l.includes(text));
+    const line = server.output
+      .join("")
+      .split("\n")
+      .find((l) => l.includes(text));
     if (line) return line;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the server never logged "${text}":\n${server.output.join("")}`);
 }
 
-const keyIds = async () => Object.fromEntries((await db<{ keyId: string; n: number }[]>`select "keyId", count(*)::int as n from "UserApiKey" group by 1`).map((r) => [r.keyId, r.n]));
+const keyIds = async () =>
+  Object.fromEntries(
+    (await db<{ keyId: string; n: number }[]>`select "keyId", count(*)::int as n from "UserApiKey" group by 1`).map(
+      (r) => [r.keyId, r.n],
+    ),
+  );
 
 beforeAll(async () => {
   database = await throwawayDatabase({ server: SERVER, prefix: "byok_hsm" });
@@ -100,19 +112,33 @@ describe("key-encryption keys in an HSM", () => {
         () => "started",
         (error: Error) => error.message,
       );
-    expect(await refusal({ PKCS11_PIN: "wrong" })).toMatch(/exited before it was ready[\s\S]*PKCS11_PIN: the token \\"byok-test\\" refused the PIN/);
-    expect(await refusal({ PKCS11_TOKEN_LABEL: "gone" })).toMatch(/exited before it was ready[\s\S]*PKCS11_TOKEN_LABEL: no token labelled \\"gone\\"/);
-    expect(await refusal({})).toMatch(/exited before it was ready[\s\S]*PKCS11_KEY_LABELS: the token \\"byok-test\\" holds no secret key labelled \\"kek-1\\"/);
-    summary.push("next start with a wrong PIN, an unknown token, a key not yet created: exited at start, naming PKCS11_PIN, PKCS11_TOKEN_LABEL, PKCS11_KEY_LABELS");
+    expect(await refusal({ PKCS11_PIN: "wrong" })).toMatch(
+      /exited before it was ready[\s\S]*PKCS11_PIN: the token \\"byok-test\\" refused the PIN/,
+    );
+    expect(await refusal({ PKCS11_TOKEN_LABEL: "gone" })).toMatch(
+      /exited before it was ready[\s\S]*PKCS11_TOKEN_LABEL: no token labelled \\"gone\\"/,
+    );
+    expect(await refusal({})).toMatch(
+      /exited before it was ready[\s\S]*PKCS11_KEY_LABELS: the token \\"byok-test\\" holds no secret key labelled \\"kek-1\\"/,
+    );
+    summary.push(
+      "next start with a wrong PIN, an unknown token, a key not yet created: exited at start, naming PKCS11_PIN, PKCS11_TOKEN_LABEL, PKCS11_KEY_LABELS",
+    );
   });
 
   it("two instances keep serving every key while keys:rotate moves them from the keyring under the token; then the keyring retires", async () => {
     const writer = await app(local);
     const saved: Saved[] = [];
     for (let i = 0; i < 8; i++) {
-      const cookie = await signInOverHttp(writer.url, `hsm${i}.${randomUUID().slice(0, 8)}@example.test`, "reliability-password");
+      const cookie = await signInOverHttp(
+        writer.url,
+        `hsm${i}.${randomUUID().slice(0, 8)}@example.test`,
+        "reliability-password",
+      );
       for (const registryId of ["openai", "anthropic", "groq"]) {
-        const [provider] = await db<{ id: string }[]>`select id from "ModelProvider" where "registryId" = ${registryId}`;
+        const [provider] = await db<
+          { id: string }[]
+        >`select id from "ModelProvider" where "registryId" = ${registryId}`;
         const apiKey = `sk-test-valid-${randomUUID().replaceAll("-", "")}`;
         const reply = await fetch(`${writer.url}/api/user/api-keys`, {
           method: "POST",
@@ -139,7 +165,13 @@ describe("key-encryption keys in an HSM", () => {
         answers[outcome] = (answers[outcome] ?? 0) + 1;
       }
     });
-    const rotation = await runScript("scripts/keys-rotate.ts", { ...database.env, ...hsm.env, ...token("kek-1", K1), ROTATE_BATCH_SIZE: "3", NODE_ENV: "production" });
+    const rotation = await runScript("scripts/keys-rotate.ts", {
+      ...database.env,
+      ...hsm.env,
+      ...token("kek-1", K1),
+      ROTATE_BATCH_SIZE: "3",
+      NODE_ENV: "production",
+    });
     rotating = false;
     await Promise.all(clients);
     expect(rotation.code, rotation.stderr).toBe(0);
@@ -173,6 +205,8 @@ describe("key-encryption keys in an HSM", () => {
       outcome = await chat(retired, saved[1]!);
       if (outcome !== "200/answered") await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    summary.push(`the token failing: chat 503 key_service_unavailable, /settings and the list 200; answered again ${attempts} attempt(s) after it came back`);
+    summary.push(
+      `the token failing: chat 503 key_service_unavailable, /settings and the list 200; answered again ${attempts} attempt(s) after it came back`,
+    );
   });
 });

@@ -40,13 +40,20 @@ describe("npm start", () => {
     const failed = await startApp({
       npmStart: true,
       timeoutMs: 60_000,
-      env: { PGLITE_DIR: join(dataDir, "refused"), API_KEY_ENCRYPTION_KEYS: "", NEXTAUTH_SECRET: "", NEXTAUTH_URL: "", TRUST_PROXY: "several" },
+      env: {
+        PGLITE_DIR: join(dataDir, "refused"),
+        API_KEY_ENCRYPTION_KEYS: "",
+        NEXTAUTH_SECRET: "",
+        NEXTAUTH_URL: "",
+        TRUST_PROXY: "several",
+      },
     }).then(
       () => "started",
       (error: Error) => error.message,
     );
     expect(failed).toMatch(/exited before it was ready/);
-    for (const variable of ["API_KEY_ENCRYPTION_KEYS", "NEXTAUTH_SECRET", "NEXTAUTH_URL", "TRUST_PROXY"]) expect(failed).toContain(variable);
+    for (const variable of ["API_KEY_ENCRYPTION_KEYS", "NEXTAUTH_SECRET", "NEXTAUTH_URL", "TRUST_PROXY"])
+      expect(failed).toContain(variable);
     expect(failed).toContain("4 problems in its configuration");
   });
 });

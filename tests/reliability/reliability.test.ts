@@ -112,12 +112,22 @@ describe("reliability", () => {
     const ada = await user(server, "ada");
     const replies = await Promise.all(
       Array.from({ length: 200 }, () =>
-        http(server, "POST", "/api/user/api-keys", ada.cookie, { providerId: providers.openai, apiKey: testKey(), skipValidation: true }),
+        http(server, "POST", "/api/user/api-keys", ada.cookie, {
+          providerId: providers.openai,
+          apiKey: testKey(),
+          skipValidation: true,
+        }),
       ),
     );
-    const byStatus = replies.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+    const byStatus = replies.reduce<Record<number, number>>(
+      (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+      {},
+    );
     expect(byStatus).toEqual({ 200: 200 });
-    const [{ count }] = (await db`select count(*)::int as count from "UserApiKey" where "userId" = ${ada.id}`) as unknown as [{ count: number }];
+    const [{ count }] =
+      (await db`select count(*)::int as count from "UserApiKey" where "userId" = ${ada.id}`) as unknown as [
+        { count: number },
+      ];
     expect(count).toBe(1);
     summary.push(`200 concurrent upserts → statuses ${JSON.stringify(byStatus)}, rows for (user, provider): ${count}`);
   });
@@ -147,7 +157,11 @@ describe("reliability", () => {
           await proxy.cut();
         }
         const key = testKey();
-        const reply = await http(server, "POST", "/api/user/api-keys", pair.cookie, { providerId: pair.providerId, apiKey: key, skipValidation: true });
+        const reply = await http(server, "POST", "/api/user/api-keys", pair.cookie, {
+          providerId: pair.providerId,
+          apiKey: key,
+          skipValidation: true,
+        });
         statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
         slowest[reply.status] = Math.max(slowest[reply.status] ?? 0, Math.round(reply.ms));
         if (reply.status === 200) acknowledged.push({ userId: pair.id, providerId: pair.providerId, key });
@@ -166,9 +180,15 @@ describe("reliability", () => {
     const after = await http(server, "GET", "/api/user/api-keys", people[0]!.cookie);
     expect(after.status).toBe(200);
 
-    const stored = await db<{ userId: string; providerId: string; keyHint: string }[]>`select "userId", "providerId", "keyHint" from "UserApiKey"`;
+    const stored = await db<
+      { userId: string; providerId: string; keyHint: string }[]
+    >`select "userId", "providerId", "keyHint" from "UserApiKey"`;
     const index = new Map(stored.map((r) => [`${r.userId}/${r.providerId}`, r.keyHint]));
-    const missing = acknowledged.filter((a) => index.get(`${a.userId}/${a.providerId}`) !== `${a.key.slice(0, 4)}${"*".repeat(a.key.length - 8)}${a.key.slice(-4)}`);
+    const missing = acknowledged.filter(
+      (a) =>
+        index.get(`${a.userId}/${a.providerId}`) !==
+        `${a.key.slice(0, 4)}${"*".repeat(a.key.length - 8)}${a.key.slice(-4)}`,
+    );
     expect(missing).toEqual([]);
     summary.push(
       `database cut for 1.5 s under load: statuses ${JSON.stringify(statuses)} (slowest answer per status, ms: ${JSON.stringify(slowest)}); ${acknowledged.length} acknowledged writes, ${missing.length} missing afterwards; recovered without restart`,
@@ -178,14 +198,22 @@ describe("reliability", () => {
   it("a provider slower than the timeout: provider_unreachable within timeout + 1 s, nothing saved", async () => {
     const server = servers[0]!; // PROVIDER_TIMEOUT_MS=2000
     const bob = await user(server, "bob");
-    const reply = await http(server, "POST", "/api/user/api-keys", bob.cookie, { providerId: providers.anthropic, apiKey: testKey("slow") });
+    const reply = await http(server, "POST", "/api/user/api-keys", bob.cookie, {
+      providerId: providers.anthropic,
+      apiKey: testKey("slow"),
+    });
     expect(reply.status).toBe(502);
-    expect(reply.json).toMatchObject({ code: "provider_unreachable", error: "Couldn't reach Anthropic to check the key (timed out after 2 s)." });
+    expect(reply.json).toMatchObject({
+      code: "provider_unreachable",
+      error: "Couldn't reach Anthropic to check the key (timed out after 2 s).",
+    });
     expect(reply.ms).toBeGreaterThanOrEqual(2_000);
     expect(reply.ms).toBeLessThan(3_000);
     const rows = await db`select 1 from "UserApiKey" where "userId" = ${bob.id}`;
     expect(rows).toHaveLength(0);
-    summary.push(`slow provider (timeout 2 s): 502 provider_unreachable after ${Math.round(reply.ms)} ms, 0 rows saved`);
+    summary.push(
+      `slow provider (timeout 2 s): 502 provider_unreachable after ${Math.round(reply.ms)} ms, 0 rows saved`,
+    );
   });
 
   it("key rotation under concurrent reads: zero failed reads, zero lost keys", async () => {
@@ -194,13 +222,19 @@ describe("reliability", () => {
     const saved: { cookie: string; providerId: string }[] = [];
     for (const person of people) {
       for (const registryId of ["openai", "groq", "mistral"]) {
-        const reply = await http(writer, "POST", "/api/user/api-keys", person.cookie, { providerId: providers[registryId], apiKey: testKey(), skipValidation: true });
+        const reply = await http(writer, "POST", "/api/user/api-keys", person.cookie, {
+          providerId: providers[registryId],
+          apiKey: testKey(),
+          skipValidation: true,
+        });
         expect(reply.status).toBe(200);
         saved.push({ cookie: person.cookie, providerId: providers[registryId]! });
       }
     }
     const reader = await app({ API_KEY_ENCRYPTION_KEYS: `${K2},${K1}` });
-    const before = await db<{ keyId: string; n: number }[]>`select "keyId", count(*)::int as n from "UserApiKey" group by 1`;
+    const before = await db<
+      { keyId: string; n: number }[]
+    >`select "keyId", count(*)::int as n from "UserApiKey" group by 1`;
     expect(before.map((r) => r.keyId)).toEqual(["k1"]);
 
     let reading = true;
@@ -208,27 +242,39 @@ describe("reliability", () => {
     const readers = Array.from({ length: 6 }, async (_, w) => {
       for (let i = w; reading; i += 6) {
         const target = saved[i % saved.length]!;
-        const reply = await http(reader, "POST", "/api/user/api-keys/test", target.cookie, { providerId: target.providerId });
+        const reply = await http(reader, "POST", "/api/user/api-keys/test", target.cookie, {
+          providerId: target.providerId,
+        });
         const outcome = `${reply.status}/${String(reply.json.status)}`;
         reads[outcome] = (reads[outcome] ?? 0) + 1;
       }
     });
     const rotation = await run("npx", ["tsx", "--conditions=react-server", "scripts/keys-rotate.ts"], {
-      env: { ...process.env, DATABASE_URL: database.location, API_KEY_ENCRYPTION_KEYS: `${K2},${K1}`, ROTATE_BATCH_SIZE: "7", NODE_ENV: "production" },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.location,
+        API_KEY_ENCRYPTION_KEYS: `${K2},${K1}`,
+        ROTATE_BATCH_SIZE: "7",
+        NODE_ENV: "production",
+      },
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
     reading = false;
     await Promise.all(readers);
 
     expect(Object.keys(reads)).toEqual(["200/valid"]);
-    const after = await db<{ keyId: string; n: number }[]>`select "keyId", count(*)::int as n from "UserApiKey" group by 1`;
+    const after = await db<
+      { keyId: string; n: number }[]
+    >`select "keyId", count(*)::int as n from "UserApiKey" group by 1`;
     expect(after.map((r) => r.keyId)).toEqual(["k2"]);
     const total = after[0]!.n;
 
     // Retire k1: a server with only k2 reads every key.
     const retired = await app({ API_KEY_ENCRYPTION_KEYS: K2 });
     for (const target of saved) {
-      const reply = await http(retired, "POST", "/api/user/api-keys/test", target.cookie, { providerId: target.providerId });
+      const reply = await http(retired, "POST", "/api/user/api-keys/test", target.cookie, {
+        providerId: target.providerId,
+      });
       expect(reply.json).toMatchObject({ status: "valid" });
     }
     const listed = await http(retired, "GET", "/api/user/api-keys", people[0]!.cookie);
@@ -245,7 +291,10 @@ describe("reliability", () => {
     const carol = await user(one, "carol");
     const replies = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        http(i % 2 ? two : one, "POST", "/api/user/api-keys/test", carol.cookie, { providerId: providers.openai, apiKey: testKey() }),
+        http(i % 2 ? two : one, "POST", "/api/user/api-keys/test", carol.cookie, {
+          providerId: providers.openai,
+          apiKey: testKey(),
+        }),
       ),
     );
     const ok = replies.filter((r) => r.status === 200).length;
@@ -254,17 +303,31 @@ describe("reliability", () => {
     expect(limited).toBe(40 - limit);
 
     const key = testKey();
-    const written = await http(one, "POST", "/api/user/api-keys", carol.cookie, { providerId: providers.deepseek, apiKey: key, skipValidation: true });
+    const written = await http(one, "POST", "/api/user/api-keys", carol.cookie, {
+      providerId: providers.deepseek,
+      apiKey: key,
+      skipValidation: true,
+    });
     const read = await http(two, "GET", "/api/user/api-keys", carol.cookie);
-    expect((read.json as unknown as { providerId: string; apiKey: string }[]).find((k) => k.providerId === providers.deepseek)?.apiKey).toBe(written.json.apiKey);
-    summary.push(`two instances, limit ${limit}/min: 40 checks alternating → ${ok} allowed, ${limited} answered 429; a write on one was read on the other at once`);
+    expect(
+      (read.json as unknown as { providerId: string; apiKey: string }[]).find(
+        (k) => k.providerId === providers.deepseek,
+      )?.apiKey,
+    ).toBe(written.json.apiKey);
+    summary.push(
+      `two instances, limit ${limit}/min: 40 checks alternating → ${ok} allowed, ${limited} answered 429; a write on one was read on the other at once`,
+    );
   });
 
   it("an access token revoked on one instance is refused by the other at once; a tool's stream and usage work across both", async () => {
     const one = servers[0]!;
     const two = await app();
     const dave = await user(one, "dave");
-    await http(one, "POST", "/api/user/api-keys", dave.cookie, { providerId: providers.openai, apiKey: testKey(), skipValidation: true });
+    await http(one, "POST", "/api/user/api-keys", dave.cookie, {
+      providerId: providers.openai,
+      apiKey: testKey(),
+      skipValidation: true,
+    });
     const created = await http(one, "POST", "/api/user/tokens", dave.cookie, { name: "script" });
     expect(created.status).toBe(201);
     const token = created.json.token as string;
@@ -290,10 +353,14 @@ describe("reliability", () => {
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("invalid_api_key");
     await vi.waitFor(async () => {
-      const [row] = await db<{ requests: number }[]>`select coalesce(sum(requests), 0)::int as requests from "ModelUsage" where "userId" = ${dave.id}`;
+      const [row] = await db<
+        { requests: number }[]
+      >`select coalesce(sum(requests), 0)::int as requests from "ModelUsage" where "userId" = ${dave.id}`;
       expect(row!.requests).toBe(1);
     });
-    summary.push("access token: a stream through instance two, revoked on instance one, the next request on two answered 401");
+    summary.push(
+      "access token: a stream through instance two, revoked on instance one, the next request on two answered 401",
+    );
   });
 
   it("custom endpoint keys go through the guard to their own endpoint only; refused addresses never connect", async () => {
@@ -302,23 +369,40 @@ describe("reliability", () => {
     const since = fake.requests.length;
     const saved = await Promise.all(
       people.map(async (person, i) => {
-        const created = await http(server, "POST", "/api/user/endpoints", person.cookie, { name: `Endpoint ${i}`, baseUrl: fake.endpointURL("keyed") });
+        const created = await http(server, "POST", "/api/user/endpoints", person.cookie, {
+          name: `Endpoint ${i}`,
+          baseUrl: fake.endpointURL("keyed"),
+        });
         expect(created.status).toBe(201);
         const key = testKey();
-        const reply = await http(server, "POST", "/api/user/api-keys", person.cookie, { providerId: created.json.id, apiKey: key });
+        const reply = await http(server, "POST", "/api/user/api-keys", person.cookie, {
+          providerId: created.json.id,
+          apiKey: key,
+        });
         expect(reply.status).toBe(200);
-        const tested = await http(server, "POST", "/api/user/api-keys/test", person.cookie, { providerId: created.json.id });
+        const tested = await http(server, "POST", "/api/user/api-keys/test", person.cookie, {
+          providerId: created.json.id,
+        });
         expect(tested.json).toMatchObject({ valid: true, status: "valid" });
         return key;
       }),
     );
     // Each endpoint request carried exactly its user's key, twice (the save's check and the test).
-    const credentials = fake.requests.slice(since).filter((r) => r.registryId === "custom").map((r) => r.credential);
+    const credentials = fake.requests
+      .slice(since)
+      .filter((r) => r.registryId === "custom")
+      .map((r) => r.credential);
     expect(credentials.sort()).toEqual([...saved, ...saved].sort());
 
     const refused: Record<string, number> = {};
     // 127.0.0.1 itself is allowed on these servers (ALLOWED_ENDPOINT_HOSTS): 2130706434 is 127.0.0.2.
-    for (const baseUrl of ["https://169.254.169.254/latest", "https://[::1]/v1", "http://10.0.0.1/v1", "https://2130706434/v1", "https://localhost/v1"]) {
+    for (const baseUrl of [
+      "https://169.254.169.254/latest",
+      "https://[::1]/v1",
+      "http://10.0.0.1/v1",
+      "https://2130706434/v1",
+      "https://localhost/v1",
+    ]) {
       const reply = await http(server, "POST", "/api/user/endpoints", people[0]!.cookie, { name: "Refused", baseUrl });
       refused[reply.status] = (refused[reply.status] ?? 0) + 1;
       expect(reply.json).toMatchObject({ code: "endpoint_not_allowed" });
@@ -338,31 +422,63 @@ describe("reliability", () => {
       for (const providerId of Object.values(providers)) {
         const key = testKey();
         mine.push(key);
-        const reply = await http(server, "POST", "/api/user/api-keys", person.cookie, { providerId, apiKey: key, skipValidation: true });
+        const reply = await http(server, "POST", "/api/user/api-keys", person.cookie, {
+          providerId,
+          apiKey: key,
+          skipValidation: true,
+        });
         expect(reply.status).toBe(200);
       }
     }
     const checker = () =>
       // One period (an hour) for both: a run started later with no period would rightly re-check what the first
       // one checked before it started.
-      run("npx", ["tsx", "--conditions=react-server", "scripts/keys-check.ts", "--concurrency", "3", "--spacing-ms", "0", "--older-than-hours", "1"], {
-        env: { ...process.env, ...fake.env, DATABASE_URL: database.location, API_KEY_ENCRYPTION_KEYS: K1, NODE_ENV: "production" },
-      });
+      run(
+        "npx",
+        [
+          "tsx",
+          "--conditions=react-server",
+          "scripts/keys-check.ts",
+          "--concurrency",
+          "3",
+          "--spacing-ms",
+          "0",
+          "--older-than-hours",
+          "1",
+        ],
+        {
+          env: {
+            ...process.env,
+            ...fake.env,
+            DATABASE_URL: database.location,
+            API_KEY_ENCRYPTION_KEYS: K1,
+            NODE_ENV: "production",
+          },
+        },
+      );
     const outputs = await Promise.all([checker(), checker()]);
     const requests = new Map<string, number>();
     for (const r of fake.requests) if (r.credential) requests.set(r.credential, (requests.get(r.credential) ?? 0) + 1);
     expect(mine.map((k) => requests.get(k) ?? 0)).toEqual(mine.map(() => 1));
     const checked = outputs.map((o) => Number(/Checked (\d+) of/.exec(o.stdout)?.[1]));
-    const healths = await db<{ health: string }[]>`select distinct health from "UserApiKey" where "userId" in ${db(people.map((p) => p.id))}`;
+    const healths = await db<
+      { health: string }[]
+    >`select distinct health from "UserApiKey" where "userId" in ${db(people.map((p) => p.id))}`;
     expect(healths.map((h) => h.health)).toEqual(["ok"]);
-    summary.push(`two keys:check processes (--older-than-hours 1) at once over ${mine.length} fresh keys (plus every other enabled key): checked ${checked.join(" + ")}; each fresh key asked about exactly once; all now "ok"`);
+    summary.push(
+      `two keys:check processes (--older-than-hours 1) at once over ${mine.length} fresh keys (plus every other enabled key): checked ${checked.join(" + ")}; each fresh key asked about exactly once; all now "ok"`,
+    );
   });
 
   it("no test key in a pg_dump, any server log line, any response body or the built client bundles", async () => {
     const url = new URL(database.location);
-    const dump = await run("pg_dump", ["-h", url.hostname, "-p", url.port || "5432", "-U", url.username || "postgres", url.pathname.slice(1)], {
-      maxBuffer: 512 * 1024 * 1024,
-    });
+    const dump = await run(
+      "pg_dump",
+      ["-h", url.hostname, "-p", url.port || "5432", "-U", url.username || "postgres", url.pathname.slice(1)],
+      {
+        maxBuffer: 512 * 1024 * 1024,
+      },
+    );
     const logs = servers.flatMap((s) => s.output).join("");
     const staticFiles: string[] = [];
     const walk = (dir: string) => {
@@ -381,7 +497,9 @@ describe("reliability", () => {
     ];
     expect(dump.stdout).toContain("UserApiKey");
     expect(keys.length).toBeGreaterThan(250);
-    const hits = haystacks.flatMap(([where, text]) => keys.filter((k) => text.includes(k)).map((k) => `${where}: ${k}`));
+    const hits = haystacks.flatMap(([where, text]) =>
+      keys.filter((k) => text.includes(k)).map((k) => `${where}: ${k}`),
+    );
     expect(hits).toEqual([]);
     summary.push(
       `plaintext scan of ${keys.length} test keys over a ${Math.round(dump.stdout.length / 1024)} KiB pg_dump, ${Math.round(logs.length / 1024)} KiB of server logs, ${bodies.length} response bodies and ${staticFiles.length} files in .next/static → ${hits.length} hits`,

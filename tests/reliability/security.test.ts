@@ -27,7 +27,13 @@ async function database(): Promise<ThrowawayDatabase> {
 
 async function app(db: ThrowawayDatabase, env: Record<string, string> = {}): Promise<AppServer> {
   const server = await startApp({
-    env: { ...db.env, API_KEY_ENCRYPTION_KEYS: KEYRING, NEXTAUTH_SECRET: SECRET, RATE_LIMIT_SIGNUPS_PER_HOUR: "100000", ...env },
+    env: {
+      ...db.env,
+      API_KEY_ENCRYPTION_KEYS: KEYRING,
+      NEXTAUTH_SECRET: SECRET,
+      RATE_LIMIT_SIGNUPS_PER_HOUR: "100000",
+      ...env,
+    },
   });
   servers.push(server);
   return server;
@@ -62,15 +68,27 @@ async function attemptSignIn(
 ): Promise<SignInAttempt> {
   const csrf = await fetch(`${server.url}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = [...csrf.headers.getSetCookie().map((c) => c.split(";")[0]), options.cookie].filter(Boolean).join("; ");
+  const cookie = [...csrf.headers.getSetCookie().map((c) => c.split(";")[0]), options.cookie]
+    .filter(Boolean)
+    .join("; ");
   const answer = await fetch(`${server.url}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie, ...options.headers },
-    body: new URLSearchParams({ csrfToken, email: user, password, json: "true", ...(options.callbackUrl === undefined ? {} : { callbackUrl: options.callbackUrl }) }),
+    body: new URLSearchParams({
+      csrfToken,
+      email: user,
+      password,
+      json: "true",
+      ...(options.callbackUrl === undefined ? {} : { callbackUrl: options.callbackUrl }),
+    }),
   });
   const body = (await answer.json().catch(() => ({}))) as { url?: string };
-  return { status: answer.status, url: body.url ?? "", cookies: answer.headers.getSetCookie().map((c) => c.split(";")[0]!) };
+  return {
+    status: answer.status,
+    url: body.url ?? "",
+    cookies: answer.headers.getSetCookie().map((c) => c.split(";")[0]!),
+  };
 }
 
 /** Sign-out over HTTP, as the app's sign-out button makes it. */
@@ -86,12 +104,14 @@ async function signOutOverHttp(server: AppServer, session: string): Promise<void
   expect(answer.status).toBe(200);
 }
 
-const isLimited = (attempt: SignInAttempt) => decodeURIComponent(attempt.url).includes("Too many failed sign-in attempts");
+const isLimited = (attempt: SignInAttempt) =>
+  decodeURIComponent(attempt.url).includes("Too many failed sign-in attempts");
 
 /** Runs `work` for each item, `width` at a time. */
 async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
-  for (let i = 0; i < items.length; i += width) results.push(...(await Promise.all(items.slice(i, i + width).map(work))));
+  for (let i = 0; i < items.length; i += width)
+    results.push(...(await Promise.all(items.slice(i, i + width).map(work))));
   return results;
 }
 
@@ -129,7 +149,11 @@ describe("security, over real sockets", () => {
     const proxied = await app(db, { RATE_LIMIT_SIGNUPS_PER_HOUR: "5", TRUST_PROXY: "1" });
 
     const signUps = async (server: AppServer) =>
-      inBatches(Array.from({ length: 8 }, () => email("rotate")), 4, (user) => register(server, user, { "x-forwarded-for": madeUpAddress() }));
+      inBatches(
+        Array.from({ length: 8 }, () => email("rotate")),
+        4,
+        (user) => register(server, user, { "x-forwarded-for": madeUpAddress() }),
+      );
     const direct201 = count(await signUps(direct), (s) => s === 201);
     const proxied201 = count(await signUps(proxied), (s) => s === 201);
     expect(direct201).toBe(5);
@@ -137,8 +161,10 @@ describe("security, over real sockets", () => {
 
     // 60 failed sign-ins, each for a new email from a new made-up address: the per-address limit is 50.
     const failures = async (server: AppServer) =>
-      inBatches(Array.from({ length: 60 }, () => email("nobody")), 6, (user) =>
-        attemptSignIn(server, user, "wrong password", { headers: { "x-forwarded-for": madeUpAddress() } }),
+      inBatches(
+        Array.from({ length: 60 }, () => email("nobody")),
+        6,
+        (user) => attemptSignIn(server, user, "wrong password", { headers: { "x-forwarded-for": madeUpAddress() } }),
       );
     const proxiedLimited = count(await failures(proxied), isLimited);
     const directLimited = count(await failures(direct), isLimited);
@@ -156,20 +182,31 @@ describe("security, over real sockets", () => {
     await fetch(`${server.url}/api/auth/csrf`).then((r) => r.text());
     const before = residentMiB(server.pid);
 
-    const declared = await inBatches(Array.from({ length: 20 }, () => `password=${"a".repeat(1024 * 1024)}`), 4, async (body) => {
-      const answer = await fetch(endpoint, { method: "POST", headers: form, body });
-      return { status: answer.status, json: await answer.json() };
-    });
+    const declared = await inBatches(
+      Array.from({ length: 20 }, () => `password=${"a".repeat(1024 * 1024)}`),
+      4,
+      async (body) => {
+        const answer = await fetch(endpoint, { method: "POST", headers: form, body });
+        return { status: answer.status, json: await answer.json() };
+      },
+    );
     expect(declared.every((a) => a.status === 413 && a.json.code === "payload_too_large")).toBe(true);
 
     const stream = streamedBody(200);
-    const streamed = await fetch(endpoint, { method: "POST", headers: form, body: stream, duplex: "half" } as RequestInit);
+    const streamed = await fetch(endpoint, {
+      method: "POST",
+      headers: form,
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
     expect(streamed.status).toBe(413);
     await streamed.text();
     await stream.cancel().catch(() => {});
     const after = residentMiB(server.pid);
     expect(after - before).toBeLessThan(64);
-    summary.push(`20 × 1 MiB and one streamed 200 MiB body to /api/auth/callback/credentials → 413 each; server RSS ${before} → ${after} MiB`);
+    summary.push(
+      `20 × 1 MiB and one streamed 200 MiB body to /api/auth/callback/credentials → 413 each; server RSS ${before} → ${after} MiB`,
+    );
   });
 
   it("the credentials sign-in with each of the callbackUrl payloads: never a 5xx, always back to this site", async () => {
@@ -185,7 +222,9 @@ describe("security, over real sockets", () => {
       expect(target.origin, JSON.stringify(payload)).toBe(server.url);
       expect(target.pathname, JSON.stringify(payload)).not.toMatch(/^\/[\\/]/);
     }
-    summary.push(`${SERVER_PAYLOADS.length} callbackUrl payloads in the sign-in POST → statuses ${JSON.stringify(statuses)}, every one back to this site`);
+    summary.push(
+      `${SERVER_PAYLOADS.length} callbackUrl payloads in the sign-in POST → statuses ${JSON.stringify(statuses)}, every one back to this site`,
+    );
   });
 
   it("a stranger's 20 failed sign-ins hold strangers, not the owner's browser with its device cookie", async () => {
@@ -206,7 +245,9 @@ describe("security, over real sockets", () => {
     const knownBrowser = await attemptSignIn(server, owner, PASSWORD, { cookie: device });
     expect(knownBrowser.status).toBe(200);
     expect(knownBrowser.cookies.some((c) => c.startsWith("next-auth.session-token="))).toBe(true);
-    summary.push(`lockout: a stranger's 20 failures → ${held} held; the owner from a new browser held, from the browser with its device cookie signed in`);
+    summary.push(
+      `lockout: a stranger's 20 failures → ${held} held; the owner from a new browser held, from the browser with its device cookie signed in`,
+    );
   });
 
   it("sessions end on the server: a token replayed after sign-out, or after 'sign out everywhere', is refused by both instances", async () => {
@@ -214,10 +255,14 @@ describe("security, over real sockets", () => {
     const [one, two] = [await app(db), await app(db)];
     const user = email("replay");
     expect(await register(one, user)).toBe(201);
-    const session = (await attemptSignIn(one, user, PASSWORD)).cookies.find((c) => c.startsWith("next-auth.session-token="))!;
-    const list = async (server: AppServer, cookie: string) => (await fetch(`${server.url}/api/user/api-keys`, { headers: { cookie } })).status;
+    const session = (await attemptSignIn(one, user, PASSWORD)).cookies.find((c) =>
+      c.startsWith("next-auth.session-token="),
+    )!;
+    const list = async (server: AppServer, cookie: string) =>
+      (await fetch(`${server.url}/api/user/api-keys`, { headers: { cookie } })).status;
     const page = async (server: AppServer, cookie: string) =>
-      (await fetch(`${server.url}/settings`, { headers: { cookie }, redirect: "manual" })).headers.get("location") ?? "no redirect";
+      (await fetch(`${server.url}/settings`, { headers: { cookie }, redirect: "manual" })).headers.get("location") ??
+      "no redirect";
     expect([await list(one, session), await list(two, session)]).toEqual([200, 200]);
     expect(await page(two, session)).toBe("no redirect");
 
@@ -226,13 +271,19 @@ describe("security, over real sockets", () => {
     expect(afterSignOut).toEqual([401, 401]);
     expect(await page(two, session)).toMatch(/\/login\?callbackUrl=%2Fsettings$/);
 
-    const laptop = (await attemptSignIn(one, user, PASSWORD)).cookies.find((c) => c.startsWith("next-auth.session-token="))!;
-    const phone = (await attemptSignIn(two, user, PASSWORD)).cookies.find((c) => c.startsWith("next-auth.session-token="))!;
+    const laptop = (await attemptSignIn(one, user, PASSWORD)).cookies.find((c) =>
+      c.startsWith("next-auth.session-token="),
+    )!;
+    const phone = (await attemptSignIn(two, user, PASSWORD)).cookies.find((c) =>
+      c.startsWith("next-auth.session-token="),
+    )!;
     const revoke = await fetch(`${two.url}/api/user/sessions/revoke`, { method: "POST", headers: { cookie: phone } });
     expect(revoke.status).toBe(200);
     const afterEverywhere = [await list(one, laptop), await list(two, laptop), await list(one, phone)];
     expect(afterEverywhere).toEqual([401, 401, 401]);
-    summary.push(`replay after sign-out on instance 1 → list ${JSON.stringify(afterSignOut)} on instances 1 and 2, /settings → /login; after 'sign out everywhere' on 2 → ${JSON.stringify(afterEverywhere)}`);
+    summary.push(
+      `replay after sign-out on instance 1 → list ${JSON.stringify(afterSignOut)} on instances 1 and 2, /settings → /login; after 'sign out everywhere' on 2 → ${JSON.stringify(afterEverywhere)}`,
+    );
   });
 
   it("production refuses to start without NEXTAUTH_URL, or with a NEXTAUTH_SECRET under 32 bytes, naming the variable", async () => {
@@ -247,6 +298,8 @@ describe("security, over real sockets", () => {
     };
     expect(await refusal({ NEXTAUTH_URL: "" })).toContain("NEXTAUTH_URL is not set");
     expect(await refusal({ NEXTAUTH_SECRET: "x".repeat(31) })).toContain("NEXTAUTH_SECRET is shorter than 32 bytes");
-    summary.push("next start without NEXTAUTH_URL, and with a 31-byte NEXTAUTH_SECRET: exited at start, naming the variable");
+    summary.push(
+      "next start without NEXTAUTH_URL, and with a 31-byte NEXTAUTH_SECRET: exited at start, naming the variable",
+    );
   });
 });

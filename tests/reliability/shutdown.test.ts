@@ -48,7 +48,9 @@ function refused(port: number): Promise<boolean> {
 
 async function signedIn(server: AppServer) {
   const cookie = await signInOverHttp(server.url, `stop.${randomUUID().slice(0, 8)}@example.test`, "shutdown-password");
-  const providers = (await (await fetch(`${server.url}/api/providers`, { headers: { cookie } })).json()) as { id: string }[];
+  const providers = (await (await fetch(`${server.url}/api/providers`, { headers: { cookie } })).json()) as {
+    id: string;
+  }[];
   return { cookie, providers };
 }
 
@@ -99,7 +101,9 @@ describe("graceful shutdown", () => {
     expect(stopped).toMatchObject({ inFlight: 1, cut: 0 });
 
     const again = await app(); // same folder, same secret: the session cookie still holds
-    const list = (await (await fetch(`${again.url}/api/user/api-keys`, { headers: { cookie } })).json()) as { providerId: string }[];
+    const list = (await (await fetch(`${again.url}/api/user/api-keys`, { headers: { cookie } })).json()) as {
+      providerId: string;
+    }[];
     expect(list.map((k) => k.providerId)).toEqual([providers[0]!.id]);
     expect(await again.stop()).toBe(0);
   });
@@ -111,10 +115,15 @@ describe("graceful shutdown", () => {
 
     expect(await server.stop()).toBe(0);
     expect((await pending).status).toBe(0); // the connection was closed without an answer
-    expect(logLines(server).find((e) => e.scope === "shutdown" && e.msg.startsWith("stopped"))).toMatchObject({ inFlight: 1, cut: 1 });
+    expect(logLines(server).find((e) => e.scope === "shutdown" && e.msg.startsWith("stopped"))).toMatchObject({
+      inFlight: 1,
+      cut: 1,
+    });
 
     const again = await app();
-    const list = (await (await fetch(`${again.url}/api/user/api-keys`, { headers: { cookie } })).json()) as { providerId: string }[];
+    const list = (await (await fetch(`${again.url}/api/user/api-keys`, { headers: { cookie } })).json()) as {
+      providerId: string;
+    }[];
     expect(list.map((k) => k.providerId)).not.toContain(providers[1]!.id);
   });
 
@@ -122,7 +131,10 @@ describe("graceful shutdown", () => {
     ["a bare `next start`", undefined],
     ["a bare `node .next/standalone/server.js`", ".next/standalone"],
   ])("drains the same when started as %s, without NEXT_MANUAL_SIG_HANDLE", async (_how, standalone) => {
-    const server = await startApp({ standalone, env: { ...database.env, ...fake.env, ...env, NEXT_MANUAL_SIG_HANDLE: "" } });
+    const server = await startApp({
+      standalone,
+      env: { ...database.env, ...fake.env, ...env, NEXT_MANUAL_SIG_HANDLE: "" },
+    });
     servers.push(server);
     const { cookie, providers } = await signedIn(server);
     const { answer: pending } = await slowSave(server, cookie, providers[2]!.id);
@@ -130,6 +142,9 @@ describe("graceful shutdown", () => {
     const answer = await pending;
     expect(answer.status).toBe(200);
     expect(await exitCode).toBe(0);
-    expect(logLines(server).find((e) => e.scope === "shutdown" && e.msg.startsWith("stopped"))).toMatchObject({ inFlight: 1, cut: 0 });
+    expect(logLines(server).find((e) => e.scope === "shutdown" && e.msg.startsWith("stopped"))).toMatchObject({
+      inFlight: 1,
+      cut: 0,
+    });
   });
 });

@@ -14,7 +14,11 @@ process.env.FEATURE_FLAGS ??= "";
 
 // A component test (jsdom) has no database.
 if (typeof window === "undefined") {
-  const database = await throwawayDatabase({ server: process.env.TEST_DATABASE_URL, prefix: "byok_test", pglite: "memory" });
+  const database = await throwawayDatabase({
+    server: process.env.TEST_DATABASE_URL,
+    prefix: "byok_test",
+    pglite: "memory",
+  });
   Object.assign(process.env, database.env);
   // An integration file's database is opened (created, migrated, seeded) in a hook, with the hook's time, not by
   // whichever test uses it first within that test's 30 s: it is a file's slowest step, seconds on an idle machine

@@ -22,8 +22,14 @@ describe("the activity panel's sentences", () => {
     [event("key_enabled"), "Enabled the OpenAI key"],
     [event("key_disabled"), "Disabled the OpenAI key"],
     [event("key_tested", { health: "unreachable" }), "Tested the OpenAI key: unreachable"],
-    [event("key_health_changed", { from: "ok", to: "rejected", source: "models" }), "The OpenAI key is now rejected (was working), found while listing its models"],
-    [event("key_health_changed", { from: "unchecked", to: "ok", source: "chat" }), "The OpenAI key is now working (was not checked), found during a request"],
+    [
+      event("key_health_changed", { from: "ok", to: "rejected", source: "models" }),
+      "The OpenAI key is now rejected (was working), found while listing its models",
+    ],
+    [
+      event("key_health_changed", { from: "unchecked", to: "ok", source: "chat" }),
+      "The OpenAI key is now working (was not checked), found during a request",
+    ],
     [event("key_rotated"), "Re-encrypted the OpenAI key with the server's new encryption key"],
     [event("signed_in"), "Signed in"],
     [event("password_changed"), "Changed the password"],
@@ -86,6 +92,11 @@ describe("the chart's 30 days", () => {
     expect(a[0]).toEqual({ day: "2026-01-31", requests: 1, errors: 0, tokens: 2 });
     expect(a.at(-1)).toEqual({ day: "2026-03-01", requests: 2, errors: 1, tokens: 15 });
     expect(a.reduce((n, d) => n + d.requests, 0)).toBe(3);
-    expect(byKey.get("b")!.find((d) => d.day === "2026-02-14")).toEqual({ day: "2026-02-14", requests: 3, errors: 3, tokens: 0 });
+    expect(byKey.get("b")!.find((d) => d.day === "2026-02-14")).toEqual({
+      day: "2026-02-14",
+      requests: 3,
+      errors: 3,
+      tokens: 0,
+    });
   });
 });

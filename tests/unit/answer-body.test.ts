@@ -11,7 +11,7 @@ const ANSWER: UIMessageChunk[] = [
   { type: "start", messageId: "m-1", messageMetadata: { keyHint: "sk-…abcd", model: "m" } },
   { type: "start-step" },
   { type: "text-start", id: "t" },
-  { type: "text-delta", id: "t", delta: "Hello, \"world\" ✓\n" },
+  { type: "text-delta", id: "t", delta: 'Hello, "world" ✓\n' },
   { type: "text-delta", id: "t", delta: "again" },
   { type: "text-end", id: "t" },
   { type: "finish-step" },
@@ -19,7 +19,10 @@ const ANSWER: UIMessageChunk[] = [
 ];
 
 /** The chunks as a stream that yields each when asked, and then maybe breaks. */
-function source(chunks: UIMessageChunk[], breakWith?: Error): ReadableStream<UIMessageChunk> & { pulled: () => number } {
+function source(
+  chunks: UIMessageChunk[],
+  breakWith?: Error,
+): ReadableStream<UIMessageChunk> & { pulled: () => number } {
   let index = 0;
   const stream = new ReadableStream<UIMessageChunk>(
     {
@@ -55,7 +58,11 @@ describe("answerBody", () => {
   });
 
   it("an error part before any output settles on the answer's failure", async () => {
-    const failed: UIMessageChunk[] = [{ type: "start" }, { type: "error", errorText: '{"status":"invalid"}' }, { type: "finish" }];
+    const failed: UIMessageChunk[] = [
+      { type: "start" },
+      { type: "error", errorText: '{"status":"invalid"}' },
+      { type: "finish" },
+    ];
     const { beforeOutput } = answerBody(source(failed), { ...quiet, failure: () => rejected });
     expect(await beforeOutput).toBe(rejected);
   });
@@ -72,7 +79,9 @@ describe("answerBody", () => {
     });
     expect(await broken.beforeOutput).toMatchObject({ status: "unreachable", message: "Error: socket hang up" });
     const text = await new Response(broken.body).text();
-    expect(text.endsWith(`data: ${JSON.stringify({ type: "error", errorText: "cut" })}\n\ndata: [DONE]\n\n`)).toBe(true);
+    expect(text.endsWith(`data: ${JSON.stringify({ type: "error", errorText: "cut" })}\n\ndata: [DONE]\n\n`)).toBe(
+      true,
+    );
   });
 
   it("a break after a stop by the client is no failure: no error part, brokenText never asked", async () => {

@@ -26,8 +26,12 @@ describe("the browser's typed client (lib/client/api.ts)", () => {
   });
 
   it("types the input and the answer from the document (a wrong name, path or body does not compile)", () => {
-    expectTypeOf(callApi<"listApiKeys">).returns.resolves.toMatchTypeOf<{ ok: true; data: ListedKeyView[] } | { ok: false }>();
-    expectTypeOf(callApi<"updateApiKey">).parameter(1).toMatchTypeOf<{ path: { id: string } }>();
+    expectTypeOf(callApi<"listApiKeys">).returns.resolves.toMatchTypeOf<
+      { ok: true; data: ListedKeyView[] } | { ok: false }
+    >();
+    expectTypeOf(callApi<"updateApiKey">)
+      .parameter(1)
+      .toMatchTypeOf<{ path: { id: string } }>();
     // @ts-expect-error: not an operation
     void (() => callApi("listKeys"));
     // @ts-expect-error: a key's path parameter is required

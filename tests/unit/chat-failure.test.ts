@@ -5,7 +5,13 @@ import { chatErrorText, classifyChatFailure } from "@/lib/providers/chat-failure
 const openai = { name: "OpenAI" };
 const options = { timeoutMs: 8_000 };
 const answered = (statusCode: number, responseBody = "") =>
-  new APICallError({ message: "provider said no", url: "https://example.test/v1?key=AIza-secret", requestBodyValues: {}, statusCode, responseBody });
+  new APICallError({
+    message: "provider said no",
+    url: "https://example.test/v1?key=AIza-secret",
+    requestBodyValues: {},
+    statusCode,
+    responseBody,
+  });
 
 describe("classifyChatFailure", () => {
   it.each([
@@ -33,18 +39,42 @@ describe("classifyChatFailure", () => {
 
   it("no answer before the timeout: unreachable, with the time", () => {
     const timeout = new DOMException("too slow", "TimeoutError");
-    expect(classifyChatFailure(timeout, openai, { timeoutMs: 1_500 })).toMatchObject({ status: "unreachable", message: expect.stringContaining("1.5 s") });
+    expect(classifyChatFailure(timeout, openai, { timeoutMs: 1_500 })).toMatchObject({
+      status: "unreachable",
+      message: expect.stringContaining("1.5 s"),
+    });
   });
 
   it("no connection: unreachable", () => {
-    const refused = new APICallError({ message: "Cannot connect to API", url: "u", requestBodyValues: {}, cause: new TypeError("fetch failed"), isRetryable: true });
-    expect(classifyChatFailure(refused, openai, options)).toMatchObject({ status: "unreachable", message: expect.stringMatching(/Couldn't reach OpenAI/) });
+    const refused = new APICallError({
+      message: "Cannot connect to API",
+      url: "u",
+      requestBodyValues: {},
+      cause: new TypeError("fetch failed"),
+      isRetryable: true,
+    });
+    expect(classifyChatFailure(refused, openai, options)).toMatchObject({
+      status: "unreachable",
+      message: expect.stringMatching(/Couldn't reach OpenAI/),
+    });
   });
 
   it("an answer that broke off mid-stream (a 200 that failed, or the socket's 'terminated'): unreachable, broke off", () => {
-    const broken = new APICallError({ message: "Failed to process successful response", url: "u", requestBodyValues: {}, statusCode: 200, cause: new TypeError("terminated") });
-    expect(classifyChatFailure(broken, openai, options)).toMatchObject({ status: "unreachable", message: expect.stringMatching(/broke off/) });
-    expect(classifyChatFailure(new TypeError("terminated"), openai, options)).toMatchObject({ status: "unreachable", message: expect.stringMatching(/broke off/) });
+    const broken = new APICallError({
+      message: "Failed to process successful response",
+      url: "u",
+      requestBodyValues: {},
+      statusCode: 200,
+      cause: new TypeError("terminated"),
+    });
+    expect(classifyChatFailure(broken, openai, options)).toMatchObject({
+      status: "unreachable",
+      message: expect.stringMatching(/broke off/),
+    });
+    expect(classifyChatFailure(new TypeError("terminated"), openai, options)).toMatchObject({
+      status: "unreachable",
+      message: expect.stringMatching(/broke off/),
+    });
   });
 
   it("the error part's text is JSON of the classification and our sentence only", () => {

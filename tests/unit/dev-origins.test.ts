@@ -8,7 +8,12 @@ const hostOf = (origin: string) => new URL(origin).hostname.toLowerCase();
 describe("devOrigins (next.config.ts allowedDevOrigins)", () => {
   it("lets the dev server serve its scripts to pages opened on 127.0.0.1 and [::1], on any port", () => {
     const allowed = devOrigins({});
-    for (const origin of ["http://127.0.0.1:3000", "http://127.0.0.1:4123", "http://[::1]:3000", "http://localhost:3000"]) {
+    for (const origin of [
+      "http://127.0.0.1:3000",
+      "http://127.0.0.1:4123",
+      "http://[::1]:3000",
+      "http://localhost:3000",
+    ]) {
       expect(isCsrfOriginAllowed(hostOf(origin), allowed), origin).toBe(true);
     }
   });

@@ -1,9 +1,17 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { env, envProblems, FRAMEWORK_SET, PROVIDER_BASE_URL_PREFIX, providerBaseUrlOverride, VARIABLES } from "@/lib/env";
+import {
+  env,
+  envProblems,
+  FRAMEWORK_SET,
+  PROVIDER_BASE_URL_PREFIX,
+  providerBaseUrlOverride,
+  VARIABLES,
+} from "@/lib/env";
 
 const FAMILY = `${PROVIDER_BASE_URL_PREFIX}<REGISTRYID>`;
-const documented = () => [...Object.keys(VARIABLES).filter((name) => !(FRAMEWORK_SET as string[]).includes(name)), FAMILY].sort();
+const documented = () =>
+  [...Object.keys(VARIABLES).filter((name) => !(FRAMEWORK_SET as string[]).includes(name)), FAMILY].sort();
 
 /** The names `.env.example` sets (commented out or not); a provider's base URL counts as the family. */
 function exampleNames(): string[] {
@@ -15,9 +23,14 @@ function exampleNames(): string[] {
 /** The names in the first column of the README's Environment table. */
 function readmeNames(): string[] {
   const text = readFileSync("README.md", "utf8");
-  const section = text.slice(text.indexOf("\n## Environment"), text.indexOf("\n### ", text.indexOf("\n## Environment")));
+  const section = text.slice(
+    text.indexOf("\n## Environment"),
+    text.indexOf("\n### ", text.indexOf("\n## Environment")),
+  );
   const rows = section.split("\n").filter((line) => line.startsWith("| `"));
-  return rows.flatMap((row) => [...row.split(" | ")[0]!.matchAll(/`([A-Z][A-Z0-9_<>]+)`/g)].map((match) => match[1]!)).sort();
+  return rows
+    .flatMap((row) => [...row.split(" | ")[0]!.matchAll(/`([A-Z][A-Z0-9_<>]+)`/g)].map((match) => match[1]!))
+    .sort();
 }
 
 describe("lib/env.ts", () => {
@@ -57,7 +70,9 @@ describe("lib/env.ts", () => {
     expect(env("RATE_LIMIT_CHATS_PER_MINUTE")).toBe(30);
     expect(env("LOG_LEVEL")).toBe("info");
     expect(envProblems()).toEqual([
-      expect.stringMatching(/^RATE_LIMIT_CHATS_PER_MINUTE .*\(got "lots"\): playground messages per user per minute\.$/),
+      expect.stringMatching(
+        /^RATE_LIMIT_CHATS_PER_MINUTE .*\(got "lots"\): playground messages per user per minute\.$/,
+      ),
       expect.stringMatching(/^LOG_LEVEL .*\(got "loud"\)/),
     ]);
     set("RATE_LIMIT_CHATS_PER_MINUTE", "12");
@@ -77,6 +92,8 @@ describe("lib/env.ts", () => {
     expect(providerBaseUrlOverride("openai")).toBe("http://127.0.0.1:9999/v1");
     set("PROVIDER_BASE_URL_MISTRAL", "127.0.0.1:9999");
     expect(providerBaseUrlOverride("mistral")).toBeUndefined();
-    expect(envProblems()).toEqual([expect.stringMatching(/^PROVIDER_BASE_URL_MISTRAL .*where the provider mistral is reached/)]);
+    expect(envProblems()).toEqual([
+      expect.stringMatching(/^PROVIDER_BASE_URL_MISTRAL .*where the provider mistral is reached/),
+    ]);
   });
 });

@@ -53,7 +53,10 @@ describe("envelope v2", () => {
     useKeyring(`${k1},${k2}`);
     const { envelope } = await seal(secret, ada);
     await expectRefused(envelope, "authentication_failed", { ...ada, userId: "7f1c2a6e-7d0b-4c4e-9a55-0f0a6c1d2e3f" });
-    await expectRefused(envelope, "authentication_failed", { ...ada, providerId: "1b7a0d7e-1f3c-4d5e-8a9b-1c2d3e4f5a6b" });
+    await expectRefused(envelope, "authentication_failed", {
+      ...ada,
+      providerId: "1b7a0d7e-1f3c-4d5e-8a9b-1c2d3e4f5a6b",
+    });
     const parts = envelope.split(".");
     for (const index of [2, 3, 4, 5]) {
       const bytes = Buffer.from(parts[index]!, "base64url");
@@ -69,7 +72,12 @@ describe("envelope v2", () => {
     const { envelope } = await seal(secret, ada);
     useKeyring(k2);
     await expectRefused(envelope, "unknown_key_id");
-    for (const bad of ["", "plaintext-key", envelope.split(".").slice(0, 5).join("."), envelope.replace(/\.[^.]+$/, ".AAAA")]) {
+    for (const bad of [
+      "",
+      "plaintext-key",
+      envelope.split(".").slice(0, 5).join("."),
+      envelope.replace(/\.[^.]+$/, ".AAAA"),
+    ]) {
       await expectRefused(bad, "malformed");
     }
   });
@@ -95,7 +103,9 @@ describe("envelope v2", () => {
     useKeyring(k2);
     expect(await open(moved.envelope, ada)).toBe(secret);
     // What cannot be opened is not moved.
-    await expect(rewrap(envelope.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAA"), ada)).rejects.toBeInstanceOf(KeyDecryptionError);
+    await expect(rewrap(envelope.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAA"), ada)).rejects.toBeInstanceOf(
+      KeyDecryptionError,
+    );
   });
 
   it("tells diagnostics subscribers about each opening with the KEK id only", async () => {

@@ -8,14 +8,26 @@ describe("feature flags", () => {
   });
 
   it("are overridden by name=value, in any of the usual spellings", () => {
-    expect(parseFeatureFlags("showApiKeyManagement=false")).toEqual({ showApiKeyManagement: false, showPlayground: true });
-    expect(parseFeatureFlags(" showApiKeyManagement = OFF ,showPlayground=off")).toEqual({ showApiKeyManagement: false, showPlayground: false });
-    expect(parseFeatureFlags("showApiKeyManagement=0,showApiKeyManagement=1")).toEqual({ showApiKeyManagement: true, showPlayground: true });
+    expect(parseFeatureFlags("showApiKeyManagement=false")).toEqual({
+      showApiKeyManagement: false,
+      showPlayground: true,
+    });
+    expect(parseFeatureFlags(" showApiKeyManagement = OFF ,showPlayground=off")).toEqual({
+      showApiKeyManagement: false,
+      showPlayground: false,
+    });
+    expect(parseFeatureFlags("showApiKeyManagement=0,showApiKeyManagement=1")).toEqual({
+      showApiKeyManagement: true,
+      showPlayground: true,
+    });
   });
 
   it("warn about an unknown flag and otherwise ignore it", () => {
     const warn = vi.fn();
-    expect(parseFeatureFlags("newThing=true,showApiKeyManagement=false", warn)).toEqual({ showApiKeyManagement: false, showPlayground: true });
+    expect(parseFeatureFlags("newThing=true,showApiKeyManagement=false", warn)).toEqual({
+      showApiKeyManagement: false,
+      showPlayground: true,
+    });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]![0]).toContain('unknown flag "newThing"');
   });

@@ -5,22 +5,35 @@ import { type AttemptResult, withKeyFallback } from "@/lib/keys/fallback";
 
 type Scripted = AttemptResult<string>;
 const ok = (value: string): Scripted => ({ ok: true, value });
-const fail = (status: "invalid" | "limited" | "unreachable", outputStarted = false): Scripted => ({ ok: false, status, message: status, outputStarted });
+const fail = (status: "invalid" | "limited" | "unreachable", outputStarted = false): Scripted => ({
+  ok: false,
+  status,
+  message: status,
+  outputStarted,
+});
 
 async function run(script: Scripted[]) {
   const keys = script.map((_, i) => `k${i + 1}`);
   const seen: string[] = [];
-  const result = await withKeyFallback(keys, async (key, index) => script[index]!, { onOutcome: (key) => void seen.push(key) });
+  const result = await withKeyFallback(keys, async (key, index) => script[index]!, {
+    onOutcome: (key) => void seen.push(key),
+  });
   return { result, seen };
 }
 
 describe("withKeyFallback", () => {
-  it.each([["invalid"], ["limited"], ["unreachable"]] as const)("first key %s before any output → the second serves", async (status) => {
-    const { result, seen } = await run([fail(status), ok("answer")]);
-    expect(result).toMatchObject({ ok: true, value: "answer", served: "k2" });
-    expect(result.tried.map((t) => [t.key, t.status])).toEqual([["k1", status], ["k2", "valid"]]);
-    expect(seen).toEqual(["k1", "k2"]);
-  });
+  it.each([["invalid"], ["limited"], ["unreachable"]] as const)(
+    "first key %s before any output → the second serves",
+    async (status) => {
+      const { result, seen } = await run([fail(status), ok("answer")]);
+      expect(result).toMatchObject({ ok: true, value: "answer", served: "k2" });
+      expect(result.tried.map((t) => [t.key, t.status])).toEqual([
+        ["k1", status],
+        ["k2", "valid"],
+      ]);
+      expect(seen).toEqual(["k1", "k2"]);
+    },
+  );
 
   it("cut after output began → no other key is tried", async () => {
     const { result, seen } = await run([fail("unreachable", true), ok("never")]);

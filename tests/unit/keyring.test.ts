@@ -69,7 +69,8 @@ describe("getKeyring without API_KEY_ENCRYPTION_KEYS", () => {
     process.chdir(mkdtempSync(join(tmpdir(), "byok-keyring-")));
     vi.stubEnv("API_KEY_ENCRYPTION_KEYS", "");
     vi.stubEnv("NODE_ENV", "development");
-    const warnings = () => logs.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((e) => e.level === "warn");
+    const warnings = () =>
+      logs.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((e) => e.level === "warn");
 
     const first = (await import("@/lib/crypto/keyring")).getKeyring();
     const file = join(process.cwd(), ".data", "encryption-keys");

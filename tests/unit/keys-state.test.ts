@@ -7,7 +7,12 @@ import { keyViewFor } from "../fixtures/key-view";
 const openai = { id: "11111111-1111-4111-8111-111111111111" };
 const groq = { id: "22222222-2222-4222-8222-222222222222" };
 const key = (provider: { id: string }, n: number, overrides: Partial<ListedKeyView> = {}) =>
-  keyViewFor(provider, { id: `${provider.id.slice(0, 8)}-aaaa-4aaa-8aaa-00000000000${n}`, label: `K${n}`, position: n, ...overrides });
+  keyViewFor(provider, {
+    id: `${provider.id.slice(0, 8)}-aaaa-4aaa-8aaa-00000000000${n}`,
+    label: `K${n}`,
+    position: n,
+    ...overrides,
+  });
 const state = (keys: ListedKeyView[]): KeysState => ({ keys, firstOnly: new Set(), clock: 0 });
 const labels = (s: KeysState, provider = openai) => keysOf(s.keys, provider.id).map((k) => `${k.position}:${k.label}`);
 
@@ -30,7 +35,9 @@ describe("keysReducer", () => {
   });
 
   it("a saved row keeps the usage of the row it replaces; a new primary replaces the old one at its place", () => {
-    const used = state([key(openai, 0, { usage: { requests: 3, inputTokens: 10, outputTokens: 20, errors: 0, costMicroUsd: 0 } })]);
+    const used = state([
+      key(openai, 0, { usage: { requests: 3, inputTokens: 10, outputTokens: 20, errors: 0, costMicroUsd: 0 } }),
+    ]);
     const { usage: _usage, ...row } = key(openai, 0, { label: "Renamed" });
     const saved = keysReducer(used, { type: "saved", key: row, clock: 1 });
     expect(saved.keys).toHaveLength(1);

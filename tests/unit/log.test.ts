@@ -47,10 +47,25 @@ describe("the server's logger", () => {
   it("censors fields named like secrets, at the top and one level down", async () => {
     const { logger, lines, entries } = collect();
     const secret = "sk-test-valid-0123456789abcdef";
-    logger.info({ apiKey: secret, password: secret, token: secret, provider: "openai", request: { cookie: secret, authorization: secret } }, "saved");
+    logger.info(
+      {
+        apiKey: secret,
+        password: secret,
+        token: secret,
+        provider: "openai",
+        request: { cookie: secret, authorization: secret },
+      },
+      "saved",
+    );
     await flush();
     expect(lines.join("\n")).not.toContain(secret);
-    expect(entries()[0]).toMatchObject({ apiKey: "[redacted]", password: "[redacted]", token: "[redacted]", provider: "openai", request: { cookie: "[redacted]", authorization: "[redacted]" } });
+    expect(entries()[0]).toMatchObject({
+      apiKey: "[redacted]",
+      password: "[redacted]",
+      token: "[redacted]",
+      provider: "openai",
+      request: { cookie: "[redacted]", authorization: "[redacted]" },
+    });
   });
 
   it("stamps every line written while a request is served with its id, and no other line", async () => {
@@ -67,6 +82,12 @@ describe("the server's logger", () => {
     );
     await flush();
     const byMessage = Object.fromEntries(entries().map((e) => [e.msg, e.requestId]));
-    expect(byMessage).toEqual({ before: undefined, "start req-a": "req-a", "end req-a": "req-a", "start req-b": "req-b", "end req-b": "req-b" });
+    expect(byMessage).toEqual({
+      before: undefined,
+      "start req-a": "req-a",
+      "end req-a": "req-a",
+      "start req-b": "req-b",
+      "end req-b": "req-b",
+    });
   });
 });

@@ -22,12 +22,17 @@ function testFiles(): string[] {
 /** Each test of a file: its title and its text up to the next test's start. */
 function testsOf(source: string): { title: string; body: string }[] {
   const starts = [...source.matchAll(TEST_START)];
-  return starts.map((match, i) => ({ title: match[1]!, body: source.slice(match.index, starts[i + 1]?.index ?? source.length) }));
+  return starts.map((match, i) => ({
+    title: match[1]!,
+    body: source.slice(match.index, starts[i + 1]?.index ?? source.length),
+  }));
 }
 
 describe("tests that take the database down", () => {
   it("exist, and are read", () => {
-    const outageTests = testFiles().flatMap((file) => testsOf(readFileSync(file, "utf8")).filter((t) => t.body.includes("takeDown(")));
+    const outageTests = testFiles().flatMap((file) =>
+      testsOf(readFileSync(file, "utf8")).filter((t) => t.body.includes("takeDown(")),
+    );
     expect(outageTests.length).toBeGreaterThanOrEqual(4);
   });
 
@@ -37,7 +42,8 @@ describe("tests that take the database down", () => {
       for (const { title, body } of testsOf(readFileSync(file, "utf8"))) {
         const downs = body.split("takeDown(").length - 1;
         if (downs > 1) problems.push(`${file}: "${title}" takes the database down ${downs} times`);
-        if (downs > 0 && LOOP.test(body.slice(0, body.indexOf("takeDown(")))) problems.push(`${file}: "${title}" takes the database down in a loop`);
+        if (downs > 0 && LOOP.test(body.slice(0, body.indexOf("takeDown("))))
+          problems.push(`${file}: "${title}" takes the database down in a loop`);
       }
     }
     expect(problems).toEqual([]);

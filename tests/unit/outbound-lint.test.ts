@@ -21,17 +21,25 @@ describe("the outbound guard is the only way out", () => {
     ["node:dns/promises", 'import { lookup } from "node:dns/promises";\nexport const l = lookup;'],
   ];
 
-  it.each(sneaky)("%s in lib/ is an error", async (_what, code) => {
-    const found = await problems(code, "lib/providers/sneaky.ts");
-    expect(found.join("\n")).toMatch(/lib\/net\/outbound\.ts/);
-  }, 30_000);
+  it.each(sneaky)(
+    "%s in lib/ is an error",
+    async (_what, code) => {
+      const found = await problems(code, "lib/providers/sneaky.ts");
+      expect(found.join("\n")).toMatch(/lib\/net\/outbound\.ts/);
+    },
+    30_000,
+  );
 
   it("app/ is held to the same rules", async () => {
-    expect((await problems("export const f = () => fetch('https://example.com');", "app/api/sneaky/route.ts")).join("\n")).toMatch(/outbound/);
+    expect(
+      (await problems("export const f = () => fetch('https://example.com');", "app/api/sneaky/route.ts")).join("\n"),
+    ).toMatch(/outbound/);
   }, 30_000);
 
   it("the guard itself, the browser helpers and the built-in key checks may use them", async () => {
-    expect(await problems('import { request } from "undici";\nexport const r = request;', "lib/net/outbound.ts")).toEqual([]);
+    expect(
+      await problems('import { request } from "undici";\nexport const r = request;', "lib/net/outbound.ts"),
+    ).toEqual([]);
     expect(await problems("export const f = (url: string) => fetch(url);", "lib/client/sneaky.ts")).toEqual([]);
   }, 30_000);
 });

@@ -60,12 +60,17 @@ describe("address rules", () => {
     expect(problemOf(text)).toMatch(reason);
   });
 
-  it.each(["8.8.8.8", "1.1.1.1", "93.184.216.34", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e", "::ffff:8.8.8.8", "64:ff9b::808:808"])(
-    "accepts the public address %s",
-    (text) => {
-      expect(problemOf(text)).toBeNull();
-    },
-  );
+  it.each([
+    "8.8.8.8",
+    "1.1.1.1",
+    "93.184.216.34",
+    "2606:4700:4700::1111",
+    "2a00:1450:4001:80b::200e",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+  ])("accepts the public address %s", (text) => {
+    expect(problemOf(text)).toBeNull();
+  });
 
   it("reads addresses as URLs and DNS write them, and nothing else", () => {
     expect(parseAddress("[::1]")?.toString()).toBe("::1");
@@ -78,9 +83,16 @@ describe("address rules", () => {
 
 describe("ALLOWED_ENDPOINT_HOSTS", () => {
   it("reads names, addresses and CIDRs, and ignores what is none of them", () => {
-    const list = parseAllowList(" localhost ,OLLAMA.internal., 127.0.0.1, [::1], 10.0.0.0/8, fd00::/8, *, 10.0.0.0/33, http://x ,, ");
+    const list = parseAllowList(
+      " localhost ,OLLAMA.internal., 127.0.0.1, [::1], 10.0.0.0/8, fd00::/8, *, 10.0.0.0/33, http://x ,, ",
+    );
     expect([...list.names]).toEqual(["localhost", "ollama.internal"]);
-    expect(list.ranges.map(([a, bits]) => `${a.toString()}/${bits}`)).toEqual(["127.0.0.1/32", "::1/128", "10.0.0.0/8", "fd00::/8"]);
+    expect(list.ranges.map(([a, bits]) => `${a.toString()}/${bits}`)).toEqual([
+      "127.0.0.1/32",
+      "::1/128",
+      "10.0.0.0/8",
+      "fd00::/8",
+    ]);
     expect(list.invalid).toEqual(["*", "10.0.0.0/33", "http://x"]);
   });
 
@@ -112,7 +124,9 @@ describe("URL rules", () => {
   });
 
   it("refuses every other shape, saying why", () => {
-    expect(refusal("ftp://example.com/v1")).toBe("This endpoint is not allowed: only https:// URLs are accepted, not ftp:.");
+    expect(refusal("ftp://example.com/v1")).toBe(
+      "This endpoint is not allowed: only https:// URLs are accepted, not ftp:.",
+    );
     expect(refusal("https://user:pw@example.com/v1")).toMatch(/user name or password/);
     expect(refusal("https://example.com/v1?api-version=1")).toMatch(/query string/);
     expect(refusal("https://example.com/v1?")).toMatch(/query string/);
@@ -126,7 +140,15 @@ describe("URL rules", () => {
   });
 
   it("judges every spelling of an address in its normalised form", () => {
-    for (const raw of ["https://2130706433/", "https://0177.0.0.1/", "https://0x7f.1/", "https://127.1/", "https://127.0.0.1./", "https://%31%32%37.0.0.1/", "https://①②⑦.0.0.1/"]) {
+    for (const raw of [
+      "https://2130706433/",
+      "https://0177.0.0.1/",
+      "https://0x7f.1/",
+      "https://127.1/",
+      "https://127.0.0.1./",
+      "https://%31%32%37.0.0.1/",
+      "https://①②⑦.0.0.1/",
+    ]) {
       expect(refusal(raw)).toBe("This endpoint is not allowed: 127.0.0.1 is a loopback address (this server itself).");
     }
     expect(refusal("https://[::ffff:127.0.0.1]/")).toMatch(/\[::ffff:7f00:1\] is an IPv4-mapped form of a loopback/);
@@ -157,6 +179,8 @@ describe("URL rules", () => {
   });
 
   it("lets request URLs built from a base URL carry a query", () => {
-    expect(checkEndpointUrl("https://example.com/v1/models?limit=5", none, { allowQuery: true }).url.search).toBe("?limit=5");
+    expect(checkEndpointUrl("https://example.com/v1/models?limit=5", none, { allowQuery: true }).url.search).toBe(
+      "?limit=5",
+    );
   });
 });

@@ -50,7 +50,10 @@ describe("secret box", () => {
     expect(() => seal(ring, "", ada)).toThrow(TypeError);
     const { envelope } = seal(ring, "", ada, { allowEmpty: true });
     expect(open(ring, envelope, ada)).toBe("");
-    expectDecryptionError(() => open(ring, envelope, { ...ada, userId: "0b7a0d7e-1f3c-4d5e-8a9b-000000000000" }), "authentication_failed");
+    expectDecryptionError(
+      () => open(ring, envelope, { ...ada, userId: "0b7a0d7e-1f3c-4d5e-8a9b-000000000000" }),
+      "authentication_failed",
+    );
   });
 
   it("rejects a tampered byte in the iv, the ciphertext or the tag", () => {
@@ -82,7 +85,12 @@ describe("secret box", () => {
 
   it("rejects malformed envelopes", () => {
     const { envelope } = seal(ring, secret, ada);
-    for (const bad of ["", "plaintext-key", envelope.replace("v1.", "v2."), envelope.split(".").slice(0, 4).join(".")]) {
+    for (const bad of [
+      "",
+      "plaintext-key",
+      envelope.replace("v1.", "v2."),
+      envelope.split(".").slice(0, 4).join("."),
+    ]) {
       expectDecryptionError(() => open(ring, bad, ada), "malformed");
     }
   });

@@ -42,7 +42,10 @@ describe("the headers of every page (proxy.ts)", () => {
     vi.stubEnv("NEXTAUTH_URL", "");
     expect(directives(proxy(page()).headers.get("content-security-policy"))["form-action"]).toEqual(["'self'"]);
     vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000/");
-    expect(directives(proxy(page()).headers.get("content-security-policy"))["form-action"]).toEqual(["'self'", "http://localhost:3000"]);
+    expect(directives(proxy(page()).headers.get("content-security-policy"))["form-action"]).toEqual([
+      "'self'",
+      "http://localhost:3000",
+    ]);
   });
 
   it("hands the same policy and nonce to the page render (Next reads the nonce from the request's policy)", () => {
@@ -58,12 +61,15 @@ describe("the headers of every page (proxy.ts)", () => {
     expect(proxy(page()).headers.get("strict-transport-security")).toBeNull();
     vi.stubEnv("NEXTAUTH_URL", "https://keys.example.com");
     expect(proxy(page()).headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
-    expect(directives(proxy(page()).headers.get("content-security-policy"))).toHaveProperty("upgrade-insecure-requests");
+    expect(directives(proxy(page()).headers.get("content-security-policy"))).toHaveProperty(
+      "upgrade-insecure-requests",
+    );
   });
 });
 
 describe("which requests the proxy runs for (its matcher, as Next evaluates it)", () => {
-  const runsFor = (url: string, headers: Record<string, string> = {}) => unstable_doesMiddlewareMatch({ config, url, headers });
+  const runsFor = (url: string, headers: Record<string, string> = {}) =>
+    unstable_doesMiddlewareMatch({ config, url, headers });
 
   it("every page request, router prefetches and RSC requests included: each HTML answer carries the policy", () => {
     expect(runsFor("/login")).toBe(true);
@@ -104,8 +110,16 @@ describe("every answer of the server, the API's included (lib/http/site-headers.
 
   it("carries Strict-Transport-Security when NEXTAUTH_URL is https, read at each request", async () => {
     vi.stubEnv("NEXTAUTH_URL", "https://keys.example.com");
-    for (const path of ["/api/user/api-keys", "/api/auth/csrf", "/api/health/live", "/_next/static/chunks/x.js", "/login"]) {
-      expect((await fetch(`${url}${path}`)).headers.get("strict-transport-security"), path).toBe("max-age=63072000; includeSubDomains");
+    for (const path of [
+      "/api/user/api-keys",
+      "/api/auth/csrf",
+      "/api/health/live",
+      "/_next/static/chunks/x.js",
+      "/login",
+    ]) {
+      expect((await fetch(`${url}${path}`)).headers.get("strict-transport-security"), path).toBe(
+        "max-age=63072000; includeSubDomains",
+      );
     }
     vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000");
     expect((await fetch(`${url}/api/user/api-keys`)).headers.get("strict-transport-security")).toBeNull();

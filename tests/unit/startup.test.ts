@@ -15,8 +15,18 @@ describe("the start checks", () => {
     vi.stubEnv("DATABASE_POOLER", "pgbouncer");
     const problems = await startupProblems();
     expect(problems).toHaveLength(6);
-    for (const variable of ["API_KEY_ENCRYPTION_KEYS", "NEXTAUTH_SECRET", "NEXTAUTH_URL", "TRUST_PROXY", "FEATURE_FLAGS", "DATABASE_POOLER"]) {
-      expect(problems.filter((p) => p.includes(variable)), variable).toHaveLength(1);
+    for (const variable of [
+      "API_KEY_ENCRYPTION_KEYS",
+      "NEXTAUTH_SECRET",
+      "NEXTAUTH_URL",
+      "TRUST_PROXY",
+      "FEATURE_FLAGS",
+      "DATABASE_POOLER",
+    ]) {
+      expect(
+        problems.filter((p) => p.includes(variable)),
+        variable,
+      ).toHaveLength(1);
     }
   });
 
@@ -27,7 +37,10 @@ describe("the start checks", () => {
     vi.stubEnv("NEXTAUTH_URL", "keys.example.com");
     vi.stubEnv("TRUST_PROXY", "");
     vi.stubEnv("FEATURE_FLAGS", "");
-    expect(await startupProblems()).toEqual([expect.stringMatching(/^NEXTAUTH_SECRET is shorter than 32 bytes/), expect.stringMatching(/^NEXTAUTH_URL must be the site's public http\(s\) URL/)]);
+    expect(await startupProblems()).toEqual([
+      expect.stringMatching(/^NEXTAUTH_SECRET is shorter than 32 bytes/),
+      expect.stringMatching(/^NEXTAUTH_URL must be the site's public http\(s\) URL/),
+    ]);
   });
 
   it("nothing to report for a sound production configuration", async () => {

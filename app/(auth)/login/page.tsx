@@ -33,15 +33,24 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         footer={
           <span>
             No account?{" "}
-            <Link className="font-medium text-primary underline-offset-4 hover:underline" href={`/register?callbackUrl=${encodeURIComponent(returnTo)}`}>
+            <Link
+              className="font-medium text-primary underline-offset-4 hover:underline"
+              href={`/register?callbackUrl=${encodeURIComponent(returnTo)}`}
+            >
               Create one
             </Link>
           </span>
         }
       >
-        {params.registered ? <p className="mb-4 text-sm text-muted-foreground">Your account is ready. Sign in to continue.</p> : null}
+        {params.registered ? (
+          <p className="mb-4 text-sm text-muted-foreground">Your account is ready. Sign in to continue.</p>
+        ) : null}
         {typeof params.signedOut === "string" && Object.hasOwn(SIGNED_OUT, params.signedOut) ? (
-          <p role="status" className="mb-4 rounded-md border border-success/30 bg-success/10 p-3 text-sm" data-testid="signed-out">
+          <p
+            role="status"
+            className="mb-4 rounded-md border border-success/30 bg-success/10 p-3 text-sm"
+            data-testid="signed-out"
+          >
             {SIGNED_OUT[params.signedOut]}
           </p>
         ) : null}

@@ -10,7 +10,11 @@ import { safeReturnPath } from "@/lib/domain/safe-redirect";
 
 export const metadata: Metadata = { title: "Create an account" };
 
-export default async function RegisterPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function RegisterPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const returnTo = safeReturnPath(params.callbackUrl);
   if (await getPageUser()) redirect(returnTo);
@@ -23,7 +27,10 @@ export default async function RegisterPage({ searchParams }: { searchParams: Pro
         footer={
           <span>
             Already have an account?{" "}
-            <Link className="font-medium text-primary underline-offset-4 hover:underline" href={`/login?callbackUrl=${encodeURIComponent(returnTo)}`}>
+            <Link
+              className="font-medium text-primary underline-offset-4 hover:underline"
+              href={`/login?callbackUrl=${encodeURIComponent(returnTo)}`}
+            >
               Sign in
             </Link>
           </span>

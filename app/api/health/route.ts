@@ -11,7 +11,10 @@ export async function GET() {
     await pingDatabase();
     return NextResponse.json({ db: "ok" }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    log.error({ scope: "health", reason: describeDatabaseError(isAppError(error) ? error.cause : error) }, "database check failed");
+    log.error(
+      { scope: "health", reason: describeDatabaseError(isAppError(error) ? error.cause : error) },
+      "database check failed",
+    );
     return NextResponse.json(
       { db: "unavailable", error: "The database is not answering.", code: "database_unavailable" },
       { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },

@@ -33,13 +33,22 @@ export const keyOperations = {
   saveApiKey: operation({
     method: "post",
     path: keys,
-    summary: "Check a key with its provider, then save it: the key of `label` (created last when new), or without one the primary",
+    summary:
+      "Check a key with its provider, then save it: the key of `label` (created last when new), or without one the primary",
     signedIn: true,
     flag: keyManagementFlag,
     body: saveApiKeySchema,
     status: 200,
     response: savedKeyViewSchema,
-    errors: ["invalid_api_key", "endpoint_not_allowed", "provider_not_found", "provider_unreachable", "too_many_keys", "rate_limited", "key_service_unavailable"],
+    errors: [
+      "invalid_api_key",
+      "endpoint_not_allowed",
+      "provider_not_found",
+      "provider_unreachable",
+      "too_many_keys",
+      "rate_limited",
+      "key_service_unavailable",
+    ],
   }),
   deleteApiKey: operation({
     method: "delete",
@@ -66,13 +75,20 @@ export const keyOperations = {
   testApiKey: operation({
     method: "post",
     path: `${keys}/test`,
-    summary: "Ask the provider about a key (the one given, a stored one by id, or the provider's primary) without saving",
+    summary:
+      "Ask the provider about a key (the one given, a stored one by id, or the provider's primary) without saving",
     signedIn: true,
     flag: keyManagementFlag,
     body: testApiKeySchema,
     status: 200,
     response: keyTestResultSchema,
-    errors: ["endpoint_not_allowed", "provider_not_found", "api_key_not_found", "rate_limited", "key_service_unavailable"],
+    errors: [
+      "endpoint_not_allowed",
+      "provider_not_found",
+      "api_key_not_found",
+      "rate_limited",
+      "key_service_unavailable",
+    ],
   }),
   updateApiKey: operation({
     method: "patch",
@@ -106,6 +122,15 @@ export const keyOperations = {
     query: modelsQuerySchema,
     status: 200,
     response: modelListSchema,
-    errors: ["provider_not_found", "api_key_not_found", "api_key_disabled", "api_key_undecryptable", "invalid_api_key", "provider_unreachable", "rate_limited", "key_service_unavailable"],
+    errors: [
+      "provider_not_found",
+      "api_key_not_found",
+      "api_key_disabled",
+      "api_key_undecryptable",
+      "invalid_api_key",
+      "provider_unreachable",
+      "rate_limited",
+      "key_service_unavailable",
+    ],
   }),
 } as const;

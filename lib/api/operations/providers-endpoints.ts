@@ -1,7 +1,17 @@
 import { z } from "zod";
 import { deletedSchema } from "@/lib/validation/api-keys";
-import { createEndpointSchema, endpointParamsSchema, endpointViewSchema, updateEndpointSchema } from "@/lib/validation/endpoints";
-import { providerParamsSchema, providerSettingsSchema, providerSettingsViewSchema, userProviderSchema } from "@/lib/validation/providers";
+import {
+  createEndpointSchema,
+  endpointParamsSchema,
+  endpointViewSchema,
+  updateEndpointSchema,
+} from "@/lib/validation/endpoints";
+import {
+  providerParamsSchema,
+  providerSettingsSchema,
+  providerSettingsViewSchema,
+  userProviderSchema,
+} from "@/lib/validation/providers";
 import { keyManagementFlag, operation } from "./operation";
 
 const endpoints = "/api/user/endpoints";
@@ -23,7 +33,7 @@ export const providerOperations = {
     method: "patch",
     path: "/api/providers/{id}/settings",
     params: providerParamsSchema,
-    summary: "A provider's settings for the signed-in user: `fallback` false is \"Always use my first key\"",
+    summary: 'A provider\'s settings for the signed-in user: `fallback` false is "Always use my first key"',
     signedIn: true,
     flag: keyManagementFlag,
     body: providerSettingsSchema,

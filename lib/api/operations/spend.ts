@@ -50,7 +50,8 @@ export const spendOperations = {
   usageReport: operation({
     method: "get",
     path: "/api/user/usage",
-    summary: "Requests, tokens and cost over a range of UTC days (at most 366), grouped by day, key, model, provider or token; CSV with Accept: text/csv or format=csv",
+    summary:
+      "Requests, tokens and cost over a range of UTC days (at most 366), grouped by day, key, model, provider or token; CSV with Accept: text/csv or format=csv",
     signedIn: true,
     query: usageQuerySchema,
     csv: "The same rows as CSV with a header line: group (providerId with groupBy=model), requests, inputTokens, outputTokens, costMicroUsd, unpricedRequests.",
@@ -62,12 +63,19 @@ export const spendOperations = {
     method: "get",
     path: "/api/user/api-keys/{id}/balance",
     params: balanceParamsSchema,
-    summary: "What is left on a key at its provider, where the provider tells it (OpenRouter, DeepSeek); cached up to 10 minutes",
+    summary:
+      "What is left on a key at its provider, where the provider tells it (OpenRouter, DeepSeek); cached up to 10 minutes",
     signedIn: true,
     flag: keyManagementFlag,
     status: 200,
     response: balanceSchema,
-    errors: ["api_key_not_found", "balance_not_supported", "api_key_undecryptable", "invalid_api_key", "provider_unreachable", "rate_limited"],
+    errors: [
+      "api_key_not_found",
+      "balance_not_supported",
+      "api_key_undecryptable",
+      "invalid_api_key",
+      "provider_unreachable",
+      "rate_limited",
+    ],
   }),
 } as const;
-

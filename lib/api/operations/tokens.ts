@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { deletedSchema } from "@/lib/validation/api-keys";
-import { createdTokenSchema, createTokenSchema, tokenParamsSchema, tokenViewSchema, updateTokenSchema } from "@/lib/validation/tokens";
+import {
+  createdTokenSchema,
+  createTokenSchema,
+  tokenParamsSchema,
+  tokenViewSchema,
+  updateTokenSchema,
+} from "@/lib/validation/tokens";
 import { operation } from "./operation";
 
 const tokens = "/api/user/tokens";

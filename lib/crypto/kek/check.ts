@@ -25,11 +25,17 @@ async function checkToken(config: Pkcs11Config): Promise<void> {
   try {
     for (const label of config.keyLabels) {
       const problem = kekProblem(token.p11, library, session, token.keyHandle(label, session));
-      if (problem) throw new KekConfigError(`PKCS11_KEY_LABELS: the key "${label}" cannot serve as a key-encryption key: ${problem}. \`npm run kek:init\` creates a suitable one.`);
+      if (problem)
+        throw new KekConfigError(
+          `PKCS11_KEY_LABELS: the key "${label}" cannot serve as a key-encryption key: ${problem}. \`npm run kek:init\` creates a suitable one.`,
+        );
     }
     for (const kek of await tokenKeks(config)) {
       await kek.selfTest().catch((cause: unknown) => {
-        throw new KekConfigError(`PKCS11_KEY_LABELS: the key ${kek.id} does not wrap and unwrap with AES-GCM (${describePkcs11Error((cause as Error).cause ?? cause)}).`, { cause });
+        throw new KekConfigError(
+          `PKCS11_KEY_LABELS: the key ${kek.id} does not wrap and unwrap with AES-GCM (${describePkcs11Error((cause as Error).cause ?? cause)}).`,
+          { cause },
+        );
       });
     }
   } finally {

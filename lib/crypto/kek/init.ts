@@ -23,13 +23,19 @@ export interface KekInitReport {
  */
 export async function initKek(): Promise<KekInitReport> {
   const config = readPkcs11Config();
-  if (!config) throw new KekConfigError("PKCS11_MODULE is not set: kek:init creates the key of PKCS11_KEY_LABELS inside the token PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN name.");
+  if (!config)
+    throw new KekConfigError(
+      "PKCS11_MODULE is not set: kek:init creates the key of PKCS11_KEY_LABELS inside the token PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN name.",
+    );
   const token = await tokenFor(config);
   const { library, session } = token.connectNow(true);
   try {
     const [firstLabel, ...otherLabels] = config.keyLabels as [string, ...string[]];
     const first = ensureKek(token.p11, library, session, config, firstLabel);
-    const others = otherLabels.map((label) => ({ label, present: findSecretKeys(token.p11, library, session, label).length === 1 }));
+    const others = otherLabels.map((label) => ({
+      label,
+      present: findSecretKeys(token.p11, library, session, label).length === 1,
+    }));
     return { module: config.module, tokenLabel: config.tokenLabel, token: token.describe(), first, others };
   } finally {
     library.C_CloseSession(session);

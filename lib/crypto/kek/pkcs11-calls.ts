@@ -41,20 +41,37 @@ export function findSlot(p11: Pkcs11js, library: Library, config: Pkcs11Config):
       labels.push(label);
     }
   } catch (cause) {
-    throw new KekConfigError(`PKCS11_TOKEN_LABEL: the module's tokens cannot be listed (${describePkcs11Error(cause)}).`, { cause });
+    throw new KekConfigError(
+      `PKCS11_TOKEN_LABEL: the module's tokens cannot be listed (${describePkcs11Error(cause)}).`,
+      { cause },
+    );
   }
   labels = labels.filter(Boolean);
   const seen = labels.length > 0 ? `it has ${labels.map((l) => `"${l}"`).join(", ")}` : "it has no initialised token";
-  throw new KekConfigError(`PKCS11_TOKEN_LABEL: no token labelled "${config.tokenLabel}" in ${config.module} (${seen}).`);
+  throw new KekConfigError(
+    `PKCS11_TOKEN_LABEL: no token labelled "${config.tokenLabel}" in ${config.module} (${seen}).`,
+  );
 }
 
 export function loginError(p11: Pkcs11js, config: Pkcs11Config, cause: unknown): Error {
   const code = codeOf(cause);
-  const pinCodes = [p11.CKR_PIN_INCORRECT, p11.CKR_PIN_INVALID, p11.CKR_PIN_LEN_RANGE, p11.CKR_PIN_LOCKED, p11.CKR_PIN_EXPIRED];
+  const pinCodes = [
+    p11.CKR_PIN_INCORRECT,
+    p11.CKR_PIN_INVALID,
+    p11.CKR_PIN_LEN_RANGE,
+    p11.CKR_PIN_LOCKED,
+    p11.CKR_PIN_EXPIRED,
+  ];
   if (code !== undefined && pinCodes.includes(code)) {
-    return new KekConfigError(`PKCS11_PIN: the token "${config.tokenLabel}" refused the PIN (${describePkcs11Error(cause)}).`, { cause });
+    return new KekConfigError(
+      `PKCS11_PIN: the token "${config.tokenLabel}" refused the PIN (${describePkcs11Error(cause)}).`,
+      { cause },
+    );
   }
-  return new KekConfigError(`PKCS11_PIN: logging in to the token "${config.tokenLabel}" failed (${describePkcs11Error(cause)}).`, { cause });
+  return new KekConfigError(
+    `PKCS11_PIN: logging in to the token "${config.tokenLabel}" failed (${describePkcs11Error(cause)}).`,
+    { cause },
+  );
 }
 
 /** Every secret key object labelled `label` that this session can see. */
@@ -77,4 +94,3 @@ export function closeQuietly(library: Library | undefined, session: Handle): voi
     // The token is gone or the session already closed: nothing to release.
   }
 }
-

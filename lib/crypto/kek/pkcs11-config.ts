@@ -27,12 +27,19 @@ export function readPkcs11Config(): Pkcs11Config | null {
   if (!modulePath) return null;
   const missing = PKCS11_VARIABLES.filter((name) => !env(name));
   if (missing.length > 0) {
-    throw new KekConfigError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set; a PKCS#11 token needs ${PKCS11_VARIABLES.join(", ")} (see .env.example).`);
+    throw new KekConfigError(
+      `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set; a PKCS#11 token needs ${PKCS11_VARIABLES.join(", ")} (see .env.example).`,
+    );
   }
-  const keyLabels = env("PKCS11_KEY_LABELS")!.split(",").map((label) => label.trim()).filter(Boolean);
+  const keyLabels = env("PKCS11_KEY_LABELS")!
+    .split(",")
+    .map((label) => label.trim())
+    .filter(Boolean);
   const bad = keyLabels.find((label) => !KEY_LABEL.test(label));
   if (bad !== undefined || keyLabels.length === 0) {
-    throw new KekConfigError(`PKCS11_KEY_LABELS: "${bad ?? ""}" is not a key label; use 1-64 letters, digits, "_" or "-", comma-separated, the key that wraps first.`);
+    throw new KekConfigError(
+      `PKCS11_KEY_LABELS: "${bad ?? ""}" is not a key label; use 1-64 letters, digits, "_" or "-", comma-separated, the key that wraps first.`,
+    );
   }
   if (new Set(keyLabels).size !== keyLabels.length) throw new KekConfigError("PKCS11_KEY_LABELS names a key twice.");
   return { module: modulePath, tokenLabel: env("PKCS11_TOKEN_LABEL")!, pin: env("PKCS11_PIN")!, keyLabels };

@@ -42,7 +42,8 @@ export function kekProblem(p11: Pkcs11js, library: Library, session: Handle, key
     ])
     .map((attribute) => attribute.value);
   if (attributeNumber(type) !== p11.CKK_AES || attributeNumber(length) !== 32) return "it is not an AES-256 key";
-  if (!attributeBool(sensitive) || attributeBool(extractable)) return "it could leave the token (it must be CKA_SENSITIVE and not CKA_EXTRACTABLE)";
+  if (!attributeBool(sensitive) || attributeBool(extractable))
+    return "it could leave the token (it must be CKA_SENSITIVE and not CKA_EXTRACTABLE)";
   if (!attributeBool(encrypt) || !attributeBool(decrypt)) return "it is not allowed to encrypt and decrypt";
   return null;
 }
@@ -58,9 +59,20 @@ export interface KekInit {
  * Creates the key `label` in the token unless a secret key of that label is there already (idempotent). The
  * session must be read-write and logged in.
  */
-export function ensureKek(p11: Pkcs11js, library: Library, session: Handle, config: Pkcs11Config, label: string): KekInit {
+export function ensureKek(
+  p11: Pkcs11js,
+  library: Library,
+  session: Handle,
+  config: Pkcs11Config,
+  label: string,
+): KekInit {
   const found = findSecretKeys(p11, library, session, label);
-  if (found.length > 1) return { label, created: false, problem: `the token "${config.tokenLabel}" holds ${found.length} keys labelled "${label}"` };
+  if (found.length > 1)
+    return {
+      label,
+      created: false,
+      problem: `the token "${config.tokenLabel}" holds ${found.length} keys labelled "${label}"`,
+    };
   if (found.length === 1) return { label, created: false, problem: kekProblem(p11, library, session, found[0]!) };
   library.C_GenerateKey(session, { mechanism: p11.CKM_AES_KEY_GEN }, kekTemplate(p11, label));
   return { label, created: true, problem: null };

@@ -37,13 +37,19 @@ export function openLibrary(p11: Pkcs11js, path: string): Library {
   try {
     library.load(path);
   } catch (cause) {
-    throw new KekConfigError(`PKCS11_MODULE: cannot load "${path}" (${describePkcs11Error(cause)}). It must be the path of the token's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so.`, { cause });
+    throw new KekConfigError(
+      `PKCS11_MODULE: cannot load "${path}" (${describePkcs11Error(cause)}). It must be the path of the token's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so.`,
+      { cause },
+    );
   }
   try {
     library.C_Initialize({ flags: p11.CKF_OS_LOCKING_OK });
   } catch (cause) {
     if (codeOf(cause) !== p11.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-      throw new KekConfigError(`PKCS11_MODULE: "${path}" loaded but did not initialise (${describePkcs11Error(cause)}).`, { cause });
+      throw new KekConfigError(
+        `PKCS11_MODULE: "${path}" loaded but did not initialise (${describePkcs11Error(cause)}).`,
+        { cause },
+      );
     }
   }
   libraries.set(path, library);

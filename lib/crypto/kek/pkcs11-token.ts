@@ -4,7 +4,16 @@ import { log } from "@/lib/log";
 import { KekConfigError } from "./kek";
 import type { Pkcs11Config } from "./pkcs11-config";
 import { closeQuietly, deadline, findSecretKeys, findSlot, loginError } from "./pkcs11-calls";
-import { codeOf, describePkcs11Error, type Handle, type Library, openLibrary, type Pkcs11js, pkcs11js, trimLabel } from "./pkcs11-library";
+import {
+  codeOf,
+  describePkcs11Error,
+  type Handle,
+  type Library,
+  openLibrary,
+  type Pkcs11js,
+  pkcs11js,
+  trimLabel,
+} from "./pkcs11-library";
 
 /**
  * One PKCS#11 token, as the app uses it: a few logged-in sessions (a session runs one operation at a time, and
@@ -63,7 +72,10 @@ export class Pkcs11Token {
     }
   }
 
-  private async once<T>(label: string, work: (library: Library, session: Handle, key: Handle) => Promise<T>): Promise<T> {
+  private async once<T>(
+    label: string,
+    work: (library: Library, session: Handle, key: Handle) => Promise<T>,
+  ): Promise<T> {
     const session = await this.acquire();
     let abandoned = false;
     try {
@@ -89,7 +101,10 @@ export class Pkcs11Token {
   answered(): void {
     if (this.failure === undefined) return;
     this.failure = undefined;
-    log.info({ scope: "keys", hsmToken: this.config.tokenLabel }, `the PKCS#11 token "${this.config.tokenLabel}" answers again`);
+    log.info(
+      { scope: "keys", hsmToken: this.config.tokenLabel },
+      `the PKCS#11 token "${this.config.tokenLabel}" answers again`,
+    );
   }
 
   /**
@@ -136,7 +151,10 @@ export class Pkcs11Token {
     try {
       session = library.C_OpenSession(this.slot!, flags);
     } catch (cause) {
-      throw new KekConfigError(`PKCS11_TOKEN_LABEL: the token "${this.config.tokenLabel}" opened no session (${describePkcs11Error(cause)}).`, { cause });
+      throw new KekConfigError(
+        `PKCS11_TOKEN_LABEL: the token "${this.config.tokenLabel}" opened no session (${describePkcs11Error(cause)}).`,
+        { cause },
+      );
     }
     try {
       library.C_Login(session, p11.CKU_USER, this.config.pin);
@@ -184,7 +202,13 @@ export class Pkcs11Token {
 
   private isStale(error: unknown): boolean {
     const { p11 } = this;
-    const stale = [p11.CKR_SESSION_HANDLE_INVALID, p11.CKR_SESSION_CLOSED, p11.CKR_OBJECT_HANDLE_INVALID, p11.CKR_KEY_HANDLE_INVALID, p11.CKR_USER_NOT_LOGGED_IN];
+    const stale = [
+      p11.CKR_SESSION_HANDLE_INVALID,
+      p11.CKR_SESSION_CLOSED,
+      p11.CKR_OBJECT_HANDLE_INVALID,
+      p11.CKR_KEY_HANDLE_INVALID,
+      p11.CKR_USER_NOT_LOGGED_IN,
+    ];
     return stale.includes(codeOf(error) ?? 0);
   }
 

@@ -34,7 +34,16 @@ export interface KekSettings {
   cacheSeconds: number;
 }
 
-const VARIABLES: EnvName[] = ["KEK_BACKEND", "API_KEY_ENCRYPTION_KEYS", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN", "PKCS11_KEY_LABELS", "KEK_CACHE_SECONDS", "NODE_ENV"];
+const VARIABLES: EnvName[] = [
+  "KEK_BACKEND",
+  "API_KEY_ENCRYPTION_KEYS",
+  "PKCS11_MODULE",
+  "PKCS11_TOKEN_LABEL",
+  "PKCS11_PIN",
+  "PKCS11_KEY_LABELS",
+  "KEK_CACHE_SECONDS",
+  "NODE_ENV",
+];
 let settings: { source: string; value: KekSettings; readable: ReadonlySet<string> } | undefined;
 
 /** The KEK settings, re-read only when one of their variables changes; an error names the variable to fix. */
@@ -50,14 +59,20 @@ export function kekSettings(): KekSettings {
 function readSettings(): KekSettings {
   const backend = (env("KEK_BACKEND") || "local") as KekBackend;
   if (backend !== "local" && backend !== "pkcs11") {
-    throw new KekConfigError(`KEK_BACKEND must be "local" (the API_KEY_ENCRYPTION_KEYS keyring) or "pkcs11" (a key inside a PKCS#11 token), not "${backend}".`);
+    throw new KekConfigError(
+      `KEK_BACKEND must be "local" (the API_KEY_ENCRYPTION_KEYS keyring) or "pkcs11" (a key inside a PKCS#11 token), not "${backend}".`,
+    );
   }
   const pkcs11 = readPkcs11Config();
   if (backend === "pkcs11" && !pkcs11) {
-    throw new KekConfigError("KEK_BACKEND=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL, PKCS11_PIN and PKCS11_KEY_LABELS (see .env.example).");
+    throw new KekConfigError(
+      "KEK_BACKEND=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL, PKCS11_PIN and PKCS11_KEY_LABELS (see .env.example).",
+    );
   }
   const keyring = backend === "local" ? getKeyring() : getKeyringIfAny();
-  const keyringIds = keyring ? [keyring.activeId, ...[...keyring.keys.keys()].filter((id) => id !== keyring.activeId)] : [];
+  const keyringIds = keyring
+    ? [keyring.activeId, ...[...keyring.keys.keys()].filter((id) => id !== keyring.activeId)]
+    : [];
   const tokenIds = pkcs11?.keyLabels.map(pkcs11KekId) ?? [];
   const readableIds = backend === "local" ? [...keyringIds, ...tokenIds] : [...tokenIds, ...keyringIds];
   return { backend, keyring, pkcs11, wrappingId: readableIds[0]!, readableIds, cacheSeconds: cacheSeconds() };
@@ -68,7 +83,9 @@ function cacheSeconds(): number {
   if (!text) return 60;
   const seconds = Number(text);
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
-    throw new KekConfigError(`KEK_CACHE_SECONDS must be a whole number of seconds from 0 (no cache) to 3600, not "${text}".`);
+    throw new KekConfigError(
+      `KEK_CACHE_SECONDS must be a whole number of seconds from 0 (no cache) to 3600, not "${text}".`,
+    );
   }
   return seconds;
 }
@@ -106,7 +123,15 @@ export function kekRing(): Promise<KekRing> {
 }
 
 async function buildRing(current: KekSettings): Promise<KekRing> {
-  const keks: Kek[] = [...(current.keyring ? localKeks(current.keyring) : []), ...(current.pkcs11 ? await tokenKeks(current.pkcs11) : [])];
+  const keks: Kek[] = [
+    ...(current.keyring ? localKeks(current.keyring) : []),
+    ...(current.pkcs11 ? await tokenKeks(current.pkcs11) : []),
+  ];
   const byId = new Map(keks.map((kek) => [kek.id, kek]));
-  return { settings: current, wrapping: byId.get(current.wrappingId)!, get: (id) => byId.get(id), cache: dataKeyCache(current.cacheSeconds) };
+  return {
+    settings: current,
+    wrapping: byId.get(current.wrappingId)!,
+    get: (id) => byId.get(id),
+    cache: dataKeyCache(current.cacheSeconds),
+  };
 }

@@ -12,8 +12,18 @@ import { fakeApi } from "../../fixtures/fake-api";
 
 /** The settings page's "Access tokens": create (shown once), list, revoke; the server's stand-in until the code loads. */
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
-const anthropic: ProviderView = { id: "22222222-2222-4222-8222-222222222222", registryId: "anthropic", name: "Anthropic", description: "Claude models." };
+const openai: ProviderView = {
+  id: "11111111-1111-4111-8111-111111111111",
+  registryId: "openai",
+  name: "OpenAI",
+  description: "GPT models.",
+};
+const anthropic: ProviderView = {
+  id: "22222222-2222-4222-8222-222222222222",
+  registryId: "anthropic",
+  name: "Anthropic",
+  description: "Claude models.",
+};
 const providers = [openai, anthropic];
 
 function tokenView(n: number, overrides: Partial<TokenView> = {}): TokenView {
@@ -50,13 +60,20 @@ describe("access tokens", () => {
         expiresAt: "2026-12-31T23:59:59.000Z",
         lastUsedAt: "2026-11-25T11:55:00.000Z",
         usage: { requests: 3, inputTokens: 1200, outputTokens: 300, costMicroUsd: 3_400 },
-        budget: { monthlyMicroUsd: 5_000_000, mode: "hard", spentMicroUsd: 3_400, resetsAt: "2026-12-01T00:00:00.000Z" },
+        budget: {
+          monthlyMicroUsd: 5_000_000,
+          mode: "hard",
+          spentMicroUsd: 3_400,
+          resetsAt: "2026-12-01T00:00:00.000Z",
+        },
       }),
     ]);
     const row = screen.getByTestId("token-Token 1");
     expect(within(row).getByTestId("token-prefix").textContent).toBe("kr_abcd1…");
     expect(row.textContent).toContain("Anthropic · Expires 2026-12-31 · Budget $5.00 a month (hard), $0.0034 spent");
-    expect(within(row).getByTestId("token-usage").textContent).toBe("Used 5 minutes ago · 3 requests, 1.5k tokens, $0.0034 priced in 30 days");
+    expect(within(row).getByTestId("token-usage").textContent).toBe(
+      "Used 5 minutes ago · 3 requests, 1.5k tokens, $0.0034 priced in 30 days",
+    );
   });
 
   it("create: checks the name first, sends name, expiry, providers and budget, shows the token once with Copy, and Done removes it", async () => {
@@ -74,7 +91,10 @@ describe("access tokens", () => {
     await user.click(form.getByRole("checkbox", { name: "OpenAI" }));
     await user.type(form.getByLabelText("Monthly budget in USD (optional)"), "7.50");
     await user.click(form.getByRole("radio", { name: "Only warn me (soft)" }));
-    const created: CreatedTokenView = { ...tokenView(2, { name: "laptop scripts", providerIds: [openai.id] }), token: SECRET };
+    const created: CreatedTokenView = {
+      ...tokenView(2, { name: "laptop scripts", providerIds: [openai.id] }),
+      token: SECRET,
+    };
     api.answer(201, created);
     await user.click(form.getByRole("button", { name: "Create token" }));
 
@@ -85,7 +105,12 @@ describe("access tokens", () => {
       {
         method: "POST",
         url: "/api/user/tokens",
-        body: { name: "laptop scripts", expiresAt: "2099-01-31T23:59:59Z", providerIds: [openai.id], budget: { monthlyUsd: 7.5, mode: "soft" } },
+        body: {
+          name: "laptop scripts",
+          expiresAt: "2099-01-31T23:59:59Z",
+          providerIds: [openai.id],
+          budget: { monthlyUsd: 7.5, mode: "soft" },
+        },
       },
     ]);
     expect(screen.getByTestId("token-laptop scripts").textContent).toContain("OpenAI · No expiry");
@@ -108,9 +133,14 @@ describe("access tokens", () => {
     await user.click(form.getByRole("button", { name: "Create token" }));
     expect(form.getByText("Enter the budget in dollars, such as 20 or 7.50.")).toBeTruthy();
     await user.clear(form.getByLabelText("Monthly budget in USD (optional)"));
-    api.answer(409, { error: "You can hold at most 20 access tokens. Revoke one to create another.", code: "token_limit_reached" });
+    api.answer(409, {
+      error: "You can hold at most 20 access tokens. Revoke one to create another.",
+      code: "token_limit_reached",
+    });
     await user.click(form.getByRole("button", { name: "Create token" }));
-    expect((await form.findByRole("alert")).textContent).toBe("You can hold at most 20 access tokens. Revoke one to create another.");
+    expect((await form.findByRole("alert")).textContent).toBe(
+      "You can hold at most 20 access tokens. Revoke one to create another.",
+    );
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("form")).toBeNull();
   });
@@ -118,7 +148,9 @@ describe("access tokens", () => {
   it("at 20 tokens: no Create button, the limit said instead", () => {
     renderPanel(Array.from({ length: 20 }, (_, i) => tokenView(i + 1)));
     expect(screen.queryByRole("button", { name: "Create token" })).toBeNull();
-    expect(screen.getByTestId("token-limit").textContent).toContain("You have 20 access tokens, the most you can hold. Revoke one to create another.");
+    expect(screen.getByTestId("token-limit").textContent).toContain(
+      "You have 20 access tokens, the most you can hold. Revoke one to create another.",
+    );
   });
 
   it("revoke asks first; Keep token keeps it; confirming deletes it and the keyboard goes back to Create token", async () => {
@@ -145,9 +177,14 @@ describe("access tokens", () => {
     const { user } = renderPanel([tokenView(1)]);
     await user.click(screen.getByRole("button", { name: "Revoke Token 1" }));
     const dialog = await screen.findByRole("alertdialog");
-    api.answer(503, { error: "The service is unavailable right now. Please try again shortly.", code: "service_unavailable" });
+    api.answer(503, {
+      error: "The service is unavailable right now. Please try again shortly.",
+      code: "service_unavailable",
+    });
     await user.click(within(dialog).getByRole("button", { name: "Revoke token" }));
-    expect((await screen.findByRole("alert")).textContent).toBe("Couldn't revoke “Token 1”: The service is unavailable right now. Please try again shortly.");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Couldn't revoke “Token 1”: The service is unavailable right now. Please try again shortly.",
+    );
     expect(screen.getByTestId("token-Token 1")).toBeTruthy();
   });
 

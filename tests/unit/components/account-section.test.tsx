@@ -45,7 +45,11 @@ describe("change password", () => {
     api.answer(400, { error: "Your current password is not right.", code: "wrong_password" });
     await user.click(card.getByRole("button", { name: "Change password" }));
     expect(await card.findByText("Your current password is not right.")).toBeTruthy();
-    expect(api.calls[0]).toEqual({ method: "POST", url: "/api/user/password", body: { currentPassword: "not it", newPassword: "a brand new password" } });
+    expect(api.calls[0]).toEqual({
+      method: "POST",
+      url: "/api/user/password",
+      body: { currentPassword: "not it", newPassword: "a brand new password" },
+    });
 
     await user.clear(card.getByLabelText("Current password"));
     await user.type(card.getByLabelText("Current password"), "the right one");

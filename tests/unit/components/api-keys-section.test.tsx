@@ -11,9 +11,24 @@ import { fakeApi } from "../../fixtures/fake-api";
 import { keyViewFor, unchecked } from "../../fixtures/key-view";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
-const anthropic: ProviderView = { id: "22222222-2222-4222-8222-222222222222", registryId: "anthropic", name: "Anthropic", description: "Claude models." };
-const google: ProviderView = { id: "33333333-3333-4333-8333-333333333333", registryId: "google", name: "Google Gemini", description: "Gemini." };
+const openai: ProviderView = {
+  id: "11111111-1111-4111-8111-111111111111",
+  registryId: "openai",
+  name: "OpenAI",
+  description: "GPT models.",
+};
+const anthropic: ProviderView = {
+  id: "22222222-2222-4222-8222-222222222222",
+  registryId: "anthropic",
+  name: "Anthropic",
+  description: "Claude models.",
+};
+const google: ProviderView = {
+  id: "33333333-3333-4333-8333-333333333333",
+  registryId: "google",
+  name: "Google Gemini",
+  description: "Gemini.",
+};
 
 function renderSection(keys: ListedKeyView[] = [], providers = [openai, anthropic, google]) {
   const user = userEvent.setup();
@@ -37,7 +52,9 @@ describe("provider cards", () => {
     expect(within(card("OpenAI")).getByText("API Key Set")).toBeTruthy();
     expect(within(card("OpenAI")).getByText("sk-p****************mnop")).toBeTruthy();
     expect(within(card("OpenAI")).getByText("Verified 5 minutes ago")).toBeTruthy();
-    expect(within(card("OpenAI")).getByRole("switch", { name: "Use the OpenAI API key" }).getAttribute("aria-checked")).toBe("true");
+    expect(
+      within(card("OpenAI")).getByRole("switch", { name: "Use the OpenAI API key" }).getAttribute("aria-checked"),
+    ).toBe("true");
     expect(within(card("OpenAI")).getByRole("button", { name: "Update API Key" })).toBeTruthy();
 
     expect(within(card("Anthropic")).getByText("Needs re-entry")).toBeTruthy();
@@ -68,13 +85,18 @@ describe("the enable switch", () => {
     const { user, card } = renderSection([keyViewFor(openai)]);
     const toggle = within(card("OpenAI")).getByRole("switch");
     api.pause();
-    api.answer(503, { error: "The database is unavailable right now. Nothing was changed; please try again.", code: "database_unavailable" });
+    api.answer(503, {
+      error: "The database is unavailable right now. Nothing was changed; please try again.",
+      code: "database_unavailable",
+    });
     await user.click(toggle);
     expect(toggle.getAttribute("aria-checked")).toBe("false"); // optimistic
     await act(async () => api.resume());
     await waitFor(() => expect(toggle.getAttribute("aria-checked")).toBe("true"));
     expect(await screen.findByText("Couldn't disable the OpenAI key")).toBeTruthy();
-    expect(api.calls).toEqual([{ method: "PATCH", url: `/api/user/api-keys/${keyViewFor(openai).id}`, body: { isEnabled: false } }]);
+    expect(api.calls).toEqual([
+      { method: "PATCH", url: `/api/user/api-keys/${keyViewFor(openai).id}`, body: { isEnabled: false } },
+    ]);
   });
 
   it("keeps the server's answer and confirms with a toast", async () => {
@@ -102,12 +124,20 @@ describe("the key dialog", () => {
     expect(input.getAttribute("spellcheck")).toBe("false");
     expect(input.placeholder).toBe("sk-proj-…");
     expect(document.activeElement).toBe(input);
-    expect(within(dialog).getByRole("link", { name: /Get a key from OpenAI/ }).getAttribute("href")).toBe("https://platform.openai.com/api-keys");
+    expect(
+      within(dialog)
+        .getByRole("link", { name: /Get a key from OpenAI/ })
+        .getAttribute("href"),
+    ).toBe("https://platform.openai.com/api-keys");
     const save = within(dialog).getByRole("button", { name: "Save API Key" }) as HTMLButtonElement;
     expect(save.disabled).toBe(true);
     await user.type(input, "not-like-openai");
     expect(save.disabled).toBe(false);
-    expect(within(dialog).getByText(/doesn't look like an OpenAI key \(they usually start with sk- and have 20 or more letters and digits after it\)\. You can still save it\./)).toBeTruthy();
+    expect(
+      within(dialog).getByText(
+        /doesn't look like an OpenAI key \(they usually start with sk- and have 20 or more letters and digits after it\)\. You can still save it\./,
+      ),
+    ).toBeTruthy();
     await user.click(within(dialog).getByRole("button", { name: "Show key" }));
     expect(input.type).toBe("text");
   });
@@ -118,12 +148,21 @@ describe("the key dialog", () => {
     const dialog = await open(user, card);
     await user.type(within(dialog).getByLabelText("API Key"), "  sk-proj-abcdefghijklmnopqrstuvwxyz  ");
     api.pause();
-    api.answer(200, { ...keyViewFor(openai, { apiKey: "sk-p***********************wxyz" }), id: "k1", createdAt: "", validation: { status: "valid", message: "Verified with OpenAI: the key can list models." } });
+    api.answer(200, {
+      ...keyViewFor(openai, { apiKey: "sk-p***********************wxyz" }),
+      id: "k1",
+      createdAt: "",
+      validation: { status: "valid", message: "Verified with OpenAI: the key can list models." },
+    });
     await user.click(within(dialog).getByRole("button", { name: "Save API Key" }));
     expect(within(dialog).getByRole("button", { name: "Saving..." }).getAttribute("aria-disabled")).toBe("true");
     await act(async () => api.resume());
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
-    expect(api.calls[0]).toEqual({ method: "POST", url: "/api/user/api-keys", body: { providerId: openai.id, apiKey: "sk-proj-abcdefghijklmnopqrstuvwxyz" } });
+    expect(api.calls[0]).toEqual({
+      method: "POST",
+      url: "/api/user/api-keys",
+      body: { providerId: openai.id, apiKey: "sk-proj-abcdefghijklmnopqrstuvwxyz" },
+    });
     expect(within(card("OpenAI")).getByText("API Key Set")).toBeTruthy();
     expect(within(card("OpenAI")).getByText("sk-p***********************wxyz")).toBeTruthy();
     expect(await screen.findByText("OpenAI API key saved")).toBeTruthy();
@@ -151,13 +190,20 @@ describe("the key dialog", () => {
     const { user, card } = renderSection();
     const dialog = await open(user, card);
     await user.type(within(dialog).getByLabelText("API Key"), "sk-test-slow-1234567890");
-    api.answer(502, { error: "Couldn't reach OpenAI to check the key (timed out after 8 s).", code: "provider_unreachable" });
+    api.answer(502, {
+      error: "Couldn't reach OpenAI to check the key (timed out after 8 s).",
+      code: "provider_unreachable",
+    });
     await user.click(within(dialog).getByRole("button", { name: "Save API Key" }));
     expect((await within(dialog).findByRole("status")).textContent).toContain("timed out after 8 s");
     api.answer(200, { ...keyViewFor(openai, unchecked), validation: null });
     await user.click(within(dialog).getByRole("button", { name: "Save anyway" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
-    expect(api.calls[1]!.body).toEqual({ providerId: openai.id, apiKey: "sk-test-slow-1234567890", skipValidation: true });
+    expect(api.calls[1]!.body).toEqual({
+      providerId: openai.id,
+      apiKey: "sk-test-slow-1234567890",
+      skipValidation: true,
+    });
     expect(within(card("OpenAI")).getByText("Saved without a check")).toBeTruthy();
   });
 
@@ -166,7 +212,11 @@ describe("the key dialog", () => {
     const { user, card } = renderSection();
     const dialog = await open(user, card);
     await user.type(within(dialog).getByLabelText("API Key"), "sk-test-valid-1234567890");
-    api.answer(429, { error: "Too many key checks. You can check 20 keys a minute; try again in 42 s.", code: "rate_limited" }, { "retry-after": "42" });
+    api.answer(
+      429,
+      { error: "Too many key checks. You can check 20 keys a minute; try again in 42 s.", code: "rate_limited" },
+      { "retry-after": "42" },
+    );
     await user.click(within(dialog).getByRole("button", { name: "Test key" }));
     expect((await within(dialog).findByRole("status")).textContent).toContain("try again in 42 s");
   });
@@ -214,7 +264,11 @@ describe("the key dialog", () => {
     const api = fakeApi();
     const { user, card } = renderSection([keyViewFor(openai)]);
     const dialog = await open(user, card);
-    api.answer(200, { valid: false, status: "undecryptable", message: "Your saved OpenAI key can no longer be read. Please enter it again." });
+    api.answer(200, {
+      valid: false,
+      status: "undecryptable",
+      message: "Your saved OpenAI key can no longer be read. Please enter it again.",
+    });
     await user.click(within(dialog).getByRole("button", { name: "Test saved key" }));
     expect((await within(dialog).findByRole("status")).textContent).toContain("can no longer be read");
     expect(api.calls[0]!.body).toEqual({ providerId: openai.id });

@@ -11,10 +11,25 @@ import { fakeApi } from "../../fixtures/fake-api";
 import { keyViewFor } from "../../fixtures/key-view";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
-const vllm: ProviderView = { id: "44444444-4444-4444-8444-444444444444", registryId: "custom", name: "Lab vLLM", description: "", baseUrl: "https://vllm.lab.example/v1" };
-const created = { id: "55555555-5555-4555-8555-555555555555", name: "Home Ollama", baseUrl: "http://localhost:11434/v1", createdAt: "2026-11-25T12:00:00.000Z" };
-
+const openai: ProviderView = {
+  id: "11111111-1111-4111-8111-111111111111",
+  registryId: "openai",
+  name: "OpenAI",
+  description: "GPT models.",
+};
+const vllm: ProviderView = {
+  id: "44444444-4444-4444-8444-444444444444",
+  registryId: "custom",
+  name: "Lab vLLM",
+  description: "",
+  baseUrl: "https://vllm.lab.example/v1",
+};
+const created = {
+  id: "55555555-5555-4555-8555-555555555555",
+  name: "Home Ollama",
+  baseUrl: "http://localhost:11434/v1",
+  createdAt: "2026-11-25T12:00:00.000Z",
+};
 
 // Both dialogs load on demand; load them once up front, so that a cold transform of their modules is not
 // counted against findByRole's one-second wait.
@@ -71,12 +86,19 @@ describe("adding an endpoint", () => {
     const dialog = await screen.findByRole("dialog", { name: "Add endpoint" });
     await user.type(within(dialog).getByLabelText("Name"), "Metadata");
     await user.type(within(dialog).getByLabelText("Base URL"), "https://169.254.169.254/latest");
-    const refusal = "This endpoint is not allowed: 169.254.169.254 is a link-local address (169.254.0.0/16, where cloud metadata services answer).";
+    const refusal =
+      "This endpoint is not allowed: 169.254.169.254 is a link-local address (169.254.0.0/16, where cloud metadata services answer).";
     api.answer(400, { error: refusal, code: "endpoint_not_allowed" });
     await user.click(within(dialog).getByRole("button", { name: "Add endpoint" }));
     expect((await within(dialog).findByRole("alert")).textContent).toBe(refusal);
     expect(within(dialog).getByLabelText("Base URL").getAttribute("aria-invalid")).toBe("true");
-    expect(api.calls).toEqual([{ method: "POST", url: "/api/user/endpoints", body: { name: "Metadata", baseUrl: "https://169.254.169.254/latest" } }]);
+    expect(api.calls).toEqual([
+      {
+        method: "POST",
+        url: "/api/user/endpoints",
+        body: { name: "Metadata", baseUrl: "https://169.254.169.254/latest" },
+      },
+    ]);
   });
 
   it("adds a card and opens its key dialog, where an empty field saves the endpoint without a key", async () => {
@@ -90,16 +112,26 @@ describe("adding an endpoint", () => {
     await user.click(within(dialog).getByRole("button", { name: "Add endpoint" }));
 
     const keyDialog = await screen.findByRole("dialog", { name: "Home Ollama API Key" });
-    expect(within(keyDialog).getByText(/or leave the field empty if it needs none. It is checked with the endpoint/)).toBeTruthy();
+    expect(
+      within(keyDialog).getByText(/or leave the field empty if it needs none. It is checked with the endpoint/),
+    ).toBeTruthy();
     expect((within(keyDialog).getByLabelText("API Key") as HTMLInputElement).placeholder).toBe("Empty: no key");
     expect(within(keyDialog).queryByRole("link")).toBeNull();
     expect((within(keyDialog).getByRole("button", { name: "Save API Key" }) as HTMLButtonElement).disabled).toBe(false);
 
-    api.answer(200, { valid: true, status: "valid", message: "Verified with Home Ollama: it lets anyone list models without a key.", httpStatus: 200 });
+    api.answer(200, {
+      valid: true,
+      status: "valid",
+      message: "Verified with Home Ollama: it lets anyone list models without a key.",
+      httpStatus: 200,
+    });
     await user.click(within(keyDialog).getByRole("button", { name: "Test without a key" }));
     expect((await within(keyDialog).findByRole("status")).textContent).toContain("without a key");
 
-    api.answer(200, { ...keyViewFor({ ...vllm, id: created.id }, { apiKey: "" }), validation: { status: "valid", message: "Verified." } });
+    api.answer(200, {
+      ...keyViewFor({ ...vllm, id: created.id }, { apiKey: "" }),
+      validation: { status: "valid", message: "Verified." },
+    });
     await user.click(within(keyDialog).getByRole("button", { name: "Save API Key" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(api.calls.slice(1).map((c) => c.body)).toEqual([
@@ -112,7 +144,11 @@ describe("adding an endpoint", () => {
   });
 
   it("is closed to an 11th endpoint", () => {
-    const ten = Array.from({ length: 10 }, (_, i): ProviderView => ({ ...vllm, id: `44444444-4444-4444-8444-4444444444${10 + i}`, name: `E${i}` }));
+    const ten = Array.from({ length: 10 }, (_, i): ProviderView => ({
+      ...vllm,
+      id: `44444444-4444-4444-8444-4444444444${10 + i}`,
+      name: `E${i}`,
+    }));
     renderSection([], [openai, ...ten]);
     expect((screen.getByRole("button", { name: "Add endpoint" }) as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByText(/You have 10 endpoints/)).toBeTruthy();
@@ -129,10 +165,17 @@ describe("editing an endpoint", () => {
     await user.clear(url);
     await user.type(url, "https://other.lab.example/v1");
     expect(within(dialog).getByText(/its saved key, if any, is removed/)).toBeTruthy();
-    api.answer(200, { id: vllm.id, name: "Lab vLLM", baseUrl: "https://other.lab.example/v1", createdAt: created.createdAt });
+    api.answer(200, {
+      id: vllm.id,
+      name: "Lab vLLM",
+      baseUrl: "https://other.lab.example/v1",
+      createdAt: created.createdAt,
+    });
     await user.click(within(dialog).getByRole("button", { name: "Save changes" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
-    expect(api.calls).toEqual([{ method: "PATCH", url: `/api/user/endpoints/${vllm.id}`, body: { baseUrl: "https://other.lab.example/v1" } }]);
+    expect(api.calls).toEqual([
+      { method: "PATCH", url: `/api/user/endpoints/${vllm.id}`, body: { baseUrl: "https://other.lab.example/v1" } },
+    ]);
     expect(within(card("Lab vLLM")).getByText("https://other.lab.example/v1")).toBeTruthy();
     expect(within(card("Lab vLLM")).getByText("Not Set Up")).toBeTruthy();
   });

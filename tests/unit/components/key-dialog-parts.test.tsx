@@ -13,7 +13,12 @@ import type { KeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { fakeApi } from "../../fixtures/fake-api";
 
-const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
+const openai: ProviderView = {
+  id: "11111111-1111-4111-8111-111111111111",
+  registryId: "openai",
+  name: "OpenAI",
+  description: "GPT models.",
+};
 const stored: KeyView = {
   id: "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa",
   providerId: openai.id,
@@ -41,7 +46,11 @@ describe("Button: the one rule for busy buttons", () => {
     await user.click(screen.getByRole("button"));
     expect(onClick).toHaveBeenCalledTimes(1);
 
-    rerender(<Button onClick={onClick} waiting>Save</Button>);
+    rerender(
+      <Button onClick={onClick} waiting>
+        Save
+      </Button>,
+    );
     const button = screen.getByRole("button");
     button.focus();
     await user.click(button);
@@ -50,7 +59,11 @@ describe("Button: the one rule for busy buttons", () => {
     expect(document.activeElement).toBe(button);
     expect(button.getAttribute("aria-busy")).toBeNull();
 
-    rerender(<Button onClick={onClick} busy>Saving...</Button>);
+    rerender(
+      <Button onClick={onClick} busy>
+        Saving...
+      </Button>,
+    );
     await user.click(screen.getByRole("button", { name: "Saving..." }));
     expect(onClick).toHaveBeenCalledTimes(1);
     expect(screen.getByRole("button").getAttribute("aria-busy")).toBe("true");
@@ -62,7 +75,9 @@ describe("Button: the one rule for busy buttons", () => {
     const onSubmit = vi.fn((event: SubmitEvent) => event.preventDefault());
     render(
       <form onSubmit={(e) => onSubmit(e.nativeEvent as SubmitEvent)}>
-        <Button type="submit" waiting>Save</Button>
+        <Button type="submit" waiting>
+          Save
+        </Button>
       </form>,
     );
     await user.click(screen.getByRole("button"));
@@ -75,25 +90,39 @@ describe("KeyInput", () => {
     const user = userEvent.setup();
     const onEdit = vi.fn();
     const ref = createRef<HTMLInputElement>();
-    const { rerender } = render(<KeyInput provider={openai} stored={stored} inputRef={ref} error={null} onEdit={onEdit} />);
+    const { rerender } = render(
+      <KeyInput provider={openai} stored={stored} inputRef={ref} error={null} onEdit={onEdit} />,
+    );
     const input = screen.getByLabelText("API Key") as HTMLInputElement;
     expect(ref.current).toBe(input);
     expect(screen.getByText("A key is saved (sk-p********…mnop). Saving replaces it.")).toBeTruthy();
     await user.type(input, "abc");
     expect(onEdit).toHaveBeenLastCalledWith("abc");
-    expect(screen.getByText(/doesn't look like an OpenAI key \(they usually start with sk- and have 20 or more letters and digits after it\)\. You can still save it\./)).toBeTruthy();
+    expect(
+      screen.getByText(
+        /doesn't look like an OpenAI key \(they usually start with sk- and have 20 or more letters and digits after it\)\. You can still save it\./,
+      ),
+    ).toBeTruthy();
 
-    rerender(<KeyInput provider={openai} stored={stored} inputRef={ref} error="OpenAI rejected this key." onEdit={onEdit} />);
+    rerender(
+      <KeyInput provider={openai} stored={stored} inputRef={ref} error="OpenAI rejected this key." onEdit={onEdit} />,
+    );
     const alert = screen.getByRole("alert");
     expect(input.getAttribute("aria-invalid")).toBe("true");
     expect(input.getAttribute("aria-describedby")).toContain(alert.id);
     // The provider refused it: the hint no longer offers to save it anyway.
-    expect(screen.getByText("This doesn't look like an OpenAI key (they usually start with sk- and have 20 or more letters and digits after it).")).toBeTruthy();
+    expect(
+      screen.getByText(
+        "This doesn't look like an OpenAI key (they usually start with sk- and have 20 or more letters and digits after it).",
+      ),
+    ).toBeTruthy();
     expect(screen.queryByText(/You can still save it/)).toBeNull();
   });
 
   it("says a or an as the provider's name is said", () => {
-    expect(["OpenAI", "Anthropic", "xAI", "OpenRouter", "Groq", "Google Gemini", "Mistral", "DeepSeek"].map(aKey)).toEqual([
+    expect(
+      ["OpenAI", "Anthropic", "xAI", "OpenRouter", "Groq", "Google Gemini", "Mistral", "DeepSeek"].map(aKey),
+    ).toEqual([
       "an OpenAI key",
       "an Anthropic key",
       "an xAI key",
@@ -110,7 +139,11 @@ describe("KeyResultNotice", () => {
   it("announces the result and offers Save anyway, which waits while a request runs", async () => {
     const user = userEvent.setup();
     const onSaveAnyway = vi.fn();
-    const notice = { tone: "warning" as const, text: "Couldn't reach OpenAI to check the key (timed out after 8 s).", saveAnyway: true };
+    const notice = {
+      tone: "warning" as const,
+      text: "Couldn't reach OpenAI to check the key (timed out after 8 s).",
+      saveAnyway: true,
+    };
     const { rerender } = render(<KeyResultNotice notice={notice} waiting onSaveAnyway={onSaveAnyway} />);
     expect(screen.getByRole("status").textContent).toContain("timed out");
     await user.click(screen.getByRole("button", { name: "Save anyway" }));
@@ -118,7 +151,9 @@ describe("KeyResultNotice", () => {
     rerender(<KeyResultNotice notice={notice} waiting={false} onSaveAnyway={onSaveAnyway} />);
     await user.click(screen.getByRole("button", { name: "Save anyway" }));
     expect(onSaveAnyway).toHaveBeenCalledTimes(1);
-    rerender(<KeyResultNotice notice={{ tone: "success", text: "Verified." }} waiting={false} onSaveAnyway={onSaveAnyway} />);
+    rerender(
+      <KeyResultNotice notice={{ tone: "success", text: "Verified." }} waiting={false} onSaveAnyway={onSaveAnyway} />,
+    );
     expect(screen.queryByRole("button")).toBeNull();
   });
 });
@@ -129,25 +164,59 @@ describe("DeleteKeyConfirm", () => {
     const onConfirm = vi.fn();
     const onOpenChange = vi.fn();
     const { rerender } = render(
-      <DeleteKeyConfirm providerName="OpenAI" open={false} onOpenChange={onOpenChange} waiting={false} deleting={false} onConfirm={onConfirm} />,
+      <DeleteKeyConfirm
+        providerName="OpenAI"
+        open={false}
+        onOpenChange={onOpenChange}
+        waiting={false}
+        deleting={false}
+        onConfirm={onConfirm}
+      />,
     );
     await user.click(screen.getByRole("button", { name: "Delete API Key" }));
     expect(onOpenChange).toHaveBeenCalledWith(true);
     expect(onConfirm).not.toHaveBeenCalled();
 
-    rerender(<DeleteKeyConfirm providerName="OpenAI" open onOpenChange={onOpenChange} waiting={false} deleting={false} onConfirm={onConfirm} />);
+    rerender(
+      <DeleteKeyConfirm
+        providerName="OpenAI"
+        open
+        onOpenChange={onOpenChange}
+        waiting={false}
+        deleting={false}
+        onConfirm={onConfirm}
+      />,
+    );
     const confirm = screen.getByRole("alertdialog", { name: "Delete your OpenAI API key?" });
     await user.click(screen.getAllByRole("button", { name: "Delete API Key" }).at(-1)!);
     expect(onConfirm).toHaveBeenCalledTimes(1);
 
-    rerender(<DeleteKeyConfirm providerName="OpenAI" open onOpenChange={onOpenChange} waiting deleting onConfirm={onConfirm} />);
+    rerender(
+      <DeleteKeyConfirm
+        providerName="OpenAI"
+        open
+        onOpenChange={onOpenChange}
+        waiting
+        deleting
+        onConfirm={onConfirm}
+      />,
+    );
     expect(confirm.querySelector("[aria-busy=true]")?.textContent).toBe("Deleting...");
   });
 
   it("does not open while another request of the dialog runs", async () => {
     const user = userEvent.setup();
     const onOpenChange = vi.fn();
-    render(<DeleteKeyConfirm providerName="OpenAI" open={false} onOpenChange={onOpenChange} waiting deleting={false} onConfirm={() => {}} />);
+    render(
+      <DeleteKeyConfirm
+        providerName="OpenAI"
+        open={false}
+        onOpenChange={onOpenChange}
+        waiting
+        deleting={false}
+        onConfirm={() => {}}
+      />,
+    );
     await user.click(screen.getByRole("button", { name: "Delete API Key" }));
     expect(onOpenChange).not.toHaveBeenCalled();
   });
@@ -155,7 +224,13 @@ describe("DeleteKeyConfirm", () => {
 
 describe("useKeyActions", () => {
   function setup(apiKey: KeyView | undefined = stored) {
-    const callbacks = { onSaved: vi.fn(), onDeleted: vi.fn(), onTested: vi.fn(), onClose: vi.fn(), focusInput: vi.fn() };
+    const callbacks = {
+      onSaved: vi.fn(),
+      onDeleted: vi.fn(),
+      onTested: vi.fn(),
+      onClose: vi.fn(),
+      focusInput: vi.fn(),
+    };
     const hook = renderHook(() => useKeyActions({ provider: openai, apiKey, ...callbacks }));
     return { ...callbacks, hook };
   }
@@ -197,14 +272,27 @@ describe("useKeyActions", () => {
   it("tests the stored key when given no key, and tells the card to reload the key's health", async () => {
     const api = fakeApi();
     const { hook, onSaved, onTested } = setup();
-    api.answer(200, { valid: true, status: "valid", message: "Verified with OpenAI: the key can list models.", httpStatus: 200 });
+    api.answer(200, {
+      valid: true,
+      status: "valid",
+      message: "Verified with OpenAI: the key can list models.",
+      httpStatus: 200,
+    });
     await act(() => hook.result.current.test(""));
     expect(api.calls[0]!.body).toEqual({ providerId: openai.id });
-    expect(hook.result.current.notice).toEqual({ tone: "success", text: "Verified with OpenAI: the key can list models." });
+    expect(hook.result.current.notice).toEqual({
+      tone: "success",
+      text: "Verified with OpenAI: the key can list models.",
+    });
     expect(onTested).toHaveBeenCalledTimes(1);
     expect(onSaved).not.toHaveBeenCalled();
     // A typed key is not the stored one: nothing to reload.
-    api.answer(200, { valid: true, status: "valid", message: "Verified with OpenAI: the key can list models.", httpStatus: 200 });
+    api.answer(200, {
+      valid: true,
+      status: "valid",
+      message: "Verified with OpenAI: the key can list models.",
+      httpStatus: 200,
+    });
     await act(() => hook.result.current.test("sk-test-valid-123456"));
     expect(onTested).toHaveBeenCalledTimes(1);
   });

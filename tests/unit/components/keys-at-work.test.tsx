@@ -17,9 +17,24 @@ import { fakeApi } from "../../fixtures/fake-api";
 
 /** The settings page's new parts: health on the cards, the notice, usage and its chart, models, activity. */
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
-const anthropic: ProviderView = { id: "22222222-2222-4222-8222-222222222222", registryId: "anthropic", name: "Anthropic", description: "Claude models." };
-const google: ProviderView = { id: "33333333-3333-4333-8333-333333333333", registryId: "google", name: "Google Gemini", description: "Gemini." };
+const openai: ProviderView = {
+  id: "11111111-1111-4111-8111-111111111111",
+  registryId: "openai",
+  name: "OpenAI",
+  description: "GPT models.",
+};
+const anthropic: ProviderView = {
+  id: "22222222-2222-4222-8222-222222222222",
+  registryId: "anthropic",
+  name: "Anthropic",
+  description: "Claude models.",
+};
+const google: ProviderView = {
+  id: "33333333-3333-4333-8333-333333333333",
+  registryId: "google",
+  name: "Google Gemini",
+  description: "Gemini.",
+};
 const providers = [openai, anthropic, google];
 
 function keyFor(provider: ProviderView, overrides: Partial<ListedKeyView> = {}): ListedKeyView {
@@ -46,7 +61,12 @@ function keyFor(provider: ProviderView, overrides: Partial<ListedKeyView> = {}):
 }
 
 const rejected = (provider: ProviderView, overrides: Partial<ListedKeyView> = {}) =>
-  keyFor(provider, { health: "rejected", healthMessage: `${provider.name} rejected this key.`, healthCheckedAt: "2026-11-25T10:00:00.000Z", ...overrides });
+  keyFor(provider, {
+    health: "rejected",
+    healthMessage: `${provider.name} rejected this key.`,
+    healthCheckedAt: "2026-11-25T10:00:00.000Z",
+    ...overrides,
+  });
 
 function renderSection(keys: ListedKeyView[], charts = {}) {
   const user = userEvent.setup();
@@ -56,7 +76,14 @@ function renderSection(keys: ListedKeyView[], charts = {}) {
 
 describe("health on the cards", () => {
   it("a rejected key is red with Update API Key and says when it was checked; a limited one is amber", () => {
-    const { card } = renderSection([rejected(openai), keyFor(anthropic, { health: "limited", healthMessage: "Anthropic recognised this key but is rate-limiting it right now." }), keyFor(google)]);
+    const { card } = renderSection([
+      rejected(openai),
+      keyFor(anthropic, {
+        health: "limited",
+        healthMessage: "Anthropic recognised this key but is rate-limiting it right now.",
+      }),
+      keyFor(google),
+    ]);
     const red = within(card("OpenAI"));
     expect(red.getByTestId("health-badge").textContent).toBe("Rejected");
     expect(red.getByTestId("health-badge").className).toContain("text-destructive");
@@ -86,7 +113,9 @@ describe("health on the cards", () => {
     expect(notice.getAttribute("role")).toBe("alert");
     expect(notice.textContent).toContain("Your OpenAI API key was rejected by OpenAI");
     expect(notice.textContent).not.toContain("Google");
-    expect(within(notice).getByRole("link", { name: "Go to the OpenAI key" }).getAttribute("href")).toBe("#provider-openai");
+    expect(within(notice).getByRole("link", { name: "Go to the OpenAI key" }).getAttribute("href")).toBe(
+      "#provider-openai",
+    );
 
     api.answer(200, { ...rejected(openai), isEnabled: false });
     await user.click(within(card("OpenAI")).getByRole("switch"));
@@ -98,11 +127,19 @@ describe("health on the cards", () => {
     const { user, card } = renderSection([rejected(openai)]);
     await user.click(within(card("OpenAI")).getByRole("button", { name: "Update API Key" }));
     const dialog = await screen.findByRole("dialog", { name: "OpenAI API Key" });
-    api.answer(200, { valid: true, status: "valid", message: "Verified with OpenAI: the key can list models.", httpStatus: 200 });
+    api.answer(200, {
+      valid: true,
+      status: "valid",
+      message: "Verified with OpenAI: the key can list models.",
+      httpStatus: 200,
+    });
     api.answer(200, [keyFor(openai, { healthCheckedAt: new Date(NOW).toISOString() })]);
     await user.click(within(dialog).getByRole("button", { name: "Test saved key" }));
     await waitFor(() => expect(screen.queryByTestId("rejected-keys-notice")).toBeNull());
-    expect(api.calls.map((c) => `${c.method} ${c.url}`)).toEqual(["POST /api/user/api-keys/test", "GET /api/user/api-keys"]);
+    expect(api.calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      "POST /api/user/api-keys/test",
+      "GET /api/user/api-keys",
+    ]);
     await user.keyboard("{Escape}");
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(within(card("OpenAI")).queryByTestId("health-badge")).toBeNull();
@@ -112,20 +149,32 @@ describe("health on the cards", () => {
 describe("usage", () => {
   it("says when the key was last used and how many tokens it spent in 30 days", () => {
     const { card } = renderSection([
-      keyFor(openai, { lastUsedAt: "2026-11-25T11:55:00Z", usage: { requests: 31, inputTokens: 9_000, outputTokens: 3_400, errors: 2, costMicroUsd: 0 } }),
+      keyFor(openai, {
+        lastUsedAt: "2026-11-25T11:55:00Z",
+        usage: { requests: 31, inputTokens: 9_000, outputTokens: 3_400, errors: 2, costMicroUsd: 0 },
+      }),
       keyFor(anthropic),
     ]);
-    expect(within(card("OpenAI")).getByTestId("usage-line").textContent).toBe("Used 5 minutes ago · 12.4k tokens in 30 days · 2 failed");
-    expect(within(card("Anthropic")).getByTestId("usage-line").textContent).toBe("Not used yet · no requests in 30 days");
+    expect(within(card("OpenAI")).getByTestId("usage-line").textContent).toBe(
+      "Used 5 minutes ago · 12.4k tokens in 30 days · 2 failed",
+    );
+    expect(within(card("Anthropic")).getByTestId("usage-line").textContent).toBe(
+      "Not used yet · no requests in 30 days",
+    );
   });
 
   it("draws the chart the server made for the key, not for a key that is gone", async () => {
     const api = fakeApi();
     const key = keyFor(openai);
-    const days = usageByKey([{ apiKeyId: key.id, day: "2026-11-25", requests: 4, inputTokens: 40, outputTokens: 2, errors: 1 }], NOW).get(key.id)!;
+    const days = usageByKey(
+      [{ apiKeyId: key.id, day: "2026-11-25", requests: 4, inputTokens: 40, outputTokens: 2, errors: 1 }],
+      NOW,
+    ).get(key.id)!;
     const { user, card } = renderSection([key], { [key.id]: <UsageChart days={days} /> });
     const chart = within(card("OpenAI")).getByRole("img");
-    expect(chart.getAttribute("aria-label")).toBe("Requests per day over the last 30 days: 4 in all, 1 failed; busiest Nov 25 with 4.");
+    expect(chart.getAttribute("aria-label")).toBe(
+      "Requests per day over the last 30 days: 4 in all, 1 failed; busiest Nov 25 with 4.",
+    );
     expect(chart.querySelectorAll("[data-day]")).toHaveLength(30);
 
     await user.click(within(card("OpenAI")).getByRole("button", { name: "Update API Key" }));
@@ -142,16 +191,32 @@ describe("models", () => {
     const api = fakeApi();
     const { user, card } = renderSection([keyFor(openai), keyFor(anthropic, { isEnabled: false })]);
     expect(within(card("Anthropic")).queryByRole("button", { name: "Show models" })).toBeNull(); // a disabled key
-    api.answer(200, { providerId: openai.id, models: [{ id: "gpt-4o", name: "gpt-4o" }, { id: "o3-mini", name: "o3-mini" }], fetchedAt: "2026-11-25T12:00:00.000Z" });
+    api.answer(200, {
+      providerId: openai.id,
+      models: [
+        { id: "gpt-4o", name: "gpt-4o" },
+        { id: "o3-mini", name: "o3-mini" },
+      ],
+      fetchedAt: "2026-11-25T12:00:00.000Z",
+    });
     api.answer(200, [keyFor(openai), keyFor(anthropic, { isEnabled: false })]);
     const show = within(card("OpenAI")).getByRole("button", { name: "Show models" });
     expect(show.getAttribute("aria-expanded")).toBe("false");
     await user.click(show);
     expect(await within(card("OpenAI")).findByText("2 models available with this key")).toBeTruthy();
-    expect(within(within(card("OpenAI")).getByTestId("model-list")).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["gpt-4o", "o3-mini"]);
-    expect(within(card("OpenAI")).getByRole("button", { name: "Hide models" }).getAttribute("aria-expanded")).toBe("true");
+    expect(
+      within(within(card("OpenAI")).getByTestId("model-list"))
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["gpt-4o", "o3-mini"]);
+    expect(within(card("OpenAI")).getByRole("button", { name: "Hide models" }).getAttribute("aria-expanded")).toBe(
+      "true",
+    );
     await waitFor(() => expect(api.calls).toHaveLength(2));
-    expect(api.calls.map((c) => c.url)).toEqual([`/api/user/api-keys/models?providerId=${openai.id}`, "/api/user/api-keys"]);
+    expect(api.calls.map((c) => c.url)).toEqual([
+      `/api/user/api-keys/models?providerId=${openai.id}`,
+      "/api/user/api-keys",
+    ]);
   });
 
   it("shows the provider's refusal, and the card turns rejected with the reloaded keys", async () => {
@@ -167,7 +232,12 @@ describe("models", () => {
 });
 
 describe("the activity panel", () => {
-  const event = (id: number, type: ActivityEventView["type"], detail: ActivityEventView["detail"] = {}, providerId: string | null = openai.id): ActivityEventView => ({
+  const event = (
+    id: number,
+    type: ActivityEventView["type"],
+    detail: ActivityEventView["detail"] = {},
+    providerId: string | null = openai.id,
+  ): ActivityEventView => ({
     id: String(id),
     at: new Date(NOW - id * 60_000).toISOString(),
     type,
@@ -179,17 +249,27 @@ describe("the activity panel", () => {
     const api = fakeApi();
     const user = userEvent.setup();
     const page: ActivityPageView = {
-      events: [event(3, "key_health_changed", { from: "ok", to: "rejected", source: "recheck" }), event(2, "key_tested", { health: "ok" }), event(1, "signed_in", {}, null)],
+      events: [
+        event(3, "key_health_changed", { from: "ok", to: "rejected", source: "recheck" }),
+        event(2, "key_tested", { health: "ok" }),
+        event(1, "signed_in", {}, null),
+      ],
       nextCursor: "1",
     };
     render(<ActivityPanel initialPage={page} providers={providers} now={NOW} />);
-    const items = () => within(screen.getByTestId("activity-list")).getAllByRole("listitem").map((li) => li.textContent);
+    const items = () =>
+      within(screen.getByTestId("activity-list"))
+        .getAllByRole("listitem")
+        .map((li) => li.textContent);
     expect(items()).toEqual([
       "The OpenAI key is now rejected (was working), found by a scheduled re-check3 minutes ago",
       "Tested the OpenAI key: working2 minutes ago",
       "Signed in1 minute ago",
     ]);
-    api.answer(200, { events: [{ ...event(0, "key_created", { checked: false, health: "unchecked" }), id: "0" }], nextCursor: null });
+    api.answer(200, {
+      events: [{ ...event(0, "key_created", { checked: false, health: "unchecked" }), id: "0" }],
+      nextCursor: null,
+    });
     await user.click(screen.getByRole("button", { name: "Load more" }));
     await waitFor(() => expect(items()).toHaveLength(4));
     expect(api.calls[0]!.url).toBe("/api/user/activity?cursor=1");
@@ -202,14 +282,23 @@ describe("the activity panel", () => {
     render(
       <>
         <ApiKeysSection providers={providers} initialKeys={[keyFor(openai)]} now={NOW} />
-        <ActivityPanel initialPage={{ events: [event(1, "key_created", { checked: true, health: "ok" })], nextCursor: null }} providers={providers} now={NOW} />
+        <ActivityPanel
+          initialPage={{ events: [event(1, "key_created", { checked: true, health: "ok" })], nextCursor: null }}
+          providers={providers}
+          now={NOW}
+        />
       </>,
     );
     api.answer(200, { ...keyFor(openai), isEnabled: false });
-    api.answer(200, { events: [event(2, "key_disabled"), event(1, "key_created", { checked: true, health: "ok" })], nextCursor: null });
+    api.answer(200, {
+      events: [event(2, "key_disabled"), event(1, "key_created", { checked: true, health: "ok" })],
+      nextCursor: null,
+    });
     await act(async () => screen.getByRole("switch").click());
     await waitFor(() => expect(within(screen.getByTestId("activity-list")).getAllByRole("listitem")).toHaveLength(2));
-    expect(within(screen.getByTestId("activity-list")).getAllByRole("listitem")[0]!.textContent).toMatch(/^Disabled the OpenAI key/);
+    expect(within(screen.getByTestId("activity-list")).getAllByRole("listitem")[0]!.textContent).toMatch(
+      /^Disabled the OpenAI key/,
+    );
   });
 
   it("says so when there is nothing yet", () => {
@@ -220,7 +309,11 @@ describe("the activity panel", () => {
   describe("deferred on the settings page (its code loads when needed)", () => {
     /** An IntersectionObserver that reports only when told to. */
     function fakeObserver() {
-      const observers: { callback: IntersectionObserverCallback; options?: IntersectionObserverInit; disconnected: boolean }[] = [];
+      const observers: {
+        callback: IntersectionObserverCallback;
+        options?: IntersectionObserverInit;
+        disconnected: boolean;
+      }[] = [];
       vi.stubGlobal(
         "IntersectionObserver",
         class {
@@ -237,10 +330,18 @@ describe("the activity panel", () => {
       );
       return {
         observers,
-        comeNear: () => act(() => observers.at(-1)!.callback([{ isIntersecting: true } as IntersectionObserverEntry], {} as IntersectionObserver)),
+        comeNear: () =>
+          act(() =>
+            observers
+              .at(-1)!
+              .callback([{ isIntersecting: true } as IntersectionObserverEntry], {} as IntersectionObserver),
+          ),
       };
     }
-    const page: ActivityPageView = { events: [event(2, "key_tested", { health: "ok" }), event(1, "key_created", { checked: true, health: "ok" })], nextCursor: "1" };
+    const page: ActivityPageView = {
+      events: [event(2, "key_tested", { health: "ok" }), event(1, "key_created", { checked: true, health: "ok" })],
+      nextCursor: "1",
+    };
     /** As app/settings/page.tsx renders it: the server's markup inside the deferring wrapper. */
     const deferred = (initialPage = page) => (
       <DeferredActivity initialPage={initialPage} providers={providers} now={NOW}>
@@ -252,7 +353,10 @@ describe("the activity panel", () => {
         />
       </DeferredActivity>
     );
-    const items = () => within(screen.getByTestId("activity-list")).getAllByRole("listitem").map((li) => li.textContent);
+    const items = () =>
+      within(screen.getByTestId("activity-list"))
+        .getAllByRole("listitem")
+        .map((li) => li.textContent);
 
     it("shows the server's events; coming near the screen loads the panel, which asks nothing until needed", async () => {
       const api = fakeApi();
@@ -308,7 +412,10 @@ describe("the activity panel", () => {
         </>,
       );
       api.answer(200, { ...keyFor(openai), isEnabled: false });
-      api.answer(200, { events: [event(2, "key_disabled"), event(1, "key_created", { checked: true, health: "ok" })], nextCursor: null });
+      api.answer(200, {
+        events: [event(2, "key_disabled"), event(1, "key_created", { checked: true, health: "ok" })],
+        nextCursor: null,
+      });
       await act(async () => screen.getByRole("switch").click());
       await waitFor(() => expect(items()).toHaveLength(2));
       expect(items()[0]).toMatch(/^Disabled the OpenAI key/);

@@ -7,13 +7,24 @@ import { Playground, type PlaygroundProvider } from "@/components/playground/pla
 import { readChatError, toWireMessages } from "@/lib/client/chat";
 
 /** The playground in a browser-like DOM: the API answers as /api/chat and the models route do (their shapes). */
-const openai: PlaygroundProvider = { id: "11111111-1111-4111-8111-111111111111", name: "OpenAI", keyHint: "sk-t****abcd" };
-const anthropic: PlaygroundProvider = { id: "22222222-2222-4222-8222-222222222222", name: "Anthropic", keyHint: "sk-a****wxyz" };
+const openai: PlaygroundProvider = {
+  id: "11111111-1111-4111-8111-111111111111",
+  name: "OpenAI",
+  keyHint: "sk-t****abcd",
+};
+const anthropic: PlaygroundProvider = {
+  id: "22222222-2222-4222-8222-222222222222",
+  name: "Anthropic",
+  keyHint: "sk-a****wxyz",
+};
 
 type Sent = { url: string; body: unknown };
 
 const sse = (parts: object[]) => parts.map((p) => `data: ${JSON.stringify(p)}\n\n`).join("") + "data: [DONE]\n\n";
-const answerParts = (texts: string[], tokens: Record<string, number | null> = { inputTokens: 7, outputTokens: 21, costMicroUsd: 4200 }) => [
+const answerParts = (
+  texts: string[],
+  tokens: Record<string, number | null> = { inputTokens: 7, outputTokens: 21, costMicroUsd: 4200 },
+) => [
   { type: "start", messageId: "a1", messageMetadata: { keyHint: "sk-t****abcd", model: "gpt-4o-mini" } },
   { type: "start-step" },
   { type: "text-start", id: "t1" },
@@ -31,7 +42,9 @@ function hanging(parts: object[], signal: AbortSignal | null | undefined): Reada
   return new ReadableStream({
     start(controller) {
       controller.enqueue(new TextEncoder().encode(parts.map((p) => `data: ${JSON.stringify(p)}\n\n`).join("")));
-      signal?.addEventListener("abort", () => controller.error(new DOMException("The user aborted a request.", "AbortError")));
+      signal?.addEventListener("abort", () =>
+        controller.error(new DOMException("The user aborted a request.", "AbortError")),
+      );
     },
   });
 }
@@ -46,20 +59,48 @@ function serve(options: { models?: ModelsAnswer; modelsFor?: Record<string, Mode
       sent.push({ url: String(url), body });
       if (String(url).startsWith("/api/user/api-keys/models")) {
         const providerId = new URL(String(url), "http://x").searchParams.get("providerId")!;
-        const models = options.modelsFor?.[providerId] ?? options.models ?? { status: 200, body: { providerId: openai.id, models: [{ id: "gpt-4o-mini", name: "gpt-4o-mini" }, { id: "gpt-4o", name: "GPT-4o" }], fetchedAt: "2026-11-26T00:00:00.000Z" } };
-        return new Response(JSON.stringify(models.body), { status: models.status, headers: { "content-type": "application/json" } });
+        const models = options.modelsFor?.[providerId] ??
+          options.models ?? {
+            status: 200,
+            body: {
+              providerId: openai.id,
+              models: [
+                { id: "gpt-4o-mini", name: "gpt-4o-mini" },
+                { id: "gpt-4o", name: "GPT-4o" },
+              ],
+              fetchedAt: "2026-11-26T00:00:00.000Z",
+            },
+          };
+        return new Response(JSON.stringify(models.body), {
+          status: models.status,
+          headers: { "content-type": "application/json" },
+        });
       }
       const next = options.chats.shift();
       if (!next) throw new Error("no chat answer queued");
-      if ("hang" in next) return new Response(hanging(next.hang, init.signal), { status: 200, headers: { "content-type": "text/event-stream" } });
-      if ("stream" in next) return new Response(sse(next.stream), { status: 200, headers: { "content-type": "text/event-stream", "x-key-hint": "sk-t****abcd" } });
-      return new Response(JSON.stringify(next.body), { status: next.status, headers: { "content-type": "application/json" } });
+      if ("hang" in next)
+        return new Response(hanging(next.hang, init.signal), {
+          status: 200,
+          headers: { "content-type": "text/event-stream" },
+        });
+      if ("stream" in next)
+        return new Response(sse(next.stream), {
+          status: 200,
+          headers: { "content-type": "text/event-stream", "x-key-hint": "sk-t****abcd" },
+        });
+      return new Response(JSON.stringify(next.body), {
+        status: next.status,
+        headers: { "content-type": "application/json" },
+      });
     }),
   );
   return sent;
 }
 
-const chatBodies = (sent: Sent[]) => sent.filter((s) => s.url === "/api/chat").map((s) => s.body as { providerId: string; model: string; messages: unknown[] });
+const chatBodies = (sent: Sent[]) =>
+  sent
+    .filter((s) => s.url === "/api/chat")
+    .map((s) => s.body as { providerId: string; model: string; messages: unknown[] });
 
 describe("the playground", () => {
   it("without a usable key: says so, and leads to Settings", () => {
@@ -86,7 +127,9 @@ describe("the playground", () => {
     expect(answer.textContent).toContain("sk-t****abcd");
     expect(within(answer).getByTestId("answer-tokens").textContent).toContain("7 tokens in, 21 out");
     expect(within(answer).getByTestId("answer-cost").textContent).toBe(" · $0.0042");
-    expect(chatBodies(sent)).toEqual([{ providerId: openai.id, model: "gpt-4o", messages: [{ role: "user", content: "Line one\nline two" }] }]);
+    expect(chatBodies(sent)).toEqual([
+      { providerId: openai.id, model: "gpt-4o", messages: [{ role: "user", content: "Line one\nline two" }] },
+    ]);
     const code = screen.getByTestId("answer-markdown").querySelector("pre code");
     expect(code?.textContent).toBe("const x = 1;\n");
     expect((prompt as HTMLTextAreaElement).value).toBe("");
@@ -96,7 +139,9 @@ describe("the playground", () => {
     const user = userEvent.setup();
     serve({ chats: [{ stream: answerParts(["Hi."], { inputTokens: 3, outputTokens: 2, costMicroUsd: null }) }] });
     render(<Playground providers={[openai, anthropic]} />);
-    await waitFor(() => expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"));
+    await waitFor(() =>
+      expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"),
+    );
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Hello{Enter}");
     const answer = await screen.findByTestId("answer-facts");
     expect(within(answer).getByTestId("answer-cost").textContent).toBe(" · unpriced");
@@ -108,12 +153,19 @@ describe("the playground", () => {
     const failure = { status: "invalid", message: "OpenAI rejected your key (HTTP 401). Replace it in Settings." };
     const sent = serve({
       chats: [
-        { stream: [{ type: "start", messageMetadata: { keyHint: "sk-t****abcd" } }, { type: "error", errorText: JSON.stringify(failure) }] },
+        {
+          stream: [
+            { type: "start", messageMetadata: { keyHint: "sk-t****abcd" } },
+            { type: "error", errorText: JSON.stringify(failure) },
+          ],
+        },
         { stream: answerParts(["Better now."]) },
       ],
     });
     render(<Playground providers={[openai]} />);
-    await waitFor(() => expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"));
+    await waitFor(() =>
+      expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"),
+    );
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Hi{Enter}");
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Key rejected");
@@ -131,8 +183,19 @@ describe("the playground", () => {
   it("when the models cannot be listed, the model is typed; a refused request shows the API's sentence", async () => {
     const user = userEvent.setup();
     const sent = serve({
-      models: { status: 502, body: { error: "Couldn't reach OpenAI to list models (timed out after 8 s).", code: "provider_unreachable" } },
-      chats: [{ status: 409, body: { error: "Your OpenAI API key is disabled. Enable it in Settings (/settings) to chat with it.", code: "api_key_disabled" } }],
+      models: {
+        status: 502,
+        body: { error: "Couldn't reach OpenAI to list models (timed out after 8 s).", code: "provider_unreachable" },
+      },
+      chats: [
+        {
+          status: 409,
+          body: {
+            error: "Your OpenAI API key is disabled. Enable it in Settings (/settings) to chat with it.",
+            code: "api_key_disabled",
+          },
+        },
+      ],
     });
     render(<Playground providers={[openai]} />);
     const model = await screen.findByRole("textbox", { name: "Model" });
@@ -150,7 +213,9 @@ describe("the playground", () => {
     const user = userEvent.setup();
     serve({ chats: [{ hang: answerParts(["The first words"]).slice(0, 4) }] });
     render(<Playground providers={[openai]} />);
-    await waitFor(() => expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"));
+    await waitFor(() =>
+      expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"),
+    );
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Tell me a long story{Enter}");
     await screen.findByText("The first words");
     await user.click(screen.getByRole("button", { name: "Stop" }));
@@ -165,7 +230,9 @@ describe("the playground", () => {
     const user = userEvent.setup();
     serve({ chats: [{ hang: [] }] });
     render(<Playground providers={[openai]} />);
-    await waitFor(() => expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"));
+    await waitFor(() =>
+      expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"),
+    );
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Hi{Enter}");
     await user.click(await screen.findByRole("button", { name: "Stop" }));
     expect((await screen.findByTestId("stopped-early")).textContent).toBe("Stopped before OpenAI answered.");
@@ -177,7 +244,18 @@ describe("the playground", () => {
     const endpoint: PlaygroundProvider = { id: "33333333-3333-4333-8333-333333333333", name: "My vLLM", keyHint: "" };
     serve({
       modelsFor: {
-        [openai.id]: { status: 200, body: { providerId: openai.id, models: [{ id: "gpt-4o", name: "gpt-4o" }, { id: "text-embedding-3-small", name: "text-embedding-3-small" }, { id: "tts-1", name: "tts-1" }], fetchedAt: "2026-11-26T00:00:00.000Z" } },
+        [openai.id]: {
+          status: 200,
+          body: {
+            providerId: openai.id,
+            models: [
+              { id: "gpt-4o", name: "gpt-4o" },
+              { id: "text-embedding-3-small", name: "text-embedding-3-small" },
+              { id: "tts-1", name: "tts-1" },
+            ],
+            fetchedAt: "2026-11-26T00:00:00.000Z",
+          },
+        },
         [endpoint.id]: { status: 502, body: { error: "Couldn't reach My vLLM.", code: "provider_unreachable" } },
       },
       chats: [],
@@ -197,7 +275,9 @@ describe("the playground", () => {
     render(<Playground providers={[openai]} initialProviderId={openai.id} />);
     const send = screen.getByRole("button", { name: "Send" }) as HTMLButtonElement;
     expect(send.disabled).toBe(true);
-    await waitFor(() => expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"));
+    await waitFor(() =>
+      expect((screen.getByRole("combobox", { name: "Model" }) as HTMLSelectElement).value).toBe("gpt-4o-mini"),
+    );
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Hi{Enter}");
     await screen.findByText("Hello.");
     await user.click(screen.getByRole("button", { name: "Clear" }));
@@ -221,9 +301,23 @@ describe("the wire format and errors", () => {
   });
 
   it("reads the stream's classification, the API's JSON errors, and anything else", () => {
-    expect(readChatError(new Error('{"status":"limited","message":"Slow down."}'))).toMatchObject({ kind: "limited", title: "Key limited", settings: true });
-    expect(readChatError(new Error('{"status":"unreachable","message":"Down."}'))).toMatchObject({ kind: "unreachable", settings: false });
-    expect(readChatError(new Error('{"error":"Too many messages.","code":"rate_limited"}'))).toMatchObject({ kind: "request", message: "Too many messages.", settings: false });
-    expect(readChatError(new Error("Failed to fetch"))).toMatchObject({ kind: "request", message: expect.stringContaining("Couldn't reach the server") });
+    expect(readChatError(new Error('{"status":"limited","message":"Slow down."}'))).toMatchObject({
+      kind: "limited",
+      title: "Key limited",
+      settings: true,
+    });
+    expect(readChatError(new Error('{"status":"unreachable","message":"Down."}'))).toMatchObject({
+      kind: "unreachable",
+      settings: false,
+    });
+    expect(readChatError(new Error('{"error":"Too many messages.","code":"rate_limited"}'))).toMatchObject({
+      kind: "request",
+      message: "Too many messages.",
+      settings: false,
+    });
+    expect(readChatError(new Error("Failed to fetch"))).toMatchObject({
+      kind: "request",
+      message: expect.stringContaining("Couldn't reach the server"),
+    });
   });
 });

@@ -11,10 +11,25 @@ import { keyViewFor } from "../../fixtures/key-view";
 
 /** A provider's "Prices": the catalogue's and the user's own per model; set and clear the user's. */
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
-const anthropic: ProviderView = { id: "22222222-2222-4222-8222-222222222222", registryId: "anthropic", name: "Anthropic", description: "Claude models." };
+const openai: ProviderView = {
+  id: "11111111-1111-4111-8111-111111111111",
+  registryId: "openai",
+  name: "OpenAI",
+  description: "GPT models.",
+};
+const anthropic: ProviderView = {
+  id: "22222222-2222-4222-8222-222222222222",
+  registryId: "anthropic",
+  name: "Anthropic",
+  description: "Claude models.",
+};
 
-const catalogue: PriceView = { model: "gpt-4o-mini", inputPerMTokUsd: 0.15, outputPerMTokUsd: 0.6, source: "catalogue" };
+const catalogue: PriceView = {
+  model: "gpt-4o-mini",
+  inputPerMTokUsd: 0.15,
+  outputPerMTokUsd: 0.6,
+  source: "catalogue",
+};
 const own: PriceView = { model: "my-fine-tune", inputPerMTokUsd: 3, outputPerMTokUsd: 12.5, source: "user" };
 
 function renderCards() {
@@ -53,14 +68,22 @@ describe("prices", () => {
     api.answer(200, { prices: [{ ...catalogue, inputPerMTokUsd: 0.2, outputPerMTokUsd: 0.8, source: "user" }, own] });
     await user.click(form.getByRole("button", { name: "Set price" }));
     expect(await screen.findByText("Your price for gpt-4o-mini is saved.")).toBeTruthy();
-    expect(api.calls[1]).toEqual({ method: "PUT", url: "/api/user/prices", body: { providerId: openai.id, model: "gpt-4o-mini", inputPerMTokUsd: 0.2, outputPerMTokUsd: 0.8 } });
+    expect(api.calls[1]).toEqual({
+      method: "PUT",
+      url: "/api/user/prices",
+      body: { providerId: openai.id, model: "gpt-4o-mini", inputPerMTokUsd: 0.2, outputPerMTokUsd: 0.8 },
+    });
     await waitFor(() => expect(screen.getByRole("row", { name: /^gpt-4o-mini \$0.20 \$0.80/ })).toBeTruthy());
 
     api.answer(200, { success: true });
     api.answer(200, { prices: [catalogue] });
     await user.click(screen.getByRole("button", { name: "Clear your price for my-fine-tune" }));
     expect(await screen.findByText("Your price for my-fine-tune is cleared.")).toBeTruthy();
-    expect(api.calls[3]).toEqual({ method: "DELETE", url: "/api/user/prices", body: { providerId: openai.id, model: "my-fine-tune" } });
+    expect(api.calls[3]).toEqual({
+      method: "DELETE",
+      url: "/api/user/prices",
+      body: { providerId: openai.id, model: "my-fine-tune" },
+    });
     await waitFor(() => expect(screen.queryByRole("row", { name: /my-fine-tune/ })).toBeNull());
   });
 
@@ -73,6 +96,8 @@ describe("prices", () => {
     await user.click(card("OpenAI").getByRole("button", { name: "Hide OpenAI prices" }));
     api.answer(503, { error: "The database is unavailable. Please try again shortly.", code: "database_unavailable" });
     await user.click(card("OpenAI").getByRole("button", { name: "Show OpenAI prices" }));
-    expect((await screen.findByRole("alert")).textContent).toBe("Couldn't load the prices: The database is unavailable. Please try again shortly.");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Couldn't load the prices: The database is unavailable. Please try again shortly.",
+    );
   });
 });

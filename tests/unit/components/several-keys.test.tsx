@@ -16,10 +16,18 @@ import { keyViewFor } from "../../fixtures/key-view";
  * models and the playground while some key works); "Primary" and the card's health follow the key that would serve.
  */
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
+const openai: ProviderView = {
+  id: "11111111-1111-4111-8111-111111111111",
+  registryId: "openai",
+  name: "OpenAI",
+  description: "GPT models.",
+};
 const day = (n: number) => new Date(NOW + n * 86_400_000).toISOString();
 const idOf = (n: number) => `aaaaaaaa-aaaa-4aaa-8aaa-00000000000${n}`;
-const DOWN = { error: "The database is unavailable right now. Nothing was changed; please try again.", code: "database_unavailable" };
+const DOWN = {
+  error: "The database is unavailable right now. Nothing was changed; please try again.",
+  code: "database_unavailable",
+};
 
 const keyNo = (n: number, overrides: Partial<ListedKeyView> = {}): ListedKeyView =>
   keyViewFor(openai, { id: idOf(n), label: n === 0 ? "Default" : `Key ${n}`, position: n, ...overrides });
@@ -34,13 +42,20 @@ function renderSection(keys: ListedKeyView[], firstKeyOnly: string[] = []) {
   );
   const card = within(screen.getByRole("group", { name: "OpenAI" }));
   const item = (label: string) => within(card.getByTestId(`key-item-${label}`));
-  const order = () => within(card.getByTestId("key-list")).getAllByRole("listitem").map((i) => i.getAttribute("data-testid"));
+  const order = () =>
+    within(card.getByTestId("key-list"))
+      .getAllByRole("listitem")
+      .map((i) => i.getAttribute("data-testid"));
   return { user, card, item, order };
 }
 
 describe("a provider with several keys", () => {
   it("lists them in order with expiry badges; Primary is the first enabled, unexpired key", () => {
-    const { card, item, order } = renderSection([keyNo(2, { expiresAt: day(-1) }), keyNo(0, { isEnabled: false }), keyNo(1, { expiresAt: day(3) })]);
+    const { card, item, order } = renderSection([
+      keyNo(2, { expiresAt: day(-1) }),
+      keyNo(0, { isEnabled: false }),
+      keyNo(1, { expiresAt: day(3) }),
+    ]);
     expect(order()).toEqual(["key-item-Default", "key-item-Key 1", "key-item-Key 2"]);
     expect(item("Default").queryByText("Primary")).toBeNull();
     expect(item("Default").getByRole("switch").getAttribute("aria-checked")).toBe("false");
@@ -67,7 +82,10 @@ describe("a provider with several keys", () => {
 
   it("disabling the first key: Primary, the card's health and the links move to the key that still works", async () => {
     const api = fakeApi();
-    const { user, card, item } = renderSection([keyNo(0, { health: "ok" }), keyNo(1, { health: "limited", healthMessage: "Throttled." })]);
+    const { user, card, item } = renderSection([
+      keyNo(0, { health: "ok" }),
+      keyNo(1, { health: "limited", healthMessage: "Throttled." }),
+    ]);
     expect(card.queryByTestId("health-badge")).toBeNull(); // the first key is healthy
     api.answer(200, { ...keyNo(0, { isEnabled: false }), usage: undefined });
     await user.click(card.getByRole("switch", { name: "Use the OpenAI key Default" }));
@@ -159,12 +177,17 @@ describe("a provider with several keys", () => {
 
   it("test: asks the provider about that key by id, shows its answer, then reads the keys again", async () => {
     const api = fakeApi();
-    const { user, card, item } = renderSection([keyNo(0), keyNo(1, { health: "rejected", healthMessage: "OpenAI rejected this key." })]);
+    const { user, card, item } = renderSection([
+      keyNo(0),
+      keyNo(1, { health: "rejected", healthMessage: "OpenAI rejected this key." }),
+    ]);
     api.answer(200, { valid: true, status: "valid", message: "Verified with OpenAI: the key can list models." });
     api.answer(200, [keyNo(0), keyNo(1)]);
     await user.click(card.getByRole("button", { name: "Test Key 1" }));
     expect(api.calls[0]).toEqual({ method: "POST", url: "/api/user/api-keys/test", body: { id: idOf(1) } });
-    expect((await item("Key 1").findByTestId("key-test-answer")).textContent).toBe("Verified with OpenAI: the key can list models.");
+    expect((await item("Key 1").findByTestId("key-test-answer")).textContent).toBe(
+      "Verified with OpenAI: the key can list models.",
+    );
     await waitFor(() => expect(api.calls[1]).toMatchObject({ method: "GET", url: "/api/user/api-keys" }));
     await waitFor(() => expect(item("Key 1").queryByText("Rejected")).toBeNull());
   });
@@ -172,11 +195,19 @@ describe("a provider with several keys", () => {
   it("models: that key's list, asked by its id", async () => {
     const api = fakeApi();
     const { user, card, item } = renderSection([keyNo(0), keyNo(1)]);
-    api.answer(200, { providerId: openai.id, models: [{ id: "gpt-4o", name: "gpt-4o" }], fetchedAt: day(0), servedBy: { id: idOf(1), label: "Key 1", apiKey: "sk-p…" } });
+    api.answer(200, {
+      providerId: openai.id,
+      models: [{ id: "gpt-4o", name: "gpt-4o" }],
+      fetchedAt: day(0),
+      servedBy: { id: idOf(1), label: "Key 1", apiKey: "sk-p…" },
+    });
     api.answer(200, [keyNo(0), keyNo(1)]);
     await user.click(card.getByRole("button", { name: "Models of Key 1" }));
     expect(await item("Key 1").findByText("1 model available with this key")).toBeTruthy();
-    expect(api.calls[0]).toMatchObject({ method: "GET", url: `/api/user/api-keys/models?providerId=${openai.id}&id=${idOf(1)}` });
+    expect(api.calls[0]).toMatchObject({
+      method: "GET",
+      url: `/api/user/api-keys/models?providerId=${openai.id}&id=${idOf(1)}`,
+    });
   });
 
   it("replace: the same key dialog, saving under that key's label", async () => {
@@ -186,10 +217,18 @@ describe("a provider with several keys", () => {
     const dialog = await screen.findByRole("dialog", { name: "OpenAI API Key" });
     expect(within(dialog).getByText(/This replaces the key “Key 1”/)).toBeTruthy();
     await user.type(within(dialog).getByLabelText("API Key"), "sk-test-valid-123456789012345678901234");
-    api.answer(200, { ...keyNo(1, { apiKey: "sk-t****1234" }), usage: undefined, validation: { status: "valid", message: "Verified." } });
+    api.answer(200, {
+      ...keyNo(1, { apiKey: "sk-t****1234" }),
+      usage: undefined,
+      validation: { status: "valid", message: "Verified." },
+    });
     await user.click(within(dialog).getByRole("button", { name: "Save API Key" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
-    expect(api.calls[0]).toEqual({ method: "POST", url: "/api/user/api-keys", body: { providerId: openai.id, apiKey: "sk-test-valid-123456789012345678901234", label: "Key 1" } });
+    expect(api.calls[0]).toEqual({
+      method: "POST",
+      url: "/api/user/api-keys",
+      body: { providerId: openai.id, apiKey: "sk-test-valid-123456789012345678901234", label: "Key 1" },
+    });
     expect(within(card.getByTestId("key-item-Key 1")).getByTestId("masked-key").textContent).toBe("sk-t****1234");
   });
 
@@ -217,7 +256,11 @@ describe("a provider with several keys", () => {
     const toggle = card.getByRole("switch", { name: "Always use my first key" });
     api.answer(200, { providerId: openai.id, fallback: false });
     await user.click(toggle);
-    expect(api.calls[0]).toEqual({ method: "PATCH", url: `/api/providers/${openai.id}/settings`, body: { fallback: false } });
+    expect(api.calls[0]).toEqual({
+      method: "PATCH",
+      url: `/api/providers/${openai.id}/settings`,
+      body: { fallback: false },
+    });
     expect(toggle.getAttribute("aria-checked")).toBe("true");
     api.answer(503, DOWN);
     await user.click(toggle);
@@ -236,7 +279,11 @@ describe("Add another key", () => {
     expect(input.type).toBe("password");
     await user.click(within(dialog).getByRole("button", { name: "Show key" }));
     expect(input.type).toBe("text");
-    expect(within(dialog).getByRole("link", { name: /Get a key from OpenAI/ }).getAttribute("href")).toBe("https://platform.openai.com/api-keys");
+    expect(
+      within(dialog)
+        .getByRole("link", { name: /Get a key from OpenAI/ })
+        .getAttribute("href"),
+    ).toBe("https://platform.openai.com/api-keys");
     expect(within(dialog).getByRole("button", { name: "Cancel" })).toBeTruthy();
 
     await user.type(within(dialog).getByLabelText("Label"), "default");
@@ -248,15 +295,27 @@ describe("Add another key", () => {
     api.answer(200, { valid: true, status: "valid", message: "Verified with OpenAI: the key can list models." });
     await user.click(within(dialog).getByRole("button", { name: "Test key" }));
     expect(await within(dialog).findByText("Verified with OpenAI: the key can list models.")).toBeTruthy();
-    expect(api.calls[0]).toEqual({ method: "POST", url: "/api/user/api-keys/test", body: { providerId: openai.id, apiKey: "sk-test-valid-123456789012345678901234" } });
+    expect(api.calls[0]).toEqual({
+      method: "POST",
+      url: "/api/user/api-keys/test",
+      body: { providerId: openai.id, apiKey: "sk-test-valid-123456789012345678901234" },
+    });
 
     await user.clear(within(dialog).getByLabelText("Label"));
     await user.type(within(dialog).getByLabelText("Label"), "Work");
     await user.type(within(dialog).getByLabelText("Expires (optional)"), "2027-01-31");
-    api.answer(200, { ...keyNo(1, { label: "Work" }), usage: undefined, validation: { status: "valid", message: "Verified." } });
+    api.answer(200, {
+      ...keyNo(1, { label: "Work" }),
+      usage: undefined,
+      validation: { status: "valid", message: "Verified." },
+    });
     await user.click(within(dialog).getByRole("button", { name: "Save API Key" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
-    expect(api.calls[1]).toMatchObject({ method: "POST", url: "/api/user/api-keys", body: { providerId: openai.id, label: "Work", expiresAt: expect.stringMatching(/^2027-0[12]-\d\dT/) } });
+    expect(api.calls[1]).toMatchObject({
+      method: "POST",
+      url: "/api/user/api-keys",
+      body: { providerId: openai.id, label: "Work", expiresAt: expect.stringMatching(/^2027-0[12]-\d\dT/) },
+    });
     expect(order()).toEqual(["key-item-Default", "key-item-Work"]);
     expect(await screen.findByText("Added the OpenAI key “Work”")).toBeTruthy();
   });

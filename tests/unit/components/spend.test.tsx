@@ -8,18 +8,51 @@ import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 
 /** The settings page's "Spend", rendered on the server: month, chart, by key and by model, CSV; unpriced never $0. */
-const openai: ProviderView = { id: "11111111-1111-4111-8111-111111111111", registryId: "openai", name: "OpenAI", description: "GPT models." };
-const custom: ProviderView = { id: "22222222-2222-4222-8222-222222222222", registryId: "custom", name: "My Ollama", description: "", baseUrl: "http://localhost:11434/v1" };
+const openai: ProviderView = {
+  id: "11111111-1111-4111-8111-111111111111",
+  registryId: "openai",
+  name: "OpenAI",
+  description: "GPT models.",
+};
+const custom: ProviderView = {
+  id: "22222222-2222-4222-8222-222222222222",
+  registryId: "custom",
+  name: "My Ollama",
+  description: "",
+  baseUrl: "http://localhost:11434/v1",
+};
 const keyId = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
 const key = { id: keyId, providerId: openai.id, label: "Work" } as ListedKeyView;
 
 const zero = { requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0, unpricedRequests: 0 };
 const days = Array.from({ length: 30 }, (_, i) => ({ group: `2026-11-${String(i + 1).padStart(2, "0")}`, ...zero }));
-days[27] = { group: "2026-11-28", requests: 4, inputTokens: 1000, outputTokens: 500, costMicroUsd: 1_250_000, unpricedRequests: 0 };
-days[29] = { group: "2026-11-30", requests: 2, inputTokens: 10, outputTokens: 10, costMicroUsd: 0, unpricedRequests: 2 };
+days[27] = {
+  group: "2026-11-28",
+  requests: 4,
+  inputTokens: 1000,
+  outputTokens: 500,
+  costMicroUsd: 1_250_000,
+  unpricedRequests: 0,
+};
+days[29] = {
+  group: "2026-11-30",
+  requests: 2,
+  inputTokens: 10,
+  outputTokens: 10,
+  costMicroUsd: 0,
+  unpricedRequests: 2,
+};
 
 const spend: SpendData = {
-  month: { from: "2026-11-01", to: "2026-11-30", requests: 6, inputTokens: 1010, outputTokens: 510, costMicroUsd: 1_250_000, unpricedRequests: 2 },
+  month: {
+    from: "2026-11-01",
+    to: "2026-11-30",
+    requests: 6,
+    inputTokens: 1010,
+    outputTokens: 510,
+    costMicroUsd: 1_250_000,
+    unpricedRequests: 2,
+  },
   days: { from: "2026-11-01", to: "2026-11-30", groupBy: "day", rows: days, total: zero },
   byKey: {
     from: "2026-11-01",
@@ -27,7 +60,14 @@ const spend: SpendData = {
     groupBy: "key",
     rows: [
       { group: keyId, requests: 4, inputTokens: 1000, outputTokens: 500, costMicroUsd: 1_250_000, unpricedRequests: 0 },
-      { group: "cccccccc-cccc-4ccc-8ccc-cccccccccccc", requests: 2, inputTokens: 10, outputTokens: 10, costMicroUsd: 0, unpricedRequests: 2 },
+      {
+        group: "cccccccc-cccc-4ccc-8ccc-cccccccccccc",
+        requests: 2,
+        inputTokens: 10,
+        outputTokens: 10,
+        costMicroUsd: 0,
+        unpricedRequests: 2,
+      },
     ],
     total: zero,
   },
@@ -35,14 +75,26 @@ const spend: SpendData = {
     from: "2026-11-01",
     to: "2026-11-30",
     groupBy: "key",
-    rows: [{ group: keyId, requests: 1, inputTokens: 250, outputTokens: 125, costMicroUsd: 312_500, unpricedRequests: 0 }],
+    rows: [
+      { group: keyId, requests: 1, inputTokens: 250, outputTokens: 125, costMicroUsd: 312_500, unpricedRequests: 0 },
+    ],
     total: zero,
   },
   byModel: {
     from: "2026-11-01",
     to: "2026-11-30",
     groupBy: "model",
-    rows: [{ group: "llama3.2:3b", providerId: custom.id, requests: 2, inputTokens: 10, outputTokens: 10, costMicroUsd: 0, unpricedRequests: 2 }],
+    rows: [
+      {
+        group: "llama3.2:3b",
+        providerId: custom.id,
+        requests: 2,
+        inputTokens: 10,
+        outputTokens: 10,
+        costMicroUsd: 0,
+        unpricedRequests: 2,
+      },
+    ],
     total: zero,
   },
 };
@@ -52,7 +104,9 @@ describe("spend", () => {
     render(<SpendSection spend={spend} keys={[key]} providers={[openai, custom]} />);
     expect(screen.getByTestId("month-spend").textContent).toBe("$1.25 + 2 unpriced");
     const chart = screen.getByRole("img", { name: /^Spend per day over the last 30 days/ });
-    expect(chart.getAttribute("aria-label")).toBe("Spend per day over the last 30 days: $1.25 + 2 unpriced in all; most on Nov 28 with $1.25.");
+    expect(chart.getAttribute("aria-label")).toBe(
+      "Spend per day over the last 30 days: $1.25 + 2 unpriced in all; most on Nov 28 with $1.25.",
+    );
     expect(chart.querySelectorAll("[data-day]")).toHaveLength(30);
   });
 
@@ -71,11 +125,18 @@ describe("spend", () => {
     const link = screen.getByRole("link", { name: "Download CSV" });
     expect(link.getAttribute("href")).toBe("/api/user/usage?from=2026-11-01&to=2026-11-30&groupBy=day&format=csv");
     expect(link.hasAttribute("download")).toBe(true);
-    expect(screen.getByRole("link", { name: "CSV of the spend by model, last 30 days" }).getAttribute("href")).toContain("groupBy=model&format=csv");
+    expect(
+      screen.getByRole("link", { name: "CSV of the spend by model, last 30 days" }).getAttribute("href"),
+    ).toContain("groupBy=model&format=csv");
   });
 
   it("no use yet: says so instead of empty tables", () => {
-    const none: SpendData = { ...spend, month: { ...spend.month, ...zero }, byKey: { ...spend.byKey, rows: [] }, byModel: { ...spend.byModel, rows: [] } };
+    const none: SpendData = {
+      ...spend,
+      month: { ...spend.month, ...zero },
+      byKey: { ...spend.byKey, rows: [] },
+      byModel: { ...spend.byModel, rows: [] },
+    };
     render(<SpendSection spend={none} keys={[]} providers={[openai]} />);
     expect(screen.getByTestId("month-spend").textContent).toBe("none");
     expect(screen.getAllByText("No requests in the last 30 days.")).toHaveLength(2);

@@ -1,5 +1,12 @@
 import type { NextRequest } from "next/server";
-import { backToForm, formAtSiteAddress, formReturnPath, readAuthForm, seeOther, signInWithForm } from "@/lib/api/form-sign-in";
+import {
+  backToForm,
+  formAtSiteAddress,
+  formReturnPath,
+  readAuthForm,
+  seeOther,
+  signInWithForm,
+} from "@/lib/api/form-sign-in";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +16,11 @@ export async function POST(request: NextRequest): Promise<Response> {
   try {
     const fields = await readAuthForm(request);
     callbackUrl = formReturnPath(fields);
-    const result = await signInWithForm(request, { email: fields.email ?? "", password: fields.password ?? "", callbackUrl });
+    const result = await signInWithForm(request, {
+      email: fields.email ?? "",
+      password: fields.password ?? "",
+      callbackUrl,
+    });
     if (result.signedIn) return seeOther(result.location, result.setCookies);
     return backToForm("/login", result.error, callbackUrl, result.setCookies);
   } catch (error) {

@@ -3,7 +3,15 @@ import { clientAddressFromHeaders } from "@/lib/http/client-address";
 import { publicRoute, type RouteContext } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
 import { authPagePath, registerProblemCode } from "@/lib/auth/form-errors";
-import { backToForm, formAtSiteAddress, formReturnPath, isFormPost, readAuthForm, seeOther, signInWithForm } from "@/lib/api/form-sign-in";
+import {
+  backToForm,
+  formAtSiteAddress,
+  formReturnPath,
+  isFormPost,
+  readAuthForm,
+  seeOther,
+  signInWithForm,
+} from "@/lib/api/form-sign-in";
 import { hashPassword } from "@/lib/auth/password";
 import { createUser } from "@/lib/db/users";
 import { limitRegistration } from "@/lib/rate-limits";
@@ -14,7 +22,11 @@ export const dynamic = "force-dynamic";
 
 async function createAccount(request: NextRequest, account: z.output<typeof registerSchema>) {
   await limitRegistration(clientAddressFromHeaders(request.headers));
-  const user = await createUser({ email: account.email, passwordHash: await hashPassword(account.password), name: account.name });
+  const user = await createUser({
+    email: account.email,
+    passwordHash: await hashPassword(account.password),
+    name: account.name,
+  });
   return { id: user.id, email: user.email };
 }
 
@@ -37,10 +49,16 @@ async function postForm(request: NextRequest): Promise<Response> {
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return seeOther(authPagePath("/register", { error: registerProblemCode(String(issue.path[0]), issue.message), callbackUrl }));
+      return seeOther(
+        authPagePath("/register", { error: registerProblemCode(String(issue.path[0]), issue.message), callbackUrl }),
+      );
     }
     await createAccount(request, parsed.data);
-    const signIn = await signInWithForm(request, { email: parsed.data.email, password: parsed.data.password, callbackUrl });
+    const signIn = await signInWithForm(request, {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      callbackUrl,
+    });
     if (signIn.signedIn) return seeOther(signIn.location, signIn.setCookies);
     // The account exists; signing in can still be refused (a lockout of the address): the sign-in page says so.
     return seeOther(authPagePath("/login", { registered: true, callbackUrl }), signIn.setCookies);

@@ -11,8 +11,14 @@ export const dynamic = "force-dynamic";
  * The bench measures POST /api/chat's time to first token over this one's.
  */
 export async function POST(request: Request) {
-  const { messages, model } = (await request.json()) as { messages: { role: "user"; content: string }[]; model: string };
-  const provider = createOpenAI({ apiKey: request.headers.get("x-bench-key") ?? "", baseURL: providerBaseUrlOverride("openai") });
+  const { messages, model } = (await request.json()) as {
+    messages: { role: "user"; content: string }[];
+    model: string;
+  };
+  const provider = createOpenAI({
+    apiKey: request.headers.get("x-bench-key") ?? "",
+    baseURL: providerBaseUrlOverride("openai"),
+  });
   const result = streamText({ model: provider.chat(model), messages, abortSignal: request.signal, maxRetries: 0 });
   return result.toUIMessageStreamResponse({ headers: { "cache-control": "no-store, no-transform" } });
 }

@@ -6,7 +6,9 @@ export const dynamic = "force-dynamic";
 
 export const GET = userRoute(operations.usageReport, async ({ userId, query, request }) => {
   const report = await buildUsageReport(userId, query);
-  const csv = query.format === "csv" || (query.format === undefined && /\btext\/csv\b/i.test(request.headers.get("accept") ?? ""));
+  const csv =
+    query.format === "csv" ||
+    (query.format === undefined && /\btext\/csv\b/i.test(request.headers.get("accept") ?? ""));
   if (!csv) return report;
   return new Response(usageCsv(report), {
     headers: {

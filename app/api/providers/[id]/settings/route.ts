@@ -4,4 +4,6 @@ import { setFallback } from "@/lib/keys/service";
 
 export const dynamic = "force-dynamic";
 
-export const PATCH = userRoute(operations.setProviderSettings, ({ userId, params, body }) => setFallback(userId, params.id, body.fallback));
+export const PATCH = userRoute(operations.setProviderSettings, ({ userId, params, body }) =>
+  setFallback(userId, params.id, body.fallback),
+);

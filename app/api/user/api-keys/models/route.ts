@@ -4,4 +4,6 @@ import { listModelsForKey } from "@/lib/keys/models";
 
 export const dynamic = "force-dynamic";
 
-export const GET = userRoute(operations.listModels, ({ userId, query }) => listModelsForKey(userId, query.providerId, query.id));
+export const GET = userRoute(operations.listModels, ({ userId, query }) =>
+  listModelsForKey(userId, query.providerId, query.id),
+);

@@ -4,4 +4,6 @@ import { revokeSessions } from "@/lib/db/sessions";
 
 export const dynamic = "force-dynamic";
 
-export const POST = userRoute(operations.revokeSessions, async ({ userId }) => ({ revoked: await revokeSessions(userId) }));
+export const POST = userRoute(operations.revokeSessions, async ({ userId }) => ({
+  revoked: await revokeSessions(userId),
+}));

@@ -16,5 +16,8 @@ export async function POST(request: Request) {
     body: await request.text(),
     signal: request.signal,
   });
-  return new Response(upstream.body, { status: upstream.status, headers: { "content-type": upstream.headers.get("content-type") ?? "application/json" } });
+  return new Response(upstream.body, {
+    status: upstream.status,
+    headers: { "content-type": upstream.headers.get("content-type") ?? "application/json" },
+  });
 }
