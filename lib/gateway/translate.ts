@@ -110,12 +110,10 @@ export async function translate(request: ChatCompletionRequest, options: Transla
   const parts = result.fullStream.getReader();
   // Read ahead to the first output: a failure before it lets the next key try.
   const read = () =>
-    parts
-      .read()
-      .catch((error: unknown) => ({
-        done: false as const,
-        value: { type: "error", error } as TextStreamPart<ToolSet>,
-      }));
+    parts.read().catch((error: unknown) => ({
+      done: false as const,
+      value: { type: "error", error } as TextStreamPart<ToolSet>,
+    }));
   let ahead: TextStreamPart<ToolSet>[] = [];
   let next = await read();
   while (

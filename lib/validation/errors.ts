@@ -5,12 +5,9 @@ export const apiErrorSchema = z
   .object({
     error: z.string().meta({ description: "A human sentence, safe to show." }),
     code: z.string().meta({ description: "A stable machine code, e.g. `invalid_api_key`." }),
-    fields: z
-      .record(z.string(), z.string())
-      .optional()
-      .meta({
-        description:
-          "For `invalid_body` and `invalid_query`: each offending field or parameter and what is wrong with it.",
-      }),
+    fields: z.record(z.string(), z.string()).optional().meta({
+      description:
+        "For `invalid_body` and `invalid_query`: each offending field or parameter and what is wrong with it.",
+    }),
   })
   .meta({ id: "Error" });

@@ -7,12 +7,10 @@ export const modelsQuerySchema = z.strictObject({
   providerId: providerIdField.meta({
     description: "The provider whose stored key is used (a uuid from GET /api/providers).",
   }),
-  id: keyIdField
-    .optional()
-    .meta({
-      description:
-        "One key of the provider's, by its id: its models only. Without it, the first usable key's (then the next).",
-    }),
+  id: keyIdField.optional().meta({
+    description:
+      "One key of the provider's, by its id: its models only. Without it, the first usable key's (then the next).",
+  }),
 });
 
 export const modelSchema = z

@@ -38,11 +38,9 @@ export const priceSchema = z
     model: z.string(),
     inputPerMTokUsd: z.number().nonnegative(),
     outputPerMTokUsd: z.number().nonnegative(),
-    source: z
-      .enum(PRICE_SOURCES)
-      .meta({
-        description: "`user`: the user's own price, which wins; `catalogue`: the price list that comes with the app.",
-      }),
+    source: z.enum(PRICE_SOURCES).meta({
+      description: "`user`: the user's own price, which wins; `catalogue`: the price list that comes with the app.",
+    }),
   })
   .meta({ id: "Price" });
 

@@ -615,13 +615,11 @@ describe("errors, in OpenAI's shape with the contract's status codes", () => {
     });
 
     const limited = await userWithToken("carol", ["openai"]);
-    await db
-      .insert(rateLimit)
-      .values({
-        key: `gateway:${tokenHash(limited.token).slice(0, 32)}`,
-        points: 600,
-        expiresAt: sql`now() + interval '1 minute'`,
-      });
+    await db.insert(rateLimit).values({
+      key: `gateway:${tokenHash(limited.token).slice(0, 32)}`,
+      points: 600,
+      expiresAt: sql`now() + interval '1 minute'`,
+    });
     const over = await rawGateway("/api/v1/chat/completions", {
       method: "POST",
       token: limited.token,
