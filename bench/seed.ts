@@ -6,7 +6,8 @@ import { recordHealth } from "@/lib/db/key-health";
 import { rebuildUsageWindow } from "@/lib/db/key-usage";
 import { listProviders, type ProviderRecord } from "@/lib/db/providers";
 import { createUser } from "@/lib/db/users";
-import { openStoredApiKeyById, storeApiKey } from "@/lib/keys/vault";
+import { storeApiKey } from "@/lib/keys/vault";
+import { openStoredApiKeyById } from "@/dev/key-vault";
 import { KEYRING, SETTINGS } from "./settings";
 
 /** Several keys per provider, for every provider of the catalogue: the list the bench loads is a full one. */

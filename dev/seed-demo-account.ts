@@ -7,7 +7,8 @@ import { setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import { createUser } from "@/lib/db/users";
 import { recordKeyHealth } from "@/lib/keys/health";
 import { recordKeyUsage } from "@/lib/keys/usage";
-import { openApiKeyForUse, openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
+import { openStoredApiKey, storeApiKey } from "@/lib/keys/vault";
+import { openApiKeyForUse } from "./key-vault";
 
 /**
  * An account with keys at work, for the browser tests and for looking at the settings page by hand: an OpenAI key

@@ -8,6 +8,7 @@ import { limitKeyValidation } from "@/lib/rate-limits";
 import { setProviderFallback } from "@/lib/db/provider-settings";
 import { getSealedUserApiKeyById } from "@/lib/db/keys-for-use";
 import { changeUserApiKey, deleteUserApiKeyById } from "@/lib/db/user-api-keys-by-id";
+import { deleteUserApiKey, setUserApiKeyEnabled } from "@/lib/db/user-api-keys";
 import type {
   KeyTestResult,
   KeyView,
@@ -141,6 +142,21 @@ export async function changeApiKey(userId: string, id: string, changes: UpdateAp
 export async function removeApiKey(userId: string, id: string): Promise<{ success: true }> {
   if (!(await deleteUserApiKeyById(userId, id))) throw new AppError("api_key_not_found", "You have no such key.");
   return { success: true };
+}
+
+const noKeyForProvider = () => new AppError("api_key_not_found", "You have no API key for that provider.");
+
+/** The seed's by-provider delete: the provider's keys, all of them (DELETE /api/user/api-keys). */
+export async function removeProviderKeys(userId: string, providerId: string): Promise<{ success: true }> {
+  if (!(await deleteUserApiKey(userId, providerId))) throw noKeyForProvider();
+  return { success: true };
+}
+
+/** The seed's by-provider toggle: enables or disables the provider's keys (PATCH /api/user/api-keys). */
+export async function enableProviderKeys(userId: string, providerId: string, isEnabled: boolean): Promise<KeyView> {
+  const row = await setUserApiKeyEnabled(userId, providerId, isEnabled);
+  if (!row) throw noKeyForProvider();
+  return toKeyView(row);
 }
 
 /** "Always use my first key" (fallback false) for one of the user's providers. */

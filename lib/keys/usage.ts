@@ -17,7 +17,7 @@ export interface FinishedCall {
 }
 
 /**
- * Records one finished provider call against the key that served it (`id` from openApiKeyForUse): one request,
+ * Records one finished provider call against the key that served it (`id` from openApiKeysForUse): one request,
  * its tokens, and an error when it failed, added to the key's row for today (UTC) in one statement. For chat:
  * call it when the answer finishes or fails. False when the key is gone.
  */

@@ -2,13 +2,7 @@ import "server-only";
 import { envelopeKekId, open, seal } from "@/lib/crypto/envelope";
 import { holdsKek } from "@/lib/crypto/kek/ring";
 import { MAX_KEYS_PER_PROVIDER } from "@/lib/domain/key-facts";
-import {
-  getSealedUserApiKey,
-  getSealedUserApiKeyById,
-  type KeyForRequest,
-  type SealedRow,
-  usableSealedKeys,
-} from "@/lib/db/keys-for-use";
+import { getSealedUserApiKey, type KeyForRequest, type SealedRow, usableSealedKeys } from "@/lib/db/keys-for-use";
 import {
   type ApiKeyRecord,
   getUserApiKeyForProvider,
@@ -94,15 +88,6 @@ export async function openStoredApiKey(userId: string, providerId: string): Prom
   return row && opened(userId, row);
 }
 
-/** One of the user's keys by its id, in plaintext; null when they have no such key. */
-export async function openStoredApiKeyById(
-  userId: string,
-  id: string,
-): Promise<(OpenedApiKey & { providerId: string }) | null> {
-  const row = await getSealedUserApiKeyById(userId, id);
-  return row && openSealedRow(userId, row);
-}
-
 /** A row already read (getSealedUserApiKeyById), opened; KeyDecryptionError when this server cannot open it. */
 export async function openSealedRow(userId: string, row: SealedRow): Promise<OpenedApiKey & { providerId: string }> {
   return { ...(await opened(userId, row)), providerId: row.providerId };
@@ -172,9 +157,4 @@ export async function noUsableKeyError(
   return stored
     ? new AppError("api_key_disabled", sentences.disabled)
     : new AppError("api_key_not_found", sentences.missing);
-}
-
-/** The first usable key (openApiKeysForUse); null when there is none. */
-export async function openApiKeyForUse(userId: string, providerId: string): Promise<KeyForUse | null> {
-  return (await openApiKeysForUse(userId, providerId))[0] ?? null;
 }

@@ -13,7 +13,7 @@ import { listBuiltInProviders, type ProviderRecord } from "@/lib/db/providers";
 import { userApiKey } from "@/lib/db/schema";
 import type { PublicUser } from "@/lib/db/users";
 import { rotateApiKeys } from "@/lib/keys/rotate";
-import { openStoredApiKeyById } from "@/lib/keys/vault";
+import { openStoredApiKeyById } from "@/dev/key-vault";
 import { call } from "../fixtures/http";
 import { configureKeks, softHsmForThisFile } from "../fixtures/hsm";
 import { keyringEntry } from "../fixtures/keyring";

@@ -12,7 +12,8 @@ import { deleteUserApiKey, getUserApiKeys, setUserApiKeyEnabled } from "@/lib/db
 import { changeApiKey } from "@/lib/keys/service";
 import { recordKeyHealth } from "@/lib/keys/health";
 import { recordKeyUsage } from "@/lib/keys/usage";
-import { openApiKeyForUse, storeApiKey } from "@/lib/keys/vault";
+import { storeApiKey } from "@/lib/keys/vault";
+import { openApiKeyForUse } from "@/dev/key-vault";
 import { listedKeyViewsJson, toListedKeyView } from "@/lib/keys/view";
 import { fakeKey, insertUser, unpricedHold } from "../fixtures/users";
 

@@ -7,7 +7,8 @@ import { getProviderByRegistryId, type ProviderRecord } from "@/lib/db/providers
 import { keyEvent, keyUsage, userApiKey } from "@/lib/db/schema";
 import { deleteUserApiKey, getUserApiKeys } from "@/lib/db/user-api-keys";
 import { recordKeyUsage } from "@/lib/keys/usage";
-import { openApiKeyForUse, storeApiKey } from "@/lib/keys/vault";
+import { storeApiKey } from "@/lib/keys/vault";
+import { openApiKeyForUse } from "@/dev/key-vault";
 import { fakeKey, insertUser } from "../fixtures/users";
 
 /** Usage per key and day: one upsert per finished call, summed into the listing's 30-day totals. */
