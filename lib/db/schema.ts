@@ -350,9 +350,7 @@ export const userProviderSetting = pgTable(
 );
 
 export type User = typeof user.$inferSelect;
-export type NewUser = typeof user.$inferInsert;
 export type ModelProvider = typeof modelProvider.$inferSelect;
-export type NewModelProvider = typeof modelProvider.$inferInsert;
 export type UserApiKeyRow = typeof userApiKey.$inferSelect;
 export type KeyEventRow = typeof keyEvent.$inferSelect;
 export type AccessTokenRow = typeof accessToken.$inferSelect;
