@@ -25,16 +25,30 @@ export interface PlaygroundProvider {
 /** How an answer ended, when it did not simply finish: stopped by the user, or failed (and why). */
 export type AnswerOutcome = { kind: "stopped" } | { kind: "failed"; problem: ChatProblem };
 
+/** The provider and model picked: a provider picked anew starts with no model (each has its own models). */
+function usePick(providers: PlaygroundProvider[], initialProviderId: string | undefined) {
+  const [providerId, setProviderId] = useState(
+    () => providers.find((p) => p.id === initialProviderId)?.id ?? providers[0]?.id ?? "",
+  );
+  const [model, setModel] = useState("");
+  return {
+    providerId,
+    model,
+    changeModel: useCallback((next: string) => setModel(next), []),
+    selectProvider(id: string) {
+      setProviderId(id);
+      setModel("");
+    },
+  };
+}
+
 /**
  * The playground's state: the provider and model picked, the draft, the conversation (`useChat` over POST
  * /api/chat) and what became of each answer. A model typed or picked for one provider is never carried to
  * another (each has its own models).
  */
 export function usePlayground(providers: PlaygroundProvider[], initialProviderId?: string) {
-  const [providerId, setProviderId] = useState(
-    () => providers.find((p) => p.id === initialProviderId)?.id ?? providers[0]?.id ?? "",
-  );
-  const [model, setModel] = useState("");
+  const { providerId, model, changeModel, selectProvider } = usePick(providers, initialProviderId);
   const [draft, setDraft] = useState("");
   const [stopped, setStopped] = useState<ReadonlySet<string>>(new Set());
   // Stop pressed before the first words: there is no answer to say "Stopped" on, so the conversation says it.
@@ -63,11 +77,8 @@ export function usePlayground(providers: PlaygroundProvider[], initialProviderId
     lastAssistant,
     stoppedEarly: stoppedEarly && !busy && messages.at(-1)?.role === "user",
     setDraft,
-    changeModel: useCallback((next: string) => setModel(next), []),
-    selectProvider(id: string) {
-      setProviderId(id);
-      setModel("");
-    },
+    changeModel,
+    selectProvider,
     send() {
       if (!canSend) return;
       setStoppedEarly(false);
