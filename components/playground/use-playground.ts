@@ -2,7 +2,7 @@
 
 // First: before the AI SDK's modules build their zod schemas (see the module).
 import "@/lib/client/zod-jitless";
-import { useChat } from "@ai-sdk/react";
+import { useChat, type UseChatHelpers } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { useCallback, useState } from "react";
 import { type ChatProblem, type PlaygroundMessage, readChatError, toWireMessages } from "@/lib/client/chat";
@@ -42,6 +42,22 @@ function usePick(providers: PlaygroundProvider[], initialProviderId: string | un
   };
 }
 
+/** What the conversation and the draft come to: busy, too long, sendable, the failure, the last answer. */
+function conversationFacts(
+  chat: Pick<UseChatHelpers<PlaygroundMessage>, "messages" | "status" | "error">,
+  draft: string,
+  model: string,
+  hasProvider: boolean,
+) {
+  const { messages, status, error } = chat;
+  const busy = status === "submitted" || status === "streaming";
+  const tooLong = draft.length > MAX_CHAT_CHARACTERS;
+  const canSend = !busy && draft.trim() !== "" && model.trim() !== "" && !tooLong && hasProvider;
+  const problem = error ? readChatError(error) : undefined;
+  const lastAssistant = messages.at(-1)?.role === "assistant" ? messages.at(-1) : undefined;
+  return { busy, tooLong, canSend, problem, lastAssistant };
+}
+
 /**
  * The playground's state: the provider and model picked, the draft, the conversation (`useChat` over POST
  * /api/chat) and what became of each answer. A model typed or picked for one provider is never carried to
@@ -54,14 +70,15 @@ export function usePlayground(providers: PlaygroundProvider[], initialProviderId
   // Stop pressed before the first words: there is no answer to say "Stopped" on, so the conversation says it.
   const [stoppedEarly, setStoppedEarly] = useState(false);
   const chat = useChat<PlaygroundMessage>({ transport, experimental_throttle: 50 });
-  const { messages, status, error } = chat;
+  const { messages, status } = chat;
 
   const provider = providers.find((p) => p.id === providerId);
-  const busy = status === "submitted" || status === "streaming";
-  const tooLong = draft.length > MAX_CHAT_CHARACTERS;
-  const canSend = !busy && draft.trim() !== "" && model.trim() !== "" && !tooLong && provider !== undefined;
-  const problem = error ? readChatError(error) : undefined;
-  const lastAssistant = messages.at(-1)?.role === "assistant" ? messages.at(-1) : undefined;
+  const { busy, tooLong, canSend, problem, lastAssistant } = conversationFacts(
+    chat,
+    draft,
+    model,
+    provider !== undefined,
+  );
 
   return {
     provider,
