@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { type RefObject, useRef, useState } from "react";
 import { Field } from "@/components/auth/field";
 import { FormAlert } from "@/components/auth/form-alert";
 import {
@@ -59,8 +59,8 @@ export function SignOutEverywhereDialog({ onClose, returnFocusTo }: DialogProps)
   );
 }
 
-export function DeleteAccountDialog({ onClose, returnFocusTo }: DialogProps) {
-  const input = useRef<HTMLInputElement>(null);
+/** The password's error, the dialog's alert, and the deletion: the account goes, or the password is asked again. */
+function useDeleteAccount(input: RefObject<HTMLInputElement | null>) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [alert, setAlert] = useState<string | null>(null);
@@ -78,6 +78,13 @@ export function DeleteAccountDialog({ onClose, returnFocusTo }: DialogProps) {
       input.current?.focus();
     } else setAlert(result.error.message);
   }
+
+  return { busy, error, setError, alert, confirm };
+}
+
+export function DeleteAccountDialog({ onClose, returnFocusTo }: DialogProps) {
+  const input = useRef<HTMLInputElement>(null);
+  const { busy, error, setError, alert, confirm } = useDeleteAccount(input);
 
   return (
     <AlertDialog open onOpenChange={(open) => !open && !busy && onClose()}>

@@ -11,14 +11,11 @@ import { newPasswordProblem, PASSWORD_MESSAGES } from "@/lib/validation/password
 
 type Errors = { currentPassword?: string; newPassword?: string };
 
-/** Current and new password; on success every other session ends (the server says so, the toast repeats it). */
-export function ChangePasswordForm() {
+/** The form's errors and its submission: checked here first, then by the server. */
+function useChangePassword() {
   const [errors, setErrors] = useState<Errors>({});
   const [alert, setAlert] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  // It posts JSON from script: before the page's JavaScript runs (or without it) it cannot be sent at all, and
-  // it is a POST form so that the browser could never put the passwords into the address (GET /settings?…).
-  const hydrated = useHydrated();
 
   async function submit(form: HTMLFormElement) {
     const data = new FormData(form);
@@ -43,6 +40,16 @@ export function ChangePasswordForm() {
     if (result.error.fields) return setErrors(result.error.fields);
     setAlert(result.error.message);
   }
+
+  return { errors, alert, busy, submit };
+}
+
+/** Current and new password; on success every other session ends (the server says so, the toast repeats it). */
+export function ChangePasswordForm() {
+  const { errors, alert, busy, submit } = useChangePassword();
+  // It posts JSON from script: before the page's JavaScript runs (or without it) it cannot be sent at all, and
+  // it is a POST form so that the browser could never put the passwords into the address (GET /settings?…).
+  const hydrated = useHydrated();
 
   return (
     <form

@@ -25,15 +25,13 @@ interface ActivityPanelProps {
 /** The browser's clock, read when new events arrive (never during render: see `now`). */
 const browserClock = () => Date.now();
 
-/** The "Activity" panel: the user's events newest first, "Load more" for older ones, new ones as keys change. */
-export function ActivityPanel({ initialPage, providers, now, keyChanges, moreAtStart = false }: ActivityPanelProps) {
+/** The events read so far, the clock they are shown against, and reading newer (refresh) or older (more) ones. */
+function useActivity(initialPage: ActivityPageView, now: number, moreAtStart: boolean) {
   const [events, setEvents] = useState(initialPage.events);
   const [cursor, setCursor] = useState(initialPage.nextCursor);
   const [clock, setClock] = useState(now);
   const [loading, setLoading] = useState(moreAtStart);
   const [error, setError] = useState<string | null>(null);
-  const more = useRef<HTMLButtonElement>(null);
-  const names = providerNames(providers);
 
   /** The newest page read again; what is new goes on top. */
   const refresh = useCallback(() => {
@@ -46,13 +44,6 @@ export function ActivityPanel({ initialPage, providers, now, keyChanges, moreAtS
       });
     });
   }, []);
-
-  // After a key changes, the newest events: told by the owner when deferred, else heard here.
-  const owned = keyChanges !== undefined;
-  useEffect(() => (owned ? undefined : onKeyChange(refresh)), [owned, refresh]);
-  useEffect(() => {
-    if (keyChanges) refresh();
-  }, [keyChanges, refresh]);
 
   /** The next older page (the caller has set `loading`). */
   const fetchMore = useCallback(() => {
@@ -71,6 +62,29 @@ export function ActivityPanel({ initialPage, providers, now, keyChanges, moreAtS
     setError(null);
     fetchMore();
   }
+
+  return { events, cursor, clock, loading, error, refresh, fetchMore, loadMore };
+}
+
+/** After a key changes, the newest events: told by the owner when deferred (`keyChanges`), else heard here. */
+function useRefreshOnKeyChange(keyChanges: number | undefined, refresh: () => void) {
+  const owned = keyChanges !== undefined;
+  useEffect(() => (owned ? undefined : onKeyChange(refresh)), [owned, refresh]);
+  useEffect(() => {
+    if (keyChanges) refresh();
+  }, [keyChanges, refresh]);
+}
+
+/** The "Activity" panel: the user's events newest first, "Load more" for older ones, new ones as keys change. */
+export function ActivityPanel({ initialPage, providers, now, keyChanges, moreAtStart = false }: ActivityPanelProps) {
+  const { events, cursor, clock, loading, error, refresh, fetchMore, loadMore } = useActivity(
+    initialPage,
+    now,
+    moreAtStart,
+  );
+  const more = useRef<HTMLButtonElement>(null);
+  const names = providerNames(providers);
+  useRefreshOnKeyChange(keyChanges, refresh);
 
   const started = useRef(false);
   useEffect(() => {

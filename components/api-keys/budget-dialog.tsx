@@ -30,12 +30,13 @@ const draftOf = (key: ListedKeyView): BudgetDraft =>
     ? { amount: String(key.budget.monthlyMicroUsd / 1_000_000), mode: key.budget.mode }
     : { amount: "", mode: "hard" };
 
-/** "Budget…" of a key (loaded on demand): a monthly amount in dollars, hard or soft; or the budget removed. */
-export function BudgetDialog({ provider, apiKey, returnFocusTo, onSaved, onClose }: BudgetDialogProps) {
-  const id = useId();
+type Sending = "save" | "remove" | null;
+
+/** The dialog's draft, its errors and its requests: save (checked first) or remove the budget. */
+function useBudgetChange(apiKey: ListedKeyView, onSaved: (key: KeyView) => void, onClose: () => void) {
   const [draft, setDraft] = useState(() => draftOf(apiKey));
   const [error, setError] = useState<{ field?: string; form?: string }>({});
-  const [sending, setSending] = useState<"save" | "remove" | null>(null);
+  const [sending, setSending] = useState<Sending>(null);
 
   async function send(budget: { monthlyUsd: number; mode: "hard" | "soft" } | null) {
     setSending(budget ? "save" : "remove");
@@ -62,6 +63,14 @@ export function BudgetDialog({ provider, apiKey, returnFocusTo, onSaved, onClose
     setError({});
     void send(parsed.budget);
   }
+
+  return { draft, setDraft, error, sending, save, remove: () => void send(null) };
+}
+
+/** "Budget…" of a key (loaded on demand): a monthly amount in dollars, hard or soft; or the budget removed. */
+export function BudgetDialog({ provider, apiKey, returnFocusTo, onSaved, onClose }: BudgetDialogProps) {
+  const id = useId();
+  const { draft, setDraft, error, sending, save, remove } = useBudgetChange(apiKey, onSaved, onClose);
 
   return (
     <Dialog open onOpenChange={(open) => !open && !sending && onClose()}>
@@ -93,28 +102,44 @@ export function BudgetDialog({ provider, apiKey, returnFocusTo, onSaved, onClose
               {error.form}
             </p>
           ) : null}
-          <DialogFooter spread={apiKey.budget !== null}>
-            {apiKey.budget ? (
-              <Button
-                variant="destructive-outline"
-                waiting={sending === "save"}
-                busy={sending === "remove"}
-                onClick={() => void send(null)}
-              >
-                {sending === "remove" ? "Removing..." : "Remove budget"}
-              </Button>
-            ) : null}
-            <span className="flex flex-col-reverse gap-2 sm:flex-row">
-              <Button variant="outline" waiting={sending !== null} onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" waiting={sending === "remove"} busy={sending === "save"}>
-                {sending === "save" ? "Saving..." : "Save budget"}
-              </Button>
-            </span>
-          </DialogFooter>
+          <BudgetFooter hasBudget={apiKey.budget !== null} sending={sending} onRemove={remove} onCancel={onClose} />
         </form>
       </DialogContent>
     </Dialog>
+  );
+}
+
+function BudgetFooter({
+  hasBudget,
+  sending,
+  onRemove,
+  onCancel,
+}: {
+  hasBudget: boolean;
+  sending: Sending;
+  onRemove: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <DialogFooter spread={hasBudget}>
+      {hasBudget ? (
+        <Button
+          variant="destructive-outline"
+          waiting={sending === "save"}
+          busy={sending === "remove"}
+          onClick={onRemove}
+        >
+          {sending === "remove" ? "Removing..." : "Remove budget"}
+        </Button>
+      ) : null}
+      <span className="flex flex-col-reverse gap-2 sm:flex-row">
+        <Button variant="outline" waiting={sending !== null} onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" waiting={sending === "remove"} busy={sending === "save"}>
+          {sending === "save" ? "Saving..." : "Save budget"}
+        </Button>
+      </span>
+    </DialogFooter>
   );
 }

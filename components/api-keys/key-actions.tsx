@@ -47,25 +47,11 @@ const small = "h-8 px-2.5 text-xs";
  */
 export function KeyActions({ provider, apiKey, only, state, actions }: KeyActionsProps) {
   const { label } = apiKey;
-  const renameButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (state.renamed) renameButton.current?.focus();
-  }, [state.renamed]);
   return (
     <div className="flex flex-wrap items-center gap-x-4 gap-y-2 pt-2">
       <KeySwitch provider={provider} apiKey={apiKey} only={only} onToggle={actions.toggle} />
       <span className="flex flex-wrap gap-1.5">
-        <Button
-          variant="outline"
-          size="sm"
-          className={small}
-          aria-label={`Test ${label}`}
-          busy={state.testing}
-          onClick={() => void actions.test()}
-        >
-          {state.testing ? null : <FlaskConical aria-hidden />}
-          {state.testing ? "Testing..." : "Test"}
-        </Button>
+        <TestButton label={label} testing={state.testing} onTest={actions.test} />
         {!only && canUse(apiKey) ? (
           <Button
             variant="outline"
@@ -90,21 +76,48 @@ export function KeyActions({ provider, apiKey, only, state, actions }: KeyAction
           <Key aria-hidden />
           {only ? "Update API Key" : "Replace"}
         </Button>
-        <Button
-          ref={renameButton}
-          variant="outline"
-          size="sm"
-          className={small}
-          aria-label={`Rename ${label}`}
-          onClick={actions.rename}
-        >
-          <Pencil aria-hidden />
-          Rename
-        </Button>
+        <RenameButton label={label} renamed={state.renamed} onRename={actions.rename} />
         <BudgetButton provider={provider} apiKey={apiKey} onSaved={actions.budgetSaved} />
         <DeleteKeyButton provider={provider} label={label} only={only} onDelete={actions.remove} />
       </span>
     </div>
+  );
+}
+
+function TestButton({ label, testing, onTest }: { label: string; testing: boolean; onTest: () => Promise<void> }) {
+  return (
+    <Button
+      variant="outline"
+      size="sm"
+      className={small}
+      aria-label={`Test ${label}`}
+      busy={testing}
+      onClick={() => void onTest()}
+    >
+      {testing ? null : <FlaskConical aria-hidden />}
+      {testing ? "Testing..." : "Test"}
+    </Button>
+  );
+}
+
+/** "Rename": the keyboard comes back to it when the rename form closes (`renamed`). */
+function RenameButton({ label, renamed, onRename }: { label: string; renamed: boolean; onRename: () => void }) {
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (renamed) button.current?.focus();
+  }, [renamed]);
+  return (
+    <Button
+      ref={button}
+      variant="outline"
+      size="sm"
+      className={small}
+      aria-label={`Rename ${label}`}
+      onClick={onRename}
+    >
+      <Pencil aria-hidden />
+      Rename
+    </Button>
   );
 }
 

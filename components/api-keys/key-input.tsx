@@ -55,6 +55,22 @@ function keyHint(provider: ProviderView, stored: KeyView | undefined, shapeWarni
     : "Paste the key exactly as the provider shows it.";
 }
 
+/** Shows or hides the typed key, at the field's end. */
+function RevealButton({ reveal, onToggle }: { reveal: boolean; onToggle: () => void }) {
+  return (
+    <Button
+      variant="ghost"
+      size="icon"
+      className="absolute top-0 right-0 text-muted-foreground"
+      aria-label={reveal ? "Hide key" : "Show key"}
+      aria-pressed={reveal}
+      onClick={onToggle}
+    >
+      {reveal ? <EyeOff aria-hidden /> : <Eye aria-hidden />}
+    </Button>
+  );
+}
+
 /** The "API Key" password field: where to get a key, show/hide, the field's error, and a hint about its shape. */
 export function KeyInput({ provider, stored, inputRef, error, onEdit }: KeyInputProps) {
   const info = getProviderInfo(provider.registryId);
@@ -95,16 +111,7 @@ export function KeyInput({ provider, stored, inputRef, error, onEdit }: KeyInput
             onEdit(event.currentTarget.value);
           }}
         />
-        <Button
-          variant="ghost"
-          size="icon"
-          className="absolute top-0 right-0 text-muted-foreground"
-          aria-label={reveal ? "Hide key" : "Show key"}
-          aria-pressed={reveal}
-          onClick={() => setReveal((r) => !r)}
-        >
-          {reveal ? <EyeOff aria-hidden /> : <Eye aria-hidden />}
-        </Button>
+        <RevealButton reveal={reveal} onToggle={() => setReveal((r) => !r)} />
       </div>
       {error ? (
         <p id={errorId} role="alert" className="text-sm text-destructive">

@@ -86,23 +86,14 @@ export function KeyItem({
         onMove={onMove}
       />
       <KeyDetails apiKey={apiKey} now={now} chart={chart} balanceOf={tellsBalance && near ? provider.name : null} />
-      {item.renaming ? (
-        <RenameForm label={apiKey.label} onCancel={item.closeRename} onSave={item.rename} />
-      ) : (
-        <KeyActions
-          provider={provider}
-          apiKey={apiKey}
-          only={place.only}
-          state={item}
-          actions={{
-            ...item.actions,
-            replace: onReplace,
-            remove: () => void changes.remove(provider, apiKey),
-            budgetSaved: changes.saved,
-            toggle: (on) => void changes.toggle(provider, apiKey, on),
-          }}
-        />
-      )}
+      <KeyControls
+        provider={provider}
+        apiKey={apiKey}
+        only={place.only}
+        item={item}
+        changes={changes}
+        onReplace={onReplace}
+      />
       {item.tested ? <TestAnswer answer={item.tested} /> : null}
       {item.showModels ? (
         <div className="pt-2">
@@ -112,6 +103,36 @@ export function KeyItem({
         </div>
       ) : null}
     </li>
+  );
+}
+
+/** The key's actions (key-actions.tsx), or the rename form in their place. */
+function KeyControls({
+  provider,
+  apiKey,
+  only,
+  item,
+  changes,
+  onReplace,
+}: Pick<KeyItemProps, "provider" | "apiKey" | "changes" | "onReplace"> & {
+  only: boolean;
+  item: ReturnType<typeof useKeyItem>;
+}) {
+  if (item.renaming) return <RenameForm label={apiKey.label} onCancel={item.closeRename} onSave={item.rename} />;
+  return (
+    <KeyActions
+      provider={provider}
+      apiKey={apiKey}
+      only={only}
+      state={item}
+      actions={{
+        ...item.actions,
+        replace: onReplace,
+        remove: () => void changes.remove(provider, apiKey),
+        budgetSaved: changes.saved,
+        toggle: (on) => void changes.toggle(provider, apiKey, on),
+      }}
+    />
   );
 }
 

@@ -15,29 +15,33 @@ interface ModelsPanelProps {
   onAnswered: () => void;
 }
 
-/**
- * The models a saved key can reach, asked for when the panel opens (loaded on demand with it). The provider's
- * answer may change the key's health, so the card is told when it arrives.
- */
-export function ModelsPanel({ provider, keyId, onAnswered }: ModelsPanelProps) {
+/** The key's models, asked for once per opening; the card is told when the provider has answered. */
+function useKeyModels(providerId: string, keyId: string | undefined, onAnswered: () => void): State {
   const [state, setState] = useState<State>({ phase: "loading" });
-  const listId = useId();
 
   useEffect(() => {
     let current = true;
-    void callApi("listModels", { query: { providerId: provider.id, ...(keyId ? { id: keyId } : {}) } }).then(
-      (result) => {
-        if (!current) return;
-        setState(result.ok ? { phase: "loaded", list: result.data } : { phase: "failed", error: result.error });
-        onAnswered();
-      },
-    );
+    void callApi("listModels", { query: { providerId, ...(keyId ? { id: keyId } : {}) } }).then((result) => {
+      if (!current) return;
+      setState(result.ok ? { phase: "loaded", list: result.data } : { phase: "failed", error: result.error });
+      onAnswered();
+    });
     return () => {
       current = false;
     };
     // Asked once per opening; `onAnswered` is a fresh function on every render of the card.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [provider.id, keyId]);
+  }, [providerId, keyId]);
+
+  return state;
+}
+
+/**
+ * The models a saved key can reach, asked for when the panel opens (loaded on demand with it). The provider's
+ * answer may change the key's health, so the card is told when it arrives.
+ */
+export function ModelsPanel({ provider, keyId, onAnswered }: ModelsPanelProps) {
+  const state = useKeyModels(provider.id, keyId, onAnswered);
 
   if (state.phase === "loading") {
     return (
@@ -53,7 +57,11 @@ export function ModelsPanel({ provider, keyId, onAnswered }: ModelsPanelProps) {
       </p>
     );
   }
-  const { models } = state.list;
+  return <ModelList models={state.list.models} />;
+}
+
+function ModelList({ models }: { models: ModelListView["models"] }) {
+  const listId = useId();
   return (
     <div className="space-y-1.5">
       <p role="status" id={listId} className="text-xs font-medium">

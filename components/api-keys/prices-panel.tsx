@@ -29,12 +29,8 @@ function priceProblem(text: string): string | undefined {
   return value > 1000 ? "Enter at most $1000 per million tokens." : undefined;
 }
 
-/**
- * A provider's "Prices" (loaded on demand): each model's price per million input and output tokens, the
- * catalogue's or the user's own (which wins), and a form to set or clear the user's price for any model.
- */
-export function PricesPanel({ provider }: { provider: ProviderView }) {
-  const id = useId();
+/** The panel's state: the prices as read, the form's draft and errors, what is being sent, what was last said. */
+function usePrices(providerId: string) {
   const [state, setState] = useState<State>({ phase: "loading" });
   const [draft, setDraft] = useState<Draft>({ model: "", input: "", output: "" });
   const [errors, setErrors] = useState<Errors>({});
@@ -43,41 +39,29 @@ export function PricesPanel({ provider }: { provider: ProviderView }) {
 
   useEffect(() => {
     let current = true;
-    void readPrices(provider.id).then((read) => current && setState(read));
+    void readPrices(providerId).then((read) => current && setState(read));
     return () => {
       current = false;
     };
-  }, [provider.id]);
-  const load = async () => setState(await readPrices(provider.id));
+  }, [providerId]);
+  const load = async () => setState(await readPrices(providerId));
 
   async function save() {
-    const found: Errors = {
-      model: draft.model.trim() === "" ? "Enter the model's id, as the provider names it." : undefined,
-      input: priceProblem(draft.input),
-      output: priceProblem(draft.output),
-    };
+    const found = draftProblems(draft);
     setErrors(found);
     if (found.model || found.input || found.output) return;
     const model = draft.model.trim();
     setSending("save");
     const result = await callApi("setPrice", {
       body: {
-        providerId: provider.id,
+        providerId,
         model,
         inputPerMTokUsd: Number(draft.input.trim().replace(/^\$/, "")),
         outputPerMTokUsd: Number(draft.output.trim().replace(/^\$/, "")),
       },
     });
     setSending(null);
-    if (!result.ok) {
-      const fields = result.error.fields ?? {};
-      return setErrors({
-        model: fields.model,
-        input: fields.inputPerMTokUsd,
-        output: fields.outputPerMTokUsd,
-        form: Object.keys(fields).length ? undefined : result.error.message,
-      });
-    }
+    if (!result.ok) return setErrors(saveErrors(result.error));
     setDraft({ model: "", input: "", output: "" });
     setSaid(`Your price for ${model} is saved.`);
     await load();
@@ -85,12 +69,42 @@ export function PricesPanel({ provider }: { provider: ProviderView }) {
 
   async function clear(model: string) {
     setSending(model);
-    const result = await callApi("deletePrice", { body: { providerId: provider.id, model } });
+    const result = await callApi("deletePrice", { body: { providerId, model } });
     setSending(null);
     if (!result.ok) return setErrors({ form: `Couldn't clear your price for ${model}: ${result.error.message}` });
     setSaid(`Your price for ${model} is cleared.`);
     await load();
   }
+
+  return { state, draft, setDraft, errors, sending, said, save, clear };
+}
+
+function draftProblems(draft: Draft): Errors {
+  return {
+    model: draft.model.trim() === "" ? "Enter the model's id, as the provider names it." : undefined,
+    input: priceProblem(draft.input),
+    output: priceProblem(draft.output),
+  };
+}
+
+/** The server's refusal, on the field it names, or on the form when it names none. */
+function saveErrors(error: ApiFailure): Errors {
+  const fields = error.fields ?? {};
+  return {
+    model: fields.model,
+    input: fields.inputPerMTokUsd,
+    output: fields.outputPerMTokUsd,
+    form: Object.keys(fields).length ? undefined : error.message,
+  };
+}
+
+/**
+ * A provider's "Prices" (loaded on demand): each model's price per million input and output tokens, the
+ * catalogue's or the user's own (which wins), and a form to set or clear the user's price for any model.
+ */
+export function PricesPanel({ provider }: { provider: ProviderView }) {
+  const prices = usePrices(provider.id);
+  const { state, errors, sending } = prices;
 
   return (
     <div className="space-y-3 rounded-md border p-3 text-xs" data-testid="prices-panel">
@@ -108,109 +122,164 @@ export function PricesPanel({ provider }: { provider: ProviderView }) {
           No prices yet: its answers count as unpriced. Set a price for the models you use below.
         </p>
       ) : (
-        <div
-          className="max-h-56 overflow-y-auto rounded-md border outline-none focus-visible:ring-2 focus-visible:ring-ring"
-          role="region"
-          aria-label={`${provider.name} prices`}
-          tabIndex={0}
-        >
-          <table className="w-full" data-testid="price-table">
-            <caption className="sr-only">{`${plural(state.prices.length, "model")} with a price`}</caption>
-            <thead className="sticky top-0 bg-card text-left text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-2 py-1 font-medium">
-                  Model
-                </th>
-                <th scope="col" className="px-2 py-1 text-right font-medium">
-                  Input
-                </th>
-                <th scope="col" className="px-2 py-1 text-right font-medium">
-                  Output
-                </th>
-                <th scope="col" className="px-2 py-1 font-medium">
-                  <span className="sr-only">Source</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y">
-              {state.prices.map((price) => (
-                <tr key={price.model} data-source={price.source}>
-                  <th scope="row" className="px-2 py-1 text-left font-mono font-normal break-all">
-                    {price.model}
-                  </th>
-                  <td className="px-2 py-1 text-right tabular-nums">{perMillion(price.inputPerMTokUsd)}</td>
-                  <td className="px-2 py-1 text-right tabular-nums">{perMillion(price.outputPerMTokUsd)}</td>
-                  <td className="px-2 py-1 text-right">
-                    {price.source === "user" ? (
-                      <span className="inline-flex items-center gap-2">
-                        Yours
-                        <Button
-                          variant="link"
-                          size="sm"
-                          className="h-auto px-0 text-xs"
-                          aria-label={`Clear your price for ${price.model}`}
-                          busy={sending === price.model}
-                          onClick={() => void clear(price.model)}
-                        >
-                          Clear
-                        </Button>
-                      </span>
-                    ) : (
-                      <span className="text-muted-foreground">Catalogue</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <PriceTable
+          providerName={provider.name}
+          prices={state.prices}
+          sending={sending}
+          onClear={(model) => void prices.clear(model)}
+        />
       )}
-      <form
-        noValidate
-        aria-label={`Set your own ${provider.name} price`}
-        className="grid gap-2 sm:grid-cols-[2fr_1fr_1fr_auto] sm:items-end"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!sending) void save();
-        }}
-      >
-        <PriceInput
-          id={`${id}-model`}
-          label="Model"
-          placeholder="gpt-4o-mini"
-          value={draft.model}
-          error={errors.model}
-          onChange={(model) => setDraft({ ...draft, model })}
-        />
-        <PriceInput
-          id={`${id}-input`}
-          label="Input $/M"
-          placeholder="0.15"
-          value={draft.input}
-          error={errors.input}
-          onChange={(input) => setDraft({ ...draft, input })}
-        />
-        <PriceInput
-          id={`${id}-output`}
-          label="Output $/M"
-          placeholder="0.60"
-          value={draft.output}
-          error={errors.output}
-          onChange={(output) => setDraft({ ...draft, output })}
-        />
-        <Button type="submit" size="sm" variant="outline" busy={sending === "save"}>
-          {sending === "save" ? "Saving..." : "Set price"}
-        </Button>
-      </form>
+      <PriceForm
+        providerName={provider.name}
+        draft={prices.draft}
+        errors={errors}
+        sending={sending}
+        onChange={prices.setDraft}
+        onSave={() => void prices.save()}
+      />
       {errors.form ? (
         <p role="alert" className="text-destructive">
           {errors.form}
         </p>
       ) : null}
       <p role="status" className="text-muted-foreground">
-        {said}
+        {prices.said}
       </p>
     </div>
+  );
+}
+
+function PriceTable({
+  providerName,
+  prices,
+  sending,
+  onClear,
+}: {
+  providerName: string;
+  prices: PriceView[];
+  sending: string | null;
+  onClear: (model: string) => void;
+}) {
+  return (
+    <div
+      className="max-h-56 overflow-y-auto rounded-md border outline-none focus-visible:ring-2 focus-visible:ring-ring"
+      role="region"
+      aria-label={`${providerName} prices`}
+      tabIndex={0}
+    >
+      <table className="w-full" data-testid="price-table">
+        <caption className="sr-only">{`${plural(prices.length, "model")} with a price`}</caption>
+        <thead className="sticky top-0 bg-card text-left text-muted-foreground">
+          <tr>
+            <th scope="col" className="px-2 py-1 font-medium">
+              Model
+            </th>
+            <th scope="col" className="px-2 py-1 text-right font-medium">
+              Input
+            </th>
+            <th scope="col" className="px-2 py-1 text-right font-medium">
+              Output
+            </th>
+            <th scope="col" className="px-2 py-1 font-medium">
+              <span className="sr-only">Source</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y">
+          {prices.map((price) => (
+            <PriceRow key={price.model} price={price} busy={sending === price.model} onClear={onClear} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function PriceRow({ price, busy, onClear }: { price: PriceView; busy: boolean; onClear: (model: string) => void }) {
+  return (
+    <tr data-source={price.source}>
+      <th scope="row" className="px-2 py-1 text-left font-mono font-normal break-all">
+        {price.model}
+      </th>
+      <td className="px-2 py-1 text-right tabular-nums">{perMillion(price.inputPerMTokUsd)}</td>
+      <td className="px-2 py-1 text-right tabular-nums">{perMillion(price.outputPerMTokUsd)}</td>
+      <td className="px-2 py-1 text-right">
+        {price.source === "user" ? (
+          <span className="inline-flex items-center gap-2">
+            Yours
+            <Button
+              variant="link"
+              size="sm"
+              className="h-auto px-0 text-xs"
+              aria-label={`Clear your price for ${price.model}`}
+              busy={busy}
+              onClick={() => onClear(price.model)}
+            >
+              Clear
+            </Button>
+          </span>
+        ) : (
+          <span className="text-muted-foreground">Catalogue</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function PriceForm({
+  providerName,
+  draft,
+  errors,
+  sending,
+  onChange,
+  onSave,
+}: {
+  providerName: string;
+  draft: Draft;
+  errors: Errors;
+  sending: string | null;
+  onChange: (draft: Draft) => void;
+  onSave: () => void;
+}) {
+  const id = useId();
+  return (
+    <form
+      noValidate
+      aria-label={`Set your own ${providerName} price`}
+      className="grid gap-2 sm:grid-cols-[2fr_1fr_1fr_auto] sm:items-end"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!sending) onSave();
+      }}
+    >
+      <PriceInput
+        id={`${id}-model`}
+        label="Model"
+        placeholder="gpt-4o-mini"
+        value={draft.model}
+        error={errors.model}
+        onChange={(model) => onChange({ ...draft, model })}
+      />
+      <PriceInput
+        id={`${id}-input`}
+        label="Input $/M"
+        placeholder="0.15"
+        value={draft.input}
+        error={errors.input}
+        onChange={(input) => onChange({ ...draft, input })}
+      />
+      <PriceInput
+        id={`${id}-output`}
+        label="Output $/M"
+        placeholder="0.60"
+        value={draft.output}
+        error={errors.output}
+        onChange={(output) => onChange({ ...draft, output })}
+      />
+      <Button type="submit" size="sm" variant="outline" busy={sending === "save"}>
+        {sending === "save" ? "Saving..." : "Set price"}
+      </Button>
+    </form>
   );
 }
 

@@ -74,29 +74,11 @@ export function ProviderCard({
       className={cn("scroll-mt-6", flagged)}
     >
       <ProviderCardHeader provider={provider} keys={keys} serving={serving} now={now} />
-      <CardContent className="space-y-3 text-sm">
-        {keys.length === 0 ? (
-          <NoKeyNote provider={provider} />
-        ) : (
-          <KeyList
-            provider={provider}
-            keys={keys}
-            serving={serving}
-            now={now}
-            charts={charts}
-            changes={changes}
-            onReplace={(key, opener) => dialog.open({ kind: "replace", key }, opener)}
-          />
-        )}
-        {keys.length > 1 ? (
-          <FallbackSwitch
-            fallback={fallback}
-            onChange={(on) => void changes.setFallback(provider, on)}
-            describedBy={`${anchor}-fallback`}
-          />
-        ) : null}
-        <ProviderLinks provider={provider} keys={keys} now={now} onChecked={() => void changes.reload()} />
-      </CardContent>
+      <ProviderCardContent
+        {...{ provider, keys, serving, fallback, charts, now, changes }}
+        fallbackNote={`${anchor}-fallback`}
+        onReplace={(key, opener) => dialog.open({ kind: "replace", key }, opener)}
+      />
       <CardFooter className="flex-wrap justify-end gap-2">
         {actions}
         <AddKeyButton
@@ -118,6 +100,49 @@ export function ProviderCard({
         </Suspense>
       ) : null}
     </Card>
+  );
+}
+
+/** The card's keys (or the note that there is none), the fallback switch with several, and the provider's links. */
+function ProviderCardContent({
+  provider,
+  keys,
+  serving,
+  fallback,
+  charts,
+  now,
+  changes,
+  fallbackNote,
+  onReplace,
+}: Omit<ProviderCardProps, "startOpen" | "actions"> & {
+  serving: ListedKeyView | undefined;
+  fallbackNote: string;
+  onReplace: (key: ListedKeyView, opener: HTMLElement) => void;
+}) {
+  return (
+    <CardContent className="space-y-3 text-sm">
+      {keys.length === 0 ? (
+        <NoKeyNote provider={provider} />
+      ) : (
+        <KeyList
+          provider={provider}
+          keys={keys}
+          serving={serving}
+          now={now}
+          charts={charts}
+          changes={changes}
+          onReplace={onReplace}
+        />
+      )}
+      {keys.length > 1 ? (
+        <FallbackSwitch
+          fallback={fallback}
+          onChange={(on) => void changes.setFallback(provider, on)}
+          describedBy={fallbackNote}
+        />
+      ) : null}
+      <ProviderLinks provider={provider} keys={keys} now={now} onChecked={() => void changes.reload()} />
+    </CardContent>
   );
 }
 

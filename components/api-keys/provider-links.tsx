@@ -1,7 +1,7 @@
 "use client";
 
 import { List, MessageSquare } from "lucide-react";
-import { lazy, Suspense, useId, useState } from "react";
+import { lazy, type ReactNode, Suspense, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { anyChat, anyUsable } from "@/lib/domain/key-use";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
@@ -37,56 +37,84 @@ export function ProviderLinks({
     <div>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
         {usable ? (
-          <Button
-            variant="link"
-            size="sm"
-            className="h-auto px-0 text-xs"
-            aria-expanded={showModels}
-            aria-controls={showModels ? modelsId : undefined}
-            onClick={() => setShowModels((shown) => !shown)}
-          >
+          <Toggle shown={showModels} controls={modelsId} onToggle={() => setShowModels((shown) => !shown)}>
             <List aria-hidden />
             {showModels ? "Hide models" : "Show models"}
-          </Button>
+          </Toggle>
         ) : null}
-        <Button
-          variant="link"
-          size="sm"
-          className="h-auto px-0 text-xs"
-          aria-expanded={showPrices}
-          aria-controls={showPrices ? pricesId : undefined}
-          aria-label={`${showPrices ? "Hide" : "Show"} ${provider.name} prices`}
-          onClick={() => setShowPrices((shown) => !shown)}
+        <Toggle
+          shown={showPrices}
+          controls={pricesId}
+          label={`${showPrices ? "Hide" : "Show"} ${provider.name} prices`}
+          onToggle={() => setShowPrices((shown) => !shown)}
         >
           {showPrices ? "Hide prices" : "Prices"}
-        </Button>
-        {usable && anyChat(keys, now) ? (
-          // A plain link: next/link would add its client code (~6 kB gzip) to the settings page for one link
-          // to a page that loads its own bundle anyway.
-          <a
-            href={`/playground?provider=${encodeURIComponent(provider.id)}`}
-            className="inline-flex items-center gap-1 text-xs text-primary underline-offset-4 hover:underline [&_svg]:size-4"
-            data-testid="playground-link"
-          >
-            <MessageSquare aria-hidden />
-            Try it in the Playground
-          </a>
-        ) : null}
+        </Toggle>
+        {usable && anyChat(keys, now) ? <PlaygroundLink providerId={provider.id} /> : null}
       </div>
       {showModels ? (
-        <div id={modelsId} className="pt-1">
-          <Suspense fallback={null}>
-            <ModelsPanel provider={provider} onAnswered={onChecked} />
-          </Suspense>
-        </div>
+        <Shown id={modelsId}>
+          <ModelsPanel provider={provider} onAnswered={onChecked} />
+        </Shown>
       ) : null}
       {showPrices ? (
-        <div id={pricesId} className="pt-1">
-          <Suspense fallback={null}>
-            <PricesPanel provider={provider} />
-          </Suspense>
-        </div>
+        <Shown id={pricesId}>
+          <PricesPanel provider={provider} />
+        </Shown>
       ) : null}
     </div>
+  );
+}
+
+/** A link-styled button that shows or hides the panel it controls. */
+function Toggle({
+  shown,
+  controls,
+  label,
+  onToggle,
+  children,
+}: {
+  shown: boolean;
+  controls: string;
+  label?: string;
+  onToggle: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Button
+      variant="link"
+      size="sm"
+      className="h-auto px-0 text-xs"
+      aria-expanded={shown}
+      aria-controls={shown ? controls : undefined}
+      aria-label={label}
+      onClick={onToggle}
+    >
+      {children}
+    </Button>
+  );
+}
+
+/** A shown panel, loaded on first use. */
+function Shown({ id, children }: { id: string; children: ReactNode }) {
+  return (
+    <div id={id} className="pt-1">
+      <Suspense fallback={null}>{children}</Suspense>
+    </div>
+  );
+}
+
+function PlaygroundLink({ providerId }: { providerId: string }) {
+  // A plain link: next/link would add its client code (~6 kB gzip) to the settings page for one link
+  // to a page that loads its own bundle anyway.
+  return (
+    <a
+      href={`/playground?provider=${encodeURIComponent(providerId)}`}
+      className="inline-flex items-center gap-1 text-xs text-primary underline-offset-4 hover:underline [&_svg]:size-4"
+      data-testid="playground-link"
+    >
+      <MessageSquare aria-hidden />
+      Try it in the Playground
+    </a>
   );
 }

@@ -126,92 +126,38 @@ function useKeyMessages(focusInput: () => void) {
   };
 }
 
+/** What each request needs: the hook's options, the key's rules, the messages and the busy state. */
+interface Run extends Omit<Options, "deleteOne" | "focusInput"> {
+  deleteOne: boolean;
+  keyOptional: boolean;
+  isEmpty: (value: string) => boolean;
+  messages: ReturnType<typeof useKeyMessages>;
+  start: (action: KeyAction) => void;
+  done: () => void;
+}
+
 /**
  * The key dialog's requests (save, test, delete) and what they leave on screen: which one is running, the
  * fields' errors and the result notice. The key itself is passed in by the caller at the moment of the request
  * (read from the password input), never held here.
  */
-export function useKeyActions({
-  provider,
-  apiKey,
-  onSaved,
-  onDeleted,
-  onTested,
-  onClose,
-  focusInput,
-  deleteOne = false,
-}: Options) {
+export function useKeyActions({ focusInput, deleteOne = false, ...options }: Options) {
   // A custom endpoint may need no key: its field may be left empty (sent as null, "no key").
-  const keyOptional = provider.registryId === "custom";
-  const isEmpty = (value: string) => (keyOptional ? value.trim() === "" : value === "");
+  const keyOptional = options.provider.registryId === "custom";
   const [busy, setBusy] = useState<KeyAction | null>(null);
   const messages = useKeyMessages(focusInput);
-  const start = (action: KeyAction) => {
-    setBusy(action);
-    messages.clear();
+  const run: Run = {
+    ...options,
+    deleteOne,
+    keyOptional,
+    isEmpty: (value) => (keyOptional ? value.trim() === "" : value === ""),
+    messages,
+    start(action) {
+      setBusy(action);
+      messages.clear();
+    },
+    done: () => setBusy(null),
   };
-
-  async function save(
-    value: string,
-    target: KeyTarget = {},
-    options: { skipValidation?: boolean; found?: FieldErrors } = {},
-  ) {
-    const noKey = isEmpty(value) && keyOptional;
-    if (messages.rejectLocally(noKey ? null : value, options.found)) return;
-    start("save");
-    const body = {
-      providerId: provider.id,
-      apiKey: noKey ? null : value.trim(),
-      ...target,
-      ...(options.skipValidation ? { skipValidation: true } : {}),
-    };
-    const result = await callApi("saveApiKey", { body });
-    setBusy(null);
-    if (!result.ok) return messages.showFailure(result.error);
-    const { validation: _validation, ...saved } = result.data;
-    onSaved(saved);
-    announceSave(provider, result.data, {
-      noKey,
-      added: Boolean(target.label && !apiKey),
-      skipped: Boolean(options.skipValidation),
-    });
-    onClose();
-  }
-
-  /** Tests the typed key; with the field empty, the stored one (or, for an endpoint with none, no key at all). */
-  async function test(value: string) {
-    const empty = isEmpty(value);
-    if (!empty && messages.rejectLocally(value)) return;
-    start("test");
-    const result = await callApi("testApiKey", {
-      body: testBody(provider.id, empty ? null : value.trim(), apiKey, deleteOne, keyOptional),
-    });
-    setBusy(null);
-    if (!result.ok) return messages.showFailure(result.error);
-    const { status, message } = result.data;
-    if (status === "invalid") messages.setFieldErrors({ apiKey: message });
-    else messages.setNotice({ tone: toneOf(status), text: message });
-    if (empty && apiKey) onTested();
-  }
-
-  /** Deletes the stored key; true when the dialog may close. */
-  async function remove(): Promise<boolean> {
-    start("delete");
-    // One of several keys goes by its id; a lone key goes with its provider (DELETE { providerId }).
-    const result =
-      deleteOne && apiKey
-        ? await callApi("deleteApiKeyById", { path: { id: apiKey.id } })
-        : await callApi("deleteApiKey", { body: { providerId: provider.id } });
-    setBusy(null);
-    if (!result.ok && result.error.code !== "api_key_not_found") {
-      messages.setNotice({ tone: "error", text: result.error.message });
-      return false;
-    }
-    onDeleted();
-    if (result.ok) toast.success(`${provider.name} API key deleted`);
-    onClose();
-    return true;
-  }
 
   return {
     busy,
@@ -219,8 +165,71 @@ export function useKeyActions({
     notice: messages.notice,
     keyOptional,
     clearMessages: messages.clear,
-    save,
-    test,
-    remove,
+    save: (value: string, target?: KeyTarget, saveOptions?: SaveOptions) => saveKey(run, value, target, saveOptions),
+    test: (value: string) => testKey(run, value),
+    remove: () => removeKey(run),
   };
+}
+
+type SaveOptions = { skipValidation?: boolean; found?: FieldErrors };
+
+async function saveKey(run: Run, value: string, target: KeyTarget = {}, options: SaveOptions = {}) {
+  const { provider, apiKey, messages } = run;
+  const noKey = run.isEmpty(value) && run.keyOptional;
+  if (messages.rejectLocally(noKey ? null : value, options.found)) return;
+  run.start("save");
+  const body = {
+    providerId: provider.id,
+    apiKey: noKey ? null : value.trim(),
+    ...target,
+    ...(options.skipValidation ? { skipValidation: true } : {}),
+  };
+  const result = await callApi("saveApiKey", { body });
+  run.done();
+  if (!result.ok) return messages.showFailure(result.error);
+  const { validation: _validation, ...saved } = result.data;
+  run.onSaved(saved);
+  announceSave(provider, result.data, {
+    noKey,
+    added: Boolean(target.label && !apiKey),
+    skipped: Boolean(options.skipValidation),
+  });
+  run.onClose();
+}
+
+/** Tests the typed key; with the field empty, the stored one (or, for an endpoint with none, no key at all). */
+async function testKey(run: Run, value: string) {
+  const { apiKey, messages } = run;
+  const empty = run.isEmpty(value);
+  if (!empty && messages.rejectLocally(value)) return;
+  run.start("test");
+  const result = await callApi("testApiKey", {
+    body: testBody(run.provider.id, empty ? null : value.trim(), apiKey, run.deleteOne, run.keyOptional),
+  });
+  run.done();
+  if (!result.ok) return messages.showFailure(result.error);
+  const { status, message } = result.data;
+  if (status === "invalid") messages.setFieldErrors({ apiKey: message });
+  else messages.setNotice({ tone: toneOf(status), text: message });
+  if (empty && apiKey) run.onTested();
+}
+
+/** Deletes the stored key; true when the dialog may close. */
+async function removeKey(run: Run): Promise<boolean> {
+  const { provider, apiKey } = run;
+  run.start("delete");
+  // One of several keys goes by its id; a lone key goes with its provider (DELETE { providerId }).
+  const result =
+    run.deleteOne && apiKey
+      ? await callApi("deleteApiKeyById", { path: { id: apiKey.id } })
+      : await callApi("deleteApiKey", { body: { providerId: provider.id } });
+  run.done();
+  if (!result.ok && result.error.code !== "api_key_not_found") {
+    run.messages.setNotice({ tone: "error", text: result.error.message });
+    return false;
+  }
+  run.onDeleted();
+  if (result.ok) toast.success(`${provider.name} API key deleted`);
+  run.onClose();
+  return true;
 }

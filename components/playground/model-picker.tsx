@@ -66,43 +66,84 @@ export function ModelPicker({
     <div className="min-w-0 space-y-1.5">
       <Label htmlFor={id}>Model</Label>
       {state.phase === "typed" ? (
-        <>
-          <Input
-            id={id}
-            value={value}
-            onChange={(event) => onChange(event.target.value)}
-            placeholder="e.g. gpt-4o-mini"
-            autoComplete="off"
-            spellCheck={false}
-            disabled={disabled}
-            aria-describedby={hintId}
-            data-testid="model-input"
-          />
-          <p id={hintId} className="text-xs text-muted-foreground">
-            Couldn&apos;t list the models ({state.reason}) Type the model&apos;s id instead.
-          </p>
-        </>
-      ) : (
-        <select
+        <TypedModel
           id={id}
-          className={SELECT_CLASS}
-          value={state.phase === "listed" ? value : ""}
-          onChange={(event) => onChange(event.target.value)}
-          disabled={disabled || state.phase === "loading"}
-          aria-busy={state.phase === "loading"}
-          data-testid="model-select"
-        >
-          {state.phase === "loading" ? (
-            <option value="">Loading models…</option>
-          ) : (
-            state.models.map((model) => (
-              <option key={model.id} value={model.id}>
-                {model.name === model.id ? model.id : `${model.name} (${model.id})`}
-              </option>
-            ))
-          )}
-        </select>
+          hintId={hintId}
+          reason={state.reason}
+          value={value}
+          onChange={onChange}
+          disabled={disabled}
+        />
+      ) : (
+        <ModelSelect id={id} state={state} value={value} onChange={onChange} disabled={disabled} />
       )}
     </div>
+  );
+}
+
+interface FieldProps {
+  id: string;
+  value: string;
+  onChange: (model: string) => void;
+  disabled?: boolean;
+}
+
+/** The model's id typed, when the models could not be listed (and why not). */
+function TypedModel({
+  id,
+  hintId,
+  reason,
+  value,
+  onChange,
+  disabled,
+}: FieldProps & { hintId: string; reason: string }) {
+  return (
+    <>
+      <Input
+        id={id}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        placeholder="e.g. gpt-4o-mini"
+        autoComplete="off"
+        spellCheck={false}
+        disabled={disabled}
+        aria-describedby={hintId}
+        data-testid="model-input"
+      />
+      <p id={hintId} className="text-xs text-muted-foreground">
+        Couldn&apos;t list the models ({reason}) Type the model&apos;s id instead.
+      </p>
+    </>
+  );
+}
+
+/** The listed chat models to pick from (disabled while they load). */
+function ModelSelect({
+  id,
+  state,
+  value,
+  onChange,
+  disabled,
+}: FieldProps & { state: Exclude<State, { phase: "typed" }> }) {
+  return (
+    <select
+      id={id}
+      className={SELECT_CLASS}
+      value={state.phase === "listed" ? value : ""}
+      onChange={(event) => onChange(event.target.value)}
+      disabled={disabled || state.phase === "loading"}
+      aria-busy={state.phase === "loading"}
+      data-testid="model-select"
+    >
+      {state.phase === "loading" ? (
+        <option value="">Loading models…</option>
+      ) : (
+        state.models.map((model) => (
+          <option key={model.id} value={model.id}>
+            {model.name === model.id ? model.id : `${model.name} (${model.id})`}
+          </option>
+        ))
+      )}
+    </select>
   );
 }

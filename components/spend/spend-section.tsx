@@ -32,45 +32,8 @@ export function SpendSection({ spend, keys, providers }: SpendSectionProps) {
   };
   return (
     <section aria-labelledby="spend" className="space-y-4" data-testid="spend-section">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div className="space-y-1">
-          <h2 id="spend" className="flex items-center gap-2 text-lg font-semibold">
-            <Wallet className="size-5 text-muted-foreground" aria-hidden />
-            Spend
-          </h2>
-          <p className="text-sm text-muted-foreground">
-            What your answers cost, from the playground and your access tokens. Answers whose model has no price are
-            counted as unpriced: set a price in a provider&apos;s Prices.
-          </p>
-        </div>
-        <a
-          href={csvUrl(spend.days, "day")}
-          download
-          className={buttonVariants({ variant: "outline", size: "sm" })}
-          data-testid="spend-csv"
-        >
-          <Download aria-hidden />
-          Download CSV
-        </a>
-      </div>
-      <div className="grid gap-4 rounded-lg border bg-card p-4 sm:grid-cols-[auto_1fr] sm:items-center">
-        <p className="space-y-0.5">
-          <span className="block text-xs text-muted-foreground">This month (UTC)</span>
-          <span className="block text-2xl font-semibold tabular-nums" data-testid="month-spend">
-            {costText(spend.month)}
-          </span>
-          <span className="block text-xs text-muted-foreground">
-            {spend.month.requests === 0 ? "No requests yet" : `${compactCount(spend.month.requests)} requests`}
-          </span>
-        </p>
-        <div className="min-w-0 space-y-1">
-          <SpendChart days={spend.days.rows} />
-          <p className="flex justify-between text-xs text-muted-foreground" aria-hidden>
-            <span>{spend.days.from}</span>
-            <span>{spend.days.to}</span>
-          </p>
-        </div>
-      </div>
+      <SpendHeading csv={csvUrl(spend.days, "day")} />
+      <MonthSpend spend={spend} />
       <div className="grid gap-4 lg:grid-cols-2">
         <SpendTable
           caption="By key, last 30 days"
@@ -107,6 +70,51 @@ export function SpendSection({ spend, keys, providers }: SpendSectionProps) {
   );
 }
 
+function SpendHeading({ csv }: { csv: string }) {
+  return (
+    <div className="flex flex-wrap items-end justify-between gap-3">
+      <div className="space-y-1">
+        <h2 id="spend" className="flex items-center gap-2 text-lg font-semibold">
+          <Wallet className="size-5 text-muted-foreground" aria-hidden />
+          Spend
+        </h2>
+        <p className="text-sm text-muted-foreground">
+          What your answers cost, from the playground and your access tokens. Answers whose model has no price are
+          counted as unpriced: set a price in a provider&apos;s Prices.
+        </p>
+      </div>
+      <a href={csv} download className={buttonVariants({ variant: "outline", size: "sm" })} data-testid="spend-csv">
+        <Download aria-hidden />
+        Download CSV
+      </a>
+    </div>
+  );
+}
+
+/** This month's cost and requests, beside the chart of the last 30 days. */
+function MonthSpend({ spend }: { spend: SpendData }) {
+  return (
+    <div className="grid gap-4 rounded-lg border bg-card p-4 sm:grid-cols-[auto_1fr] sm:items-center">
+      <p className="space-y-0.5">
+        <span className="block text-xs text-muted-foreground">This month (UTC)</span>
+        <span className="block text-2xl font-semibold tabular-nums" data-testid="month-spend">
+          {costText(spend.month)}
+        </span>
+        <span className="block text-xs text-muted-foreground">
+          {spend.month.requests === 0 ? "No requests yet" : `${compactCount(spend.month.requests)} requests`}
+        </span>
+      </p>
+      <div className="min-w-0 space-y-1">
+        <SpendChart days={spend.days.rows} />
+        <p className="flex justify-between text-xs text-muted-foreground" aria-hidden>
+          <span>{spend.days.from}</span>
+          <span>{spend.days.to}</span>
+        </p>
+      </div>
+    </div>
+  );
+}
+
 interface SpendTableProps {
   caption: string;
   csv: string;
@@ -139,27 +147,7 @@ function SpendTable({ caption, csv, head, rows, name, month, testId }: SpendTabl
       ) : (
         <div className="overflow-x-auto" role="region" aria-labelledby={`${testId}-caption`} tabIndex={0}>
           <table className="w-full text-xs" data-testid={testId}>
-            <thead className="text-left text-muted-foreground">
-              <tr>
-                <th scope="col" className="py-1 pr-2 font-medium">
-                  {head}
-                </th>
-                <th scope="col" className="py-1 pr-2 text-right font-medium">
-                  Requests
-                </th>
-                <th scope="col" className="py-1 pr-2 text-right font-medium">
-                  Tokens
-                </th>
-                {month ? (
-                  <th scope="col" className="py-1 pr-2 text-right font-medium">
-                    This month
-                  </th>
-                ) : null}
-                <th scope="col" className="py-1 text-right font-medium">
-                  Cost
-                </th>
-              </tr>
-            </thead>
+            <SpendTableHead head={head} withMonth={Boolean(month)} />
             <tbody className="divide-y">
               {rows.map((row) => (
                 <tr key={`${row.group}/${row.providerId ?? ""}`}>
@@ -179,5 +167,31 @@ function SpendTable({ caption, csv, head, rows, name, month, testId }: SpendTabl
         </div>
       )}
     </div>
+  );
+}
+
+function SpendTableHead({ head, withMonth }: { head: string; withMonth: boolean }) {
+  return (
+    <thead className="text-left text-muted-foreground">
+      <tr>
+        <th scope="col" className="py-1 pr-2 font-medium">
+          {head}
+        </th>
+        <th scope="col" className="py-1 pr-2 text-right font-medium">
+          Requests
+        </th>
+        <th scope="col" className="py-1 pr-2 text-right font-medium">
+          Tokens
+        </th>
+        {withMonth ? (
+          <th scope="col" className="py-1 pr-2 text-right font-medium">
+            This month
+          </th>
+        ) : null}
+        <th scope="col" className="py-1 text-right font-medium">
+          Cost
+        </th>
+      </tr>
+    </thead>
   );
 }

@@ -25,24 +25,23 @@ interface CreateTokenFormProps {
 
 type Errors = Partial<Record<"name" | "expiresAt" | "budget" | "form", string>>;
 
-/** Name, and optionally an expiry date, the providers it may use and a monthly budget; checked here, then by the server. */
-export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenFormProps) {
-  const id = useId();
+const endOfDay = (day: string) => `${day}T23:59:59Z`;
+
+/** The form's fields and errors, and its submission: checked here first, then by the server. */
+function useCreateToken(onCreated: (token: CreatedTokenView) => void) {
   const [name, setName] = useState("");
   const [expires, setExpires] = useState("");
   const [scope, setScope] = useState<string[]>([]);
   const [budget, setBudget] = useState<BudgetDraft>({ amount: "", mode: "hard" });
   const [errors, setErrors] = useState<Errors>({});
   const [sending, setSending] = useState(false);
-  const nameInput = useRef<HTMLInputElement>(null);
-  useEffect(() => nameInput.current?.focus(), []);
 
   async function submit() {
     const spend = budgetOfDraft(budget);
     const found: Errors = {
       name: nameProblem(name, 60, NAME_MESSAGES) ?? undefined,
       expiresAt:
-        expires && Date.parse(`${expires}T23:59:59Z`) <= Date.now()
+        expires && Date.parse(endOfDay(expires)) <= Date.now()
           ? "Pick a day from today on, or leave it empty for no expiry."
           : undefined,
       budget: "problem" in spend ? spend.problem : undefined,
@@ -53,7 +52,7 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenF
     const result = await callApi("createToken", {
       body: {
         name,
-        ...(expires ? { expiresAt: `${expires}T23:59:59Z` } : {}),
+        ...(expires ? { expiresAt: endOfDay(expires) } : {}),
         ...(scope.length > 0 ? { providerIds: scope } : {}),
         ...(spend.budget ? { budget: spend.budget } : {}),
       },
@@ -69,6 +68,17 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenF
     });
   }
 
+  return { name, setName, expires, setExpires, scope, setScope, budget, setBudget, errors, sending, submit };
+}
+
+/** Name, and optionally an expiry date, the providers it may use and a monthly budget; checked here, then by the server. */
+export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenFormProps) {
+  const id = useId();
+  const form = useCreateToken(onCreated);
+  const { errors, sending } = form;
+  const nameInput = useRef<HTMLInputElement>(null);
+  useEffect(() => nameInput.current?.focus(), []);
+
   return (
     <form
       noValidate
@@ -76,7 +86,7 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenF
       className="space-y-4 rounded-lg border bg-card p-4"
       onSubmit={(event) => {
         event.preventDefault();
-        if (!sending) void submit();
+        if (!sending) void form.submit();
       }}
       onKeyDown={(event) => event.key === "Escape" && !sending && onCancel()}
     >
@@ -90,57 +100,13 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenF
         hint="Where it will live, such as “laptop scripts” or “Continue in VS Code”."
         autoComplete="off"
         maxLength={80}
-        value={name}
+        value={form.name}
         error={errors.name}
-        onChange={(event) => setName(event.target.value)}
+        onChange={(event) => form.setName(event.target.value)}
       />
-      <div className="space-y-2">
-        <Label htmlFor={`${id}-expires`}>Expires on (optional)</Label>
-        <Input
-          id={`${id}-expires`}
-          type="date"
-          className="w-auto"
-          value={expires}
-          aria-invalid={errors.expiresAt ? true : undefined}
-          aria-describedby={errors.expiresAt ? `${id}-expires-error` : `${id}-expires-hint`}
-          onChange={(event) => setExpires(event.target.value)}
-        />
-        {errors.expiresAt ? (
-          <p id={`${id}-expires-error`} className="text-sm text-destructive">
-            {errors.expiresAt}
-          </p>
-        ) : (
-          <p id={`${id}-expires-hint`} className="text-xs text-muted-foreground">
-            It stops working at the end of that day (UTC). Empty: it never expires.
-          </p>
-        )}
-      </div>
-      {providers.length > 0 ? (
-        <fieldset className="space-y-2">
-          <legend className="text-sm leading-none font-medium">Providers (optional)</legend>
-          <p className="text-xs text-muted-foreground">
-            None ticked: every provider you have a key for, now and later.
-          </p>
-          <div className="flex flex-wrap gap-x-4 gap-y-1.5 text-sm">
-            {providers.map((provider) => (
-              <label key={provider.id} className="flex items-center gap-2">
-                <input
-                  type="checkbox"
-                  className="accent-primary"
-                  checked={scope.includes(provider.id)}
-                  onChange={(event) =>
-                    setScope((ids) =>
-                      event.target.checked ? [...ids, provider.id] : ids.filter((i) => i !== provider.id),
-                    )
-                  }
-                />
-                {provider.name}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-      ) : null}
-      <BudgetFields id={`${id}-budget`} draft={budget} onChange={setBudget} error={errors.budget} optional />
+      <ExpiryField id={`${id}-expires`} value={form.expires} error={errors.expiresAt} onChange={form.setExpires} />
+      {providers.length > 0 ? <ScopeField providers={providers} scope={form.scope} onChange={form.setScope} /> : null}
+      <BudgetFields id={`${id}-budget`} draft={form.budget} onChange={form.setBudget} error={errors.budget} optional />
       {errors.form ? (
         <p role="alert" className="text-sm text-destructive">
           {errors.form}
@@ -155,5 +121,73 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: CreateTokenF
         </Button>
       </div>
     </form>
+  );
+}
+
+function ExpiryField({
+  id,
+  value,
+  error,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  error?: string;
+  onChange: (day: string) => void;
+}) {
+  return (
+    <div className="space-y-2">
+      <Label htmlFor={id}>Expires on (optional)</Label>
+      <Input
+        id={id}
+        type="date"
+        className="w-auto"
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : `${id}-hint`}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-destructive">
+          {error}
+        </p>
+      ) : (
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+          It stops working at the end of that day (UTC). Empty: it never expires.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ScopeField({
+  providers,
+  scope,
+  onChange,
+}: {
+  providers: ProviderView[];
+  scope: string[];
+  onChange: (update: (ids: string[]) => string[]) => void;
+}) {
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm leading-none font-medium">Providers (optional)</legend>
+      <p className="text-xs text-muted-foreground">None ticked: every provider you have a key for, now and later.</p>
+      <div className="flex flex-wrap gap-x-4 gap-y-1.5 text-sm">
+        {providers.map((provider) => (
+          <label key={provider.id} className="flex items-center gap-2">
+            <input
+              type="checkbox"
+              className="accent-primary"
+              checked={scope.includes(provider.id)}
+              onChange={(event) =>
+                onChange((ids) => (event.target.checked ? [...ids, provider.id] : ids.filter((i) => i !== provider.id)))
+              }
+            />
+            {provider.name}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

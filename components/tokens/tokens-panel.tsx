@@ -1,7 +1,7 @@
 "use client";
 
 import { Plus, Trash2 } from "lucide-react";
-import { useRef, useState } from "react";
+import { type RefObject, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DeleteConfirm } from "@/components/ui/delete-confirm";
 import { callApi } from "@/lib/client/api";
@@ -26,14 +26,15 @@ const listed = (created: CreatedTokenView): TokenView => {
   return { ...fields, lastUsedAt: null, usage: { requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } };
 };
 
-/** "Access tokens": create one (shown once), list them, revoke one after a confirmation. */
-export function TokensPanel({ initialTokens, providers, now, start = null }: TokensPanelProps) {
+/**
+ * The panel's list and what is open (the form, a token just created), and what each step does to them; the keyboard
+ * goes back to the Create button after each.
+ */
+function useTokens(initialTokens: TokenView[], start: TokensStart, createButton: RefObject<HTMLButtonElement | null>) {
   const [tokens, setTokens] = useState(initialTokens);
   const [creating, setCreating] = useState(start !== null && "create" in start);
   const [created, setCreated] = useState<CreatedTokenView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const createButton = useRef<HTMLButtonElement>(null);
-  const names = Object.fromEntries(providers.map((p) => [p.id, p.name]));
 
   const focusCreate = () =>
     requestAnimationFrame(() => (createButton.current ?? document.getElementById("access-tokens"))?.focus());
@@ -51,45 +52,47 @@ export function TokensPanel({ initialTokens, providers, now, start = null }: Tok
     return true;
   }
 
+  return {
+    tokens,
+    creating,
+    created,
+    error,
+    revoke,
+    openForm: () => setCreating(true),
+    cancelForm() {
+      setCreating(false);
+      focusCreate();
+    },
+    add(token: CreatedTokenView) {
+      setCreating(false);
+      setCreated(token);
+      setTokens((list) => [listed(token), ...list]);
+    },
+    doneWithCreated() {
+      setCreated(null);
+      focusCreate();
+    },
+  };
+}
+
+/** "Access tokens": create one (shown once), list them, revoke one after a confirmation. */
+export function TokensPanel({ initialTokens, providers, now, start = null }: TokensPanelProps) {
+  const createButton = useRef<HTMLButtonElement>(null);
+  const panel = useTokens(initialTokens, start, createButton);
+  const names = Object.fromEntries(providers.map((p) => [p.id, p.name]));
+
   return (
     <TokensView
-      tokens={tokens}
+      tokens={panel.tokens}
       names={names}
       now={now}
-      error={error}
-      created={
-        created ? (
-          <CreatedToken
-            token={created}
-            onDone={() => {
-              setCreated(null);
-              focusCreate();
-            }}
-          />
-        ) : null
-      }
+      error={panel.error}
+      created={panel.created ? <CreatedToken token={panel.created} onDone={panel.doneWithCreated} /> : null}
       create={
-        creating ? (
-          <CreateTokenForm
-            providers={providers}
-            onCancel={() => {
-              setCreating(false);
-              focusCreate();
-            }}
-            onCreated={(token) => {
-              setCreating(false);
-              setCreated(token);
-              setTokens((list) => [listed(token), ...list]);
-            }}
-          />
+        panel.creating ? (
+          <CreateTokenForm providers={providers} onCancel={panel.cancelForm} onCreated={panel.add} />
         ) : (
-          <Button
-            ref={createButton}
-            variant="outline"
-            size="sm"
-            onClick={() => setCreating(true)}
-            data-testid="create-token"
-          >
+          <Button ref={createButton} variant="outline" size="sm" onClick={panel.openForm} data-testid="create-token">
             <Plus aria-hidden />
             Create token
           </Button>
@@ -99,7 +102,7 @@ export function TokensPanel({ initialTokens, providers, now, start = null }: Tok
         <RevokeButton
           token={token}
           startOpen={start !== null && "revoke" in start && start.revoke === token.id}
-          onRevoke={() => revoke(token)}
+          onRevoke={() => panel.revoke(token)}
         />
       )}
     />

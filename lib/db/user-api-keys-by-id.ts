@@ -1,7 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { rowsOf, withDb } from "./client";
+import { type Database, rowsOf, withDb } from "./client";
 import { constraintName, sqlState, UNIQUE_VIOLATION } from "./errors";
 import { eventsFrom, eventType, eventTypeWhen } from "./key-events";
 import {
@@ -41,6 +41,39 @@ export type KeyChangeResult =
  */
 export async function changeUserApiKey(userId: string, id: string, changes: KeyChanges): Promise<KeyChangeResult> {
   if (!isUuid(userId) || !isUuid(id)) return { problem: "not_found", keys: 0 };
+  try {
+    const rows = await retryingPositionClash(() =>
+      withDb((db) => {
+        const k = changedKey(db, userId, id, changes);
+        const mine = sql`${k.id} = ${id}::uuid`;
+        return db
+          .with(k, changeEvents(db, k, mine))
+          .select({ ...pickRecord(k), keys: k.keys })
+          .from(k)
+          .where(mine);
+      }),
+    );
+    const [row] = rows;
+    if (row) {
+      const { keys: _keys, ...record } = row;
+      return { record };
+    }
+    // Nothing changed: say why (a read; the write above is the one statement of the change).
+    const keys = await countKeysOfSameProvider(userId, id);
+    return keys === null ? { problem: "not_found", keys: 0 } : { problem: "position_out_of_range", keys };
+  } catch (error) {
+    if (sqlState(error) === UNIQUE_VIOLATION && constraintName(error) === LABEL_INDEX) {
+      throw new AppError("label_taken", "Another key of this provider already has that label.");
+    }
+    throw error;
+  }
+}
+
+/**
+ * The change's update, as CTE `k`: the provider's keys locked and renumbered with the key put where asked, the
+ * key's fields set, each changed row returned with what the key was before and how many keys the provider has.
+ */
+function changedKey(db: Database, userId: string, id: string, changes: KeyChanges) {
   const to = changes.position ?? null;
   const label = changes.label ?? null;
   const enabled = changes.isEnabled ?? null;
@@ -50,20 +83,17 @@ export async function changeUserApiKey(userId: string, id: string, changes: KeyC
   const budgetMicroUsd = changes.budget?.microUsd ?? null;
   const budgetMode = changes.budget?.mode ?? null;
   const provider = providerOfKey(userId, id);
-  try {
-    const rows = await retryingPositionClash(() =>
-      withDb((db) => {
-        const k = db
-          .$with("k", {
-            ...writtenColumns,
-            was: sql<string>`was`.as("was"),
-            wasEnabled: sql<boolean>`"wasEnabled"`.as("wasEnabled"),
-            wasPosition: sql<number>`"wasPosition"`.as("wasPosition"),
-            wasExpiresAt: sql<string | null>`"wasExpiresAt"`.as("wasExpiresAt"),
-            keys: sql<number>`keys`.as("keys"),
-          })
-          .as(
-            sql`with locked as (${lockedKeys(userId, provider)}),
+  return db
+    .$with("k", {
+      ...writtenColumns,
+      was: sql<string>`was`.as("was"),
+      wasEnabled: sql<boolean>`"wasEnabled"`.as("wasEnabled"),
+      wasPosition: sql<number>`"wasPosition"`.as("wasPosition"),
+      wasExpiresAt: sql<string | null>`"wasExpiresAt"`.as("wasExpiresAt"),
+      keys: sql<number>`keys`.as("keys"),
+    })
+    .as(
+      sql`with locked as (${lockedKeys(userId, provider)}),
               marked as (select *, id = ${id}::uuid as target from locked),
               n as (select count(*)::int as keys, (select position from marked where target) as current from marked),
               goal as (select coalesce(${to}::int, n.current) as to, n.keys from n where n.current is not null
@@ -84,59 +114,41 @@ export async function changeUserApiKey(userId: string, id: string, changes: KeyC
             where u.id = placed.id and (u.id = ${id}::uuid or u.position <> placed.position)
             returning u.*, before.label as was, before."isEnabled" as "wasEnabled", before.position as "wasPosition",
               before."expiresAt" as "wasExpiresAt", goal.keys as keys`,
-          );
-        const mine = sql`${k.id} = ${id}::uuid`;
-        const of = { userId: k.userId, providerId: k.providerId };
-        const e = eventsFrom(
-          db,
-          "e",
-          k,
-          {
-            ...of,
-            type: eventType("key_renamed"),
-            detail: sql`jsonb_build_object('label', ${k.label}, 'previousLabel', ${k.was})`,
-            when: sql`${mine} and ${k.label} <> ${k.was}`,
-          },
-          {
-            ...of,
-            type: eventTypeWhen(sql`${k.isEnabled}`, "key_enabled", "key_disabled"),
-            detail: sql`jsonb_build_object('label', ${k.label})`,
-            when: sql`${mine} and ${k.isEnabled} <> ${k.wasEnabled}`,
-          },
-          {
-            ...of,
-            type: eventType("key_moved"),
-            detail: sql`jsonb_build_object('label', ${k.label}, 'position', ${k.position})`,
-            when: sql`${mine} and ${k.position} <> ${k.wasPosition}`,
-          },
-          {
-            ...of,
-            type: eventType("key_expiry_changed"),
-            detail: sql`jsonb_build_object('label', ${k.label}, 'expiresAt', to_char(${k.expiresAt} at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
-            when: sql`${mine} and ${k.expiresAt} is distinct from ${k.wasExpiresAt}::timestamptz`,
-          },
-        );
-        return db
-          .with(k, e)
-          .select({ ...pickRecord(k), keys: k.keys })
-          .from(k)
-          .where(mine);
-      }),
     );
-    const [row] = rows;
-    if (row) {
-      const { keys: _keys, ...record } = row;
-      return { record };
-    }
-    // Nothing changed: say why (a read; the write above is the one statement of the change).
-    const keys = await countKeysOfSameProvider(userId, id);
-    return keys === null ? { problem: "not_found", keys: 0 } : { problem: "position_out_of_range", keys };
-  } catch (error) {
-    if (sqlState(error) === UNIQUE_VIOLATION && constraintName(error) === LABEL_INDEX) {
-      throw new AppError("label_taken", "Another key of this provider already has that label.");
-    }
-    throw error;
-  }
+}
+
+/** The change's events, as CTE `e`: one for each thing of the key (`mine`) that the update changed. */
+function changeEvents(db: Database, k: ReturnType<typeof changedKey>, mine: SQL) {
+  const of = { userId: k.userId, providerId: k.providerId };
+  return eventsFrom(
+    db,
+    "e",
+    k,
+    {
+      ...of,
+      type: eventType("key_renamed"),
+      detail: sql`jsonb_build_object('label', ${k.label}, 'previousLabel', ${k.was})`,
+      when: sql`${mine} and ${k.label} <> ${k.was}`,
+    },
+    {
+      ...of,
+      type: eventTypeWhen(sql`${k.isEnabled}`, "key_enabled", "key_disabled"),
+      detail: sql`jsonb_build_object('label', ${k.label})`,
+      when: sql`${mine} and ${k.isEnabled} <> ${k.wasEnabled}`,
+    },
+    {
+      ...of,
+      type: eventType("key_moved"),
+      detail: sql`jsonb_build_object('label', ${k.label}, 'position', ${k.position})`,
+      when: sql`${mine} and ${k.position} <> ${k.wasPosition}`,
+    },
+    {
+      ...of,
+      type: eventType("key_expiry_changed"),
+      detail: sql`jsonb_build_object('label', ${k.label}, 'expiresAt', to_char(${k.expiresAt} at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+      when: sql`${mine} and ${k.expiresAt} is distinct from ${k.wasExpiresAt}::timestamptz`,
+    },
+  );
 }
 
 /** How many keys the provider of this key holds for the user; null when the key is not theirs. */

@@ -129,6 +129,25 @@ export async function upsertUserApiKey(
 ): Promise<ApiKeyRecord | null> {
   if (!isUuid(providerId)) throw new AppError("provider_not_found", "There is no such provider.");
   if (!isUuid(userId)) throw new AppError("unauthorized", "Your session is no longer valid. Please sign in again.");
+  try {
+    const [row] = await retryingPositionClash(() =>
+      withDb((db) => upsertStatement(db, userId, providerId, sealed, check, target)),
+    );
+    return row ?? null;
+  } catch (error) {
+    throw ownerForeignKeyError(error);
+  }
+}
+
+/** The save's one statement: the locked keys, what the save proposes, the gap healed, the upsert and its event. */
+function upsertStatement(
+  db: Database,
+  userId: string,
+  providerId: string,
+  sealed: SealedApiKey,
+  check: SaveCheck | null,
+  target: SaveTarget,
+) {
   const checkedAt = check ? sql`now()` : sql`null::timestamptz`;
   const health = check?.health ?? ("unchecked" as KeyHealth);
   const expiresAt =
@@ -139,27 +158,24 @@ export async function upsertUserApiKey(
     target.label === undefined
       ? sql`coalesce((select label from locked order by position, id limit 1), ${DEFAULT_KEY_LABEL}::text)`
       : sql`${target.label}::text`;
-  try {
-    const [row] = await retryingPositionClash(() =>
-      withDb((db) => {
-        // Top-level CTEs (a data-modifying one cannot nest): the locked keys, what the save proposes, the gap
-        // healed, the upsert.
-        const locked = db.$with("locked", {}).as(lockedKeys(userId, providerId));
-        const proposed = db.$with("proposed", {}).as(
-          sql`select l.label, (select count(*)::int from locked) as n,
+  // Top-level CTEs (a data-modifying one cannot nest): the locked keys, what the save proposes, the gap
+  // healed, the upsert.
+  const locked = db.$with("locked", {}).as(lockedKeys(userId, providerId));
+  const proposed = db.$with("proposed", {}).as(
+    sql`select l.label, (select count(*)::int from locked) as n,
             exists (select 1 from locked where lower(locked.label) = lower(l.label)) as taken
             from (select ${label} as label) as l`,
-        );
-        // A key added by a writer that another writer's renumbering could not see (it committed after that
-        // statement began) can leave a gap; a new key's save closes it, renumbering the locked keys 0..n-1, so
-        // that the new key at n never meets a stale position again.
-        const healed = db.$with("healed", {}).as(
-          sql`update ${userApiKey} as u set position = r.position
+  );
+  // A key added by a writer that another writer's renumbering could not see (it committed after that
+  // statement began) can leave a gap; a new key's save closes it, renumbering the locked keys 0..n-1, so
+  // that the new key at n never meets a stale position again.
+  const healed = db.$with("healed", {}).as(
+    sql`update ${userApiKey} as u set position = r.position
             from (select id, row_number() over (order by position, id) - 1 as position from locked) as r
             where u.id = r.id and u.position <> r.position and not (select taken from proposed)`,
-        );
-        const k = db.$with("k", { ...writtenColumns, inserted: sql<boolean>`inserted`.as("inserted") }).as(
-          sql`insert into ${userApiKey} ("userId", "providerId", label, position, "encryptedKey", "keyId", "keyHint", "isEnabled",
+  );
+  const k = db.$with("k", { ...writtenColumns, inserted: sql<boolean>`inserted`.as("inserted") }).as(
+    sql`insert into ${userApiKey} ("userId", "providerId", label, position, "encryptedKey", "keyId", "keyHint", "isEnabled",
             "lastValidatedAt", health, "healthMessage", "healthCheckedAt", "recheckLeaseUntil", "expiresAt")
           select ${userId}::uuid, ${providerId}::uuid, p.label, case when p.taken then 0 else p.n end, ${sealed.encryptedKey},
             ${sealed.keyId}, ${sealed.keyHint}, true, ${checkedAt}, ${health}::text, ${check?.message ?? null}::text, ${checkedAt},
@@ -171,21 +187,15 @@ export async function upsertUserApiKey(
             "healthMessage" = excluded."healthMessage", "healthCheckedAt" = excluded."healthCheckedAt",
             "recheckLeaseUntil" = null, "updatedAt" = now()${target.expiresAt === undefined ? sql`` : sql`, "expiresAt" = excluded."expiresAt"`}
           returning *, (xmax = 0) as inserted`,
-        );
-        // xmax is 0 on a row this statement inserted, the updating transaction's id on one it replaced.
-        const e = eventsFrom(db, "e", k, {
-          userId: k.userId,
-          type: eventTypeWhen(sql`${k.inserted}`, "key_created", "key_replaced"),
-          providerId: k.providerId,
-          detail: sql`${detailOf({ checked: check !== null, health })} || jsonb_build_object('label', ${k.label})`,
-        });
-        return db.with(locked, proposed, healed, k, e).select(pickRecord(k)).from(k);
-      }),
-    );
-    return row ?? null;
-  } catch (error) {
-    throw ownerForeignKeyError(error);
-  }
+  );
+  // xmax is 0 on a row this statement inserted, the updating transaction's id on one it replaced.
+  const e = eventsFrom(db, "e", k, {
+    userId: k.userId,
+    type: eventTypeWhen(sql`${k.inserted}`, "key_created", "key_replaced"),
+    providerId: k.providerId,
+    detail: sql`${detailOf({ checked: check !== null, health })} || jsonb_build_object('label', ${k.label})`,
+  });
+  return db.with(locked, proposed, healed, k, e).select(pickRecord(k)).from(k);
 }
 
 /** Deletes every key of the provider in one statement, a `key_deleted` event each; false when there was none. */

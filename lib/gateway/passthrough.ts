@@ -44,17 +44,19 @@ function refusal(status: number, text: string, apiKey: string): { status: number
   return { status, message };
 }
 
+interface PassOptions {
+  stream: boolean;
+  hideUsageChunk: boolean;
+  provider: ProviderRecord;
+  apiKey: string;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
 export async function passThrough(
   upstream: Upstream,
   payload: Record<string, unknown>,
-  options: {
-    stream: boolean;
-    hideUsageChunk: boolean;
-    provider: ProviderRecord;
-    apiKey: string;
-    signal: AbortSignal;
-    timeoutMs: number;
-  },
+  options: PassOptions,
 ): Promise<AttemptOutcome> {
   const abort = new AbortController();
   const signal = AbortSignal.any([options.signal, abort.signal]);
@@ -73,34 +75,56 @@ export async function passThrough(
   } catch (error) {
     return { ok: false, failure: classifyChatFailure(error, options.provider, { timeoutMs: options.timeoutMs }) };
   }
-  if (!response.ok) {
-    const text = (await readLimited(response.body, MAX_ERROR_BYTES).catch(() => null))?.toString("utf8") ?? "";
-    const failure = classifyProviderStatus(response.status, text, options.provider);
-    return {
-      ok: false,
-      failure,
-      ...(failure.concernsKey ? {} : { refused: refusal(response.status, text, options.apiKey) }),
-    };
-  }
+  if (!response.ok) return refused(response, options);
   const headers = {
     "content-type": response.headers.get("content-type") ?? (options.stream ? "text/event-stream" : "application/json"),
   };
-  if (options.stream && response.body) {
-    let settle: (finished: Finished) => void = () => {};
-    const finished = new Promise<Finished>((resolve) => (settle = resolve));
-    const body = relayEvents(response.body, {
-      dialect: upstream.dialect,
-      hideUsageChunk: options.hideUsageChunk,
-      onEnd: settle,
-      onCancel: () => abort.abort(),
-      brokenMessage: `The connection to ${options.provider.name} broke off before the answer was complete.`,
-    });
-    return {
-      ok: true,
-      response: new Response(body, { headers: { ...headers, "cache-control": "no-store, no-transform" } }),
-      finished,
-    };
-  }
+  if (options.stream && response.body) return streamed(response.body, headers, upstream.dialect, options, abort);
+  return whole(response, headers, upstream.dialect, options);
+}
+
+/** A provider's non-2xx answer: classified for the next key, with the provider's refusal when it is not the key's. */
+async function refused(response: Response, options: PassOptions): Promise<AttemptOutcome> {
+  const text = (await readLimited(response.body, MAX_ERROR_BYTES).catch(() => null))?.toString("utf8") ?? "";
+  const failure = classifyProviderStatus(response.status, text, options.provider);
+  return {
+    ok: false,
+    failure,
+    ...(failure.concernsKey ? {} : { refused: refusal(response.status, text, options.apiKey) }),
+  };
+}
+
+/** A streamed answer, relayed event by event; `finished` settles when the relay ends. */
+function streamed(
+  events: ReadableStream<Uint8Array>,
+  headers: Record<string, string>,
+  dialect: Dialect,
+  options: PassOptions,
+  abort: AbortController,
+): AttemptOutcome {
+  let settle: (finished: Finished) => void = () => {};
+  const finished = new Promise<Finished>((resolve) => (settle = resolve));
+  const body = relayEvents(events, {
+    dialect,
+    hideUsageChunk: options.hideUsageChunk,
+    onEnd: settle,
+    onCancel: () => abort.abort(),
+    brokenMessage: `The connection to ${options.provider.name} broke off before the answer was complete.`,
+  });
+  return {
+    ok: true,
+    response: new Response(body, { headers: { ...headers, "cache-control": "no-store, no-transform" } }),
+    finished,
+  };
+}
+
+/** A whole answer, read (up to MAX_ANSWER_BYTES) and passed on as it came, its usage read from it. */
+async function whole(
+  response: Response,
+  headers: Record<string, string>,
+  dialect: Dialect,
+  options: PassOptions,
+): Promise<AttemptOutcome> {
   let bytes: Buffer | null;
   try {
     bytes = await readLimited(response.body, MAX_ANSWER_BYTES);
@@ -116,7 +140,7 @@ export async function passThrough(
         message: `${options.provider.name}'s answer was too large.`,
       },
     };
-  const usage = wholeAnswerUsage(bytes, upstream.dialect);
+  const usage = wholeAnswerUsage(bytes, dialect);
   return {
     ok: true,
     response: new Response(new Uint8Array(bytes), { headers }),

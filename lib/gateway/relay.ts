@@ -114,33 +114,44 @@ export interface RelayOptions {
   brokenMessage: string;
 }
 
+/** Passes complete events on, reading the usage of those that may carry it (and holding back a hidden usage chunk). */
+function usageReader(dialect: Dialect, hideUsageChunk: boolean) {
+  const reader = {
+    usage: null as AnswerUsage | null,
+    /** Complete events, as they should reach the caller: parsed only when they may carry usage. */
+    pass(events: Buffer): Uint8Array | null {
+      if (events.indexOf(USAGE) < 0) return events;
+      const kept: string[] = [];
+      for (const event of decoder.decode(events).split(/(?<=\r?\n\r?\n)/)) {
+        const data = eventData(event);
+        if (dialect === "anthropic") {
+          reader.usage = anthropicUsage(data, reader.usage);
+        } else {
+          reader.usage = openAiUsage(data) ?? reader.usage;
+          const choices = (data as { choices?: unknown[] } | undefined)?.choices;
+          if (hideUsageChunk && Array.isArray(choices) && choices.length === 0 && openAiUsage(data)) continue;
+        }
+        kept.push(event);
+      }
+      return kept.length > 0 ? encoder.encode(kept.join("")) : null;
+    },
+  };
+  return reader;
+}
+
+/** What was held back, then the new chunk (a view of it when nothing was). */
+const joined = (pending: Buffer, chunk: Uint8Array): Buffer =>
+  pending.length > 0 ? Buffer.concat([pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+
 export function relayEvents(source: ReadableStream<Uint8Array>, options: RelayOptions): ReadableStream<Uint8Array> {
   const reader = source.getReader();
+  const events = usageReader(options.dialect, options.hideUsageChunk);
   let pending: Buffer = Buffer.alloc(0);
-  let usage: AnswerUsage | null = null;
   let ended = false;
   const end = (finished: Omit<Finished, "usage">) => {
     if (ended) return;
     ended = true;
-    options.onEnd({ usage, ...finished });
-  };
-
-  /** Complete events, as they should reach the caller: parsed only when they may carry usage. */
-  const pass = (events: Buffer): Uint8Array | null => {
-    if (events.indexOf(USAGE) < 0) return events;
-    const kept: string[] = [];
-    for (const event of decoder.decode(events).split(/(?<=\r?\n\r?\n)/)) {
-      const data = eventData(event);
-      if (options.dialect === "anthropic") {
-        usage = anthropicUsage(data, usage);
-      } else {
-        usage = openAiUsage(data) ?? usage;
-        const choices = (data as { choices?: unknown[] } | undefined)?.choices;
-        if (options.hideUsageChunk && Array.isArray(choices) && choices.length === 0 && openAiUsage(data)) continue;
-      }
-      kept.push(event);
-    }
-    return kept.length > 0 ? encoder.encode(kept.join("")) : null;
+    options.onEnd({ usage: events.usage, ...finished });
   };
 
   return new ReadableStream<Uint8Array>({
@@ -159,24 +170,21 @@ export function relayEvents(source: ReadableStream<Uint8Array>, options: RelayOp
         }
         if (chunk.done) {
           if (pending.length > 0) {
-            const rest = pass(pending);
+            const rest = events.pass(pending);
             if (rest) controller.enqueue(rest);
           }
           controller.close();
           end({ broken: false, stopped: false });
           return;
         }
-        const bytes =
-          pending.length > 0
-            ? Buffer.concat([pending, chunk.value])
-            : Buffer.from(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength);
+        const bytes = joined(pending, chunk.value);
         const cut = lastEventEnd(bytes);
         if (cut < 0) {
           pending = bytes;
           continue;
         }
         pending = bytes.subarray(cut);
-        const out = pass(bytes.subarray(0, cut));
+        const out = events.pass(bytes.subarray(0, cut));
         if (out) {
           controller.enqueue(out);
           return;

@@ -102,19 +102,42 @@ function settings(request: ChatCompletionRequest, options: TranslateOptions) {
   };
 }
 
+type Part = TextStreamPart<ToolSet>;
+type Parts = ReadableStreamDefaultReader<Part>;
+
 export async function translate(request: ChatCompletionRequest, options: TranslateOptions): Promise<AttemptOutcome> {
   const id = `chatcmpl-${randomBytes(12).toString("base64url")}`;
   const created = Math.floor(Date.now() / 1000);
   if (!request.stream) return whole(request, options, id, created);
   const result = streamText({ ...settings(request, options) });
   const parts = result.fullStream.getReader();
-  // Read ahead to the first output: a failure before it lets the next key try.
+  const first = await readToFirstOutput(parts);
+  if ("error" in first) {
+    await parts.cancel().catch(() => {});
+    return {
+      ok: false,
+      failure: classifyChatFailure(first.error, options.provider, { timeoutMs: options.timeoutMs }),
+    };
+  }
+  const frames = openAiFrames(id, created, options.name, request.stream_options?.include_usage === true);
+  const { body, finished } = eventStream(parts, first.ahead, frames, options.provider.name);
+  return {
+    ok: true,
+    response: new Response(body, {
+      headers: { "content-type": "text/event-stream", "cache-control": "no-store, no-transform" },
+    }),
+    finished,
+  };
+}
+
+/** Reads ahead to the first output (text, finish or error): a failure before it lets the next key try. */
+async function readToFirstOutput(parts: Parts): Promise<{ ahead: Part[] } | { error: unknown }> {
   const read = () =>
     parts.read().catch((error: unknown) => ({
       done: false as const,
-      value: { type: "error", error } as TextStreamPart<ToolSet>,
+      value: { type: "error", error } as Part,
     }));
-  let ahead: TextStreamPart<ToolSet>[] = [];
+  const ahead: Part[] = [];
   let next = await read();
   while (
     !next.done &&
@@ -125,39 +148,46 @@ export async function translate(request: ChatCompletionRequest, options: Transla
     ahead.push(next.value);
     next = await read();
   }
-  if (!next.done && next.value.type === "error") {
-    await parts.cancel().catch(() => {});
-    return {
-      ok: false,
-      failure: classifyChatFailure(next.value.error, options.provider, { timeoutMs: options.timeoutMs }),
-    };
-  }
+  if (!next.done && next.value.type === "error") return { error: next.value.error };
   if (!next.done) ahead.push(next.value);
+  return { ahead };
+}
+
+type Frames = ReturnType<typeof openAiFrames>;
+
+/** The OpenAI chunks of one answer, and its usage once the finish part has been framed. */
+function openAiFrames(id: string, created: number, model: string, wantsUsage: boolean) {
   const chunk = (delta: object, finish: string | null, extra: object = {}) =>
-    `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.name, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
-  const wantsUsage = request.stream_options?.include_usage === true;
+    `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
+  const frames = {
+    usage: null as AnswerUsage | null,
+    opening: () => chunk({ role: "assistant", content: "" }, null),
+    /** One SDK part as the OpenAI chunks it becomes. */
+    of(part: Part): string {
+      if (part.type === "text-delta") return chunk({ content: part.text }, null);
+      if (part.type === "finish") {
+        const usage = (frames.usage = sdkUsage(part.totalUsage));
+        const last = chunk({}, FINISH[part.finishReason] ?? "stop");
+        return wantsUsage
+          ? `${last}data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage: openAiUsage(usage) })}\n\n`
+          : last;
+      }
+      if (part.type === "error") throw part.error;
+      return "";
+    },
+  };
+  return frames;
+}
+
+/** The server-sent events of the answer: the parts read ahead, then the rest as the caller pulls them. */
+function eventStream(parts: Parts, readAhead: Part[], frames: Frames, providerName: string) {
+  let ahead = readAhead;
   const encoder = new TextEncoder();
   let settle: (finished: Finished) => void = () => {};
   const finished = new Promise<Finished>((resolve) => (settle = resolve));
-  let usage: AnswerUsage | null = null;
-
-  /** One SDK part as the OpenAI chunks it becomes. */
-  const framesOf = (part: TextStreamPart<ToolSet>): string => {
-    if (part.type === "text-delta") return chunk({ content: part.text }, null);
-    if (part.type === "finish") {
-      usage = sdkUsage(part.totalUsage);
-      const last = chunk({}, FINISH[part.finishReason] ?? "stop");
-      return wantsUsage
-        ? `${last}data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.name, choices: [], usage: openAiUsage(usage) })}\n\n`
-        : last;
-    }
-    if (part.type === "error") throw part.error;
-    return "";
-  };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      const opening = chunk({ role: "assistant", content: "" }, null) + ahead.map(framesOf).join("");
-      controller.enqueue(encoder.encode(opening));
+      controller.enqueue(encoder.encode(frames.opening() + ahead.map(frames.of).join("")));
       ahead = [];
     },
     // Each pull enqueues something or closes: a pull that enqueued nothing would not be called again.
@@ -168,35 +198,29 @@ export async function translate(request: ChatCompletionRequest, options: Transla
           if (done) {
             controller.enqueue(encoder.encode("data: [DONE]\n\n"));
             controller.close();
-            settle({ usage, broken: false, stopped: false });
+            settle({ usage: frames.usage, broken: false, stopped: false });
             return;
           }
-          const frames = framesOf(value);
-          if (frames) return controller.enqueue(encoder.encode(frames));
+          const framed = frames.of(value);
+          if (framed) return controller.enqueue(encoder.encode(framed));
         }
       } catch {
-        const message = `The connection to ${options.provider.name} broke off before the answer was complete.`;
+        const message = `The connection to ${providerName} broke off before the answer was complete.`;
         controller.enqueue(
           encoder.encode(
             `data: ${JSON.stringify({ error: { message, type: "api_error", param: null, code: "provider_stream_broken" } })}\n\n`,
           ),
         );
         controller.close();
-        settle({ usage, broken: true, stopped: false });
+        settle({ usage: frames.usage, broken: true, stopped: false });
       }
     },
     async cancel() {
-      settle({ usage, broken: false, stopped: true });
+      settle({ usage: frames.usage, broken: false, stopped: true });
       await parts.cancel().catch(() => {});
     },
   });
-  return {
-    ok: true,
-    response: new Response(body, {
-      headers: { "content-type": "text/event-stream", "cache-control": "no-store, no-transform" },
-    }),
-    finished,
-  };
+  return { body, finished };
 }
 
 async function whole(
