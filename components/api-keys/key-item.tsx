@@ -1,17 +1,17 @@
 "use client";
 
-import { ArrowDown, ArrowUp } from "lucide-react";
-import { lazy, type ReactNode, Suspense, useEffect, useId, useRef, useState } from "react";
-import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { lazy, type ReactNode, Suspense, useId, useRef, useState } from "react";
 import { useNearScreen } from "@/lib/client/use-near-screen";
 import { cn } from "@/lib/utils";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { KeyActions, type KeyItemActions } from "./key-actions";
-import { ExpiryBadge, HealthBadge, HealthLine, ReentryBadge, UsageLine } from "./key-status";
+import { HealthLine, UsageLine } from "./key-status";
+import { KeyTitleRow, type KeyPlace, type Moving } from "./key-title-row";
 import { RenameForm } from "./rename-form";
 import type { KeyChanges, KeyTestAnswer } from "./use-key-changes";
+
+export type { KeyPlace };
 
 const ModelsPanel = lazy(() => import("./models-panel").then((m) => ({ default: m.ModelsPanel })));
 // A key's budget bar and its balance at the provider load with the first key that has one (the balance when the
@@ -23,14 +23,7 @@ const KeyBalance = lazy(() => loadSpend().then((m) => ({ default: m.KeyBalance }
 /** The providers that tell what is left on a key (GET /api/user/api-keys/<id>/balance). */
 const TELLS_BALANCE = new Set(["openrouter", "deepseek"]);
 
-export interface KeyPlace {
-  first: boolean;
-  last: boolean;
-  /** The provider's only key: no order to change, and the card's words for one key. */
-  only: boolean;
-}
-
-interface KeyItemProps {
+interface KeyItemProps extends Moving {
   provider: ProviderView;
   apiKey: ListedKeyView;
   place: KeyPlace;
@@ -39,9 +32,6 @@ interface KeyItemProps {
   now: number;
   chart: ReactNode;
   changes: KeyChanges;
-  /** This key was just moved with that button: put the keyboard back on it (or on the other, at an end). */
-  focusMove: "up" | "down" | null;
-  onMove: (direction: "up" | "down") => void;
   onReplace: (opener: HTMLElement) => void;
 }
 
@@ -166,86 +156,6 @@ function useKeyItem(apiKey: ListedKeyView, changes: KeyChanges) {
     await changes.rename(apiKey, label);
   };
   return { renaming, renamed, closeRename, testing, tested, showModels, actions, rename };
-}
-
-function KeyTitleRow(
-  props: { apiKey: ListedKeyView; labelId: string; place: KeyPlace; primary: boolean; now: number } & Pick<
-    KeyItemProps,
-    "focusMove" | "onMove"
-  >,
-) {
-  const { apiKey, labelId, place, primary, now } = props;
-  return (
-    <div className="flex flex-wrap items-center justify-between gap-2">
-      <span className="flex min-w-0 flex-wrap items-center gap-1.5">
-        <span id={labelId} className="text-sm font-medium break-all">
-          {apiKey.label}
-        </span>
-        {/* A lone key's state is the card's (its header): said once. */}
-        {place.only ? null : (
-          <>
-            {primary ? <Badge variant="success">Primary</Badge> : null}
-            <HealthBadge health={apiKey.health} />
-            <ExpiryBadge expiresAt={apiKey.expiresAt} now={now} />
-            {apiKey.needsReentry ? <ReentryBadge /> : null}
-          </>
-        )}
-      </span>
-      {place.only ? null : (
-        <MoveButtons
-          label={apiKey.label}
-          position={apiKey.position}
-          place={place}
-          focusMove={props.focusMove}
-          onMove={props.onMove}
-        />
-      )}
-    </div>
-  );
-}
-
-function MoveButtons({
-  label,
-  position,
-  place,
-  focusMove,
-  onMove,
-}: { label: string; position: number; place: KeyPlace } & Pick<KeyItemProps, "focusMove" | "onMove">) {
-  const up = useRef<HTMLButtonElement>(null);
-  const down = useRef<HTMLButtonElement>(null);
-  // After a move the key is in its new place: the keyboard goes back to the same button, or to the other one
-  // when the key reached an end.
-  useEffect(() => {
-    if (!focusMove) return;
-    const same = focusMove === "up" ? (place.first ? down : up) : place.last ? up : down;
-    same.current?.focus();
-  }, [focusMove, position, place.first, place.last]);
-  return (
-    <span className="flex items-center gap-1">
-      <Button
-        variant="ghost"
-        size="icon"
-        className="size-7"
-        aria-label={`Move ${label} up`}
-        ref={up}
-        disabled={place.first}
-        onClick={() => onMove("up")}
-      >
-        <ArrowUp aria-hidden />
-      </Button>
-      <Button
-        variant="ghost"
-        size="icon"
-        className="size-7"
-        aria-label={`Move ${label} down`}
-        ref={down}
-        disabled={place.last}
-        onClick={() => onMove("down")}
-      >
-        <ArrowDown aria-hidden />
-      </Button>
-    </span>
-  );
 }
 
 /** The key's mask, what its provider last said, its use over 30 days, its budget, its balance and its chart. */

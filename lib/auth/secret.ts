@@ -15,7 +15,7 @@ let generated: string | undefined;
 const MIN_SECRET_BYTES = 32;
 
 /**
- * NEXTAUTH_SECRET, or in development a secret generated into .data/ and reused. Exported into process.env so
+ * NEXTAUTH_SECRET, or in development a secret generated into .data/ and reused. Handed to the environment (lib/env.ts) so
  * every part of next-auth (route handler, getToken, getServerSession) signs and reads with the same one.
  */
 export function getAuthSecret(): string {
