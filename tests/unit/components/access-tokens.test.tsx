@@ -6,24 +6,12 @@ import { describe, expect, it } from "vitest";
 import { DeferredTokens } from "@/components/tokens/deferred-tokens";
 import { TokensPanel } from "@/components/tokens/tokens-panel";
 import { TokensStandIn } from "@/components/tokens/tokens-stand-in";
-import type { ProviderView } from "@/lib/validation/providers";
 import type { CreatedTokenView, TokenView } from "@/lib/validation/tokens";
 import { fakeApi } from "../../fixtures/fake-api";
+import { openai, anthropic } from "../../fixtures/providers";
 
 /** The settings page's "Access tokens": create (shown once), list, revoke; the server's stand-in until the code loads. */
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = {
-  id: "11111111-1111-4111-8111-111111111111",
-  registryId: "openai",
-  name: "OpenAI",
-  description: "GPT models.",
-};
-const anthropic: ProviderView = {
-  id: "22222222-2222-4222-8222-222222222222",
-  registryId: "anthropic",
-  name: "Anthropic",
-  description: "Claude models.",
-};
 const providers = [openai, anthropic];
 
 function tokenView(n: number, overrides: Partial<TokenView> = {}): TokenView {

@@ -6,29 +6,11 @@ import { describe, expect, it } from "vitest";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { LazyToaster } from "@/components/toaster";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
-import type { ProviderView } from "@/lib/validation/providers";
 import { fakeApi } from "../../fixtures/fake-api";
 import { keyViewFor, unchecked } from "../../fixtures/key-view";
+import { openai, anthropic, google } from "../../fixtures/providers";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = {
-  id: "11111111-1111-4111-8111-111111111111",
-  registryId: "openai",
-  name: "OpenAI",
-  description: "GPT models.",
-};
-const anthropic: ProviderView = {
-  id: "22222222-2222-4222-8222-222222222222",
-  registryId: "anthropic",
-  name: "Anthropic",
-  description: "Claude models.",
-};
-const google: ProviderView = {
-  id: "33333333-3333-4333-8333-333333333333",
-  registryId: "google",
-  name: "Google Gemini",
-  description: "Gemini.",
-};
 
 function renderSection(keys: ListedKeyView[] = [], providers = [openai, anthropic, google]) {
   const user = userEvent.setup();

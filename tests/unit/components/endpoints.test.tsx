@@ -9,14 +9,9 @@ import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { fakeApi } from "../../fixtures/fake-api";
 import { keyViewFor } from "../../fixtures/key-view";
+import { openai } from "../../fixtures/providers";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = {
-  id: "11111111-1111-4111-8111-111111111111",
-  registryId: "openai",
-  name: "OpenAI",
-  description: "GPT models.",
-};
 const vllm: ProviderView = {
   id: "44444444-4444-4444-8444-444444444444",
   registryId: "custom",

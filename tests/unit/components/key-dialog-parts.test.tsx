@@ -10,15 +10,9 @@ import { KeyResultNotice } from "@/components/api-keys/key-result-notice";
 import { useKeyActions } from "@/components/api-keys/use-key-actions";
 import { Button } from "@/components/ui/button";
 import type { KeyView } from "@/lib/validation/api-keys";
-import type { ProviderView } from "@/lib/validation/providers";
 import { fakeApi } from "../../fixtures/fake-api";
+import { openai } from "../../fixtures/providers";
 
-const openai: ProviderView = {
-  id: "11111111-1111-4111-8111-111111111111",
-  registryId: "openai",
-  name: "OpenAI",
-  description: "GPT models.",
-};
 const stored: KeyView = {
   id: "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa",
   providerId: openai.id,

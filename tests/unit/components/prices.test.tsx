@@ -4,25 +4,13 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
-import type { ProviderView } from "@/lib/validation/providers";
 import type { PriceView } from "@/lib/validation/spend";
 import { fakeApi } from "../../fixtures/fake-api";
 import { keyViewFor } from "../../fixtures/key-view";
+import { openai, anthropic } from "../../fixtures/providers";
 
 /** A provider's "Prices": the catalogue's and the user's own per model; set and clear the user's. */
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = {
-  id: "11111111-1111-4111-8111-111111111111",
-  registryId: "openai",
-  name: "OpenAI",
-  description: "GPT models.",
-};
-const anthropic: ProviderView = {
-  id: "22222222-2222-4222-8222-222222222222",
-  registryId: "anthropic",
-  name: "Anthropic",
-  description: "Claude models.",
-};
 
 const catalogue: PriceView = {
   model: "gpt-4o-mini",

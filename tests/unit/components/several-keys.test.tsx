@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
 import { LazyToaster } from "@/components/toaster";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
-import type { ProviderView } from "@/lib/validation/providers";
 import { fakeApi } from "../../fixtures/fake-api";
 import { keyViewFor } from "../../fixtures/key-view";
+import { openai } from "../../fixtures/providers";
 
 /**
  * A card with several keys: each key's own actions (enable, test, models, replace, rename, delete, move), shown at
@@ -16,12 +16,6 @@ import { keyViewFor } from "../../fixtures/key-view";
  * models and the playground while some key works); "Primary" and the card's health follow the key that would serve.
  */
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const openai: ProviderView = {
-  id: "11111111-1111-4111-8111-111111111111",
-  registryId: "openai",
-  name: "OpenAI",
-  description: "GPT models.",
-};
 const day = (n: number) => new Date(NOW + n * 86_400_000).toISOString();
 const idOf = (n: number) => `aaaaaaaa-aaaa-4aaa-8aaa-00000000000${n}`;
 const DOWN = {

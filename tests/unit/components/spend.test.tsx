@@ -6,14 +6,9 @@ import { SpendSection } from "@/components/spend/spend-section";
 import type { SpendData } from "@/lib/spend/spend-page";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
+import { openai } from "../../fixtures/providers";
 
 /** The settings page's "Spend", rendered on the server: month, chart, by key and by model, CSV; unpriced never $0. */
-const openai: ProviderView = {
-  id: "11111111-1111-4111-8111-111111111111",
-  registryId: "openai",
-  name: "OpenAI",
-  description: "GPT models.",
-};
 const custom: ProviderView = {
   id: "22222222-2222-4222-8222-222222222222",
   registryId: "custom",
