@@ -106,8 +106,16 @@ type ValueOf<N extends EnvName> = (typeof VARIABLES)[N]["fallback"];
 /** One family of variables named after a provider: PROVIDER_BASE_URL_<REGISTRYID>. */
 export const PROVIDER_BASE_URL_PREFIX = "PROVIDER_BASE_URL_";
 const baseUrl = z.url({ protocol: /^https?$/ }).optional() as z.ZodType<string | undefined>;
-const baseUrlVariable = (registryId: string) =>
-  variable(baseUrl, undefined, `where the provider ${registryId} is reached`);
+const baseUrlVariables = new Map<string, Variable<string | undefined>>();
+/** The variable of one provider's base URL, described once (a provider's base URL is read on every request). */
+function baseUrlVariable(registryId: string): Variable<string | undefined> {
+  let spec = baseUrlVariables.get(registryId);
+  if (!spec) {
+    spec = variable(baseUrl, undefined, `where the provider ${registryId} is reached`);
+    baseUrlVariables.set(registryId, spec);
+  }
+  return spec;
+}
 
 const memo = new Map<string, { raw: string | undefined; value: unknown; problem?: string }>();
 
