@@ -18,13 +18,13 @@ const ZERO = { requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0, un
 const dayBefore = (day: string, days: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
-/** The settings page's "Spend": the usage report (GET /api/user/usage) read five ways, in parallel. */
+/** The settings page's "Spend": the usage report (GET /api/user/usage) read four ways, in parallel. */
 export async function loadSpend(userId: string, now: number): Promise<SpendData> {
   const to = utcToday(now);
   const from = dayBefore(to, 29);
   const monthFrom = `${to.slice(0, 7)}-01`;
-  const [month, monthByKey, days, byKey, byModel] = await Promise.all([
-    buildUsageReport(userId, { from: monthFrom, to, groupBy: "provider" }),
+  // Totals do not depend on the grouping: the month's is the by-key report's.
+  const [monthByKey, days, byKey, byModel] = await Promise.all([
     buildUsageReport(userId, { from: monthFrom, to, groupBy: "key" }),
     buildUsageReport(userId, { from, to, groupBy: "day" }),
     buildUsageReport(userId, { from, to, groupBy: "key" }),
@@ -35,5 +35,11 @@ export async function loadSpend(userId: string, now: number): Promise<SpendData>
     const day = dayBefore(to, 29 - i);
     return byDay.get(day) ?? { group: day, ...ZERO };
   });
-  return { month: { ...month.total, from: monthFrom, to }, days: { ...days, rows: every }, byKey, monthByKey, byModel };
+  return {
+    month: { ...monthByKey.total, from: monthFrom, to },
+    days: { ...days, rows: every },
+    byKey,
+    monthByKey,
+    byModel,
+  };
 }
