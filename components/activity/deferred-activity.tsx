@@ -3,6 +3,7 @@
 import { lazy, type ReactNode, startTransition, Suspense, useEffect, useRef, useState } from "react";
 import { StandInOnError } from "@/components/ui/stand-in-on-error";
 import { onKeyChange } from "@/lib/client/key-changes";
+import { useHydrated } from "@/lib/client/use-hydrated";
 import { useNearScreen } from "@/lib/client/use-near-screen";
 import type { ActivityPageView } from "@/lib/validation/activity";
 import type { ProviderView } from "@/lib/validation/providers";
@@ -31,6 +32,8 @@ export function DeferredActivity({ initialPage, providers, now, children }: Defe
   const [keyChanges, setKeyChanges] = useState(0);
   /** "Load more" pressed on the stand-in: the panel starts by loading the older events. */
   const [moreAtStart, setMoreAtStart] = useState(false);
+  /** Until this component has hydrated, a click on the stand-in's "Load more" would be lost: it is disabled. */
+  const hydrated = useHydrated();
   const placeholder = useRef<HTMLDivElement>(null);
 
   useEffect(
@@ -63,21 +66,24 @@ export function DeferredActivity({ initialPage, providers, now, children }: Defe
         });
       }}
     >
-      <StandInOnError fallback={children}>
-        <Suspense fallback={children}>
-          {awake ? (
-            <ActivityPanel
-              initialPage={initialPage}
-              providers={providers}
-              now={now}
-              keyChanges={keyChanges}
-              moreAtStart={moreAtStart}
-            />
-          ) : (
-            children
-          )}
-        </Suspense>
-      </StandInOnError>
+      {/* A disabled fieldset disables every button in it: the stand-in's "Load more" waits for the handlers. */}
+      <fieldset disabled={!hydrated} role="none" className="contents">
+        <StandInOnError fallback={children}>
+          <Suspense fallback={children}>
+            {awake ? (
+              <ActivityPanel
+                initialPage={initialPage}
+                providers={providers}
+                now={now}
+                keyChanges={keyChanges}
+                moreAtStart={moreAtStart}
+              />
+            ) : (
+              children
+            )}
+          </Suspense>
+        </StandInOnError>
+      </fieldset>
     </div>
   );
 }

@@ -1,12 +1,29 @@
 "use client";
 
-import { type Dispatch, useReducer } from "react";
+import { type Dispatch, useReducer, useState } from "react";
 import { type ApiResult, callApi } from "@/lib/client/api";
 import { announceKeyChange } from "@/lib/client/key-changes";
 import { toast } from "@/lib/client/toast";
 import type { KeyTestResult, KeyView, ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
 import { type KeysEvent, type KeysState, keysOf, keysReducer } from "./keys-state";
+
+/**
+ * Edits reach the server one after another, in the order the user made them: two quick clicks on a switch sent side
+ * by side could be applied in the other order (the key ending disabled while the switch shows it enabled). Each
+ * answer says whether a newer edit was made meanwhile (then only the newest one's answer is shown).
+ */
+class EditQueue {
+  private last: Promise<unknown> = Promise.resolve();
+  private count = 0;
+
+  send<T>(request: () => Promise<T>): Promise<{ result: T; newest: boolean }> {
+    const ticket = ++this.count;
+    const sent = this.last.then(request);
+    this.last = sent.catch(() => undefined);
+    return sent.then((result) => ({ result, newest: ticket === this.count }));
+  }
+}
 
 /** The browser's clock, read in event handlers only (never during render: see KeysState.clock). */
 const browserClock = () => Date.now();
@@ -32,22 +49,30 @@ export function useKeyChanges(initialKeys: ListedKeyView[], firstKeyOnly: string
     announceKeyChange();
   }
 
-  /** Shows `step` now, then sends it; on a refusal the keys from before come back, with the reason. */
+  const [edits] = useState(() => new EditQueue());
+
+  /**
+   * Shows `step` now, then sends it (after the edits before it); on a refusal the keys from before come back, with
+   * the reason. `confirm` shows the server's answer, unless a newer edit is on its way.
+   */
   async function optimistic<T>(
     step: KeysEvent,
     send: () => Promise<ApiResult<T>>,
     failure: string,
+    confirm?: (data: T) => void,
   ): Promise<ApiResult<T>> {
     // Handlers are made anew with each render: `state` is the list the user acted on, which a refusal brings back.
     const before = state.keys;
+    const sent = edits.send(send);
     dispatch(step);
-    const result = await send();
+    const { result, newest } = await sent;
     if (result.ok) {
+      if (newest) confirm?.(result.data);
       announceKeyChange();
       return result;
     }
-    if (result.error.code === "api_key_not_found")
-      void reload(); // gone meanwhile (another tab): show what is left
+    // Gone meanwhile (another tab), or newer edits were shown on top of this one: the server's list is the truth.
+    if (result.error.code === "api_key_not_found" || !newest) void reload();
     else dispatch({ type: "restored", keys: before });
     toast.error(failure, { description: result.error.message });
     return result;
@@ -73,7 +98,12 @@ export function useKeyChanges(initialKeys: ListedKeyView[], firstKeyOnly: string
 
 interface EditTools {
   dispatch: Dispatch<KeysEvent>;
-  optimistic: <T>(step: KeysEvent, send: () => Promise<ApiResult<T>>, failure: string) => Promise<ApiResult<T>>;
+  optimistic: <T>(
+    step: KeysEvent,
+    send: () => Promise<ApiResult<T>>,
+    failure: string,
+    confirm?: (data: T) => void,
+  ) => Promise<ApiResult<T>>;
   reload: () => Promise<void>;
   /** The keys as rendered. */
   keys: ListedKeyView[];
@@ -90,9 +120,9 @@ function keyEdits({ dispatch, optimistic, reload, keys }: EditTools) {
         { type: "changed", id: key.id, changes: { isEnabled } },
         () => callApi("updateApiKey", { path: { id: key.id }, body: { isEnabled } }),
         `Couldn't ${verb} ${name}`,
+        (saved) => dispatch({ type: "saved", key: saved, clock: browserClock() }),
       );
       if (!result.ok) return;
-      dispatch({ type: "saved", key: result.data, clock: browserClock() });
       toast.success(
         single(provider) ? `${provider.name} API key ${verb}d` : `${isEnabled ? "Enabled" : "Disabled"} “${key.label}”`,
       );

@@ -12,15 +12,20 @@ const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, heig
 
 async function expectNoViolations(page: Page, what: string) {
   // Colours are measured as they are on screen: an element in the middle of a transition (a toast fading in, a
-  // dialog opening) would be measured at half opacity. Every finite animation ends first.
-  await page.evaluate(() =>
-    Promise.all(
-      document
+  // dialog opening) would be measured at half opacity. Every finite animation ends first, including those that
+  // start in the next frames (a toast sets its "mounted" state a frame after it is added, then fades in).
+  await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    for (;;) {
+      await frame();
+      await frame();
+      const running = document
         .getAnimations()
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-        .map((animation) => animation.finished.catch(() => undefined)),
-    ),
-  );
+        .filter((a) => a.playState !== "finished" && a.effect?.getComputedTiming().iterations !== Infinity);
+      if (running.length === 0) return;
+      await Promise.all(running.map((animation) => animation.finished.catch(() => undefined)));
+    }
+  });
   const results = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
     .analyze();
@@ -31,7 +36,10 @@ async function expectNoViolations(page: Page, what: string) {
   console.log(`axe ${what}: 0 violations, ${results.passes.length} rules passed`);
 }
 
-/** axe once no toast is on screen: a toast fading in is measured at its half-transparent colours. */
+/**
+ * axe once no toast is on screen: a toast fading in is measured at its half-transparent colours. The caller first
+ * waits for the toast its last action shows (the toast library loads on the first toast: until then none is counted).
+ */
 async function settledThenAxe(page: Page, what: string) {
   await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 20_000 });
   await expectNoViolations(page, what);
@@ -149,6 +157,7 @@ for (const theme of THEMES) {
       await keyDialog.getByLabel("API Key", { exact: true }).fill(testKey("valid"));
       await keyDialog.getByRole("button", { name: "Save API Key" }).click();
       await expect(keyDialog).toBeHidden();
+      await expect(page.getByText("OpenAI API key saved")).toBeVisible();
       const tokens = page.getByRole("region", { name: "Access tokens" });
       await expect(tokens.getByTestId("tokens-empty")).toBeVisible();
       await expect(page.getByTestId("spend-section")).toBeVisible();
@@ -180,6 +189,7 @@ for (const theme of THEMES) {
       await budget.getByRole("radio", { name: "Only warn me (soft)" }).check();
       await budget.getByRole("button", { name: "Save budget" }).click();
       await expect(budget).toBeHidden();
+      await expect(page.getByText("Budget of $0.012 a month set on “Default”")).toBeVisible();
 
       // The token form with an error, then a token, shown once.
       await tokens.getByRole("button", { name: "Create token" }).click();

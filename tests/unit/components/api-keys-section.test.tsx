@@ -89,6 +89,24 @@ describe("the enable switch", () => {
     expect(await screen.findByText("OpenAI API key disabled")).toBeTruthy();
     expect(within(card("OpenAI")).getByRole("switch").getAttribute("aria-checked")).toBe("false");
   });
+  it("sends two quick flips one after the other, and ends as the user left it", async () => {
+    const api = fakeApi();
+    const key = keyViewFor(openai);
+    const { user, card } = renderSection([key]);
+    const toggle = within(card("OpenAI")).getByRole("switch");
+    api.pause();
+    api.answer(200, { ...key, isEnabled: false });
+    api.answer(200, { ...key, isEnabled: true });
+    await user.click(toggle);
+    await user.click(toggle);
+    expect(toggle.getAttribute("aria-checked")).toBe("true"); // both shown at once
+    expect(api.calls).toHaveLength(1); // the second waits for the first's answer
+    await act(async () => api.resume());
+    await waitFor(() => expect(api.calls).toHaveLength(2));
+    expect(api.calls.map((call) => call.body)).toEqual([{ isEnabled: false }, { isEnabled: true }]);
+    expect(await screen.findByText("OpenAI API key enabled")).toBeTruthy();
+    expect(toggle.getAttribute("aria-checked")).toBe("true");
+  });
 });
 
 describe("the key dialog", () => {
