@@ -1,8 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
-import { ThemeProvider } from "@/components/theme-provider";
 import { LazyToaster } from "@/components/toaster";
+import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -18,15 +18,15 @@ export const viewport: Viewport = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  // The page's script nonce (proxy.ts): next-themes' inline script, which sets the theme before first paint, needs it.
+  // The page's script nonce (proxy.ts): the theme's inline script, which sets the theme before first paint, needs it.
   const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <body className="min-h-dvh antialiased">
-        <ThemeProvider nonce={nonce}>
-          {children}
-          <LazyToaster />
-        </ThemeProvider>
+        {/* Before anything paints: the browser hides the nonce from the DOM, hence no hydration warning for it. */}
+        <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        {children}
+        <LazyToaster />
       </body>
     </html>
   );

@@ -1,28 +1,17 @@
-"use client";
-
 import { LogOut } from "lucide-react";
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { buttonVariants } from "@/components/ui/button";
 
 /**
- * A POST form to /api/auth/logout (303 to /login, signed out), the same with or without JavaScript: once hydrated,
- * the button only shows that it is busy and a second click does not post again.
+ * A POST form to /api/auth/logout (303 to /login, signed out), the same with or without JavaScript. A server
+ * component: it needs no script (a second click posts again, which is harmless), so the page ships none for it.
  */
 export function SignOutButton() {
-  const [busy, setBusy] = useState(false);
   return (
-    <form
-      action="/api/auth/logout"
-      method="post"
-      onSubmit={(event) => {
-        if (busy) event.preventDefault();
-        else setBusy(true);
-      }}
-    >
-      <Button type="submit" variant="outline" size="sm" busy={busy}>
-        {busy ? null : <LogOut aria-hidden />}
-        {busy ? "Signing out..." : "Sign out"}
-      </Button>
+    <form action="/api/auth/logout" method="post">
+      <button type="submit" className={buttonVariants({ variant: "outline", size: "sm" })}>
+        <LogOut aria-hidden />
+        Sign out
+      </button>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { AccountSection } from "@/components/account/account-section";
+import { AccountStandIn } from "@/components/account/account-stand-in";
+import { DeferredAccount } from "@/components/account/deferred-account";
 import { ActivityView, providerNames } from "@/components/activity/activity-view";
 import { DeferredActivity } from "@/components/activity/deferred-activity";
 import { ApiKeysSection } from "@/components/api-keys/api-keys-section";
@@ -96,14 +97,16 @@ export default async function SettingsPage() {
             more={
               activity.nextCursor ? (
                 // A plain button (a server component passes no handlers): DeferredActivity answers its click.
-                <button type="button" className={buttonVariants({ variant: "outline", size: "sm" })} data-activity-more>
+                <button type="button" className={buttonVariants({ variant: "outline", size: "sm" })} data-wake="more">
                   Load more
                 </button>
               ) : null
             }
           />
         </DeferredActivity>
-        <AccountSection />
+        <DeferredAccount>
+          <AccountStandIn />
+        </DeferredAccount>
       </main>
     </>
   );

@@ -3,52 +3,51 @@
 import { LogOut, Trash2 } from "lucide-react";
 import { lazy, Suspense, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { AccountActionRows } from "./account-parts";
 
 // The confirmations (Radix AlertDialog) load when first wanted, and start loading on hover/focus.
 const loadDialogs = () => import("./account-dialogs");
 const SignOutEverywhereDialog = lazy(() => loadDialogs().then((m) => ({ default: m.SignOutEverywhereDialog })));
 const DeleteAccountDialog = lazy(() => loadDialogs().then((m) => ({ default: m.DeleteAccountDialog })));
 
-type Open = "sign-out-everywhere" | "delete-account" | null;
+export type Open = "sign-out-everywhere" | "delete-account" | null;
 
-/** "Sign out everywhere" and "Delete account", each asked again in a dialog. */
-export function AccountActions() {
-  const [open, setOpen] = useState<Open>(null);
+/** "Sign out everywhere" and "Delete account", each asked again in a dialog (`start`: one is open at first). */
+export function AccountActions({ start = null }: { start?: Open }) {
+  const [open, setOpen] = useState<Open>(start);
   const signOutButton = useRef<HTMLButtonElement>(null);
   const deleteButton = useRef<HTMLButtonElement>(null);
   const preload = () => void loadDialogs();
   const close = () => setOpen(null);
 
   return (
-    <div className="space-y-6">
-      <div className="space-y-2">
-        <p className="text-sm text-muted-foreground">
-          Signed in somewhere you should not be? End every session, this one included.
-        </p>
-        <Button
-          ref={signOutButton}
-          variant="outline"
-          onMouseEnter={preload}
-          onFocus={preload}
-          onClick={() => setOpen("sign-out-everywhere")}
-        >
-          <LogOut aria-hidden />
-          Sign out everywhere
-        </Button>
-      </div>
-      <div className="space-y-2">
-        <p className="text-sm text-muted-foreground">Deletes your account and every key stored for it.</p>
-        <Button
-          ref={deleteButton}
-          variant="destructive-outline"
-          onMouseEnter={preload}
-          onFocus={preload}
-          onClick={() => setOpen("delete-account")}
-        >
-          <Trash2 aria-hidden />
-          Delete account
-        </Button>
-      </div>
+    <div>
+      <AccountActionRows
+        signOut={
+          <Button
+            ref={signOutButton}
+            variant="outline"
+            onMouseEnter={preload}
+            onFocus={preload}
+            onClick={() => setOpen("sign-out-everywhere")}
+          >
+            <LogOut aria-hidden />
+            Sign out everywhere
+          </Button>
+        }
+        remove={
+          <Button
+            ref={deleteButton}
+            variant="destructive-outline"
+            onMouseEnter={preload}
+            onFocus={preload}
+            onClick={() => setOpen("delete-account")}
+          >
+            <Trash2 aria-hidden />
+            Delete account
+          </Button>
+        }
+      />
       <Suspense fallback={null}>
         {open === "sign-out-everywhere" ? (
           <SignOutEverywhereDialog onClose={close} returnFocusTo={() => signOutButton.current?.focus()} />

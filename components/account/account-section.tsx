@@ -1,9 +1,11 @@
+import type { ReactNode } from "react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { AccountActions } from "./account-actions";
-import { ChangePasswordForm } from "./change-password-form";
 
-/** The "Account" section of /settings: the password, the sessions, the account itself. */
-export function AccountSection() {
+/**
+ * The "Account" section of /settings: the password, the sessions, the account itself. The layout only: the page
+ * renders it with stand-ins (account-stand-in.tsx) and the panel (account-panel.tsx) with the working parts.
+ */
+export function AccountSection({ password, actions }: { password: ReactNode; actions: ReactNode }) {
   return (
     <section aria-labelledby="account" className="space-y-4">
       <div className="space-y-1">
@@ -18,17 +20,13 @@ export function AccountSection() {
             <CardTitle id="change-password-title">Change password</CardTitle>
             <CardDescription>Every other browser and device is signed out when it changes.</CardDescription>
           </CardHeader>
-          <CardContent className="pb-5">
-            <ChangePasswordForm />
-          </CardContent>
+          <CardContent className="pb-5">{password}</CardContent>
         </Card>
         <Card role="group" aria-labelledby="sessions-title">
           <CardHeader>
             <CardTitle id="sessions-title">Sessions and account</CardTitle>
           </CardHeader>
-          <CardContent className="pb-5">
-            <AccountActions />
-          </CardContent>
+          <CardContent className="pb-5">{actions}</CardContent>
         </Card>
       </div>
     </section>

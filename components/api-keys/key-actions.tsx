@@ -12,7 +12,8 @@ import type { ProviderView } from "@/lib/validation/providers";
 // the settings page's JavaScript budget (README, Performance) has no room for it.
 const loadDeleteConfirm = () => import("@/components/ui/delete-confirm");
 const DeleteConfirm = lazy(() => loadDeleteConfirm().then((m) => ({ default: m.DeleteConfirm })));
-// The same for the budget's dialog.
+// The same for the rename form (shown in place of these actions) and the budget's dialog.
+export const loadRenameForm = () => import("./rename-form");
 const loadBudgetDialog = () => import("./budget-dialog");
 const BudgetDialog = lazy(() => loadBudgetDialog().then((m) => ({ default: m.BudgetDialog })));
 
@@ -113,6 +114,8 @@ function RenameButton({ label, renamed, onRename }: { label: string; renamed: bo
       size="sm"
       className={small}
       aria-label={`Rename ${label}`}
+      onPointerEnter={() => void loadRenameForm()}
+      onFocus={() => void loadRenameForm()}
       onClick={onRename}
     >
       <Pencil aria-hidden />

@@ -5,14 +5,14 @@ import { useNearScreen } from "@/lib/client/use-near-screen";
 import { cn } from "@/lib/utils";
 import type { ListedKeyView } from "@/lib/validation/api-keys";
 import type { ProviderView } from "@/lib/validation/providers";
-import { KeyActions, type KeyItemActions } from "./key-actions";
+import { KeyActions, type KeyItemActions, loadRenameForm } from "./key-actions";
 import { HealthLine, UsageLine } from "./key-status";
 import { KeyTitleRow, type KeyPlace, type Moving } from "./key-title-row";
-import { RenameForm } from "./rename-form";
 import type { KeyChanges, KeyTestAnswer } from "./use-key-changes";
 
 export type { KeyPlace };
 
+const RenameForm = lazy(() => loadRenameForm().then((m) => ({ default: m.RenameForm })));
 const ModelsPanel = lazy(() => import("./models-panel").then((m) => ({ default: m.ModelsPanel })));
 // A key's budget bar and its balance at the provider load with the first key that has one (the balance when the
 // key comes near the screen), not with the page: the page's JavaScript has a budget (README, Performance).
@@ -108,7 +108,12 @@ function KeyControls({
   only: boolean;
   item: ReturnType<typeof useKeyItem>;
 }) {
-  if (item.renaming) return <RenameForm label={apiKey.label} onCancel={item.closeRename} onSave={item.rename} />;
+  if (item.renaming)
+    return (
+      <Suspense fallback={null}>
+        <RenameForm label={apiKey.label} onCancel={item.closeRename} onSave={item.rename} />
+      </Suspense>
+    );
   return (
     <KeyActions
       provider={provider}

@@ -7,7 +7,7 @@ import { TokensView } from "./tokens-view";
 
 /**
  * "Access tokens" as the server renders it, until the panel's code is there (deferred-tokens.tsx): the same markup,
- * with plain buttons (a server component passes no handlers) that DeferredTokens answers by their `data-tokens-wake`.
+ * with plain buttons (a server component passes no handlers) that DeferredTokens answers by their `data-wake`.
  */
 export function TokensStandIn({
   tokens,
@@ -27,7 +27,7 @@ export function TokensStandIn({
         <button
           type="button"
           className={buttonVariants({ variant: "outline", size: "sm" })}
-          data-tokens-wake="create"
+          data-wake="create"
           data-testid="create-token"
         >
           <Plus aria-hidden />
@@ -39,7 +39,7 @@ export function TokensStandIn({
           type="button"
           className={cn(buttonVariants({ variant: "destructive-outline", size: "sm" }), "h-8 px-2.5 text-xs")}
           aria-label={`Revoke ${token.name}`}
-          data-tokens-wake={`revoke:${token.id}`}
+          data-wake={`revoke:${token.id}`}
         >
           <Trash2 aria-hidden />
           Revoke

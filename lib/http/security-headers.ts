@@ -3,7 +3,7 @@ import { env } from "../env";
  * The security headers of pages (proxy.ts), of API answers (next.config.ts), and HSTS on every answer
  * (lib/http/site-headers.ts, besides proxy.ts for pages). Pages get a Content-Security-
  * Policy with a nonce per request: Next puts it on its own scripts (it reads it from the request's policy), the
- * root layout on next-themes' inline script; 'strict-dynamic' lets those scripts load the chunks they need, and
+ * root layout on the theme's inline script (lib/theme.ts); 'strict-dynamic' lets those scripts load the chunks they need, and
  * nothing else runs. Styles allow 'unsafe-inline': React writes style attributes (Radix, sonner), which a nonce
  * cannot cover; the contract forbids it for scripts only.
  */

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import "./setup";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DeferredTokens } from "@/components/tokens/deferred-tokens";
 import { TokensPanel } from "@/components/tokens/tokens-panel";
 import { TokensStandIn } from "@/components/tokens/tokens-stand-in";
@@ -186,6 +186,29 @@ describe("access tokens", () => {
     );
     const button = await screen.findByRole("button", { name: "Create token" });
     await user.click(button);
+    expect(await screen.findByRole("form", { name: "New access token" })).toBeTruthy();
+  });
+
+  it("the stand-in's Create token opens the form when the panel replaced it between the press and the click", async () => {
+    // Fresh modules: the panel's code is not loaded yet (the tests above loaded it), so it arrives a moment later.
+    vi.resetModules();
+    const { DeferredTokens: Deferred } = await import("@/components/tokens/deferred-tokens");
+    const { TokensStandIn: StandIn } = await import("@/components/tokens/tokens-stand-in");
+    vi.stubGlobal(
+      "IntersectionObserver",
+      class {
+        observe() {}
+        disconnect() {}
+      },
+    );
+    render(
+      <Deferred initialTokens={[]} providers={providers} now={NOW}>
+        <StandIn tokens={[]} providers={providers} now={NOW} />
+      </Deferred>,
+    );
+    // The pointer goes down on the stand-in's button; the panel is in before it comes up, so the browser sends the
+    // click to no button at all.
+    fireEvent.pointerDown(screen.getByRole("button", { name: "Create token" }), { button: 0 });
     expect(await screen.findByRole("form", { name: "New access token" })).toBeTruthy();
   });
 });

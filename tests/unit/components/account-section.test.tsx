@@ -1,9 +1,11 @@
 // @vitest-environment jsdom
 import "./setup";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { AccountSection } from "@/components/account/account-section";
+import { AccountPanel } from "@/components/account/account-panel";
+import { AccountStandIn } from "@/components/account/account-stand-in";
+import { DeferredAccount } from "@/components/account/deferred-account";
 import { LazyToaster } from "@/components/toaster";
 import { signOut } from "@/lib/client/sign-out";
 import { fakeApi } from "../../fixtures/fake-api";
@@ -15,7 +17,7 @@ function renderSection() {
   const user = userEvent.setup();
   render(
     <>
-      <AccountSection />
+      <AccountPanel />
       <LazyToaster />
     </>,
   );
@@ -98,5 +100,82 @@ describe("sign out everywhere and delete account", () => {
     await user.type(within(dialog).getByLabelText("Password"), "the right one{Enter}");
     await waitFor(() => expect(signOut).toHaveBeenCalledWith("/"));
     expect(api.calls.at(-1)).toEqual({ method: "DELETE", url: "/api/user", body: { password: "the right one" } });
+  });
+});
+
+describe("the section as the page first shows it (deferred)", () => {
+  /** An IntersectionObserver that never reports: the section stays far from the screen. */
+  function farFromScreen() {
+    vi.stubGlobal(
+      "IntersectionObserver",
+      class {
+        observe() {}
+        disconnect() {}
+      },
+    );
+  }
+  const deferred = () => (
+    <DeferredAccount>
+      <AccountStandIn />
+    </DeferredAccount>
+  );
+
+  /** With fresh modules: the panel's code is not loaded yet (the tests above loaded it), so it arrives a moment later. */
+  async function renderFresh() {
+    vi.resetModules();
+    const { DeferredAccount: Deferred } = await import("@/components/account/deferred-account");
+    const { AccountStandIn: StandIn } = await import("@/components/account/account-stand-in");
+    render(
+      <Deferred>
+        <StandIn />
+      </Deferred>,
+    );
+    return screen.getByRole("button", { name: "Change password" });
+  }
+
+  it("keeps what was typed into the stand-in, and the focus, when the form's code arrives", async () => {
+    farFromScreen();
+    const api = fakeApi();
+    const standIn = await renderFresh();
+    expect(standIn.hasAttribute("disabled")).toBe(true);
+    // Focused and typed into faster than the code arrives: it goes to the stand-in's field.
+    screen.getByLabelText<HTMLInputElement>("Current password").focus();
+    fireEvent.input(screen.getByLabelText("Current password"), { target: { value: "old secret" } });
+    expect(screen.getByRole("button", { name: "Change password" })).toBe(standIn);
+    // The working form replaces the stand-in: its button is enabled, the typing and the focus carried over.
+    await waitFor(() => expect(screen.getByRole("button", { name: "Change password" })).not.toBe(standIn));
+    const current = screen.getByLabelText<HTMLInputElement>("Current password");
+    expect(current.value).toBe("old secret");
+    expect(document.activeElement).toBe(current);
+    const user = userEvent.setup();
+    await user.keyboard("!"); // the caret was left at the end
+    await user.type(screen.getByLabelText("New password"), "a new long one");
+    api.answer(200, { success: true });
+    await user.click(screen.getByRole("button", { name: "Change password" }));
+    await waitFor(() => expect(api.calls).toHaveLength(1));
+    expect(api.calls[0]!.body).toEqual({ currentPassword: "old secret!", newPassword: "a new long one" });
+  });
+
+  it("sends the form once its code is there when Enter was pressed in the stand-in", async () => {
+    farFromScreen();
+    const api = fakeApi();
+    api.answer(200, { success: true });
+    const standIn = await renderFresh();
+    fireEvent.focusIn(screen.getByLabelText("Current password"));
+    fireEvent.input(screen.getByLabelText("Current password"), { target: { value: "old secret" } });
+    fireEvent.input(screen.getByLabelText("New password"), { target: { value: "a new long one" } });
+    fireEvent.keyDown(screen.getByLabelText("New password"), { key: "Enter" });
+    expect(screen.getByRole("button", { name: "Change password" })).toBe(standIn);
+    await waitFor(() => expect(api.calls).toHaveLength(1));
+    expect(api.calls[0]!.body).toEqual({ currentPassword: "old secret", newPassword: "a new long one" });
+  });
+
+  it("opens the dialog of the stand-in's button that was pressed", async () => {
+    farFromScreen();
+    fakeApi();
+    const user = userEvent.setup();
+    render(deferred());
+    await user.click(screen.getByRole("button", { name: "Delete account" }));
+    expect(await screen.findByRole("alertdialog", { name: "Delete your account?" })).toBeTruthy();
   });
 });

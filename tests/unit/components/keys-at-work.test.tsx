@@ -332,7 +332,7 @@ describe("the activity panel", () => {
           events={initialPage.events}
           names={providerNames(providers)}
           now={NOW}
-          more={initialPage.nextCursor ? <button data-activity-more>Load more</button> : null}
+          more={initialPage.nextCursor ? <button data-wake="more">Load more</button> : null}
         />
       </DeferredActivity>
     );

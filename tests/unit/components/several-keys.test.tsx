@@ -140,7 +140,7 @@ describe("a provider with several keys", () => {
     const api = fakeApi();
     const { user, card, item } = renderSection([keyNo(0), keyNo(1)]);
     await user.click(card.getByRole("button", { name: "Rename Key 1" }));
-    const field = card.getByLabelText("New label");
+    const field = await card.findByLabelText("New label"); // the form's code loads on first use
     await user.clear(field);
     await user.type(field, "Work");
     api.answer(200, { ...keyNo(1, { label: "Work" }), usage: undefined });
@@ -151,7 +151,7 @@ describe("a provider with several keys", () => {
     expect(await screen.findByText("Renamed to “Work”")).toBeTruthy();
 
     await user.click(card.getByRole("button", { name: "Rename Default" }));
-    await user.clear(card.getByLabelText("New label"));
+    await user.clear(await card.findByLabelText("New label"));
     await user.type(card.getByLabelText("New label"), "Work");
     api.answer(409, { error: "Another key of this provider has that label.", code: "label_taken" });
     await user.click(card.getByRole("button", { name: "Save" }));
@@ -163,7 +163,7 @@ describe("a provider with several keys", () => {
     const api = fakeApi();
     const { user, card } = renderSection([keyNo(0), keyNo(1)]);
     await user.click(card.getByRole("button", { name: "Rename Key 1" }));
-    await user.clear(card.getByLabelText("New label"));
+    await user.clear(await card.findByLabelText("New label"));
     await user.click(card.getByRole("button", { name: "Save" }));
     expect(card.getByRole("alert").textContent).toBe("Enter a label.");
     expect(api.calls).toEqual([]);
