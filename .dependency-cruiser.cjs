@@ -28,13 +28,25 @@ module.exports = {
         "Browser code (components/, lib/client/) takes values only from browser-safe modules: lib/client, lib/domain " +
         "(plain rules and data), lib/utils, and of lib/validation only the rule modules without dependencies " +
         "(*-rules.ts, endpoint-limit.ts; zod stays out of the settings page) and the sign-in pages' schemas (auth.ts). " +
-        "Types may come from anywhere; server modules reach the browser as props from a server component (app/).",
+        "Types may come from anywhere; server modules reach the browser as props from a server component (app/). " +
+        "The answers' schemas (lib/api/answers.ts) only as the next rule allows.",
       from: { path: "^(components|lib/client)/" },
       to: {
         path: "^lib/",
-        pathNot: "^lib/(client|domain)/|^lib/utils\\.ts$|^lib/validation/([a-z-]+-rules|endpoint-limit|auth)\\.ts$",
+        pathNot:
+          "^lib/(client|domain)/|^lib/utils\\.ts$|^lib/validation/([a-z-]+-rules|endpoint-limit|auth)\\.ts$|^lib/api/answers\\.ts$",
         ...VALUE,
       },
+    },
+    {
+      name: "answer-schemas-dynamic-only",
+      severity: "error",
+      comment:
+        "The browser's client parses answers with their schemas in development and tests only: it imports " +
+        "lib/api/answers.ts dynamically, behind a NODE_ENV check the production build removes; nothing imports it " +
+        "statically from the browser's side (zod would enter every page).",
+      from: { path: "^(components|lib/client)/" },
+      to: { path: "^lib/api/answers\\.ts$", dynamic: false },
     },
     {
       name: "lib-not-to-ui",

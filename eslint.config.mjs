@@ -83,6 +83,21 @@ const config = [
       ],
     },
   },
+  {
+    // The browser's helpers may test the build's mode (process.env.NODE_ENV, which the bundler replaces with its
+    // value, so what it guards leaves production bundles), and read nothing else of process.env.
+    files: ["lib/client/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "MemberExpression[object.name='process'][property.name='env']:not(MemberExpression[property.name='NODE_ENV'] > MemberExpression.object)",
+          message: "Browser code reads no configuration: only the build's mode (process.env.NODE_ENV).",
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

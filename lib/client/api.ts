@@ -95,5 +95,19 @@ export function callApi<N extends OperationName>(
   const query = Object.entries(given.query ?? {}).filter(([, value]) => value !== undefined && value !== null);
   const url =
     query.length === 0 ? path : `${path}?${new URLSearchParams(query.map(([key, value]) => [key, String(value)]))}`;
-  return requestJson<ApiOutput<N>>(method, url, given.body);
+  const answer = requestJson<ApiOutput<N>>(method, url, given.body);
+  return process.env.NODE_ENV === "production" ? answer : answer.then((result) => checked(name, result));
+}
+
+/**
+ * In development and in tests, every success is parsed with its operation's schema (lib/api/answers.ts), and one
+ * that does not match throws, naming the fields: a server and a browser that disagree are found where they meet. The
+ * production build leaves this out, schemas and zod with it.
+ */
+async function checked<T>(name: string, result: ApiResult<T>): Promise<ApiResult<T>> {
+  if (!result.ok) return result;
+  const { answerProblem } = await import("@/lib/api/answers");
+  const problem = answerProblem(name, result.data);
+  if (problem) throw new Error(problem);
+  return result;
 }

@@ -99,6 +99,12 @@ test("the demo, as the README tells it", async ({ page }) => {
   page.on("console", (message) => {
     if (/hydrat/i.test(message.text())) hydration.push(message.text());
   });
+  // In development the browser's client parses every answer with its operation's schema (lib/client/api.ts) and
+  // throws on a mismatch: the demo's every call is a check of the server's real answers against the document.
+  const mismatches: string[] = [];
+  page.on("pageerror", (error) => {
+    if (/does not match its schema/.test(error.message)) mismatches.push(error.message);
+  });
   await page.setViewportSize({ width: 1280, height: 900 });
 
   // The banner says what to do: which account, which keys.
@@ -259,6 +265,7 @@ test("the demo, as the README tells it", async ({ page }) => {
   });
 
   expect(hydration, "hydration warnings in the console").toEqual([]);
+  expect(mismatches, "answers that do not match their schemas").toEqual([]);
 });
 
 async function send(page: Page, text: string) {

@@ -84,7 +84,7 @@ describe("the enable switch", () => {
   it("keeps the server's answer and confirms with a toast", async () => {
     const api = fakeApi();
     const { user, card } = renderSection([keyViewFor(openai)]);
-    api.answer(200, { ...keyViewFor(openai), isEnabled: false, id: "k", createdAt: "", updatedAt: "" });
+    api.answer(200, { ...keyViewFor(openai), isEnabled: false });
     await user.click(within(card("OpenAI")).getByRole("switch"));
     expect(await screen.findByText("OpenAI API key disabled")).toBeTruthy();
     expect(within(card("OpenAI")).getByRole("switch").getAttribute("aria-checked")).toBe("false");
@@ -150,8 +150,6 @@ describe("the key dialog", () => {
     api.pause();
     api.answer(200, {
       ...keyViewFor(openai, { apiKey: "sk-p***********************wxyz" }),
-      id: "k1",
-      createdAt: "",
       validation: { status: "valid", message: "Verified with OpenAI: the key can list models." },
     });
     await user.click(within(dialog).getByRole("button", { name: "Save API Key" }));

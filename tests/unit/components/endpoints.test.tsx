@@ -22,6 +22,7 @@ const vllm: ProviderView = {
 const created = {
   id: "55555555-5555-4555-8555-555555555555",
   name: "Home Ollama",
+  slug: "home-ollama",
   baseUrl: "http://localhost:11434/v1",
   createdAt: "2026-11-25T12:00:00.000Z",
 };
@@ -163,6 +164,7 @@ describe("editing an endpoint", () => {
     api.answer(200, {
       id: vllm.id,
       name: "Lab vLLM",
+      slug: "lab-vllm",
       baseUrl: "https://other.lab.example/v1",
       createdAt: created.createdAt,
     });

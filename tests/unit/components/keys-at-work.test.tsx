@@ -181,6 +181,7 @@ describe("models", () => {
         { id: "o3-mini", name: "o3-mini" },
       ],
       fetchedAt: "2026-11-25T12:00:00.000Z",
+      servedBy: { id: keyFor(openai).id, label: keyFor(openai).label, apiKey: keyFor(openai).apiKey },
     });
     api.answer(200, [keyFor(openai), keyFor(anthropic, { isEnabled: false })]);
     const show = within(card("OpenAI")).getByRole("button", { name: "Show models" });

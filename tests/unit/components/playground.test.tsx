@@ -20,6 +20,9 @@ const anthropic: PlaygroundProvider = {
 
 type Sent = { url: string; body: unknown };
 
+/** The key that answered a model list (GET /api/user/api-keys/models). */
+const SERVED_BY = { id: "66666666-6666-4666-8666-666666666666", label: "Default", apiKey: "sk-p…mnop" };
+
 const sse = (parts: object[]) => parts.map((p) => `data: ${JSON.stringify(p)}\n\n`).join("") + "data: [DONE]\n\n";
 const answerParts = (
   texts: string[],
@@ -69,6 +72,7 @@ function serve(options: { models?: ModelsAnswer; modelsFor?: Record<string, Mode
                 { id: "gpt-4o", name: "GPT-4o" },
               ],
               fetchedAt: "2026-11-26T00:00:00.000Z",
+              servedBy: SERVED_BY,
             },
           };
         return new Response(JSON.stringify(models.body), {
@@ -254,6 +258,7 @@ describe("the playground", () => {
               { id: "tts-1", name: "tts-1" },
             ],
             fetchedAt: "2026-11-26T00:00:00.000Z",
+            servedBy: SERVED_BY,
           },
         },
         [endpoint.id]: { status: 502, body: { error: "Couldn't reach My vLLM.", code: "provider_unreachable" } },
