@@ -5,11 +5,11 @@ const url = process.env.DATABASE_URL;
 const pgliteDir = process.env.PGLITE_DIR ?? ".data/pglite";
 
 export default url
-  ? defineConfig({ dialect: "postgresql", schema: "./lib/db/schema.ts", out: "./drizzle", dbCredentials: { url } })
+  ? defineConfig({ dialect: "postgresql", schema: "./lib/db/schema/index.ts", out: "./drizzle", dbCredentials: { url } })
   : defineConfig({
       dialect: "postgresql",
       driver: "pglite",
-      schema: "./lib/db/schema.ts",
+      schema: "./lib/db/schema/index.ts",
       out: "./drizzle",
       dbCredentials: { url: pgliteDir },
     });

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { countDecryptions, countStatements } from "@/dev/counters";
-import { closeDb, getDb, rowsOf } from "@/lib/db/client";
+import { closeDb, getDb } from "@/lib/db/client";
+import { rowsOf } from "@/lib/db/prepared";
 import { providersJsonForSession } from "@/lib/db/provider-list-json";
 import { listProviders } from "@/lib/db/providers";
 import { createSession } from "@/lib/db/sessions";

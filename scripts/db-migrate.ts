@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { closeDb, describeDatabaseTarget, getDb, rowsOf } from "@/lib/db/client";
+import { closeDb, describeDatabaseTarget, getDb } from "@/lib/db/client";
+import { rowsOf } from "@/lib/db/prepared";
 import { run } from "./cli";
 
 // Opening the database applies pending migrations and the provider seed (under an advisory lock on PostgreSQL).

@@ -11,16 +11,16 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /**
- * Micro-dollars (integers, as the API answers money) as people read dollars: "$12.50", "$0.0042" for amounts
- * under a cent (up to four significant decimals), "$0.00" for nothing. Formatting happens here only, at the edge.
+ * Micro-dollars (integers, as the API answers money) as people read dollars: "$12.50"; under a dollar, a fraction
+ * of a cent is shown rather than rounded away ("$0.012", "$0.0042", down to "$0.000042"); "$0.00" for nothing.
+ * Formatting happens here only, at the edge.
  */
 export function usd(microUsd: number): string {
   const dollars = microUsd / 1_000_000;
-  if (microUsd !== 0 && Math.abs(dollars) < 0.01) {
-    return `$${dollars
-      .toFixed(6)
-      .replace(/0+$/, "")
-      .replace(/(\.\d{4})\d+$/, "$1")}`;
+  if (Math.abs(dollars) < 1 && microUsd % 10_000 !== 0) {
+    const decimals = Math.abs(dollars) < 0.0001 ? 6 : 4;
+    const text = dollars.toFixed(decimals).replace(/0+$/, "");
+    return `$${/\.\d\d/.test(text) ? text : dollars.toFixed(2)}`;
   }
   return `$${dollars.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { rowsOf, withDb } from "./client";
+import { withDb } from "./client";
+import { rowsOf } from "./prepared";
 import { CHECK_VIOLATION, constraintName, FOREIGN_KEY_VIOLATION, sqlState } from "./errors";
 import { eventsFrom, eventType } from "./key-events";
 import { type BudgetMode, MAX_ACCESS_TOKENS_PER_USER } from "../domain/key-facts";

@@ -1,7 +1,8 @@
 import "server-only";
 import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { TokenPrice } from "@/lib/domain/money";
-import { rowsOf, withDb } from "./client";
+import { withDb } from "./client";
+import { rowsOf } from "./prepared";
 import type { KeyHealth } from "../domain/key-facts";
 import type { KeyForRequest } from "./keys-for-use";
 import { accessToken, userApiKey, userPrice, userProviderSetting } from "./schema";

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { rowsOf, withDb } from "./client";
+import { withDb } from "./client";
+import { rowsOf } from "./prepared";
 import { pointUpsert, type RateLimitState, sometimesPurge } from "./counters";
 import {
   type AnswerPricing,

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, gt, lt, type Placeholder, type SQL, sql } from "drizzle-orm";
 import { inBackground } from "@/lib/background";
-import { rowsOf, withDb } from "./client";
+import { withDb } from "./client";
+import { rowsOf } from "./prepared";
 import { rateLimit } from "./schema";
 
 export interface RateLimitState {

@@ -9,7 +9,7 @@ import { modelProvider, userApiKey } from "./schema";
 import { isUuid } from "./uuid";
 
 /**
- * A user's custom endpoints: rows of ModelProvider owned by that user (schema.ts). Each function is one SQL
+ * A user's custom endpoints: rows of ModelProvider owned by that user (schema/keys.ts). Each function is one SQL
  * statement scoped by the owner, so another user's endpoint is simply not found. This module sees base URLs the
  * outbound guard (lib/net) has already checked, and never a key.
  */

@@ -10,7 +10,8 @@ import {
   type KeyForAnswer,
   pricingJson,
 } from "./answer-keys";
-import { preparedStatement, rowsOf, withDb } from "./client";
+import { withDb } from "./client";
+import { preparedStatement, rowsOf } from "./prepared";
 import { pointUpsert, type RateLimitState, sometimesPurge } from "./counters";
 import { type ProviderRecord, type ProviderRow, toProviderRecord } from "./providers";
 import { accessToken, modelProvider } from "./schema";

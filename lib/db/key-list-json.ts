@@ -1,7 +1,8 @@
 import "server-only";
 import { channel } from "node:diagnostics_channel";
 import { and, eq, gt, sql, type SQLWrapper } from "drizzle-orm";
-import { type Database, preparedPerHandle, withDb } from "./client";
+import { type Database, withDb } from "./client";
+import { preparedPerHandle } from "./prepared";
 import { session, userApiKey } from "./schema";
 import { last30Days, USAGE_METRICS, utcToday } from "./usage-window";
 import { isUuid } from "./uuid";

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, gte, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { type Database, preparedPerHandle, rowsOf, withDb } from "./client";
+import { type Database, withDb } from "./client";
+import { preparedPerHandle, rowsOf } from "./prepared";
 import { BUDGET_WARNING_PERCENT } from "../domain/key-facts";
 import { eventsFrom, eventType } from "./key-events";
 import { accessToken, keyUsage, modelUsage, userApiKey } from "./schema";

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
-import { rowsOf, withDb } from "./client";
+import { withDb } from "./client";
+import { rowsOf } from "./prepared";
 import { userApiKey, userProviderSetting } from "./schema";
 import { isUuid } from "./uuid";
 

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { TokenPrice } from "@/lib/domain/money";
-import { rowsOf, withDb } from "./client";
+import { withDb } from "./client";
+import { rowsOf } from "./prepared";
 import { modelProvider, userPrice } from "./schema";
 import { isUuid } from "./uuid";
 

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, gt, sql } from "drizzle-orm";
 import { REGISTRY_IDS } from "@/lib/domain/catalogue";
-import { preparedPerHandle, withDb } from "./client";
+import { withDb } from "./client";
+import { preparedPerHandle } from "./prepared";
 import { modelProvider as p, session, userApiKey as k, userProviderSetting as s } from "./schema";
 import { isUuid } from "./uuid";
 

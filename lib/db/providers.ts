@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { isRegistryId, type RegistryId } from "@/lib/domain/catalogue";
-import { type Database, getDb, preparedPerHandle, withDb } from "./client";
+import { type Database, getDb, withDb } from "./client";
+import { preparedPerHandle } from "./prepared";
 import { modelProvider, userApiKey, userProviderSetting } from "./schema";
 import { selectLiveSession } from "./sessions";
 import { isUuid } from "./uuid";

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, gt, lt, ne, sql } from "drizzle-orm";
 import { inBackground } from "@/lib/background";
-import { type Database, preparedPerHandle, withDb } from "./client";
+import { type Database, withDb } from "./client";
+import { preparedPerHandle } from "./prepared";
 import { accountEventCte } from "./key-events";
 import { session } from "./schema";
 import { isUuid } from "./uuid";

@@ -3,8 +3,8 @@ import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { AnyPgTable } from "drizzle-orm/pg-core";
 
 /**
- * The SQL of monthly budgets, shared by the rows that carry one (UserApiKey, AccessToken: schema.ts
- * `budgetColumns`). A row holds the month's settled spend (`spendMicroUsd` for `spendMonth`: another month's
+ * The SQL of monthly budgets, shared by the rows that carry one (UserApiKey, AccessToken: `budgetColumns` of
+ * schema/columns.ts). A row holds the month's settled spend (`spendMicroUsd` for `spendMonth`: another month's
  * figure counts as 0, so nothing has to reset at midnight) and the holds of answers still running
  * (`reservations`, each `{ id, micro, until }` lapsing on its own, so a crashed instance's never block for good).
  *

@@ -1,7 +1,8 @@
 import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import type { UsageGroup } from "@/lib/validation/spend";
-import { rowsOf, withDb } from "./client";
+import { withDb } from "./client";
+import { rowsOf } from "./prepared";
 import { modelUsage } from "./schema";
 import { isUuid } from "./uuid";
 

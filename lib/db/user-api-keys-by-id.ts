@@ -1,7 +1,8 @@
 import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { type Database, rowsOf, withDb } from "./client";
+import { type Database, withDb } from "./client";
+import { rowsOf } from "./prepared";
 import { constraintName, sqlState, UNIQUE_VIOLATION } from "./errors";
 import { eventsFrom, eventType, eventTypeWhen } from "./key-events";
 import {

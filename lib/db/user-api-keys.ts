@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { preparedPerHandle, withDb } from "./client";
+import { withDb } from "./client";
+import { preparedPerHandle } from "./prepared";
 import type { Database } from "./types";
 import { ownerForeignKeyError } from "./errors";
 import { detailOf, eventsFrom, eventType, eventTypeWhen } from "./key-events";

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { rowsOf, withDb } from "./client";
+import { withDb } from "./client";
+import { rowsOf } from "./prepared";
 import { sqlState, UNIQUE_VIOLATION } from "./errors";
 import { accountEventInsert } from "./key-events";
 import { rateLimit, session, user } from "./schema";

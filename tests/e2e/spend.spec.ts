@@ -58,7 +58,7 @@ test("a budget, usage past 80 % through the playground: amber bar, the notice, e
 
   await page.goto("/settings");
   await expect(openai.getByTestId("budget")).toHaveAttribute("data-level", "warning");
-  await expect(openai.getByTestId("budget")).toContainText("$0.01 of $0.01 this month (soft budget) · resets");
+  await expect(openai.getByTestId("budget")).toContainText("$0.01 of $0.012 this month (soft budget) · resets");
   const notice = page.getByTestId("budget-notice");
   await expect(notice).toContainText("Your OpenAI key “Default” is near its monthly budget");
   await expect(notice.getByRole("link", { name: "OpenAI “Default”: 83 %" })).toBeVisible();

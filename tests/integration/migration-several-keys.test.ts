@@ -77,7 +77,7 @@ describe("migration 0005: several keys per provider", () => {
 
   it("applies on top of the old schema: the new constraints hold on the migrated rows", async () => {
     const { getDb } = await import("@/lib/db/client");
-    const { rowsOf } = await import("@/lib/db/client");
+    const { rowsOf } = await import("@/lib/db/prepared");
     const { sql } = await import("drizzle-orm");
     const db = await getDb();
     const [row] = rowsOf<{ n: number }>(

@@ -3,7 +3,8 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { countDecryptions, countStatements } from "@/dev/counters";
-import { getDb, QUERY_CHANNEL, rowsOf } from "@/lib/db/client";
+import { getDb, QUERY_CHANNEL } from "@/lib/db/client";
+import { rowsOf } from "@/lib/db/prepared";
 import { getProviderByRegistryId, listProviders, type ProviderRecord } from "@/lib/db/providers";
 import { modelProvider, user, userApiKey } from "@/lib/db/schema";
 import {

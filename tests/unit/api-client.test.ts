@@ -12,7 +12,8 @@ describe("the browser's typed client (lib/client/api.ts)", () => {
 
   it("builds each call from the operation's method and path: path parameters encoded, the query, the JSON body", async () => {
     const api = fakeApi();
-    for (let i = 0; i < 4; i++) api.answer(200, {});
+    // Refusals: the calls are what is tested here (a success would be parsed with its schema, below).
+    for (let i = 0; i < 4; i++) api.answer(404, { error: "Not here.", code: "not_found" });
     await callApi("updateApiKey", { path: { id: "a/b?c" }, body: { label: "Work" } });
     await callApi("listModels", { query: { providerId: "p 1", id: undefined } });
     await callApi("listActivity");
@@ -23,6 +24,16 @@ describe("the browser's typed client (lib/client/api.ts)", () => {
       { method: "GET", url: "/api/user/activity", body: undefined },
       { method: "DELETE", url: "/api/user/api-keys", body: { providerId: "p1" } },
     ]);
+  });
+
+  it("in tests and development, parses each success with its operation's schema: a mismatch throws, naming it", async () => {
+    const api = fakeApi();
+    api.answer(200, { events: [], nextCursor: null });
+    expect(await callApi("listActivity")).toEqual({ ok: true, data: { events: [], nextCursor: null } });
+    api.answer(200, { events: [{ id: "1" }], nextCursor: null });
+    await expect(callApi("listActivity")).rejects.toThrow(
+      /^The answer of listActivity does not match its schema: events\.0\./,
+    );
   });
 
   it("types the input and the answer from the document (a wrong name, path or body does not compile)", () => {

@@ -108,7 +108,7 @@ describe("spend", () => {
   it("by key (with this month's cost, what budgets count) and by model: names, requests, tokens, unpriced rows as unpriced, never $0", () => {
     render(<SpendSection spend={spend} keys={[key]} providers={[openai, custom]} />);
     const byKey = within(screen.getByTestId("spend-by-key"));
-    expect(byKey.getByRole("row", { name: "OpenAI · Work 4 1.5k $0.31 $1.25" })).toBeTruthy();
+    expect(byKey.getByRole("row", { name: "OpenAI · Work 4 1.5k $0.3125 $1.25" })).toBeTruthy();
     expect(byKey.getByRole("row", { name: "A deleted key 2 20 none unpriced" })).toBeTruthy();
     const byModel = within(screen.getByTestId("spend-by-model"));
     expect(byModel.getByRole("row", { name: "llama3.2:3b My Ollama 2 20 unpriced" })).toBeTruthy();

@@ -11,70 +11,13 @@ import {
   primaryKey,
   smallint,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
-  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
-import {
-  BUDGET_MODES,
-  KEY_EVENT_TYPES,
-  KEY_HEALTH,
-  type KeyEventDetail,
-  MAX_ACCESS_TOKENS_PER_USER,
-  MAX_KEYS_PER_PROVIDER,
-} from "../domain/key-facts";
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
-
-/** A hold on a budget while an answer runs (lib/db/spend-sql.ts): its id, amount and when it lapses (epoch s). */
-export interface Reservation {
-  id: string;
-  micro: number;
-  until: number;
-}
-
-/**
- * A monthly budget and the month's spend, on the row it limits (a key, an access token): one UPDATE of that row
- * reserves, settles and checks it, so concurrent answers queue on the row lock (lib/db/spend-sql.ts).
- */
-const budgetColumns = () => ({
-  /** The budget in micro-dollars a calendar month (UTC); null: none. */
-  budgetMicroUsd: bigint("budgetMicroUsd", { mode: "number" }),
-  budgetMode: text("budgetMode", { enum: BUDGET_MODES }),
-  /** The month (its first day, UTC) `spendMicroUsd` counts; another month's figure reads as 0. */
-  spendMonth: date("spendMonth", { mode: "string" }),
-  /** What answers settled this month cost, in micro-dollars. */
-  spendMicroUsd: bigint("spendMicroUsd", { mode: "number" }).notNull().default(0),
-  /** Holds of answers still running, each lapsing on its own (a crashed instance's never block for good). */
-  reservations: jsonb("reservations").$type<Reservation[]>().notNull().default([]),
-});
-
-/** Both budget columns or neither; an amount within what the API accepts. */
-const budgetChecks = (table: string, t: { budgetMicroUsd: AnyPgColumn; budgetMode: AnyPgColumn }) => [
-  check(`${table}_budget_pair`, sql`(${t.budgetMicroUsd} is null) = (${t.budgetMode} is null)`),
-  check(
-    `${table}_budget_range`,
-    sql`${t.budgetMicroUsd} is null or ${t.budgetMicroUsd} between 10000 and 1000000000000`,
-  ),
-];
-
-export const user = pgTable(
-  "User",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    // Stored lower-cased; the check makes a mixed-case duplicate impossible even if a caller forgets.
-    email: text("email").notNull(),
-    passwordHash: text("passwordHash").notNull(),
-    name: text("name"),
-    createdAt: timestamptz("createdAt").notNull().defaultNow(),
-  },
-  (t) => [
-    uniqueIndex("User_email_key").on(t.email),
-    check("User_email_lowercase", sql`${t.email} = lower(${t.email})`),
-  ],
-);
+import { KEY_EVENT_TYPES, KEY_HEALTH, type KeyEventDetail, MAX_KEYS_PER_PROVIDER } from "../../domain/key-facts";
+import { budgetChecks, budgetColumns, timestamptz } from "./columns";
+import { user } from "./accounts";
 
 /**
  * The providers keys are saved for: the built-in catalogue (lib/domain/catalogue.ts, seeded, `ownerId` null) and
@@ -192,124 +135,6 @@ export const userApiKey = pgTable(
 );
 
 /**
- * Requests, tokens and errors per key and UTC day, each call added by one upsert (lib/db/key-usage.ts). Goes with
- * its key. `userId` is copied from the key row by that upsert, so reads are scoped by user like every other.
- */
-export const keyUsage = pgTable(
-  "KeyUsage",
-  {
-    apiKeyId: uuid("apiKeyId")
-      .notNull()
-      .references(() => userApiKey.id, { onDelete: "cascade" }),
-    userId: uuid("userId").notNull(),
-    day: date("day", { mode: "string" }).notNull(),
-    requests: integer("requests").notNull().default(0),
-    inputTokens: bigint("inputTokens", { mode: "number" }).notNull().default(0),
-    outputTokens: bigint("outputTokens", { mode: "number" }).notNull().default(0),
-    errors: integer("errors").notNull().default(0),
-    /** What the day's answers cost, in micro-dollars (priced ones only: see `unpricedRequests`). */
-    costMicroUsd: bigint("costMicroUsd", { mode: "number" }).notNull().default(0),
-    /** Answers whose cost is unknown (no price for their model): never counted as free. */
-    unpricedRequests: integer("unpricedRequests").notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.apiKeyId, t.day] }), index("KeyUsage_userId_day_idx").on(t.userId, t.day)],
-);
-
-/**
- * Requests, tokens and cost per key, UTC day, model and access token (null: the playground): what the usage
- * report (GET /api/user/usage) groups. Written by the same statement as the key's KeyUsage row (lib/db/
- * answer-settle.ts). The key, provider and token ids are kept without a foreign key: a month's spend does not
- * vanish when a key is deleted or a token revoked. The rows go with the user.
- */
-export const modelUsage = pgTable(
-  "ModelUsage",
-  {
-    userId: uuid("userId")
-      .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
-    apiKeyId: uuid("apiKeyId").notNull(),
-    providerId: uuid("providerId").notNull(),
-    tokenId: uuid("tokenId"),
-    day: date("day", { mode: "string" }).notNull(),
-    /** The model id as the provider was asked for it; "" for usage recorded before models were. */
-    model: text("model").notNull(),
-    requests: integer("requests").notNull().default(0),
-    inputTokens: bigint("inputTokens", { mode: "number" }).notNull().default(0),
-    outputTokens: bigint("outputTokens", { mode: "number" }).notNull().default(0),
-    errors: integer("errors").notNull().default(0),
-    costMicroUsd: bigint("costMicroUsd", { mode: "number" }).notNull().default(0),
-    unpricedRequests: integer("unpricedRequests").notNull().default(0),
-  },
-  (t) => [
-    unique("ModelUsage_key_day_model_token_key").on(t.apiKeyId, t.day, t.model, t.tokenId).nullsNotDistinct(),
-    index("ModelUsage_userId_day_idx").on(t.userId, t.day),
-    index("ModelUsage_tokenId_day_idx")
-      .on(t.tokenId, t.day)
-      .where(sql`${t.tokenId} is not null`),
-  ],
-);
-
-/**
- * A user's own price for a model of one of their providers, in integer micro-dollars per million tokens: it wins
- * over the catalogue's (lib/spend/catalogue.ts). A custom endpoint is priced only this way.
- */
-export const userPrice = pgTable(
-  "UserPrice",
-  {
-    userId: uuid("userId")
-      .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
-    providerId: uuid("providerId")
-      .notNull()
-      .references(() => modelProvider.id, { onDelete: "cascade" }),
-    model: text("model").notNull(),
-    inputMicroUsdPerMTok: bigint("inputMicroUsdPerMTok", { mode: "number" }).notNull(),
-    outputMicroUsdPerMTok: bigint("outputMicroUsdPerMTok", { mode: "number" }).notNull(),
-    updatedAt: timestamptz("updatedAt").notNull().defaultNow(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.userId, t.providerId, t.model] }),
-    check(
-      "UserPrice_range",
-      sql`${t.inputMicroUsdPerMTok} between 0 and 1000000000 and ${t.outputMicroUsdPerMTok} between 0 and 1000000000`,
-    ),
-  ],
-);
-
-/**
- * The gateway's personal access tokens (`kr_…`): only a keyed hash of each is stored (lib/gateway/token-secret.ts),
- * never the token. A token acts for its user on `/api/v1`, limited to `providerIds` (null: every provider) and to
- * its own budget, on top of the keys'. Deleting the row revokes it on every instance at once: each request reads it.
- */
-export const accessToken = pgTable(
-  "AccessToken",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("userId")
-      .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
-    /** 0 to the limit - 1, unique per user: the limit holds whatever the concurrency (like endpoint slots). */
-    slot: smallint("slot").notNull(),
-    name: text("name").notNull(),
-    /** The token's first characters, shown to tell tokens apart. */
-    prefix: text("prefix").notNull(),
-    /** HMAC-SHA-256 of the token (hex). */
-    tokenHash: text("tokenHash").notNull(),
-    providerIds: uuid("providerIds").array(),
-    expiresAt: timestamptz("expiresAt"),
-    ...budgetColumns(),
-    lastUsedAt: timestamptz("lastUsedAt"),
-    createdAt: timestamptz("createdAt").notNull().defaultNow(),
-  },
-  (t) => [
-    uniqueIndex("AccessToken_tokenHash_key").on(t.tokenHash),
-    uniqueIndex("AccessToken_userId_slot_key").on(t.userId, t.slot),
-    check("AccessToken_slot_range", sql`${t.slot} between 0 and ${sql.raw(String(MAX_ACCESS_TOKENS_PER_USER - 1))}`),
-    ...budgetChecks("AccessToken", t),
-  ],
-);
-
-/**
  * The activity log: append-only, written by the same statement (or transaction) as the change it records
  * (lib/db/key-events.ts). `detail` never holds key material, not even a mask. `providerId` has no foreign key:
  * the event outlives the provider row; the user's events go with the user. The id orders events (newest first).
@@ -349,37 +174,6 @@ export const userProviderSetting = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.providerId] })],
 );
 
-export type User = typeof user.$inferSelect;
 export type ModelProvider = typeof modelProvider.$inferSelect;
 export type UserApiKeyRow = typeof userApiKey.$inferSelect;
 export type KeyEventRow = typeof keyEvent.$inferSelect;
-export type AccessTokenRow = typeof accessToken.$inferSelect;
-
-/** Fixed-window counters shared by every app instance (sign-in failures, key validations). */
-export const rateLimit = pgTable(
-  "RateLimit",
-  {
-    key: text("key").primaryKey(),
-    points: integer("points").notNull(),
-    expiresAt: timestamptz("expiresAt").notNull(),
-  },
-  (t) => [index("RateLimit_expiresAt_idx").on(t.expiresAt)],
-);
-
-/**
- * Signed-in sessions. The session token (next-auth's JWT) names its row (`sid`); a token whose row is gone or
- * expired is refused on every instance at once. Sign-out deletes the row, "Sign out everywhere" and a password
- * change delete the user's rows.
- */
-export const session = pgTable(
-  "Session",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("userId")
-      .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
-    createdAt: timestamptz("createdAt").notNull().defaultNow(),
-    expiresAt: timestamptz("expiresAt").notNull(),
-  },
-  (t) => [index("Session_userId_idx").on(t.userId), index("Session_expiresAt_idx").on(t.expiresAt)],
-);
