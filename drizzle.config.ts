@@ -5,7 +5,12 @@ const url = process.env.DATABASE_URL;
 const pgliteDir = process.env.PGLITE_DIR ?? ".data/pglite";
 
 export default url
-  ? defineConfig({ dialect: "postgresql", schema: "./lib/db/schema/index.ts", out: "./drizzle", dbCredentials: { url } })
+  ? defineConfig({
+      dialect: "postgresql",
+      schema: "./lib/db/schema/index.ts",
+      out: "./drizzle",
+      dbCredentials: { url },
+    })
   : defineConfig({
       dialect: "postgresql",
       driver: "pglite",
