@@ -7,8 +7,9 @@ import { collectLines, waitForPort } from "./pgbouncer";
 
 /**
  * Debian's HAProxy (apt-get install haproxy) in front of app instances on 127.0.0.1, with deploy/haproxy.cfg
- * (see haproxyConfig): health checks on GET /api/health (a stopping instance refuses new connections, so it is taken
- * out within one check), a refused connection retried on another instance, one backend connection per request
+ * (see haproxyConfig): health checks on GET /api/health (a stopping instance answers 503 for SHUTDOWN_DRAIN_MS while
+ * it still serves, so it is taken out within one check before it stops listening), a refused connection retried on
+ * another instance, one backend connection per request
  * (never a kept-alive connection the instance is closing), and `X-Served-By` naming the instance on every answer,
  * the load balancer's own errors included. Its admin socket answers `show stat`.
  */

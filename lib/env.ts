@@ -81,6 +81,11 @@ export const VARIABLES = {
   RATE_LIMIT_CHATS_PER_MINUTE: variable(positive(), 30, "playground messages per user per minute"),
   RATE_LIMIT_GATEWAY_PER_MINUTE: variable(positive(), 600, "gateway requests per access token per minute"),
   SHUTDOWN_GRACE_MS: variable(whole(0, 2 ** 31 - 1), 10_000, "how long SIGTERM lets requests in flight finish"),
+  SHUTDOWN_DRAIN_MS: variable(
+    whole(0, 60_000),
+    1_000,
+    "how long SIGTERM answers 'not ready' (GET /api/health 503) while still serving, before it stops listening",
+  ),
   NEXT_MANUAL_SIG_HANDLE: text("set by `npm start` and the Dockerfile: the app, not Next.js, handles SIGTERM"),
   LOG_LEVEL: variable(
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),

@@ -2,12 +2,15 @@ import "server-only";
 import { env, exportToProcessEnv, isProduction } from "@/lib/env";
 import { backgroundSettled } from "@/lib/background";
 import { closeDb } from "@/lib/db/client";
-import { drainRequests } from "@/lib/http/requests";
+import { drainRequests, startDraining } from "@/lib/http/requests";
 import { log } from "@/lib/log";
 
 /**
- * Graceful shutdown on SIGTERM (a container stopping) and SIGINT: stop accepting connections, let the requests in
- * flight finish for up to 10 s (SHUTDOWN_GRACE_MS), wait for background work, close the database (PGlite
+ * Graceful shutdown on SIGTERM (a container stopping) and SIGINT: answer "not ready" for SHUTDOWN_DRAIN_MS (1 s)
+ * while still serving, so that a load balancer's checks take the instance out before it stops listening (a
+ * connection the balancer opened just as the listener closed would be reset after its request was sent: a 502 the
+ * balancer cannot safely retry); then stop accepting connections, let the requests in flight finish for up to 10 s
+ * (SHUTDOWN_GRACE_MS), wait for background work, close the database (PGlite
  * writes its files out), exit 0. Next.js stands aside when NEXT_MANUAL_SIG_HANDLE is set (`npm start`, the
  * Dockerfile and dev/app-server.ts set it); in production without it (a bare `next start` or standalone
  * `server.js`) the app removes Next's handlers, which exit at once, and installs its own. `next dev` keeps Next's.
@@ -32,14 +35,20 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   lifecycle.stopping = true;
   const grace = graceMs();
   // Whatever hangs below, the process still ends.
-  setTimeout(() => {
-    log.error({ scope: "shutdown" }, "shutdown did not finish in time: exiting");
-    process.exit(1);
-  }, grace + 5_000).unref();
+  setTimeout(
+    () => {
+      log.error({ scope: "shutdown" }, "shutdown did not finish in time: exiting");
+      process.exit(1);
+    },
+    env("SHUTDOWN_DRAIN_MS") + grace + 5_000,
+  ).unref();
+  const drain = env("SHUTDOWN_DRAIN_MS");
+  startDraining();
   log.info(
-    { scope: "shutdown", signal, graceMs: grace },
-    "stopping: no new connections, finishing the requests in flight",
+    { scope: "shutdown", signal, drainMs: drain, graceMs: grace },
+    "stopping: not ready for new requests, then no new connections, finishing the requests in flight",
   );
+  if (drain > 0) await new Promise((resolve) => setTimeout(resolve, drain));
 
   const [{ inFlight, cut }] = await Promise.all([
     drainRequests(grace),

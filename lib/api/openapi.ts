@@ -76,12 +76,16 @@ function paths(): ZodOpenApiPathsObject {
   result[operations.register.path] = { post: withFormPost(toOperationObject(operations.register, "register")) };
   result["/api/health"] = {
     get: {
-      summary: "Readiness: the database answers",
+      summary: "Readiness: the database answers, and the instance is not stopping",
       responses: {
         "200": { description: "Ready", content: { "application/json": { schema: healthSchema } } },
         "503": {
-          description: "The database is not answering",
-          content: { "application/json": { schema: apiErrorSchema.extend({ db: z.literal("unavailable") }) } },
+          description:
+            "Not ready: the database is not answering (database_unavailable), or the instance is stopping (shutting_down: " +
+            "for SHUTDOWN_DRAIN_MS after SIGTERM, while it still serves, so that a load balancer takes it out first)",
+          content: {
+            "application/json": { schema: apiErrorSchema.extend({ db: z.enum(["unavailable", "unchecked"]) }) },
+          },
         },
       },
     },

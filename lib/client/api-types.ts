@@ -340,7 +340,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers */
+        /** Readiness: the database answers, and the instance is not stopping */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -3337,7 +3337,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The database is not answering */
+            /** @description Not ready: the database is not answering (database_unavailable), or the instance is stopping (shutting_down: for SHUTDOWN_DRAIN_MS after SIGTERM, while it still serves, so that a load balancer takes it out first) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3352,8 +3352,8 @@ export interface operations {
                         fields?: {
                             [key: string]: string;
                         };
-                        /** @constant */
-                        db: "unavailable";
+                        /** @enum {string} */
+                        db: "unavailable" | "unchecked";
                     };
                 };
             };

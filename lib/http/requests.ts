@@ -64,6 +64,19 @@ export function watchRequests(): Tracker {
 }
 
 /**
+ * The first step of a shutdown: the instance says it is not ready (GET /api/health answers 503, so a load balancer
+ * takes it out of rotation) and closes each connection after its answer, while it still accepts new ones.
+ */
+export function startDraining(): void {
+  watchRequests().draining = true;
+}
+
+/** Whether a shutdown has begun (the readiness check answers 503). */
+export function isDraining(): boolean {
+  return holder[KEY]?.draining ?? false;
+}
+
+/**
  * Stops accepting connections (and closes idle kept-alive ones), waits up to `graceMs` for the requests in
  * flight to be answered, then closes whatever connection is left. Says how many requests were in flight when it
  * began and how many had to be cut.

@@ -108,6 +108,22 @@ describe("graceful shutdown", () => {
     expect(await again.stop()).toBe(0);
   });
 
+  it("first answers readiness with 503 while it still serves (SHUTDOWN_DRAIN_MS), then stops listening", async () => {
+    const server = await app({ SHUTDOWN_DRAIN_MS: "3000" });
+    const exitCode = server.stop();
+    let health: Response;
+    do health = await fetch(`${server.url}/api/health`);
+    while (health.status === 200);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ db: "unchecked", code: "shutting_down" });
+    // Still serving meanwhile (a load balancer's check takes it out first), each answer closing its connection.
+    const live = await fetch(`${server.url}/api/health/live`);
+    expect(live.status).toBe(200);
+    expect(live.headers.get("connection")).toBe("close");
+    while (!(await refused(server.port))) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await exitCode).toBe(0);
+  });
+
   it("cuts a request still running after the grace period, and still exits 0 with the database closed", async () => {
     const server = await app({ SHUTDOWN_GRACE_MS: "500" });
     const { cookie, providers } = await signedIn(server);
