@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM } from "./dev/chromium";
 
 /**
  * Browser tests against development servers, each started by its test (`npm run demo`, `next dev`), after the
@@ -22,18 +23,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     browserName: "chromium",
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: CHROMIUM,
     navigationTimeout: 180_000,
     actionTimeout: 120_000,
     trace: "retain-on-failure",

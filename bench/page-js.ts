@@ -1,22 +1,12 @@
 import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { CHROMIUM } from "@/dev/chromium";
 
 /** The JavaScript the settings page makes Chromium load, signed in with `cookie`: files, gzip and wire bytes. */
 export async function measurePageJs(base: string, cookie: string) {
-  if (!existsSync("/usr/bin/chromium")) return { skipped: "no /usr/bin/chromium" };
+  if (!existsSync(CHROMIUM.executablePath)) return { skipped: "no /usr/bin/chromium" };
   const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await chromium.launch(CHROMIUM);
   try {
     const context = await browser.newContext();
     const [name, value] = cookie.split("=") as [string, string];
