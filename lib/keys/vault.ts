@@ -3,13 +3,8 @@ import { envelopeKekId, open, seal } from "@/lib/crypto/envelope";
 import { holdsKek } from "@/lib/crypto/kek/ring";
 import { MAX_KEYS_PER_PROVIDER } from "@/lib/domain/key-facts";
 import { getSealedUserApiKey, type KeyForRequest, type SealedRow, usableSealedKeys } from "@/lib/db/keys-for-use";
-import {
-  type ApiKeyRecord,
-  getUserApiKeyForProvider,
-  type SaveCheck,
-  type SaveTarget,
-  upsertUserApiKey,
-} from "@/lib/db/user-api-keys";
+import { type SaveCheck, type SaveTarget, upsertUserApiKey } from "@/lib/db/key-save";
+import { type ApiKeyRecord, getUserApiKeyForProvider } from "@/lib/db/user-api-keys";
 import { AppError, KeyDecryptionError } from "@/lib/errors";
 import { maskApiKey } from "./mask";
 
