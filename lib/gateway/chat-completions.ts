@@ -7,7 +7,8 @@ import { checkChatRequest, conversationSize } from "./chat-request";
 import { gatewayErrorResponse } from "./errors";
 import { splitModelName } from "./model-name";
 import { passThrough } from "./passthrough";
-import { toModelMessages, translate } from "./translate";
+import { toModelMessages } from "./model-messages";
+import { translate } from "./translate";
 import { chatCompletionsUpstream } from "./upstream";
 
 /** Providers whose API is not OpenAI's: their answers are translated (lib/gateway/translate.ts). */

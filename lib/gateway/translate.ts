@@ -1,12 +1,12 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { generateText, type ModelMessage, streamText, type TextStreamPart, type ToolSet } from "ai";
+import { generateText, streamText, type TextStreamPart, type ToolSet } from "ai";
 import type { ProviderRecord } from "@/lib/db/providers";
 import { answerModel } from "@/lib/providers/answer-fetch";
 import { classifyChatFailure } from "@/lib/providers/chat-failure";
 import type { ChatCompletionRequest } from "./chat-request";
-import { GatewayError } from "./errors";
 import type { AttemptOutcome } from "./passthrough";
+import { toModelMessages } from "./model-messages";
 import type { AnswerUsage, Finished } from "./relay";
 
 /**
@@ -15,47 +15,6 @@ import type { AnswerUsage, Finished } from "./relay";
  * answer translated back into OpenAI's, streamed chunk by chunk (usage in a last chunk when the caller asked with
  * `stream_options.include_usage`) or whole.
  */
-
-type Message = ChatCompletionRequest["messages"][number];
-
-function textOf(message: Message, index: number): string {
-  const content = message.content;
-  if (content === null || content === undefined) return "";
-  if (typeof content === "string") return content;
-  return content
-    .map((part, p) => {
-      if (part.type !== "text" || typeof part.text !== "string") {
-        throw new GatewayError(
-          "invalid_request",
-          "unsupported_content",
-          `messages.${index}.content.${p}: only text parts can be sent to this provider.`,
-        );
-      }
-      return part.text;
-    })
-    .join("");
-}
-
-/** The conversation in the AI SDK's terms: system (and developer) messages as the system prompt. */
-export function toModelMessages(messages: Message[]): { system?: string; messages: ModelMessage[] } {
-  const system: string[] = [];
-  const turns: ModelMessage[] = [];
-  messages.forEach((message, index) => {
-    const text = textOf(message, index);
-    if (message.role === "system" || message.role === "developer") system.push(text);
-    else if (message.role === "user") turns.push({ role: "user", content: text });
-    else if (message.role === "assistant") turns.push({ role: "assistant", content: text });
-    else
-      throw new GatewayError(
-        "invalid_request",
-        "unsupported_content",
-        `messages.${index}.role: tool messages cannot be sent to this provider.`,
-      );
-  });
-  if (turns.length === 0)
-    throw new GatewayError("invalid_request", "invalid_request_body", "messages: at least one user message is needed.");
-  return { ...(system.length > 0 ? { system: system.join("\n\n") } : {}), messages: turns };
-}
 
 const FINISH: Record<string, string> = {
   stop: "stop",
