@@ -34,15 +34,15 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   }
   lifecycle.stopping = true;
   const grace = graceMs();
+  const drain = env("SHUTDOWN_DRAIN_MS");
   // Whatever hangs below, the process still ends.
   setTimeout(
     () => {
       log.error({ scope: "shutdown" }, "shutdown did not finish in time: exiting");
       process.exit(1);
     },
-    env("SHUTDOWN_DRAIN_MS") + grace + 5_000,
+    drain + grace + 5_000,
   ).unref();
-  const drain = env("SHUTDOWN_DRAIN_MS");
   startDraining();
   log.info(
     { scope: "shutdown", signal, drainMs: drain, graceMs: grace },

@@ -7,7 +7,7 @@
  * script of the page's bundle and works as soon as it is on screen. On a change, transitions are off for a moment,
  * so every colour changes at once rather than fading.
  */
-export const THEME_STORAGE_KEY = "theme";
+const THEME_STORAGE_KEY = "theme";
 
 // Kept small and old-fashioned: it is sent, as text, with every page.
 export const THEME_SCRIPT = `(function () {

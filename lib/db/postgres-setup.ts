@@ -22,7 +22,7 @@ const MIGRATION_LOCK = 7_242_011_905;
  * session-level advisory lock, SET, LISTEN or temporary table. The app holds none of these in either mode (the
  * migrations' lock is a transaction's own); the setting turns off postgres-js's prepared statements.
  */
-export const poolerMode = (): "transaction" | undefined => env("DATABASE_POOLER");
+const poolerMode = (): "transaction" | undefined => env("DATABASE_POOLER");
 
 /** The SQLSTATEs a transaction-mode pooler causes for a client that prepares statements. */
 const POOLER_STATES = new Set(["26000", "42P05"]);

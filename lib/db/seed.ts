@@ -12,7 +12,7 @@ export async function seedProviders(db: Database): Promise<number> {
   return rows.length;
 }
 
-/** The seed's one statement: run by seedProviders, or as SQL inside the migrations' transaction (lib/db/client.ts). */
+/** The seed's one statement: run by seedProviders, or as SQL inside the migrations' transaction (lib/db/postgres-setup.ts). */
 export function seedProvidersQuery(db: Database) {
   return db
     .insert(modelProvider)

@@ -127,9 +127,10 @@ function usageReader(dialect: Dialect, hideUsageChunk: boolean) {
         if (dialect === "anthropic") {
           reader.usage = anthropicUsage(data, reader.usage);
         } else {
-          reader.usage = openAiUsage(data) ?? reader.usage;
+          const found = openAiUsage(data);
+          reader.usage = found ?? reader.usage;
           const choices = (data as { choices?: unknown[] } | undefined)?.choices;
-          if (hideUsageChunk && Array.isArray(choices) && choices.length === 0 && openAiUsage(data)) continue;
+          if (hideUsageChunk && Array.isArray(choices) && choices.length === 0 && found) continue;
         }
         kept.push(event);
       }

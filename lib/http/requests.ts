@@ -82,8 +82,8 @@ export function isDraining(): boolean {
  * began and how many had to be cut.
  */
 export async function drainRequests(graceMs: number): Promise<{ inFlight: number; cut: number }> {
+  startDraining();
   const tracker = watchRequests();
-  tracker.draining = true;
   const inFlight = tracker.inFlight.size;
   for (const server of tracker.servers) server.close();
   if (tracker.inFlight.size > 0) {
