@@ -78,6 +78,10 @@ test("reordering with the keyboard: move up / move down, the focus stays with th
   await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Work", "key-item-Personal"]);
 
   const openai = card(page, "openai");
+  let moved = 0;
+  page.on("response", (response) => {
+    if (response.request().method() === "PATCH" && response.url().includes("/api/user/api-keys/")) moved += 1;
+  });
   await openai.getByRole("button", { name: "Move Personal up" }).focus();
   await page.keyboard.press("Enter");
   await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Personal", "key-item-Work"]);
@@ -91,6 +95,9 @@ test("reordering with the keyboard: move up / move down, the focus stays with th
   await page.keyboard.press("Enter");
   await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Personal", "key-item-Work"]);
 
+  // The moves go to the server one after another (use-key-changes.ts): the last is sent once the one before it is
+  // answered, so the page is left once all three are answered.
+  await expect.poll(() => moved).toBe(3);
   await page.reload();
   await expect.poll(() => order(page)).toEqual(["key-item-Default", "key-item-Personal", "key-item-Work"]);
   await expect(page.getByTestId("activity-list").getByRole("listitem").first()).toContainText(
