@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { inBackground } from "@/lib/background";
-import { holdOnKey, type KeyForAnswer, releaseTokenHold } from "@/lib/db/answer-keys";
+import { holdOnKey, type KeyForAnswer, releaseKeyHold, releaseTokenHold } from "@/lib/db/answer-keys";
+import { assertEndpointAllowed } from "@/lib/endpoints/guard";
 import { type GatewayStart, startGatewayAnswer } from "@/lib/db/gateway-start";
 import type { ProviderRecord } from "@/lib/db/providers";
 import { AppError } from "@/lib/errors";
@@ -77,6 +78,7 @@ function refuseEarly(start: GatewayStart, prefix: string, model: string): void {
 async function usableKeys(
   start: GatewayStart,
   provider: ProviderRecord,
+  holdId: string,
 ): Promise<{ keys: KeyForUse[]; budgets: Map<string, KeyForAnswer> }> {
   const userId = start.token!.userId;
   const affordable = start.keys.filter((key) => !key.overBudget);
@@ -84,7 +86,15 @@ async function usableKeys(
   // The token's hold was raced away between the statement's read and its write: its budget is spent after all.
   if (affordable.length > 0 && !start.tokenHeld)
     throw tokenBudgetExceeded(start.token!.name, start.token!.budgetMicroUsd);
-  const keys = await openKeysForUse({ userId, providerId: provider.id }, affordable);
+  let keys: KeyForUse[];
+  try {
+    await assertEndpointAllowed(provider); // a custom endpoint the guard refuses: 400, no key tried or marked
+    keys = await openKeysForUse({ userId, providerId: provider.id }, affordable);
+  } catch (error) {
+    const held = affordable.find((key) => key.held);
+    if (held) inBackground(releaseKeyHold(userId, held.id, holdId));
+    throw error;
+  }
   if (keys.length > 0) return { keys, budgets: new Map(affordable.map((key) => [key.id, key])) };
   const reason = await noUsableKeyError(userId, provider, {
     disabled: `Your ${provider.name} keys are disabled or expired: enable one in Settings to use ${provider.name} through the gateway.`,
@@ -125,7 +135,7 @@ export async function serveGatewayAnswer(request: GatewayRequest): Promise<Respo
   const provider = start.provider!;
   const userId = token.userId;
   try {
-    const { keys, budgets } = await usableKeys(start, provider);
+    const { keys, budgets } = await usableKeys(start, provider, holdId);
     const timeoutMs = providerTimeoutMs();
     const record = (key: KeyForUse, outcome: { finished?: Finished; failure?: ChatFailure }) =>
       recordAnswer({

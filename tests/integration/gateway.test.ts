@@ -326,6 +326,36 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
     });
   });
 
+  it("a custom endpoint the outbound guard now refuses: 400 endpoint_not_allowed, no key tried, none marked", async () => {
+    const user = await insertUser("ada");
+    const endpoint = await call<{ id: string }>(endpointsRoute.POST, {
+      method: "POST",
+      path: "/api/user/endpoints",
+      as: user,
+      body: { name: "Lab vLLM", baseUrl: fake.endpointURL("keyed") },
+    });
+    await saveKey(user, endpoint.json.id, key(), "First");
+    await saveKey(user, endpoint.json.id, key(), "Second");
+    const token = (await createToken(user)).token;
+    secrets.push(token);
+    vi.stubEnv("ALLOWED_ENDPOINT_HOSTS", ""); // the operator took the loopback address off the list
+    const since = fake.requests.length;
+    const answer = await rawGateway("/api/v1/chat/completions", {
+      method: "POST",
+      token,
+      body: JSON.stringify({ model: "lab-vllm/llama3.2:3b", messages: [{ role: "user", content: "hi" }] }),
+    });
+    vi.stubEnv("ALLOWED_ENDPOINT_HOSTS", "127.0.0.1");
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({
+      error: { type: "invalid_request_error", code: "endpoint_not_allowed" },
+    });
+    expect(fake.requests.length).toBe(since);
+    await backgroundSettled();
+    const rows = (await call<{ health: string; usage: { errors: number } }[]>(keysRoute.GET, { as: user })).json;
+    expect(rows.map((row) => row.health)).toEqual(["unchecked", "unchecked"]);
+  });
+
   it("falls back to the next key when one is rejected before any output, and says which key served", async () => {
     const user = await insertUser("ada");
     await saveKey(user, providers.openai.id, key("invalid"), "First");
