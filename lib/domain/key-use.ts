@@ -9,6 +9,7 @@ interface KeyUse {
 interface KeyInOrder extends KeyUse {
   position: number;
   expiresAt: string | null;
+  budget?: { mode: string; monthlyMicroUsd: number; spentMicroUsd: number } | null;
 }
 
 /** The server can send requests with this key: it is enabled and can still be opened. */
@@ -21,12 +22,20 @@ export const canChat = (key: KeyUse): boolean => canUse(key) && key.health !== "
 export const isExpired = (key: { expiresAt: string | null }, now: number): boolean =>
   key.expiresAt !== null && Date.parse(key.expiresAt) <= now;
 
+/** The key's hard monthly budget is spent: requests skip it until the month ends. */
+export const budgetSpent = (key: Pick<KeyInOrder, "budget">): boolean =>
+  key.budget?.mode === "hard" && key.budget.spentMicroUsd >= key.budget.monthlyMicroUsd;
+
 /**
- * The key a request to its provider would go to first: the first enabled, unexpired key in the provider's order
- * (lib/db/keys-for-use.ts picks the same one). What the card's health, border and "Primary" badge are about.
+ * The key a request to its provider would go to first: the first key in the provider's order that is enabled,
+ * unexpired, can still be opened and has budget left (lib/db/keys-for-use.ts reads the same keys in the same order;
+ * the vault skips one it cannot open, the budgets one that is spent). What the card's health, border and
+ * "Primary" badge are about.
  */
 export function servingKey<K extends KeyInOrder>(keys: readonly K[], now: number): K | undefined {
-  return [...keys].sort((a, b) => a.position - b.position).find((key) => key.isEnabled && !isExpired(key, now));
+  return [...keys]
+    .sort((a, b) => a.position - b.position)
+    .find((key) => canUse(key) && !isExpired(key, now) && !budgetSpent(key));
 }
 
 /** Some key of the provider can be used now: the models list and the playground are worth offering. */

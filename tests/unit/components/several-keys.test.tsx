@@ -62,6 +62,18 @@ describe("a provider with several keys", () => {
     expect(card.queryByRole("button", { name: /first key/ })).toBeNull();
   });
 
+  it("Primary skips a key the server would skip: one to enter again, one whose hard budget is spent", () => {
+    const spent = { monthlyMicroUsd: 1_000_000, mode: "hard" as const, spentMicroUsd: 1_000_000, resetsAt: day(5) };
+    const { item } = renderSection([
+      keyNo(0, { needsReentry: true }),
+      keyNo(1, { budget: spent }),
+      keyNo(2, { budget: { ...spent, mode: "soft" } }),
+    ]);
+    expect(item("Default").queryByText("Primary")).toBeNull();
+    expect(item("Key 1").queryByText("Primary")).toBeNull();
+    expect(item("Key 2").getByText("Primary")).toBeTruthy();
+  });
+
   it("one key: a list of one with its actions and the contract's words; no order, no fallback switch", () => {
     const { card, item } = renderSection([keyNo(0)]);
     expect(card.getByTestId("masked-key").textContent).toBe("sk-p****************mnop");
@@ -224,6 +236,23 @@ describe("a provider with several keys", () => {
       body: { providerId: openai.id, apiKey: "sk-test-valid-123456789012345678901234", label: "Key 1" },
     });
     expect(within(card.getByTestId("key-item-Key 1")).getByTestId("masked-key").textContent).toBe("sk-t****1234");
+  });
+
+  it("budget: that key's own, asked by its id; the other key keeps none", async () => {
+    const api = fakeApi();
+    const { user, card, item } = renderSection([keyNo(0), keyNo(1)]);
+    await user.click(card.getByRole("button", { name: "Budget of Key 1" }));
+    const dialog = within(await screen.findByRole("dialog", { name: "Budget for “Key 1”" }));
+    await user.type(dialog.getByLabelText("Monthly budget in USD"), "5");
+    const budget = { monthlyMicroUsd: 5_000_000, mode: "hard" as const, spentMicroUsd: 0, resetsAt: day(6) };
+    api.answer(200, { ...keyNo(1), budget, usage: undefined });
+    await user.click(dialog.getByRole("button", { name: "Save budget" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(api.calls).toEqual([
+      { method: "PATCH", url: `/api/user/api-keys/${idOf(1)}`, body: { budget: { monthlyUsd: 5, mode: "hard" } } },
+    ]);
+    expect((await item("Key 1").findByTestId("budget")).textContent).toContain("$0.00 of $5.00 this month");
+    expect(item("Default").queryByTestId("budget")).toBeNull();
   });
 
   it("delete: asks first, then the key goes at once; a refusal brings it back", async () => {
