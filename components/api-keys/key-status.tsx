@@ -1,6 +1,7 @@
 import { AlertCircle, AlertTriangle, CheckCircle, Clock, CloudOff, ShieldX } from "lucide-react";
 import type { ComponentProps } from "react";
 import { Badge } from "@/components/ui/badge";
+import { keyInTurn } from "@/lib/domain/key-use";
 import { expiryBadgeText } from "@/lib/client/expiry";
 import { compactCount } from "@/lib/client/format";
 import { relativeTime } from "@/lib/client/relative-time";
@@ -44,7 +45,8 @@ export function ExpiryBadge({ expiresAt, now }: { expiresAt: string | null; now:
 
 /**
  * The card's badges: whether a key is saved, then the state of the key that would serve a request now (`serving`:
- * its health, expiry, whether it must be entered again), or "Not in use" when every key is disabled or expired.
+ * its health, expiry; when none can, the first key still in turn, which says why: it must be entered again), or
+ * "Not in use" when every key is disabled or expired.
  * `endpoint`: a custom endpoint, which may need no key at all. `now`: the time expiry is measured from.
  */
 export function KeyBadges({
@@ -66,17 +68,19 @@ export function KeyBadges({
       </Badge>
     );
   }
+  // No key can serve: the first one in turn says why (to enter again, its budget spent).
+  const shown = serving ?? keyInTurn(keys, now);
   return (
     <span className="flex flex-wrap gap-1.5">
       <Badge variant="success">
         <CheckCircle aria-hidden />
-        {(serving ?? keys[0])!.apiKey === "" ? "No Key Needed" : "API Key Set"}
+        {(shown ?? keys[0])!.apiKey === "" ? "No Key Needed" : "API Key Set"}
       </Badge>
-      {serving ? (
+      {shown ? (
         <>
-          <HealthBadge health={serving.health} data-testid="health-badge" />
-          <ExpiryBadge expiresAt={serving.expiresAt} now={now} />
-          {serving.needsReentry ? <ReentryBadge /> : null}
+          <HealthBadge health={shown.health} data-testid="health-badge" />
+          <ExpiryBadge expiresAt={shown.expiresAt} now={now} />
+          {shown.needsReentry ? <ReentryBadge /> : null}
         </>
       ) : (
         <Badge data-testid="not-in-use">Not in use</Badge>

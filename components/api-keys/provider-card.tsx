@@ -4,7 +4,7 @@ import { Key, Plus } from "lucide-react";
 import { lazy, type ReactNode, Suspense, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardFooter } from "@/components/ui/card";
-import { servingKey } from "@/lib/domain/key-use";
+import { keyInTurn, servingKey } from "@/lib/domain/key-use";
 import { MAX_KEYS_PER_PROVIDER } from "@/lib/domain/key-facts";
 import { cn } from "@/lib/utils";
 import type { KeyView, ListedKeyView } from "@/lib/validation/api-keys";
@@ -59,8 +59,9 @@ export function ProviderCard({
 }: ProviderCardProps) {
   const dialog = useKeyDialog(startOpen ? { kind: "first" } : null);
   const serving = servingKey(keys, now);
+  const shown = serving ?? keyInTurn(keys, now); // none can serve: the first in turn says why
   const anchor = cardAnchor(provider);
-  const flagged = serving ? BORDER[serving.health] : undefined;
+  const flagged = shown ? BORDER[shown.health] : undefined;
   return (
     <Card
       aria-labelledby={`${anchor}-title`}
@@ -69,7 +70,7 @@ export function ProviderCard({
       data-testid={
         provider.registryId === "custom" ? `endpoint-card-${provider.id}` : `provider-card-${provider.registryId}`
       }
-      data-health={serving?.health}
+      data-health={shown?.health}
       data-provider-id={provider.id}
       className={cn("scroll-mt-6", flagged)}
     >

@@ -33,10 +33,15 @@ export const budgetSpent = (key: Pick<KeyInOrder, "budget">): boolean =>
  * "Primary" badge are about.
  */
 export function servingKey<K extends KeyInOrder>(keys: readonly K[], now: number): K | undefined {
-  return [...keys]
-    .sort((a, b) => a.position - b.position)
-    .find((key) => canUse(key) && !isExpired(key, now) && !budgetSpent(key));
+  return inOrder(keys).find((key) => canUse(key) && !isExpired(key, now) && !budgetSpent(key));
 }
+
+/** The first key still in turn (enabled, unexpired), whether or not it can serve: what stops it is worth showing. */
+export function keyInTurn<K extends KeyInOrder>(keys: readonly K[], now: number): K | undefined {
+  return inOrder(keys).find((key) => key.isEnabled && !isExpired(key, now));
+}
+
+const inOrder = <K extends KeyInOrder>(keys: readonly K[]): K[] => [...keys].sort((a, b) => a.position - b.position);
 
 /** Some key of the provider can be used now: the models list and the playground are worth offering. */
 export const anyUsable = (keys: readonly KeyInOrder[], now: number): boolean =>
