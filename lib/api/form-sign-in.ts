@@ -4,9 +4,8 @@ import { NextRequest } from "next/server";
 import { readCappedBody, refuseNul } from "@/lib/http/body";
 import { appOrigin, assertSameOrigin } from "@/lib/http/origin";
 import { safeReturnPath } from "@/lib/domain/safe-redirect";
-import { describeDatabaseError } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { logFailure } from "@/lib/failure-log";
 import { type AuthPage, authPagePath } from "@/lib/auth/form-errors";
 import { runNextAuth } from "@/lib/api/next-auth-route";
 import { sameSitePath } from "@/lib/auth/redirect";
@@ -65,8 +64,7 @@ export function backToForm(
   setCookies: readonly string[] = [],
 ): Response {
   if (error === "CredentialsSignin") return seeOther(authPagePath(page, { error, callbackUrl }), setCookies);
-  if (!isAppError(error))
-    log.error({ scope: "auth-form", reason: describeDatabaseError(error) }, `The form of ${page} failed`);
+  logFailure("auth-form", `the form of ${page}`, error);
   const known = isAppError(error) ? error : undefined;
   return seeOther(
     authPagePath(page, { error: known?.code ?? "internal_error", retryAfter: known?.retryAfter, callbackUrl }),

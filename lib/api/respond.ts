@@ -1,8 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
-import { DatabaseFailure, describeDatabaseError } from "@/lib/db/errors";
-import { AppError, DatabaseUnavailableError, KeyServiceUnavailableError } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { AppError } from "@/lib/errors";
+import { logFailure } from "@/lib/failure-log";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -25,44 +24,10 @@ function errorResponse(error: AppError): NextResponse {
   );
 }
 
-/** The stack's frames alone: a message can span lines (drizzle's lists the statement's parameters). */
-const frames = (error: Error) =>
-  error.stack
-    ?.split("\n")
-    .filter((line) => /^\s+at /.test(line))
-    .join("\n") ?? "";
-
-/** A line for the server log. Never a request body; never drizzle's message (it lists query parameters). */
-function describeForLog(error: unknown): string {
-  if (error instanceof DatabaseUnavailableError) return `database unavailable (${describeDatabaseError(error.cause)})`;
-  // The KEK's failure as its service said it (a PKCS#11 return value and call: no key material, no PIN).
-  if (error instanceof KeyServiceUnavailableError)
-    return `key service unavailable (${error.cause instanceof Error ? error.cause.message : "no answer"})`;
-  if (error instanceof AppError) return `${error.code}: ${error.message}`;
-  if (error instanceof Error && (error instanceof DatabaseFailure || error.cause)) {
-    return `${error.name}: ${describeDatabaseError(error)}\n${frames(error)}`;
-  }
-  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-}
-
-/** What a log line says of a database failure besides its sentence: its SQLSTATE and the operation's name. */
-function databaseFields(error: unknown, where: string): Record<string, string> {
-  const failure = error instanceof DatabaseFailure ? error : error instanceof AppError ? error.cause : undefined;
-  if (!(failure instanceof DatabaseFailure)) return {};
-  return { operation: failure.operation ?? where, ...(failure.code ? { sqlState: failure.code } : {}) };
-}
-
 /** Every failure becomes a JSON answer: our typed errors as they are, anything else a logged, generic 500. */
 export function toErrorResponse(error: unknown, where: string): NextResponse {
-  if (error instanceof AppError) {
-    if (error.status >= 500)
-      log.error({ scope: "api", where, code: error.code, ...databaseFields(error, where) }, describeForLog(error));
-    return errorResponse(error);
-  }
-  log.error(
-    { scope: "api", where, code: "internal_error", ...databaseFields(error, where) },
-    `failed unexpectedly: ${describeForLog(error)}`,
-  );
+  logFailure("api", where, error);
+  if (error instanceof AppError) return errorResponse(error);
   return errorResponse(
     new AppError("internal_error", "Something went wrong on our side. Nothing was changed; please try again."),
   );

@@ -3,6 +3,7 @@ import type { User } from "next-auth";
 import { createSession } from "@/lib/db/sessions";
 import { getUserCredentials, normaliseEmail } from "@/lib/db/users";
 import { AppError, isAppError } from "@/lib/errors";
+import { logFailure } from "@/lib/failure-log";
 import { countSignInAttempt, forgive } from "@/lib/rate-limits";
 import { signInSchema } from "@/lib/validation/auth";
 import { deviceCookieHeader, deviceNonce } from "./device-cookie";
@@ -37,6 +38,7 @@ export async function authorizeCredentials(credentials: Record<string, string> |
     context.setCookies.push(deviceCookieHeader(email, context.secure));
     return { id: user.id, email: user.email, name: user.name, sessionId };
   } catch (error) {
+    logFailure("auth", "sign-in", error); // next-auth itself would log nothing: a failed sign-in is a 401 to it
     // next-auth hands a thrown message to the sign-in form; only our own sentences may go there. The error
     // itself stays in the context, for the form post without JavaScript (lib/api/form-sign-in.ts).
     context.signInFailure = isAppError(error)

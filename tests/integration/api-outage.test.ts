@@ -129,6 +129,23 @@ describe("the REST API while the database is down", () => {
     for (const line of logs) expect(line).not.toContain(saved);
   });
 
+  it("a sign-in while it is down is refused with a sentence and logged once, with the database's failure and no credentials", async () => {
+    const bob = await registeredAccount("bob");
+    await outage.takeDown();
+    const since = logs.length;
+    const { outcome } = await signInThroughRoute(bob.email, bob.password);
+    await outage.bringBack();
+    expect(outcome).toMatch(/unavailable/);
+    const lines = logs.slice(since).filter((line) => line.includes('"scope":"auth"'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/database unavailable/);
+    expect(lines[0]).toMatch(/"where":"sign-in"/);
+    for (const line of logs.slice(since)) {
+      expect(line).not.toContain(bob.email);
+      expect(line).not.toContain(bob.password);
+    }
+  });
+
   it("sign-out answers 503 and keeps the cookie while the session cannot be ended; once it can, the session ends", async () => {
     const ada = await registeredAccount("ada");
     const { cookies } = await signInThroughRoute(ada.email, ada.password);
