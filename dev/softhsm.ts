@@ -18,6 +18,8 @@ export interface SoftHsm {
   softhsmModule: string;
   /** From now on the token answers CKR_DEVICE_REMOVED and loses every session, until `recover`. */
   fail(): void;
+  /** From now on encryption and decryption do not answer (each call waits), until `recover`. */
+  hang(): void;
   recover(): void;
   drop(): void;
 }
@@ -75,6 +77,7 @@ export function startSoftHsm(options: { tokenLabel?: string; pin?: string; keyLa
       PKCS11_KEY_LABELS: (options.keyLabels ?? ["kek-1"]).join(","),
     },
     fail: () => writeFileSync(failFile, "down\n"),
+    hang: () => writeFileSync(failFile, "hang\n"),
     recover: () => rmSync(failFile, { force: true }),
     drop: () => rmSync(dir, { recursive: true, force: true }),
   };

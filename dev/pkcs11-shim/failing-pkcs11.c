@@ -2,10 +2,13 @@
  * A PKCS#11 module that forwards every call to a real one (PKCS11_SHIM_TARGET, e.g. SoftHSM2) and fails on demand:
  * while the file PKCS11_SHIM_FAIL_FILE exists, every call that reaches the token answers CKR_DEVICE_REMOVED and
  * closes the session it was given, as a token pulled out (or a network HSM gone) would leave it. Remove the file and
- * the token answers again; sessions opened before are gone, so the caller must reconnect and log in afresh.
+ * the token answers again; sessions opened before are gone, so the caller must reconnect and log in afresh. While the
+ * file holds "hang", encryption and decryption do not answer at all (a network HSM that stopped responding): each
+ * such call waits until the file is gone, then answers as usual.
  * Tests point PKCS11_MODULE at this (dev/softhsm.ts compiles it); the app cannot tell it from the real module.
  */
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <pkcs11/pkcs11.h>
@@ -14,7 +17,22 @@ static CK_FUNCTION_LIST_PTR real;
 static CK_FUNCTION_LIST shim;
 static const char *fail_file;
 
-static int down(void) { return fail_file != NULL && access(fail_file, F_OK) == 0; }
+/* 'd': down (fails at once), 'h': hanging (does not answer), 0: up. */
+static char state(void) {
+  if (fail_file == NULL) return 0;
+  FILE *file = fopen(fail_file, "r");
+  if (file == NULL) return 0;
+  int first = fgetc(file);
+  fclose(file);
+  return first == 'h' ? 'h' : 'd';
+}
+
+static int down(void) { return state() == 'd'; }
+
+/* A hanging token: the call waits (on its libuv thread) until the token answers again. */
+static void wait_while_hanging(void) {
+  while (state() == 'h') usleep(20000);
+}
 
 /* The token is gone: the session dies with it. */
 static CK_RV lost(CK_SESSION_HANDLE session) {
@@ -47,6 +65,7 @@ static CK_RV shim_EncryptInit(CK_SESSION_HANDLE s, CK_MECHANISM_PTR m, CK_OBJECT
 }
 
 static CK_RV shim_Encrypt(CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG inLen, CK_BYTE_PTR out, CK_ULONG_PTR outLen) {
+  wait_while_hanging();
   return down() ? lost(s) : real->C_Encrypt(s, in, inLen, out, outLen);
 }
 
@@ -55,6 +74,7 @@ static CK_RV shim_DecryptInit(CK_SESSION_HANDLE s, CK_MECHANISM_PTR m, CK_OBJECT
 }
 
 static CK_RV shim_Decrypt(CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG inLen, CK_BYTE_PTR out, CK_ULONG_PTR outLen) {
+  wait_while_hanging();
   return down() ? lost(s) : real->C_Decrypt(s, in, inLen, out, outLen);
 }
 

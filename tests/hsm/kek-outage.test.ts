@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as chatRoute from "@/app/api/chat/route";
@@ -88,12 +90,21 @@ async function expectServed(registryId: string) {
   expect(fake.requests.slice(since).map((r) => r.credential)).toEqual([keys[registryId]]);
 }
 
+/** An answer through the gateway (its limit is 600 a minute; the playground's, 30, is not what these tests are about). */
+const gatewayChat = (registryId: string) =>
+  rawGateway("/api/v1/chat/completions", {
+    method: "POST",
+    token: gatewayToken,
+    body: JSON.stringify({ model: `${registryId}/m-1`, messages: [{ role: "user", content: "Hi" }] }),
+  });
+
 /** Waits for the token to be used again (the app retries it a second after a failure), a bounded number of times. */
 async function recovered(): Promise<number> {
   for (let attempt = 1; attempt <= 50; attempt++) {
-    const answer = await chat("openai");
+    const answer = await gatewayChat("openai");
     if (answer.status === 200) return attempt;
-    expectUnavailable(answer);
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({ error: { code: "key_service_unavailable" } });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error("the app did not use the token again after it came back");
@@ -172,6 +183,28 @@ describe("the token stops answering", () => {
     keys.groq = groq;
     await expectServed("groq");
   });
+
+  it("a token that hangs: 503 once a call's deadline passes, at most two calls left waiting on it, lists and files unaffected, recovery", async () => {
+    await expectServed("openai");
+    hsm.hang();
+    try {
+      // Each try waits out the retry window after the last failure (1 s); the first two wait for their deadline
+      // (5 s), then the app stops asking a token that has two calls unanswered. Without that bound, six hung calls
+      // would hold every libuv thread: the file read below would never finish.
+      for (let attempt = 0; attempt < 6; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        const answer = await gatewayChat(attempt % 2 ? "anthropic" : "openai");
+        expect(answer.status).toBe(503);
+        expect(await answer.json()).toMatchObject({ error: { code: "key_service_unavailable" } });
+      }
+      expect((await readFile(fileURLToPath(import.meta.url), "utf8")).length).toBeGreaterThan(0);
+      expect((await call(keysRoute.GET, { as: ada })).status).toBe(200);
+    } finally {
+      hsm.recover();
+    }
+    expect(await recovered()).toBeGreaterThanOrEqual(1);
+    await expectServed("anthropic");
+  }, 45_000);
 
   it("a data key opened within KEK_CACHE_SECONDS keeps serving while the token is down; the others answer 503", async () => {
     configureKeks({ backend: "pkcs11", keyLabels: ["kek-1"], cacheSeconds: 60 }); // a new ring, its cache empty

@@ -26,6 +26,12 @@ import {
  * object lookups. README "Keeping the master key in an HSM" has the measured times.
  */
 const MAX_SESSIONS = 4;
+/**
+ * Calls given up on (past OPERATION_TIMEOUT_MS) still hold one of libuv's threads (4 by default, shared with DNS
+ * lookups and the file system) until the token answers them. Past this many, callers get 503 at once, without
+ * touching the token, until one of them returns: a token that hangs cannot take the process's threads with it.
+ */
+const MAX_STUCK = 2;
 /** After a failure, calls answer 503 without touching the token for this long: a dead HSM is not hammered. */
 const RETRY_MS = 1_000;
 
@@ -49,6 +55,8 @@ export class Pkcs11Token {
   /** Bumped by every reset: sessions and handles of an older generation are never used again. */
   private generation = 0;
   private retryAt = 0;
+  /** Calls given up on that the token has not answered yet (see MAX_STUCK). */
+  private stuck = 0;
   private failure: unknown;
 
   constructor(
@@ -80,7 +88,12 @@ export class Pkcs11Token {
     let abandoned = false;
     try {
       const key = this.keyHandle(label, session.handle);
-      return await deadline(work(this.library!, session.handle, key), () => (abandoned = true));
+      const running = work(this.library!, session.handle, key);
+      return await deadline(running, () => {
+        abandoned = true;
+        this.stuck++;
+        void running.catch(() => {}).finally(() => this.stuck--);
+      });
     } finally {
       if (abandoned) {
         this.open--; // still busy on a libuv thread: never handed out again
@@ -130,7 +143,7 @@ export class Pkcs11Token {
   }
 
   private async acquire(): Promise<Session> {
-    if (Date.now() < this.retryAt) throw new KeyServiceUnavailableError(this.failure);
+    if (Date.now() < this.retryAt || this.stuck >= MAX_STUCK) throw new KeyServiceUnavailableError(this.failure);
     const idle = this.idle.pop();
     if (idle) return idle;
     if (this.open >= MAX_SESSIONS) return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
