@@ -1,7 +1,7 @@
 import type { NextConfig } from "next";
 import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
 import { devOrigins } from "./lib/http/dev-origins";
-import { API_POLICY } from "./lib/http/security-headers";
+import { API_POLICY, SITE_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // undici (the outbound guard's HTTP client, lib/net/outbound.ts) is loaded as Node loads it, not re-bundled;
@@ -40,15 +40,7 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   async headers() {
     return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-        ],
-      },
+      { source: "/:path*", headers: SITE_HEADERS.map(([key, value]) => ({ key, value })) },
       // Pages get theirs, with a nonce, from proxy.ts.
       { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_POLICY }] },
     ];

@@ -80,6 +80,11 @@ export const VARIABLES = {
   RATE_LIMIT_SIGNUPS_PER_HOUR: variable(positive(), 100, "sign-ups per client address per hour"),
   RATE_LIMIT_CHATS_PER_MINUTE: variable(positive(), 30, "playground messages per user per minute"),
   RATE_LIMIT_GATEWAY_PER_MINUTE: variable(positive(), 600, "gateway requests per access token per minute"),
+  GATEWAY_ENTRY: variable(
+    z.enum(["direct", "next"]),
+    "direct" as const,
+    "direct: a production server answers /api/v1 from Node's HTTP server (lib/gateway/entry.ts); next: through Next.js",
+  ),
   SHUTDOWN_GRACE_MS: variable(whole(0, 2 ** 31 - 1), 10_000, "how long SIGTERM lets requests in flight finish"),
   SHUTDOWN_DRAIN_MS: variable(
     whole(0, 60_000),

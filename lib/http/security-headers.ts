@@ -47,6 +47,20 @@ export function pagePolicy(nonce: string): string {
 /** JSON answers run nothing; next-auth's rare HTML pages (its error page) carry inline styles only. */
 export const API_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
+/** Headers every answer of the site carries (next.config.ts sets them). */
+export const SITE_HEADERS: readonly (readonly [string, string])[] = [
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-Frame-Options", "DENY"],
+  ["Referrer-Policy", "strict-origin-when-cross-origin"],
+  ["Permissions-Policy", "camera=(), microphone=(), geolocation=()"],
+];
+
+/** An API answer's: the site's and the API's policy (next.config.ts for Next's routes, lib/gateway/entry.ts for its own). */
+export const API_HEADERS: readonly (readonly [string, string])[] = [
+  ...SITE_HEADERS,
+  ["Content-Security-Policy", API_POLICY],
+];
+
 /** HSTS when the site's public URL (NEXTAUTH_URL) is https: two years, subdomains included. */
 export function strictTransportSecurity(): string | null {
   return isHttps() ? "max-age=63072000; includeSubDomains" : null;

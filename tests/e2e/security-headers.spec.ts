@@ -54,3 +54,20 @@ test("API answers carry a policy that runs nothing, and no page can be framed", 
   expect(answer.headers()["x-frame-options"]).toBe("DENY");
   expect((await request.get("/login")).headers()["x-frame-options"]).toBe("DENY");
 });
+
+test("the gateway's answers (served by its own entry) carry the API's headers, a request id and CORS", async ({
+  request,
+}) => {
+  const [gateway, health] = await Promise.all([request.get("/api/v1/models"), request.get("/api/health")]);
+  expect(gateway.status()).toBe(401);
+  for (const name of [
+    "content-security-policy",
+    "x-frame-options",
+    "x-content-type-options",
+    "referrer-policy",
+    "permissions-policy",
+  ])
+    expect(gateway.headers()[name], name).toBe(health.headers()[name]);
+  expect(gateway.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  expect(gateway.headers()["access-control-allow-origin"]).toBe("*");
+});

@@ -1,9 +1,8 @@
-import { preflight } from "@/lib/gateway/errors";
-import { anthropicMessages } from "@/lib/gateway/messages";
+import { GATEWAY_ROUTES } from "@/lib/gateway/routes";
 
 export const dynamic = "force-dynamic";
 
 /** The gateway (lib/gateway): an access token, never a session; any origin may call it. */
-export const POST = (request: Request) => anthropicMessages(request);
-
-export const OPTIONS = (request: Request) => preflight(request, "POST");
+const route = GATEWAY_ROUTES["/api/v1/messages"];
+export const POST = route.POST;
+export const OPTIONS = route.OPTIONS;

@@ -1,9 +1,8 @@
-import { preflight } from "@/lib/gateway/errors";
-import { listGatewayModels } from "@/lib/gateway/models";
+import { GATEWAY_ROUTES } from "@/lib/gateway/routes";
 
 export const dynamic = "force-dynamic";
 
 /** The gateway (lib/gateway): an access token, never a session; any origin may call it. */
-export const GET = (request: Request) => listGatewayModels(request);
-
-export const OPTIONS = (request: Request) => preflight(request, "GET");
+const route = GATEWAY_ROUTES["/api/v1/models"];
+export const GET = route.GET;
+export const OPTIONS = route.OPTIONS;

@@ -1,9 +1,8 @@
-import { chatCompletions } from "@/lib/gateway/chat-completions";
-import { preflight } from "@/lib/gateway/errors";
+import { GATEWAY_ROUTES } from "@/lib/gateway/routes";
 
 export const dynamic = "force-dynamic";
 
 /** The gateway (lib/gateway): an access token, never a session; any origin may call it. */
-export const POST = (request: Request) => chatCompletions(request);
-
-export const OPTIONS = (request: Request) => preflight(request, "POST");
+const route = GATEWAY_ROUTES["/api/v1/chat/completions"];
+export const POST = route.POST;
+export const OPTIONS = route.OPTIONS;
