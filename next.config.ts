@@ -34,7 +34,7 @@ const nextConfig: NextConfig = {
     // "HMR hash mismatch" on every other socket) for as long as that cache was in use. Measured on Next 16.4.6:
     // a cache left by an earlier server reproduced it on every start; the same cache with this option off, and
     // every start on a fresh .next, never did. The cost is the first compile of each page after a restart
-    // (~20-30 s instead of ~3 s on a busy 2-core machine). tests/e2e/dev-server.spec.ts restarts and checks.
+    // (~20-30 s instead of ~3 s on a busy 2-core machine). tests/e2e-dev/dev-server.spec.ts restarts and checks.
     turbopackFileSystemCacheForDev: false,
   },
   reactStrictMode: true,

@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { withDb } from "./client";
 import { rowsOf } from "./prepared";
-import { pointUpsert, type RateLimitState, sometimesPurge } from "./counters";
+import { pointUpsert, type RateLimitState, relaxedCommit, sometimesPurge } from "./counters";
 import {
   type AnswerPricing,
   answerKeysCtes,
@@ -71,7 +71,7 @@ export async function startChat(
           (select row_to_json(c) from counted as c) as "limit",
           (select row_to_json(p) from provider as p) as provider,
           ${candidatesJson(sql`(select ok from allowed)`)} as keys,
-          ${pricingJson} as pricing`),
+          ${pricingJson} as pricing, ${relaxedCommit}`),
     ),
   );
   if (row!.live) sometimesPurge();

@@ -31,6 +31,16 @@ export function pointUpsert(
 }
 
 /**
+ * A column for a statement whose writes need not survive a crash of the database server (an answer's start: a
+ * rate-limit point, budget holds that lapse anyway, a lastUsedAt stamp): its commit does not wait for the WAL to
+ * reach the disk (`synchronous_commit` off for this transaction only: `set_config(…, true)`, no session state, so a
+ * transaction-mode pooler is fine). What such a crash can lose is a few hundred milliseconds of those writes: a
+ * point of a limit, a hold the answer's usage record (which commits as usual) would have let go of. Measured on this
+ * machine: a one-row upsert's commit 0.51 ms p50 / 3.9 ms p90 waiting for the flush, 0.23 / 0.31 without.
+ */
+export const relaxedCommit = sql`set_config('synchronous_commit', 'off', true) as "relaxedCommit"`;
+
+/**
  * Adds a point to a fixed window in ONE atomic statement. Every app instance shares the table, so N instances
  * together never allow more than the limit.
  */

@@ -12,7 +12,7 @@ import {
 } from "./answer-keys";
 import { withDb } from "./client";
 import { preparedStatement, rowsOf } from "./prepared";
-import { pointUpsert, type RateLimitState, sometimesPurge } from "./counters";
+import { pointUpsert, type RateLimitState, relaxedCommit, sometimesPurge } from "./counters";
 import { type ProviderRecord, type ProviderRow, toProviderRecord } from "./providers";
 import { accessToken, modelProvider } from "./schema";
 import { withHold, withinHardBudget } from "./spend-sql";
@@ -81,7 +81,7 @@ const startStatement = preparedStatement("gateway_start", () => {
       not coalesce((select within from tok), true) as "tokenOverBudget",
       coalesce((select ok from token_held), false) as "tokenHeld",
       ${candidatesJson(sql`(select ok from proceed)`)} as keys,
-      ${pricingJson} as pricing`;
+      ${pricingJson} as pricing, ${relaxedCommit}`;
 });
 
 /**

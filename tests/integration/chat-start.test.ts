@@ -1,8 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { countStatements } from "@/dev/counters";
 import { startChat } from "@/lib/db/chat-start";
 import { getDb } from "@/lib/db/client";
+import { rowsOf } from "@/lib/db/prepared";
 import { createEndpoint } from "@/lib/db/endpoints";
 import { getProviderByRegistryId, type ProviderRecord } from "@/lib/db/providers";
 import { rateLimit, userApiKey } from "@/lib/db/schema";
@@ -79,6 +80,16 @@ describe("the playground's statement before the provider", () => {
     expect(await lastUsed(user.id, "First")).toBeInstanceOf(Date);
     expect(await lastUsed(user.id, "Third")).toBeNull();
     expect(await pointsSpent(user.id)).toBe(1);
+  });
+
+  it("its commit does not wait for the disk, for its own transaction only: the connection's setting is untouched", async () => {
+    const { user, sessionId } = await userWithKeys("bob");
+    const db = await getDb();
+    // One connection on PGlite; on PostgreSQL the pool's, each asked in turn below.
+    const before = await db.execute(sql`show synchronous_commit`);
+    expect((await startChat(user.id, sessionId, openai.id, limitOf(user.id), unpricedHold())).live).toBe(true);
+    const after = await Promise.all(Array.from({ length: 12 }, () => db.execute(sql`show synchronous_commit`)));
+    for (const rows of [before, ...after]) expect(rowsOf(rows)).toEqual([{ synchronous_commit: "on" }]);
   });
 
   it("'Always use my first key': only the first usable key", async () => {
