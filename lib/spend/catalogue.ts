@@ -1,5 +1,6 @@
 import "server-only";
 import { calcPrice, findProvider, type ModelPrice, type TieredPrices } from "@pydantic/genai-prices";
+import { LRUCache } from "lru-cache";
 import type { RegistryId } from "@/lib/domain/catalogue";
 import { type TokenPrice, usdToMicro } from "@/lib/domain/money";
 
@@ -47,9 +48,24 @@ function priceFrom(prices: ModelPrice, inputTokens: number): TokenPrice | null {
  * null when the package does not know the model. Aliases resolve as the package matches them.
  */
 export function cataloguePrice(registryId: RegistryId, model: string, inputTokens = 0): TokenPrice | null {
-  const found = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId: CATALOGUE_PROVIDER[registryId] });
-  return found ? priceFrom(found.model_price, inputTokens) : null;
+  const key = `${registryId}\n${model}`;
+  let known = matched.get(key);
+  if (!known) {
+    const found = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, {
+      providerId: CATALOGUE_PROVIDER[registryId],
+    });
+    known = { price: found?.model_price ?? null };
+    matched.set(key, known);
+  }
+  return known.price ? priceFrom(known.price, inputTokens) : null;
 }
+
+/**
+ * The package's match of a model id, kept a while: matching walks the provider's models and their rules (about 0.1
+ * ms for `gpt-4o-mini` here), and every answer asks twice (its hold, its cost). Ten minutes, so that a dated price
+ * (a price change the package knows in advance) is picked up within ten minutes of its date; a few thousand ids.
+ */
+const matched = new LRUCache<string, { price: ModelPrice | null }>({ max: 4096, ttl: 10 * 60 * 1000 });
 
 /** Every model the catalogue prices for a provider, with its current base price, by id. */
 export function catalogueModels(registryId: RegistryId): { model: string; price: TokenPrice }[] {
