@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { env, isProduction } from "@/lib/env";
 import { log } from "@/lib/log";
 import { API_HEADERS } from "@/lib/http/security-headers";
-import { gatewayErrorResponse } from "./errors";
+import { GatewayError, gatewayErrorResponse } from "./errors";
 import { GATEWAY_ROUTES, type GatewayHandler } from "./routes";
 
 /**
@@ -51,7 +51,12 @@ function takeRequests(server: Server): void {
   server.removeAllListeners("request");
   server.on("request", (request: IncomingMessage, response: ServerResponse) => {
     const handler = gatewayHandler(request);
-    if (handler) void serve(handler, request, response);
+    if (handler)
+      serve(handler, request, response).catch((error: unknown) => {
+        // Nothing may escape as an unhandled rejection (it would end the process): the connection is closed.
+        log.error({ scope: "gateway", reason: String(error) }, "a gateway answer could not be sent");
+        response.destroy();
+      });
     else for (const listener of others) listener.call(server, request, response);
   });
 }
@@ -70,15 +75,19 @@ async function serve(handler: GatewayHandler, request: IncomingMessage, response
   response.once("close", () => {
     if (!response.writableFinished) gone.abort();
   });
+  const format = request.url?.startsWith("/api/v1/messages") ? "anthropic" : "openai";
   let answer: Response;
   try {
-    answer = await handler(toWebRequest(request, gone.signal));
+    let webRequest: Request;
+    try {
+      webRequest = toWebRequest(request, gone.signal);
+    } catch {
+      // A Host that makes no URL, a header undici refuses: Next would not have routed it either.
+      throw new GatewayError("invalid_request", "invalid_request", "The request's Host or headers are not valid.");
+    }
+    answer = await handler(webRequest);
   } catch (error) {
-    answer = gatewayErrorResponse(
-      request.url?.startsWith("/api/v1/messages") ? "anthropic" : "openai",
-      error,
-      "gateway entry",
-    );
+    answer = gatewayErrorResponse(format, error, "gateway entry");
   }
   await send(answer, response, gone.signal);
 }

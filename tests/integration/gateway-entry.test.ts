@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as keysRoute from "@/app/api/user/api-keys/route";
@@ -107,6 +107,22 @@ describe("the gateway's own entry", () => {
       "GET /api/health",
       "GET /settings",
     ]);
+  });
+
+  it("a request no URL can be made of is a 400 in the API's shape, and the server goes on", async () => {
+    const { port } = server.address() as AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.end("GET /api/v1/models HTTP/1.1\r\nHost: bad host\r\nConnection: close\r\n\r\n"),
+      );
+      let text = "";
+      socket.on("data", (chunk) => (text += chunk.toString("utf8")));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toContain('"code":"invalid_request"');
+    expect((await fetch(`${base}/api/v1/models`)).status).toBe(401);
   });
 
   it("the client's disconnect aborts the provider's request", async () => {
