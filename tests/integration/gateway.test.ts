@@ -59,6 +59,16 @@ async function saveKey(as: PublicUser, providerId: string, apiKey = key(), label
   return answer.json;
 }
 
+/** The user's custom endpoint "Lab vLLM" (slug lab-vllm) on the fake's keyed OpenAI-compatible server. */
+async function labEndpoint(user: PublicUser) {
+  return call<{ id: string }>(endpointsRoute.POST, {
+    method: "POST",
+    path: "/api/user/endpoints",
+    as: user,
+    body: { name: "Lab vLLM", baseUrl: fake.endpointURL("keyed") },
+  });
+}
+
 async function userWithToken(name: string, registryIds: RegistryId[] = ["openai"], body?: Record<string, unknown>) {
   const user = await insertUser(name);
   for (const id of registryIds) await saveKey(user, providers[id].id);
@@ -303,12 +313,7 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
 
   it("a custom endpoint by its slug, through the outbound guard, with the user's key for it", async () => {
     const user = await insertUser("ada");
-    const endpoint = await call<{ id: string }>(endpointsRoute.POST, {
-      method: "POST",
-      path: "/api/user/endpoints",
-      as: user,
-      body: { name: "Lab vLLM", baseUrl: fake.endpointURL("keyed") },
-    });
+    const endpoint = await labEndpoint(user);
     const apiKey = key();
     await saveKey(user, endpoint.json.id, apiKey);
     const token = (await createToken(user)).token;
@@ -328,12 +333,7 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
 
   it("a custom endpoint the outbound guard now refuses: 400 endpoint_not_allowed, no key tried, none marked", async () => {
     const user = await insertUser("ada");
-    const endpoint = await call<{ id: string }>(endpointsRoute.POST, {
-      method: "POST",
-      path: "/api/user/endpoints",
-      as: user,
-      body: { name: "Lab vLLM", baseUrl: fake.endpointURL("keyed") },
-    });
+    const endpoint = await labEndpoint(user);
     await saveKey(user, endpoint.json.id, key(), "First");
     await saveKey(user, endpoint.json.id, key(), "Second");
     const token = (await createToken(user)).token;
