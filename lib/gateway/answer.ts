@@ -1,14 +1,14 @@
 import "server-only";
+import { openAnswerKeys } from "@/lib/keys/answer-keys";
 import { randomUUID } from "node:crypto";
 import { inBackground } from "@/lib/background";
-import { holdOnKey, type KeyForAnswer, releaseKeyHold, releaseTokenHold } from "@/lib/db/answer-keys";
-import { assertEndpointAllowed } from "@/lib/endpoints/guard";
+import { holdOnKey, type KeyForAnswer, releaseTokenHold } from "@/lib/db/answer-keys";
 import { type GatewayStart, startGatewayAnswer } from "@/lib/db/gateway-start";
 import type { ProviderRecord } from "@/lib/db/providers";
 import { AppError } from "@/lib/errors";
 import { recordKeyHealth } from "@/lib/keys/health";
 import { recordKeyUsage } from "@/lib/keys/usage";
-import { type KeyForUse, noUsableKeyError, openKeysForUse } from "@/lib/keys/vault";
+import { type KeyForUse, noUsableKeyError } from "@/lib/keys/vault";
 import { log } from "@/lib/log";
 import type { ChatFailure } from "@/lib/providers/chat-failure";
 import { getProviderInfo } from "@/lib/domain/catalogue";
@@ -86,15 +86,7 @@ async function usableKeys(
   // The token's hold was raced away between the statement's read and its write: its budget is spent after all.
   if (affordable.length > 0 && !start.tokenHeld)
     throw tokenBudgetExceeded(start.token!.name, start.token!.budgetMicroUsd);
-  let keys: KeyForUse[];
-  try {
-    await assertEndpointAllowed(provider); // a custom endpoint the guard refuses: 400, no key tried or marked
-    keys = await openKeysForUse({ userId, providerId: provider.id }, affordable);
-  } catch (error) {
-    const held = affordable.find((key) => key.held);
-    if (held) inBackground(releaseKeyHold(userId, held.id, holdId));
-    throw error;
-  }
+  const keys = await openAnswerKeys(userId, provider, affordable, holdId);
   if (keys.length > 0) return { keys, budgets: new Map(affordable.map((key) => [key.id, key])) };
   const reason = await noUsableKeyError(userId, provider, {
     disabled: `Your ${provider.name} keys are disabled or expired: enable one in Settings to use ${provider.name} through the gateway.`,

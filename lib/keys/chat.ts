@@ -1,11 +1,11 @@
 import "server-only";
+import { openAnswerKeys } from "./answer-keys";
 import { randomUUID } from "node:crypto";
 import { generateId, streamText, type TextStreamPart, type ToolSet, UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { sessionEnded } from "@/lib/auth/session";
 import { inBackground } from "@/lib/background";
-import { type HoldRequest, holdOnKey, type KeyForAnswer, releaseKeyHold } from "@/lib/db/answer-keys";
+import { type HoldRequest, holdOnKey, type KeyForAnswer } from "@/lib/db/answer-keys";
 import { startChat } from "@/lib/db/chat-start";
-import { assertEndpointAllowed } from "@/lib/endpoints/guard";
 import { stampKeyUse } from "@/lib/db/keys-for-use";
 import { builtInRegistryId, type ProviderRecord } from "@/lib/db/providers";
 import { AppError } from "@/lib/errors";
@@ -20,7 +20,7 @@ import type { ChatMetadata, ChatRequest } from "@/lib/validation/chat";
 import { answerBody } from "./answer-body";
 import { answerCostOf, answerRecord, type Spend } from "./chat-record";
 import { withKeyFallback } from "./fallback";
-import { type KeyForUse, noUsableKeyError, openKeysForUse } from "./vault";
+import { type KeyForUse, noUsableKeyError } from "./vault";
 
 /**
  * The playground's answer (POST /api/chat): the user's own usable keys for the provider they picked, in their order
@@ -58,15 +58,7 @@ async function begin(
   if (!provider) throw new AppError("provider_not_found", "There is no such provider.");
   const affordable = start.keys.filter((key) => !key.overBudget);
   if (start.keys.length > 0 && affordable.length === 0) throw keyBudgetExceeded(provider.name, start.keys);
-  const held = affordable.find((key) => key.held);
-  let keys: KeyForUse[];
-  try {
-    await assertEndpointAllowed(provider); // a custom endpoint the guard refuses: 400 before any answer, as the key routes
-    keys = await openKeysForUse({ userId, providerId: provider.id }, affordable); // 503 when the key service is down
-  } catch (error) {
-    if (held) inBackground(releaseKeyHold(userId, held.id, hold.id));
-    throw error;
-  }
+  const keys = await openAnswerKeys(userId, provider, affordable, hold.id); // 400 for a refused endpoint, 503 KEK
   const spend = { model: input.model, pricing: start.pricing, holdId: hold.id };
   if (keys.length > 0) return { provider, keys, budgets: new Map(affordable.map((key) => [key.id, key])), spend };
   throw await noUsableKeyError(userId, provider, {
