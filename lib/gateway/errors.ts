@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { logFailure } from "@/lib/failure-log";
 
 /**
  * The gateway answers errors in the shape of the API it speaks (CONTRACT-WAVE3 "Gateway"): OpenAI's
@@ -109,8 +109,8 @@ export function gatewayErrorResponse(format: WireFormat, caught: unknown, where:
       : caught instanceof AppError
         ? fromAppError(caught)
         : new GatewayError("upstream", "internal_error", "Something went wrong on our side.");
-  if (!(caught instanceof GatewayError) && !(caught instanceof AppError))
-    log.error({ scope: "gateway", err: caught }, `${where} failed`);
+  // Through the one failure logger: an error's own message may list a statement's parameters (drizzle's does).
+  if (!(caught instanceof GatewayError) && !(caught instanceof AppError)) logFailure("gateway", where, caught);
   const body =
     format === "openai"
       ? { error: { message: error.message, type: OPENAI_TYPE[error.kind], param: null, code: error.code } }
